@@ -32,7 +32,7 @@ let package = Package(
             ]),
 
         // Test support: builders of tiny ZIP/XLSX/CSV inputs, temporary files, CLI runs, corpus paths.
-        .target(name: "TilsynTestSupport", dependencies: ["TilsynSheets"], path: "Tests/TilsynTestSupport"),
+        .target(name: "TilsynTestSupport", dependencies: ["TilsynSheets", "CZlib"], path: "Tests/TilsynTestSupport"),
         .testTarget(
             name: "TilsynSheetsTests",
             dependencies: [

@@ -22,45 +22,37 @@ final class Inflater {
         stream.deallocate()
     }
 
-    /// Inflates all of `input`, handing out decompressed chunks of at most `output.count` bytes.
+    /// Inflates from `input` into `output` until one of them is used up or the stream ends.
     ///
-    /// Returns when the deflate stream ends; throws if the input ends first or is corrupt.
-    func inflateAll(
-        _ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer,
-        _ body: (UnsafeRawBufferPointer) throws -> Void
-    ) throws {
-        stream.pointee.next_in = UnsafeMutablePointer(
-            mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
-        stream.pointee.avail_in = 0
-        var remaining = input.count
-        var offset = 0
-        while true {
-            if stream.pointee.avail_in == 0 && remaining > 0 {
-                let take = min(remaining, Int(UInt32.max >> 1))
-                stream.pointee.next_in = UnsafeMutablePointer(
-                    mutating: input.baseAddress!.advanced(by: offset).assumingMemoryBound(to: Bytef.self))
-                stream.pointee.avail_in = UInt32(take)
-                offset += take
-                remaining -= take
+    /// Returns how many input bytes were consumed, how many output bytes were produced and whether the
+    /// deflate stream ended. `input` must hold all remaining compressed data (`isLastInput`) or more will follow.
+    func step(
+        _ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer
+    ) throws -> (consumed: Int, produced: Int, ended: Bool) {
+        let inCount = min(input.count, Int(UInt32.max >> 1))
+        let outCount = min(output.count, Int(UInt32.max >> 1))
+        stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
+        stream.pointee.avail_in = UInt32(inCount)
+        stream.pointee.next_out = output.baseAddress?.assumingMemoryBound(to: Bytef.self)
+        stream.pointee.avail_out = UInt32(outCount)
+        let rc = inflate(stream, Z_NO_FLUSH)
+        let consumed = inCount - Int(stream.pointee.avail_in)
+        let produced = outCount - Int(stream.pointee.avail_out)
+        switch rc {
+        case Z_STREAM_END:
+            return (consumed, produced, true)
+        case Z_OK:
+            return (consumed, produced, false)
+        case Z_BUF_ERROR:
+            // No progress possible: either the input is used up (truncated data) or the output is full.
+            if inCount == 0 || stream.pointee.avail_in == 0 {
+                throw SpreadsheetError(
+                    .corruptZip, "the compressed data ends early: the file is truncated; ask for a new copy")
             }
-            stream.pointee.next_out = output.baseAddress!.assumingMemoryBound(to: Bytef.self)
-            stream.pointee.avail_out = UInt32(output.count)
-            let rc = inflate(stream, Z_NO_FLUSH)
-            let produced = output.count - Int(stream.pointee.avail_out)
-            if produced > 0 {
-                try body(UnsafeRawBufferPointer(rebasing: output[0..<produced]))
-            }
-            switch rc {
-            case Z_STREAM_END:
-                return
-            case Z_OK:
-                continue
-            case Z_BUF_ERROR where stream.pointee.avail_in == 0 && remaining == 0:
-                throw SpreadsheetError(.corruptZip, "the compressed data ends early: the file is truncated; ask for a new copy")
-            default:
-                let detail = stream.pointee.msg.map { String(cString: $0) } ?? "code \(rc)"
-                throw SpreadsheetError(.inflateFailed, "the compressed data is corrupt (\(detail)): ask for a new copy")
-            }
+            return (consumed, produced, false)
+        default:
+            let detail = stream.pointee.msg.map { String(cString: $0) } ?? "code \(rc)"
+            throw SpreadsheetError(.inflateFailed, "the compressed data is corrupt (\(detail)): ask for a new copy")
         }
     }
 }

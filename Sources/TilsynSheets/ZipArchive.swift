@@ -76,58 +76,13 @@ public final class ZipArchive: Sendable {
     public func read(
         _ entry: ZipEntry, chunkSize: Int = 1 << 17, _ body: (UnsafeRawBufferPointer) throws -> Void
     ) throws {
-        let end = entry.dataOffset + Int(entry.compressedSize)
-        var produced: Int64 = 0
-        var crc: UInt32 = 0
-        let limit = entry.uncompressedSize
-        try bytes.withUnsafeBytes { (raw) throws in
-            let data = UnsafeRawBufferPointer(rebasing: raw[entry.dataOffset..<end])
-            func deliver(_ chunk: UnsafeRawBufferPointer) throws {
-                produced += Int64(chunk.count)
-                guard produced <= limit else {
-                    throw SpreadsheetError(
-                        .sizeMismatch,
-                        "the entry inflates to more than the \(limit) bytes its header declares: the archive is damaged or hostile",
-                        part: entry.name)
-                }
-                crc = crc32Update(crc, chunk)
-                try body(chunk)
-            }
-            switch entry.method {
-            case 0:
-                var offset = 0
-                while offset < data.count {
-                    let take = min(chunkSize, data.count - offset)
-                    try deliver(UnsafeRawBufferPointer(rebasing: data[offset..<(offset + take)]))
-                    offset += take
-                }
-            case 8:
-                let inflater = try Inflater()
-                let output = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
-                defer { output.deallocate() }
-                do {
-                    try inflater.inflateAll(data, into: output, deliver)
-                } catch var located as SpreadsheetError {
-                    if located.part == nil { located.part = entry.name }
-                    throw located
-                }
-            default:
-                throw SpreadsheetError(
-                    .unsupportedCompression,
-                    "the entry uses compression method \(entry.method), which only deflate and stored are: save the workbook again in Excel",
-                    part: entry.name)
-            }
-        }
-        guard produced == limit else {
-            throw SpreadsheetError(
-                .sizeMismatch,
-                "the entry holds \(produced) bytes but its header declares \(limit): the file is damaged; ask for a new copy",
-                part: entry.name)
-        }
-        guard crc == entry.crc32 else {
-            throw SpreadsheetError(
-                .crcMismatch, "the entry's checksum (CRC-32) does not match: the file is damaged; ask for a new copy",
-                part: entry.name)
+        let reader = try ZipEntryReader(archive: self, entry: entry)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let count = try reader.read(into: buffer)
+            if count == 0 { return }
+            try body(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
         }
     }
 
@@ -137,6 +92,94 @@ public final class ZipArchive: Sendable {
         out.reserveCapacity(Int(min(entry.uncompressedSize, 1 << 24)))
         try read(entry) { chunk in out.append(contentsOf: chunk) }
         return out
+    }
+}
+
+/// Pull-style reader of one entry's uncompressed bytes, checking size and CRC-32 as it goes.
+public final class ZipEntryReader {
+    public let archive: ZipArchive
+    public let entry: ZipEntry
+    private let inflater: Inflater?
+    private var consumed = 0
+    private var produced: Int64 = 0
+    private var crc: UInt32 = 0
+    private var finished = false
+
+    public init(archive: ZipArchive, entry: ZipEntry) throws {
+        self.archive = archive
+        self.entry = entry
+        switch entry.method {
+        case 0: inflater = nil
+        case 8: inflater = try Inflater()
+        default:
+            throw SpreadsheetError(
+                .unsupportedCompression,
+                "the entry uses compression method \(entry.method); only deflate and stored are supported: "
+                    + "save the workbook again in Excel",
+                part: entry.name)
+        }
+    }
+
+    /// Fills `buffer` with the next uncompressed bytes; returns 0 at the end of the entry.
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        if finished || buffer.count == 0 { return 0 }
+        let compressed = Int(entry.compressedSize)
+        var count = 0
+        do {
+            try archive.bytes.withUnsafeBytes { raw in
+                let data = UnsafeRawBufferPointer(rebasing: raw[entry.dataOffset..<(entry.dataOffset + compressed)])
+                if let inflater {
+                    while count == 0 {
+                        let input = UnsafeRawBufferPointer(rebasing: data[consumed...])
+                        let step = try inflater.step(input, into: buffer)
+                        consumed += step.consumed
+                        count = step.produced
+                        if step.ended {
+                            finished = true
+                            break
+                        }
+                        if step.consumed == 0 && step.produced == 0 {
+                            throw SpreadsheetError(
+                                .corruptZip, "the compressed data ends early: the file is truncated; ask for a new copy")
+                        }
+                    }
+                } else {
+                    count = min(buffer.count, compressed - consumed)
+                    if count > 0 {
+                        buffer.baseAddress!.copyMemory(from: data.baseAddress!.advanced(by: consumed), byteCount: count)
+                    }
+                    consumed += count
+                    if consumed == compressed { finished = true }
+                }
+            }
+        } catch var error as SpreadsheetError {
+            if error.part == nil { error.part = entry.name }
+            throw error
+        }
+        produced += Int64(count)
+        guard produced <= entry.uncompressedSize else {
+            throw SpreadsheetError(
+                .sizeMismatch,
+                "the entry inflates to more than the \(entry.uncompressedSize) bytes its header declares: "
+                    + "the archive is damaged or hostile",
+                part: entry.name)
+        }
+        crc = crc32Update(crc, UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+        if finished {
+            guard produced == entry.uncompressedSize else {
+                throw SpreadsheetError(
+                    .sizeMismatch,
+                    "the entry holds \(produced) bytes but its header declares \(entry.uncompressedSize): "
+                        + "the file is damaged; ask for a new copy",
+                    part: entry.name)
+            }
+            guard crc == entry.crc32 else {
+                throw SpreadsheetError(
+                    .crcMismatch, "the entry's checksum (CRC-32) does not match: the file is damaged; ask for a new copy",
+                    part: entry.name)
+            }
+        }
+        return count
     }
 }
 

@@ -5,5 +5,20 @@ struct Tilsyn: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tilsyn",
         abstract: "Management case audits (ledelsestilsyn) under barnets lov: templates, import, analysis, reports.",
-        subcommands: [])
+        subcommands: [CatCommand.self])
+
+    /// Runs the command; data errors print `Error: …` and exit with 65 instead of argument-parser's usage exit.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as DataError {
+            let standardError = Output(descriptor: 2)
+            standardError.write("Error: \(error.message)\n")
+            standardError.flush()
+            exit(withError: ExitCode(65))
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -1,1 +1,131 @@
-import TilsynSheets
+public import Foundation
+public import Testing
+
+/// Locations the tests use: the package root, the shared corpus beside the clone, the Python oracle.
+public enum TestPaths {
+    /// The package root, found from this file's path.
+    public static let packageRoot: URL = {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }()
+
+    /// Whether the tests run under CI, where missing shared inputs are failures, not skips.
+    public static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+
+    /// `../shared/corpus/xlsx` beside the clone, or nil when absent.
+    public static var corpus: URL? {
+        let url = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus/xlsx")
+        return FileManager.default.fileExists(atPath: url.appendingPathComponent("SOURCES.md").path) ? url : nil
+    }
+
+    /// The shared domain folder, or nil when absent.
+    public static var sharedDomain: URL? {
+        let url = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/domain")
+        return FileManager.default.fileExists(atPath: url.path) ? url : nil
+    }
+
+    /// A Python with the oracle packages: `$TILSYN_PYTHON`, else `.venv/bin/python` in the package root.
+    public static var python: URL? {
+        var candidates: [String] = []
+        if let explicit = ProcessInfo.processInfo.environment["TILSYN_PYTHON"] { candidates.append(explicit) }
+        candidates.append(packageRoot.appendingPathComponent(".venv/bin/python").path)
+        candidates.append("/work/main/.venv/bin/python")
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }.map { URL(fileURLWithPath: $0) }
+    }
+
+    /// The built `tilsyn` executable next to the test bundle.
+    public static var tilsynExecutable: URL {
+        let bundle = Bundle.main.bundleURL
+        var directory = bundle
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("tilsyn")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        return packageRoot.appendingPathComponent(".build/debug/tilsyn")
+    }
+}
+
+/// The availability of an optional shared input: present, or absent with a reason.
+public enum Requirement {
+    /// The corpus folder; records a failure under CI when it is missing, else returns nil so the test can stop.
+    public static func corpus(sourceLocation: SourceLocation = #_sourceLocation) -> URL? {
+        if let corpus = TestPaths.corpus { return corpus }
+        if TestPaths.isCI {
+            Issue.record("../shared/corpus/xlsx is missing: CI must run with ../shared beside the clone", sourceLocation: sourceLocation)
+        }
+        return nil
+    }
+
+    /// The Python oracle; records a failure under CI when missing.
+    public static func python(sourceLocation: SourceLocation = #_sourceLocation) -> URL? {
+        if let python = TestPaths.python { return python }
+        if TestPaths.isCI {
+            Issue.record("no Python with openpyxl found (.venv/bin/python): .ci/run must create it", sourceLocation: sourceLocation)
+        }
+        return nil
+    }
+}
+
+/// A fresh temporary directory, removed by the caller with `cleanUp()`.
+public struct TemporaryDirectory: Sendable {
+    public let url: URL
+
+    public init(_ label: String = "tilsyn") throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("\(label)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    public func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    public func cleanUp() { try? FileManager.default.removeItem(at: url) }
+}
+
+/// The result of running a process.
+public struct ProcessResult: Sendable {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+    public var stdoutBytes: [UInt8]
+}
+
+/// Runs a program with arguments, capturing its output.
+public func runProcess(_ executable: URL, _ arguments: [String], environment: [String: String]? = nil,
+                       currentDirectory: URL? = nil) throws -> ProcessResult {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    if let environment {
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
+    if let currentDirectory { process.currentDirectoryURL = currentDirectory }
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    // Read both pipes concurrently so neither fills up and blocks the child.
+    nonisolated(unsafe) var errData = Data()
+    let group = DispatchGroup()
+    group.enter()
+    DispatchQueue.global().async {
+        errData = err.fileHandleForReading.readDataToEndOfFile()
+        group.leave()
+    }
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
+    process.waitUntilExit()
+    return ProcessResult(
+        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+        stderr: String(decoding: errData, as: UTF8.self), stdoutBytes: [UInt8](outData))
+}
+
+/// Runs the built `tilsyn` binary.
+public func runTilsyn(_ arguments: [String], currentDirectory: URL? = nil) throws -> ProcessResult {
+    try runProcess(TestPaths.tilsynExecutable, arguments, currentDirectory: currentDirectory)
+}
+
+/// Runs a Python snippet with the oracle Python; the script gets `sys.argv[1:]`.
+public func runPython(_ python: URL, script: String, arguments: [String] = []) throws -> ProcessResult {
+    try runProcess(python, ["-c", script] + arguments)
+}

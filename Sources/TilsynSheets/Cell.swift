@@ -1,0 +1,146 @@
+/// A value read from a cell.
+public enum CellValue: Sendable, Equatable, Hashable {
+    case string(String)
+    case number(Double)
+    case bool(Bool)
+    /// A number shown with a date or time format, or an ISO date cell (`t="d"`).
+    case date(ExcelDateTime)
+    /// An error value such as `#DIV/0!` or `#N/A`.
+    case error(String)
+
+    /// The kind of value, as `tilsyn cat` names it.
+    public var typeName: String {
+        switch self {
+        case .string: "string"
+        case .number: "number"
+        case .bool: "bool"
+        case .date: "date"
+        case .error: "error"
+        }
+    }
+}
+
+/// One non-empty cell of a row.
+public struct Cell: Sendable, Equatable {
+    /// The 1-based column number (A = 1).
+    public var column: Int
+    public var value: CellValue
+    /// The formula text as written in the cell (without `=`), when the reader was asked for formulas.
+    public var formula: String?
+
+    public init(column: Int, value: CellValue, formula: String? = nil) {
+        self.column = column
+        self.value = value
+        self.formula = formula
+    }
+}
+
+/// One row of a sheet with its non-empty cells in column order.
+public struct Row: Sendable, Equatable {
+    /// The 1-based row number.
+    public var number: Int
+    public var cells: [Cell]
+
+    public init(number: Int, cells: [Cell]) {
+        self.number = number
+        self.cells = cells
+    }
+
+    /// The cell in this column, if it has a value.
+    public subscript(column column: Int) -> Cell? {
+        cells.first { $0.column == column }
+    }
+}
+
+/// A cell address: 1-based row and column.
+public struct CellAddress: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var row: Int
+    public var column: Int
+
+    public init(row: Int, column: Int) {
+        self.row = row
+        self.column = column
+    }
+
+    public static let maxRow = 1_048_576
+    public static let maxColumn = 16_384
+
+    /// Parses `B3`, `$B$3` or `b3`; nil when it is not a valid reference within XFD1048576.
+    public init?(_ text: some StringProtocol) {
+        var column = 0
+        var row = 0
+        var sawLetters = false
+        var sawDigits = false
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "$"):
+                continue
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"):
+                guard !sawDigits else { return nil }
+                column = column * 26 + Int((byte | 0x20) - UInt8(ascii: "a")) + 1
+                sawLetters = true
+                guard column <= CellAddress.maxColumn else { return nil }
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                guard sawLetters else { return nil }
+                row = row * 10 + Int(byte - UInt8(ascii: "0"))
+                sawDigits = true
+                guard row <= CellAddress.maxRow else { return nil }
+            default:
+                return nil
+            }
+        }
+        guard sawLetters, sawDigits, row >= 1 else { return nil }
+        self.init(row: row, column: column)
+    }
+
+    /// `B3`.
+    public var description: String { CellAddress.columnName(column) + String(row) }
+
+    /// The column letters for a 1-based column number: 1 → A, 27 → AA.
+    public static func columnName(_ column: Int) -> String {
+        var n = column
+        var letters: [UInt8] = []
+        while n > 0 {
+            let remainder = (n - 1) % 26
+            letters.append(UInt8(ascii: "A") + UInt8(remainder))
+            n = (n - 1) / 26
+        }
+        return String(decoding: letters.reversed(), as: UTF8.self)
+    }
+
+    public static func < (a: CellAddress, b: CellAddress) -> Bool {
+        (a.row, a.column) < (b.row, b.column)
+    }
+}
+
+/// A rectangular range such as `A1:C4` (a single cell is a range of one).
+public struct CellRange: Sendable, Hashable, CustomStringConvertible {
+    public var first: CellAddress
+    public var last: CellAddress
+
+    public init(first: CellAddress, last: CellAddress) {
+        self.first = CellAddress(row: min(first.row, last.row), column: min(first.column, last.column))
+        self.last = CellAddress(row: max(first.row, last.row), column: max(first.column, last.column))
+    }
+
+    /// Parses `A1:C4` or `B2`.
+    public init?(_ text: some StringProtocol) {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        switch parts.count {
+        case 1:
+            guard let a = CellAddress(parts[0]) else { return nil }
+            self.init(first: a, last: a)
+        case 2:
+            guard let a = CellAddress(parts[0]), let b = CellAddress(parts[1]) else { return nil }
+            self.init(first: a, last: b)
+        default:
+            return nil
+        }
+    }
+
+    public func contains(_ address: CellAddress) -> Bool {
+        (first.row...last.row).contains(address.row) && (first.column...last.column).contains(address.column)
+    }
+
+    public var description: String { first == last ? first.description : "\(first):\(last)" }
+}

@@ -1,0 +1,260 @@
+internal import CLibXML2
+
+/// Receives the events of a ``SAXParser``; implemented by one reader per package part.
+///
+/// Names and attribute values are borrowed from libxml2 and valid only during the call.
+protocol SAXDelegate: AnyObject {
+    func startElement(_ name: XMLName, _ attributes: XMLAttributes) throws
+    func endElement(_ name: XMLName) throws
+    func characters(_ text: UnsafeBufferPointer<UInt8>) throws
+}
+
+/// The namespace families a part reader cares about.
+enum XMLNamespace: UInt8 {
+    case none, spreadsheetML, relationships, packageRelationships, markupCompatibility, other
+}
+
+/// An element or attribute name: the local name bytes and the namespace it belongs to.
+struct XMLName {
+    let local: UnsafePointer<UInt8>
+    let namespace: XMLNamespace
+
+    /// Whether the local name equals `name` (ASCII).
+    @inline(__always)
+    func `is`(_ name: StaticString) -> Bool {
+        let count = name.utf8CodeUnitCount
+        let expected = name.utf8Start
+        for i in 0..<count where local[i] != expected[i] { return false }
+        return local[count] == 0
+    }
+
+    var string: String { String(cString: local) }
+}
+
+/// The attributes of a start tag, as libxml2's SAX2 hands them out (five pointers per attribute).
+struct XMLAttributes {
+    let base: UnsafeMutablePointer<UnsafePointer<UInt8>?>?
+    let count: Int
+
+    /// The raw bytes of the value of the attribute with this local name (and no namespace unless given).
+    @inline(__always)
+    func raw(_ name: StaticString, namespace: XMLNamespace? = nil) -> UnsafeBufferPointer<UInt8>? {
+        guard let base else { return nil }
+        for i in 0..<count {
+            let entry = base + 5 * i
+            guard let local = entry[0] else { continue }
+            if XMLName(local: local, namespace: .none).is(name) {
+                if let namespace, SAXParser.classify(entry[2]) != namespace { continue }
+                guard let start = entry[3], let end = entry[4] else { return nil }
+                return UnsafeBufferPointer(start: start, count: end - start)
+            }
+        }
+        return nil
+    }
+
+    /// The value of the attribute as a string.
+    ///
+    /// Without entity substitution libxml2 hands `&amp;` in attribute values out as `&#38;`; that is undone here.
+    func string(_ name: StaticString, namespace: XMLNamespace? = nil) -> String? {
+        guard let bytes = raw(name, namespace: namespace) else { return nil }
+        return decodeAttributeText(bytes)
+    }
+}
+
+/// Turns libxml2's `&#38;` back into `&` in an attribute value.
+func decodeAttributeText(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+    guard bytes.contains(UInt8(ascii: "&")) else { return String(decoding: bytes, as: UTF8.self) }
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.count)
+    var i = 0
+    let pattern: [UInt8] = Array("&#38;".utf8)
+    while i < bytes.count {
+        if bytes[i] == UInt8(ascii: "&"), i + 5 <= bytes.count, Array(bytes[i..<(i + 5)]) == pattern {
+            out.append(UInt8(ascii: "&"))
+            i += 5
+        } else {
+            out.append(bytes[i])
+            i += 1
+        }
+    }
+    return String(decoding: out, as: UTF8.self)
+}
+
+/// A libxml2 SAX2 push parser for one package part; never builds a tree, never substitutes entities,
+/// loads no DTD and touches no network. A document with a DOCTYPE is rejected outright (no OOXML part has one).
+final class SAXParser {
+    private let context: xmlParserCtxtPtr
+    private let box: Box
+    let partName: String
+
+    /// State shared with the C callbacks through the user-data pointer.
+    final class Box {
+        unowned let delegate: any SAXDelegate
+        var error: (any Error)?
+        var firstXMLError: (message: String, line: Int)?
+        var lastURI: UnsafePointer<UInt8>?
+        var lastNamespace: XMLNamespace = .none
+        var depth = 0
+        /// The libxml2 parser context, for stopping the parser from a callback.
+        var parserContext: UnsafeMutableRawPointer?
+        init(delegate: any SAXDelegate) { self.delegate = delegate }
+    }
+
+    init(delegate: any SAXDelegate, partName: String) throws {
+        self.partName = partName
+        box = Box(delegate: delegate)
+        var handler = xmlSAXHandler()
+        handler.initialized = CLibXML2_sax2Magic()
+        handler.startElementNs = { ctx, localname, _, uri, _, _, nbAttributes, _, attributes in
+            guard let ctx, let localname else { return }
+            let box = Unmanaged<Box>.fromOpaque(ctx).takeUnretainedValue()
+            guard box.error == nil else { return }
+            box.depth += 1
+            if box.depth > SAXParser.maxDepth {
+                box.fail(
+                    SpreadsheetError(
+                        .limitExceeded,
+                        "the XML is nested more than \(SAXParser.maxDepth) levels deep, which no spreadsheet program "
+                            + "writes: the file was refused"),
+                    ctx: ctx)
+                return
+            }
+            let namespace = box.namespace(of: uri)
+            do {
+                try box.delegate.startElement(
+                    XMLName(local: localname, namespace: namespace),
+                    XMLAttributes(base: attributes, count: Int(nbAttributes)))
+            } catch {
+                box.fail(error, ctx: ctx)
+            }
+        }
+        handler.endElementNs = { ctx, localname, _, uri in
+            guard let ctx, let localname else { return }
+            let box = Unmanaged<Box>.fromOpaque(ctx).takeUnretainedValue()
+            guard box.error == nil else { return }
+            box.depth -= 1
+            do {
+                try box.delegate.endElement(XMLName(local: localname, namespace: box.namespace(of: uri)))
+            } catch {
+                box.fail(error, ctx: ctx)
+            }
+        }
+        let characters: charactersSAXFunc = { ctx, bytes, length in
+            guard let ctx, let bytes, length > 0 else { return }
+            let box = Unmanaged<Box>.fromOpaque(ctx).takeUnretainedValue()
+            guard box.error == nil else { return }
+            do {
+                try box.delegate.characters(UnsafeBufferPointer(start: bytes, count: Int(length)))
+            } catch {
+                box.fail(error, ctx: ctx)
+            }
+        }
+        handler.characters = characters
+        handler.cdataBlock = characters
+        handler.internalSubset = { ctx, _, _, _ in
+            guard let ctx else { return }
+            let box = Unmanaged<Box>.fromOpaque(ctx).takeUnretainedValue()
+            box.fail(
+                SpreadsheetError(
+                    .forbiddenDTD,
+                    "the part declares a DTD (<!DOCTYPE>), which no spreadsheet program writes and which can hide "
+                        + "entity bombs or external entities: the file was refused; save it again in Excel"),
+                ctx: ctx)
+        }
+        handler.serror = { ctx, error in
+            guard let ctx, let error else { return }
+            let box = Unmanaged<Box>.fromOpaque(ctx).takeUnretainedValue()
+            if box.firstXMLError == nil, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue {
+                var message = error.pointee.message.map { String(cString: $0) } ?? "unknown XML error"
+                while message.last == "\n" || message.last == " " { message.removeLast() }
+                box.firstXMLError = (message, Int(error.pointee.line))
+            }
+        }
+        let userData = Unmanaged.passUnretained(box).toOpaque()
+        guard let context = xmlCreatePushParserCtxt(&handler, userData, nil, 0, partName) else {
+            throw SpreadsheetError(.invalidXML, "libxml2 could not create a parser", part: partName)
+        }
+        self.context = context
+        // The SAX callbacks receive the user data; the context itself is reached through the Box for stopping.
+        box.parserContext = UnsafeMutableRawPointer(context)
+        xmlCtxtUseOptions(context, CLibXML2_safeOptions())
+    }
+
+    deinit {
+        xmlFreeParserCtxt(context)
+    }
+
+    /// Feeds the next bytes of the document; `last` marks the end.
+    func feed(_ bytes: UnsafeRawBufferPointer, last: Bool = false) throws {
+        let count = Int32(clamping: bytes.count)
+        let rc = xmlParseChunk(context, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), count, last ? 1 : 0)
+        try check(rc)
+    }
+
+    private func check(_ rc: Int32) throws {
+        if let error = box.error {
+            if var located = error as? SpreadsheetError {
+                if located.part == nil { located.part = partName }
+                if located.line == nil { located.line = Int(xmlSAX2GetLineNumber(UnsafeMutableRawPointer(context))) }
+                throw located
+            }
+            throw error
+        }
+        if rc != 0 || CLibXML2_wellFormed(context) == 0 {
+            let detail = box.firstXMLError
+            throw SpreadsheetError(
+                .invalidXML,
+                "the XML is not well-formed (\(detail?.message ?? "libxml2 error \(rc)")): the file is damaged; "
+                    + "open it in Excel and save it again",
+                part: partName, line: detail?.line)
+        }
+    }
+
+    /// Parses a whole part from a ZIP entry, streaming it through the inflater.
+    static func parse(_ archive: ZipArchive, _ entry: ZipEntry, delegate: any SAXDelegate) throws {
+        let parser = try SAXParser(delegate: delegate, partName: entry.name)
+        try archive.read(entry, chunkSize: 1 << 16) { chunk in try parser.feed(chunk) }
+        try parser.feed(UnsafeRawBufferPointer(start: nil, count: 0), last: true)
+    }
+
+    /// The deepest element nesting accepted; SpreadsheetML needs fewer than 20 levels.
+    static let maxDepth = 256
+
+    static let spreadsheetMLTransitional = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    static let spreadsheetMLStrict = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+
+    /// Classifies a namespace URI.
+    static func classify(_ uri: UnsafePointer<UInt8>?) -> XMLNamespace {
+        guard let uri else { return .none }
+        let text = String(cString: uri)
+        switch text {
+        case spreadsheetMLTransitional, spreadsheetMLStrict:
+            return .spreadsheetML
+        case "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+            "http://purl.oclc.org/ooxml/officeDocument/relationships":
+            return .relationships
+        case "http://schemas.openxmlformats.org/package/2006/relationships":
+            return .packageRelationships
+        case "http://schemas.openxmlformats.org/markup-compatibility/2006":
+            return .markupCompatibility
+        default:
+            return .other
+        }
+    }
+}
+
+extension SAXParser.Box {
+    /// The namespace of an element, cached by URI pointer (libxml2 hands out the same pointer per declaration).
+    @inline(__always)
+    func namespace(of uri: UnsafePointer<UInt8>?) -> XMLNamespace {
+        if uri == lastURI { return lastNamespace }
+        lastURI = uri
+        lastNamespace = SAXParser.classify(uri)
+        return lastNamespace
+    }
+
+    func fail(_ error: any Error, ctx _: UnsafeMutableRawPointer) {
+        if self.error == nil { self.error = error }
+        if let parserContext { CLibXML2_stop(parserContext) }
+    }
+}

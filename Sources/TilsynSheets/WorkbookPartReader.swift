@@ -1,0 +1,160 @@
+/// A sheet as the workbook lists it.
+public struct SheetInfo: Sendable, Equatable {
+    public enum Visibility: String, Sendable { case visible, hidden, veryHidden }
+    public enum Kind: String, Sendable { case worksheet, chartsheet, dialogsheet, macrosheet, unknown }
+
+    /// The sheet name as shown on its tab.
+    public var name: String
+    /// The 0-based position in the workbook's tab order.
+    public var index: Int
+    public var visibility: Visibility
+    public var kind: Kind
+    /// The package part holding the sheet (`xl/worksheets/sheet1.xml`), nil when no relationship points to one.
+    public var part: String?
+}
+
+/// A workbook-level or sheet-level defined name.
+public struct DefinedName: Sendable, Equatable {
+    public var name: String
+    /// The formula or reference as written, e.g. `'Tilsyn'!$D$12`.
+    public var formula: String
+    /// The 0-based index of the sheet the name is local to; nil for a workbook-level name.
+    public var localSheet: Int?
+    public var hidden: Bool
+}
+
+/// Reads `xl/workbook.xml`: sheets in order with their visibility and relationship ids, defined names, date system.
+final class WorkbookPartReader: SAXDelegate {
+    struct SheetEntry {
+        var name: String
+        var relationshipId: String?
+        var visibility: SheetInfo.Visibility
+    }
+
+    private(set) var sheets: [SheetEntry] = []
+    private(set) var definedNames: [DefinedName] = []
+    private(set) var date1904 = false
+    private var pendingName: DefinedName?
+    private var text: [UInt8] = []
+
+    func startElement(_ name: XMLName, _ attributes: XMLAttributes) throws {
+        if name.is("sheet") {
+            guard let sheetName = attributes.string("name") else {
+                throw SpreadsheetError(.invalidValue, "a sheet in the workbook has no name: save the workbook again in Excel")
+            }
+            let state: SheetInfo.Visibility =
+                switch attributes.string("state") {
+                case "hidden": .hidden
+                case "veryHidden": .veryHidden
+                default: .visible
+                }
+            let id = attributes.string("id", namespace: .relationships)
+            sheets.append(SheetEntry(name: sheetName, relationshipId: id, visibility: state))
+            if sheets.count > 10_000 {
+                throw SpreadsheetError(.limitExceeded, "the workbook lists more than 10,000 sheets")
+            }
+        } else if name.is("workbookPr") {
+            if let value = attributes.string("date1904") { date1904 = value == "1" || value.lowercased() == "true" }
+        } else if name.is("definedName") {
+            let local = attributes.raw("localSheetId").flatMap(ExcelText.index)
+            let hidden = attributes.string("hidden").map { $0 == "1" || $0 == "true" } ?? false
+            pendingName = DefinedName(name: attributes.string("name") ?? "", formula: "", localSheet: local, hidden: hidden)
+            text.removeAll(keepingCapacity: true)
+        }
+    }
+
+    func endElement(_ name: XMLName) throws {
+        if name.is("definedName"), var definedName = pendingName {
+            definedName.formula = String(decoding: text, as: UTF8.self)
+            definedNames.append(definedName)
+            pendingName = nil
+            if definedNames.count > 100_000 {
+                throw SpreadsheetError(.limitExceeded, "the workbook defines more than 100,000 names")
+            }
+        }
+    }
+
+    func characters(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+        guard pendingName != nil else { return }
+        guard text.count + bytes.count <= 65_536 else {
+            throw SpreadsheetError(.limitExceeded, "a defined name's formula is longer than 65,536 bytes")
+        }
+        text.append(contentsOf: bytes)
+    }
+}
+
+/// Limits on what one workbook may hold when read, beyond the ZIP limits.
+public struct ReadLimits: Sendable, Equatable {
+    /// The most shared strings accepted.
+    public var maxSharedStrings: Int
+    /// The most bytes of text all shared strings may hold together.
+    public var maxSharedStringBytes: Int
+    /// The most bytes one cell's text may hold (Excel's own limit is 32,767 characters).
+    public var maxCellBytes: Int
+
+    public init(maxSharedStrings: Int = 2_000_000, maxSharedStringBytes: Int = 256 << 20, maxCellBytes: Int = 1 << 20) {
+        self.maxSharedStrings = maxSharedStrings
+        self.maxSharedStringBytes = maxSharedStringBytes
+        self.maxCellBytes = maxCellBytes
+    }
+}
+
+/// Reads `xl/sharedStrings.xml` into an array: rich runs concatenated, phonetic runs skipped, escapes decoded.
+final class SharedStringsReader: SAXDelegate {
+    private(set) var strings: [String] = []
+    private let limits: ReadLimits
+    private var text: [UInt8] = []
+    private var inItem = false
+    private var inText = false
+    private var phoneticDepth = 0
+    private var totalBytes = 0
+
+    init(limits: ReadLimits) {
+        self.limits = limits
+    }
+
+    func startElement(_ name: XMLName, _ attributes: XMLAttributes) throws {
+        if name.is("si") {
+            inItem = true
+            text.removeAll(keepingCapacity: true)
+        } else if name.is("t") {
+            inText = inItem && phoneticDepth == 0
+        } else if name.is("rPh") {
+            phoneticDepth += 1
+        } else if name.is("sst") {
+            // The declared counts are often wrong: use them only as a capped capacity hint.
+            if let unique = attributes.raw("uniqueCount").flatMap(ExcelText.index) {
+                strings.reserveCapacity(min(unique, 65_536))
+            }
+        }
+    }
+
+    func endElement(_ name: XMLName) throws {
+        if name.is("t") {
+            inText = false
+        } else if name.is("rPh") {
+            phoneticDepth -= 1
+        } else if name.is("si") {
+            inItem = false
+            guard strings.count < limits.maxSharedStrings else {
+                throw SpreadsheetError(
+                    .limitExceeded,
+                    "the shared-string table holds more than \(limits.maxSharedStrings) strings: the file is hostile or far "
+                        + "too large to be a review workbook")
+            }
+            strings.append(text.withUnsafeBufferPointer { ExcelText.string($0) })
+        }
+    }
+
+    func characters(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+        guard inText else { return }
+        totalBytes += bytes.count
+        guard totalBytes <= limits.maxSharedStringBytes, text.count + bytes.count <= limits.maxCellBytes else {
+            throw SpreadsheetError(
+                .limitExceeded,
+                "the shared strings hold more text than allowed (\(limits.maxCellBytes) bytes per string, "
+                    + "\(limits.maxSharedStringBytes) in all): the file is hostile or far too large")
+        }
+        text.append(contentsOf: bytes)
+    }
+}

@@ -1,0 +1,415 @@
+/// A data-validation rule of a worksheet.
+public struct DataValidation: Sendable, Equatable {
+    /// `list`, `whole`, `decimal`, `date`, `time`, `textLength`, `custom`, or `none`.
+    public var type: String
+    /// The ranges the rule applies to.
+    public var ranges: [CellRange]
+    /// The first formula: for lists the inline values (`"Ja,Nej"`) or a range (`Lister!$A$1:$A$3`).
+    public var formula1: String?
+    public var formula2: String?
+    public var allowBlank: Bool
+
+    /// For a list rule with inline values, the values; nil for a range or another type.
+    public var listValues: [String]? {
+        guard type == "list", let formula = formula1, formula.hasPrefix("\""), formula.hasSuffix("\""),
+            formula.count >= 2
+        else { return nil }
+        return formula.dropFirst().dropLast().split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+    }
+}
+
+/// Streams the rows of one worksheet part, resolving shared strings and date styles.
+final class WorksheetReader: SAXDelegate {
+    private enum CellType: UInt8 { case number, sharedString, inlineString, formulaString, bool, error, isoDate }
+    private enum Capture: UInt8 { case none, value, inlineText, formula, validationFormula, sqref }
+
+    private let sharedStrings: [String]
+    private let dateKinds: [ExcelDateTime.Kind?]
+    private let date1904: Bool
+    private let wantFormulas: Bool
+    private let limits: ReadLimits
+
+    // Row and cell state.
+    private var inSheetData = false
+    private var rowNumber = 0
+    private var rowHasNumber = false
+    private var nextColumn = 1
+    private var column = 1
+    private var cellType = CellType.number
+    private var style = 0
+    private var inCell = false
+    private var inInlineString = false
+    private var phoneticDepth = 0
+    private var hasValue = false
+    private var hasInline = false
+    private var capture = Capture.none
+    private var value: [UInt8] = []
+    private var inline: [UInt8] = []
+    private var formula: [UInt8] = []
+    private var cells: [Cell] = []
+
+    /// Rows completed since the last ``takeRows()``.
+    var completed: [Row] = []
+    /// The number of non-empty cells read so far.
+    private(set) var cellCount = 0
+
+    // What follows sheetData.
+    private(set) var mergedRanges: [CellRange] = []
+    private(set) var dataValidations: [DataValidation] = []
+    private(set) var dimension: CellRange?
+    private(set) var isProtected = false
+    private var validation: DataValidation?
+    private var validationFormulaIndex = 0
+    private var text: [UInt8] = []
+
+    init(
+        sharedStrings: [String], dateKinds: [ExcelDateTime.Kind?], date1904: Bool, wantFormulas: Bool,
+        limits: ReadLimits
+    ) {
+        self.sharedStrings = sharedStrings
+        self.dateKinds = dateKinds
+        self.date1904 = date1904
+        self.wantFormulas = wantFormulas
+        self.limits = limits
+        value.reserveCapacity(64)
+    }
+
+    private var reference: String { CellAddress(row: max(rowNumber, 1), column: column).description }
+
+    private func invalid(_ message: String) -> SpreadsheetError {
+        SpreadsheetError(.invalidCellReference, message, cell: rowNumber > 0 ? reference : nil)
+    }
+
+    // MARK: SAX events
+
+    func startElement(_ name: XMLName, _ attributes: XMLAttributes) throws {
+        let local = name.local
+        // Hot path first: <c>, <v>, <row>.
+        if local[0] == UInt8(ascii: "c") && local[1] == 0 {
+            try startCell(attributes)
+            return
+        }
+        if local[0] == UInt8(ascii: "v") && local[1] == 0 {
+            if inCell {
+                capture = .value
+                value.removeAll(keepingCapacity: true)
+                hasValue = true
+            }
+            return
+        }
+        if name.is("row") {
+            try startRow(attributes)
+            return
+        }
+        if inCell {
+            if local[0] == UInt8(ascii: "f") && local[1] == 0 {
+                if wantFormulas {
+                    capture = .formula
+                    formula.removeAll(keepingCapacity: true)
+                }
+            } else if name.is("is") {
+                inInlineString = true
+                hasInline = true
+                inline.removeAll(keepingCapacity: true)
+            } else if name.is("t") {
+                if inInlineString && phoneticDepth == 0 { capture = .inlineText }
+            } else if name.is("rPh") {
+                phoneticDepth += 1
+            }
+            return
+        }
+        if name.is("sheetData") {
+            inSheetData = true
+        } else if name.is("mergeCell") {
+            if let ref = attributes.string("ref"), let range = CellRange(ref) {
+                mergedRanges.append(range)
+                if mergedRanges.count > 1_000_000 {
+                    throw SpreadsheetError(.limitExceeded, "the sheet declares more than a million merged ranges")
+                }
+            }
+        } else if name.is("dimension") {
+            dimension = attributes.string("ref").flatMap { CellRange($0) }
+        } else if name.is("sheetProtection") {
+            let sheet = attributes.string("sheet")
+            isProtected = sheet == "1" || sheet == "true"
+        } else if name.is("dataValidation") {
+            var rule = DataValidation(
+                type: attributes.string("type") ?? "none", ranges: [], formula1: nil, formula2: nil,
+                allowBlank: attributes.string("allowBlank").map { $0 == "1" || $0 == "true" } ?? false)
+            if let sqref = attributes.string("sqref") { rule.ranges = Self.ranges(sqref) }
+            validation = rule
+            if dataValidations.count > 100_000 {
+                throw SpreadsheetError(.limitExceeded, "the sheet declares more than 100,000 data validations")
+            }
+        } else if validation != nil {
+            if name.is("formula1") || name.is("formula2") {
+                validationFormulaIndex = name.is("formula1") ? 1 : 2
+                capture = .validationFormula
+                text.removeAll(keepingCapacity: true)
+            } else if name.is("sqref") {
+                capture = .sqref
+                text.removeAll(keepingCapacity: true)
+            }
+        }
+    }
+
+    func endElement(_ name: XMLName) throws {
+        let local = name.local
+        if local[0] == UInt8(ascii: "v") && local[1] == 0 {
+            if capture == .value { capture = .none }
+            return
+        }
+        if local[0] == UInt8(ascii: "c") && local[1] == 0 {
+            if inCell { try endCell() }
+            return
+        }
+        if name.is("row") {
+            endRow()
+            return
+        }
+        if inCell {
+            if local[0] == UInt8(ascii: "f") && local[1] == 0 {
+                if capture == .formula { capture = .none }
+            } else if name.is("t") {
+                if capture == .inlineText { capture = .none }
+            } else if name.is("is") {
+                inInlineString = false
+            } else if name.is("rPh") {
+                phoneticDepth -= 1
+            }
+            return
+        }
+        if name.is("sheetData") {
+            inSheetData = false
+        } else if name.is("dataValidation") {
+            if let rule = validation { dataValidations.append(rule) }
+            validation = nil
+        } else if capture == .validationFormula, name.is("formula1") || name.is("formula2") {
+            let formula = String(decoding: text, as: UTF8.self)
+            if validationFormulaIndex == 1 { validation?.formula1 = formula } else { validation?.formula2 = formula }
+            capture = .none
+        } else if capture == .sqref, name.is("sqref") {
+            validation?.ranges = Self.ranges(String(decoding: text, as: UTF8.self))
+            capture = .none
+        }
+    }
+
+    @inline(__always)
+    func characters(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+        switch capture {
+        case .none:
+            return
+        case .value:
+            value.append(contentsOf: bytes)
+            if value.count > limits.maxCellBytes { throw tooLong() }
+        case .inlineText:
+            inline.append(contentsOf: bytes)
+            if inline.count > limits.maxCellBytes { throw tooLong() }
+        case .formula:
+            formula.append(contentsOf: bytes)
+            if formula.count > limits.maxCellBytes { throw tooLong() }
+        case .validationFormula, .sqref:
+            text.append(contentsOf: bytes)
+            if text.count > 1 << 20 {
+                throw SpreadsheetError(.limitExceeded, "a data validation's formula or range list is longer than 1 MiB")
+            }
+        }
+    }
+
+    private func tooLong() -> SpreadsheetError {
+        SpreadsheetError(
+            .limitExceeded, "the cell holds more than \(limits.maxCellBytes) bytes of text, far beyond Excel's own limit",
+            cell: reference)
+    }
+
+    // MARK: Rows and cells
+
+    private func startRow(_ attributes: XMLAttributes) throws {
+        if let raw = attributes.raw("r") {
+            guard let number = ExcelText.index(raw), number >= 1, number <= CellAddress.maxRow else {
+                throw SpreadsheetError(
+                    .invalidCellReference,
+                    "a row number is not between 1 and \(CellAddress.maxRow): the sheet is damaged; save it again in Excel")
+            }
+            rowNumber = number
+            rowHasNumber = true
+        } else {
+            rowNumber += 1
+            rowHasNumber = false
+            guard rowNumber <= CellAddress.maxRow else {
+                throw SpreadsheetError(.invalidCellReference, "the sheet has more than \(CellAddress.maxRow) rows")
+            }
+        }
+        nextColumn = 1
+        cells.removeAll(keepingCapacity: true)
+    }
+
+    private func endRow() {
+        if !cells.isEmpty {
+            completed.append(Row(number: max(rowNumber, 1), cells: cells))
+            cells.removeAll(keepingCapacity: true)
+        }
+    }
+
+    @inline(__always)
+    private func startCell(_ attributes: XMLAttributes) throws {
+        inCell = true
+        hasValue = false
+        hasInline = false
+        cellType = .number
+        style = 0
+        capture = .none
+        if rowNumber == 0 && !inSheetData {
+            // A <c> outside any <row>: tolerated by treating it as row 1.
+            rowNumber = 1
+        }
+        var sawReference = false
+        if let base = attributes.base {
+            for i in 0..<attributes.count {
+                let entry = base + 5 * i
+                guard let localName = entry[0], let start = entry[3], let end = entry[4] else { continue }
+                let bytes = UnsafeBufferPointer(start: start, count: end - start)
+                switch (localName[0], localName[1]) {
+                case (UInt8(ascii: "r"), 0):
+                    try parseReference(bytes)
+                    sawReference = true
+                case (UInt8(ascii: "t"), 0):
+                    cellType = Self.cellType(bytes)
+                case (UInt8(ascii: "s"), 0):
+                    style = ExcelText.index(bytes) ?? 0
+                default:
+                    break
+                }
+            }
+        }
+        if !sawReference {
+            column = nextColumn
+            guard column <= CellAddress.maxColumn else {
+                throw invalid("the row has more than \(CellAddress.maxColumn) columns")
+            }
+        }
+        nextColumn = column + 1
+    }
+
+    /// Parses the `r` attribute of a cell: letters then digits, e.g. `AB12`.
+    @inline(__always)
+    private func parseReference(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+        var i = 0
+        var col = 0
+        while i < bytes.count {
+            let letter = bytes[i] | 0x20
+            guard letter >= UInt8(ascii: "a") && letter <= UInt8(ascii: "z") else { break }
+            col = col * 26 + Int(letter - UInt8(ascii: "a")) + 1
+            i += 1
+            if col > CellAddress.maxColumn { break }
+        }
+        var row = 0
+        let digitsStart = i
+        while i < bytes.count, bytes[i] &- 48 < 10, row <= CellAddress.maxRow {
+            row = row * 10 + Int(bytes[i] &- 48)
+            i += 1
+        }
+        guard col >= 1, col <= CellAddress.maxColumn, i == bytes.count, i > digitsStart, row >= 1,
+            row <= CellAddress.maxRow
+        else {
+            throw SpreadsheetError(
+                .invalidCellReference,
+                "a cell reference is not a valid address within A1:XFD1048576: the sheet is damaged; save it again in Excel",
+                cell: rowNumber > 0 ? CellAddress(row: rowNumber, column: nextColumn).description : nil)
+        }
+        column = col
+        if row != rowNumber {
+            // Rows without r take their number from their cells.
+            if !rowHasNumber && cells.isEmpty { rowNumber = row }
+        }
+    }
+
+    @inline(__always)
+    private static func cellType(_ bytes: UnsafeBufferPointer<UInt8>) -> CellType {
+        guard let first = bytes.first else { return .number }
+        switch (first, bytes.count) {
+        case (UInt8(ascii: "s"), 1): return .sharedString
+        case (UInt8(ascii: "n"), 1): return .number
+        case (UInt8(ascii: "b"), 1): return .bool
+        case (UInt8(ascii: "e"), 1): return .error
+        case (UInt8(ascii: "d"), 1): return .isoDate
+        case (UInt8(ascii: "s"), 3): return .formulaString
+        case (UInt8(ascii: "i"), 9): return .inlineString
+        default: return .number
+        }
+    }
+
+    @inline(__always)
+    private func endCell() throws {
+        inCell = false
+        capture = .none
+        let cellValue: CellValue?
+        if hasInline && (cellType == .inlineString || !hasValue) {
+            cellValue = .string(inline.withUnsafeBufferPointer { ExcelText.string($0) })
+        } else if hasValue {
+            cellValue = try value.withUnsafeBufferPointer { try convert($0) }
+        } else {
+            cellValue = nil
+        }
+        guard let cellValue else { return }
+        var cell = Cell(column: column, value: cellValue)
+        if wantFormulas && !formula.isEmpty {
+            cell.formula = String(decoding: formula, as: UTF8.self)
+            formula.removeAll(keepingCapacity: true)
+        }
+        cells.append(cell)
+        cellCount += 1
+    }
+
+    @inline(__always)
+    private func convert(_ bytes: UnsafeBufferPointer<UInt8>) throws -> CellValue? {
+        switch cellType {
+        case .number:
+            if bytes.isEmpty { return nil }
+            guard let number = ExcelText.double(bytes) else {
+                throw SpreadsheetError(
+                    .invalidValue, "a number cell holds something that is not a number: the sheet is damaged",
+                    cell: reference)
+            }
+            if style > 0, style < dateKinds.count, let kind = dateKinds[style],
+                let date = ExcelDateTime(workbookSerial: number, date1904: date1904, kind: kind)
+            {
+                return .date(date)
+            }
+            return .number(number)
+        case .sharedString:
+            if bytes.isEmpty { return nil }
+            guard let index = ExcelText.index(bytes), index < sharedStrings.count else {
+                throw SpreadsheetError(
+                    .invalidValue,
+                    "the cell refers to shared string \(String(decoding: bytes.prefix(12), as: UTF8.self)) but the "
+                        + "table holds \(sharedStrings.count): the workbook is damaged; save it again in Excel",
+                    cell: reference)
+            }
+            return .string(sharedStrings[index])
+        case .formulaString, .inlineString:
+            return .string(ExcelText.string(bytes))
+        case .bool:
+            switch bytes.count {
+            case 1: return .bool(bytes[0] == UInt8(ascii: "1"))
+            case 0: return nil
+            default: return .bool(String(decoding: bytes, as: UTF8.self).lowercased() == "true")
+            }
+        case .error:
+            return .error(String(decoding: bytes, as: UTF8.self))
+        case .isoDate:
+            if bytes.isEmpty { return nil }
+            guard let date = ExcelDateTime(iso: String(decoding: bytes, as: UTF8.self)) else {
+                throw SpreadsheetError(
+                    .invalidValue, "a date cell (t=\"d\") does not hold an ISO 8601 date: the sheet is damaged",
+                    cell: reference)
+            }
+            return .date(date)
+        }
+    }
+
+    /// Parses a space-separated list of ranges (`A1:A5 C3`).
+    static func ranges(_ sqref: String) -> [CellRange] {
+        sqref.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).compactMap { CellRange($0) }
+    }
+}

@@ -1,0 +1,37 @@
+/// Minimal JSON encoding of scalars for line-oriented output (no Foundation on the output path).
+enum JSONText {
+    /// A JSON string literal: quotes, backslashes and control characters escaped; other text as UTF-8.
+    static func string(_ text: String) -> String {
+        var out = "\""
+        out.reserveCapacity(text.utf8.count + 2)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
+            case "\u{00}"..."\u{1F}", "\u{2028}", "\u{2029}":
+                out += "\\u" + pad(String(scalar.value, radix: 16), 4)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        out += "\""
+        return out
+    }
+
+    /// A JSON number: the shortest text that reads back to the same double; integers without a fraction.
+    static func number(_ value: Double) -> String {
+        guard value.isFinite else { return "null" }
+        if value == value.rounded(), abs(value) < 1e16 {
+            return String(Int64(value))
+        }
+        return value.description
+    }
+
+    private static func pad(_ text: String, _ width: Int) -> String {
+        String(repeating: "0", count: max(0, width - text.count)) + text
+    }
+}
