@@ -85,16 +85,19 @@ func decodeAttributeText(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
 final class SAXParser {
     private let context: xmlParserCtxtPtr
     private let box: Box
+    /// Keeps the delegate alive: the box refers to it without reference counting, for speed.
+    private let delegate: any SAXDelegate
     let partName: String
 
     /// State shared with the C callbacks through the user-data pointer.
     final class Box {
-        unowned let delegate: any SAXDelegate
-        var error: (any Error)?
+        // The parser's owner keeps the delegate alive for as long as the parser runs.
+        unowned(unsafe) let delegate: any SAXDelegate
+        @exclusivity(unchecked) var error: (any Error)?
         var firstXMLError: (message: String, line: Int)?
-        var lastURI: UnsafePointer<UInt8>?
-        var lastNamespace: XMLNamespace = .none
-        var depth = 0
+        @exclusivity(unchecked) var lastURI: UnsafePointer<UInt8>?
+        @exclusivity(unchecked) var lastNamespace: XMLNamespace = .none
+        @exclusivity(unchecked) var depth = 0
         /// The libxml2 parser context, for stopping the parser from a callback.
         var parserContext: UnsafeMutableRawPointer?
         init(delegate: any SAXDelegate) { self.delegate = delegate }
@@ -102,6 +105,7 @@ final class SAXParser {
 
     init(delegate: any SAXDelegate, partName: String) throws {
         self.partName = partName
+        self.delegate = delegate
         box = Box(delegate: delegate)
         var handler = xmlSAXHandler()
         handler.initialized = CLibXML2_sax2Magic()

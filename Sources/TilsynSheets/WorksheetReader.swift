@@ -29,29 +29,29 @@ final class WorksheetReader: SAXDelegate {
     private let wantFormulas: Bool
     private let limits: ReadLimits
 
-    // Row and cell state.
-    private var inSheetData = false
-    private var rowNumber = 0
-    private var rowHasNumber = false
-    private var nextColumn = 1
-    private var column = 1
-    private var cellType = CellType.number
-    private var style = 0
-    private var inCell = false
-    private var inInlineString = false
-    private var phoneticDepth = 0
-    private var hasValue = false
-    private var hasInline = false
-    private var capture = Capture.none
-    private var value: [UInt8] = []
-    private var inline: [UInt8] = []
-    private var formula: [UInt8] = []
-    private var cells: [Cell] = []
+    // Row and cell state. Only this reader touches it, on one thread: no dynamic exclusivity checks needed.
+    @exclusivity(unchecked) private var inSheetData = false
+    @exclusivity(unchecked) private var rowNumber = 0
+    @exclusivity(unchecked) private var rowHasNumber = false
+    @exclusivity(unchecked) private var nextColumn = 1
+    @exclusivity(unchecked) private var column = 1
+    @exclusivity(unchecked) private var cellType = CellType.number
+    @exclusivity(unchecked) private var style = 0
+    @exclusivity(unchecked) private var inCell = false
+    @exclusivity(unchecked) private var inInlineString = false
+    @exclusivity(unchecked) private var phoneticDepth = 0
+    @exclusivity(unchecked) private var hasValue = false
+    @exclusivity(unchecked) private var hasInline = false
+    @exclusivity(unchecked) private var capture = Capture.none
+    @exclusivity(unchecked) private var value = ByteBuffer(capacity: 64)
+    @exclusivity(unchecked) private var inline = ByteBuffer()
+    @exclusivity(unchecked) private var formula = ByteBuffer()
+    @exclusivity(unchecked) private var cells: [Cell] = []
 
-    /// Rows completed since the last ``takeRows()``.
-    var completed: [Row] = []
+    /// Rows completed since the row reader last took them.
+    @exclusivity(unchecked) var completed: [Row] = []
     /// The number of non-empty cells read so far.
-    private(set) var cellCount = 0
+    @exclusivity(unchecked) private(set) var cellCount = 0
 
     // What follows sheetData.
     private(set) var mergedRanges: [CellRange] = []
@@ -60,7 +60,7 @@ final class WorksheetReader: SAXDelegate {
     private(set) var isProtected = false
     private var validation: DataValidation?
     private var validationFormulaIndex = 0
-    private var text: [UInt8] = []
+    private var text = ByteBuffer()
 
     init(
         sharedStrings: [String], dateKinds: [ExcelDateTime.Kind?], date1904: Bool, wantFormulas: Bool,
@@ -71,7 +71,13 @@ final class WorksheetReader: SAXDelegate {
         self.date1904 = date1904
         self.wantFormulas = wantFormulas
         self.limits = limits
-        value.reserveCapacity(64)
+    }
+
+    deinit {
+        value.free()
+        inline.free()
+        formula.free()
+        text.free()
     }
 
     private var reference: String { CellAddress(row: max(rowNumber, 1), column: column).description }
@@ -92,7 +98,7 @@ final class WorksheetReader: SAXDelegate {
         if local[0] == UInt8(ascii: "v") && local[1] == 0 {
             if inCell {
                 capture = .value
-                value.removeAll(keepingCapacity: true)
+                value.removeAll()
                 hasValue = true
             }
             return
@@ -105,12 +111,12 @@ final class WorksheetReader: SAXDelegate {
             if local[0] == UInt8(ascii: "f") && local[1] == 0 {
                 if wantFormulas {
                     capture = .formula
-                    formula.removeAll(keepingCapacity: true)
+                    formula.removeAll()
                 }
             } else if name.is("is") {
                 inInlineString = true
                 hasInline = true
-                inline.removeAll(keepingCapacity: true)
+                inline.removeAll()
             } else if name.is("t") {
                 if inInlineString && phoneticDepth == 0 { capture = .inlineText }
             } else if name.is("rPh") {
@@ -145,10 +151,10 @@ final class WorksheetReader: SAXDelegate {
             if name.is("formula1") || name.is("formula2") {
                 validationFormulaIndex = name.is("formula1") ? 1 : 2
                 capture = .validationFormula
-                text.removeAll(keepingCapacity: true)
+                text.removeAll()
             } else if name.is("sqref") {
                 capture = .sqref
-                text.removeAll(keepingCapacity: true)
+                text.removeAll()
             }
         }
     }
@@ -185,11 +191,11 @@ final class WorksheetReader: SAXDelegate {
             if let rule = validation { dataValidations.append(rule) }
             validation = nil
         } else if capture == .validationFormula, name.is("formula1") || name.is("formula2") {
-            let formula = String(decoding: text, as: UTF8.self)
+            let formula = text.string
             if validationFormulaIndex == 1 { validation?.formula1 = formula } else { validation?.formula2 = formula }
             capture = .none
         } else if capture == .sqref, name.is("sqref") {
-            validation?.ranges = Self.ranges(String(decoding: text, as: UTF8.self))
+            validation?.ranges = Self.ranges(text.string)
             capture = .none
         }
     }
@@ -200,16 +206,16 @@ final class WorksheetReader: SAXDelegate {
         case .none:
             return
         case .value:
-            value.append(contentsOf: bytes)
+            value.append(bytes)
             if value.count > limits.maxCellBytes { throw tooLong() }
         case .inlineText:
-            inline.append(contentsOf: bytes)
+            inline.append(bytes)
             if inline.count > limits.maxCellBytes { throw tooLong() }
         case .formula:
-            formula.append(contentsOf: bytes)
+            formula.append(bytes)
             if formula.count > limits.maxCellBytes { throw tooLong() }
         case .validationFormula, .sqref:
-            text.append(contentsOf: bytes)
+            text.append(bytes)
             if text.count > 1 << 20 {
                 throw SpreadsheetError(.limitExceeded, "a data validation's formula or range list is longer than 1 MiB")
             }
@@ -345,17 +351,17 @@ final class WorksheetReader: SAXDelegate {
         capture = .none
         let cellValue: CellValue?
         if hasInline && (cellType == .inlineString || !hasValue) {
-            cellValue = .string(inline.withUnsafeBufferPointer { ExcelText.string($0) })
+            cellValue = .string(ExcelText.string(inline.bytes))
         } else if hasValue {
-            cellValue = try value.withUnsafeBufferPointer { try convert($0) }
+            cellValue = try convert(value.bytes)
         } else {
             cellValue = nil
         }
         guard let cellValue else { return }
         var cell = Cell(column: column, value: cellValue)
         if wantFormulas && !formula.isEmpty {
-            cell.formula = String(decoding: formula, as: UTF8.self)
-            formula.removeAll(keepingCapacity: true)
+            cell.formula = formula.string
+            formula.removeAll()
         }
         cells.append(cell)
         cellCount += 1
