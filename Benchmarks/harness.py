@@ -70,10 +70,13 @@ class Measurement:
     cells: int | None = None
     error: str | None = None
     unavailable: str | None = None
+    # Set when the reader saw a different number of cells than the input holds.
+    mismatch: bool = False
 
     @property
     def ok(self) -> bool:
-        return self.error is None and self.unavailable is None and bool(self.runs)
+        """Measured, and its count agrees: usable for ratios and targets."""
+        return self.error is None and self.unavailable is None and bool(self.runs) and not self.mismatch
 
     @property
     def best(self) -> Run:
@@ -278,8 +281,9 @@ def prepare(label: str, generator: Callable[[Path], dict], workdir: Path) -> dic
 
 
 def speed_ratio(ours: Measurement, peer: Measurement) -> float:
-    """How many times more cells per second we read than the peer (same cell count)."""
-    return peer.seconds / ours.seconds
+    """How many times more cells per second we read than the peer."""
+    assert ours.cells is not None and peer.cells is not None
+    return (ours.cells / ours.seconds) / (peer.cells / peer.seconds)
 
 
 def target_speed(peer: str, minimum: float) -> Target:
@@ -401,6 +405,11 @@ def report_group(group: Group) -> tuple[list[str], list[dict]]:
     mismatches = []
     notes = []
     for m in group.measurements:
+        if m.cells is not None and m.cells != group.expected_cells:
+            m.mismatch = True
+            mismatches.append(f"{group.name}: {m.reader} saw {m.cells:,} cells, expected {group.expected_cells:,}")
+            notes.append(f"{m.reader}: CELL COUNT MISMATCH: saw {m.cells:,}, expected {group.expected_cells:,}; "
+                         "left out of ratios and targets")
         if m.unavailable:
             state = "unavailable (build failed or unsupported)" if m.reader == TILSYN else "unavailable"
             rows.append([m.reader, "-", "-", "-", "-", "-", "-"])
@@ -412,11 +421,9 @@ def report_group(group: Group) -> tuple[list[str], list[dict]]:
             continue
         baseline = f"{mib(m.baseline_rss_bytes):.1f}" if m.baseline_rss_bytes else "-"
         rows.append([
-            m.reader, f"{m.seconds:.3f}", f"{m.wall_seconds:.3f}", f"{m.cells:,}",
+            m.reader + (" (MISMATCH)" if m.mismatch else ""), f"{m.seconds:.3f}", f"{m.wall_seconds:.3f}", f"{m.cells:,}",
             f"{m.cells / m.seconds:,.0f}", f"{mib(m.peak_rss_bytes):.1f}", baseline,
         ])
-        if m.cells != group.expected_cells:
-            mismatches.append(f"{group.name}: {m.reader} saw {m.cells:,} cells, expected {group.expected_cells:,}")
     print(table(rows, right={1, 2, 3, 4, 5, 6}))
     for note in notes:
         print(f"  {note}")
@@ -438,7 +445,7 @@ def report_group(group: Group) -> tuple[list[str], list[dict]]:
     for target in group.targets:
         missing = [name for name in target.needs if name not in by_name or not by_name[name].ok]
         if missing:
-            status, detail = None, "not measured: " + ", ".join(missing) + " unavailable"
+            status, detail = None, "not comparable: no valid measurement of " + ", ".join(missing)
             label = "n/a "
         else:
             status, detail = target.check(by_name)
@@ -449,8 +456,10 @@ def report_group(group: Group) -> tuple[list[str], list[dict]]:
 
 
 def measurement_json(m: Measurement) -> dict:
-    result = {"reader": m.reader, "unavailable": m.unavailable, "error": m.error, "cells": m.cells}
-    if m.ok:
+    result = {
+        "reader": m.reader, "unavailable": m.unavailable, "error": m.error, "cells": m.cells, "mismatch": m.mismatch,
+    }
+    if m.runs and m.error is None and m.unavailable is None:
         result.update({
             "seconds": m.seconds,
             "wall_seconds": m.wall_seconds,
