@@ -1,0 +1,543 @@
+"""Tilsyn benchmark harness: our readers and their Python peers, side by side, in one run.
+
+Started by `Benchmarks/run` with the benchmark venv's Python. It builds the Swift benchmark
+executable (release), generates deterministic inputs into Benchmarks/.work/, runs every reader as
+its own child process (best of N runs, wall time and that child's peak RSS from wait4), checks
+that all readers saw the same number of cells, prints a table with ratios and the targets, and
+writes Benchmarks/.work/results.json.
+
+Adding a benchmark group: write a function `group_NAME(context) -> Group` that prepares its inputs
+and returns readers and targets, and append it to GROUPS. See Benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import inputs
+
+HERE = Path(__file__).resolve().parent
+PEERS = HERE / "peers"
+WORK = HERE / ".work"
+TILSYN = "tilsyn"
+CHILD_TIMEOUT_SECONDS = 900
+
+
+# ----------------------------------------------------------------------------------------------
+# Model
+
+
+@dataclass
+class Reader:
+    """One contender on one input: a command whose stdout has `cells=N` (or `fields=N`)."""
+
+    name: str
+    command: list[str]
+    # Command that only starts up (imports, no work); its peak RSS is reported as the baseline.
+    baseline: list[str] | None = None
+    # Set when the reader cannot run at all (e.g. the Swift build failed).
+    unavailable: str | None = None
+
+
+@dataclass
+class Run:
+    wall_seconds: float
+    work_seconds: float | None
+    peak_rss_bytes: int
+    cells: int | None
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@dataclass
+class Measurement:
+    reader: str
+    runs: list[Run] = field(default_factory=list)
+    baseline_rss_bytes: int | None = None
+    cells: int | None = None
+    error: str | None = None
+    unavailable: str | None = None
+    # Set when the reader saw a different number of cells than the input holds.
+    mismatch: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """Measured, and its count agrees: usable for ratios and targets."""
+        return self.error is None and self.unavailable is None and bool(self.runs) and not self.mismatch
+
+    @property
+    def best(self) -> Run:
+        return min(self.runs, key=lambda run: run.wall_seconds)
+
+    @property
+    def seconds(self) -> float:
+        """Time compared in ratios: the child's own work time if it reports one (excludes
+        interpreter start-up and imports), else its wall time. Best of the runs."""
+        return min(run.work_seconds if run.work_seconds is not None else run.wall_seconds for run in self.runs)
+
+    @property
+    def wall_seconds(self) -> float:
+        return min(run.wall_seconds for run in self.runs)
+
+    @property
+    def peak_rss_bytes(self) -> int:
+        return min(run.peak_rss_bytes for run in self.runs)
+
+
+@dataclass
+class Target:
+    """A goal from the issue, evaluated on the group's measurements."""
+
+    description: str
+    check: Callable[[dict[str, Measurement]], tuple[bool, str]]
+    # Readers whose measurements the check needs.
+    needs: tuple[str, ...]
+
+
+@dataclass
+class Group:
+    name: str
+    input_label: str
+    expected_cells: int
+    readers: list[Reader]
+    targets: list[Target] = field(default_factory=list)
+    measurements: list[Measurement] = field(default_factory=list)
+
+
+@dataclass
+class Context:
+    python: str
+    runs: int
+    tilsyn_binary: Path | None
+    tilsyn_unavailable: str | None
+    workdir: Path
+
+
+# ----------------------------------------------------------------------------------------------
+# Running children
+
+
+def build_launcher() -> Path:
+    """Compile measure.c (the child launcher that reports a child's own peak RSS) if needed."""
+    source = HERE / "measure.c"
+    binary = WORK / "measure"
+    if binary.exists() and binary.stat().st_mtime >= source.stat().st_mtime:
+        return binary
+    compiler = os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
+    if compiler is None:
+        raise SystemExit("error: no C compiler (cc, gcc or clang) to build Benchmarks/measure.c; set CC")
+    build = subprocess.run([compiler, "-O2", "-o", str(binary), str(source)], capture_output=True, text=True)
+    if build.returncode != 0:
+        raise SystemExit(f"error: compiling Benchmarks/measure.c failed:\n{build.stderr}")
+    return binary
+
+
+LAUNCHER: Path | None = None
+
+
+def measure_once(command: list[str]) -> Run:
+    """Run `command` through the launcher and read its wall time and its own peak RSS (wait4)."""
+    assert LAUNCHER is not None, "build_launcher() first"
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile("r", suffix=".measure") as result:
+        process = subprocess.Popen(
+            [str(LAUNCHER), result.name, *command], stdout=out, stderr=err, stdin=subprocess.DEVNULL
+        )
+        try:
+            launcher_code = process.wait(timeout=CHILD_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()  # The child dies with it (PR_SET_PDEATHSIG).
+            process.wait()
+            launcher_code = None
+        out.seek(0)
+        err.seek(0)
+        stdout = out.read().decode("utf-8", "replace")
+        stderr = err.read().decode("utf-8", "replace")
+        report = result.read().split()
+    if launcher_code is None:
+        return Run(CHILD_TIMEOUT_SECONDS, None, 0, None, -1, stdout,
+                   stderr + f"\ntimed out after {CHILD_TIMEOUT_SECONDS} s")
+    if launcher_code != 0 or len(report) != 3:
+        return Run(0, None, 0, None, -1, stdout, stderr + f"\nlauncher failed (exit {launcher_code})")
+    wall, rss_kib, exit_code = float(report[0]), int(report[1]), int(report[2])
+    values = parse_key_values(stdout)
+    cells = values.get("cells", values.get("fields"))
+    work = values.get("work_seconds", values.get("seconds"))
+    return Run(
+        wall_seconds=wall,
+        work_seconds=float(work) if work is not None else None,
+        peak_rss_bytes=rss_kib * 1024,  # Linux reports KiB.
+        cells=int(cells) if cells is not None else None,
+        exit_code=exit_code,
+        stdout=stdout,
+        stderr=stderr,
+    )
+
+
+def parse_key_values(stdout: str) -> dict[str, str]:
+    values = {}
+    for line in stdout.splitlines():
+        key, separator, value = line.strip().partition("=")
+        if separator:
+            values[key] = value
+    return values
+
+
+def describe_failure(run: Run) -> str:
+    tail = (run.stderr.strip() or run.stdout.strip()).splitlines()[-3:]
+    return f"exit {run.exit_code}: " + (" | ".join(tail) if tail else "no output")
+
+
+def measure(reader: Reader, runs: int) -> Measurement:
+    measurement = Measurement(reader=reader.name, unavailable=reader.unavailable)
+    if reader.unavailable:
+        return measurement
+    for _ in range(runs):
+        run = measure_once(reader.command)
+        if run.stdout.strip() == "unsupported":
+            measurement.unavailable = "unsupported"
+            return measurement
+        if run.exit_code != 0 or run.cells is None:
+            measurement.error = describe_failure(run) if run.exit_code != 0 else "no cells=N line in output"
+            return measurement
+        if measurement.runs and run.cells != measurement.runs[0].cells:
+            measurement.error = f"cell count changed between runs: {measurement.runs[0].cells} then {run.cells}"
+            return measurement
+        measurement.runs.append(run)
+    measurement.cells = measurement.runs[0].cells
+    if reader.baseline:
+        baseline = measure_once(reader.baseline)
+        if baseline.exit_code == 0:
+            measurement.baseline_rss_bytes = baseline.peak_rss_bytes
+    return measurement
+
+
+# ----------------------------------------------------------------------------------------------
+# Building our side
+
+
+def build_tilsyn(skip: bool) -> tuple[Path | None, str | None]:
+    """Build tilsyn-bench in release mode; returns (binary, None) or (None, reason)."""
+    swift = shutil.which("swift")
+    if swift is None:
+        return None, "swift not found on PATH"
+    package = ["--package-path", str(HERE)]
+    if not skip:
+        print("Building tilsyn-bench (release) ...", flush=True)
+        build = subprocess.run(
+            [swift, "build", "-c", "release", *package, "--product", "tilsyn-bench"],
+            capture_output=True, text=True,
+        )
+        if build.returncode != 0:
+            log = WORK / "swift-build.log"
+            log.write_text(build.stdout + build.stderr)
+            tail = "\n    ".join((build.stdout + build.stderr).strip().splitlines()[-8:])
+            print(f"  swift build failed (full log: {log}):\n    {tail}", flush=True)
+            return None, f"build failed, see {log}"
+    bin_path = subprocess.run(
+        [swift, "build", "-c", "release", *package, "--show-bin-path"], capture_output=True, text=True
+    )
+    binary = Path(bin_path.stdout.strip()) / "tilsyn-bench"
+    if bin_path.returncode != 0 or not binary.exists():
+        return None, f"no binary at {binary}"
+    return binary, None
+
+
+def tilsyn_reader(context: Context, *arguments: str) -> Reader:
+    if context.tilsyn_binary is None:
+        return Reader(TILSYN, [], unavailable=context.tilsyn_unavailable or "not built")
+    return Reader(TILSYN, [str(context.tilsyn_binary), *arguments])
+
+
+def peer_reader(context: Context, name: str, script: str, *arguments: str) -> Reader:
+    path = str(PEERS / script)
+    return Reader(name, [context.python, path, *arguments], baseline=[context.python, path, "--baseline"])
+
+
+def prepare(label: str, generator: Callable[[Path], dict], workdir: Path) -> dict:
+    start = time.perf_counter()
+    print(f"Preparing {label} ...", end=" ", flush=True)
+    stamp = generator(workdir)
+    elapsed = time.perf_counter() - start
+    print(f"ready ({stamp['cells']:,} cells, {elapsed:.1f} s)", flush=True)
+    return stamp
+
+
+# ----------------------------------------------------------------------------------------------
+# Targets
+
+
+def speed_ratio(ours: Measurement, peer: Measurement) -> float:
+    """How many times more cells per second we read than the peer."""
+    assert ours.cells is not None and peer.cells is not None
+    return (ours.cells / ours.seconds) / (peer.cells / peer.seconds)
+
+
+def target_speed(peer: str, minimum: float) -> Target:
+    def check(by_name: dict[str, Measurement]) -> tuple[bool, str]:
+        ratio = speed_ratio(by_name[TILSYN], by_name[peer])
+        return ratio >= minimum, f"{ratio:.2f}×"
+
+    return Target(f"cells/s ≥ {minimum:g}× {peer}", check, (TILSYN, peer))
+
+
+def target_rss_below(peer: str) -> Target:
+    def check(by_name: dict[str, Measurement]) -> tuple[bool, str]:
+        ours, theirs = by_name[TILSYN].peak_rss_bytes, by_name[peer].peak_rss_bytes
+        return ours < theirs, f"{mib(ours):.1f} vs {mib(theirs):.1f} MiB"
+
+    return Target(f"peak RSS < {peer}", check, (TILSYN, peer))
+
+
+def target_time_fraction(peer: str, maximum: float) -> Target:
+    def check(by_name: dict[str, Measurement]) -> tuple[bool, str]:
+        fraction = by_name[TILSYN].seconds / by_name[peer].seconds
+        return fraction <= maximum, f"{fraction:.2f}× its time"
+
+    return Target(f"time ≤ {maximum:g}× {peer}", check, (TILSYN, peer))
+
+
+# ----------------------------------------------------------------------------------------------
+# Groups. Each prepares its inputs and returns the readers to measure and the targets.
+
+
+def xlsx_peers(context: Context, files: list[str]) -> list[Reader]:
+    return [
+        tilsyn_reader(context, "xlsx", *files),
+        peer_reader(context, "fastexcel", "fastexcel_xlsx.py", *files),
+        peer_reader(context, "python-calamine", "calamine_xlsx.py", *files),
+        peer_reader(context, "openpyxl", "openpyxl_xlsx.py", *files),
+    ]
+
+
+def group_xlsx_large(context: Context) -> Group:
+    stamp = prepare("large.xlsx", inputs.large_xlsx, context.workdir)
+    files = [str(context.workdir / "large.xlsx")]
+    return Group(
+        name="xlsx-large",
+        input_label=f"large.xlsx ({stamp['cells']:,} cells, 1 sheet)",
+        expected_cells=stamp["cells"],
+        readers=xlsx_peers(context, files),
+        targets=[
+            target_speed("fastexcel", 1.0),
+            target_speed("python-calamine", 2.0),
+            target_rss_below("fastexcel"),
+            target_rss_below("python-calamine"),
+        ],
+    )
+
+
+def group_xlsx_templates(context: Context) -> Group:
+    stamp = prepare("templates/", inputs.templates, context.workdir)
+    files = inputs.template_files(context.workdir)
+    if len(files) != stamp["params"]["count"]:
+        raise SystemExit(f"error: expected {stamp['params']['count']} templates, found {len(files)}; "
+                         f"delete {context.workdir / 'templates'} and run again")
+    return Group(
+        name="xlsx-templates",
+        input_label=f"templates/ ({len(files):,} workbooks, {stamp['cells']:,} cells)",
+        expected_cells=stamp["cells"],
+        readers=xlsx_peers(context, files),
+        targets=[target_time_fraction("fastexcel", 0.6)],
+    )
+
+
+def group_csv(context: Context) -> Group:
+    stamp = prepare("large.csv", inputs.large_csv, context.workdir)
+    path = str(context.workdir / "large.csv")
+    return Group(
+        name="csv",
+        input_label=f"large.csv ({stamp['cells']:,} fields)",
+        expected_cells=stamp["cells"],
+        readers=[
+            tilsyn_reader(context, "csv", path),
+            peer_reader(context, "python csv", "csv_module.py", path),
+            peer_reader(context, "polars", "polars_csv.py", path),
+        ],
+        targets=[target_speed("python csv", 5.0)],
+    )
+
+
+GROUPS: dict[str, Callable[[Context], Group]] = {
+    "xlsx-large": group_xlsx_large,
+    "xlsx-templates": group_xlsx_templates,
+    "csv": group_csv,
+}
+
+
+# ----------------------------------------------------------------------------------------------
+# Reporting
+
+
+def mib(size: int) -> float:
+    return size / (1024 * 1024)
+
+
+def table(rows: list[list[str]], right: set[int]) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for number, row in enumerate(rows):
+        cells = [cell.rjust(widths[i]) if i in right else cell.ljust(widths[i]) for i, cell in enumerate(row)]
+        lines.append("  " + "  ".join(cells).rstrip())
+        if number == 0:
+            lines.append("  " + "  ".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def report_group(group: Group) -> tuple[list[str], list[dict]]:
+    """Print the group's table, ratios and targets; return (mismatches, target results)."""
+    print(f"\n== {group.name}: {group.input_label}")
+    header = ["reader", "work s", "wall s", "cells", "cells/s", "peak RSS MiB", "start-up RSS MiB"]
+    rows = [header]
+    mismatches = []
+    notes = []
+    for m in group.measurements:
+        if m.cells is not None and m.cells != group.expected_cells:
+            m.mismatch = True
+            mismatches.append(f"{group.name}: {m.reader} saw {m.cells:,} cells, expected {group.expected_cells:,}")
+            notes.append(f"{m.reader}: CELL COUNT MISMATCH: saw {m.cells:,}, expected {group.expected_cells:,}; "
+                         "left out of ratios and targets")
+        if m.unavailable:
+            state = "unavailable (build failed or unsupported)" if m.reader == TILSYN else "unavailable"
+            rows.append([m.reader, "-", "-", "-", "-", "-", "-"])
+            notes.append(f"{m.reader}: {state}: {m.unavailable}")
+            continue
+        if m.error:
+            rows.append([m.reader, "FAILED", "-", "-", "-", "-", "-"])
+            notes.append(f"{m.reader}: FAILED: {m.error}")
+            continue
+        baseline = f"{mib(m.baseline_rss_bytes):.1f}" if m.baseline_rss_bytes else "-"
+        rows.append([
+            m.reader + (" (MISMATCH)" if m.mismatch else ""), f"{m.seconds:.3f}", f"{m.wall_seconds:.3f}", f"{m.cells:,}",
+            f"{m.cells / m.seconds:,.0f}", f"{mib(m.peak_rss_bytes):.1f}", baseline,
+        ])
+    print(table(rows, right={1, 2, 3, 4, 5, 6}))
+    for note in notes:
+        print(f"  {note}")
+
+    by_name = {m.reader: m for m in group.measurements}
+    ours = by_name.get(TILSYN)
+    if ours is not None and ours.ok:
+        print("  ratios (cells/s and peak RSS, tilsyn relative to the peer):")
+        for m in group.measurements:
+            if m.reader == TILSYN or not m.ok:
+                continue
+            ratio = speed_ratio(ours, m)
+            verdict = f"{ratio:.2f}× faster" if ratio >= 1 else f"{1 / ratio:.2f}× slower"
+            print(f"    tilsyn vs {m.reader}: {verdict}, RSS {ours.peak_rss_bytes / m.peak_rss_bytes:.2f}×")
+
+    results = []
+    if group.targets:
+        print("  targets:")
+    for target in group.targets:
+        missing = [name for name in target.needs if name not in by_name or not by_name[name].ok]
+        if missing:
+            status, detail = None, "not comparable: no valid measurement of " + ", ".join(missing)
+            label = "n/a "
+        else:
+            status, detail = target.check(by_name)
+            label = "MET " if status else "MISS"
+        print(f"    [{label}] {target.description}: {detail}")
+        results.append({"target": target.description, "met": status, "detail": detail})
+    return mismatches, results
+
+
+def measurement_json(m: Measurement) -> dict:
+    result = {
+        "reader": m.reader, "unavailable": m.unavailable, "error": m.error, "cells": m.cells, "mismatch": m.mismatch,
+    }
+    if m.runs and m.error is None and m.unavailable is None:
+        result.update({
+            "seconds": m.seconds,
+            "wall_seconds": m.wall_seconds,
+            "cells_per_second": m.cells / m.seconds,
+            "peak_rss_bytes": m.peak_rss_bytes,
+            "baseline_rss_bytes": m.baseline_rss_bytes,
+            "runs": [
+                {"wall_seconds": r.wall_seconds, "work_seconds": r.work_seconds, "peak_rss_bytes": r.peak_rss_bytes}
+                for r in m.runs
+            ],
+        })
+    return result
+
+
+# ----------------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Tilsyn readers vs Python peers, in one run.")
+    parser.add_argument("--quick", action="store_true", help="one run per reader instead of three")
+    parser.add_argument("--runs", type=int, help="runs per reader (best is kept); overrides --quick")
+    parser.add_argument("--group", action="append", choices=list(GROUPS), help="only this group (repeatable)")
+    parser.add_argument("--skip-build", action="store_true", help="use the tilsyn-bench built last time")
+    args = parser.parse_args()
+    runs = args.runs or (1 if args.quick else 3)
+    if runs < 1:
+        parser.error("--runs must be at least 1")
+
+    WORK.mkdir(parents=True, exist_ok=True)
+    global LAUNCHER
+    LAUNCHER = build_launcher()
+    binary, unavailable = build_tilsyn(args.skip_build)
+    context = Context(sys.executable, runs, binary, unavailable, WORK)
+    print(f"tilsyn-bench: {binary if binary else 'unavailable (' + str(unavailable) + ')'}")
+    print(f"python: {sys.executable} ({platform.python_version()}); best of {runs} run(s) per reader")
+
+    groups = [GROUPS[name](context) for name in (args.group or list(GROUPS))]
+    for group in groups:
+        for reader in group.readers:
+            print(f"  measuring {group.name}: {reader.name} ...", flush=True)
+            group.measurements.append(measure(reader, runs))
+
+    mismatches: list[str] = []
+    summary = []
+    for group in groups:
+        group_mismatches, targets = report_group(group)
+        mismatches += group_mismatches
+        summary.append({
+            "group": group.name,
+            "input": group.input_label,
+            "expected_cells": group.expected_cells,
+            "measurements": [measurement_json(m) for m in group.measurements],
+            "targets": targets,
+        })
+
+    failures = [f"{g.name}: {m.reader}: {m.error}" for g in groups for m in g.measurements if m.error]
+    results = {
+        "timestamp": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "machine": {"platform": platform.platform(), "cpus": os.cpu_count(), "python": platform.python_version()},
+        "runs_per_reader": runs,
+        "tilsyn": {"binary": str(binary) if binary else None, "unavailable": unavailable},
+        "groups": summary,
+        "mismatches": mismatches,
+        "failures": failures,
+    }
+    (WORK / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    print(f"\nResults written to {WORK / 'results.json'}")
+
+    if mismatches or failures:
+        print("\n" + "!" * 78)
+        for line in mismatches:
+            print(f"!! CELL COUNT MISMATCH: {line}")
+        for line in failures:
+            print(f"!! READER FAILED: {line}")
+        print("!" * 78)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
