@@ -193,6 +193,9 @@ public final class ZipWriter {
     /// Whether `finish()` has completed.
     public var isFinished: Bool { state == .finished }
 
+    /// Whether the archive is finished or was discarded, so that nothing more can be written.
+    var isFailedOrFinished: Bool { state == .finished || state == .failed }
+
     // MARK: - Entries
 
     /// Adds a whole entry; its sizes and CRC-32 go into the local header.
