@@ -8,7 +8,7 @@ enum XLSXThemeWriter {
 
     /// The theme XML, one line in the package (the line breaks below are continuations, not newlines).
     static let xml = #"""
-    <?xml version="1.0" encoding="UTF-8" standalone="yes"?>\#
+    <?xml version="1.0" encoding="UTF-8" standalone="yes"?>\#r
     <a:theme xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" name="Office Theme">\#
     <a:themeElements><a:clrScheme name="Office"><a:dk1><a:sysClr val="windowText" lastClr="000000"/>\#
     </a:dk1><a:lt1><a:sysClr val="window" lastClr="FFFFFF"/></a:lt1><a:dk2><a:srgbClr val="1F497D"/>\#
