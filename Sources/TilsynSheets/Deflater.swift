@@ -13,7 +13,8 @@ final class Deflater {
     /// Creates a compressor at `level` (1–9); throws when zlib cannot start.
     init(level: Int) throws {
         guard (1...9).contains(level) else {
-            throw SpreadsheetError(.invalidArgument, "the deflate level \(level) is outside 1...9: use 1 (fastest) to 9")
+            throw SpreadsheetError(
+                .invalidArgument, "the deflate level \(level) is outside 1...9: use 1 (fastest) to 9")
         }
         self.level = level
         stream = .allocate(capacity: 1)

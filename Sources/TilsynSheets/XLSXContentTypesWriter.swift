@@ -8,7 +8,8 @@ enum XLSXContentTypesWriter {
         var xml = XMLBuffer(capacity: 2048)
         xml.raw("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n")
         xml.raw("<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">")
-        xml.raw("<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>")
+        xml.raw(
+            "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>")
         xml.raw("<Default Extension=\"xml\" ContentType=\"application/xml\"/>")
         func override(_ part: String, _ type: String) {
             xml.raw("<Override PartName=\"/\(part)\" ContentType=\"\(type)\"/>")

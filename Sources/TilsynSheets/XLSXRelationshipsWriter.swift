@@ -9,8 +9,10 @@ enum XLSXRelationshipsWriter {
     static func packageXML(customProperties: Bool) -> [UInt8] {
         var relationships = [
             (officeDocument + "officeDocument", XLSXWorkbookPartWriter.partName),
-            ("http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties",
-             XLSXCorePropertiesWriter.partName),
+            (
+                "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties",
+                XLSXCorePropertiesWriter.partName
+            ),
             (officeDocument + "extended-properties", XLSXAppPropertiesWriter.partName),
         ]
         if customProperties {

@@ -53,7 +53,8 @@ struct XLSXStylesWriter {
         let numberFormatID: Int
         if let builtIn = style.numberFormat.builtInID {
             guard (0...163).contains(builtIn) else {
-                throw SpreadsheetError(.invalidArgument, "built-in number formats have ids 0 to 163; use .custom for others")
+                throw SpreadsheetError(
+                    .invalidArgument, "built-in number formats have ids 0 to 163; use .custom for others")
             }
             numberFormatID = builtIn
         } else if case .custom(let code) = style.numberFormat {
@@ -70,26 +71,32 @@ struct XLSXStylesWriter {
         } else {
             numberFormatID = 0
         }
-        let fontID = fontIDs[font] ?? {
-            fonts.append(font)
-            fontIDs[font] = fonts.count - 1
-            return fonts.count - 1
-        }()
+        let fontID =
+            fontIDs[font]
+            ?? {
+                fonts.append(font)
+                fontIDs[font] = fonts.count - 1
+                return fonts.count - 1
+            }()
         var fillID = 0
         if let fill = style.fill {
-            fillID = fillIDs[fill] ?? {
-                fills.append(fill)
-                fillIDs[fill] = fills.count + 1
-                return fills.count + 1
-            }()
+            fillID =
+                fillIDs[fill]
+                ?? {
+                    fills.append(fill)
+                    fillIDs[fill] = fills.count + 1
+                    return fills.count + 1
+                }()
         }
         var border = style.border
         if border.isEmpty { border.color = nil }
-        let borderID = borderIDs[border] ?? {
-            borders.append(border)
-            borderIDs[border] = borders.count - 1
-            return borders.count - 1
-        }()
+        let borderID =
+            borderIDs[border]
+            ?? {
+                borders.append(border)
+                borderIDs[border] = borders.count - 1
+                return borders.count - 1
+            }()
         formats.append(
             FormatRecord(
                 numberFormatID: numberFormatID, fontID: fontID, fillID: fillID, borderID: borderID,
@@ -159,7 +166,8 @@ struct XLSXStylesWriter {
         xml.raw(">")
         for border in borders { write(border, to: &xml) }
         xml.raw("</borders>")
-        xml.raw("<cellStyleXfs count=\"1\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\"/></cellStyleXfs>")
+        xml.raw(
+            "<cellStyleXfs count=\"1\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\"/></cellStyleXfs>")
         xml.raw("<cellXfs")
         xml.attribute("count", formats.count)
         xml.raw(">")
@@ -167,7 +175,9 @@ struct XLSXStylesWriter {
         xml.raw("</cellXfs>")
         xml.raw("<cellStyles count=\"1\"><cellStyle name=\"Normal\" xfId=\"0\" builtinId=\"0\"/></cellStyles>")
         xml.raw("<dxfs count=\"0\"/>")
-        xml.raw("<tableStyles count=\"0\" defaultTableStyle=\"TableStyleMedium9\" defaultPivotStyle=\"PivotStyleLight16\"/>")
+        xml.raw(
+            "<tableStyles count=\"0\" defaultTableStyle=\"TableStyleMedium9\" defaultPivotStyle=\"PivotStyleLight16\"/>"
+        )
         xml.raw("</styleSheet>")
         return xml.bytes
     }

@@ -68,7 +68,9 @@ public final class XLSXWorksheetWriter {
             SpreadsheetError(.invalidArgument, message, sheet: name)
         }
         guard (0..<A1.rowCount).contains(options.frozenRows), (0..<A1.columnCount).contains(options.frozenColumns)
-        else { throw fail("frozen rows and columns must lie inside the sheet (0 to 1,048,575 rows, 0 to 16,383 columns)") }
+        else {
+            throw fail("frozen rows and columns must lie inside the sheet (0 to 1,048,575 rows, 0 to 16,383 columns)")
+        }
         if let zoom = options.zoom, !(10...400).contains(zoom) {
             throw fail("the zoom \(zoom)% is outside Excel's 10% to 400%")
         }
@@ -87,10 +89,12 @@ public final class XLSXWorksheetWriter {
         var previousLast = -1
         for column in options.columns.sorted(by: { $0.first < $1.first }) {
             guard column.first >= 0, column.first <= column.last, column.last < A1.columnCount else {
-                throw fail("the column run \(column.first)...\(column.last) is not inside columns 0 to 16,383 (A to XFD)")
+                throw fail(
+                    "the column run \(column.first)...\(column.last) is not inside columns 0 to 16,383 (A to XFD)")
             }
             guard column.first > previousLast else {
-                throw fail("column \(A1.column(column.first)) is given more than one width or style: runs must not overlap")
+                throw fail(
+                    "column \(A1.column(column.first)) is given more than one width or style: runs must not overlap")
             }
             if let width = column.width, !(0...255).contains(width) {
                 throw fail("the width of column \(A1.column(column.first)) must be 0 to 255 characters")
@@ -120,8 +124,9 @@ public final class XLSXWorksheetWriter {
             xml.raw("<dimension")
             xml.attribute(
                 "ref",
-                A1.range(firstRow: range.firstRow, firstColumn: range.firstColumn, lastRow: range.lastRow,
-                         lastColumn: range.lastColumn))
+                A1.range(
+                    firstRow: range.firstRow, firstColumn: range.firstColumn, lastRow: range.lastRow,
+                    lastColumn: range.lastColumn))
             xml.raw("/>")
         }
         writeSheetViews()
@@ -225,7 +230,9 @@ public final class XLSXWorksheetWriter {
                 cell: firstColumn >= 0 && last < 1_000_000 ? "row \(row + 1)" : nil)
         }
         if let height, !(height >= 0 && height <= 409) {
-            throw error(.invalidArgument, "the row height must be 0 to 409 points", cell: A1.cell(row: row, column: firstColumn))
+            throw error(
+                .invalidArgument, "the row height must be 0 to 409 points", cell: A1.cell(row: row, column: firstColumn)
+            )
         }
         try validate(cells, row: row, firstColumn: firstColumn, workbook: workbook)
         let hasCells = cells.contains { $0 != nil && !($0?.value == .blank && $0?.style == nil) }
@@ -262,14 +269,16 @@ public final class XLSXWorksheetWriter {
             guard let cell else { continue }
             let reference = { A1.cell(row: row, column: firstColumn + offset) }
             if let style = cell.style, !workbook.styles.contains(style) {
-                throw error(.invalidArgument, "\(style) was not registered with this writer's addStyle", cell: reference())
+                throw error(
+                    .invalidArgument, "\(style) was not registered with this writer's addStyle", cell: reference())
             }
             switch cell.value {
             case .string(let text):
                 try checkText(text, cell: reference)
             case .number(let number):
                 guard number.isFinite else {
-                    throw error(.invalidValue, "the number is NaN or infinite, which Excel cannot hold", cell: reference())
+                    throw error(
+                        .invalidValue, "the number is NaN or infinite, which Excel cannot hold", cell: reference())
                 }
             case .formula(let formula, let cached):
                 let body = formula.hasPrefix("=") ? String(formula.dropFirst()) : formula
@@ -323,7 +332,9 @@ public final class XLSXWorksheetWriter {
                 xml.integer(workbook.sharedStrings.index(of: text))
                 xml.raw("</v></c>")
             } else {
-                xml.raw(XMLBuffer.needsPreserve(text) ? " t=\"inlineStr\"><is><t xml:space=\"preserve\">" : " t=\"inlineStr\"><is><t>")
+                xml.raw(
+                    XMLBuffer.needsPreserve(text)
+                        ? " t=\"inlineStr\"><is><t xml:space=\"preserve\">" : " t=\"inlineStr\"><is><t>")
                 xml.text(text)
                 xml.raw("</t></is></c>")
             }
@@ -399,7 +410,8 @@ public final class XLSXWorksheetWriter {
         guard r1 != r2 || c1 != c2 else {
             throw error(.invalidArgument, "the merge range '\(range)' is a single cell: merge at least two cells")
         }
-        for merge in merges where r1 <= merge.lastRow && merge.firstRow <= r2 && c1 <= merge.lastColumn
+        for merge in merges
+        where r1 <= merge.lastRow && merge.firstRow <= r2 && c1 <= merge.lastColumn
             && merge.firstColumn <= c2
         {
             let other = A1.range(
@@ -462,11 +474,13 @@ public final class XLSXWorksheetWriter {
             }
         case .wholeNumber(let min, let max):
             guard min <= max else {
-                throw error(.invalidArgument, "the validation's minimum \(min) is above its maximum \(max)", cell: place)
+                throw error(
+                    .invalidArgument, "the validation's minimum \(min) is above its maximum \(max)", cell: place)
             }
         case .decimal(let min, let max):
             guard min.isFinite, max.isFinite, min <= max else {
-                throw error(.invalidArgument, "the validation's bounds must be finite with minimum ≤ maximum", cell: place)
+                throw error(
+                    .invalidArgument, "the validation's bounds must be finite with minimum ≤ maximum", cell: place)
             }
         case .textLength(let max):
             guard max >= 0 else {
@@ -484,7 +498,8 @@ public final class XLSXWorksheetWriter {
     {
         _ = try requireOpen("add a hyperlink")
         guard let (row, column) = A1.parseCell(Substring(cell)) else {
-            throw error(.invalidCellReference, "the hyperlink cell '\(cell)' is not a cell such as A5 inside A1:XFD1048576")
+            throw error(
+                .invalidCellReference, "the hyperlink cell '\(cell)' is not a cell such as A5 inside A1:XFD1048576")
         }
         let reference = A1.cell(row: row, column: column)
         let target = location.hasPrefix("#") ? String(location.dropFirst()) : location
@@ -530,8 +545,9 @@ public final class XLSXWorksheetWriter {
                 xml.raw("<mergeCell")
                 xml.attribute(
                     "ref",
-                    A1.range(firstRow: merge.firstRow, firstColumn: merge.firstColumn, lastRow: merge.lastRow,
-                             lastColumn: merge.lastColumn))
+                    A1.range(
+                        firstRow: merge.firstRow, firstColumn: merge.firstColumn, lastRow: merge.lastRow,
+                        lastColumn: merge.lastColumn))
                 xml.raw("/>")
             }
             xml.raw("</mergeCells>")

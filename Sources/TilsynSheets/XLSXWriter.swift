@@ -118,7 +118,8 @@ public final class XLSXWriter {
             for column in sheetOptions.columns {
                 if let style = column.style, !styles.contains(style) {
                     throw SpreadsheetError(
-                        .invalidArgument, "the style of column \(A1.column(column.first)) was not registered with addStyle",
+                        .invalidArgument,
+                        "the style of column \(A1.column(column.first)) was not registered with addStyle",
                         sheet: name)
                 }
             }
@@ -139,7 +140,9 @@ public final class XLSXWriter {
             SpreadsheetError(.invalidArgument, "the sheet name is invalid: \(why)", sheet: name)
         }
         guard !name.isEmpty else { throw fail("it is empty; give 1 to 31 characters") }
-        guard name.utf16.count <= 31 else { throw fail("it has \(name.utf16.count) characters; Excel allows at most 31") }
+        guard name.utf16.count <= 31 else {
+            throw fail("it has \(name.utf16.count) characters; Excel allows at most 31")
+        }
         if let bad = name.unicodeScalars.first(where: { "[]:*?/\\".unicodeScalars.contains($0) || $0.value < 0x20 }) {
             let shown = bad.value < 0x20 ? "a control character" : "'\(bad)'"
             throw fail("it contains \(shown); Excel does not allow [ ] : * ? / \\ in sheet names")
@@ -168,10 +171,12 @@ public final class XLSXWriter {
             let formula = refersTo.hasPrefix("=") ? String(refersTo.dropFirst()) : refersTo
             guard !formula.isEmpty, formula.utf16.count <= 8192 else {
                 throw SpreadsheetError(
-                    .invalidArgument, "the name '\(name)' must refer to a formula of 1 to 8,192 characters", sheet: sheet)
+                    .invalidArgument, "the name '\(name)' must refer to a formula of 1 to 8,192 characters",
+                    sheet: sheet)
             }
             let folded = name.lowercased()
-            if names.contains(where: { $0.name.lowercased() == folded && $0.sheet?.lowercased() == sheet?.lowercased() }) {
+            if names.contains(where: { $0.name.lowercased() == folded && $0.sheet?.lowercased() == sheet?.lowercased() }
+            ) {
                 throw SpreadsheetError(
                     .invalidArgument,
                     "the name '\(name)' is already defined \(sheet == nil ? "for the workbook" : "on this sheet")",
@@ -228,7 +233,8 @@ public final class XLSXWriter {
         guard let active = sheets.firstIndex(where: { $0.options.visibility == .visible }) else {
             throw located(
                 SpreadsheetError(
-                    .invalidArgument, "every sheet is hidden: Excel needs at least one visible sheet; make one visible"))
+                    .invalidArgument, "every sheet is hidden: Excel needs at least one visible sheet; make one visible")
+            )
         }
         var resolved: [XLSXWorkbookPartWriter.Name] = []
         for name in names {
@@ -256,7 +262,8 @@ public final class XLSXWriter {
                 }
                 resolved.append(
                     .init(
-                        name: "_xlnm.Print_Titles", refersTo: "\(quoted)!$\(rows.lowerBound + 1):$\(rows.upperBound + 1)",
+                        name: "_xlnm.Print_Titles",
+                        refersTo: "\(quoted)!$\(rows.lowerBound + 1):$\(rows.upperBound + 1)",
                         localSheet: index, hidden: false))
             }
             // The sheet is open until it finishes below; its autofilter is final only then.
@@ -296,7 +303,8 @@ public final class XLSXWriter {
                 sheets: sheets.map { ($0.name, $0.options.visibility) }, activeSheet: activeSheet, names: names))
         try zip.addEntry(
             XLSXRelationshipsWriter.workbookPartName,
-            contents: XLSXRelationshipsWriter.workbookXML(sheetCount: sheets.count, sharedStrings: options.sharedStrings))
+            contents: XLSXRelationshipsWriter.workbookXML(
+                sheetCount: sheets.count, sharedStrings: options.sharedStrings))
         let custom = !properties.custom.isEmpty
         if custom {
             var seen: Set<String> = []
@@ -309,7 +317,8 @@ public final class XLSXWriter {
                         "the custom property '\(property.name)' is empty, longer than 255 characters or given twice")
                 }
             }
-            try zip.addEntry(XLSXCustomPropertiesWriter.partName, contents: XLSXCustomPropertiesWriter.xml(properties.custom))
+            try zip.addEntry(
+                XLSXCustomPropertiesWriter.partName, contents: XLSXCustomPropertiesWriter.xml(properties.custom))
         }
         let namedRanges = XLSXWorkbookPartWriter.sorted(names).compactMap { name -> String? in
             guard !name.hidden, name.name != "_xlnm._FilterDatabase" else { return nil }
@@ -321,7 +330,9 @@ public final class XLSXWriter {
             XLSXAppPropertiesWriter.partName,
             contents: XLSXAppPropertiesWriter.xml(properties, sheets: sheets.map(\.name), namedRanges: namedRanges))
         try zip.addEntry(XLSXCorePropertiesWriter.partName, contents: XLSXCorePropertiesWriter.xml(properties))
-        try zip.addEntry(XLSXRelationshipsWriter.packagePartName, contents: XLSXRelationshipsWriter.packageXML(customProperties: custom))
+        try zip.addEntry(
+            XLSXRelationshipsWriter.packagePartName,
+            contents: XLSXRelationshipsWriter.packageXML(customProperties: custom))
         try zip.addEntry(
             XLSXContentTypesWriter.partName,
             contents: XLSXContentTypesWriter.xml(

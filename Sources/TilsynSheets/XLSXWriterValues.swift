@@ -34,7 +34,9 @@ extension XLSXWriter {
         }
 
         public static func string(_ text: String, style: StyleID? = nil) -> Cell { Cell(.string(text), style: style) }
-        public static func number(_ number: Double, style: StyleID? = nil) -> Cell { Cell(.number(number), style: style) }
+        public static func number(_ number: Double, style: StyleID? = nil) -> Cell {
+            Cell(.number(number), style: style)
+        }
         public static func bool(_ flag: Bool, style: StyleID? = nil) -> Cell { Cell(.bool(flag), style: style) }
         public static func dateTime(_ date: DateTime, style: StyleID? = nil) -> Cell {
             Cell(.dateTime(date), style: style)
@@ -83,21 +85,24 @@ extension XLSXWriter {
             let days = (seconds / 86_400).rounded(.down)
             var rest = seconds - days * 86_400
             guard Swift.abs(days) < 4_000_000 else {
-                throw SpreadsheetError(.invalidValue, "the time lies outside 1900-01-01 to 9999-12-31, the range Excel holds")
+                throw SpreadsheetError(
+                    .invalidValue, "the time lies outside 1900-01-01 to 9999-12-31, the range Excel holds")
             }
             let (year, month, day) = DateTime.civil(fromDays: Int(days))
             let hour = Int(rest / 3600)
             rest -= Double(hour) * 3600
             let minute = Int(rest / 60)
             rest -= Double(minute) * 60
-            try self.init(year: year, month: month, day: day, hour: hour, minute: minute, second: Swift.min(rest, 59.999_999))
+            try self.init(
+                year: year, month: month, day: day, hour: hour, minute: minute, second: Swift.min(rest, 59.999_999))
         }
 
         /// The Excel serial number in the 1900 date system: days since 1899-12-30, with the time as a fraction.
         ///
         /// Excel counts a 29 February 1900 that never was, so dates before 1 March 1900 are one less.
         public var serial: Double {
-            var days = Double(DateTime.days(year: year, month: month, day: day) - DateTime.days(year: 1899, month: 12, day: 30))
+            var days = Double(
+                DateTime.days(year: year, month: month, day: day) - DateTime.days(year: 1899, month: 12, day: 30))
             if days < 61 { days -= 1 }
             return days + (Double(hour) * 3600 + Double(minute) * 60 + second) / 86_400
         }

@@ -213,8 +213,10 @@ enum A1 {
             guard let second = parseCell(parts[1]) else { return nil }
             last = second
         }
-        return (min(first.row, last.row), min(first.column, last.column), max(first.row, last.row),
-                max(first.column, last.column))
+        return (
+            min(first.row, last.row), min(first.column, last.column), max(first.row, last.row),
+            max(first.column, last.column)
+        )
     }
 
     /// `A1:D12`, or `A1` when the range is one cell.

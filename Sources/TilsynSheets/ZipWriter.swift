@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A ZIP archive written front to back, with entries deflated (or stored) as a stream.
@@ -151,7 +151,8 @@ public final class ZipWriter {
             let fd = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
             if fd >= 0 {
                 do {
-                    try self.init(target: .temporaryFile(fd: fd, temporaryPath: temporaryPath, path: path), options: options)
+                    try self.init(
+                        target: .temporaryFile(fd: fd, temporaryPath: temporaryPath, path: path), options: options)
                 } catch {
                     close(fd)
                     unlink(temporaryPath)
@@ -164,7 +165,9 @@ public final class ZipWriter {
                 continue
             }
             throw SpreadsheetError(
-                .writeFailed, "cannot create a file next to the output (\(FileBytes.errnoText())): check the folder exists and is writable",
+                .writeFailed,
+                "cannot create a file next to the output (\(FileBytes.errnoText())): "
+                    + "check the folder exists and is writable",
                 file: path)
         }
     }
@@ -242,7 +245,8 @@ public final class ZipWriter {
             let nameBytes = try checkedName(name)
             let record = Record(
                 name: nameBytes, flags: flags(for: nameBytes, streamed: true), method: method == .deflated ? 8 : 0,
-                crc: 0, compressedSize: 0, uncompressedSize: 0, offset: position, zip64InLocalHeader: options.forceZip64)
+                crc: 0, compressedSize: 0, uncompressedSize: 0, offset: position, zip64InLocalHeader: options.forceZip64
+            )
             if method == .deflated { try deflater.reset() }
             try writeLocalHeader(record)
             current = record
@@ -366,7 +370,8 @@ public final class ZipWriter {
                 break
             case .temporaryFile(let fd, let temporaryPath, let path):
                 if fsync(fd) != 0 {
-                    throw SpreadsheetError(.writeFailed, "cannot save the file to disk (\(FileBytes.errnoText()))", file: path)
+                    throw SpreadsheetError(
+                        .writeFailed, "cannot save the file to disk (\(FileBytes.errnoText()))", file: path)
                 }
                 target = .descriptor(-1)
                 if close(fd) != 0 {
@@ -378,7 +383,8 @@ public final class ZipWriter {
                     let reason = FileBytes.errnoText()
                     unlink(temporaryPath)
                     throw SpreadsheetError(
-                        .writeFailed, "cannot move the finished file into place (\(reason)): check the folder's permissions",
+                        .writeFailed,
+                        "cannot move the finished file into place (\(reason)): check the folder's permissions",
                         file: path)
                 }
             }
@@ -486,7 +492,8 @@ public final class ZipWriter {
         let key = name.lowercased()
         guard names.insert(key).inserted else {
             throw SpreadsheetError(
-                .duplicateEntry, "the archive already has an entry with this name (compared case-insensitively)", part: name)
+                .duplicateEntry, "the archive already has an entry with this name (compared case-insensitively)",
+                part: name)
         }
         return bytes
     }

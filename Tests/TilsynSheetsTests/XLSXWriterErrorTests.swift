@@ -24,10 +24,13 @@ private func failure(
 
 @Suite("XLSXWriter errors")
 struct XLSXWriterErrorTests {
-    @Test("invalid sheet names are refused", arguments: [
-        "", String(repeating: "x", count: 32), "a[b", "a]b", "a:b", "a*b", "a?b", "a/b", "a\\b", "'quoted", "quoted'",
-        "tilsyn", "HISTORY", "tab\u{9}",
-    ])
+    @Test(
+        "invalid sheet names are refused",
+        arguments: [
+            "", String(repeating: "x", count: 32), "a[b", "a]b", "a:b", "a*b", "a?b", "a/b", "a\\b", "'quoted",
+            "quoted'",
+            "tilsyn", "HISTORY", "tab\u{9}",
+        ])
     func sheetNames(name: String) throws {
         let writer = try XLSXWriter()
         try writer.addWorksheet("Tilsyn")
@@ -85,16 +88,18 @@ struct XLSXWriterErrorTests {
         #expect(error?.cell == "A6")
     }
 
-    @Test("data validation limits", arguments: [
-        W.DataValidation(.list([String(repeating: "x", count: 200), String(repeating: "y", count: 56)])),
-        W.DataValidation(.list(["a,b"])),
-        W.DataValidation(.list([])),
-        W.DataValidation(.list(["a"]), inputTitle: String(repeating: "t", count: 33)),
-        W.DataValidation(.list(["a"]), inputMessage: String(repeating: "m", count: 256)),
-        W.DataValidation(.list(["a"]), errorTitle: String(repeating: "t", count: 33)),
-        W.DataValidation(.list(["a"]), errorMessage: String(repeating: "m", count: 256)),
-        W.DataValidation(.wholeNumber(min: 5, max: 1)),
-    ])
+    @Test(
+        "data validation limits",
+        arguments: [
+            W.DataValidation(.list([String(repeating: "x", count: 200), String(repeating: "y", count: 56)])),
+            W.DataValidation(.list(["a,b"])),
+            W.DataValidation(.list([])),
+            W.DataValidation(.list(["a"]), inputTitle: String(repeating: "t", count: 33)),
+            W.DataValidation(.list(["a"]), inputMessage: String(repeating: "m", count: 256)),
+            W.DataValidation(.list(["a"]), errorTitle: String(repeating: "t", count: 33)),
+            W.DataValidation(.list(["a"]), errorMessage: String(repeating: "m", count: 256)),
+            W.DataValidation(.wholeNumber(min: 5, max: 1)),
+        ])
     func validationLimits(validation: XLSXWriter.DataValidation) throws {
         let error = try failure { _, sheet in try sheet.addDataValidation(validation, to: "B2:B9") }
         #expect(error?.code == .invalidArgument)
@@ -140,7 +145,9 @@ struct XLSXWriterErrorTests {
         #expect((#expect(throws: SpreadsheetError.self) { try empty.close() })?.code == .noSheets)
     }
 
-    @Test("invalid defined names are refused", arguments: ["", "1abc", "A1", "XFD1048576", "R1C1", "r", "a b", "_xlnm.Foo"])
+    @Test(
+        "invalid defined names are refused",
+        arguments: ["", "1abc", "A1", "XFD1048576", "R1C1", "r", "a b", "_xlnm.Foo"])
     func definedNames(name: String) throws {
         let writer = try XLSXWriter()
         try writer.addWorksheet("Tilsyn")
@@ -175,7 +182,8 @@ struct XLSXWriterErrorTests {
         let writer = try XLSXWriter()
         #expect(throws: SpreadsheetError.self) { try writer.addWorksheet("Z", options: .init(zoom: 500)) }
         #expect(throws: SpreadsheetError.self) {
-            try writer.addWorksheet("C", options: .init(columns: [.width(0, 10), W.Column(first: 0, last: 2, width: 5)]))
+            try writer.addWorksheet(
+                "C", options: .init(columns: [.width(0, 10), W.Column(first: 0, last: 2, width: 5)]))
         }
         #expect(throws: SpreadsheetError.self) { try writer.addStyle(W.Style(font: W.Font(size: 0))) }
         #expect(throws: SpreadsheetError.self) { try W.DateTime(year: 1899, month: 12, day: 31) }

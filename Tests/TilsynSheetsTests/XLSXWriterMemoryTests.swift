@@ -27,14 +27,18 @@ struct XLSXWriterMemoryTests {
         let day = try XLSXWriter.DateTime(year: 2024, month: 1, day: 1)
         // Warm up (buffers, style and string tables) before the baseline.
         for row in 0..<1_000 {
-            try sheet.appendRow([.number(Double(row)), .string(kommuner[row % 5]), .number(Double(row) * 1.25),
-                                 .dateTime(day, style: date), .bool(row % 2 == 0)])
+            try sheet.appendRow([
+                .number(Double(row)), .string(kommuner[row % 5]), .number(Double(row) * 1.25),
+                .dateTime(day, style: date), .bool(row % 2 == 0),
+            ])
         }
         let baseline = try #require(residentBytes(), "/proc/self/status is not readable")
         var peak = baseline
         for row in 1_000..<200_000 {
-            try sheet.appendRow([.number(Double(row)), .string(kommuner[row % 5]), .number(Double(row) * 1.25),
-                                 .dateTime(day, style: date), .bool(row % 2 == 0)])
+            try sheet.appendRow([
+                .number(Double(row)), .string(kommuner[row % 5]), .number(Double(row) * 1.25),
+                .dateTime(day, style: date), .bool(row % 2 == 0),
+            ])
             if row % 10_000 == 0, let now = residentBytes() { peak = max(peak, now) }
         }
         try writer.close()

@@ -8,8 +8,10 @@ private typealias W = XLSXWriter
 /// Writes the audit-shaped workbook used by the openpyxl oracle test.
 private func writeFeatureWorkbook(to path: String, sharedStrings: Bool) throws {
     let writer = try XLSXWriter(path: path, options: .init(compressionLevel: 1, sharedStrings: sharedStrings))
-    let bold = try writer.addStyle(W.Style(font: W.Font(size: 12, bold: true, color: W.Color(rgb: 0x1F4E78)),
-                                           fill: .lightGray, border: .all(.thin), alignment: .init(horizontal: .center, wrapText: true)))
+    let bold = try writer.addStyle(
+        W.Style(
+            font: W.Font(size: 12, bold: true, color: W.Color(rgb: 0x1F4E78)),
+            fill: .lightGray, border: .all(.thin), alignment: .init(horizontal: .center, wrapText: true)))
     let input = try writer.addStyle(W.Style(fill: .yellow, locked: false))
     let percent = try writer.addStyle(W.Style(numberFormat: .percent1))
     let thousands = try writer.addStyle(W.Style(numberFormat: .thousands))
@@ -17,22 +19,29 @@ private func writeFeatureWorkbook(to path: String, sharedStrings: Bool) throws {
 
     let options = W.SheetOptions(
         columns: [.width(0, 30), W.Column(first: 1, last: 2, width: 12)], frozenRows: 1, frozenColumns: 1,
-        pageSetup: W.PageSetup(orientation: .landscape, paperSize: W.PageSetup.a4, fitToWidth: true, repeatedRows: 0...0))
+        pageSetup: W.PageSetup(
+            orientation: .landscape, paperSize: W.PageSetup.a4, fitToWidth: true, repeatedRows: 0...0))
     let sheet = try writer.addWorksheet("Tilsyn", options: options)
-    try sheet.appendRow([.string("Spørgsmål", style: bold), .string("Svar", style: bold), .string("Dato", style: bold)],
-                        height: 30)
+    try sheet.appendRow(
+        [.string("Spørgsmål", style: bold), .string("Svar", style: bold), .string("Dato", style: bold)],
+        height: 30)
     try sheet.appendRow(["Tekst med <&> og \"citat\"", 42.5, .dateTime(try W.DateTime(year: 2024, month: 5, day: 17))])
-    try sheet.appendRow([" mellemrum ", .number(1e-7), .dateTime(try W.DateTime(year: 2024, month: 5, day: 17, hour: 13, minute: 45))])
+    try sheet.appendRow([
+        " mellemrum ", .number(1e-7), .dateTime(try W.DateTime(year: 2024, month: 5, day: 17, hour: 13, minute: 45)),
+    ])
     try sheet.appendRow([.bool(true), .number(0.125, style: percent), .number(1_234_567, style: thousands)])
-    try sheet.appendRow([.formula("=SUM(B2:B3)", cached: .number(42.5000001)), .formula("\"a\"&\"b\"", cached: .string("ab")),
-                         .formula("TODAY()")])
+    try sheet.appendRow([
+        .formula("=SUM(B2:B3)", cached: .number(42.5000001)), .formula("\"a\"&\"b\"", cached: .string("ab")),
+        .formula("TODAY()"),
+    ])
     try sheet.appendRow(["Kontrol\u{1}tegn og _x0041_", .blank(style: input), nil, "Linje 1\nLinje 2"])
     try sheet.writeRow(11, ["Svar her:", .blank(style: input)], firstColumn: 2)
     try sheet.mergeCells("A10:C10")
     try sheet.setAutoFilter("A1:C6")
     try sheet.addDataValidation(
-        W.DataValidation(.list(["Ja", "Nej", "Ved ikke"]), inputTitle: "Vælg svar", inputMessage: "Vælg fra listen",
-                         errorTitle: "Ugyldigt", errorMessage: "Vælg Ja, Nej eller Ved ikke", errorStyle: .warning),
+        W.DataValidation(
+            .list(["Ja", "Nej", "Ved ikke"]), inputTitle: "Vælg svar", inputMessage: "Vælg fra listen",
+            errorTitle: "Ugyldigt", errorMessage: "Vælg Ja, Nej eller Ved ikke", errorStyle: .warning),
         to: "D12")
     try sheet.addDataValidation(W.DataValidation(.listFromRange("'Lister'!$A$1:$A$4")), to: "B2:B6 E2:E6")
     try sheet.addDataValidation(W.DataValidation(.wholeNumber(min: 0, max: 10), allowBlank: false), to: "F2")
@@ -56,50 +65,50 @@ private func writeFeatureWorkbook(to path: String, sharedStrings: Bool) throws {
 }
 
 private let openpyxlDump = #"""
-import json, sys, datetime, openpyxl
-wb = openpyxl.load_workbook(sys.argv[1])
-def conv(v):
-    if isinstance(v, datetime.datetime): return "datetime:" + v.isoformat()
-    return v
-out = {"sheets": wb.sheetnames, "states": [ws.sheet_state for ws in wb.worksheets]}
-ws = wb["Tilsyn"]
-out["cells"] = {c.coordinate: conv(c.value) for row in ws.iter_rows() for c in row if c.value is not None}
-out["types"] = {c.coordinate: c.data_type for row in ws.iter_rows() for c in row if c.value is not None}
-out["formats"] = {c.coordinate: c.number_format for row in ws.iter_rows() for c in row if c.value is not None}
-out["bold"] = ws["A1"].font.b
-out["fontColor"] = ws["A1"].font.color.rgb
-out["fill"] = ws["A1"].fill.fgColor.rgb
-out["border"] = ws["A1"].border.left.style
-out["wrap"] = ws["A1"].alignment.wrap_text
-out["locked"] = {k: ws[k].protection.locked for k in ["A1", "B6", "D12"]}
-out["protected"] = ws.protection.sheet
-out["password"] = ws.protection.password
-out["formatColumns"] = ws.protection.formatColumns
-out["freeze"] = ws.freeze_panes
-out["freeze2"] = wb["Data 2"].freeze_panes
-out["freeze3"] = wb["Kolonner"].freeze_panes
-out["merged"] = [str(r) for r in ws.merged_cells.ranges]
-out["autofilter"] = ws.auto_filter.ref
-out["widths"] = {k: ws.column_dimensions[k].width for k in ["A", "B"]}
-out["rowHeight"] = ws.row_dimensions[1].height
-out["dv"] = [{"type": d.type, "formula1": d.formula1, "formula2": d.formula2, "sqref": str(d.sqref),
-              "prompt": d.prompt, "promptTitle": d.promptTitle, "error": d.error, "errorTitle": d.errorTitle,
-              "errorStyle": d.errorStyle, "allowBlank": d.allow_blank} for d in ws.data_validations.dataValidation]
-out["hyperlink"] = [ws["A8"].hyperlink.location, ws["A8"].hyperlink.display]
-out["names"] = {n: wb.defined_names[n].attr_text for n in wb.defined_names}
-out["localNames"] = {n: ws.defined_names[n].attr_text for n in ws.defined_names}
-out["printTitles"] = ws.print_title_rows
-out["fitToPage"] = ws.sheet_properties.pageSetUpPr.fitToPage
-out["fit"] = [ws.page_setup.fitToWidth, ws.page_setup.fitToHeight]
-out["orientation"] = ws.page_setup.orientation
-out["paper"] = ws.page_setup.paperSize
-out["core"] = {"title": wb.properties.title, "subject": wb.properties.subject, "creator": wb.properties.creator,
-               "created": wb.properties.created.isoformat()}
-out["custom"] = {p.name: p.value for p in wb.custom_doc_props.props}
-out["gridlines2"] = wb["Data 2"].sheet_view.showGridLines
-out["active"] = wb.active.title
-print(json.dumps(out))
-"""#
+    import json, sys, datetime, openpyxl
+    wb = openpyxl.load_workbook(sys.argv[1])
+    def conv(v):
+        if isinstance(v, datetime.datetime): return "datetime:" + v.isoformat()
+        return v
+    out = {"sheets": wb.sheetnames, "states": [ws.sheet_state for ws in wb.worksheets]}
+    ws = wb["Tilsyn"]
+    out["cells"] = {c.coordinate: conv(c.value) for row in ws.iter_rows() for c in row if c.value is not None}
+    out["types"] = {c.coordinate: c.data_type for row in ws.iter_rows() for c in row if c.value is not None}
+    out["formats"] = {c.coordinate: c.number_format for row in ws.iter_rows() for c in row if c.value is not None}
+    out["bold"] = ws["A1"].font.b
+    out["fontColor"] = ws["A1"].font.color.rgb
+    out["fill"] = ws["A1"].fill.fgColor.rgb
+    out["border"] = ws["A1"].border.left.style
+    out["wrap"] = ws["A1"].alignment.wrap_text
+    out["locked"] = {k: ws[k].protection.locked for k in ["A1", "B6", "D12"]}
+    out["protected"] = ws.protection.sheet
+    out["password"] = ws.protection.password
+    out["formatColumns"] = ws.protection.formatColumns
+    out["freeze"] = ws.freeze_panes
+    out["freeze2"] = wb["Data 2"].freeze_panes
+    out["freeze3"] = wb["Kolonner"].freeze_panes
+    out["merged"] = [str(r) for r in ws.merged_cells.ranges]
+    out["autofilter"] = ws.auto_filter.ref
+    out["widths"] = {k: ws.column_dimensions[k].width for k in ["A", "B"]}
+    out["rowHeight"] = ws.row_dimensions[1].height
+    out["dv"] = [{"type": d.type, "formula1": d.formula1, "formula2": d.formula2, "sqref": str(d.sqref),
+                  "prompt": d.prompt, "promptTitle": d.promptTitle, "error": d.error, "errorTitle": d.errorTitle,
+                  "errorStyle": d.errorStyle, "allowBlank": d.allow_blank} for d in ws.data_validations.dataValidation]
+    out["hyperlink"] = [ws["A8"].hyperlink.location, ws["A8"].hyperlink.display]
+    out["names"] = {n: wb.defined_names[n].attr_text for n in wb.defined_names}
+    out["localNames"] = {n: ws.defined_names[n].attr_text for n in ws.defined_names}
+    out["printTitles"] = ws.print_title_rows
+    out["fitToPage"] = ws.sheet_properties.pageSetUpPr.fitToPage
+    out["fit"] = [ws.page_setup.fitToWidth, ws.page_setup.fitToHeight]
+    out["orientation"] = ws.page_setup.orientation
+    out["paper"] = ws.page_setup.paperSize
+    out["core"] = {"title": wb.properties.title, "subject": wb.properties.subject, "creator": wb.properties.creator,
+                   "created": wb.properties.created.isoformat()}
+    out["custom"] = {p.name: p.value for p in wb.custom_doc_props.props}
+    out["gridlines2"] = wb["Data 2"].sheet_view.showGridLines
+    out["active"] = wb.active.title
+    print(json.dumps(out))
+    """#
 
 @Suite("XLSXWriter")
 struct XLSXWriterTests {
@@ -180,9 +189,11 @@ struct XLSXWriterTests {
         #expect(dump["fit"] as? [Int] == [1, 0])
         #expect(dump["orientation"] as? String == "landscape")
         #expect(dump["paper"] as? Int == 9)
-        #expect(dump["core"] as? [String: String] == [
-            "title": "Ledelsestilsyn", "subject": "Børnesager", "creator": "Tilsyn", "created": "2024-06-01T08:30:00",
-        ])
+        #expect(
+            dump["core"] as? [String: String] == [
+                "title": "Ledelsestilsyn", "subject": "Børnesager", "creator": "Tilsyn",
+                "created": "2024-06-01T08:30:00",
+            ])
         let custom = try #require(dump["custom"] as? [String: Any])
         #expect(custom["Kommune"] as? String == "Aarhus")
         #expect(custom["Periode"] as? String == "2024-Q2")
@@ -194,8 +205,11 @@ struct XLSXWriterTests {
     @Test("the package holds every part, read back by ZipArchive, in ECMA-376 element order")
     func packageParts() throws {
         let writer = try XLSXWriter()
-        let sheet = try writer.addWorksheet("Ark1", options: .init(columns: [.width(0, 10)], frozenRows: 1, dimension: "A1:B2",
-                                                                    pageSetup: .init(fitToWidth: true)))
+        let sheet = try writer.addWorksheet(
+            "Ark1",
+            options: .init(
+                columns: [.width(0, 10)], frozenRows: 1, dimension: "A1:B2",
+                pageSetup: .init(fitToWidth: true)))
         try sheet.appendRow(["x", 1])
         try sheet.protect()
         try sheet.setAutoFilter("A1:B1")
@@ -205,20 +219,24 @@ struct XLSXWriterTests {
         writer.properties.custom = [.string("k", "v")]
         try writer.close()
         let archive = try ZipArchive(bytes: writer.bytes)
-        #expect(Set(archive.entries.map(\.name)) == [
-            "[Content_Types].xml", "_rels/.rels", "docProps/app.xml", "docProps/core.xml", "docProps/custom.xml",
-            "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml", "xl/sharedStrings.xml",
-            "xl/theme/theme1.xml", "xl/worksheets/sheet1.xml",
-        ])
+        #expect(
+            Set(archive.entries.map(\.name)) == [
+                "[Content_Types].xml", "_rels/.rels", "docProps/app.xml", "docProps/core.xml", "docProps/custom.xml",
+                "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml", "xl/sharedStrings.xml",
+                "xl/theme/theme1.xml", "xl/worksheets/sheet1.xml",
+            ])
         let theme = try archive.data(try #require(archive.entry(named: "xl/theme/theme1.xml")))
         let reference = try ZipArchive(
             path: "/work/shared/corpus/xlsx/rust_xlsxwriter/data_validation02.xlsx")
         if let expected = reference.entry(named: "xl/theme/theme1.xml") {
             #expect(theme == (try reference.data(expected)), "theme1.xml is Excel's, byte for byte")
         }
-        let xml = String(decoding: try archive.data(try #require(archive.entry(named: "xl/worksheets/sheet1.xml"))), as: UTF8.self)
-        let order = ["<sheetPr>", "<dimension", "<sheetViews>", "<sheetFormatPr", "<cols>", "<sheetData>", "<sheetProtection",
-                     "<autoFilter", "<mergeCells", "<dataValidations", "<hyperlinks>", "<pageMargins", "<pageSetup"]
+        let xml = String(
+            decoding: try archive.data(try #require(archive.entry(named: "xl/worksheets/sheet1.xml"))), as: UTF8.self)
+        let order = [
+            "<sheetPr>", "<dimension", "<sheetViews>", "<sheetFormatPr", "<cols>", "<sheetData>", "<sheetProtection",
+            "<autoFilter", "<mergeCells", "<dataValidations", "<hyperlinks>", "<pageMargins", "<pageSetup",
+        ]
         let positions = order.map { xml.range(of: $0)?.lowerBound }
         #expect(positions.allSatisfy { $0 != nil }, "\(xml)")
         let found = positions.compactMap { $0 }
@@ -237,34 +255,42 @@ struct XLSXWriterTests {
         #expect(try make() == (try make()))
     }
 
-    @Test("XML escaping of text and attributes", arguments: [
-        ("a<b>&\"c\"", false, "a&lt;b&gt;&amp;\"c\""),
-        ("a<b>&\"c\"", true, "a&lt;b&gt;&amp;&quot;c&quot;"),
-        ("tab\there\nnew", false, "tab\there\nnew"),
-        ("tab\there\nnew", true, "tab&#9;here&#10;new"),
-        ("nul\u{0}bell\u{7}", false, "nul_x0000_bell_x0007_"),
-        ("_x00e9_ and _x12_", false, "_x005F_x00e9_ and _x12_"),
-        ("\u{FFFE}", false, "_xFFFE_"),
-        ("æøå ☕", false, "æøå ☕"),
-    ])
+    @Test(
+        "XML escaping of text and attributes",
+        arguments: [
+            ("a<b>&\"c\"", false, "a&lt;b&gt;&amp;\"c\""),
+            ("a<b>&\"c\"", true, "a&lt;b&gt;&amp;&quot;c&quot;"),
+            ("tab\there\nnew", false, "tab\there\nnew"),
+            ("tab\there\nnew", true, "tab&#9;here&#10;new"),
+            ("nul\u{0}bell\u{7}", false, "nul_x0000_bell_x0007_"),
+            ("_x00e9_ and _x12_", false, "_x005F_x00e9_ and _x12_"),
+            ("\u{FFFE}", false, "_xFFFE_"),
+            ("æøå ☕", false, "æøå ☕"),
+        ])
     func escaping(input: String, attribute: Bool, expected: String) {
         var buffer = XMLBuffer()
         if attribute { buffer.attributeValue(input) } else { buffer.text(input) }
         #expect(String(decoding: buffer.bytes, as: UTF8.self) == expected)
     }
 
-    @Test("numbers are written in their shortest round-trip form", arguments: [
-        (1.0, "1"), (-0.0, "0"), (42.5, "42.5"), (0.1, "0.1"), (1e-7, "1e-07"), (123456789012345.0, "123456789012345"),
-        (1e20, "1e+20"), (2.0 / 3.0, "0.6666666666666666"),
-    ])
+    @Test(
+        "numbers are written in their shortest round-trip form",
+        arguments: [
+            (1.0, "1"), (-0.0, "0"), (42.5, "42.5"), (0.1, "0.1"), (1e-7, "1e-07"),
+            (123456789012345.0, "123456789012345"),
+            (1e20, "1e+20"), (2.0 / 3.0, "0.6666666666666666"),
+        ])
     func numbers(value: Double, expected: String) {
         #expect(XMLBuffer.number(value) == expected)
         #expect(Double(XMLBuffer.number(value)) == value)
     }
 
-    @Test("dates become Excel 1900 serials", arguments: [
-        (1900, 1, 1, 1.0), (1900, 2, 28, 59.0), (1900, 3, 1, 61.0), (2024, 5, 17, 45429.0), (9999, 12, 31, 2958465.0),
-    ])
+    @Test(
+        "dates become Excel 1900 serials",
+        arguments: [
+            (1900, 1, 1, 1.0), (1900, 2, 28, 59.0), (1900, 3, 1, 61.0), (2024, 5, 17, 45429.0),
+            (9999, 12, 31, 2958465.0),
+        ])
     func serials(year: Int, month: Int, day: Int, serial: Double) throws {
         #expect(try W.DateTime(year: year, month: month, day: day).serial == serial)
     }
@@ -277,7 +303,9 @@ struct XLSXWriterTests {
         #expect(date.serial == expected)
     }
 
-    @Test("column letters and references", arguments: [(0, "A"), (25, "Z"), (26, "AA"), (701, "ZZ"), (702, "AAA"), (16_383, "XFD")])
+    @Test(
+        "column letters and references",
+        arguments: [(0, "A"), (25, "Z"), (26, "AA"), (701, "ZZ"), (702, "AAA"), (16_383, "XFD")])
     func columns(index: Int, letters: String) {
         #expect(A1.column(index) == letters)
         #expect(A1.parseCell(Substring(letters + "1"))?.column == index)
@@ -291,7 +319,8 @@ struct XLSXWriterTests {
     @Test("Excel's reference protect03.xlsx carries the same hash")
     func passwordHashReference() throws {
         let archive = try ZipArchive(path: "/work/shared/corpus/xlsx/rust_xlsxwriter/protect03.xlsx")
-        let sheet = String(decoding: try archive.data(try #require(archive.entry(named: "xl/worksheets/sheet1.xml"))), as: UTF8.self)
+        let sheet = String(
+            decoding: try archive.data(try #require(archive.entry(named: "xl/worksheets/sheet1.xml"))), as: UTF8.self)
         #expect(sheet.contains("password=\"\(W.SheetProtection.legacyHash("password"))\""))
     }
 }

@@ -21,7 +21,8 @@ private func sampleEntries() -> [SampleEntry] {
         SampleEntry(name: "stored/noise.bin", contents: noise, method: .stored, streamed: false),
         SampleEntry(name: "streamed/text.xml", contents: text, method: .deflated, streamed: true),
         SampleEntry(name: "streamed/stored.bin", contents: Array(noise.prefix(5000)), method: .stored, streamed: true),
-        SampleEntry(name: "docs/Tilsyn æøå.txt", contents: Array("Børn og unge".utf8), method: .deflated, streamed: false),
+        SampleEntry(
+            name: "docs/Tilsyn æøå.txt", contents: Array("Børn og unge".utf8), method: .deflated, streamed: false),
         SampleEntry(name: "streamed/empty.xml", contents: [], method: .deflated, streamed: true),
     ]
 }
@@ -74,9 +75,11 @@ struct ZipWriterTests {
             #expect((read.flags & 0x0800 != 0) == !ascii, "UTF-8 flag of \(entry.name)")
         }
         let bytes = writer.bytes
-        let hasZip64End = bytes.count > 98 && (0..<(bytes.count - 3)).contains {
-            bytes[$0] == 0x50 && bytes[$0 + 1] == 0x4b && bytes[$0 + 2] == 0x06 && bytes[$0 + 3] == 0x06
-        }
+        let hasZip64End =
+            bytes.count > 98
+            && (0..<(bytes.count - 3)).contains {
+                bytes[$0] == 0x50 && bytes[$0 + 1] == 0x4b && bytes[$0 + 2] == 0x06 && bytes[$0 + 3] == 0x06
+            }
         #expect(hasZip64End == forceZip64)
     }
 
