@@ -1,0 +1,59 @@
+extension XLSXWriter {
+    /// The workbook's document properties: core (`docProps/core.xml`), app (`docProps/app.xml`) and custom
+    /// (`docProps/custom.xml`, written only when there are custom properties).
+    public struct DocumentProperties: Sendable, Equatable {
+        public var title: String?
+        public var subject: String?
+        public var creator: String?
+        public var keywords: String?
+        public var description: String?
+        public var category: String?
+        public var company: String?
+        public var manager: String?
+        /// When the workbook was created (UTC). Omitted when nil: the writer never reads the clock, so the same
+        /// input always gives the same bytes.
+        public var created: DateTime?
+        /// Custom properties in the order given; names must be unique.
+        public var custom: [CustomProperty]
+
+        public init(
+            title: String? = nil, subject: String? = nil, creator: String? = nil, keywords: String? = nil,
+            description: String? = nil, category: String? = nil, company: String? = nil, manager: String? = nil,
+            created: DateTime? = nil, custom: [CustomProperty] = []
+        ) {
+            self.title = title
+            self.subject = subject
+            self.creator = creator
+            self.keywords = keywords
+            self.description = description
+            self.category = category
+            self.company = company
+            self.manager = manager
+            self.created = created
+            self.custom = custom
+        }
+    }
+
+    /// A named custom document property (File > Info > Properties > Custom in Excel).
+    public struct CustomProperty: Sendable, Equatable {
+        public enum Value: Sendable, Equatable {
+            case string(String)
+            case number(Double)
+            case integer(Int32)
+            case bool(Bool)
+        }
+
+        public var name: String
+        public var value: Value
+
+        public init(_ name: String, _ value: Value) {
+            self.name = name
+            self.value = value
+        }
+
+        /// A text property.
+        public static func string(_ name: String, _ value: String) -> CustomProperty {
+            CustomProperty(name, .string(value))
+        }
+    }
+}

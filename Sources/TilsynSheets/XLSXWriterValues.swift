@@ -1,0 +1,163 @@
+extension XLSXWriter {
+    /// What a cell holds.
+    public enum Value: Sendable, Equatable {
+        /// Text, at most 32,767 characters (UTF-16 code units), which is all Excel can hold.
+        case string(String)
+        /// A finite number; Excel has no NaN or infinity.
+        case number(Double)
+        case bool(Bool)
+        /// A date and time, stored as an Excel serial (1900 system) with a date number format.
+        case dateTime(DateTime)
+        /// A formula (with or without a leading `=`) and the result Excel shows until it recalculates.
+        ///
+        /// Without a cached result the cell has no `<v>`; the workbook asks Excel to recalculate on load.
+        case formula(String, cached: FormulaResult?)
+        /// No value; written only when the cell has a style (for borders or fills on empty cells).
+        case blank
+    }
+
+    /// The cached result of a formula.
+    public enum FormulaResult: Sendable, Equatable {
+        case number(Double)
+        case string(String)
+        case bool(Bool)
+    }
+
+    /// A value with an optional style, for one position in a row.
+    public struct Cell: Sendable, Equatable {
+        public var value: Value
+        public var style: StyleID?
+
+        public init(_ value: Value, style: StyleID? = nil) {
+            self.value = value
+            self.style = style
+        }
+
+        public static func string(_ text: String, style: StyleID? = nil) -> Cell { Cell(.string(text), style: style) }
+        public static func number(_ number: Double, style: StyleID? = nil) -> Cell {
+            Cell(.number(number), style: style)
+        }
+        public static func bool(_ flag: Bool, style: StyleID? = nil) -> Cell { Cell(.bool(flag), style: style) }
+        public static func dateTime(_ date: DateTime, style: StyleID? = nil) -> Cell {
+            Cell(.dateTime(date), style: style)
+        }
+        public static func formula(_ formula: String, cached: FormulaResult? = nil, style: StyleID? = nil) -> Cell {
+            Cell(.formula(formula, cached: cached), style: style)
+        }
+        public static func blank(style: StyleID) -> Cell { Cell(.blank, style: style) }
+    }
+
+    /// A calendar date and wall-clock time without a time zone, as Excel keeps them (1900-01-01 to 9999-12-31).
+    public struct DateTime: Sendable, Hashable, CustomStringConvertible {
+        public let year: Int
+        public let month: Int
+        public let day: Int
+        public let hour: Int
+        public let minute: Int
+        /// Seconds, with a fraction if needed.
+        public let second: Double
+
+        /// A date and time from its parts; throws when they are not a valid time Excel can hold.
+        public init(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Double = 0) throws {
+            guard (1900...9999).contains(year), (1...12).contains(month),
+                (1...DateTime.daysInMonth(year: year, month: month)).contains(day), (0...23).contains(hour),
+                (0...59).contains(minute), second >= 0, second < 60
+            else {
+                throw SpreadsheetError(
+                    .invalidValue,
+                    "\(year)-\(month)-\(day) \(hour):\(minute):\(second) is not a valid date and time between "
+                        + "1900-01-01 and 9999-12-31, the range Excel holds")
+            }
+            self.year = year
+            self.month = month
+            self.day = day
+            self.hour = hour
+            self.minute = minute
+            self.second = second
+        }
+
+        /// The wall-clock time `seconds` after 1970-01-01 00:00 (e.g. a `Date`'s `timeIntervalSince1970` after
+        /// adding the time zone's offset).
+        public init(secondsSince1970 seconds: Double) throws {
+            guard seconds.isFinite else {
+                throw SpreadsheetError(.invalidValue, "the time is not a finite number of seconds")
+            }
+            let days = (seconds / 86_400).rounded(.down)
+            var rest = seconds - days * 86_400
+            guard Swift.abs(days) < 4_000_000 else {
+                throw SpreadsheetError(
+                    .invalidValue, "the time lies outside 1900-01-01 to 9999-12-31, the range Excel holds")
+            }
+            let (year, month, day) = DateTime.civil(fromDays: Int(days))
+            let hour = Int(rest / 3600)
+            rest -= Double(hour) * 3600
+            let minute = Int(rest / 60)
+            rest -= Double(minute) * 60
+            try self.init(
+                year: year, month: month, day: day, hour: hour, minute: minute, second: Swift.min(rest, 59.999_999))
+        }
+
+        /// The Excel serial number in the 1900 date system: days since 1899-12-30, with the time as a fraction.
+        ///
+        /// Excel counts a 29 February 1900 that never was, so dates before 1 March 1900 are one less.
+        public var serial: Double {
+            var days = Double(
+                DateTime.days(year: year, month: month, day: day) - DateTime.days(year: 1899, month: 12, day: 30))
+            if days < 61 { days -= 1 }
+            return days + (Double(hour) * 3600 + Double(minute) * 60 + second) / 86_400
+        }
+
+        /// Whether the time of day is not midnight.
+        public var hasTime: Bool { hour != 0 || minute != 0 || second != 0 }
+
+        /// `2024-05-01T12:30:00Z` (seconds truncated), as the document properties store it.
+        var w3cdtf: String {
+            func two(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
+            return "\(year)-\(two(month))-\(two(day))T\(two(hour)):\(two(minute)):\(two(Int(second)))Z"
+        }
+
+        public var description: String { w3cdtf }
+
+        static func isLeap(_ year: Int) -> Bool { year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) }
+
+        static func daysInMonth(year: Int, month: Int) -> Int {
+            switch month {
+            case 2: return isLeap(year) ? 29 : 28
+            case 4, 6, 9, 11: return 30
+            default: return 31
+            }
+        }
+
+        /// Days since 1970-01-01 in the proleptic Gregorian calendar (H. Hinnant's algorithm).
+        static func days(year: Int, month: Int, day: Int) -> Int {
+            let y = month <= 2 ? year - 1 : year
+            let era = (y >= 0 ? y : y - 399) / 400
+            let yearOfEra = y - era * 400
+            let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+            let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+            return era * 146_097 + dayOfEra - 719_468
+        }
+
+        /// The date `days` after 1970-01-01.
+        static func civil(fromDays days: Int) -> (Int, Int, Int) {
+            let z = days + 719_468
+            let era = (z >= 0 ? z : z - 146_096) / 146_097
+            let dayOfEra = z - era * 146_097
+            let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+            let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+            let mp = (5 * dayOfYear + 2) / 153
+            let day = dayOfYear - (153 * mp + 2) / 5 + 1
+            let month = mp < 10 ? mp + 3 : mp - 9
+            return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        }
+    }
+}
+
+extension XLSXWriter.Cell: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
+    ExpressibleByBooleanLiteral
+{
+    public init(stringLiteral value: String) { self.init(.string(value)) }
+    public init(integerLiteral value: Int) { self.init(.number(Double(value))) }
+    public init(floatLiteral value: Double) { self.init(.number(value)) }
+    public init(booleanLiteral value: Bool) { self.init(.bool(value)) }
+}

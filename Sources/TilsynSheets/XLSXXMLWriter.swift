@@ -1,0 +1,249 @@
+/// A buffer of UTF-8 XML text with the escaping SpreadsheetML needs.
+///
+/// Text and attribute values are written as ST_Xstring (ECMA-376 Part 1, §22.9.2.19): `&`, `<`, `>` (and `"` in
+/// attributes) become entities; characters XML 1.0 cannot hold (U+0000–U+001F other than TAB, LF and CR, and
+/// U+FFFE/U+FFFF) become `_xHHHH_`; and a literal `_xHHHH_` in the text gets its underscore escaped
+/// (`_x005F_xHHHH_`) so that Excel reads it back unchanged. In attributes TAB, LF and CR are written as character
+/// references so that attribute-value normalisation keeps them.
+struct XMLBuffer {
+    var bytes: [UInt8] = []
+
+    init(capacity: Int = 0) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    /// Appends markup as it is.
+    mutating func raw(_ text: String) {
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    /// Appends markup as it is.
+    mutating func raw(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    /// Appends escaped element text.
+    mutating func text(_ text: String) {
+        escape(text, inAttribute: false)
+    }
+
+    /// Appends an escaped attribute value (without the quotes).
+    mutating func attributeValue(_ text: String) {
+        escape(text, inAttribute: true)
+    }
+
+    /// Appends ` name="value"` with the value escaped.
+    mutating func attribute(_ name: StaticString, _ value: String) {
+        raw(" ")
+        raw(name)
+        raw("=\"")
+        escape(value, inAttribute: true)
+        raw("\"")
+    }
+
+    /// Appends ` name="value"` for an integer.
+    mutating func attribute(_ name: StaticString, _ value: Int) {
+        raw(" ")
+        raw(name)
+        raw("=\"")
+        integer(value)
+        raw("\"")
+    }
+
+    /// Appends ` name="value"` for a number, in its shortest round-trip form.
+    mutating func attribute(_ name: StaticString, number value: Double) {
+        raw(" ")
+        raw(name)
+        raw("=\"")
+        raw(XMLBuffer.number(value))
+        raw("\"")
+    }
+
+    /// Appends a decimal integer.
+    mutating func integer(_ value: Int) {
+        if value >= 0 && value < 10 {
+            bytes.append(UInt8(ascii: "0") + UInt8(value))
+        } else {
+            raw(String(value))
+        }
+    }
+
+    /// A finite number in the shortest form that reads back as the same `Double`; integers without `.0`.
+    static func number(_ value: Double) -> String {
+        if value == value.rounded(.towardZero) && Swift.abs(value) < 1e15 {
+            return String(Int64(value))
+        }
+        return value.description
+    }
+
+    /// Whether a text must be written with `xml:space="preserve"` (leading or trailing space, tab or newline).
+    static func needsPreserve(_ text: String) -> Bool {
+        guard let first = text.utf8.first, let last = text.utf8.last else { return false }
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+        return isSpace(first) || isSpace(last)
+    }
+
+    private static func isHex(_ byte: UInt8) -> Bool {
+        (0x30...0x39).contains(byte) || (0x41...0x46).contains(byte) || (0x61...0x66).contains(byte)
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
+
+    private mutating func escapedCode(_ value: UInt32) {
+        raw("_x")
+        for shift in stride(from: 12, through: 0, by: -4) {
+            bytes.append(XMLBuffer.hexDigits[Int((value >> UInt32(shift)) & 0xF)])
+        }
+        raw("_")
+    }
+
+    private mutating func escape(_ text: String, inAttribute: Bool) {
+        var text = text
+        text.withUTF8 { utf8 in
+            let count = utf8.count
+            var start = 0  // first byte not yet copied
+            var index = 0
+            while index < count {
+                let byte = utf8[index]
+                var replacement: StaticString?
+                var code: UInt32?
+                var width = 1
+                switch byte {
+                case UInt8(ascii: "&"): replacement = "&amp;"
+                case UInt8(ascii: "<"): replacement = "&lt;"
+                case UInt8(ascii: ">"): replacement = "&gt;"
+                case UInt8(ascii: "\"") where inAttribute: replacement = "&quot;"
+                case 0x09 where inAttribute: replacement = "&#9;"
+                case 0x0A where inAttribute: replacement = "&#10;"
+                case 0x0D where inAttribute: replacement = "&#13;"
+                case 0x09, 0x0A, 0x0D: break
+                case 0x00..<0x20: code = UInt32(byte)
+                case UInt8(ascii: "_"):
+                    // A literal _xHHHH_ would be read as an escape: escape its underscore.
+                    if index + 6 < count, utf8[index + 1] == UInt8(ascii: "x"), XMLBuffer.isHex(utf8[index + 2]),
+                        XMLBuffer.isHex(utf8[index + 3]), XMLBuffer.isHex(utf8[index + 4]),
+                        XMLBuffer.isHex(utf8[index + 5]), utf8[index + 6] == UInt8(ascii: "_")
+                    {
+                        replacement = "_x005F_"
+                    }
+                case 0xEF:
+                    // U+FFFE and U+FFFF (EF BF BE, EF BF BF) are not XML characters.
+                    if index + 2 < count, utf8[index + 1] == 0xBF, utf8[index + 2] == 0xBE || utf8[index + 2] == 0xBF {
+                        code = utf8[index + 2] == 0xBE ? 0xFFFE : 0xFFFF
+                        width = 3
+                    }
+                default: break
+                }
+                if replacement != nil || code != nil {
+                    if index > start {
+                        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index]))
+                    }
+                    if let replacement { raw(replacement) }
+                    if let code { escapedCode(code) }
+                    start = index + width
+                }
+                index += width
+            }
+            if count > start {
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<count]))
+            }
+        }
+    }
+}
+
+/// Column letters and cell references in A1 notation.
+enum A1 {
+    /// The number of rows Excel has (1,048,576).
+    static let rowCount = 1_048_576
+    /// The number of columns Excel has (16,384, A to XFD).
+    static let columnCount = 16_384
+
+    /// The letters of a zero-based column: 0 → `A`, 16,383 → `XFD`.
+    static func column(_ column: Int) -> String {
+        var value = column + 1
+        var letters: [UInt8] = []
+        while value > 0 {
+            let remainder = (value - 1) % 26
+            letters.append(UInt8(ascii: "A") + UInt8(remainder))
+            value = (value - 1) / 26
+        }
+        return String(decoding: letters.reversed(), as: UTF8.self)
+    }
+
+    /// `B12` for zero-based row 11, column 1.
+    static func cell(row: Int, column: Int) -> String {
+        self.column(column) + String(row + 1)
+    }
+
+    /// `$B$12` for zero-based row 11, column 1.
+    static func absoluteCell(row: Int, column: Int) -> String {
+        "$" + self.column(column) + "$" + String(row + 1)
+    }
+
+    /// Parses `B12` or `$B$12` into a zero-based (row, column); nil when it is not a cell inside the grid.
+    static func parseCell(_ text: Substring) -> (row: Int, column: Int)? {
+        var utf8 = Array(text.utf8)[...]
+        if utf8.first == UInt8(ascii: "$") { utf8 = utf8.dropFirst() }
+        var column = 0
+        var letters = 0
+        while let byte = utf8.first, (0x41...0x5A).contains(byte & ~0x20), byte >= 0x41 {
+            column = column * 26 + Int((byte & ~0x20) - 0x40)
+            letters += 1
+            utf8 = utf8.dropFirst()
+            if letters > 3 { return nil }
+        }
+        guard letters > 0 else { return nil }
+        if utf8.first == UInt8(ascii: "$") { utf8 = utf8.dropFirst() }
+        guard let first = utf8.first, (0x31...0x39).contains(first), utf8.count <= 7 else { return nil }
+        var row = 0
+        for byte in utf8 {
+            guard (0x30...0x39).contains(byte) else { return nil }
+            row = row * 10 + Int(byte - 0x30)
+        }
+        guard row >= 1, row <= rowCount, column >= 1, column <= columnCount else { return nil }
+        return (row - 1, column - 1)
+    }
+
+    /// Parses `A1:D12` (or a single cell) into zero-based corners, ordered top-left to bottom-right.
+    static func parseRange(_ text: String) -> (firstRow: Int, firstColumn: Int, lastRow: Int, lastColumn: Int)? {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 1 || parts.count == 2, let first = parseCell(parts[0]) else { return nil }
+        var last = first
+        if parts.count == 2 {
+            guard let second = parseCell(parts[1]) else { return nil }
+            last = second
+        }
+        return (
+            min(first.row, last.row), min(first.column, last.column), max(first.row, last.row),
+            max(first.column, last.column)
+        )
+    }
+
+    /// `A1:D12`, or `A1` when the range is one cell.
+    static func range(firstRow: Int, firstColumn: Int, lastRow: Int, lastColumn: Int) -> String {
+        let first = cell(row: firstRow, column: firstColumn)
+        if firstRow == lastRow && firstColumn == lastColumn { return first }
+        return first + ":" + cell(row: lastRow, column: lastColumn)
+    }
+}
+
+/// A sheet name quoted for use in a formula or defined name: `'Tilsyn'`, with `'` doubled.
+///
+/// Excel accepts quotes around every sheet name, and they are required for many (spaces, digits first, names
+/// like cell references), so generated references always quote.
+func formulaSheetName(_ name: String) -> String {
+    "'" + name.replacingAll("'", with: "''") + "'"
+}
+
+extension String {
+    /// The string with every `target` character replaced (no Foundation).
+    func replacingAll(_ target: Character, with replacement: String) -> String {
+        guard contains(target) else { return self }
+        var result = ""
+        result.reserveCapacity(utf8.count + 8)
+        for character in self {
+            if character == target { result += replacement } else { result.append(character) }
+        }
+        return result
+    }
+}

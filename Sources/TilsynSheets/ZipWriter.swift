@@ -1,0 +1,610 @@
+#if canImport(Glibc)
+    @preconcurrency import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A ZIP archive written front to back, with entries deflated (or stored) as a stream.
+///
+/// Entries are added whole with `addEntry(_:contents:method:)` (sizes and CRC-32 go into the local header)
+/// or streamed with `beginEntry(_:method:)`, `write(_:)` and `endEntry()` (sizes follow the data in a
+/// data descriptor, flag bit 3). ZIP64 records are written exactly when needed: for an entry of 4 GiB or
+/// more or one starting at or beyond 4 GiB, and for an archive of 65,535 entries or more or whose central
+/// directory lies beyond 4 GiB. A streamed entry that turns out to need ZIP64 gets 8-byte sizes in its data
+/// descriptor and a ZIP64 extra field in the central directory only (as Java's and Go's writers do); readers
+/// take the sizes from the central directory.
+///
+/// Output is deterministic: every entry carries the same DOS timestamp and no other time or host data, so
+/// the same input gives identical bytes. Names are stored as UTF-8 (flag bit 11 when not ASCII).
+///
+/// A writer to a path writes a temporary file next to it and renames it into place in `finish()`; if
+/// anything fails, or the writer is dropped before `finish()`, the temporary file is removed and the path
+/// is left as it was. A writer is not thread-safe; use it from one task.
+public final class ZipWriter {
+    /// How an entry's bytes are kept.
+    public enum Method: Sendable, Equatable {
+        /// Raw deflate (method 8), at the writer's level.
+        case deflated
+        /// As they are (method 0).
+        case stored
+    }
+
+    /// Settings for a writer.
+    public struct Options: Sendable, Equatable {
+        /// The deflate level, 1 (fastest, about 3× faster than 6) to 9 (smallest); 6 is zlib's default.
+        public var compressionLevel: Int
+        /// The size of the write buffer for file output, in bytes.
+        public var bufferSize: Int
+        /// The modification time stored for every entry (local time, as DOS keeps it).
+        public var timestamp: DOSTimestamp
+        /// Forces ZIP64 records for every entry and the archive; for tests of the ZIP64 path.
+        var forceZip64 = false
+
+        public init(compressionLevel: Int = 6, bufferSize: Int = 1 << 16, timestamp: DOSTimestamp = .earliest) {
+            self.compressionLevel = compressionLevel
+            self.bufferSize = bufferSize
+            self.timestamp = timestamp
+        }
+    }
+
+    /// A date and time as ZIP stores it: 1980–2107, two-second resolution.
+    public struct DOSTimestamp: Sendable, Equatable {
+        public let date: UInt16
+        public let time: UInt16
+
+        /// 1980-01-01 00:00:00, the earliest time ZIP can hold and what Excel's own reference files carry.
+        public static let earliest = DOSTimestamp(date: 0x21, time: 0)
+
+        private init(date: UInt16, time: UInt16) {
+            self.date = date
+            self.time = time
+        }
+
+        /// A timestamp from its parts; throws when they are outside what ZIP can hold.
+        public init(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0) throws {
+            guard (1980...2107).contains(year), (1...12).contains(month), (1...31).contains(day),
+                (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second)
+            else {
+                throw SpreadsheetError(
+                    .invalidArgument,
+                    "the ZIP timestamp \(year)-\(month)-\(day) \(hour):\(minute):\(second) is invalid: "
+                        + "ZIP holds years 1980 to 2107")
+            }
+            date = UInt16((year - 1980) << 9 | month << 5 | day)
+            time = UInt16(hour << 11 | minute << 5 | second / 2)
+        }
+    }
+
+    private enum Target {
+        case memory
+        /// A descriptor the caller owns and closes.
+        case descriptor(Int32)
+        /// A temporary file this writer created, renamed to `path` on success.
+        case temporaryFile(fd: Int32, temporaryPath: String, path: String)
+    }
+
+    private enum State: Equatable {
+        case idle
+        case inEntry
+        case finished
+        case failed
+    }
+
+    /// One entry as the central directory will describe it.
+    private struct Record {
+        var name: [UInt8]
+        var flags: UInt16
+        var method: UInt16
+        var crc: UInt32
+        var compressedSize: UInt64
+        var uncompressedSize: UInt64
+        var offset: UInt64
+        var zip64InLocalHeader: Bool
+    }
+
+    static let marker32: UInt64 = 0xFFFF_FFFF
+    static let marker16 = 0xFFFF
+
+    /// The writer's settings.
+    public let options: Options
+    private var target: Target
+    private var state = State.idle
+    private let buffer: UnsafeMutableRawPointer
+    private let bufferSize: Int
+    private var buffered = 0
+    private var memory: [UInt8] = []
+    /// Bytes written so far, buffered or not: the offset of the next byte in the archive.
+    private var position: UInt64 = 0
+    private var records: [Record] = []
+    private var names: Set<String> = []
+    private let deflater: Deflater
+    private var deflateOutput: UnsafeMutableRawBufferPointer
+    // The entry being streamed.
+    private var current: Record?
+    private var currentCRC: UInt32 = 0
+    private var currentCompressed: UInt64 = 0
+    private var currentUncompressed: UInt64 = 0
+
+    /// A writer whose archive is kept in memory; read it from `bytes` after `finish()`.
+    public convenience init(options: Options = Options()) throws {
+        try self.init(target: .memory, options: options)
+    }
+
+    /// A writer to a file descriptor opened for writing; the caller keeps ownership and closes it.
+    ///
+    /// A failure can leave a partial archive in the file: use `init(path:options:)` to avoid that.
+    public convenience init(fileDescriptor: Int32, options: Options = Options()) throws {
+        try self.init(target: .descriptor(fileDescriptor), options: options)
+    }
+
+    /// A writer to `path`, which is replaced only when `finish()` succeeds.
+    ///
+    /// The archive is written to a new temporary file in the same folder (so the final rename is atomic),
+    /// created with the permissions a new file gets (0666 less the umask).
+    public convenience init(path: String, options: Options = Options()) throws {
+        guard !path.isEmpty, !path.hasSuffix("/") else {
+            throw SpreadsheetError(.invalidArgument, "the output path is empty or names a folder: give a file name")
+        }
+        var attempt = 0
+        while true {
+            let temporaryPath = "\(path).tmp-\(getpid())-\(attempt)"
+            let fd = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+            if fd >= 0 {
+                do {
+                    try self.init(
+                        target: .temporaryFile(fd: fd, temporaryPath: temporaryPath, path: path), options: options)
+                } catch {
+                    close(fd)
+                    unlink(temporaryPath)
+                    throw error
+                }
+                return
+            }
+            if errno == EEXIST && attempt < 100 {
+                attempt += 1
+                continue
+            }
+            throw SpreadsheetError(
+                .writeFailed,
+                "cannot create a file next to the output (\(FileBytes.errnoText())): "
+                    + "check the folder exists and is writable",
+                file: path)
+        }
+    }
+
+    private init(target: Target, options: Options) throws {
+        guard options.bufferSize >= 1024 else {
+            throw SpreadsheetError(.invalidArgument, "the ZIP write buffer must be at least 1024 bytes")
+        }
+        self.options = options
+        self.target = target
+        deflater = try Deflater(level: options.compressionLevel)
+        bufferSize = options.bufferSize
+        buffer = .allocate(byteCount: options.bufferSize, alignment: 16)
+        deflateOutput = .allocate(byteCount: options.bufferSize, alignment: 16)
+    }
+
+    deinit {
+        discard()
+        buffer.deallocate()
+        deflateOutput.deallocate()
+    }
+
+    /// The archive written to memory; complete once `finish()` has returned. Empty for file output.
+    public var bytes: [UInt8] { memory }
+
+    /// Whether `finish()` has completed.
+    public var isFinished: Bool { state == .finished }
+
+    /// Whether the archive is finished or was discarded, so that nothing more can be written.
+    var isFailedOrFinished: Bool { state == .finished || state == .failed }
+
+    // MARK: - Entries
+
+    /// Adds a whole entry; its sizes and CRC-32 go into the local header.
+    public func addEntry(_ name: String, contents: [UInt8], method: Method = .deflated) throws {
+        try guarded {
+            try requireState(.idle, doing: "add entry '\(name)'")
+            let nameBytes = try checkedName(name)
+            let crc = contents.withUnsafeBytes { crc32Update(0, $0) }
+            var compressed: [UInt8] = []
+            if method == .deflated {
+                try deflater.reset()
+                compressed.reserveCapacity(contents.count / 4 + 64)
+                try contents.withUnsafeBytes { raw in
+                    try deflater.compress(raw, into: deflateOutput) { compressed.append(contentsOf: $0) }
+                }
+                try deflater.finish(into: deflateOutput) { compressed.append(contentsOf: $0) }
+            }
+            let compressedSize = UInt64(method == .deflated ? compressed.count : contents.count)
+            let uncompressedSize = UInt64(contents.count)
+            let zip64 = options.forceZip64 || compressedSize >= Self.marker32 || uncompressedSize >= Self.marker32
+            let record = Record(
+                name: nameBytes, flags: flags(for: nameBytes, streamed: false), method: method == .deflated ? 8 : 0,
+                crc: crc, compressedSize: compressedSize, uncompressedSize: uncompressedSize, offset: position,
+                zip64InLocalHeader: zip64)
+            try writeLocalHeader(record)
+            if method == .deflated {
+                try compressed.withUnsafeBytes { try emit($0) }
+            } else {
+                try contents.withUnsafeBytes { try emit($0) }
+            }
+            records.append(record)
+        }
+    }
+
+    /// Adds a whole entry from text, encoded as UTF-8.
+    public func addEntry(_ name: String, text: String, method: Method = .deflated) throws {
+        try addEntry(name, contents: Array(text.utf8), method: method)
+    }
+
+    /// Starts a streamed entry; write its bytes with `write(_:)` and end it with `endEntry()`.
+    public func beginEntry(_ name: String, method: Method = .deflated) throws {
+        try guarded {
+            try requireState(.idle, doing: "begin entry '\(name)'")
+            let nameBytes = try checkedName(name)
+            let record = Record(
+                name: nameBytes, flags: flags(for: nameBytes, streamed: true), method: method == .deflated ? 8 : 0,
+                crc: 0, compressedSize: 0, uncompressedSize: 0, offset: position, zip64InLocalHeader: options.forceZip64
+            )
+            if method == .deflated { try deflater.reset() }
+            try writeLocalHeader(record)
+            current = record
+            currentCRC = 0
+            currentCompressed = 0
+            currentUncompressed = 0
+            state = .inEntry
+        }
+    }
+
+    /// Appends bytes to the entry being streamed.
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        try guarded {
+            guard state == .inEntry, let record = current else {
+                try requireState(.inEntry, doing: "write entry data")
+                return
+            }
+            currentCRC = crc32Update(currentCRC, bytes)
+            currentUncompressed += UInt64(bytes.count)
+            if record.method == 8 {
+                try deflater.compress(bytes, into: deflateOutput) { chunk in
+                    currentCompressed += UInt64(chunk.count)
+                    try emit(chunk)
+                }
+            } else {
+                currentCompressed += UInt64(bytes.count)
+                try emit(bytes)
+            }
+        }
+    }
+
+    /// Appends bytes to the entry being streamed.
+    public func write(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { try write($0) }
+    }
+
+    /// Ends the streamed entry, writing its data descriptor.
+    public func endEntry() throws {
+        try guarded {
+            guard state == .inEntry, var record = current else {
+                try requireState(.inEntry, doing: "end an entry")
+                return
+            }
+            if record.method == 8 {
+                try deflater.finish(into: deflateOutput) { chunk in
+                    currentCompressed += UInt64(chunk.count)
+                    try emit(chunk)
+                }
+            }
+            record.crc = currentCRC
+            record.compressedSize = currentCompressed
+            record.uncompressedSize = currentUncompressed
+            // 8-byte sizes when the local header announced ZIP64 or the sizes do not fit in 4 bytes.
+            let wide =
+                record.zip64InLocalHeader || record.compressedSize >= Self.marker32
+                || record.uncompressedSize >= Self.marker32
+            var descriptor = LittleEndianBytes()
+            descriptor.u32(0x0807_4b50)
+            descriptor.u32(record.crc)
+            if wide {
+                descriptor.u64(record.compressedSize)
+                descriptor.u64(record.uncompressedSize)
+            } else {
+                descriptor.u32(UInt32(record.compressedSize))
+                descriptor.u32(UInt32(record.uncompressedSize))
+            }
+            try emit(descriptor.bytes)
+            records.append(record)
+            current = nil
+            state = .idle
+        }
+    }
+
+    /// Writes the central directory, flushes, and for a path renames the temporary file into place.
+    public func finish() throws {
+        try guarded {
+            try requireState(.idle, doing: "finish the archive")
+            let directoryOffset = position
+            for record in records {
+                try emit(centralHeader(record))
+            }
+            let directorySize = position - directoryOffset
+            let count = UInt64(records.count)
+            let zip64 =
+                options.forceZip64 || count >= UInt64(Self.marker16) || directorySize >= Self.marker32
+                || directoryOffset >= Self.marker32
+            var end = LittleEndianBytes()
+            if zip64 {
+                let recordOffset = position
+                end.u32(0x0606_4b50)
+                end.u64(44)  // size of the rest of this record
+                end.u16(45)  // version made by
+                end.u16(45)  // version needed
+                end.u32(0)  // this disk
+                end.u32(0)  // disk with the central directory
+                end.u64(count)
+                end.u64(count)
+                end.u64(directorySize)
+                end.u64(directoryOffset)
+                end.u32(0x0706_4b50)  // locator
+                end.u32(0)
+                end.u64(recordOffset)
+                end.u32(1)  // total disks
+            }
+            let force = options.forceZip64
+            end.u32(0x0605_4b50)
+            end.u16(0)
+            end.u16(0)
+            let count16 = force || count >= UInt64(Self.marker16) ? UInt16(Self.marker16) : UInt16(count)
+            end.u16(count16)
+            end.u16(count16)
+            end.u32(force || directorySize >= Self.marker32 ? UInt32(Self.marker32) : UInt32(directorySize))
+            end.u32(force || directoryOffset >= Self.marker32 ? UInt32(Self.marker32) : UInt32(directoryOffset))
+            end.u16(0)  // comment length
+            try emit(end.bytes)
+            try flush()
+            switch target {
+            case .memory:
+                break
+            case .descriptor:
+                break
+            case .temporaryFile(let fd, let temporaryPath, let path):
+                if fsync(fd) != 0 {
+                    throw SpreadsheetError(
+                        .writeFailed, "cannot save the file to disk (\(FileBytes.errnoText()))", file: path)
+                }
+                target = .descriptor(-1)
+                if close(fd) != 0 {
+                    let reason = FileBytes.errnoText()
+                    unlink(temporaryPath)
+                    throw SpreadsheetError(.writeFailed, "cannot save the file (\(reason))", file: path)
+                }
+                if rename(temporaryPath, path) != 0 {
+                    let reason = FileBytes.errnoText()
+                    unlink(temporaryPath)
+                    throw SpreadsheetError(
+                        .writeFailed,
+                        "cannot move the finished file into place (\(reason)): check the folder's permissions",
+                        file: path)
+                }
+            }
+            state = .finished
+        }
+    }
+
+    /// Abandons the archive: a temporary file is closed and removed. Later calls throw.
+    public func discard() {
+        if case .temporaryFile(let fd, let temporaryPath, _) = target {
+            close(fd)
+            unlink(temporaryPath)
+            target = .descriptor(-1)
+        }
+        if state != .finished { state = .failed }
+    }
+
+    // MARK: - Records
+
+    private func flags(for name: [UInt8], streamed: Bool) -> UInt16 {
+        var flags: UInt16 = streamed ? 0x0008 : 0
+        if name.contains(where: { $0 >= 0x80 }) { flags |= 0x0800 }
+        return flags
+    }
+
+    private func writeLocalHeader(_ record: Record) throws {
+        let streamed = record.flags & 0x0008 != 0
+        var header = LittleEndianBytes()
+        header.u32(0x0403_4b50)
+        header.u16(record.zip64InLocalHeader ? 45 : 20)
+        header.u16(record.flags)
+        header.u16(record.method)
+        header.u16(options.timestamp.time)
+        header.u16(options.timestamp.date)
+        header.u32(streamed ? 0 : record.crc)
+        if record.zip64InLocalHeader {
+            header.u32(UInt32(Self.marker32))
+            header.u32(UInt32(Self.marker32))
+        } else {
+            header.u32(streamed ? 0 : UInt32(record.compressedSize))
+            header.u32(streamed ? 0 : UInt32(record.uncompressedSize))
+        }
+        header.u16(UInt16(record.name.count))
+        header.u16(record.zip64InLocalHeader ? 20 : 0)
+        header.append(record.name)
+        if record.zip64InLocalHeader {
+            // The local ZIP64 field holds both sizes; zero when they follow in the data descriptor.
+            header.u16(0x0001)
+            header.u16(16)
+            header.u64(streamed ? 0 : record.uncompressedSize)
+            header.u64(streamed ? 0 : record.compressedSize)
+        }
+        try emit(header.bytes)
+    }
+
+    private func centralHeader(_ record: Record) -> [UInt8] {
+        let force = options.forceZip64
+        let wideUncompressed = force || record.uncompressedSize >= Self.marker32
+        let wideCompressed = force || record.compressedSize >= Self.marker32
+        let wideOffset = force || record.offset >= Self.marker32
+        var extra = LittleEndianBytes()
+        if wideUncompressed || wideCompressed || wideOffset {
+            var fields = LittleEndianBytes()
+            if wideUncompressed { fields.u64(record.uncompressedSize) }
+            if wideCompressed { fields.u64(record.compressedSize) }
+            if wideOffset { fields.u64(record.offset) }
+            extra.u16(0x0001)
+            extra.u16(UInt16(fields.bytes.count))
+            extra.append(fields.bytes)
+        }
+        let version: UInt16 = extra.bytes.isEmpty && !record.zip64InLocalHeader ? 20 : 45
+        var header = LittleEndianBytes()
+        header.u32(0x0201_4b50)
+        header.u16(version)  // made by: MS-DOS attributes, this spec version
+        header.u16(version)  // needed
+        header.u16(record.flags)
+        header.u16(record.method)
+        header.u16(options.timestamp.time)
+        header.u16(options.timestamp.date)
+        header.u32(record.crc)
+        header.u32(wideCompressed ? UInt32(Self.marker32) : UInt32(record.compressedSize))
+        header.u32(wideUncompressed ? UInt32(Self.marker32) : UInt32(record.uncompressedSize))
+        header.u16(UInt16(record.name.count))
+        header.u16(UInt16(extra.bytes.count))
+        header.u16(0)  // comment length
+        header.u16(0)  // disk number
+        header.u16(0)  // internal attributes
+        header.u32(0)  // external attributes
+        header.u32(wideOffset ? UInt32(Self.marker32) : UInt32(record.offset))
+        header.append(record.name)
+        header.append(extra.bytes)
+        return header.bytes
+    }
+
+    private func checkedName(_ name: String) throws -> [UInt8] {
+        let bytes = Array(name.utf8)
+        guard !bytes.isEmpty, bytes.count <= 0xFFFF, bytes.first != UInt8(ascii: "/"),
+            !bytes.contains(UInt8(ascii: "\\")), !bytes.contains(0)
+        else {
+            throw SpreadsheetError(
+                .invalidArgument,
+                "the entry name is empty, too long, starts with '/' or holds '\\' or NUL: use a relative path with '/'",
+                part: name)
+        }
+        let key = name.lowercased()
+        guard names.insert(key).inserted else {
+            throw SpreadsheetError(
+                .duplicateEntry, "the archive already has an entry with this name (compared case-insensitively)",
+                part: name)
+        }
+        return bytes
+    }
+
+    private func requireState(_ expected: State, doing what: String) throws {
+        guard state != expected else { return }
+        let reason: String
+        switch state {
+        case .idle: reason = "no entry is open"
+        case .inEntry: reason = "an entry is still open; call endEntry() first"
+        case .finished: reason = "the archive is already finished"
+        case .failed: reason = "an earlier write failed and the archive was discarded"
+        }
+        throw SpreadsheetError(.invalidArgument, "cannot \(what): \(reason)")
+    }
+
+    /// Runs `body`; on any error the archive is discarded (a temporary file is removed) and the error rethrown.
+    private func guarded(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as SpreadsheetError where error.code == .invalidArgument || error.code == .duplicateEntry {
+            // A refused call changes nothing: the archive stays usable.
+            throw error
+        } catch {
+            discard()
+            throw error
+        }
+    }
+
+    // MARK: - Output
+
+    private func emit(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { try emit($0) }
+    }
+
+    private func emit(_ bytes: UnsafeRawBufferPointer) throws {
+        guard let source = bytes.baseAddress, bytes.count > 0 else { return }
+        position += UInt64(bytes.count)
+        if case .memory = target {
+            memory.append(contentsOf: bytes)
+            return
+        }
+        if buffered + bytes.count <= bufferSize {
+            (buffer + buffered).copyMemory(from: source, byteCount: bytes.count)
+            buffered += bytes.count
+            return
+        }
+        try flush()
+        if bytes.count >= bufferSize {
+            try writeAll(bytes)
+        } else {
+            buffer.copyMemory(from: source, byteCount: bytes.count)
+            buffered = bytes.count
+        }
+    }
+
+    private func flush() throws {
+        guard buffered > 0 else { return }
+        let pending = UnsafeRawBufferPointer(start: buffer, count: buffered)
+        buffered = 0
+        try writeAll(pending)
+    }
+
+    private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
+        let fd: Int32
+        var file: String?
+        switch target {
+        case .memory:
+            memory.append(contentsOf: bytes)
+            return
+        case .descriptor(let descriptor):
+            fd = descriptor
+        case .temporaryFile(let descriptor, _, let path):
+            fd = descriptor
+            file = path
+        }
+        guard fd >= 0, let base = bytes.baseAddress else {
+            if bytes.isEmpty { return }
+            throw SpreadsheetError(.writeFailed, "the output file is already closed", file: file)
+        }
+        var done = 0
+        while done < bytes.count {
+            let n = Glibc.write(fd, base + done, bytes.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw SpreadsheetError(
+                    .writeFailed, "writing failed (\(FileBytes.errnoText())): check the disk has space", file: file)
+            }
+            done += n
+        }
+    }
+}
+
+/// A growing little-endian byte string for ZIP headers.
+struct LittleEndianBytes {
+    var bytes: [UInt8] = []
+
+    mutating func u16(_ value: UInt16) {
+        bytes.append(UInt8(truncatingIfNeeded: value))
+        bytes.append(UInt8(truncatingIfNeeded: value >> 8))
+    }
+
+    mutating func u32(_ value: UInt32) {
+        for shift in stride(from: 0, to: 32, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt32(shift))) }
+    }
+
+    mutating func u64(_ value: UInt64) {
+        for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
+    }
+
+    mutating func append(_ other: [UInt8]) {
+        bytes.append(contentsOf: other)
+    }
+}
