@@ -11,15 +11,23 @@ enum XLSXWorkbookPartWriter {
         var hidden: Bool
     }
 
-    /// Names in the order Excel keeps them: by name without the `_xlnm.` prefix, ignoring case, then by sheet.
-    static func sorted(_ names: [Name]) -> [Name] {
+    /// Names in the order Excel keeps them: by name without the `_xlnm.` prefix, ignoring case, then workbook
+    /// names before local ones and local ones by the name of their sheet, ignoring case.
+    static func sorted(_ names: [Name], sheetNames: [String]) -> [Name] {
         func key(_ name: Name) -> String {
             (name.name.hasPrefix("_xlnm.") ? String(name.name.dropFirst(6)) : name.name).lowercased()
         }
+        func scope(_ name: Name) -> String? {
+            name.localSheet.map { sheetNames[$0].lowercased() }
+        }
         return names.sorted { lhs, rhs in
             let (left, right) = (key(lhs), key(rhs))
-            if left != right { return left < right }
-            return (lhs.localSheet ?? -1) < (rhs.localSheet ?? -1)
+            if left != right { return Array(left.utf8).lexicographicallyPrecedes(right.utf8) }
+            switch (scope(lhs), scope(rhs)) {
+            case (nil, nil), (_?, nil): return false
+            case (nil, _?): return true
+            case (let a?, let b?): return Array(a.utf8).lexicographicallyPrecedes(b.utf8)
+            }
         }
     }
 
@@ -49,7 +57,7 @@ enum XLSXWorkbookPartWriter {
         xml.raw("</sheets>")
         if !names.isEmpty {
             xml.raw("<definedNames>")
-            for name in sorted(names) {
+            for name in sorted(names, sheetNames: sheets.map(\.name)) {
                 xml.raw("<definedName")
                 xml.attribute("name", name.name)
                 if let sheet = name.localSheet { xml.attribute("localSheetId", sheet) }

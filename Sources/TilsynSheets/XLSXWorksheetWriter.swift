@@ -80,6 +80,12 @@ public final class XLSXWorksheetWriter {
         if let dimension = options.dimension, A1.parseRange(dimension) == nil {
             throw fail("the dimension '\(dimension)' is not a range such as A1:H200 inside A1:XFD1048576")
         }
+        if let cell = options.frozenTopLeftCell, A1.parseCell(Substring(cell)) == nil {
+            throw fail("the frozen panes' top-left cell '\(cell)' is not a cell such as D12 inside A1:XFD1048576")
+        }
+        if let fit = options.pageSetup.fitToPages, !(0...32_767).contains(fit.wide) || !(0...32_767).contains(fit.tall) {
+            throw fail("fit to pages needs 0 to 32,767 pages wide and tall (0: as many as needed)")
+        }
         if let paper = options.pageSetup.paperSize, !(1...118).contains(paper) {
             throw fail("the paper size \(paper) is not one of Excel's paper codes (1 to 118; A4 is 9)")
         }
@@ -110,14 +116,14 @@ public final class XLSXWorksheetWriter {
         xml.raw("<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" ")
         xml.raw("xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">")
         let setup = options.pageSetup
-        if options.tabColor != nil || setup.fitToWidth {
+        if options.tabColor != nil || setup.fitToPages != nil {
             xml.raw("<sheetPr>")
             if let color = options.tabColor {
                 xml.raw("<tabColor")
                 xml.attribute("rgb", color.argb)
                 xml.raw("/>")
             }
-            if setup.fitToWidth { xml.raw("<pageSetUpPr fitToPage=\"1\"/>") }
+            if setup.fitToPages != nil { xml.raw("<pageSetUpPr fitToPage=\"1\"/>") }
             xml.raw("</sheetPr>")
         }
         if let dimension = options.dimension, let range = A1.parseRange(dimension) {
@@ -172,7 +178,11 @@ public final class XLSXWorksheetWriter {
         xml.raw("><pane")
         if columns > 0 { xml.attribute("xSplit", columns) }
         if rows > 0 { xml.attribute("ySplit", rows) }
-        xml.attribute("topLeftCell", A1.cell(row: rows, column: columns))
+        let topLeft = options.frozenTopLeftCell.flatMap { A1.parseCell(Substring($0)) }
+        xml.attribute(
+            "topLeftCell", A1.cell(row: max(topLeft?.row ?? rows, rows), column: max(topLeft?.column ?? columns, columns)))
+        // As Excel writes it: the panes that are not active keep their first cell selected; the active pane's
+        // selection has no cell, so the cursor stays on A1.
         if rows > 0 && columns > 0 {
             xml.raw(" activePane=\"bottomRight\" state=\"frozen\"/>")
             xml.raw("<selection pane=\"topRight\"")
@@ -181,20 +191,11 @@ public final class XLSXWorksheetWriter {
             xml.raw("/><selection pane=\"bottomLeft\"")
             xml.attribute("activeCell", A1.cell(row: rows, column: 0))
             xml.attribute("sqref", A1.cell(row: rows, column: 0))
-            xml.raw("/><selection pane=\"bottomRight\"")
-            xml.attribute("activeCell", A1.cell(row: rows, column: columns))
-            xml.attribute("sqref", A1.cell(row: rows, column: columns))
-            xml.raw("/>")
+            xml.raw("/><selection pane=\"bottomRight\"/>")
         } else if rows > 0 {
-            xml.raw(" activePane=\"bottomLeft\" state=\"frozen\"/><selection pane=\"bottomLeft\"")
-            xml.attribute("activeCell", A1.cell(row: rows, column: 0))
-            xml.attribute("sqref", A1.cell(row: rows, column: 0))
-            xml.raw("/>")
+            xml.raw(" activePane=\"bottomLeft\" state=\"frozen\"/><selection pane=\"bottomLeft\"/>")
         } else {
-            xml.raw(" activePane=\"topRight\" state=\"frozen\"/><selection pane=\"topRight\"")
-            xml.attribute("activeCell", A1.cell(row: 0, column: columns))
-            xml.attribute("sqref", A1.cell(row: 0, column: columns))
-            xml.raw("/>")
+            xml.raw(" activePane=\"topRight\" state=\"frozen\"/><selection pane=\"topRight\"/>")
         }
         xml.raw("</sheetView></sheetViews>")
     }
@@ -274,7 +275,8 @@ public final class XLSXWorksheetWriter {
             }
             switch cell.value {
             case .string(let text):
-                try checkText(text, cell: reference)
+                let guarded = workbook.options.guardFormulaText && XLSXWriter.startsLikeFormula(text)
+                try checkText(text, extra: guarded ? 1 : 0, cell: reference)
             case .number(let number):
                 guard number.isFinite else {
                     throw error(
@@ -301,8 +303,8 @@ public final class XLSXWorksheetWriter {
         }
     }
 
-    private func checkText(_ text: String, cell: () -> String) throws {
-        let length = text.utf16.count
+    private func checkText(_ text: String, extra: Int = 0, cell: () -> String) throws {
+        let length = text.utf16.count + extra
         guard length <= 32_767 else {
             throw error(
                 .invalidValue,
@@ -326,7 +328,8 @@ public final class XLSXWorksheetWriter {
             xml.raw("\"")
         }
         switch cell.value {
-        case .string(let text):
+        case .string(var text):
+            if workbook.options.guardFormulaText && XLSXWriter.startsLikeFormula(text) { text = "'" + text }
             if workbook.options.sharedStrings {
                 xml.raw(" t=\"s\"><v>")
                 xml.integer(workbook.sharedStrings.index(of: text))
@@ -579,10 +582,13 @@ public final class XLSXWorksheetWriter {
             xml.raw("/>")
         }
         xml.raw("<pageMargins left=\"0.7\" right=\"0.7\" top=\"0.75\" bottom=\"0.75\" header=\"0.3\" footer=\"0.3\"/>")
-        if setup.paperSize != nil || setup.orientation != nil || setup.fitToWidth {
+        if setup.paperSize != nil || setup.orientation != nil || setup.fitToPages != nil {
             xml.raw("<pageSetup")
             if let paper = setup.paperSize { xml.attribute("paperSize", paper) }
-            if setup.fitToWidth { xml.raw(" fitToWidth=\"1\" fitToHeight=\"0\"") }
+            if let fit = setup.fitToPages {
+                xml.attribute("fitToWidth", fit.wide)
+                xml.attribute("fitToHeight", fit.tall)
+            }
             if let orientation = setup.orientation { xml.attribute("orientation", orientation.rawValue) }
             xml.raw("/>")
         }

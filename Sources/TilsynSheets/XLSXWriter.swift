@@ -7,7 +7,8 @@
 ///
 /// The package holds `[Content_Types].xml`, `_rels/.rels`, `docProps/app.xml`, `docProps/core.xml`,
 /// `docProps/custom.xml` (with custom properties), `xl/workbook.xml`, `xl/_rels/workbook.xml.rels`,
-/// `xl/styles.xml`, `xl/sharedStrings.xml` (unless strings are inline), `xl/theme/theme1.xml` and
+/// `xl/styles.xml`, `xl/sharedStrings.xml` (unless strings are inline or there are none, as Excel leaves it out),
+/// `xl/theme/theme1.xml` and
 /// `xl/worksheets/sheetN.xml`. The sheets come first in the archive and `[Content_Types].xml` last, because its
 /// list of sheets is known only at the end; readers find parts through the central directory.
 ///
@@ -22,11 +23,34 @@ public final class XLSXWriter {
         /// Whether text goes into the shared string table (Excel's way, smaller files) or inline into each cell
         /// (no table kept in memory, for exports with many distinct texts).
         public var sharedStrings: Bool
+        /// Whether text cells starting with `=`, `+`, `-`, `@`, TAB or CR get a leading `'`, as `CSVWriter` guards
+        /// them, for workbooks meant for people.
+        ///
+        /// Excel never evaluates a text cell, but a sheet saved again as CSV (or pasted elsewhere) turns such text
+        /// into a formula: the guard keeps formula injection from travelling through our exports. Off by default,
+        /// so that the writer gives back exactly what it is given; `tilsyn convert` turns it on.
+        public var guardFormulaText: Bool
 
-        public init(compressionLevel: Int = 6, sharedStrings: Bool = true) {
+        public init(compressionLevel: Int = 6, sharedStrings: Bool = true, guardFormulaText: Bool = false) {
             self.compressionLevel = compressionLevel
             self.sharedStrings = sharedStrings
+            self.guardFormulaText = guardFormulaText
         }
+    }
+
+    /// Whether `text` starts with a character that makes a spreadsheet read it as a formula: `=`, `+`, `-`, `@`,
+    /// TAB or CR.
+    @inline(__always)
+    static func startsLikeFormula(_ text: String) -> Bool {
+        switch text.utf8.first {
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D: true
+        default: false
+        }
+    }
+
+    /// `text` with the formula-injection guard applied: a leading `'` when it starts like a formula.
+    public static func guardedText(_ text: String) -> String {
+        startsLikeFormula(text) ? "'" + text : text
     }
 
     private struct UserName {
@@ -290,7 +314,9 @@ public final class XLSXWriter {
     }
 
     private func writeRemainingParts(names: [XLSXWorkbookPartWriter.Name], activeSheet: Int) throws {
-        if options.sharedStrings {
+        // Excel writes no shared string table for a workbook without text.
+        let hasSharedStrings = options.sharedStrings && sharedStrings.count > 0
+        if hasSharedStrings {
             try zip.beginEntry(XLSXSharedStringsWriter.partName)
             try sharedStrings.write { try zip.write($0) }
             try zip.endEntry()
@@ -304,7 +330,7 @@ public final class XLSXWriter {
         try zip.addEntry(
             XLSXRelationshipsWriter.workbookPartName,
             contents: XLSXRelationshipsWriter.workbookXML(
-                sheetCount: sheets.count, sharedStrings: options.sharedStrings))
+                sheetCount: sheets.count, sharedStrings: hasSharedStrings))
         let custom = !properties.custom.isEmpty
         if custom {
             var seen: Set<String> = []
@@ -320,11 +346,12 @@ public final class XLSXWriter {
             try zip.addEntry(
                 XLSXCustomPropertiesWriter.partName, contents: XLSXCustomPropertiesWriter.xml(properties.custom))
         }
-        let namedRanges = XLSXWorkbookPartWriter.sorted(names).compactMap { name -> String? in
-            guard !name.hidden, name.name != "_xlnm._FilterDatabase" else { return nil }
+        let namedRanges = XLSXWorkbookPartWriter.sorted(names, sheetNames: sheets.map(\.name)).compactMap { name -> String? in
+            // Excel lists the names of ranges; hidden names and constants (`Baz` = 0.98) are left out.
+            guard !name.hidden, name.name != "_xlnm._FilterDatabase", name.refersTo.contains("!") else { return nil }
             let plain = name.name.hasPrefix("_xlnm.") ? String(name.name.dropFirst(6)) : name.name
             guard let sheet = name.localSheet else { return plain }
-            return quotedSheetName(sheets[sheet].name) + "!" + plain
+            return formulaSheetName(sheets[sheet].name) + "!" + plain
         }
         try zip.addEntry(
             XLSXAppPropertiesWriter.partName,
@@ -336,6 +363,6 @@ public final class XLSXWriter {
         try zip.addEntry(
             XLSXContentTypesWriter.partName,
             contents: XLSXContentTypesWriter.xml(
-                sheetCount: sheets.count, sharedStrings: options.sharedStrings, customProperties: custom))
+                sheetCount: sheets.count, sharedStrings: hasSharedStrings, customProperties: custom))
     }
 }

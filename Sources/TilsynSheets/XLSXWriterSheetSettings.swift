@@ -58,8 +58,14 @@ extension XLSXWriter {
         public var orientation: Orientation?
         /// Excel's paper code (9 = A4, 1 = Letter), or the printer's default when nil.
         public var paperSize: Int?
-        /// Scale every page to the width of one sheet of paper (as many pages tall as needed).
-        public var fitToWidth: Bool
+        /// Scale every page to the width of one sheet of paper (as many pages tall as needed): `fitToPages` of
+        /// one page wide and any number tall.
+        public var fitToWidth: Bool {
+            get { fitToPages == FitToPages(wide: 1, tall: 0) }
+            set { fitToPages = newValue ? FitToPages(wide: 1, tall: 0) : nil }
+        }
+        /// Scale the printout to fit this many pages, or print at 100 % when nil.
+        public var fitToPages: FitToPages?
         /// Zero-based rows repeated at the top of every page (the `_xlnm.Print_Titles` name), e.g. `0...0`.
         public var repeatedRows: ClosedRange<Int>?
         /// Print the cell grid.
@@ -69,11 +75,12 @@ extension XLSXWriter {
 
         public init(
             orientation: Orientation? = nil, paperSize: Int? = nil, fitToWidth: Bool = false,
-            repeatedRows: ClosedRange<Int>? = nil, printGridLines: Bool = false, centerHorizontally: Bool = false
+            repeatedRows: ClosedRange<Int>? = nil, printGridLines: Bool = false, centerHorizontally: Bool = false,
+            fitToPages: FitToPages? = nil
         ) {
             self.orientation = orientation
             self.paperSize = paperSize
-            self.fitToWidth = fitToWidth
+            self.fitToPages = fitToPages ?? (fitToWidth ? FitToPages(wide: 1, tall: 0) : nil)
             self.repeatedRows = repeatedRows
             self.printGridLines = printGridLines
             self.centerHorizontally = centerHorizontally
@@ -81,6 +88,17 @@ extension XLSXWriter {
 
         /// Excel's paper code for A4.
         public static let a4 = 9
+    }
+
+    /// How many pages wide and tall a printout is scaled to; 0 means as many as needed.
+    public struct FitToPages: Sendable, Equatable {
+        public var wide: Int
+        public var tall: Int
+
+        public init(wide: Int, tall: Int) {
+            self.wide = wide
+            self.tall = tall
+        }
     }
 
     /// Settings that Excel stores before a sheet's rows, so they are fixed when the sheet is created.
@@ -92,6 +110,9 @@ extension XLSXWriter {
         public var frozenRows: Int
         /// The number of left columns that stay in view when scrolling (0 for none).
         public var frozenColumns: Int
+        /// The first cell shown in the scrolling pane below and right of frozen panes (e.g. `D12` to open the
+        /// sheet scrolled down), or nil for the cell just past the frozen rows and columns.
+        public var frozenTopLeftCell: String?
         /// The used range to declare up front (`A1:H200`), or nil to leave `<dimension>` out.
         ///
         /// The dimension precedes the rows in the file but is known only after them; Excel does not need it (it
@@ -108,8 +129,10 @@ extension XLSXWriter {
         public init(
             visibility: SheetVisibility = .visible, columns: [Column] = [], frozenRows: Int = 0,
             frozenColumns: Int = 0, dimension: String? = nil, showGridLines: Bool = true, zoom: Int? = nil,
-            tabColor: Color? = nil, defaultRowHeight: Double? = nil, pageSetup: PageSetup = PageSetup()
+            tabColor: Color? = nil, defaultRowHeight: Double? = nil, pageSetup: PageSetup = PageSetup(),
+            frozenTopLeftCell: String? = nil
         ) {
+            self.frozenTopLeftCell = frozenTopLeftCell
             self.visibility = visibility
             self.columns = columns
             self.frozenRows = frozenRows

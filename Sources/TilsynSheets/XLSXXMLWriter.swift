@@ -227,12 +227,40 @@ enum A1 {
     }
 }
 
-/// A sheet name quoted for use in a formula or defined name: `'Tilsyn'`, with `'` doubled.
+/// A sheet name as a formula or defined name refers to it: `Tilsyn`, or quoted (`'Sheet 3'`, `'2024'`, `'A1'`) with
+/// `'` doubled when it is not a plain name, as Excel writes it.
 ///
-/// Excel accepts quotes around every sheet name, and they are required for many (spaces, digits first, names
-/// like cell references), so generated references always quote.
+/// A name is plain when it has only letters, digits, `_` and `.`, does not start with a digit or `.`, and does not
+/// read as a cell reference (`A1`, `R1C1`, `R`, `C`) or a boolean.
 func formulaSheetName(_ name: String) -> String {
-    "'" + name.replacingAll("'", with: "''") + "'"
+    let scalars = name.unicodeScalars
+    let plain =
+        !name.isEmpty
+        && scalars.allSatisfy {
+            $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "."
+        }
+        && !("0"..."9").contains(scalars.first!) && scalars.first != "."
+        && A1.parseCell(Substring(name)) == nil && !looksLikeR1C1(name)
+        && !["TRUE", "FALSE"].contains(name.uppercased())
+    return plain ? name : "'" + name.replacingAll("'", with: "''") + "'"
+}
+
+/// Whether `name` reads as an R1C1 reference such as `R`, `C`, `R2`, `C3` or `R2C3`.
+func looksLikeR1C1(_ name: String) -> Bool {
+    let upper = Array(name.uppercased().utf8)
+    var index = 0
+    func digits() {
+        while index < upper.count, (0x30...0x39).contains(upper[index]) { index += 1 }
+    }
+    if index < upper.count, upper[index] == UInt8(ascii: "R") {
+        index += 1
+        digits()
+    }
+    if index < upper.count, upper[index] == UInt8(ascii: "C") {
+        index += 1
+        digits()
+    }
+    return index > 0 && index == upper.count
 }
 
 extension String {
