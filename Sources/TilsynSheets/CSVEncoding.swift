@@ -17,25 +17,33 @@ enum _CSVEncodingSupport {
     static func firstInvalidUTF8(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
         guard let base = bytes.baseAddress else { return nil }
         let count = bytes.count
+        let highs: UInt64 = 0x8080_8080_8080_8080
         var i = start
         while i < count {
-            // ASCII runs, eight bytes at a time.
-            while i + 8 <= count {
-                let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                if word & 0x8080_8080_8080_8080 != 0 { break }
-                i += 8
-            }
-            guard i < count else { return nil }
             let lead = base[i]
             if lead < 0x80 {
+                // Skip an ASCII run eight bytes at a time, landing on its first non-ASCII byte.
                 i += 1
+                while i + 8 <= count {
+                    let high = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self).littleEndian & highs
+                    if high != 0 {
+                        i += high.trailingZeroBitCount >> 3
+                        break
+                    }
+                    i += 8
+                }
+                continue
+            }
+            if lead & 0xE0 == 0xC0 {
+                // Two bytes: the most common case in Danish text (æøå).
+                guard lead >= 0xC2, i + 1 < count, base[i + 1] & 0xC0 == 0x80 else { return i }
+                i += 2
                 continue
             }
             var need: Int
             var low: UInt8 = 0x80
             var high: UInt8 = 0xBF
             switch lead {
-            case 0xC2...0xDF: need = 1
             case 0xE0: need = 2; low = 0xA0
             case 0xED: need = 2; high = 0x9F
             case 0xE1...0xEF: need = 2

@@ -28,8 +28,12 @@ struct _CSVParser {
     var line = 1
     /// The line where the last parsed record started.
     var recordLine = 1
-    /// The fields of the last parsed record.
-    var spans: [_CSVFieldSpan] = []
+    /// The fields of the last parsed record: `spanCount` spans at `spans`, room for `spanCapacity`.
+    ///
+    /// Managed by hand (the owner calls ``deallocate()``) so that appending costs no uniqueness check.
+    private(set) var spans: UnsafeMutablePointer<_CSVFieldSpan>
+    private(set) var spanCount = 0
+    private var spanCapacity = 64
     /// Assembled fields of the last parsed record.
     var scratch: [UInt8] = []
 
@@ -39,7 +43,62 @@ struct _CSVParser {
         self.maxFieldCount = maxFieldCount
         self.name = name
         self.position = position
-        spans.reserveCapacity(64)
+        spans = .allocate(capacity: spanCapacity)
+    }
+
+    /// Frees the span buffer; the parser must not be used afterwards.
+    func deallocate() {
+        spans.deallocate()
+    }
+
+    /// The spans of the last parsed record.
+    var fieldSpans: UnsafeBufferPointer<_CSVFieldSpan> {
+        UnsafeBufferPointer(start: spans, count: spanCount)
+    }
+
+    @inline(__always)
+    private mutating func appendSpan(_ span: _CSVFieldSpan) {
+        if spanCount == spanCapacity { grow() }
+        (spans + spanCount).initialize(to: span)
+        spanCount += 1
+    }
+
+    private mutating func grow() {
+        let bigger = UnsafeMutablePointer<_CSVFieldSpan>.allocate(capacity: spanCapacity * 2)
+        bigger.moveInitialize(from: spans, count: spanCount)
+        spans.deallocate()
+        spans = bigger
+        spanCapacity *= 2
+    }
+
+    /// The index of the first byte from `i` on that is `stop`, LF or CR, or `n` when there is none.
+    ///
+    /// Looks at eight bytes at a time: a byte equal to a target becomes zero after XOR, and the classic
+    /// "has a zero byte" bit trick flags it. Flags above the first true match may be false, so only the lowest
+    /// flag is used.
+    @inline(__always)
+    static func scan(_ p: UnsafePointer<UInt8>, _ i: Int, _ n: Int, stop: UInt64) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let lfs = ones &* UInt64(lineFeed)
+        let crs = ones &* UInt64(carriageReturn)
+        var i = i
+        while i &+ 8 <= n {
+            let word = UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
+            let a = word ^ stop
+            let b = word ^ lfs
+            let c = word ^ crs
+            let found = ((a &- ones) & ~a | (b &- ones) & ~b | (c &- ones) & ~c) & highs
+            if found != 0 { return i &+ found.trailingZeroBitCount &>> 3 }
+            i &+= 8
+        }
+        let single = UInt8(truncatingIfNeeded: stop)
+        while i < n {
+            let c = p[i]
+            if c == single || c == lineFeed || c == carriageReturn { return i }
+            i &+= 1
+        }
+        return n
     }
 
     /// Parses the record at `position` into `spans`; returns `false` at the end of the input.
@@ -51,10 +110,11 @@ struct _CSVParser {
         let n = buffer.count
         var i = position
         guard i < n else { return false }
-        spans.removeAll(keepingCapacity: true)
-        scratch.removeAll(keepingCapacity: true)
+        spanCount = 0
+        if !scratch.isEmpty { scratch.removeAll(keepingCapacity: true) }
         recordLine = line
         let d = delimiter
+        let stop = 0x0101_0101_0101_0101 &* UInt64(d)
         let quote = Self.quote
         let lf = Self.lineFeed
         let cr = Self.carriageReturn
@@ -70,7 +130,7 @@ struct _CSVParser {
         }
 
         while true {
-            if spans.count == maxFieldCount {
+            if spanCount == maxFieldCount {
                 throw SpreadsheetError(
                     .invalidCSV,
                     "the record has more than \(maxFieldCount) fields: check that the file is a CSV file and that "
@@ -81,13 +141,9 @@ struct _CSVParser {
                 try parseQuotedField(p, n, &i)
             } else {
                 let start = i
-                while i < n {
-                    let c = p[i]
-                    if c == d || c == lf || c == cr { break }
-                    i += 1
-                }
+                i = Self.scan(p, i, n, stop: stop)
                 if i - start > maxFieldSize { throw fieldTooLarge(line: line) }
-                spans.append(_CSVFieldSpan(start: start, end: i, inScratch: false))
+                appendSpan(_CSVFieldSpan(start: start, end: i, inScratch: false))
             }
             // Now at a delimiter, a line end or the end of the input.
             guard i < n else {
@@ -115,12 +171,9 @@ struct _CSVParser {
         var assembled = false
         i += 1
         var start = i
+        let quotes = 0x0101_0101_0101_0101 &* UInt64(quote)
         while true {
-            while i < n {
-                let c = p[i]
-                if c == quote || c == lf || c == cr { break }
-                i += 1
-            }
+            i = Self.scan(p, i, n, stop: quotes)
             guard i < n else {
                 throw SpreadsheetError(
                     .invalidCSV,
@@ -150,19 +203,15 @@ struct _CSVParser {
         i += 1
         // Text after the closing quote is kept literally, as Excel does (`"ab"c` reads as `abc`).
         let tailStart = i
-        while i < n {
-            let c = p[i]
-            if c == d || c == lf || c == cr { break }
-            i += 1
-        }
+        i = Self.scan(p, i, n, stop: 0x0101_0101_0101_0101 &* UInt64(d))
         if assembled || i > tailStart {
             scratch.append(contentsOf: UnsafeBufferPointer(start: p + start, count: contentEnd - start))
             scratch.append(contentsOf: UnsafeBufferPointer(start: p + tailStart, count: i - tailStart))
             if scratch.count - scratchStart > maxFieldSize { throw fieldTooLarge(line: openingLine) }
-            spans.append(_CSVFieldSpan(start: scratchStart, end: scratch.count, inScratch: true))
+            appendSpan(_CSVFieldSpan(start: scratchStart, end: scratch.count, inScratch: true))
         } else {
             if contentEnd - start > maxFieldSize { throw fieldTooLarge(line: openingLine) }
-            spans.append(_CSVFieldSpan(start: start, end: contentEnd, inScratch: false))
+            appendSpan(_CSVFieldSpan(start: start, end: contentEnd, inScratch: false))
         }
     }
 

@@ -169,10 +169,8 @@ public final class CSVReader {
         try checkNotInCallback()
         return try bytes.withUnsafeBufferPointer { buffer -> CSVRecord? in
             guard try parser.parseRecord(buffer) else { return nil }
-            let fields = parser.spans.withUnsafeBufferPointer { spans in
-                parser.scratch.withUnsafeBufferPointer { scratch in
-                    CSVFieldsView(base: buffer, scratch: scratch, spans: spans, line: parser.recordLine).strings
-                }
+            let fields = parser.scratch.withUnsafeBufferPointer { scratch in
+                CSVFieldsView(base: buffer, scratch: scratch, spans: parser.fieldSpans, line: parser.recordLine).strings
             }
             return CSVRecord(line: parser.recordLine, fields: fields)
         }
@@ -197,13 +195,16 @@ public final class CSVReader {
         defer { inCallback = false }
         try bytes.withUnsafeBufferPointer { buffer in
             while try parser.parseRecord(buffer) {
-                try parser.spans.withUnsafeBufferPointer { spans in
-                    try parser.scratch.withUnsafeBufferPointer { scratch in
-                        try body(CSVFieldsView(base: buffer, scratch: scratch, spans: spans, line: parser.recordLine))
-                    }
+                try parser.scratch.withUnsafeBufferPointer { scratch in
+                    try body(
+                        CSVFieldsView(base: buffer, scratch: scratch, spans: parser.fieldSpans, line: parser.recordLine))
                 }
             }
         }
+    }
+
+    deinit {
+        parser.deallocate()
     }
 
     private func checkNotInCallback() throws {
@@ -232,6 +233,7 @@ public struct CSVFieldsView: RandomAccessCollection {
 
     /// The UTF-8 bytes of the field at `index`, valid only as long as the view.
     public func utf8(at index: Int) -> UnsafeBufferPointer<UInt8> {
+        precondition(index >= 0 && index < spans.count, "field index out of range")
         let span = spans[index]
         let source = span.inScratch ? scratch : base
         return UnsafeBufferPointer(rebasing: source[span.start..<span.end])
