@@ -241,11 +241,11 @@ public struct CSVFieldsView: RandomAccessCollection {
 
     /// All fields as strings.
     public var strings: [String] {
-        [String](unsafeUninitializedCapacity: spans.count) { out, initialized in
-            for index in 0..<spans.count {
-                out.initializeElement(at: index, to: self[index])
-                initialized = index + 1
-            }
+        var strings: [String] = []
+        strings.reserveCapacity(spans.count)
+        for index in 0..<spans.count {
+            strings.append(self[index])
         }
+        return strings
     }
 }
