@@ -2,10 +2,17 @@
 ///
 /// Most fields are plain slices of the file. Only quoted fields with doubled quotes or text after the closing
 /// quote are assembled in the scratch buffer.
+@usableFromInline
 struct _CSVFieldSpan {
-    var start: Int
-    var end: Int
-    var inScratch: Bool
+    @usableFromInline var start: Int
+    @usableFromInline var end: Int
+    @usableFromInline var inScratch: Bool
+
+    init(start: Int, end: Int, inScratch: Bool) {
+        self.start = start
+        self.end = end
+        self.inScratch = inScratch
+    }
 }
 
 /// The RFC 4180 record parser over UTF-8 bytes: one call parses one record into field spans.

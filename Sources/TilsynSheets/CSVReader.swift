@@ -193,6 +193,10 @@ public final class CSVReader {
         try checkNotInCallback()
         inCallback = true
         defer { inCallback = false }
+        // The parser moves into a local for the loop, so that each record costs no dynamic exclusivity check;
+        // it is put back however the loop ends.
+        var parser = self.parser
+        defer { self.parser = parser }
         try bytes.withUnsafeBufferPointer { buffer in
             while try parser.parseRecord(buffer) {
                 try parser.scratch.withUnsafeBufferPointer { scratch in
@@ -217,21 +221,33 @@ public final class CSVReader {
 
 /// The fields of one record, as views of the file's bytes; valid only inside ``CSVReader/forEachRecord(_:)``.
 public struct CSVFieldsView: RandomAccessCollection {
-    let base: UnsafeBufferPointer<UInt8>
-    let scratch: UnsafeBufferPointer<UInt8>
-    let spans: UnsafeBufferPointer<_CSVFieldSpan>
+    @usableFromInline let base: UnsafeBufferPointer<UInt8>
+    @usableFromInline let scratch: UnsafeBufferPointer<UInt8>
+    @usableFromInline let spans: UnsafeBufferPointer<_CSVFieldSpan>
     /// The 1-based line where the record starts.
     public let line: Int
 
-    public var startIndex: Int { 0 }
-    public var endIndex: Int { spans.count }
+    init(
+        base: UnsafeBufferPointer<UInt8>, scratch: UnsafeBufferPointer<UInt8>, spans: UnsafeBufferPointer<_CSVFieldSpan>,
+        line: Int
+    ) {
+        self.base = base
+        self.scratch = scratch
+        self.spans = spans
+        self.line = line
+    }
+
+    @inlinable public var startIndex: Int { 0 }
+    @inlinable public var endIndex: Int { spans.count }
 
     /// The field at `index` as a string.
+    @inlinable
     public subscript(index: Int) -> String {
         String(decoding: utf8(at: index), as: UTF8.self)
     }
 
     /// The UTF-8 bytes of the field at `index`, valid only as long as the view.
+    @inlinable
     public func utf8(at index: Int) -> UnsafeBufferPointer<UInt8> {
         precondition(index >= 0 && index < spans.count, "field index out of range")
         let span = spans[index]
