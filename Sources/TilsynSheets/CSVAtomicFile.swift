@@ -17,7 +17,8 @@ final class _CSVAtomicFile {
     /// Creates the temporary file next to `path` (same folder, so the rename stays on one file system).
     init(path: String) throws {
         guard !path.isEmpty, !path.hasSuffix("/") else {
-            throw SpreadsheetError(.writeFailed, "the output path names a folder, not a file: add a file name", file: path)
+            throw SpreadsheetError(
+                .writeFailed, "the output path names a folder, not a file: add a file name", file: path)
         }
         self.path = path
         let folderEnd = path.lastIndex(of: "/")

@@ -9,6 +9,9 @@ public struct CSVReadOptions: Sendable, Equatable {
     /// The field delimiter (an ASCII byte such as `;`, `,` or TAB), or `nil` to sniff it among those three.
     public var delimiter: UInt8?
     /// The encoding, or `nil` for UTF-8 when the bytes are valid UTF-8 and Windows-1252 otherwise.
+    ///
+    /// A byte order mark means UTF-8, so with `nil` or `.utf8` a file that has one must be valid UTF-8; with
+    /// `.windows1252` the mark is not recognised and its bytes are read as text.
     public var encoding: CSVEncoding?
     /// The largest field accepted, in bytes of UTF-8.
     public var maxFieldSize: Int
@@ -200,8 +203,8 @@ public final class CSVReader {
         try bytes.withUnsafeBufferPointer { buffer in
             while try parser.parseRecord(buffer) {
                 try parser.scratch.withUnsafeBufferPointer { scratch in
-                    try body(
-                        CSVFieldsView(base: buffer, scratch: scratch, spans: parser.fieldSpans, line: parser.recordLine))
+                    let spans = parser.fieldSpans
+                    try body(CSVFieldsView(base: buffer, scratch: scratch, spans: spans, line: parser.recordLine))
                 }
             }
         }
@@ -228,8 +231,8 @@ public struct CSVFieldsView: RandomAccessCollection {
     public let line: Int
 
     init(
-        base: UnsafeBufferPointer<UInt8>, scratch: UnsafeBufferPointer<UInt8>, spans: UnsafeBufferPointer<_CSVFieldSpan>,
-        line: Int
+        base: UnsafeBufferPointer<UInt8>, scratch: UnsafeBufferPointer<UInt8>,
+        spans: UnsafeBufferPointer<_CSVFieldSpan>, line: Int
     ) {
         self.base = base
         self.scratch = scratch

@@ -35,7 +35,9 @@ struct CSVReaderTests {
         ("blank CRLF line", "a\r\n\r\nb", [["a"], [], ["b"]]),
         ("empty input", "", []),
         ("UTF-8 text", "æøå;ÆØÅ;€\n", [["æøå", "ÆØÅ", "€"]]),
-        ("long field crossing word boundaries", "abcdefghijklmnopqrstuvwxyz0123456789;\"abcdefghijklmnop\"\"qrstuvwxyz\"\n",
+        (
+            "long field crossing word boundaries",
+            "abcdefghijklmnopqrstuvwxyz0123456789;\"abcdefghijklmnop\"\"qrstuvwxyz\"\n",
             [["abcdefghijklmnopqrstuvwxyz0123456789", "abcdefghijklmnop\"qrstuvwxyz"]]),
     ]
 
@@ -119,7 +121,8 @@ struct CSVReaderTests {
 
     @Test("Windows-1252 bytes 0x80–0xFF", arguments: windows1252HighRange)
     func windows1252Table(byte: UInt8, expected: String) throws {
-        let records = try T.fields([0x61, byte, 0x3B, 0x62], .init(delimiter: UInt8(ascii: ";"), encoding: .windows1252))
+        let options = CSVReadOptions(delimiter: UInt8(ascii: ";"), encoding: .windows1252)
+        let records = try T.fields([0x61, byte, 0x3B, 0x62], options)
         #expect(records == [["a" + expected, "b"]])
     }
 
@@ -290,12 +293,15 @@ struct CSVReaderTests {
         let folder = try T.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let path = folder + "/sager.csv"
-        try Data([0xEF, 0xBB, 0xBF] + Array("sag;dato\r\nS-1;01-02-2025\r\n".utf8)).write(to: URL(fileURLWithPath: path))
+        let contents = [0xEF, 0xBB, 0xBF] + Array("sag;dato\r\nS-1;01-02-2025\r\n".utf8)
+        try Data(contents).write(to: URL(fileURLWithPath: path))
         let reader = try CSVReader(path: path)
         #expect(reader.name == path)
         #expect(try reader.readAll().map(\.fields) == [["sag", "dato"], ["S-1", "01-02-2025"]])
 
-        let error = try #require(throws: SpreadsheetError.self) { try CSVReader(path: path, options: .init(maxFileSize: 4)) }
+        let error = try #require(throws: SpreadsheetError.self) {
+            try CSVReader(path: path, options: .init(maxFileSize: 4))
+        }
         #expect(error.code == .invalidCSV)
         #expect(error.file == path)
 

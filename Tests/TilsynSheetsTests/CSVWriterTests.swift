@@ -41,7 +41,8 @@ struct CSVWriterTests {
         (1.5, "1,5"), (-2.5, "-2,5"), (100, "100"), (1234567.25, "1234567,25"), (0, "0"), (-0.0, "0"),
         (0.1, "0,1"), (0.1 + 0.2, "0,30000000000000004"), (1e-05, "0,00001"), (1.5e-7, "0,00000015"),
         (1e16, "10000000000000000"), (1.2345678901234568e20, "123456789012345680000"), (1e21, "1E+21"),
-        (1.5e300, "1,5E+300"), (-2.5e-300, "-2,5E-300"), (Double.leastNonzeroMagnitude, "5E-324"), (1e-20, "0,00000000000000000001"),
+        (1.5e300, "1,5E+300"), (-2.5e-300, "-2,5E-300"), (Double.leastNonzeroMagnitude, "5E-324"),
+        (1e-20, "0,00000000000000000001"),
         (Double.greatestFiniteMagnitude, "1,7976931348623157E+308"), (2.0 / 3.0, "0,6666666666666666"),
     ]
 
@@ -75,7 +76,8 @@ struct CSVWriterTests {
     @Test func integersBooleansDatesAndEmpty() throws {
         let row: [CSVValue] = [
             .integer(-42), .integer(Int.max), .bool(true), .bool(false), .date(year: 2025, month: 3, day: 7),
-            .dateTime(year: 2024, month: 12, day: 31, hour: 9, minute: 5, second: 0), .empty, .date(year: 987, month: 1, day: 2),
+            .dateTime(year: 2024, month: 12, day: 31, hour: 9, minute: 5, second: 0), .empty,
+            .date(year: 987, month: 1, day: 2),
         ]
         #expect(try Self.text([row]) == "-42;9223372036854775807;Ja;Nej;07-03-2025;31-12-2024 09:05:00;;02-01-0987\r\n")
         #expect(
