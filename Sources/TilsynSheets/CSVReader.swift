@@ -78,7 +78,7 @@ public final class CSVReader {
         do {
             bytes = try FileBytes.read(path: path, limit: options.maxFileSize)
         } catch let error as SpreadsheetError where error.code == .archiveTooLarge {
-            throw SpreadsheetError(.invalidCSV, error.message, file: path)
+            throw Self.fileTooLarge(limit: options.maxFileSize, name: path)
         }
         try self.init(bytes: bytes, name: path, options: options)
     }
@@ -87,11 +87,7 @@ public final class CSVReader {
     public init(bytes: [UInt8], name: String, options: CSVReadOptions = .init()) throws {
         self.name = name
         guard bytes.count <= options.maxFileSize else {
-            throw SpreadsheetError(
-                .invalidCSV,
-                "the file is \(bytes.count) bytes, more than the \(options.maxFileSize) bytes allowed: "
-                    + "split it into smaller files",
-                file: name)
+            throw Self.fileTooLarge(limit: options.maxFileSize, name: name)
         }
         guard options.maxFieldSize > 0, options.maxFieldsPerRecord > 0 else {
             throw SpreadsheetError(
@@ -123,6 +119,14 @@ public final class CSVReader {
         parser = _CSVParser(
             delimiter: delimiter, maxFieldSize: options.maxFieldSize, maxFieldCount: options.maxFieldsPerRecord,
             name: name, position: start)
+    }
+
+    private static func fileTooLarge(limit: Int, name: String) -> SpreadsheetError {
+        SpreadsheetError(
+            .invalidCSV,
+            "the file is larger than the \(limit) bytes allowed: split it into smaller files, "
+                + "or raise the file size limit in the read options",
+            file: name)
     }
 
     /// Finds the encoding and the byte order mark, rejects NUL bytes and UTF-16, and decodes Windows-1252.
