@@ -135,22 +135,31 @@ public final class CSVWriter {
     /// Writes one row.
     public func writeRow(_ values: [CSVValue]) throws {
         try checkOpen()
-        let rowStart = buffer.count
+        // The buffer moves into a local while the row is encoded: appending to a class's array property would
+        // cost a dynamic exclusivity check per byte.
+        var out: [UInt8] = []
+        swap(&out, &buffer)
+        let rowStart = out.count
         do {
             if values.count == 1 && isEmpty(values[0]) {
                 // A lone empty field is written `""`, or the row would read back as a blank line.
-                buffer.append(contentsOf: [0x22, 0x22])
+                out.append(0x22)
+                out.append(0x22)
             } else {
-                for (column, value) in values.enumerated() {
-                    if column > 0 { buffer.append(delimiter) }
-                    try append(value, column: column)
+                var column = 0
+                for value in values {
+                    if column > 0 { out.append(delimiter) }
+                    try append(value, column: column, to: &out)
+                    column += 1
                 }
             }
-            buffer.append(contentsOf: lineEnd)
+            out.append(contentsOf: lineEnd)
         } catch {
-            buffer.removeSubrange(rowStart...)
+            out.removeSubrange(rowStart...)
+            swap(&out, &buffer)
             throw error
         }
+        swap(&out, &buffer)
         rowCount += 1
         if file != nil && buffer.count >= Self.flushThreshold {
             try flush()
@@ -220,10 +229,10 @@ public final class CSVWriter {
 
     // MARK: - Values
 
-    private func append(_ value: CSVValue, column: Int) throws {
+    private func append(_ value: CSVValue, column: Int, to buffer: inout [UInt8]) throws {
         switch value {
         case .text(let text):
-            appendText(text)
+            appendText(text, to: &buffer)
         case .number(let number):
             guard number.isFinite else {
                 throw invalid("a number is NaN or infinite, which a CSV file cannot hold: write it as text or empty",
@@ -231,27 +240,28 @@ public final class CSVWriter {
             }
             Self.appendNumber(number, decimalSeparator: options.dialect.decimalSeparator, to: &buffer)
         case .integer(let integer):
-            buffer.append(contentsOf: String(integer).utf8)
+            if integer < 0 { buffer.append(0x2D) }
+            Self.appendDigits(integer.magnitude, width: 1, to: &buffer)
         case .bool(let flag):
             buffer.append(contentsOf: (flag ? options.dialect.trueText : options.dialect.falseText).utf8)
         case .date(let year, let month, let day):
             guard Self.isValidDate(year: year, month: month, day: day) else {
                 throw invalid("the date does not exist: check year, month and day", column: column)
             }
-            appendDate(year: year, month: month, day: day)
+            Self.appendDate(year: year, month: month, day: day, to: &buffer)
         case .dateTime(let year, let month, let day, let hour, let minute, let second):
             guard Self.isValidDate(year: year, month: month, day: day),
                 (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second)
             else {
                 throw invalid("the date or time does not exist: check each part", column: column)
             }
-            appendDate(year: year, month: month, day: day)
+            Self.appendDate(year: year, month: month, day: day, to: &buffer)
             buffer.append(0x20)
-            appendDigits(hour, width: 2)
+            Self.appendDigits(hour, width: 2, to: &buffer)
             buffer.append(0x3A)
-            appendDigits(minute, width: 2)
+            Self.appendDigits(minute, width: 2, to: &buffer)
             buffer.append(0x3A)
-            appendDigits(second, width: 2)
+            Self.appendDigits(second, width: 2, to: &buffer)
         case .empty:
             break
         }
@@ -263,45 +273,66 @@ public final class CSVWriter {
     }
 
     /// Appends text, guarded against formulas and quoted as needed.
-    private func appendText(_ text: String) {
-        let utf8 = text.utf8
-        let guarded: Bool
-        if options.guardFormulas, let first = utf8.first {
-            // = + - @ TAB CR
-            guarded = first == 0x3D || first == 0x2B || first == 0x2D || first == 0x40 || first == 0x09
-                || first == 0x0D
-        } else {
-            guarded = false
+    private func appendText(_ text: String, to buffer: inout [UInt8]) {
+        let encoded: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
+            appendText(bytes, to: &buffer)
         }
-        let needsQuotes = utf8.contains { $0 == delimiter || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+        if encoded == nil {
+            var copy = text
+            copy.withUTF8 { appendText($0, to: &buffer) }
+        }
+    }
+
+    private func appendText(_ bytes: UnsafeBufferPointer<UInt8>, to buffer: inout [UInt8]) {
+        guard let first = bytes.first else { return }
+        // = + - @ TAB CR
+        let guarded = options.guardFormulas
+            && (first == 0x3D || first == 0x2B || first == 0x2D || first == 0x40 || first == 0x09 || first == 0x0D)
+        let delimiter = delimiter
+        var needsQuotes = false
+        for byte in bytes where byte == delimiter || byte == 0x22 || byte == 0x0A || byte == 0x0D {
+            needsQuotes = true
+            break
+        }
         if needsQuotes { buffer.append(0x22) }
         if guarded { buffer.append(0x27) }
         if needsQuotes {
-            for byte in utf8 {
+            for byte in bytes {
                 buffer.append(byte)
                 if byte == 0x22 { buffer.append(0x22) }
             }
             buffer.append(0x22)
         } else {
-            buffer.append(contentsOf: utf8)
+            buffer.append(contentsOf: bytes)
         }
     }
 
-    private func appendDate(year: Int, month: Int, day: Int) {
-        appendDigits(day, width: 2)
+    private static func appendDate(year: Int, month: Int, day: Int, to buffer: inout [UInt8]) {
+        appendDigits(day, width: 2, to: &buffer)
         buffer.append(0x2D)
-        appendDigits(month, width: 2)
+        appendDigits(month, width: 2, to: &buffer)
         buffer.append(0x2D)
-        appendDigits(year, width: 4)
+        appendDigits(year, width: 4, to: &buffer)
     }
 
-    /// Appends a non-negative number with leading zeros up to `width` digits.
-    private func appendDigits(_ value: Int, width: Int) {
-        let digits = String(value).utf8
-        for _ in digits.count..<max(width, digits.count) {
-            buffer.append(0x30)
+    /// Appends the decimal digits of a non-negative number, with leading zeros up to `width` digits.
+    private static func appendDigits<Number: BinaryInteger>(_ value: Number, width: Int, to buffer: inout [UInt8]) {
+        // 20 digits hold any 64-bit magnitude.
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { space in
+            var rest = UInt64(value)
+            repeat {
+                count += 1
+                space[24 - count] = 0x30 + UInt8(rest % 10)
+                rest /= 10
+            } while rest > 0
+            while count < width {
+                count += 1
+                space[24 - count] = 0x30
+            }
+            buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: space[(24 - count)...]))
         }
-        buffer.append(contentsOf: digits)
     }
 
     static func isValidDate(year: Int, month: Int, day: Int) -> Bool {
