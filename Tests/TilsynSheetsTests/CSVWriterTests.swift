@@ -86,6 +86,15 @@ struct CSVWriterTests {
     }
 
     @Test(arguments: [
+        (0, "0"), (7, "7"), (-1, "-1"), (1000, "1000"), (Int.max, "9223372036854775807"),
+        (Int.min, "-9223372036854775808"),
+    ])
+    func integers(value: Int, expected: String) throws {
+        #expect(try Self.text([[.integer(value)]]) == expected + "\r\n")
+        #expect(try Self.text([[.integer(value)]], .init(dialect: .rfc4180)) == expected + "\n")
+    }
+
+    @Test(arguments: [
         CSVValue.number(.nan), .number(.infinity), .number(-.infinity), .date(year: 2023, month: 2, day: 29),
         .date(year: 2025, month: 13, day: 1), .date(year: 0, month: 1, day: 1), .date(year: 2025, month: 4, day: 31),
         .dateTime(year: 2025, month: 1, day: 1, hour: 24, minute: 0, second: 0),
