@@ -186,8 +186,8 @@ public final class CSVReader {
     /// All remaining records.
     public func readAll() throws -> [CSVRecord] {
         var records: [CSVRecord] = []
-        while let record = try next() {
-            records.append(record)
+        try forEachRecord { view in
+            records.append(CSVRecord(line: view.line, fields: view.strings))
         }
         return records
     }
