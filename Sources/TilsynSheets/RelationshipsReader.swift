@@ -12,10 +12,10 @@ struct Relationship: Sendable, Equatable {
 }
 
 /// Reads a relationships part (`_rels/.rels`, `xl/_rels/workbook.xml.rels`); unknown types are kept, not fatal.
-final class RelationshipsReader: SAXDelegate {
+final class RelationshipsReader: SAXHandler {
     private(set) var relationships: [Relationship] = []
 
-    func startElement(_ name: XMLName, _ attributes: XMLAttributes) throws {
+    override func startElement(_ name: XMLName, _ attributes: XMLAttributes) throws {
         guard name.is("Relationship") else { return }
         guard let id = attributes.string("Id"), let type = attributes.string("Type"),
             let target = attributes.string("Target")
@@ -27,8 +27,8 @@ final class RelationshipsReader: SAXDelegate {
         }
     }
 
-    func endElement(_ name: XMLName) throws {}
-    func characters(_ text: UnsafeBufferPointer<UInt8>) throws {}
+    override func endElement(_ name: XMLName) throws {}
+    override func characters(_ text: UnsafeBufferPointer<UInt8>) throws {}
 
     /// The part name a target refers to, resolved against the folder of the part that owns the relationships.
     static func resolve(_ target: String, from sourcePart: String) -> String {

@@ -1,12 +1,59 @@
 internal import CLibXML2
 
-/// Receives the events of a ``SAXParser``; implemented by one reader per package part.
+/// Receives the events of a ``SAXParser``: each package part has a subclass that overrides the three events.
 ///
-/// Names and attribute values are borrowed from libxml2 and valid only during the call.
-protocol SAXDelegate: AnyObject {
-    func startElement(_ name: XMLName, _ attributes: XMLAttributes) throws
-    func endElement(_ name: XMLName) throws
-    func characters(_ text: UnsafeBufferPointer<UInt8>) throws
+/// Holds the state the C callbacks share (first error, nesting depth, namespace cache). Names and attribute values
+/// are borrowed from libxml2 and valid only during the call. One handler serves one parse on one thread.
+class SAXHandler {
+    @exclusivity(unchecked) final var error: (any Error)?
+    @exclusivity(unchecked) final var firstXMLError: (message: String, line: Int)?
+    @exclusivity(unchecked) final var depth = 0
+    @exclusivity(unchecked) final var lastURI: UnsafePointer<UInt8>?
+    @exclusivity(unchecked) final var lastNamespace: XMLNamespace = .none
+    /// The libxml2 parser context, for stopping the parser from a callback.
+    final var parserContext: UnsafeMutableRawPointer?
+
+    func startElement(_ name: XMLName, _ attributes: XMLAttributes) throws {}
+    func endElement(_ name: XMLName) throws {}
+    func characters(_ text: UnsafeBufferPointer<UInt8>) throws {}
+
+    /// The namespace of an element, cached by URI pointer (libxml2 interns URIs, so equal pointers mean equal URIs).
+    @inline(__always)
+    final func namespace(of uri: UnsafePointer<UInt8>?) -> XMLNamespace {
+        if uri == lastURI { return lastNamespace }
+        lastURI = uri
+        lastNamespace = SAXParser.classify(uri)
+        return lastNamespace
+    }
+
+    /// Records the first error and stops the parser.
+    final func fail(_ error: any Error) {
+        if self.error == nil { self.error = error }
+        if let parserContext { CLibXML2_stop(parserContext) }
+    }
+
+    /// Counts one level of nesting; false (after failing) when the document is nested too deeply.
+    @inline(__always)
+    final func enter() -> Bool {
+        guard error == nil else { return false }
+        depth += 1
+        if depth > SAXParser.maxDepth {
+            fail(
+                SpreadsheetError(
+                    .limitExceeded,
+                    "the XML is nested more than \(SAXParser.maxDepth) levels deep, which no spreadsheet program "
+                        + "writes: the file was refused"))
+            return false
+        }
+        return true
+    }
+
+    @inline(__always)
+    final func leave() -> Bool {
+        guard error == nil else { return false }
+        depth -= 1
+        return true
+    }
 }
 
 /// The namespace families a part reader cares about.
@@ -84,104 +131,85 @@ func decodeAttributeText(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
 /// loads no DTD and touches no network. A document with a DOCTYPE is rejected outright (no OOXML part has one).
 final class SAXParser {
     private let context: xmlParserCtxtPtr
-    private let box: Box
-    /// Keeps the delegate alive: the box refers to it without reference counting, for speed.
-    private let delegate: any SAXDelegate
+    private let handler: SAXHandler
     let partName: String
 
-    /// State shared with the C callbacks through the user-data pointer.
-    final class Box {
-        // The parser's owner keeps the delegate alive for as long as the parser runs.
-        unowned(unsafe) let delegate: any SAXDelegate
-        @exclusivity(unchecked) var error: (any Error)?
-        var firstXMLError: (message: String, line: Int)?
-        @exclusivity(unchecked) var lastURI: UnsafePointer<UInt8>?
-        @exclusivity(unchecked) var lastNamespace: XMLNamespace = .none
-        @exclusivity(unchecked) var depth = 0
-        /// The libxml2 parser context, for stopping the parser from a callback.
-        var parserContext: UnsafeMutableRawPointer?
-        init(delegate: any SAXDelegate) { self.delegate = delegate }
-    }
-
-    init(delegate: any SAXDelegate, partName: String) throws {
-        self.partName = partName
-        self.delegate = delegate
-        box = Box(delegate: delegate)
-        var handler = xmlSAXHandler()
-        handler.initialized = CLibXML2_sax2Magic()
-        handler.startElementNs = { ctx, localname, _, uri, _, _, nbAttributes, _, attributes in
+    /// Creates a parser that calls `handler` through the generic (virtual) callbacks.
+    convenience init(handler: SAXHandler, partName: String) throws {
+        var callbacks = SAXParser.callbacks()
+        callbacks.startElementNs = { ctx, localname, _, uri, _, _, nbAttributes, _, attributes in
             guard let ctx, let localname else { return }
-            let box = Unmanaged<Box>.fromOpaque(ctx).takeUnretainedValue()
-            guard box.error == nil else { return }
-            box.depth += 1
-            if box.depth > SAXParser.maxDepth {
-                box.fail(
-                    SpreadsheetError(
-                        .limitExceeded,
-                        "the XML is nested more than \(SAXParser.maxDepth) levels deep, which no spreadsheet program "
-                            + "writes: the file was refused"),
-                    ctx: ctx)
-                return
-            }
-            let namespace = box.namespace(of: uri)
+            let handler = Unmanaged<SAXHandler>.fromOpaque(ctx).takeUnretainedValue()
+            guard handler.enter() else { return }
             do {
-                try box.delegate.startElement(
-                    XMLName(local: localname, namespace: namespace),
+                try handler.startElement(
+                    XMLName(local: localname, namespace: handler.namespace(of: uri)),
                     XMLAttributes(base: attributes, count: Int(nbAttributes)))
             } catch {
-                box.fail(error, ctx: ctx)
+                handler.fail(error)
             }
         }
-        handler.endElementNs = { ctx, localname, _, uri in
+        callbacks.endElementNs = { ctx, localname, _, uri in
             guard let ctx, let localname else { return }
-            let box = Unmanaged<Box>.fromOpaque(ctx).takeUnretainedValue()
-            guard box.error == nil else { return }
-            box.depth -= 1
+            let handler = Unmanaged<SAXHandler>.fromOpaque(ctx).takeUnretainedValue()
+            guard handler.leave() else { return }
             do {
-                try box.delegate.endElement(XMLName(local: localname, namespace: box.namespace(of: uri)))
+                try handler.endElement(XMLName(local: localname, namespace: handler.namespace(of: uri)))
             } catch {
-                box.fail(error, ctx: ctx)
+                handler.fail(error)
             }
         }
         let characters: charactersSAXFunc = { ctx, bytes, length in
             guard let ctx, let bytes, length > 0 else { return }
-            let box = Unmanaged<Box>.fromOpaque(ctx).takeUnretainedValue()
-            guard box.error == nil else { return }
+            let handler = Unmanaged<SAXHandler>.fromOpaque(ctx).takeUnretainedValue()
+            guard handler.error == nil else { return }
             do {
-                try box.delegate.characters(UnsafeBufferPointer(start: bytes, count: Int(length)))
+                try handler.characters(UnsafeBufferPointer(start: bytes, count: Int(length)))
             } catch {
-                box.fail(error, ctx: ctx)
+                handler.fail(error)
             }
         }
-        handler.characters = characters
-        handler.cdataBlock = characters
-        handler.internalSubset = { ctx, _, _, _ in
-            guard let ctx else { return }
-            let box = Unmanaged<Box>.fromOpaque(ctx).takeUnretainedValue()
-            box.fail(
-                SpreadsheetError(
-                    .forbiddenDTD,
-                    "the part declares a DTD (<!DOCTYPE>), which no spreadsheet program writes and which can hide "
-                        + "entity bombs or external entities: the file was refused; save it again in Excel"),
-                ctx: ctx)
-        }
-        handler.serror = { ctx, error in
-            guard let ctx, let error else { return }
-            let box = Unmanaged<Box>.fromOpaque(ctx).takeUnretainedValue()
-            if box.firstXMLError == nil, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue {
-                var message = error.pointee.message.map { String(cString: $0) } ?? "unknown XML error"
-                while message.last == "\n" || message.last == " " { message.removeLast() }
-                box.firstXMLError = (message, Int(error.pointee.line))
-            }
-        }
-        let userData = Unmanaged.passUnretained(box).toOpaque()
-        guard let context = xmlCreatePushParserCtxt(&handler, userData, nil, 0, partName) else {
+        callbacks.characters = characters
+        callbacks.cdataBlock = characters
+        try self.init(handler: handler, callbacks: callbacks, partName: partName)
+    }
+
+    /// Creates a parser with callbacks specialised for one handler class (see ``WorksheetReader``).
+    init(handler: SAXHandler, callbacks: xmlSAXHandler, partName: String) throws {
+        self.partName = partName
+        self.handler = handler
+        var callbacks = callbacks
+        let userData = Unmanaged.passUnretained(handler).toOpaque()
+        guard let context = xmlCreatePushParserCtxt(&callbacks, userData, nil, 0, partName) else {
             throw SpreadsheetError(.invalidXML, "libxml2 could not create a parser", part: partName)
         }
         self.context = context
-        // The SAX callbacks receive the user data; the context itself is reached through the Box for stopping.
-        box.parserContext = UnsafeMutableRawPointer(context)
+        handler.parserContext = UnsafeMutableRawPointer(context)
         xmlCtxtUseOptions(context, CLibXML2_safeOptions())
+    }
+
+    /// The callbacks every parser has: DTD refusal and error collection; element callbacks are added by the caller.
+    static func callbacks() -> xmlSAXHandler {
+        var callbacks = xmlSAXHandler()
+        callbacks.initialized = CLibXML2_sax2Magic()
+        callbacks.internalSubset = { ctx, _, _, _ in
+            guard let ctx else { return }
+            Unmanaged<SAXHandler>.fromOpaque(ctx).takeUnretainedValue().fail(
+                SpreadsheetError(
+                    .forbiddenDTD,
+                    "the part declares a DTD (<!DOCTYPE>), which no spreadsheet program writes and which can hide "
+                        + "entity bombs or external entities: the file was refused; save it again in Excel"))
+        }
+        callbacks.serror = { ctx, error in
+            guard let ctx, let error else { return }
+            let handler = Unmanaged<SAXHandler>.fromOpaque(ctx).takeUnretainedValue()
+            if handler.firstXMLError == nil, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue {
+                var message = error.pointee.message.map { String(cString: $0) } ?? "unknown XML error"
+                while message.last == "\n" || message.last == " " { message.removeLast() }
+                handler.firstXMLError = (message, Int(error.pointee.line))
+            }
+        }
+        return callbacks
     }
 
     deinit {
@@ -196,7 +224,7 @@ final class SAXParser {
     }
 
     private func check(_ rc: Int32) throws {
-        if let error = box.error {
+        if let error = handler.error {
             if var located = error as? SpreadsheetError {
                 if located.part == nil { located.part = partName }
                 if located.line == nil { located.line = Int(xmlSAX2GetLineNumber(UnsafeMutableRawPointer(context))) }
@@ -205,7 +233,7 @@ final class SAXParser {
             throw error
         }
         if rc != 0 || CLibXML2_wellFormed(context) == 0 {
-            let detail = box.firstXMLError
+            let detail = handler.firstXMLError
             throw SpreadsheetError(
                 .invalidXML,
                 "the XML is not well-formed (\(detail?.message ?? "libxml2 error \(rc)")): the file is damaged; "
@@ -215,8 +243,8 @@ final class SAXParser {
     }
 
     /// Parses a whole part from a ZIP entry, streaming it through the inflater.
-    static func parse(_ archive: ZipArchive, _ entry: ZipEntry, delegate: any SAXDelegate) throws {
-        let parser = try SAXParser(delegate: delegate, partName: entry.name)
+    static func parse(_ archive: ZipArchive, _ entry: ZipEntry, handler: SAXHandler) throws {
+        let parser = try SAXParser(handler: handler, partName: entry.name)
         try archive.read(entry, chunkSize: 1 << 16) { chunk in try parser.feed(chunk) }
         try parser.feed(UnsafeRawBufferPointer(start: nil, count: 0), last: true)
     }
@@ -247,18 +275,3 @@ final class SAXParser {
     }
 }
 
-extension SAXParser.Box {
-    /// The namespace of an element, cached by URI pointer (libxml2 hands out the same pointer per declaration).
-    @inline(__always)
-    func namespace(of uri: UnsafePointer<UInt8>?) -> XMLNamespace {
-        if uri == lastURI { return lastNamespace }
-        lastURI = uri
-        lastNamespace = SAXParser.classify(uri)
-        return lastNamespace
-    }
-
-    func fail(_ error: any Error, ctx _: UnsafeMutableRawPointer) {
-        if self.error == nil { self.error = error }
-        if let parserContext { CLibXML2_stop(parserContext) }
-    }
-}

@@ -1,5 +1,5 @@
 /// Reads `xl/styles.xml` down to one fact per cell style index: which date or time kind it shows, if any.
-final class StylesReader: SAXDelegate {
+final class StylesReader: SAXHandler {
     private var customFormats: [Int: String] = [:]
     private var cellFormatIds: [Int] = []
     private var inCellXfs = false
@@ -14,7 +14,7 @@ final class StylesReader: SAXDelegate {
         }
     }
 
-    func startElement(_ name: XMLName, _ attributes: XMLAttributes) throws {
+    override func startElement(_ name: XMLName, _ attributes: XMLAttributes) throws {
         // mc:AlternateContent: read the Fallback, skip the Choice (it repeats the content for newer readers).
         if name.namespace == .markupCompatibility {
             if name.is("Choice") { choiceDepth += 1 }
@@ -38,7 +38,7 @@ final class StylesReader: SAXDelegate {
         }
     }
 
-    func endElement(_ name: XMLName) throws {
+    override func endElement(_ name: XMLName) throws {
         if name.namespace == .markupCompatibility {
             if name.is("Choice") { choiceDepth -= 1 }
             return
@@ -46,5 +46,5 @@ final class StylesReader: SAXDelegate {
         if name.is("cellXfs") { inCellXfs = false } else if name.is("numFmts") { inNumFmts = false }
     }
 
-    func characters(_ text: UnsafeBufferPointer<UInt8>) throws {}
+    override func characters(_ text: UnsafeBufferPointer<UInt8>) throws {}
 }

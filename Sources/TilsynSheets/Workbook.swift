@@ -49,7 +49,7 @@ public final class Workbook: Sendable {
             var workbookPart = "xl/workbook.xml"
             if let rels = archive.entry(named: "_rels/.rels") {
                 let reader = RelationshipsReader()
-                try SAXParser.parse(archive, rels, delegate: reader)
+                try SAXParser.parse(archive, rels, handler: reader)
                 if let main = reader.relationships.first(where: { $0.isType("officeDocument") && !$0.external }) {
                     workbookPart = RelationshipsReader.resolve(main.target, from: "")
                 }
@@ -61,12 +61,12 @@ public final class Workbook: Sendable {
             }
             workbookPart = workbookEntry.name
             let workbook = WorkbookPartReader()
-            try SAXParser.parse(archive, workbookEntry, delegate: workbook)
+            try SAXParser.parse(archive, workbookEntry, handler: workbook)
 
             var relationships: [Relationship] = []
             if let rels = archive.entry(named: RelationshipsReader.relationshipsPart(of: workbookPart)) {
                 let reader = RelationshipsReader()
-                try SAXParser.parse(archive, rels, delegate: reader)
+                try SAXParser.parse(archive, rels, handler: reader)
                 relationships = reader.relationships
             }
             func target(_ type: String) -> ZipEntry? {
@@ -104,14 +104,14 @@ public final class Workbook: Sendable {
 
             if let entry = target("sharedStrings") ?? archive.entry(named: "xl/sharedStrings.xml") {
                 let reader = SharedStringsReader(limits: options.limits)
-                try SAXParser.parse(archive, entry, delegate: reader)
+                try SAXParser.parse(archive, entry, handler: reader)
                 sharedStrings = reader.strings
             } else {
                 sharedStrings = []
             }
             if let entry = target("styles") ?? archive.entry(named: "xl/styles.xml") {
                 let reader = StylesReader()
-                try SAXParser.parse(archive, entry, delegate: reader)
+                try SAXParser.parse(archive, entry, handler: reader)
                 dateKinds = reader.kinds
             } else {
                 dateKinds = []
@@ -216,7 +216,7 @@ public final class RowReader {
         }
         do {
             stream = try ZipEntryReader(archive: workbook.archive, entry: entry)
-            parser = try SAXParser(delegate: worksheet, partName: entry.name)
+            parser = try SAXParser(handler: worksheet, callbacks: WorksheetReader.callbacks, partName: entry.name)
         } catch {
             buffer.deallocate()
             throw error

@@ -24,7 +24,7 @@ public struct DefinedName: Sendable, Equatable {
 }
 
 /// Reads `xl/workbook.xml`: sheets in order with their visibility and relationship ids, defined names, date system.
-final class WorkbookPartReader: SAXDelegate {
+final class WorkbookPartReader: SAXHandler {
     struct SheetEntry {
         var name: String
         var relationshipId: String?
@@ -37,7 +37,7 @@ final class WorkbookPartReader: SAXDelegate {
     private var pendingName: DefinedName?
     private var text: [UInt8] = []
 
-    func startElement(_ name: XMLName, _ attributes: XMLAttributes) throws {
+    override func startElement(_ name: XMLName, _ attributes: XMLAttributes) throws {
         if name.is("sheet") {
             guard let sheetName = attributes.string("name") else {
                 throw SpreadsheetError(.invalidValue, "a sheet in the workbook has no name: save the workbook again in Excel")
@@ -63,7 +63,7 @@ final class WorkbookPartReader: SAXDelegate {
         }
     }
 
-    func endElement(_ name: XMLName) throws {
+    override func endElement(_ name: XMLName) throws {
         if name.is("definedName"), var definedName = pendingName {
             definedName.formula = String(decoding: text, as: UTF8.self)
             definedNames.append(definedName)
@@ -74,7 +74,7 @@ final class WorkbookPartReader: SAXDelegate {
         }
     }
 
-    func characters(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+    override func characters(_ bytes: UnsafeBufferPointer<UInt8>) throws {
         guard pendingName != nil else { return }
         guard text.count + bytes.count <= 65_536 else {
             throw SpreadsheetError(.limitExceeded, "a defined name's formula is longer than 65,536 bytes")
@@ -100,7 +100,7 @@ public struct ReadLimits: Sendable, Equatable {
 }
 
 /// Reads `xl/sharedStrings.xml` into an array: rich runs concatenated, phonetic runs skipped, escapes decoded.
-final class SharedStringsReader: SAXDelegate {
+final class SharedStringsReader: SAXHandler {
     private(set) var strings: [String] = []
     private let limits: ReadLimits
     private var text: [UInt8] = []
@@ -113,7 +113,7 @@ final class SharedStringsReader: SAXDelegate {
         self.limits = limits
     }
 
-    func startElement(_ name: XMLName, _ attributes: XMLAttributes) throws {
+    override func startElement(_ name: XMLName, _ attributes: XMLAttributes) throws {
         if name.is("si") {
             inItem = true
             text.removeAll(keepingCapacity: true)
@@ -129,7 +129,7 @@ final class SharedStringsReader: SAXDelegate {
         }
     }
 
-    func endElement(_ name: XMLName) throws {
+    override func endElement(_ name: XMLName) throws {
         if name.is("t") {
             inText = false
         } else if name.is("rPh") {
@@ -146,7 +146,7 @@ final class SharedStringsReader: SAXDelegate {
         }
     }
 
-    func characters(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+    override func characters(_ bytes: UnsafeBufferPointer<UInt8>) throws {
         guard inText else { return }
         totalBytes += bytes.count
         guard totalBytes <= limits.maxSharedStringBytes, text.count + bytes.count <= limits.maxCellBytes else {

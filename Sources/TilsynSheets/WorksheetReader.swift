@@ -1,3 +1,5 @@
+internal import CLibXML2
+
 /// A data-validation rule of a worksheet.
 public struct DataValidation: Sendable, Equatable {
     /// `list`, `whole`, `decimal`, `date`, `time`, `textLength`, `custom`, or `none`.
@@ -19,9 +21,9 @@ public struct DataValidation: Sendable, Equatable {
 }
 
 /// Streams the rows of one worksheet part, resolving shared strings and date styles.
-final class WorksheetReader: SAXDelegate {
+final class WorksheetReader: SAXHandler {
     private enum CellType: UInt8 { case number, sharedString, inlineString, formulaString, bool, error, isoDate }
-    private enum Capture: UInt8 { case none, value, inlineText, formula, validationFormula, sqref }
+    fileprivate enum Capture: UInt8 { case none, value, inlineText, formula, validationFormula, sqref }
 
     private let sharedStrings: [String]
     private let dateKinds: [ExcelDateTime.Kind?]
@@ -42,7 +44,7 @@ final class WorksheetReader: SAXDelegate {
     @exclusivity(unchecked) private var phoneticDepth = 0
     @exclusivity(unchecked) private var hasValue = false
     @exclusivity(unchecked) private var hasInline = false
-    @exclusivity(unchecked) private var capture = Capture.none
+    @exclusivity(unchecked) fileprivate var capture = Capture.none
     @exclusivity(unchecked) private var value = ByteBuffer(capacity: 64)
     @exclusivity(unchecked) private var inline = ByteBuffer()
     @exclusivity(unchecked) private var formula = ByteBuffer()
@@ -88,7 +90,7 @@ final class WorksheetReader: SAXDelegate {
 
     // MARK: SAX events
 
-    func startElement(_ name: XMLName, _ attributes: XMLAttributes) throws {
+    override func startElement(_ name: XMLName, _ attributes: XMLAttributes) throws {
         let local = name.local
         // Hot path first: <c>, <v>, <row>.
         if local[0] == UInt8(ascii: "c") && local[1] == 0 {
@@ -159,7 +161,7 @@ final class WorksheetReader: SAXDelegate {
         }
     }
 
-    func endElement(_ name: XMLName) throws {
+    override func endElement(_ name: XMLName) throws {
         let local = name.local
         if local[0] == UInt8(ascii: "v") && local[1] == 0 {
             if capture == .value { capture = .none }
@@ -201,7 +203,7 @@ final class WorksheetReader: SAXDelegate {
     }
 
     @inline(__always)
-    func characters(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+    override func characters(_ bytes: UnsafeBufferPointer<UInt8>) throws {
         switch capture {
         case .none:
             return
@@ -413,6 +415,46 @@ final class WorksheetReader: SAXDelegate {
             return .date(date)
         }
     }
+
+    /// C callbacks that call this class directly (no dynamic dispatch): the worksheet is the hot path.
+    nonisolated(unsafe) static let callbacks: xmlSAXHandler = {
+        var callbacks = SAXParser.callbacks()
+        callbacks.startElementNs = { ctx, localname, _, uri, _, _, nbAttributes, _, attributes in
+            guard let ctx, let localname else { return }
+            let reader = Unmanaged<WorksheetReader>.fromOpaque(ctx).takeUnretainedValue()
+            guard reader.enter() else { return }
+            do {
+                try reader.startElement(
+                    XMLName(local: localname, namespace: reader.namespace(of: uri)),
+                    XMLAttributes(base: attributes, count: Int(nbAttributes)))
+            } catch {
+                reader.fail(error)
+            }
+        }
+        callbacks.endElementNs = { ctx, localname, _, uri in
+            guard let ctx, let localname else { return }
+            let reader = Unmanaged<WorksheetReader>.fromOpaque(ctx).takeUnretainedValue()
+            guard reader.leave() else { return }
+            do {
+                try reader.endElement(XMLName(local: localname, namespace: reader.namespace(of: uri)))
+            } catch {
+                reader.fail(error)
+            }
+        }
+        let characters: charactersSAXFunc = { ctx, bytes, length in
+            guard let ctx, let bytes, length > 0 else { return }
+            let reader = Unmanaged<WorksheetReader>.fromOpaque(ctx).takeUnretainedValue()
+            guard reader.capture != .none, reader.error == nil else { return }
+            do {
+                try reader.characters(UnsafeBufferPointer(start: bytes, count: Int(length)))
+            } catch {
+                reader.fail(error)
+            }
+        }
+        callbacks.characters = characters
+        callbacks.cdataBlock = characters
+        return callbacks
+    }()
 
     /// Parses a space-separated list of ranges (`A1:A5 C3`).
     static func ranges(_ sqref: String) -> [CellRange] {

@@ -1,0 +1,417 @@
+/// The flavour of CSV to write.
+public enum CSVDialect: Sendable, Equatable {
+    /// What Danish Excel opens without an import wizard: UTF-8 with a byte order mark, `;` between fields,
+    /// CRLF line ends, decimal comma (`1234,5`, no thousands separator), booleans as `Ja`/`Nej`.
+    case excelDA
+    /// Plain RFC 4180 for programs: UTF-8 without a byte order mark, `,` between fields, LF line ends,
+    /// decimal point (`1234.5`), booleans as `true`/`false`.
+    case rfc4180
+
+    /// The field delimiter.
+    public var delimiter: UInt8 { self == .excelDA ? 0x3B : 0x2C }
+    /// The record terminator.
+    public var lineEnd: [UInt8] { self == .excelDA ? [0x0D, 0x0A] : [0x0A] }
+    /// Whether the file starts with a UTF-8 byte order mark.
+    public var writesBOM: Bool { self == .excelDA }
+    /// The decimal separator of numbers.
+    public var decimalSeparator: UInt8 { self == .excelDA ? 0x2C : 0x2E }
+    /// How `true` is written.
+    public var trueText: String { self == .excelDA ? "Ja" : "true" }
+    /// How `false` is written.
+    public var falseText: String { self == .excelDA ? "Nej" : "false" }
+}
+
+/// One value to write to a CSV field.
+///
+/// How each case is written:
+/// - `text`: as is, quoted when it holds the delimiter, a quote, CR or LF (quotes doubled); with
+///   ``CSVWriteOptions/guardFormulas`` text starting with `=`, `+`, `-`, `@`, TAB or CR gets a leading `'`.
+/// - `number`: the shortest decimal that reads back as the same `Double`, with the dialect's decimal
+///   separator and no exponent for magnitudes from 1e-20 to below 1e21 (`0,00001`, not `1e-05`); outside
+///   that range Excel's exponent form (`1,5E+300`). Negative zero is `0`. NaN and infinity are rejected.
+/// - `integer`: decimal digits with a leading `-` when negative.
+/// - `bool`: the dialect's ``CSVDialect/trueText`` or ``CSVDialect/falseText`` (`Ja`/`Nej` for `excelDA`, the
+///   answers of Danish audit forms; `true`/`false` for `rfc4180`).
+/// - `date`: `dd-mm-yyyy`; `dateTime`: `dd-mm-yyyy hh:mm:ss`, in both dialects (Danish style, which Danish
+///   Excel reads as a date). Impossible dates and times are rejected.
+/// - `empty`: an empty field.
+public enum CSVValue: Sendable, Equatable {
+    case text(String)
+    case number(Double)
+    case integer(Int)
+    case bool(Bool)
+    case date(year: Int, month: Int, day: Int)
+    case dateTime(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int)
+    case empty
+}
+
+/// How to write a CSV file.
+public struct CSVWriteOptions: Sendable, Equatable {
+    /// The dialect; `excelDA` by default.
+    public var dialect: CSVDialect
+    /// Whether text that a spreadsheet would run as a formula gets a leading `'` (OWASP's advice against
+    /// CSV injection). Values written as `.number` or `.integer` are not text and are never changed.
+    public var guardFormulas: Bool
+
+    public init(dialect: CSVDialect = .excelDA, guardFormulas: Bool = true) {
+        self.dialect = dialect
+        self.guardFormulas = guardFormulas
+    }
+}
+
+/// A streaming CSV writer, to a file or to memory.
+///
+/// A file is written through a 64 KiB buffer into a temporary file next to the target and renamed into
+/// place by ``finish()``, so memory does not grow with the number of rows and a failed or abandoned write
+/// never leaves half a file. A row with an invalid value (a NaN, an impossible date) is rejected whole and
+/// the writer stays usable. A writer is not safe to share between tasks.
+///
+/// ```swift
+/// let writer = try CSVWriter(path: "tilsyn.csv")
+/// try writer.writeRow(["Sag", "Beløb", "Dato"])
+/// try writer.writeRow([.text("S-1"), .number(1234.5), .date(year: 2025, month: 3, day: 1)])
+/// try writer.finish()
+/// ```
+public final class CSVWriter {
+    /// The options in use.
+    public let options: CSVWriteOptions
+    /// The rows written so far.
+    public private(set) var rowCount = 0
+
+    private static let flushThreshold = 64 * 1024
+    private var buffer: [UInt8] = []
+    private let file: _CSVAtomicFile?
+    private let name: String?
+    private var finished = false
+    private var failed = false
+    private let delimiter: UInt8
+    private let lineEnd: [UInt8]
+
+    /// Starts writing a CSV file at `path`; the file appears (or is replaced) only when ``finish()`` succeeds.
+    public init(path: String, options: CSVWriteOptions = .init()) throws {
+        self.options = options
+        file = try _CSVAtomicFile(path: path)
+        name = path
+        delimiter = options.dialect.delimiter
+        lineEnd = options.dialect.lineEnd
+        buffer.reserveCapacity(Self.flushThreshold + 4096)
+        writePreamble()
+    }
+
+    /// Starts writing CSV to memory; read the result from ``bytes``.
+    public init(options: CSVWriteOptions = .init()) {
+        self.options = options
+        file = nil
+        name = nil
+        delimiter = options.dialect.delimiter
+        lineEnd = options.dialect.lineEnd
+        writePreamble()
+    }
+
+    deinit {
+        file?.discard()
+    }
+
+    /// The CSV written so far by an in-memory writer (byte order mark included); empty for a file writer.
+    public var bytes: [UInt8] {
+        file == nil ? buffer : []
+    }
+
+    /// Writes CSV for `rows` to memory in one go.
+    public static func encode(_ rows: [[CSVValue]], options: CSVWriteOptions = .init()) throws -> [UInt8] {
+        let writer = CSVWriter(options: options)
+        for row in rows {
+            try writer.writeRow(row)
+        }
+        try writer.finish()
+        return writer.bytes
+    }
+
+    /// Writes one row of text fields.
+    public func writeRow(_ fields: [String]) throws {
+        try writeRow(fields.map(CSVValue.text))
+    }
+
+    /// Writes one row.
+    public func writeRow(_ values: [CSVValue]) throws {
+        try checkOpen()
+        // The buffer moves into a local while the row is encoded: appending to a class's array property would
+        // cost a dynamic exclusivity check per byte.
+        var out: [UInt8] = []
+        swap(&out, &buffer)
+        let rowStart = out.count
+        do {
+            if values.count == 1 && isEmpty(values[0]) {
+                // A lone empty field is written `""`, or the row would read back as a blank line.
+                out.append(0x22)
+                out.append(0x22)
+            } else {
+                var column = 0
+                for value in values {
+                    if column > 0 { out.append(delimiter) }
+                    try append(value, column: column, to: &out)
+                    column += 1
+                }
+            }
+            out.append(contentsOf: lineEnd)
+        } catch {
+            out.removeSubrange(rowStart...)
+            swap(&out, &buffer)
+            throw error
+        }
+        swap(&out, &buffer)
+        rowCount += 1
+        if file != nil && buffer.count >= Self.flushThreshold {
+            try flush()
+        }
+    }
+
+    /// Completes the output: a file writer flushes, syncs and renames the file into place.
+    ///
+    /// Calling it again does nothing; writing after it is an error.
+    public func finish() throws {
+        guard !finished else { return }
+        try checkOpen()
+        if let file {
+            try flush()
+            do {
+                try file.commit()
+            } catch {
+                failed = true
+                throw error
+            }
+        }
+        finished = true
+    }
+
+    /// Abandons a file being written: the temporary file is removed and the target left as it was.
+    public func discard() {
+        file?.discard()
+        failed = true
+    }
+
+    // MARK: - Output
+
+    private func writePreamble() {
+        if options.dialect.writesBOM {
+            buffer.append(contentsOf: [0xEF, 0xBB, 0xBF])
+        }
+    }
+
+    private func checkOpen() throws {
+        if finished {
+            throw SpreadsheetError(.invalidArgument, "the CSV writer was already finished", file: name)
+        }
+        if failed {
+            throw SpreadsheetError(
+                .writeFailed, "an earlier write failed or the output was discarded: start a new file", file: name)
+        }
+    }
+
+    private func flush() throws {
+        guard let file, !buffer.isEmpty else { return }
+        do {
+            try buffer.withUnsafeBytes { try file.write($0) }
+        } catch {
+            failed = true
+            throw error
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func isEmpty(_ value: CSVValue) -> Bool {
+        switch value {
+        case .empty: true
+        case .text(let text): text.isEmpty
+        default: false
+        }
+    }
+
+    // MARK: - Values
+
+    private func append(_ value: CSVValue, column: Int, to buffer: inout [UInt8]) throws {
+        switch value {
+        case .text(let text):
+            appendText(text, to: &buffer)
+        case .number(let number):
+            guard number.isFinite else {
+                throw invalid("a number is NaN or infinite, which a CSV file cannot hold: write it as text or empty",
+                    column: column)
+            }
+            Self.appendNumber(number, decimalSeparator: options.dialect.decimalSeparator, to: &buffer)
+        case .integer(let integer):
+            if integer < 0 { buffer.append(0x2D) }
+            Self.appendDigits(integer.magnitude, width: 1, to: &buffer)
+        case .bool(let flag):
+            buffer.append(contentsOf: (flag ? options.dialect.trueText : options.dialect.falseText).utf8)
+        case .date(let year, let month, let day):
+            guard Self.isValidDate(year: year, month: month, day: day) else {
+                throw invalid("the date does not exist: check year, month and day", column: column)
+            }
+            Self.appendDate(year: year, month: month, day: day, to: &buffer)
+        case .dateTime(let year, let month, let day, let hour, let minute, let second):
+            guard Self.isValidDate(year: year, month: month, day: day),
+                (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second)
+            else {
+                throw invalid("the date or time does not exist: check each part", column: column)
+            }
+            Self.appendDate(year: year, month: month, day: day, to: &buffer)
+            buffer.append(0x20)
+            Self.appendDigits(hour, width: 2, to: &buffer)
+            buffer.append(0x3A)
+            Self.appendDigits(minute, width: 2, to: &buffer)
+            buffer.append(0x3A)
+            Self.appendDigits(second, width: 2, to: &buffer)
+        case .empty:
+            break
+        }
+    }
+
+    private func invalid(_ message: String, column: Int) -> SpreadsheetError {
+        SpreadsheetError(
+            .invalidArgument, message, file: name, cell: Self.columnName(column) + String(rowCount + 1))
+    }
+
+    /// Appends text, guarded against formulas and quoted as needed.
+    private func appendText(_ text: String, to buffer: inout [UInt8]) {
+        let encoded: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
+            appendText(bytes, to: &buffer)
+        }
+        if encoded == nil {
+            var copy = text
+            copy.withUTF8 { appendText($0, to: &buffer) }
+        }
+    }
+
+    private func appendText(_ bytes: UnsafeBufferPointer<UInt8>, to buffer: inout [UInt8]) {
+        guard let first = bytes.first else { return }
+        // = + - @ TAB CR
+        let guarded = options.guardFormulas
+            && (first == 0x3D || first == 0x2B || first == 0x2D || first == 0x40 || first == 0x09 || first == 0x0D)
+        let delimiter = delimiter
+        var needsQuotes = false
+        for byte in bytes where byte == delimiter || byte == 0x22 || byte == 0x0A || byte == 0x0D {
+            needsQuotes = true
+            break
+        }
+        if needsQuotes { buffer.append(0x22) }
+        if guarded { buffer.append(0x27) }
+        if needsQuotes {
+            for byte in bytes {
+                buffer.append(byte)
+                if byte == 0x22 { buffer.append(0x22) }
+            }
+            buffer.append(0x22)
+        } else {
+            buffer.append(contentsOf: bytes)
+        }
+    }
+
+    private static func appendDate(year: Int, month: Int, day: Int, to buffer: inout [UInt8]) {
+        appendDigits(day, width: 2, to: &buffer)
+        buffer.append(0x2D)
+        appendDigits(month, width: 2, to: &buffer)
+        buffer.append(0x2D)
+        appendDigits(year, width: 4, to: &buffer)
+    }
+
+    /// Appends the decimal digits of a non-negative number, with leading zeros up to `width` digits.
+    private static func appendDigits<Number: BinaryInteger>(_ value: Number, width: Int, to buffer: inout [UInt8]) {
+        // 20 digits hold any 64-bit magnitude.
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { space in
+            var rest = UInt64(value)
+            repeat {
+                count += 1
+                space[24 - count] = 0x30 + UInt8(rest % 10)
+                rest /= 10
+            } while rest > 0
+            while count < width {
+                count += 1
+                space[24 - count] = 0x30
+            }
+            buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: space[(24 - count)...]))
+        }
+    }
+
+    static func isValidDate(year: Int, month: Int, day: Int) -> Bool {
+        guard (1...9999).contains(year), (1...12).contains(month), day >= 1 else { return false }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        return day <= days[month - 1]
+    }
+
+    /// The spreadsheet column name of a 0-based column: A, B, …, Z, AA, ….
+    static func columnName(_ column: Int) -> String {
+        var name: [UInt8] = []
+        var n = column + 1
+        while n > 0 {
+            n -= 1
+            name.append(0x41 + UInt8(n % 26))
+            n /= 26
+        }
+        return String(decoding: name.reversed(), as: UTF8.self)
+    }
+
+    /// Appends the shortest decimal form of a finite `value` that reads back as the same `Double`.
+    ///
+    /// Starts from `Double.description` (shortest round-trip digits) and moves the decimal point instead of
+    /// writing an exponent when the result has at most 21 integer digits or 20 decimals.
+    static func appendNumber(_ value: Double, decimalSeparator: UInt8, to out: inout [UInt8]) {
+        if value == 0 {
+            out.append(0x30)
+            return
+        }
+        var digits: [UInt8] = []
+        var negative = false
+        var integerDigits: Int?
+        var exponent = 0
+        var exponentSign = 1
+        var inExponent = false
+        for byte in value.description.utf8 {
+            switch byte {
+            case 0x2D where inExponent: exponentSign = -1
+            case 0x2D: negative = true
+            case 0x2B: break
+            case 0x2E: integerDigits = digits.count
+            case 0x65, 0x45: inExponent = true
+            case 0x30...0x39 where inExponent: exponent = exponent * 10 + Int(byte - 0x30)
+            case 0x30...0x39: digits.append(byte)
+            default: break
+            }
+        }
+        // The decimal point sits `point` digits after the start of `digits`.
+        var point = (integerDigits ?? digits.count) + exponentSign * exponent
+        while digits.count > 1 && digits.first == 0x30 {
+            digits.removeFirst()
+            point -= 1
+        }
+        while digits.count > 1 && digits.last == 0x30 {
+            digits.removeLast()
+        }
+        if negative { out.append(0x2D) }
+        if point > 21 || point < -19 {
+            out.append(digits[0])
+            if digits.count > 1 {
+                out.append(decimalSeparator)
+                out.append(contentsOf: digits[1...])
+            }
+            out.append(0x45)
+            out.append(point - 1 < 0 ? 0x2D : 0x2B)
+            out.append(contentsOf: String(abs(point - 1)).utf8)
+        } else if point <= 0 {
+            out.append(0x30)
+            out.append(decimalSeparator)
+            out.append(contentsOf: repeatElement(0x30, count: -point))
+            out.append(contentsOf: digits)
+        } else if point >= digits.count {
+            out.append(contentsOf: digits)
+            out.append(contentsOf: repeatElement(0x30, count: point - digits.count))
+        } else {
+            out.append(contentsOf: digits[..<point])
+            out.append(decimalSeparator)
+            out.append(contentsOf: digits[point...])
+        }
+    }
+}

@@ -1,0 +1,272 @@
+import Foundation
+import PropertyBased
+import Testing
+import TilsynSheets
+
+@Suite("CSV writer")
+struct CSVWriterTests {
+    typealias T = CSVTestSupport
+
+    static let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+
+    /// The output of writing `rows` as text (the byte order mark removed).
+    static func text(_ rows: [[CSVValue]], _ options: CSVWriteOptions = .init()) throws -> String {
+        var bytes = try CSVWriter.encode(rows, options: options)
+        if bytes.starts(with: bom) { bytes.removeFirst(3) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    // MARK: - Dialects
+
+    @Test func excelDAIsUTF8WithBOMSemicolonsCRLF() throws {
+        let bytes = try CSVWriter.encode([[.text("sag"), .text("beløb")], [.text("S-1"), .number(1234.5)]])
+        #expect(bytes.starts(with: Self.bom))
+        #expect(Array(bytes.dropFirst(3)) == Array("sag;beløb\r\nS-1;1234,5\r\n".utf8))
+    }
+
+    @Test func rfc4180IsCommasLFDecimalPointNoBOM() throws {
+        let bytes = try CSVWriter.encode(
+            [[.text("sag"), .text("beløb")], [.text("S-1"), .number(1234.5)]], options: .init(dialect: .rfc4180))
+        #expect(bytes == Array("sag,beløb\nS-1,1234.5\n".utf8))
+    }
+
+    @Test func emptyOutputHasOnlyTheBOM() throws {
+        #expect(try CSVWriter.encode([]) == Self.bom)
+        #expect(try CSVWriter.encode([], options: .init(dialect: .rfc4180)) == [])
+    }
+
+    // MARK: - Values
+
+    static let numbers: [(Double, String)] = [
+        (1.5, "1,5"), (-2.5, "-2,5"), (100, "100"), (1234567.25, "1234567,25"), (0, "0"), (-0.0, "0"),
+        (0.1, "0,1"), (0.1 + 0.2, "0,30000000000000004"), (1e-05, "0,00001"), (1.5e-7, "0,00000015"),
+        (1e16, "10000000000000000"), (1.2345678901234568e20, "123456789012345680000"), (1e21, "1E+21"),
+        (1.5e300, "1,5E+300"), (-2.5e-300, "-2,5E-300"), (Double.leastNonzeroMagnitude, "5E-324"),
+        (1e-20, "0,00000000000000000001"),
+        (Double.greatestFiniteMagnitude, "1,7976931348623157E+308"), (2.0 / 3.0, "0,6666666666666666"),
+    ]
+
+    @Test("Numbers in excelDA", arguments: numbers)
+    func numberExcelDA(value: Double, expected: String) throws {
+        #expect(try Self.text([[.number(value), .text("x")]]) == expected + ";x\r\n")
+    }
+
+    @Test("Numbers in rfc4180", arguments: numbers)
+    func numberRFC4180(value: Double, expected: String) throws {
+        let text = try Self.text([[.number(value)]], .init(dialect: .rfc4180))
+        #expect(text == expected.replacingOccurrences(of: ",", with: ".") + "\n")
+    }
+
+    @Test func numbersReadBackAsTheSameDouble() async throws {
+        await propertyCheck(count: 300, input: Gen.double(in: -1e25...1e25)) { value in
+            let text = try Self.text([[.number(value)]], .init(dialect: .rfc4180))
+            #expect(Double(text.dropLast()) == value)
+            let danish = try Self.text([[.number(value)]])
+            #expect(Double(danish.dropLast(1).replacingOccurrences(of: ",", with: ".")) == value)
+            #expect(!danish.contains("."))
+        }
+        for exponent in -330...310 {
+            let value = 1.2345678901234567 * pow(10, Double(exponent))
+            guard value.isFinite, value != 0 else { continue }
+            let text = try Self.text([[.number(value)]], .init(dialect: .rfc4180))
+            #expect(Double(text.dropLast()) == value, "exponent \(exponent): \(text)")
+        }
+    }
+
+    @Test func integersBooleansDatesAndEmpty() throws {
+        let row: [CSVValue] = [
+            .integer(-42), .integer(Int.max), .bool(true), .bool(false), .date(year: 2025, month: 3, day: 7),
+            .dateTime(year: 2024, month: 12, day: 31, hour: 9, minute: 5, second: 0), .empty,
+            .date(year: 987, month: 1, day: 2),
+        ]
+        #expect(try Self.text([row]) == "-42;9223372036854775807;Ja;Nej;07-03-2025;31-12-2024 09:05:00;;02-01-0987\r\n")
+        #expect(
+            try Self.text([row], .init(dialect: .rfc4180))
+                == "-42,9223372036854775807,true,false,07-03-2025,31-12-2024 09:05:00,,02-01-0987\n")
+    }
+
+    @Test(arguments: [
+        (0, "0"), (7, "7"), (-1, "-1"), (1000, "1000"), (Int.max, "9223372036854775807"),
+        (Int.min, "-9223372036854775808"),
+    ])
+    func integers(value: Int, expected: String) throws {
+        #expect(try Self.text([[.integer(value)]]) == expected + "\r\n")
+        #expect(try Self.text([[.integer(value)]], .init(dialect: .rfc4180)) == expected + "\n")
+    }
+
+    @Test(arguments: [
+        CSVValue.number(.nan), .number(.infinity), .number(-.infinity), .date(year: 2023, month: 2, day: 29),
+        .date(year: 2025, month: 13, day: 1), .date(year: 0, month: 1, day: 1), .date(year: 2025, month: 4, day: 31),
+        .dateTime(year: 2025, month: 1, day: 1, hour: 24, minute: 0, second: 0),
+        .dateTime(year: 2025, month: 1, day: 1, hour: 0, minute: 60, second: 0),
+        .dateTime(year: 2025, month: 1, day: 1, hour: 0, minute: 0, second: -1),
+    ])
+    func invalidValuesRejectTheRowAndNameTheCell(value: CSVValue) throws {
+        let writer = CSVWriter(options: .init(dialect: .rfc4180))
+        try writer.writeRow(["a", "b"])
+        let error = try #require(throws: SpreadsheetError.self) { try writer.writeRow([.text("ok"), value]) }
+        #expect(error.code == .invalidArgument)
+        #expect(error.cell == "B2")
+        // The rejected row left nothing behind and the writer goes on.
+        try writer.writeRow(["c", "d"])
+        try writer.finish()
+        #expect(writer.bytes == Array("a,b\nc,d\n".utf8))
+        #expect(writer.rowCount == 2)
+    }
+
+    @Test func leapDayExists() throws {
+        #expect(try Self.text([[.date(year: 2024, month: 2, day: 29), .date(year: 2000, month: 2, day: 29)]])
+            == "29-02-2024;29-02-2000\r\n")
+        #expect(throws: SpreadsheetError.self) { try Self.text([[.date(year: 1900, month: 2, day: 29)]]) }
+    }
+
+    // MARK: - Quoting
+
+    static let quoting: [(String, String, String)] = [
+        ("plain", "abc", "abc"),
+        ("delimiter", "a;b", "\"a;b\""),
+        ("quote", "say \"hej\"", "\"say \"\"hej\"\"\""),
+        ("LF", "a\nb", "\"a\nb\""),
+        ("CR", "a\rb", "\"a\rb\""),
+        ("CRLF", "a\r\nb", "\"a\r\nb\""),
+        ("comma is not special in excelDA", "1,5", "1,5"),
+        ("apostrophe is not special", "it's", "it's"),
+        ("Danish letters", "æøå ÆØÅ €", "æøå ÆØÅ €"),
+        ("empty", "", ""),
+    ]
+
+    @Test("Quoting in excelDA", arguments: quoting)
+    func quotingExcelDA(name: String, text: String, expected: String) throws {
+        #expect(try Self.text([[.text(text), .text("z")]]) == expected + ";z\r\n", "\(name)")
+    }
+
+    @Test func commaIsQuotedInRFC4180() throws {
+        #expect(try Self.text([[.text("1,5"), .text("a;b")]], .init(dialect: .rfc4180)) == "\"1,5\",a;b\n")
+    }
+
+    @Test func loneEmptyFieldIsQuotedAndEmptyRowIsABlankLine() throws {
+        #expect(try Self.text([[.empty], [.text("")], [], [.empty, .empty]]) == "\"\"\r\n\"\"\r\n\r\n;\r\n")
+        let back = try T.fields(try CSVWriter.encode([[.empty], [], [.empty, .empty]]))
+        #expect(back == [[""], [], ["", ""]])
+    }
+
+    // MARK: - Formula guard
+
+    static let formulas: [(String, String)] = [
+        ("=SUM(A1:A2)", "'=SUM(A1:A2)"), ("+45 12345678", "'+45 12345678"), ("-5", "'-5"),
+        ("@cmd", "'@cmd"), ("\tx", "'\tx"), ("\rx", "\"'\rx\""), ("=1;2", "\"'=1;2\""),
+        ("a=b", "a=b"), (" =x", " =x"), ("'=x", "'=x"),
+    ]
+
+    @Test("Formula guard", arguments: formulas)
+    func formulaGuard(text: String, expected: String) throws {
+        #expect(try Self.text([[.text(text)]]) == expected + "\r\n")
+        let unguarded = try Self.text([[.text(text)]], .init(guardFormulas: false))
+        #expect(try T.fields(unguarded, .init(delimiter: UInt8(ascii: ";"))) == [[text]])
+    }
+
+    @Test func numbersAreNeverGuarded() throws {
+        #expect(try Self.text([[.number(-1.5), .integer(-3), .text("-3")]]) == "-1,5;-3;'-3\r\n")
+    }
+
+    // MARK: - Round trip
+
+    /// Characters that stress CSV: both delimiters, tab, quotes, line breaks, formula starters, Danish letters.
+    static let trickyCharacter = Gen<Character?>
+        .element(of: Array("ab1 ;,\t\"'=+-@æøåÆØÅ€§") + ["\r", "\n", "\r\n"] as [Character])
+        .map { $0 ?? "a" }
+
+    @Test func writerThenReaderGivesTheSameFields() async throws {
+        let rows = Self.trickyCharacter.string(of: 0...10).array(of: 1...5).array(of: 1...8)
+        await propertyCheck(count: 200, input: rows) { rows in
+            for dialect in [CSVDialect.excelDA, .rfc4180] {
+                let options = CSVWriteOptions(dialect: dialect, guardFormulas: false)
+                let bytes = try CSVWriter.encode(rows.map { $0.map(CSVValue.text) }, options: options)
+                let back = try T.fields(bytes, .init(delimiter: dialect.delimiter))
+                #expect(back == rows, "\(dialect)")
+            }
+        }
+    }
+
+    @Test func guardedRoundTripAddsOnlyTheApostrophe() async throws {
+        let rows = Self.trickyCharacter.string(of: 0...10).array(of: 2...5).array(of: 1...5)
+        await propertyCheck(count: 100, input: rows) { rows in
+            let bytes = try CSVWriter.encode(rows.map { $0.map(CSVValue.text) })
+            let back = try T.fields(bytes, .init(delimiter: UInt8(ascii: ";")))
+            let expected = rows.map { row in
+                row.map { field in
+                    let risky = field.unicodeScalars.first.map { "=+-@\t\r".unicodeScalars.contains($0) } ?? false
+                    return risky ? "'" + field : field
+                }
+            }
+            #expect(back == expected)
+        }
+    }
+
+    // MARK: - Files
+
+    @Test func writesAFileAtomically() throws {
+        let folder = try T.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/rapport.csv"
+        try Data("old contents".utf8).write(to: URL(fileURLWithPath: path))
+        let writer = try CSVWriter(path: path)
+        try writer.writeRow([.text("Sag"), .text("Beløb")])
+        try writer.writeRow([.text("S-1"), .number(10.25)])
+        // Until finish, the old file stays and the new one is a hidden temporary file in the same folder.
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "old contents")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).count == 2)
+        #expect(writer.bytes.isEmpty)
+        try writer.finish()
+        try writer.finish()
+        let written = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(written == Self.bom + Array("Sag;Beløb\r\nS-1;10,25\r\n".utf8))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["rapport.csv"])
+        #expect(throws: SpreadsheetError.self) { try writer.writeRow(["more"]) }
+    }
+
+    @Test func abandonedOrDiscardedWritesLeaveNoFile() throws {
+        let folder = try T.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        do {
+            let writer = try CSVWriter(path: folder + "/a.csv")
+            try writer.writeRow(["x"])
+        }
+        let discarded = try CSVWriter(path: folder + "/b.csv")
+        try discarded.writeRow(["y"])
+        discarded.discard()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
+        let error = try #require(throws: SpreadsheetError.self) { try discarded.finish() }
+        #expect(error.code == .writeFailed)
+    }
+
+    @Test func largeOutputIsFlushedWhileWriting() throws {
+        let folder = try T.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/stor.csv"
+        let writer = try CSVWriter(path: path, options: .init(dialect: .rfc4180))
+        let row: [CSVValue] = [.integer(123_456), .text("tekst med \"citat\", komma"), .number(3.25)]
+        for _ in 0..<20_000 {
+            try writer.writeRow(row)
+        }
+        // Most rows are already in the temporary file before finish.
+        let temporary = try #require(try FileManager.default.contentsOfDirectory(atPath: folder).first)
+        let size = try #require(
+            try FileManager.default.attributesOfItem(atPath: folder + "/" + temporary)[.size] as? Int)
+        #expect(size > 500_000)
+        try writer.finish()
+        let reader = try CSVReader(path: path)
+        var count = 0
+        while let record = try reader.next() {
+            #expect(record.fields == ["123456", "tekst med \"citat\", komma", "3.25"])
+            count += 1
+        }
+        #expect(count == 20_000)
+    }
+
+    @Test(arguments: ["/nonexistent-folder/x.csv", "", "folder/"])
+    func unwritablePathsFail(path: String) throws {
+        let error = try #require(throws: SpreadsheetError.self) { try CSVWriter(path: path) }
+        #expect(error.code == .writeFailed)
+    }
+}
