@@ -41,7 +41,7 @@ let package = Package(
             ]),
         .testTarget(
             name: "TilsynCLITests",
-            dependencies: ["TilsynTestSupport", "tilsyn"]),
+            dependencies: ["TilsynTestSupport", "TilsynSheets", "tilsyn"]),
     ]
 )
 

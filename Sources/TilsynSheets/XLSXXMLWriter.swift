@@ -2,8 +2,9 @@
 ///
 /// Text and attribute values are written as ST_Xstring (ECMA-376 Part 1, §22.9.2.19): `&`, `<`, `>` (and `"` in
 /// attributes) become entities; characters XML 1.0 cannot hold (U+0000–U+001F other than TAB, LF and CR, and
-/// U+FFFE/U+FFFF) become `_xHHHH_`; and a literal `_xHHHH_` in the text gets its underscore escaped
-/// (`_x005F_xHHHH_`) so that Excel reads it back unchanged. In attributes TAB, LF and CR are written as character
+/// U+FFFE/U+FFFF) become `_xHHHH_`, and so does CR in text, as Excel writes it, because XML's line-end handling
+/// would read CR LF as LF; and a literal `_xHHHH_` in the text gets its underscore escaped (`_x005F_xHHHH_`) so
+/// that Excel reads it back unchanged. In attributes TAB, LF and CR are written as character
 /// references so that attribute-value normalisation keeps them.
 struct XMLBuffer {
     var bytes: [UInt8] = []
@@ -116,7 +117,9 @@ struct XMLBuffer {
                 case 0x09 where inAttribute: replacement = "&#9;"
                 case 0x0A where inAttribute: replacement = "&#10;"
                 case 0x0D where inAttribute: replacement = "&#13;"
-                case 0x09, 0x0A, 0x0D: break
+                // XML parsers turn CR LF into LF in text; Excel writes CR as _x000D_ so that it survives.
+                case 0x0D: code = 0x0D
+                case 0x09, 0x0A: break
                 case 0x00..<0x20: code = UInt32(byte)
                 case UInt8(ascii: "_"):
                     // A literal _xHHHH_ would be read as an escape: escape its underscore.

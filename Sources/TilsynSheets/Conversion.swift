@@ -1,0 +1,282 @@
+/// Conversion between CSV and XLSX, for analysts who receive one and need the other (`tilsyn convert`).
+///
+/// From CSV, every field is typed the way a Danish analyst expects: numbers with a decimal comma or point,
+/// dates (`dd-mm-yyyy`, `dd.mm.yyyy`, ISO `yyyy-mm-dd`, each optionally with a time) and the booleans `true`,
+/// `false`, `SAND` and `FALSK` become typed cells; everything else stays text. In particular `Ja` and `Nej` stay
+/// text: in audit forms they are answers, not truth values. The first record is a bold, frozen header row with an
+/// autofilter over the data, and columns are sized to their content. Text that a spreadsheet would run as a
+/// formula is guarded with a leading `'` in both directions.
+public enum SheetConversion {
+    /// What a conversion wrote.
+    public struct Summary: Sendable, Equatable {
+        /// Rows written, header included.
+        public var rows: Int
+        /// Columns of the widest row.
+        public var columns: Int
+    }
+
+    /// The widest column sizing gives, in characters; longer text wraps out of view rather than widening.
+    static let maximumWidth = 60.0
+    /// The narrowest column sizing gives, Excel's default width being about 8.43.
+    static let minimumWidth = 8.0
+
+    // MARK: - CSV to XLSX
+
+    /// Converts the CSV file `input` to the workbook `output`, with one sheet named `sheetName`.
+    ///
+    /// `dialect` fixes the delimiter (`;` or `,`); nil sniffs it among `;`, `,` and TAB. Errors name the file.
+    @discardableResult
+    public static func csvToXLSX(
+        input: String, output: String, dialect: CSVDialect? = nil, sheetName: String = "Ark1", compressionLevel: Int = 6
+    ) throws -> Summary {
+        let readOptions = CSVReadOptions(delimiter: dialect?.delimiter)
+        let bytes: [UInt8]
+        do {
+            bytes = try FileBytes.read(path: input, limit: readOptions.maxFileSize)
+        } catch let error as SpreadsheetError {
+            throw error.inFile(input)
+        }
+        // First pass: the widest text of each column, for the widths that precede the rows in the sheet.
+        var widths: [Int] = []
+        var rowCount = 0
+        do {
+            let reader = try CSVReader(bytes: bytes, name: input, options: readOptions)
+            try reader.forEachRecord { record in
+                let header = rowCount == 0
+                rowCount += 1
+                if widths.count < record.count { widths += Array(repeating: 0, count: record.count - widths.count) }
+                for (column, field) in record.enumerated() {
+                    let shown = header ? field.count + 2 : displayWidth(of: typedValue(field), text: field)
+                    widths[column] = max(widths[column], shown)
+                }
+            }
+        } catch let error as SpreadsheetError {
+            throw error.inFile(input)
+        }
+        do {
+            let writer = try XLSXWriter(
+                path: output, options: .init(compressionLevel: compressionLevel, guardFormulaText: true))
+            let bold = try writer.addStyle(XLSXWriter.Style(font: XLSXWriter.Font(bold: true)))
+            let columns = widths.enumerated().map { column, width in
+                XLSXWriter.Column.width(column, min(max(Double(width) + 1, minimumWidth), maximumWidth))
+            }
+            let sheet = try writer.addWorksheet(
+                sheetName, options: .init(columns: columns, frozenRows: rowCount > 0 ? 1 : 0))
+            let reader = try CSVReader(bytes: bytes, name: input, options: readOptions)
+            var cells: [XLSXWriter.Cell?] = []
+            try reader.forEachRecord { record in
+                cells.removeAll(keepingCapacity: true)
+                let header = sheet.nextRow == 0
+                for field in record {
+                    if field.isEmpty {
+                        cells.append(nil)
+                    } else if header {
+                        cells.append(.string(field, style: bold))
+                    } else {
+                        cells.append(XLSXWriter.Cell(typedValue(field)))
+                    }
+                }
+                try sheet.appendRow(cells)
+            }
+            if rowCount > 0 && !widths.isEmpty {
+                try sheet.setAutoFilter(
+                    A1.range(firstRow: 0, firstColumn: 0, lastRow: rowCount - 1, lastColumn: widths.count - 1))
+            }
+            try writer.close()
+        } catch let error as SpreadsheetError {
+            throw error.inFile(output)
+        }
+        return Summary(rows: rowCount, columns: widths.count)
+    }
+
+    /// The characters a value takes on screen, for sizing its column.
+    static func displayWidth(of value: XLSXWriter.Value, text: String) -> Int {
+        switch value {
+        case .dateTime(let date): date.hasTime ? 16 : 10
+        case .bool: 5
+        default: text.count
+        }
+    }
+
+    /// The typed cell value of a CSV field: number, date, boolean or text.
+    ///
+    /// Numbers: an optional `-` or `+`, digits and at most one decimal comma or point with digits after it
+    /// (`1234,5`, `-0.25`); no thousands separators or exponents, and integers with a leading zero (`0800`,
+    /// postcodes and case numbers) or more than 15 digits (beyond a `Double`'s precision) stay text.
+    /// Dates: `dd-mm-yyyy`, `dd.mm.yyyy` or `yyyy-mm-dd` (day and month may have one digit), optionally followed
+    /// by ` hh:mm` or ` hh:mm:ss` (or `T` in ISO form). Booleans: `true`, `false`, `SAND`, `FALSK` in any case.
+    public static func typedValue(_ field: String) -> XLSXWriter.Value {
+        if let number = number(field) { return .number(number) }
+        if let date = dateTime(field) { return .dateTime(date) }
+        switch field.lowercased() {
+        case "true", "sand": return .bool(true)
+        case "false", "falsk": return .bool(false)
+        default: return .string(field)
+        }
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+
+    /// A number in Danish or English notation, or nil.
+    static func number(_ field: String) -> Double? {
+        let bytes = Array(field.utf8)
+        guard !bytes.isEmpty, bytes.count <= 40 else { return nil }
+        var index = 0
+        if bytes[0] == UInt8(ascii: "-") || bytes[0] == UInt8(ascii: "+") { index = 1 }
+        let integerStart = index
+        while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        let integerDigits = index - integerStart
+        guard integerDigits > 0, integerDigits <= 15 else { return nil }
+        if integerDigits > 1 && bytes[integerStart] == UInt8(ascii: "0") { return nil }
+        var normalised = Array(bytes[0..<index])
+        if index < bytes.count {
+            guard bytes[index] == UInt8(ascii: ",") || bytes[index] == UInt8(ascii: ".") else { return nil }
+            index += 1
+            let fractionStart = index
+            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+            guard index > fractionStart, index == bytes.count else { return nil }
+            normalised.append(UInt8(ascii: "."))
+            normalised += bytes[fractionStart..<index]
+        }
+        guard let value = Double(String(decoding: normalised, as: UTF8.self)), value.isFinite else { return nil }
+        return value == 0 ? 0 : value
+    }
+
+    /// A date (and time) in one of the accepted forms, or nil.
+    static func dateTime(_ field: String) -> XLSXWriter.DateTime? {
+        let bytes = Array(field.utf8)
+        guard bytes.count >= 8, bytes.count <= 26 else { return nil }
+        var index = 0
+        func digits(_ minimum: Int, _ maximum: Int) -> Int? {
+            let start = index
+            var value = 0
+            while index < bytes.count, index - start < maximum, isDigit(bytes[index]) {
+                value = value * 10 + Int(bytes[index] - 0x30)
+                index += 1
+            }
+            return index - start >= minimum ? value : nil
+        }
+        func expect(_ byte: UInt8) -> Bool {
+            guard index < bytes.count, bytes[index] == byte else { return false }
+            index += 1
+            return true
+        }
+        var year: Int
+        var month: Int
+        var day: Int
+        var isISO = false
+        if bytes.count >= 5, bytes[4] == UInt8(ascii: "-"), bytes[0..<4].allSatisfy(isDigit) {
+            isISO = true
+            guard let y = digits(4, 4), expect(UInt8(ascii: "-")), let m = digits(1, 2), expect(UInt8(ascii: "-")),
+                let d = digits(1, 2)
+            else { return nil }
+            (year, month, day) = (y, m, d)
+        } else {
+            guard let d = digits(1, 2), index < bytes.count else { return nil }
+            let separator = bytes[index]
+            guard separator == UInt8(ascii: "-") || separator == UInt8(ascii: "."), expect(separator),
+                let m = digits(1, 2), expect(separator), let y = digits(4, 4)
+            else { return nil }
+            (year, month, day) = (y, m, d)
+        }
+        var hour = 0
+        var minute = 0
+        var second = 0.0
+        if index < bytes.count {
+            guard expect(UInt8(ascii: " ")) || (isISO && expect(UInt8(ascii: "T"))), let h = digits(2, 2),
+                expect(UInt8(ascii: ":")), let m = digits(2, 2)
+            else { return nil }
+            (hour, minute) = (h, m)
+            if index < bytes.count {
+                guard expect(UInt8(ascii: ":")), let s = digits(2, 2) else { return nil }
+                second = Double(s)
+            }
+            guard index == bytes.count else { return nil }
+        }
+        return try? XLSXWriter.DateTime(
+            year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+    }
+
+    // MARK: - XLSX to CSV
+
+    /// Converts one sheet of the workbook `input` (the first when `sheet` is nil) to the CSV file `output`.
+    ///
+    /// Rows keep their positions (empty rows between them are written empty) and every row has as many fields as
+    /// the widest; text that a spreadsheet would run as a formula gets a leading `'`.
+    @discardableResult
+    public static func xlsxToCSV(input: String, output: String, sheet: String? = nil, dialect: CSVDialect = .excelDA)
+        throws -> Summary
+    {
+        let workbook: Workbook
+        do {
+            workbook = try Workbook(path: input)
+        } catch let error as SpreadsheetError {
+            throw error.inFile(input)
+        }
+        let info: SheetInfo
+        if let sheet {
+            guard let found = workbook.sheet(named: sheet) else {
+                throw SpreadsheetError(
+                    .sheetNotFound,
+                    "there is no sheet named '\(sheet)'; the sheets are: "
+                        + workbook.sheets.map { "'\($0.name)'" }.joined(separator: ", "),
+                    file: input)
+            }
+            info = found
+        } else {
+            guard let first = workbook.sheets.first else {
+                throw SpreadsheetError(.noSheets, "the workbook has no sheets", file: input)
+            }
+            info = first
+        }
+        var columns = 0
+        try workbook.rows(of: info).forEach { row in columns = max(columns, row.cells.last?.column ?? 0) }
+        let writer: CSVWriter
+        do {
+            writer = try CSVWriter(path: output, options: CSVWriteOptions(dialect: dialect, guardFormulas: true))
+        } catch let error as SpreadsheetError {
+            throw error.inFile(output)
+        }
+        var written = 0
+        var values: [CSVValue] = []
+        do {
+            try workbook.rows(of: info).forEach { row in
+                while written < row.number - 1 {
+                    try writer.writeRow(Array(repeating: CSVValue.empty, count: columns))
+                    written += 1
+                }
+                values = Array(repeating: .empty, count: columns)
+                for cell in row.cells { values[cell.column - 1] = csvValue(cell.value) }
+                try writer.writeRow(values)
+                written += 1
+            }
+            try writer.finish()
+        } catch let error as SpreadsheetError {
+            writer.discard()
+            throw error.inFile(output)
+        }
+        return Summary(rows: written, columns: columns)
+    }
+
+    /// The CSV value of a cell read from a workbook.
+    static func csvValue(_ value: CellValue) -> CSVValue {
+        switch value {
+        case .string(let text): return .text(text)
+        case .number(let number): return .number(number)
+        case .bool(let flag): return .bool(flag)
+        case .error(let code): return .text(code)
+        case .date(let date):
+            let c = date.components
+            switch date.kind {
+            case .date where c.hour == 0 && c.minute == 0 && c.second == 0:
+                return .date(year: c.year, month: c.month, day: c.day)
+            case .time:
+                func two(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
+                return .text("\(two(c.hour)):\(two(c.minute)):\(two(c.second))")
+            default:
+                return .dateTime(
+                    year: c.year, month: c.month, day: c.day, hour: c.hour, minute: c.minute, second: c.second)
+            }
+        }
+    }
+}
