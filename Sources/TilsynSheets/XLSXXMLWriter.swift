@@ -77,10 +77,11 @@ struct XMLBuffer {
         return value.description
     }
 
-    /// Whether a text must be written with `xml:space="preserve"` (leading or trailing space, tab or newline).
+    /// Whether a text must be written with `xml:space="preserve"` (leading or trailing space, tab or line feed).
     static func needsPreserve(_ text: String) -> Bool {
         guard let first = text.utf8.first, let last = text.utf8.last else { return false }
-        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+        // CR is written as _x000D_, not as white space.
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A }
         return isSpace(first) || isSpace(last)
     }
 

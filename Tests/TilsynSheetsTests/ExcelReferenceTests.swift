@@ -213,6 +213,13 @@ extension ExcelReference {
             try emptySheet(writer, "Sheet3")
             return try finish(writer)
         },
+        ExcelReference(name: "shared_strings01", covers: "code points 0 to 126, control characters as _xHHHH_") {
+            _ in
+            let writer = try excelWriter()
+            let sheet = try writer.addWorksheet("Sheet1", options: .init(dimension: "A1:A127"))
+            for code in 0..<127 { try sheet.appendRow([.string(String(UnicodeScalar(UInt8(code))))]) }
+            return try finish(writer)
+        },
         ExcelReference(name: "optimize01", covers: "inline strings instead of a shared string table") { _ in
             let writer = try excelWriter(sharedStrings: false)
             let sheet = try writer.addWorksheet("Sheet1", options: .init(dimension: "A1:A2"))
