@@ -21,8 +21,12 @@ public final class XLSXWorksheetWriter {
     weak var workbook: XLSXWriter?
     let partName: String
     let tabSelected: Bool
-    private var xml = XMLBuffer(capacity: XLSXWorksheetWriter.flushThreshold + 4096)
-    private var columnNames: [String] = []
+    // The hot path's state. Only this writer touches it, on one thread: no dynamic exclusivity checks needed.
+    @exclusivity(unchecked) private var xml = XMLBuffer(capacity: XLSXWorksheetWriter.flushThreshold + 4096)
+    /// Column letters as UTF-8, by column, filled as columns are first used.
+    @exclusivity(unchecked) private var columnNames: [[UInt8]] = []
+    /// The current row's number as UTF-8.
+    @exclusivity(unchecked) private var rowDigits: [UInt8] = []
     private(set) var autoFilter: String?
     private var merges: [(firstRow: Int, firstColumn: Int, lastRow: Int, lastColumn: Int)] = []
     private var validations: [(validation: XLSXWriter.DataValidation, sqref: String)] = []
@@ -55,9 +59,9 @@ public final class XLSXWorksheetWriter {
         return workbook
     }
 
-    private func columnName(_ column: Int) -> String {
-        while columnNames.count <= column { columnNames.append(A1.column(columnNames.count)) }
-        return columnNames[column]
+    private func appendColumnName(_ column: Int) {
+        while columnNames.count <= column { columnNames.append(Array(A1.column(columnNames.count).utf8)) }
+        xml.bytes.append(contentsOf: columnNames[column])
     }
 
     // MARK: - Start
@@ -238,9 +242,10 @@ public final class XLSXWorksheetWriter {
         try validate(cells, row: row, firstColumn: firstColumn, workbook: workbook)
         let hasCells = cells.contains { $0 != nil && !($0?.value == .blank && $0?.style == nil) }
         if hasCells || height != nil || hidden {
-            let rowNumber = String(row + 1)
+            rowDigits.removeAll(keepingCapacity: true)
+            XMLBuffer.appendDigits(of: row + 1, to: &rowDigits)
             xml.raw("<row r=\"")
-            xml.raw(rowNumber)
+            xml.bytes.append(contentsOf: rowDigits)
             xml.raw("\"")
             if let height {
                 xml.attribute("ht", number: height)
@@ -251,7 +256,7 @@ public final class XLSXWorksheetWriter {
                 xml.raw(">")
                 for (offset, cell) in cells.enumerated() {
                     guard let cell, cell.value != .blank || cell.style != nil else { continue }
-                    try write(cell, column: firstColumn + offset, rowNumber: rowNumber, workbook: workbook)
+                    try write(cell, column: firstColumn + offset, workbook: workbook)
                 }
                 xml.raw("</row>")
             } else {
@@ -304,6 +309,8 @@ public final class XLSXWorksheetWriter {
     }
 
     private func checkText(_ text: String, extra: Int = 0, cell: () -> String) throws {
+        // UTF-16 never has more code units than UTF-8 has bytes: count them only for long texts.
+        guard text.utf8.count + extra > 32_767 else { return }
         let length = text.utf16.count + extra
         guard length <= 32_767 else {
             throw error(
@@ -313,14 +320,14 @@ public final class XLSXWorksheetWriter {
         }
     }
 
-    private func write(_ cell: XLSXWriter.Cell, column: Int, rowNumber: String, workbook: XLSXWriter) throws {
+    private func write(_ cell: XLSXWriter.Cell, column: Int, workbook: XLSXWriter) throws {
         var style = cell.style
         if case .dateTime(let date) = cell.value {
             style = try workbook.styles.dateStyle(for: style, withTime: date.hasTime)
         }
         xml.raw("<c r=\"")
-        xml.raw(columnName(column))
-        xml.raw(rowNumber)
+        appendColumnName(column)
+        xml.bytes.append(contentsOf: rowDigits)
         xml.raw("\"")
         if let style, style.index != 0 {
             xml.raw(" s=\"")
@@ -335,21 +342,23 @@ public final class XLSXWorksheetWriter {
                 xml.integer(workbook.sharedStrings.index(of: text))
                 xml.raw("</v></c>")
             } else {
-                xml.raw(
-                    XMLBuffer.needsPreserve(text)
-                        ? " t=\"inlineStr\"><is><t xml:space=\"preserve\">" : " t=\"inlineStr\"><is><t>")
+                if XMLBuffer.needsPreserve(text) {
+                    xml.raw(" t=\"inlineStr\"><is><t xml:space=\"preserve\">")
+                } else {
+                    xml.raw(" t=\"inlineStr\"><is><t>")
+                }
                 xml.text(text)
                 xml.raw("</t></is></c>")
             }
         case .number(let number):
             xml.raw("><v>")
-            xml.raw(XMLBuffer.number(number))
+            xml.number(number)
             xml.raw("</v></c>")
         case .bool(let flag):
             xml.raw(flag ? " t=\"b\"><v>1</v></c>" : " t=\"b\"><v>0</v></c>")
         case .dateTime(let date):
             xml.raw("><v>")
-            xml.raw(XMLBuffer.number(date.serial))
+            xml.number(date.serial)
             xml.raw("</v></c>")
         case .formula(let formula, let cached):
             let body = formula.hasPrefix("=") ? String(formula.dropFirst()) : formula

@@ -30,11 +30,18 @@ public final class XLSXWriter {
         /// into a formula: the guard keeps formula injection from travelling through our exports. Off by default,
         /// so that the writer gives back exactly what it is given; `tilsyn convert` turns it on.
         public var guardFormulaText: Bool
+        /// Whether a workbook written to a path is flushed to disk before it is renamed into place (see
+        /// `ZipWriter.Options.syncToDisk`); on by default.
+        public var syncToDisk: Bool
 
-        public init(compressionLevel: Int = 6, sharedStrings: Bool = true, guardFormulaText: Bool = false) {
+        public init(
+            compressionLevel: Int = 6, sharedStrings: Bool = true, guardFormulaText: Bool = false,
+            syncToDisk: Bool = true
+        ) {
             self.compressionLevel = compressionLevel
             self.sharedStrings = sharedStrings
             self.guardFormulaText = guardFormulaText
+            self.syncToDisk = syncToDisk
         }
     }
 
@@ -75,7 +82,9 @@ public final class XLSXWriter {
 
     /// A writer to `path`; the file appears only when `close()` succeeds.
     public convenience init(path: String, options: Options = Options()) throws {
-        let zip = try ZipWriter(path: path, options: ZipWriter.Options(compressionLevel: options.compressionLevel))
+        let zip = try ZipWriter(
+            path: path,
+            options: ZipWriter.Options(compressionLevel: options.compressionLevel, syncToDisk: options.syncToDisk))
         self.init(zip: zip, options: options, file: path)
     }
 
@@ -322,7 +331,8 @@ public final class XLSXWriter {
             try zip.endEntry()
         }
         try zip.addEntry(XLSXStylesWriter.partName, contents: styles.xml())
-        try zip.addEntry(XLSXThemeWriter.partName, text: XLSXThemeWriter.xml)
+        try zip.addEntry(
+            XLSXThemeWriter.partName, precompressed: try XLSXThemeWriter.deflated(level: options.compressionLevel))
         try zip.addEntry(
             XLSXWorkbookPartWriter.partName,
             contents: XLSXWorkbookPartWriter.xml(

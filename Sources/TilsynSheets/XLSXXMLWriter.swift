@@ -62,10 +62,34 @@ struct XMLBuffer {
 
     /// Appends a decimal integer.
     mutating func integer(_ value: Int) {
+        XMLBuffer.appendDigits(of: value, to: &bytes)
+    }
+
+    /// Appends the decimal digits of `value` (with `-` when negative) without making a String.
+    static func appendDigits(of value: Int, to bytes: inout [UInt8]) {
         if value >= 0 && value < 10 {
             bytes.append(UInt8(ascii: "0") + UInt8(value))
+            return
+        }
+        var magnitude = value.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var start = 20
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            if value < 0 { bytes.append(UInt8(ascii: "-")) }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start..<20]))
+        }
+    }
+
+    /// Appends a finite number as `number(_:)` writes it; integers go straight to digits.
+    mutating func number(_ value: Double) {
+        if value == value.rounded(.towardZero) && Swift.abs(value) < 1e15 {
+            XMLBuffer.appendDigits(of: Int(value), to: &bytes)
         } else {
-            raw(String(value))
+            raw(value.description)
         }
     }
 

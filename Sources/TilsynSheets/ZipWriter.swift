@@ -1,3 +1,4 @@
+import Synchronization
 #if canImport(Glibc)
     @preconcurrency import Glibc
 #elseif canImport(Darwin)
@@ -37,13 +38,21 @@ public final class ZipWriter {
         public var bufferSize: Int
         /// The modification time stored for every entry (local time, as DOS keeps it).
         public var timestamp: DOSTimestamp
+        /// Whether a file written to a path is flushed to disk (`fsync`) before it is renamed into place, so that
+        /// a crash cannot leave an empty or partial file under the final name. On by default; turn it off only
+        /// for many files that are cheap to write again (a flush costs milliseconds per file).
+        public var syncToDisk: Bool
         /// Forces ZIP64 records for every entry and the archive; for tests of the ZIP64 path.
         var forceZip64 = false
 
-        public init(compressionLevel: Int = 6, bufferSize: Int = 1 << 16, timestamp: DOSTimestamp = .earliest) {
+        public init(
+            compressionLevel: Int = 6, bufferSize: Int = 1 << 16, timestamp: DOSTimestamp = .earliest,
+            syncToDisk: Bool = true
+        ) {
             self.compressionLevel = compressionLevel
             self.bufferSize = bufferSize
             self.timestamp = timestamp
+            self.syncToDisk = syncToDisk
         }
     }
 
@@ -206,15 +215,28 @@ public final class ZipWriter {
         try guarded {
             try requireState(.idle, doing: "add entry '\(name)'")
             let nameBytes = try checkedName(name)
-            let crc = contents.withUnsafeBytes { crc32Update(0, $0) }
-            var compressed: [UInt8] = []
-            if method == .deflated {
+            let cacheKey =
+                method == .deflated && contents.count <= Self.cachedEntrySize
+                ? SmallEntryKey(level: options.compressionLevel, contents: contents) : nil
+            let cached = cacheKey.flatMap { key in Self.smallEntries.withLock { $0[key] } }
+            let crc = cached?.crc ?? contents.withUnsafeBytes { crc32Update(0, $0) }
+            var compressed: [UInt8] = cached?.compressed ?? []
+            if method == .deflated && cached == nil {
                 try deflater.reset()
                 compressed.reserveCapacity(contents.count / 4 + 64)
                 try contents.withUnsafeBytes { raw in
                     try deflater.compress(raw, into: deflateOutput) { compressed.append(contentsOf: $0) }
                 }
                 try deflater.finish(into: deflateOutput) { compressed.append(contentsOf: $0) }
+                if let cacheKey {
+                    let entry = Precompressed(
+                        level: options.compressionLevel, compressed: compressed, crc: crc,
+                        uncompressedSize: contents.count)
+                    Self.smallEntries.withLock { cache in
+                        if cache.count >= Self.cachedEntryCount { cache.removeAll(keepingCapacity: true) }
+                        cache[cacheKey] = entry
+                    }
+                }
             }
             let compressedSize = UInt64(method == .deflated ? compressed.count : contents.count)
             let uncompressedSize = UInt64(contents.count)
@@ -229,6 +251,61 @@ public final class ZipWriter {
             } else {
                 try contents.withUnsafeBytes { try emit($0) }
             }
+            records.append(record)
+        }
+    }
+
+    /// Whole entries up to this size are deflated once per process and level: package parts such as
+    /// `[Content_Types].xml`, relationships, styles and document properties are often the same in every
+    /// workbook a program writes, and deflating them again cost half the time of writing a small workbook.
+    static let cachedEntrySize = 8 << 10
+    /// The most small entries kept (at most 2 MiB of contents); the cache is emptied when it is full.
+    static let cachedEntryCount = 256
+
+    struct SmallEntryKey: Hashable, Sendable {
+        var level: Int
+        var contents: [UInt8]
+    }
+
+    private static let smallEntries = Mutex<[SmallEntryKey: Precompressed]>([:])
+
+    /// Deflates `contents` at `level` on its own, for entries that are the same in every archive: compress once,
+    /// add many times with `addEntry(_:precompressed:)`.
+    static func precompress(_ contents: [UInt8], level: Int) throws -> Precompressed {
+        let deflater = try Deflater(level: level)
+        let output = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+        defer { output.deallocate() }
+        var compressed: [UInt8] = []
+        try contents.withUnsafeBytes { raw in
+            try deflater.compress(raw, into: output) { compressed.append(contentsOf: $0) }
+        }
+        try deflater.finish(into: output) { compressed.append(contentsOf: $0) }
+        let crc = contents.withUnsafeBytes { crc32Update(0, $0) }
+        return Precompressed(level: level, compressed: compressed, crc: crc, uncompressedSize: contents.count)
+    }
+
+    /// An entry's contents deflated ahead of time.
+    struct Precompressed: Sendable {
+        var level: Int
+        var compressed: [UInt8]
+        var crc: UInt32
+        var uncompressedSize: Int
+    }
+
+    /// Adds a whole entry deflated ahead of time (at this writer's level, so the archive is the same).
+    func addEntry(_ name: String, precompressed: Precompressed) throws {
+        try guarded {
+            try requireState(.idle, doing: "add entry '\(name)'")
+            let nameBytes = try checkedName(name)
+            let compressedSize = UInt64(precompressed.compressed.count)
+            let uncompressedSize = UInt64(precompressed.uncompressedSize)
+            let zip64 = options.forceZip64 || compressedSize >= Self.marker32 || uncompressedSize >= Self.marker32
+            let record = Record(
+                name: nameBytes, flags: flags(for: nameBytes, streamed: false), method: 8, crc: precompressed.crc,
+                compressedSize: compressedSize, uncompressedSize: uncompressedSize, offset: position,
+                zip64InLocalHeader: zip64)
+            try writeLocalHeader(record)
+            try precompressed.compressed.withUnsafeBytes { try emit($0) }
             records.append(record)
         }
     }
@@ -369,7 +446,7 @@ public final class ZipWriter {
             case .descriptor:
                 break
             case .temporaryFile(let fd, let temporaryPath, let path):
-                if fsync(fd) != 0 {
+                if options.syncToDisk && fsync(fd) != 0 {
                     throw SpreadsheetError(
                         .writeFailed, "cannot save the file to disk (\(FileBytes.errnoText()))", file: path)
                 }
