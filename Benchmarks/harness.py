@@ -49,6 +49,10 @@ class Reader:
     baseline: list[str] | None = None
     # Set when the reader cannot run at all (e.g. the Swift build failed).
     unavailable: str | None = None
+    # The cell count this reader must report, when it differs from the group's (e.g. a smaller run of ours).
+    expected_cells: int | None = None
+    # Called before every run, untimed: e.g. to give a writer an empty output folder.
+    prepare: Callable[[], None] | None = None
 
 
 @dataclass
@@ -72,6 +76,7 @@ class Measurement:
     unavailable: str | None = None
     # Set when the reader saw a different number of cells than the input holds.
     mismatch: bool = False
+    expected_cells: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -202,10 +207,13 @@ def describe_failure(run: Run) -> str:
 
 
 def measure(reader: Reader, runs: int) -> Measurement:
-    measurement = Measurement(reader=reader.name, unavailable=reader.unavailable)
+    measurement = Measurement(
+        reader=reader.name, unavailable=reader.unavailable, expected_cells=reader.expected_cells)
     if reader.unavailable:
         return measurement
     for _ in range(runs):
+        if reader.prepare is not None:
+            reader.prepare()
         run = measure_once(reader.command)
         if run.stdout.strip() == "unsupported":
             measurement.unavailable = "unsupported"
@@ -371,10 +379,121 @@ def group_csv(context: Context) -> Group:
     )
 
 
+# Writing: our writer side by side with XlsxWriter (Python) and libxlsxwriter (C, through peers/libxlsxwriter_write.c).
+
+WRITE_LEVEL = 6  # zlib level of the targets; libxlsxwriter and XlsxWriter both deflate at zlib's default, 6.
+LARGE_ROWS, LARGE_COLUMNS = 100_000, 10
+SMALL_ROWS = 10_000  # our writer again at a tenth of the rows: peak RSS must not grow with the rows.
+TEMPLATE_COUNT = 1000
+
+
+def build_libxlsxwriter_driver() -> tuple[Path | None, str | None]:
+    """Compile peers/libxlsxwriter_write.c against the system libxlsxwriter (Debian libxlsxwriter-dev)."""
+    source = PEERS / "libxlsxwriter_write.c"
+    binary = WORK / "libxlsxwriter_write"
+    if binary.exists() and binary.stat().st_mtime >= source.stat().st_mtime:
+        return binary, None
+    compiler = os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
+    if compiler is None:
+        return None, "no C compiler (cc, gcc or clang)"
+    flags = subprocess.run(["pkg-config", "--cflags", "--libs", "xlsxwriter"], capture_output=True, text=True)
+    libraries = flags.stdout.split() if flags.returncode == 0 else ["-lxlsxwriter"]
+    build = subprocess.run([compiler, "-O2", "-o", str(binary), str(source), *libraries], capture_output=True, text=True)
+    if build.returncode != 0:
+        return None, "cannot build peers/libxlsxwriter_write.c (install libxlsxwriter-dev): " + \
+            " | ".join(build.stderr.strip().splitlines()[-2:])
+    return binary, None
+
+
+def fresh_folder(folder: Path) -> Callable[[], None]:
+    """A prepare step that gives a writer an empty folder, so no run replaces files of the one before (on ext4,
+    replacing a file forces its predecessor's data to disk and would time the disk instead of the writer)."""
+    def prepare() -> None:
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+    return prepare
+
+
+def writers(context: Context, name: str, ours: list[str], peer: list[str]) -> list[Reader]:
+    """Our writer, libxlsxwriter and XlsxWriter on the same job; `ours` and `peer` are the job's arguments
+    with OUT as a placeholder for each writer's own output folder."""
+    base = WORK / "write" / name
+    driver, unavailable = build_libxlsxwriter_driver()
+
+    def place(arguments: list[str], who: str) -> list[str]:
+        return [str(base / who) + argument[3:] if argument.startswith("OUT") else argument for argument in arguments]
+
+    ours_reader = tilsyn_reader(context, *place(ours, "tilsyn"), "--level", str(WRITE_LEVEL))
+    ours_reader.prepare = fresh_folder(base / "tilsyn")
+    c_reader = Reader("libxlsxwriter", [str(driver), *place(peer, "libxlsxwriter")] if driver else [],
+                      unavailable=unavailable, prepare=fresh_folder(base / "libxlsxwriter"))
+    python_reader = peer_reader(context, "XlsxWriter", "xlsxwriter_write.py", *place(peer, "xlsxwriter"))
+    python_reader.prepare = fresh_folder(base / "xlsxwriter")
+    return [ours_reader, c_reader, python_reader]
+
+
+def target_rss_flat(small: str, ratio: float) -> Target:
+    def check(by_name: dict[str, Measurement]) -> tuple[bool, str]:
+        large, little = by_name[TILSYN].peak_rss_bytes, by_name[small].peak_rss_bytes
+        return large <= little * ratio, f"{mib(large):.1f} MiB at 10× the rows vs {mib(little):.1f} MiB"
+
+    return Target(f"peak RSS at 10× the rows ≤ {ratio:g}× ({small})", check, (TILSYN, small))
+
+
+def group_write_large(context: Context) -> Group:
+    cells = LARGE_ROWS * LARGE_COLUMNS
+    readers = writers(context, "large", ["write-xlsx", "OUT/large.xlsx", str(LARGE_ROWS), str(LARGE_COLUMNS)],
+                      ["large", "OUT/large.xlsx", str(LARGE_ROWS), str(LARGE_COLUMNS)])
+    small_name = f"{TILSYN} ({SMALL_ROWS * LARGE_COLUMNS:,} cells)"
+    small = tilsyn_reader(context, "write-xlsx", str(WORK / "write" / "small" / "small.xlsx"), str(SMALL_ROWS),
+                          str(LARGE_COLUMNS), "--level", str(WRITE_LEVEL))
+    small.name, small.expected_cells = small_name, SMALL_ROWS * LARGE_COLUMNS
+    small.prepare = fresh_folder(WORK / "write" / "small")
+    fast = tilsyn_reader(context, "write-xlsx", str(WORK / "write" / "fast" / "large.xlsx"), str(LARGE_ROWS),
+                         str(LARGE_COLUMNS), "--level", "1")
+    fast.name, fast.prepare = f"{TILSYN} (zlib level 1)", fresh_folder(WORK / "write" / "fast")
+    return Group(
+        name="write-large",
+        input_label=f"one sheet, {LARGE_ROWS:,} rows × {LARGE_COLUMNS} columns = {cells:,} cells, inline strings "
+                    f"(constant memory), zlib level {WRITE_LEVEL}",
+        expected_cells=cells,
+        readers=readers + [small, fast],
+        targets=[
+            target_speed("libxlsxwriter", 1.0),
+            target_speed("XlsxWriter", 5.0),
+            target_rss_flat(small_name, 1.1),
+        ],
+    )
+
+
+def template_cells(count: int) -> int:
+    """Cells in `count` templates as Write.swift, xlsxwriter_write.py and libxlsxwriter_write.c write them."""
+    total = 0
+    for number in range(count):
+        questions = 42 + number % 7
+        answered = sum(1 for index in range(questions) if (number + index) % 10 != 0)
+        total += 14 + 4 + 2 * questions + answered
+    return total
+
+
+def group_write_templates(context: Context) -> Group:
+    return Group(
+        name="write-templates",
+        input_label=f"{TEMPLATE_COUNT:,} audit templates (~45 rows, a list validation, shared strings), "
+                    f"zlib level {WRITE_LEVEL}",
+        expected_cells=template_cells(TEMPLATE_COUNT),
+        readers=writers(context, "templates", ["write-templates", "OUT", str(TEMPLATE_COUNT)],
+                        ["templates", "OUT", str(TEMPLATE_COUNT)]),
+        targets=[target_speed("libxlsxwriter", 3.0), target_speed("XlsxWriter", 5.0)],
+    )
+
+
 GROUPS: dict[str, Callable[[Context], Group]] = {
     "xlsx-large": group_xlsx_large,
     "xlsx-templates": group_xlsx_templates,
     "csv": group_csv,
+    "write-large": group_write_large,
+    "write-templates": group_write_templates,
 }
 
 
@@ -405,10 +524,11 @@ def report_group(group: Group) -> tuple[list[str], list[dict]]:
     mismatches = []
     notes = []
     for m in group.measurements:
-        if m.cells is not None and m.cells != group.expected_cells:
+        expected = m.expected_cells if m.expected_cells is not None else group.expected_cells
+        if m.cells is not None and m.cells != expected:
             m.mismatch = True
-            mismatches.append(f"{group.name}: {m.reader} saw {m.cells:,} cells, expected {group.expected_cells:,}")
-            notes.append(f"{m.reader}: CELL COUNT MISMATCH: saw {m.cells:,}, expected {group.expected_cells:,}; "
+            mismatches.append(f"{group.name}: {m.reader} saw {m.cells:,} cells, expected {expected:,}")
+            notes.append(f"{m.reader}: CELL COUNT MISMATCH: saw {m.cells:,}, expected {expected:,}; "
                          "left out of ratios and targets")
         if m.unavailable:
             state = "unavailable (build failed or unsupported)" if m.reader == TILSYN else "unavailable"
@@ -433,7 +553,7 @@ def report_group(group: Group) -> tuple[list[str], list[dict]]:
     if ours is not None and ours.ok:
         print("  ratios (cells/s and peak RSS, tilsyn relative to the peer):")
         for m in group.measurements:
-            if m.reader == TILSYN or not m.ok:
+            if m.reader.startswith(TILSYN) or not m.ok:
                 continue
             ratio = speed_ratio(ours, m)
             verdict = f"{ratio:.2f}× faster" if ratio >= 1 else f"{1 / ratio:.2f}× slower"

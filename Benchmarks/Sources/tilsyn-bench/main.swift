@@ -29,6 +29,7 @@ func fail(_ message: String) -> Never {
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard let command = arguments.first else { fail("missing command") }
 let operands = Array(arguments.dropFirst())
+if let write = writeCommands[command] { write(operands); exit(0) }  // Write.swift
 
 switch command {
 case "xlsx", "xlsx-all":
