@@ -398,7 +398,8 @@ def build_libxlsxwriter_driver() -> tuple[Path | None, str | None]:
         return None, "no C compiler (cc, gcc or clang)"
     flags = subprocess.run(["pkg-config", "--cflags", "--libs", "xlsxwriter"], capture_output=True, text=True)
     libraries = flags.stdout.split() if flags.returncode == 0 else ["-lxlsxwriter"]
-    build = subprocess.run([compiler, "-O2", "-o", str(binary), str(source), *libraries], capture_output=True, text=True)
+    build = subprocess.run(
+        [compiler, "-O2", "-o", str(binary), str(source), *libraries], capture_output=True, text=True)
     if build.returncode != 0:
         return None, "cannot build peers/libxlsxwriter_write.c (install libxlsxwriter-dev): " + \
             " | ".join(build.stderr.strip().splitlines()[-2:])

@@ -87,7 +87,8 @@ public final class XLSXWorksheetWriter {
         if let cell = options.frozenTopLeftCell, A1.parseCell(Substring(cell)) == nil {
             throw fail("the frozen panes' top-left cell '\(cell)' is not a cell such as D12 inside A1:XFD1048576")
         }
-        if let fit = options.pageSetup.fitToPages, !(0...32_767).contains(fit.wide) || !(0...32_767).contains(fit.tall) {
+        if let fit = options.pageSetup.fitToPages, !(0...32_767).contains(fit.wide) || !(0...32_767).contains(fit.tall)
+        {
             throw fail("fit to pages needs 0 to 32,767 pages wide and tall (0: as many as needed)")
         }
         if let paper = options.pageSetup.paperSize, !(1...118).contains(paper) {
@@ -183,8 +184,8 @@ public final class XLSXWorksheetWriter {
         if columns > 0 { xml.attribute("xSplit", columns) }
         if rows > 0 { xml.attribute("ySplit", rows) }
         let topLeft = options.frozenTopLeftCell.flatMap { A1.parseCell(Substring($0)) }
-        xml.attribute(
-            "topLeftCell", A1.cell(row: max(topLeft?.row ?? rows, rows), column: max(topLeft?.column ?? columns, columns)))
+        let topRow = max(topLeft?.row ?? rows, rows)
+        xml.attribute("topLeftCell", A1.cell(row: topRow, column: max(topLeft?.column ?? columns, columns)))
         // As Excel writes it: the panes that are not active keep their first cell selected; the active pane's
         // selection has no cell, so the cursor stays on A1.
         if rows > 0 && columns > 0 {

@@ -356,7 +356,8 @@ public final class XLSXWriter {
             try zip.addEntry(
                 XLSXCustomPropertiesWriter.partName, contents: XLSXCustomPropertiesWriter.xml(properties.custom))
         }
-        let namedRanges = XLSXWorkbookPartWriter.sorted(names, sheetNames: sheets.map(\.name)).compactMap { name -> String? in
+        let sortedNames = XLSXWorkbookPartWriter.sorted(names, sheetNames: sheets.map(\.name))
+        let namedRanges = sortedNames.compactMap { name -> String? in
             // Excel lists the names of ranges; hidden names and constants (`Baz` = 0.98) are left out.
             guard !name.hidden, name.name != "_xlnm._FilterDatabase", name.refersTo.contains("!") else { return nil }
             let plain = name.name.hasPrefix("_xlnm.") ? String(name.name.dropFirst(6)) : name.name

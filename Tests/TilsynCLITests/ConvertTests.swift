@@ -75,7 +75,8 @@ struct ConvertTests {
         let folder = try TemporaryDirectory("convert")
         defer { folder.cleanUp() }
         let long = String(repeating: "y", count: 200)
-        try write("id,beskrivelse\n1,kort\n2,\(String(repeating: "x", count: 30))\n3,\(long)\n", to: folder.path("in.csv"))
+        let csv = "id,beskrivelse\n1,kort\n2,\(String(repeating: "x", count: 30))\n3,\(long)\n"
+        try write(csv, to: folder.path("in.csv"))
         let result = try tilsyn(
             "convert", folder.path("in.csv"), folder.path("out.xlsx"), "--dialect", "rfc4180", "--sheet", "Sager")
         #expect(result.status == 0, "\(result.stderr)")

@@ -125,7 +125,9 @@ extension ExcelReference {
             let sheet = try writer.addWorksheet(
                 "Sheet1",
                 options: .init(
-                    columns: [.width(0, 14), W.Column(first: 1, last: 2, width: 6.86), .init(first: 3, last: 5, width: 0.92)],
+                    columns: [
+                        .width(0, 14), W.Column(first: 1, last: 2, width: 6.86), .init(first: 3, last: 5, width: 0.92),
+                    ],
                     dimension: "A9"))
             try sheet.writeRow(8, [123])
             return try finish(writer)
@@ -162,7 +164,8 @@ extension ExcelReference {
             try first.setAutoFilter("F1:G1")
             try writer.defineName("_xlnm.Print_Area", refersTo: "Sheet1!$A$1:$E$6", sheet: "Sheet1")
             try writer.addWorksheet("Sheet2", options: .init(dimension: "A1", pageSetup: .init(orientation: .portrait)))
-            try writer.addWorksheet("Sheet 3", options: .init(dimension: "A1", pageSetup: .init(orientation: .portrait)))
+            try writer.addWorksheet(
+                "Sheet 3", options: .init(dimension: "A1", pageSetup: .init(orientation: .portrait)))
             try writer.defineName("Bar", refersTo: "='Sheet 3'!$A$1", sheet: "Sheet 3")
             try writer.defineName("Abc", refersTo: "=Sheet1!$A$1")
             try writer.defineName("Baz", refersTo: "=0.98")

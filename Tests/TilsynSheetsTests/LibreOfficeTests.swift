@@ -22,6 +22,9 @@ enum LibreOffice {
     /// Whether the tests run: soffice found, or on CI, where its absence is a failure.
     static let shouldRun = executable != nil || TestPaths.isCI
 
+    /// Why the tests are skipped when they are.
+    static let skipReason: Comment = "soffice is not on PATH (install libreoffice-calc-nogui); under CI this fails"
+
     /// How long one soffice run may take before it is killed and the test fails.
     static let timeout: TimeInterval = 300
 
@@ -282,7 +285,7 @@ private func csvText(_ rows: [[String]]) -> String {
 struct LibreOfficeTests {
     @Test(
         "every kind of workbook converts to CSV with every sheet's values intact",
-        .enabled(if: LibreOffice.shouldRun, "soffice is not on PATH (install libreoffice-calc-nogui); CI fails instead"))
+        .enabled(if: LibreOffice.shouldRun, LibreOffice.skipReason))
     func csv() throws {
         let folder = try TemporaryDirectory("lo-csv")
         defer { folder.cleanUp() }
@@ -309,7 +312,7 @@ struct LibreOfficeTests {
 
     @Test(
         "every kind of workbook converts to a PDF",
-        .enabled(if: LibreOffice.shouldRun, "soffice is not on PATH (install libreoffice-calc-nogui); CI fails instead"))
+        .enabled(if: LibreOffice.shouldRun, LibreOffice.skipReason))
     func pdf() throws {
         let folder = try TemporaryDirectory("lo-pdf")
         defer { folder.cleanUp() }
