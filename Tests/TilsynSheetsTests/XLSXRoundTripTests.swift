@@ -113,10 +113,10 @@ enum RoundTripGen {
 
     /// Extremes, signed zeros, subnormals, and ordinary numbers of every magnitude.
     static let specialNumbers: [Double] = [
-        0, -0.0, 1, -1, 0.1, 1.0 / 3, -2.5, 1e15, 1e15 + 1, 9_007_199_254_740_993, 1e-7, 123_456_789.123_456_78,
+        0, -0.0, 1, -1, 0.1, 1.0 / 3, -2.5, 1e15, 1e15 + 1, 9_007_199_254_740_991, 1e-7, 123_456_789.123_456_78,
         .leastNonzeroMagnitude, -.leastNonzeroMagnitude, .leastNormalMagnitude, .greatestFiniteMagnitude,
-        -.greatestFiniteMagnitude, 1e300, 1e-300, 2.225_073_858_507_201e-308, 5e-324, Double(Int64.max),
-        Double(Int64.min),
+        -.greatestFiniteMagnitude, 1e300, 1e-300, Double.leastNormalMagnitude.nextDown,
+        Double.leastNonzeroMagnitude.nextUp, Double(Int64.max), Double(Int64.min),
     ]
 
     static let number = Gen.oneOf(
