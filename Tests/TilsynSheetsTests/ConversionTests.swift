@@ -1,0 +1,85 @@
+import Testing
+
+@testable import TilsynSheets
+
+private typealias W = XLSXWriter
+
+@Suite("CSV field typing for tilsyn convert")
+struct ConversionTests {
+    @Test(
+        "numbers with a decimal comma or point",
+        arguments: [
+            ("0", 0.0), ("42", 42), ("-7", -7), ("+5", 5), ("1234,5", 1234.5), ("1234.5", 1234.5), ("-0,25", -0.25),
+            ("0.1", 0.1), ("-0", 0), ("123456789012345", 123_456_789_012_345),
+        ])
+    func numbers(field: String, expected: Double) {
+        #expect(SheetConversion.typedValue(field) == .number(expected))
+    }
+
+    @Test(
+        "dates in Danish and ISO forms, with and without a time",
+        arguments: [
+            ("17-05-2024", 2024, 5, 17, 0, 0, 0), ("17.05.2024", 2024, 5, 17, 0, 0, 0),
+            ("2024-05-17", 2024, 5, 17, 0, 0, 0), ("5-6-2023", 2023, 6, 5, 0, 0, 0), ("29-02-2024", 2024, 2, 29, 0, 0, 0),
+            ("17-05-2024 13:45", 2024, 5, 17, 13, 45, 0), ("17-05-2024 13:45:09", 2024, 5, 17, 13, 45, 9),
+            ("2024-05-17T08:30:00", 2024, 5, 17, 8, 30, 0), ("2024-05-17 08:30", 2024, 5, 17, 8, 30, 0),
+        ])
+    func dates(field: String, year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) throws {
+        let expected = try W.DateTime(
+            year: year, month: month, day: day, hour: hour, minute: minute, second: Double(second))
+        #expect(SheetConversion.typedValue(field) == .dateTime(expected))
+    }
+
+    @Test("true, false, SAND and FALSK in any case are booleans", arguments: [
+        ("true", true), ("TRUE", true), ("False", false), ("SAND", true), ("sand", true), ("FALSK", false),
+    ])
+    func booleans(field: String, expected: Bool) {
+        #expect(SheetConversion.typedValue(field) == .bool(expected))
+    }
+
+    @Test(
+        "answers, codes, impossible dates and other lookalikes stay text",
+        arguments: [
+            "Ja", "Nej", "ja", "NEJ", "Ved ikke", "0800", "007", "1e5", "1.234.567", "1,234.5", "12,", ",5", "-", "+",
+            "1 000", "31-02-2024", "2024-13-01", "17-05-24", "17/05/2024", "17-05-2024 25:00", "17-05-2024T08:00",
+            "1234567890123456", "S-1", " 42", "42 ", "yes", "",
+        ])
+    func text(field: String) {
+        #expect(SheetConversion.typedValue(field) == .string(field))
+    }
+
+    @Test("CSV values of cells read from a workbook")
+    func csvValues() {
+        #expect(SheetConversion.csvValue(.string("x")) == .text("x"))
+        #expect(SheetConversion.csvValue(.number(2.5)) == .number(2.5))
+        #expect(SheetConversion.csvValue(.bool(true)) == .bool(true))
+        #expect(SheetConversion.csvValue(.error("#N/A")) == .text("#N/A"))
+        let date = ExcelDateTime(year: 2024, month: 5, day: 17, kind: .date)
+        #expect(SheetConversion.csvValue(.date(date)) == .date(year: 2024, month: 5, day: 17))
+        let dateTime = ExcelDateTime(year: 2024, month: 5, day: 17, hour: 8, minute: 30, second: 5)
+        #expect(
+            SheetConversion.csvValue(.date(dateTime))
+                == .dateTime(year: 2024, month: 5, day: 17, hour: 8, minute: 30, second: 5))
+        let time = ExcelDateTime(serial: 0.5, kind: .time)
+        #expect(SheetConversion.csvValue(.date(time)) == .text("12:00:00"))
+    }
+
+    @Test("the writer's options for panes and printing are checked before anything is written")
+    func sheetOptionErrors() throws {
+        let writer = try XLSXWriter()
+        #expect(throws: SpreadsheetError.self) {
+            try writer.addWorksheet("A", options: .init(frozenRows: 1, frozenTopLeftCell: "nope"))
+        }
+        #expect(throws: SpreadsheetError.self) {
+            try writer.addWorksheet("A", options: .init(pageSetup: .init(fitToPages: .init(wide: -1, tall: 0))))
+        }
+        var setup = W.PageSetup(fitToWidth: true)
+        #expect(setup.fitToPages == W.FitToPages(wide: 1, tall: 0))
+        setup.fitToWidth = false
+        #expect(setup.fitToPages == nil)
+        #expect(W.guardedText("=1+1") == "'=1+1")
+        #expect(W.guardedText("\tx") == "'\tx")
+        #expect(W.guardedText("a=b") == "a=b")
+        #expect(W.guardedText("'=x") == "'=x")
+    }
+}
