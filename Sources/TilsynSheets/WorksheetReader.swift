@@ -50,6 +50,14 @@ final class WorksheetReader: SAXHandler {
     @exclusivity(unchecked) private var formula = ByteBuffer()
     @exclusivity(unchecked) private var cells: [Cell] = []
 
+    /// Whether row numbers are known: false for a segment of a sheet parsed in parallel until its first row (or cell)
+    /// with a reference; rows numbered before that count from the segment's start and are rebased later.
+    @exclusivity(unchecked) private(set) var anchored = true
+    /// Rows emitted while not anchored (numbered relative to the segment's start).
+    @exclusivity(unchecked) private(set) var relativeRows = 0
+    /// The number of the last row seen (absolute when anchored).
+    var lastRowNumber: Int { rowNumber }
+
     /// Rows completed since the row reader last took them.
     @exclusivity(unchecked) var completed: [Row] = []
     /// The number of non-empty cells read so far.
@@ -66,8 +74,9 @@ final class WorksheetReader: SAXHandler {
 
     init(
         sharedStrings: [String], dateKinds: [ExcelDateTime.Kind?], date1904: Bool, wantFormulas: Bool,
-        limits: ReadLimits
+        limits: ReadLimits, anchored: Bool = true
     ) {
+        self.anchored = anchored
         self.sharedStrings = sharedStrings
         self.dateKinds = dateKinds
         self.date1904 = date1904
@@ -241,10 +250,11 @@ final class WorksheetReader: SAXHandler {
             }
             rowNumber = number
             rowHasNumber = true
+            anchored = true
         } else {
             rowNumber += 1
             rowHasNumber = false
-            guard rowNumber <= CellAddress.maxRow else {
+            guard rowNumber <= CellAddress.maxRow || !anchored else {
                 throw SpreadsheetError(.invalidCellReference, "the sheet has more than \(CellAddress.maxRow) rows")
             }
         }
@@ -254,6 +264,7 @@ final class WorksheetReader: SAXHandler {
 
     private func endRow() {
         if !cells.isEmpty {
+            if !anchored { relativeRows += 1 }
             completed.append(Row(number: max(rowNumber, 1), cells: cells))
             cells.removeAll(keepingCapacity: true)
         }
@@ -326,9 +337,10 @@ final class WorksheetReader: SAXHandler {
                 cell: rowNumber > 0 ? CellAddress(row: rowNumber, column: nextColumn).description : nil)
         }
         column = col
-        if row != rowNumber {
-            // Rows without r take their number from their cells.
-            if !rowHasNumber && cells.isEmpty { rowNumber = row }
+        // Rows without r take their number from their first cell.
+        if !rowHasNumber && cells.isEmpty && (row != rowNumber || !anchored) {
+            rowNumber = row
+            anchored = true
         }
     }
 
