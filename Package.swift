@@ -38,7 +38,9 @@ let package = Package(
             dependencies: [
                 "TilsynSheets", "TilsynTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
-            ]),
+            ],
+            // Read by the tests through #filePath, not bundled.
+            exclude: ["Fixtures"]),
         .testTarget(
             name: "TilsynCLITests",
             dependencies: ["TilsynTestSupport", "tilsyn"]),

@@ -235,7 +235,8 @@ public final class RowReader {
                 part: sheet.part, sheet: sheet.name)
         }
         let cores = onlineCores()
-        if options.parallel, cores > 1, entry.uncompressedSize >= options.parallelThreshold,
+        // Shared formulas refer back to their master cell, so formula reading stays sequential.
+        if options.parallel, !options.formulas, cores > 1, entry.uncompressedSize >= options.parallelThreshold,
             let parallel = ParallelSheetReader(workbook: workbook, entry: entry, workers: cores)
         {
             source = .parallel(parallel)
