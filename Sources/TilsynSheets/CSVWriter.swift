@@ -117,6 +117,13 @@ public final class CSVWriter {
         file == nil ? buffer : []
     }
 
+    /// Hands out what an in-memory writer has buffered so far and empties the buffer, for streaming to a pipe.
+    public func takeBytes() -> [UInt8] {
+        guard file == nil else { return [] }
+        defer { buffer.removeAll(keepingCapacity: true) }
+        return buffer
+    }
+
     /// Writes CSV for `rows` to memory in one go.
     public static func encode(_ rows: [[CSVValue]], options: CSVWriteOptions = .init()) throws -> [UInt8] {
         let writer = CSVWriter(options: options)
