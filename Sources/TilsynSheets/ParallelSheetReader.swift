@@ -1,3 +1,4 @@
+internal import CLibXML2
 import Dispatch
 import Synchronization
 #if canImport(Glibc)
@@ -214,23 +215,23 @@ final class ParallelSheetReader: @unchecked Sendable {
 
 /// Cuts inflated worksheet XML into segments that end right after a `</row>` tag, never inside a comment, CDATA
 /// section or processing instruction, and records the framing (opening tags up to `<sheetData>`, closing tags).
+///
+/// Raw `<` cannot occur in XML text or attribute values, so a segment without `<!` or `<?` can be cut at the first
+/// `</row>` (or `</x:row>`) past the target size: found with `memmem`, nearly free. A segment that holds a comment,
+/// CDATA or instruction is cut by a precise scan instead.
 struct SegmentCutter {
     struct Framing {
         var prefix: [UInt8]
         var suffix: [UInt8]
     }
 
-    private enum Mode { case markup, comment, cdata, instruction }
-
     let segmentSize: Int
     private var buffer: [UInt8] = []
-    private var scan = 0
-    private var mode = Mode.markup
-    private var rootName: [UInt8]?
-    private var cuts: [Int] = []
     private(set) var framing: Framing?
-    /// Where the sheet data starts: no cut is made before it.
-    private var dataStart: Int?
+    /// Where the sheet data starts in the first segment: no cut is made before it.
+    private var dataStart = 0
+    /// No cuts at all: the sheet data is empty or could not be located safely.
+    private var uncuttable = false
 
     init(segmentSize: Int) {
         self.segmentSize = max(segmentSize, 4096)
@@ -239,17 +240,17 @@ struct SegmentCutter {
 
     mutating func append(_ bytes: UnsafeRawBufferPointer) {
         buffer.append(contentsOf: bytes)
-        scanForCut()
+        if framing == nil && !uncuttable { locateFraming() }
     }
 
     /// The next complete segment, if one is ready.
     mutating func nextSegment() -> [UInt8]? {
-        guard let cut = cuts.first else { return nil }
-        cuts.removeFirst()
+        guard framing != nil, !uncuttable, buffer.count >= segmentSize + 16 else { return nil }
+        let cut = buffer.withUnsafeBufferPointer { Self.findCut(in: $0, from: max(segmentSize, dataStart), regionStart: dataStart) }
+        guard let cut else { return nil }
         let segment = Array(buffer[0..<cut])
-        buffer.removeFirst(cut)
-        scan -= cut
-        cuts = cuts.map { $0 - cut }
+        buffer.removeSubrange(0..<cut)
+        dataStart = 0
         return segment
     }
 
@@ -259,70 +260,108 @@ struct SegmentCutter {
         return buffer
     }
 
-    private mutating func scanForCut() {
-        buffer.withUnsafeBufferPointer { bytes in
-            let count = bytes.count
-            var i = scan
-            scanning: while i < count {
-                switch mode {
-                case .markup:
-                    guard let lt = Self.find(UInt8(ascii: "<"), in: bytes, from: i) else {
-                        i = count
-                        break scanning
-                    }
-                    i = lt
-                    guard i + 12 <= count else { break scanning }  // wait for enough lookahead
-                    let next = bytes[i + 1]
-                    if next == UInt8(ascii: "!") {
-                        if bytes[i + 2] == UInt8(ascii: "-") && bytes[i + 3] == UInt8(ascii: "-") {
-                            mode = .comment
-                            i += 4
-                        } else {
-                            mode = .cdata  // <![CDATA[ (a DOCTYPE is refused by the parser anyway)
-                            i += 9
-                        }
-                    } else if next == UInt8(ascii: "?") {
-                        mode = .instruction
-                        i += 2
-                    } else if next == UInt8(ascii: "/") {
-                        let nameStart = i + 2
-                        guard let gt = Self.find(UInt8(ascii: ">"), in: bytes, from: nameStart) else { break scanning }
-                        if dataStart != nil, Self.localNameIs(bytes, nameStart, gt, "row"),
-                            gt + 1 >= segmentSize + (cuts.last ?? 0)
-                        {
-                            cuts.append(gt + 1)
-                        }
-                        i = gt + 1
-                    } else {
-                        guard let gt = Self.find(UInt8(ascii: ">"), in: bytes, from: i + 1) else { break scanning }
-                        if rootName == nil {
-                            rootName = Self.qualifiedName(bytes, i + 1, gt)
-                        } else if dataStart == nil {
-                            let name = Self.qualifiedName(bytes, i + 1, gt)
-                            if Self.localNameIs(bytes, i + 1, i + 1 + name.count, "sheetData")
-                                && bytes[gt - 1] != UInt8(ascii: "/"), let root = rootName
-                            {
-                                dataStart = gt + 1
-                                framing = Framing(
-                                    prefix: Array(bytes[0..<(gt + 1)]),
-                                    suffix: Array("</".utf8) + name + Array("></".utf8) + root + [UInt8(ascii: ">")])
-                            }
-                        }
-                        i = gt + 1
-                    }
-                case .comment, .cdata, .instruction:
-                    let terminator: [UInt8] =
-                        mode == .comment ? Array("-->".utf8) : mode == .cdata ? Array("]]>".utf8) : Array("?>".utf8)
-                    guard let end = Self.find(terminator, in: bytes, from: i) else {
-                        i = max(i, count - terminator.count)
-                        break scanning
-                    }
-                    mode = .markup
-                    i = end + terminator.count
-                }
+    /// Finds the `<sheetData>` start tag and the root element's name, once enough of the part has arrived.
+    private mutating func locateFraming() {
+        let found: (prefixEnd: Int, root: [UInt8], data: [UInt8])?? = buffer.withUnsafeBufferPointer { bytes in
+            guard let hit = Self.find(Array("sheetData".utf8), in: bytes, from: 0) else {
+                return bytes.count > 1 << 20 ? .some(nil) : nil  // no sheetData in the first MiB: give up cutting
             }
-            scan = i
+            // The tag's qualified name runs back to '<': `<sheetData` or `<x:sheetData`.
+            var nameStart = hit
+            while nameStart > 0, bytes[nameStart - 1] != UInt8(ascii: "<") {
+                guard bytes[nameStart - 1] == UInt8(ascii: ":") || Self.isNameByte(bytes[nameStart - 1]) else {
+                    return .some(nil)
+                }
+                nameStart -= 1
+            }
+            guard nameStart > 0, let gt = Self.find(UInt8(ascii: ">"), in: bytes, from: hit) else {
+                return bytes.count > 1 << 20 ? .some(nil) : nil
+            }
+            // A comment, CDATA or DOCTYPE before the sheet data, or an empty <sheetData/>: read in one piece.
+            guard bytes[gt - 1] != UInt8(ascii: "/"),
+                Self.find(Array("<!".utf8), in: UnsafeBufferPointer(rebasing: bytes[0..<gt]), from: 0) == nil
+            else { return .some(nil) }
+            // The root element is the first tag that is not a declaration or instruction.
+            var i = 0
+            while let lt = Self.find(UInt8(ascii: "<"), in: bytes, from: i), lt < nameStart {
+                if bytes[lt + 1] != UInt8(ascii: "?") && bytes[lt + 1] != UInt8(ascii: "!") {
+                    var end = lt + 1
+                    while end < gt, bytes[end] == UInt8(ascii: ":") || Self.isNameByte(bytes[end]) { end += 1 }
+                    return .some((gt + 1, Array(bytes[(lt + 1)..<end]), Array(bytes[nameStart..<(hit + 9)])))
+                }
+                i = lt + 1
+            }
+            return .some(nil)
         }
+        switch found {
+        case .none:
+            return  // wait for more bytes
+        case .some(.none):
+            uncuttable = true
+        case .some(.some(let framing)):
+            dataStart = framing.prefixEnd
+            self.framing = Framing(
+                prefix: Array(buffer[0..<framing.prefixEnd]),
+                suffix: Array("</".utf8) + framing.data + Array("></".utf8) + framing.root + [UInt8(ascii: ">")])
+        }
+    }
+
+    /// The position just after the first safe `</row>` at or after `from`, or nil if none has arrived yet.
+    static func findCut(in bytes: UnsafeBufferPointer<UInt8>, from: Int, regionStart: Int) -> Int? {
+        var search = max(from - 3, regionStart)
+        while let hit = find(Array("row>".utf8), in: bytes, from: search) {
+            search = hit + 1
+            guard isEndTag(bytes, hit) else { continue }
+            let cut = hit + 4
+            let region = UnsafeBufferPointer(rebasing: bytes[regionStart..<cut])
+            if find(Array("<!".utf8), in: region, from: 0) == nil && find(Array("<?".utf8), in: region, from: 0) == nil {
+                return cut
+            }
+            return preciseCut(in: bytes, from: from, regionStart: regionStart)
+        }
+        return nil
+    }
+
+    /// Whether the `row>` at `hit` closes an end tag: `</row>` or `</prefix:row>`.
+    private static func isEndTag(_ bytes: UnsafeBufferPointer<UInt8>, _ hit: Int) -> Bool {
+        guard hit >= 2 else { return false }
+        if bytes[hit - 1] == UInt8(ascii: "/") { return bytes[hit - 2] == UInt8(ascii: "<") }
+        guard bytes[hit - 1] == UInt8(ascii: ":") else { return false }
+        var i = hit - 2
+        while i > 0, isNameByte(bytes[i]) { i -= 1 }
+        return i >= 1 && i < hit - 2 && bytes[i] == UInt8(ascii: "/") && bytes[i - 1] == UInt8(ascii: "<")
+    }
+
+    /// Scans the region tag by tag, skipping comments, CDATA and instructions, for a `</row>` at or after `from`.
+    private static func preciseCut(in bytes: UnsafeBufferPointer<UInt8>, from: Int, regionStart: Int) -> Int? {
+        var i = regionStart
+        while let lt = find(UInt8(ascii: "<"), in: bytes, from: i) {
+            guard lt + 9 <= bytes.count else { return nil }
+            if bytes[lt + 1] == UInt8(ascii: "!") {
+                let isComment = bytes[lt + 2] == UInt8(ascii: "-") && bytes[lt + 3] == UInt8(ascii: "-")
+                let terminator = Array((isComment ? "-->" : "]]>").utf8)
+                guard let end = find(terminator, in: bytes, from: lt + 2) else { return nil }
+                i = end + terminator.count
+            } else if bytes[lt + 1] == UInt8(ascii: "?") {
+                guard let end = find(Array("?>".utf8), in: bytes, from: lt + 2) else { return nil }
+                i = end + 2
+            } else {
+                guard let gt = find(UInt8(ascii: ">"), in: bytes, from: lt + 1) else { return nil }
+                if gt + 1 > from, gt >= 3, bytes[lt + 1] == UInt8(ascii: "/"), bytes[gt - 3] == UInt8(ascii: "r"),
+                    bytes[gt - 2] == UInt8(ascii: "o"), bytes[gt - 1] == UInt8(ascii: "w"), isEndTag(bytes, gt - 3)
+                {
+                    return gt + 1
+                }
+                i = gt + 1
+            }
+        }
+        return nil
+    }
+
+    @inline(__always)
+    private static func isNameByte(_ byte: UInt8) -> Bool {
+        (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z")) || (byte >= 48 && byte <= 57)
+            || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte >= 0x80
     }
 
     private static func find(_ byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
@@ -332,37 +371,11 @@ struct SegmentCutter {
     }
 
     private static func find(_ pattern: [UInt8], in bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
-        var i = from
-        while let hit = find(pattern[0], in: bytes, from: i) {
-            guard hit + pattern.count <= bytes.count else { return nil }
-            if (1..<pattern.count).allSatisfy({ bytes[hit + $0] == pattern[$0] }) { return hit }
-            i = hit + 1
+        guard from < bytes.count, let base = bytes.baseAddress else { return nil }
+        return pattern.withUnsafeBufferPointer { needle in
+            guard let hit = CLibXML2_memmem(base + from, bytes.count - from, needle.baseAddress, needle.count) else { return nil }
+            return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
         }
-        return nil
-    }
-
-    /// The qualified name of a start tag whose name begins at `start`.
-    private static func qualifiedName(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> [UInt8] {
-        var i = start
-        while i < end, bytes[i] != 32, bytes[i] != 9, bytes[i] != 10, bytes[i] != 13, bytes[i] != UInt8(ascii: "/") {
-            i += 1
-        }
-        return Array(bytes[start..<i])
-    }
-
-    /// Whether the (possibly prefixed) name in `bytes[start..<end]` has this local name.
-    private static func localNameIs(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ local: String) -> Bool {
-        var nameEnd = end
-        while nameEnd > start, bytes[nameEnd - 1] == 32 || bytes[nameEnd - 1] == 9 || bytes[nameEnd - 1] == 10
-            || bytes[nameEnd - 1] == 13
-        {
-            nameEnd -= 1
-        }
-        let target = Array(local.utf8)
-        guard nameEnd - start >= target.count else { return false }
-        let localStart = nameEnd - target.count
-        guard Array(bytes[localStart..<nameEnd]) == target else { return false }
-        return localStart == start || bytes[localStart - 1] == UInt8(ascii: ":")
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TilsynTestSupport
 @testable import TilsynSheets
@@ -86,5 +87,60 @@ struct ParallelReaderTests {
         }
         let all = try workbook.load(workbook.sheets[0])
         #expect(all.rows.count == 20_000)
+    }
+}
+
+@Suite("Segment cutting")
+struct SegmentCutterTests {
+    static func document(prefix: String, rows: Int, seed: UInt64) -> [UInt8] {
+        var state = seed
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 33
+        }
+        let p = prefix.isEmpty ? "" : prefix + ":"
+        let ns = prefix.isEmpty ? "xmlns" : "xmlns:\(prefix)"
+        var xml = "<?xml version=\"1.0\"?>\n<\(p)worksheet \(ns)=\"\(XLSXBuilder().mainNamespace)\"><\(p)sheetData>"
+        for r in 1...rows {
+            xml += "<\(p)row r=\"\(r)\"><\(p)c r=\"A\(r)\"><\(p)v>\(r)</\(p)v></\(p)c></\(p)row>"
+            switch next() % 40 {
+            case 0: xml += "<!-- </\(p)row> -->"
+            case 1: xml += "<?pi </\(p)row> ?>"
+            default: break
+            }
+        }
+        xml += "</\(p)sheetData></\(p)worksheet>"
+        return Array(xml.utf8)
+    }
+
+    @Test("segments put back together give the document, and every cut follows a real </row>",
+          arguments: ["", "x"], [UInt64(1), 2, 3])
+    func cuts(prefix: String, seed: UInt64) throws {
+        let document = Self.document(prefix: prefix, rows: 4000, seed: seed)
+        var cutter = SegmentCutter(segmentSize: 4096)
+        var segments: [[UInt8]] = []
+        var offset = 0
+        var chunk = 1 + Int(seed * 977 % 5000)
+        while offset < document.count {
+            let end = min(document.count, offset + chunk)
+            document[offset..<end].withUnsafeBytes { cutter.append($0) }
+            while let segment = cutter.nextSegment() { segments.append(segment) }
+            offset = end
+            chunk = 1 + (chunk * 31 + 7) % 9000
+        }
+        segments.append(cutter.remainder())
+        #expect(segments.count > 10)
+        #expect(Array(segments.joined()) == document)
+        let closing = Array("row>".utf8)
+        for segment in segments.dropLast() {
+            #expect(Array(segment.suffix(4)) == closing)
+            // Every comment and instruction opened in a segment is closed in it.
+            let text = String(decoding: segment, as: UTF8.self)
+            #expect(text.components(separatedBy: "<!--").count == text.components(separatedBy: "-->").count)
+            #expect(text.components(separatedBy: "<?").count == text.components(separatedBy: "?>").count)
+        }
+        let framing = try #require(cutter.framing)
+        let p = prefix.isEmpty ? "" : prefix + ":"
+        #expect(String(decoding: framing.suffix, as: UTF8.self) == "</\(p)sheetData></\(p)worksheet>")
     }
 }
