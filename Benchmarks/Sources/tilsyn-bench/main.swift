@@ -4,6 +4,7 @@
 // Contract (see Benchmarks/README.md):
 //   tilsyn-bench xlsx FILE...            every cell of the first sheet of each file -> "cells=N"
 //   tilsyn-bench xlsx-all FILE...        every cell of every sheet of each file      -> "cells=N"
+//   tilsyn-bench xlsx-sequential FILE... as xlsx, on one core                         -> "cells=N"
 //   tilsyn-bench csv FILE                every field, as bytes                         -> "fields=N"
 //   tilsyn-bench csv-strings FILE        every field, as a String                      -> "fields=N"
 //   tilsyn-bench write-xlsx OUT ROWS COLS                                              -> "cells=N"
@@ -17,7 +18,7 @@ import TilsynSheets
 #endif
 
 let usage = """
-    usage: tilsyn-bench xlsx FILE... | xlsx-all FILE... | csv FILE | csv-strings FILE
+    usage: tilsyn-bench xlsx FILE... | xlsx-all FILE... | xlsx-sequential FILE... | csv FILE | csv-strings FILE
            | write-xlsx OUT ROWS COLS | write-templates DIR N
     """
 
@@ -28,11 +29,11 @@ func fail(_ message: String) -> Never {
 }
 
 /// Reads every cell of the chosen sheets, keeping each row's values alive as a reader of the data would.
-func readWorkbooks(_ paths: [String], allSheets: Bool) throws -> Int {
+func readWorkbooks(_ paths: [String], allSheets: Bool, parallel: Bool = true) throws -> Int {
     var cells = 0
     var checksum = 0
     for path in paths {
-        let workbook = try Workbook(path: path)
+        let workbook = try Workbook(path: path, options: ReadOptions(parallel: parallel))
         for sheet in allSheets ? workbook.sheets : [workbook.sheets[0]] {
             let rows = try workbook.rows(of: sheet)
             while let row = try rows.next() {
@@ -72,9 +73,11 @@ let operands = Array(arguments.dropFirst())
 
 do {
     switch command {
-    case "xlsx", "xlsx-all":
+    case "xlsx", "xlsx-all", "xlsx-sequential":
         if operands.isEmpty { fail("\(command) needs at least one FILE") }
-        print("cells=\(try readWorkbooks(operands, allSheets: command == "xlsx-all"))")
+        let cells = try readWorkbooks(
+            operands, allSheets: command == "xlsx-all", parallel: command != "xlsx-sequential")
+        print("cells=\(cells)")
     case "csv", "csv-strings":
         if operands.count != 1 { fail("\(command) needs exactly one FILE") }
         print("fields=\(try readCSV(operands[0], strings: command == "csv-strings"))")
