@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "tilsyn", targets: ["tilsyn"]),
         .library(name: "TilsynSheets", targets: ["TilsynSheets"]),
+        .library(name: "TilsynAudit", targets: ["TilsynAudit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -23,11 +24,15 @@ let package = Package(
         // Spreadsheet layer: ZIP, XLSX and CSV reading and writing. Knows nothing about audits.
         .target(name: "TilsynSheets", dependencies: ["CZlib", "CLibXML2"]),
 
+        // The audit domain: question catalogues, reviewer templates, the udtræk. Knows spreadsheets only through
+        // TilsynSheets; the catalogues themselves are data in Schemas/ at the package root.
+        .target(name: "TilsynAudit", dependencies: ["TilsynSheets"]),
+
         // The command-line tool: a thin layer over the modules below it.
         .executableTarget(
             name: "tilsyn",
             dependencies: [
-                "TilsynSheets",
+                "TilsynSheets", "TilsynAudit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -37,6 +42,14 @@ let package = Package(
             name: "TilsynSheetsTests",
             dependencies: [
                 "TilsynSheets", "TilsynTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            // Read by the tests through #filePath, not bundled.
+            exclude: ["Fixtures"]),
+        .testTarget(
+            name: "TilsynAuditTests",
+            dependencies: [
+                "TilsynAudit", "TilsynSheets", "TilsynTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
         .testTarget(

@@ -372,6 +372,10 @@ def group_csv(context: Context) -> Group:
         expected_cells=stamp["cells"],
         readers=[
             tilsyn_reader(context, "csv", path),
+            # The same read with every field made a Swift String, as Python's csv module makes str objects.
+            Reader(f"{TILSYN} (strings)", [str(context.tilsyn_binary), "csv-strings", path])
+            if context.tilsyn_binary is not None
+            else Reader(f"{TILSYN} (strings)", [], unavailable=context.tilsyn_unavailable or "not built"),
             peer_reader(context, "python csv", "csv_module.py", path),
             peer_reader(context, "polars", "polars_csv.py", path),
         ],

@@ -1,7 +1,7 @@
 /// The flavour of CSV to write.
 public enum CSVDialect: Sendable, Equatable {
     /// What Danish Excel opens without an import wizard: UTF-8 with a byte order mark, `;` between fields,
-    /// CRLF line ends, decimal comma (`1234,5`, no thousands separator), booleans as `Ja`/`Nej`.
+    /// CRLF line ends, decimal comma (`1234,5`, no thousands separator), booleans as `SAND`/`FALSK` (as Danish Excel shows TRUE/FALSE; `Ja`/`Nej` are audit answers, not booleans).
     case excelDA
     /// Plain RFC 4180 for programs: UTF-8 without a byte order mark, `,` between fields, LF line ends,
     /// decimal point (`1234.5`), booleans as `true`/`false`.
@@ -16,9 +16,9 @@ public enum CSVDialect: Sendable, Equatable {
     /// The decimal separator of numbers.
     public var decimalSeparator: UInt8 { self == .excelDA ? 0x2C : 0x2E }
     /// How `true` is written.
-    public var trueText: String { self == .excelDA ? "Ja" : "true" }
+    public var trueText: String { self == .excelDA ? "SAND" : "true" }
     /// How `false` is written.
-    public var falseText: String { self == .excelDA ? "Nej" : "false" }
+    public var falseText: String { self == .excelDA ? "FALSK" : "false" }
 }
 
 /// One value to write to a CSV field.
@@ -30,7 +30,7 @@ public enum CSVDialect: Sendable, Equatable {
 ///   separator and no exponent for magnitudes from 1e-20 to below 1e21 (`0,00001`, not `1e-05`); outside
 ///   that range Excel's exponent form (`1,5E+300`). Negative zero is `0`. NaN and infinity are rejected.
 /// - `integer`: decimal digits with a leading `-` when negative.
-/// - `bool`: the dialect's ``CSVDialect/trueText`` or ``CSVDialect/falseText`` (`Ja`/`Nej` for `excelDA`, the
+/// - `bool`: the dialect's ``CSVDialect/trueText`` or ``CSVDialect/falseText`` (`SAND`/`FALSK` for `excelDA`, the
 ///   answers of Danish audit forms; `true`/`false` for `rfc4180`).
 /// - `date`: `dd-mm-yyyy`; `dateTime`: `dd-mm-yyyy hh:mm:ss`, in both dialects (Danish style, which Danish
 ///   Excel reads as a date). Impossible dates and times are rejected.
@@ -115,6 +115,13 @@ public final class CSVWriter {
     /// The CSV written so far by an in-memory writer (byte order mark included); empty for a file writer.
     public var bytes: [UInt8] {
         file == nil ? buffer : []
+    }
+
+    /// Hands out what an in-memory writer has buffered so far and empties the buffer, for streaming to a pipe.
+    public func takeBytes() -> [UInt8] {
+        guard file == nil else { return [] }
+        defer { buffer.removeAll(keepingCapacity: true) }
+        return buffer
     }
 
     /// Writes CSV for `rows` to memory in one go.

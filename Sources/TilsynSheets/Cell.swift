@@ -25,7 +25,8 @@ public struct Cell: Sendable, Equatable {
     /// The 1-based column number (A = 1).
     public var column: Int
     public var value: CellValue
-    /// The formula text as written in the cell (without `=`), when the reader was asked for formulas.
+    /// The formula text (without `=`), when the reader was asked for formulas: as written in the cell, or for a
+    /// member of a shared formula the master's text with its relative references moved to this cell.
     public var formula: String?
 
     public init(column: Int, value: CellValue, formula: String? = nil) {

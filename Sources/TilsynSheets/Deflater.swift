@@ -21,8 +21,7 @@ final class Deflater {
         stream.initialize(to: z_stream())
         let rc = CZlib_deflateInit2(stream, Int32(level), -MAX_WBITS)
         guard rc == Z_OK else {
-            stream.deinitialize(count: 1)
-            stream.deallocate()
+            // deinit still runs (every stored property is set): it ends and frees the stream.
             throw SpreadsheetError(.writeFailed, "zlib could not start compressing (code \(rc))")
         }
     }

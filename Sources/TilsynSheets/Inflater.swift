@@ -10,8 +10,7 @@ final class Inflater {
         stream.initialize(to: z_stream())
         let rc = CZlib_inflateInit2(stream, -MAX_WBITS)
         guard rc == Z_OK else {
-            stream.deinitialize(count: 1)
-            stream.deallocate()
+            // deinit still runs (every stored property is set): it ends and frees the stream.
             throw SpreadsheetError(.inflateFailed, "zlib could not start decompressing (code \(rc))")
         }
     }

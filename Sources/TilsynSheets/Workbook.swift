@@ -4,11 +4,22 @@ public struct ReadOptions: Sendable, Equatable {
     public var formulas: Bool
     public var zipLimits: ZipLimits
     public var limits: ReadLimits
+    /// Parse sheets whose XML is at least ``parallelThreshold`` bytes on all cores.
+    public var parallel: Bool
+    public var parallelThreshold: Int64
+    /// The size of the pieces a large sheet is cut into for parallel parsing.
+    public var segmentSize: Int
 
-    public init(formulas: Bool = false, zipLimits: ZipLimits = .default, limits: ReadLimits = ReadLimits()) {
+    public init(
+        formulas: Bool = false, zipLimits: ZipLimits = .default, limits: ReadLimits = ReadLimits(),
+        parallel: Bool = true, parallelThreshold: Int64 = 4 << 20, segmentSize: Int = 1 << 20
+    ) {
         self.formulas = formulas
         self.zipLimits = zipLimits
         self.limits = limits
+        self.parallel = parallel
+        self.parallelThreshold = parallelThreshold
+        self.segmentSize = segmentSize
     }
 }
 
@@ -180,50 +191,64 @@ public struct Sheet: Sendable, Equatable {
 /// Hands out the rows of one sheet, inflating and parsing only as far as needed.
 ///
 /// Merged ranges, data validations and protection follow the cell data in the file, so they are complete once
-/// ``next()`` has returned nil.
+/// ``next()`` has returned nil. Large sheets are parsed on all cores in segments; the rows still come in order.
 public final class RowReader {
+    private enum Source {
+        case none
+        case sequential(ZipEntryReader, SAXParser)
+        case parallel(ParallelSheetReader)
+    }
+
     public let sheet: SheetInfo
     private let workbook: Workbook
-    private let stream: ZipEntryReader?
-    private let parser: SAXParser?
-    private let worksheet: WorksheetReader
+    private var source: Source
+    /// The reader of the whole part (sequential) or of the last segment (parallel): holds what follows the rows.
+    private var trailer: WorksheetReader
     private let buffer: UnsafeMutableRawBufferPointer
     private var queue: [Row] = []
     private var head = 0
     private var finished = false
+    private var parsedCells = 0
+    /// The last row number of the segments handed out so far (parallel mode).
+    private var rowBase = 0
 
     init(workbook: Workbook, sheet: SheetInfo) throws {
         self.workbook = workbook
         self.sheet = sheet
-        worksheet = WorksheetReader(
+        let options = workbook.options
+        trailer = WorksheetReader(
             sharedStrings: workbook.sharedStrings, dateKinds: workbook.dateKinds, date1904: workbook.date1904,
-            wantFormulas: workbook.options.formulas, limits: workbook.options.limits)
+            wantFormulas: options.formulas, limits: options.limits)
         buffer = .allocate(byteCount: 1 << 16, alignment: 16)
+        source = .none
         if sheet.kind == .chartsheet || sheet.kind == .dialogsheet || sheet.part == nil {
             // No cells to read: a chart or dialog, or a sheet entry that no relationship gives a part.
-            stream = nil
-            parser = nil
             finished = true
             return
         }
+        // Every stored property is set by now, so deinit frees the buffer if this initialiser throws.
         guard let partName = sheet.part, let entry = workbook.archive.entry(named: partName) else {
-            buffer.deallocate()
             throw SpreadsheetError(
                 .missingPart,
                 "the sheet's part \(sheet.part.map { "(\($0)) " } ?? "")is missing from the package: the workbook is "
                     + "damaged; open it in Excel and save it again",
                 part: sheet.part, sheet: sheet.name)
         }
-        do {
-            stream = try ZipEntryReader(archive: workbook.archive, entry: entry)
-            parser = try SAXParser(handler: worksheet, callbacks: WorksheetReader.callbacks, partName: entry.name)
-        } catch {
-            buffer.deallocate()
-            throw error
+        let cores = onlineCores()
+        // Shared formulas refer back to their master cell, so formula reading stays sequential.
+        if options.parallel, !options.formulas, cores > 1, entry.uncompressedSize >= options.parallelThreshold,
+            let parallel = ParallelSheetReader(workbook: workbook, entry: entry, workers: cores)
+        {
+            source = .parallel(parallel)
+            return
         }
+        let stream = try ZipEntryReader(archive: workbook.archive, entry: entry)
+        let parser = try SAXParser(handler: trailer, callbacks: WorksheetReader.callbacks, partName: entry.name)
+        source = .sequential(stream, parser)
     }
 
     deinit {
+        if case .parallel(let parallel) = source { parallel.cancel() }
         buffer.deallocate()
     }
 
@@ -238,9 +263,14 @@ public final class RowReader {
             if finished { return nil }
             queue.removeAll(keepingCapacity: true)
             head = 0
-            try fill()
-            queue = worksheet.completed
-            worksheet.completed.removeAll(keepingCapacity: true)
+            do {
+                try fill()
+            } catch var error as SpreadsheetError {
+                finished = true
+                if error.file == nil { error.file = workbook.fileName }
+                if error.sheet == nil { error.sheet = sheet.name }
+                throw error
+            }
         }
     }
 
@@ -250,11 +280,10 @@ public final class RowReader {
     }
 
     private func fill() throws {
-        guard let stream, let parser else {
+        switch source {
+        case .none:
             finished = true
-            return
-        }
-        do {
+        case .sequential(let stream, let parser):
             let count = try stream.read(into: buffer)
             if count == 0 {
                 try parser.feed(UnsafeRawBufferPointer(start: nil, count: 0), last: true)
@@ -262,18 +291,32 @@ public final class RowReader {
             } else {
                 try parser.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
             }
-        } catch var error as SpreadsheetError {
-            finished = true
-            if error.file == nil { error.file = workbook.fileName }
-            if error.sheet == nil { error.sheet = sheet.name }
-            throw error
+            queue = trailer.completed
+            trailer.completed.removeAll(keepingCapacity: true)
+            parsedCells = trailer.cellCount
+        case .parallel(let parallel):
+            guard var segment = try parallel.next() else {
+                finished = true
+                return
+            }
+            // Rows numbered before the segment's first reference continue from the previous segment.
+            for k in 0..<segment.relativeRows {
+                segment.rows[k].number += rowBase
+                guard segment.rows[k].number <= CellAddress.maxRow else {
+                    throw SpreadsheetError(.invalidCellReference, "the sheet has more than \(CellAddress.maxRow) rows")
+                }
+            }
+            rowBase = segment.anchored ? segment.lastRowNumber : rowBase + segment.lastRowNumber
+            parsedCells += segment.cellCount
+            if let last = segment.trailer { trailer = last }
+            queue = segment.rows
         }
     }
 
-    public var mergedRanges: [CellRange] { worksheet.mergedRanges }
-    public var dataValidations: [DataValidation] { worksheet.dataValidations }
-    public var dimension: CellRange? { worksheet.dimension }
-    public var isProtected: Bool { worksheet.isProtected }
+    public var mergedRanges: [CellRange] { trailer.mergedRanges }
+    public var dataValidations: [DataValidation] { trailer.dataValidations }
+    public var dimension: CellRange? { trailer.dimension }
+    public var isProtected: Bool { trailer.isProtected }
     /// The number of non-empty cells read so far.
-    public var cellCount: Int { worksheet.cellCount }
+    public var cellCount: Int { parsedCells }
 }

@@ -50,6 +50,24 @@ final class WorksheetReader: SAXHandler {
     @exclusivity(unchecked) private var formula = ByteBuffer()
     @exclusivity(unchecked) private var cells: [Cell] = []
 
+    /// Whether row numbers are known: false for a segment of a sheet parsed in parallel until its first row (or cell)
+    /// with a reference; rows numbered before that count from the segment's start and are rebased later.
+    @exclusivity(unchecked) private(set) var anchored = true
+    /// Rows emitted while not anchored (numbered relative to the segment's start).
+    @exclusivity(unchecked) private(set) var relativeRows = 0
+    /// The number of the last row seen (absolute when anchored).
+    var lastRowNumber: Int { rowNumber }
+    // Formula state, touched only when formulas were asked for.
+    private struct SharedFormula {
+        var text: String
+        /// The master cell, where the text is written; the children's offsets count from it.
+        var row: Int
+        var column: Int
+    }
+    @exclusivity(unchecked) private var hasFormula = false
+    private var formulaSharedIndex: Int?
+    private var sharedFormulas: [Int: SharedFormula] = [:]
+
     /// Rows completed since the row reader last took them.
     @exclusivity(unchecked) var completed: [Row] = []
     /// The number of non-empty cells read so far.
@@ -66,8 +84,9 @@ final class WorksheetReader: SAXHandler {
 
     init(
         sharedStrings: [String], dateKinds: [ExcelDateTime.Kind?], date1904: Bool, wantFormulas: Bool,
-        limits: ReadLimits
+        limits: ReadLimits, anchored: Bool = true
     ) {
+        self.anchored = anchored
         self.sharedStrings = sharedStrings
         self.dateKinds = dateKinds
         self.date1904 = date1904
@@ -111,10 +130,7 @@ final class WorksheetReader: SAXHandler {
         }
         if inCell {
             if local[0] == UInt8(ascii: "f") && local[1] == 0 {
-                if wantFormulas {
-                    capture = .formula
-                    formula.removeAll()
-                }
+                if wantFormulas { startFormula(attributes) }
             } else if name.is("is") {
                 inInlineString = true
                 hasInline = true
@@ -241,10 +257,11 @@ final class WorksheetReader: SAXHandler {
             }
             rowNumber = number
             rowHasNumber = true
+            anchored = true
         } else {
             rowNumber += 1
             rowHasNumber = false
-            guard rowNumber <= CellAddress.maxRow else {
+            guard rowNumber <= CellAddress.maxRow || !anchored else {
                 throw SpreadsheetError(.invalidCellReference, "the sheet has more than \(CellAddress.maxRow) rows")
             }
         }
@@ -254,6 +271,7 @@ final class WorksheetReader: SAXHandler {
 
     private func endRow() {
         if !cells.isEmpty {
+            if !anchored { relativeRows += 1 }
             completed.append(Row(number: max(rowNumber, 1), cells: cells))
             cells.removeAll(keepingCapacity: true)
         }
@@ -326,9 +344,10 @@ final class WorksheetReader: SAXHandler {
                 cell: rowNumber > 0 ? CellAddress(row: rowNumber, column: nextColumn).description : nil)
         }
         column = col
-        if row != rowNumber {
-            // Rows without r take their number from their cells.
-            if !rowHasNumber && cells.isEmpty { rowNumber = row }
+        // Rows without r take their number from their first cell.
+        if !rowHasNumber && cells.isEmpty && (row != rowNumber || !anchored) {
+            rowNumber = row
+            anchored = true
         }
     }
 
@@ -359,14 +378,41 @@ final class WorksheetReader: SAXHandler {
         } else {
             cellValue = nil
         }
+        // Resolved even for a cell without a value: a shared formula's master must be remembered.
+        let formulaText = hasFormula ? endFormula() : nil
         guard let cellValue else { return }
-        var cell = Cell(column: column, value: cellValue)
-        if wantFormulas && !formula.isEmpty {
-            cell.formula = formula.string
-            formula.removeAll()
-        }
-        cells.append(cell)
+        cells.append(Cell(column: column, value: cellValue, formula: formulaText))
         cellCount += 1
+    }
+
+    // MARK: Formulas
+
+    private func startFormula(_ attributes: XMLAttributes) {
+        capture = .formula
+        formula.removeAll()
+        hasFormula = true
+        formulaSharedIndex = nil
+        // The group's `ref` range is not needed: the master is the first member in the file, and the members'
+        // offsets count from the master cell, where its text is written.
+        if attributes.string("t") == "shared" {
+            formulaSharedIndex = attributes.raw("si").flatMap(ExcelText.index)
+        }
+    }
+
+    /// The cell's formula text: as written, or for a member of a shared-formula group the master's text moved to
+    /// this cell. Nil for a member whose master has not been seen.
+    private func endFormula() -> String? {
+        hasFormula = false
+        let text = formula.isEmpty ? nil : formula.string
+        formula.removeAll()
+        guard let index = formulaSharedIndex else { return text }
+        let row = max(rowNumber, 1)
+        if let text {
+            sharedFormulas[index] = SharedFormula(text: text, row: row, column: column)
+            return text
+        }
+        guard let master = sharedFormulas[index] else { return nil }
+        return FormulaShifter.shift(master.text, rows: row - master.row, columns: column - master.column)
     }
 
     @inline(__always)

@@ -67,7 +67,11 @@ public final class ZipArchive: Sendable {
     }
 
     static func key(for name: String) -> String {
-        CentralDirectory.normalisedName(name).lowercased()
+        let normalised = CentralDirectory.normalisedName(name)
+        var bytes = Array(normalised.utf8)
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return normalised.lowercased() }
+        for i in bytes.indices where bytes[i] >= UInt8(ascii: "A") && bytes[i] <= UInt8(ascii: "Z") { bytes[i] |= 0x20 }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Streams the entry's uncompressed bytes in chunks, verifying size and CRC-32 at the end.
@@ -368,10 +372,12 @@ enum CentralDirectory {
         return entries
     }
 
+    /// The name with `\\` turned into `/` and leading slashes removed.
     static func normalisedName(_ name: String) -> String {
-        var normalised = String(name.map { $0 == "\\" ? "/" : $0 })
-        while normalised.hasPrefix("/") { normalised.removeFirst() }
-        return normalised
+        let utf8 = name.utf8
+        guard utf8.first == UInt8(ascii: "/") || utf8.contains(UInt8(ascii: "\\")) else { return name }
+        let bytes = utf8.map { $0 == UInt8(ascii: "\\") ? UInt8(ascii: "/") : $0 }
+        return String(decoding: bytes.drop { $0 == UInt8(ascii: "/") }, as: UTF8.self)
     }
 }
 

@@ -5,7 +5,10 @@ struct Tilsyn: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tilsyn",
         abstract: "Management case audits (ledelsestilsyn) under barnets lov: templates, import, analysis, reports.",
-        subcommands: [CatCommand.self, ConvertCommand.self])
+        subcommands: [
+            CatCommand.self, ConvertCommand.self, CatalogsCommand.self, CatalogCommand.self, TemplateCommand.self,
+            SampleCommand.self,
+        ])
 
     /// Runs the command; data errors print `Error: …` and exit with 65 instead of argument-parser's usage exit.
     static func main() {

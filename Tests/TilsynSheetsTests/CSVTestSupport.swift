@@ -1,4 +1,5 @@
 import Foundation
+import TilsynTestSupport
 import Testing
 import TilsynSheets
 
@@ -35,28 +36,12 @@ enum CSVTestSupport {
         return path
     }
 
-    /// The package's root folder, found from this file's path.
-    static var packageRoot: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().path
-    }
-
     /// Whether this run is CI's, where a missing oracle is a failure instead of a skip.
-    static var isCI: Bool {
-        ProcessInfo.processInfo.environment["CI"] == "true"
-    }
+    static var isCI: Bool { TestPaths.isCI }
 
     /// The Python used as an oracle: `$TILSYN_PYTHON`, then `<package root>/.venv/bin/python`, then the main
     /// worktree's venv; `nil` when none exists.
-    static var python: String? {
-        var candidates: [String] = []
-        if let configured = ProcessInfo.processInfo.environment["TILSYN_PYTHON"], !configured.isEmpty {
-            candidates.append(configured)
-        }
-        candidates.append(packageRoot + "/.venv/bin/python")
-        candidates.append("/work/main/.venv/bin/python")
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
+    static var python: String? { TestPaths.python?.path }
 
     /// Runs `python` with `arguments` and returns its standard output; throws when it fails.
     static func runPython(_ python: String, _ arguments: [String]) throws -> Data {

@@ -79,7 +79,7 @@ struct CSVWriterTests {
             .dateTime(year: 2024, month: 12, day: 31, hour: 9, minute: 5, second: 0), .empty,
             .date(year: 987, month: 1, day: 2),
         ]
-        #expect(try Self.text([row]) == "-42;9223372036854775807;Ja;Nej;07-03-2025;31-12-2024 09:05:00;;02-01-0987\r\n")
+        #expect(try Self.text([row]) == "-42;9223372036854775807;SAND;FALSK;07-03-2025;31-12-2024 09:05:00;;02-01-0987\r\n")
         #expect(
             try Self.text([row], .init(dialect: .rfc4180))
                 == "-42,9223372036854775807,true,false,07-03-2025,31-12-2024 09:05:00,,02-01-0987\n")

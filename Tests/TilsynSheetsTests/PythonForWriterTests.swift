@@ -1,25 +1,14 @@
 import Foundation
 import Testing
+import TilsynTestSupport
 
 /// Python with openpyxl as an oracle for the writer's output.
 ///
 /// Found at `$TILSYN_PYTHON`, else `<package root>/.venv/bin/python`, else `/work/main/.venv/bin/python`.
 /// Tests that need it are skipped when it is missing, except on CI (`CI=true`), where they fail.
 enum WriterPython {
-    /// The package root, found from this file's path.
-    static let packageRoot: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    /// The interpreter, when one is found.
-    static let path: String? = {
-        var candidates: [String] = []
-        if let configured = ProcessInfo.processInfo.environment["TILSYN_PYTHON"], !configured.isEmpty {
-            candidates.append(configured)
-        }
-        candidates.append(packageRoot.appendingPathComponent(".venv/bin/python").path)
-        candidates.append("/work/main/.venv/bin/python")
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }()
+    /// The interpreter, when one is found (see ``TestPaths/python``).
+    static let path: String? = TestPaths.python?.path
 
     /// Whether oracle tests run: when Python is found, and always on CI (where a missing Python fails).
     static let shouldRun: Bool = path != nil || ProcessInfo.processInfo.environment["CI"] == "true"

@@ -1,7 +1,7 @@
-/// Minimal JSON encoding of scalars for line-oriented output (no Foundation on the output path).
-enum JSONText {
+/// Minimal JSON encoding of scalars for line-oriented output and canonical files (no Foundation).
+public enum JSONText {
     /// A JSON string literal: quotes, backslashes and control characters escaped; other text as UTF-8.
-    static func string(_ text: String) -> String {
+    public static func string(_ text: String) -> String {
         var out = "\""
         out.reserveCapacity(text.utf8.count + 2)
         for scalar in text.unicodeScalars {
@@ -23,7 +23,7 @@ enum JSONText {
     }
 
     /// A JSON number: the shortest text that reads back to the same double; integers without a fraction.
-    static func number(_ value: Double) -> String {
+    public static func number(_ value: Double) -> String {
         guard value.isFinite else { return "null" }
         if value == value.rounded(), abs(value) < 1e16 {
             return String(Int64(value))

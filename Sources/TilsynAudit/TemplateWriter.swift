@@ -1,0 +1,323 @@
+internal import TilsynSheets
+
+/// Settings of a reviewer template that are the same for every case of a round.
+public struct TemplateOptions: Sendable, Equatable {
+    public var kommune: String?
+    /// The round (runde), e.g. `2025`.
+    public var round: String?
+    /// The review level (niveau), 1 or 2.
+    public var level: Int?
+
+    public init(kommune: String? = nil, round: String? = nil, level: Int? = nil) {
+        self.kommune = kommune
+        self.round = round
+        self.level = level
+    }
+}
+
+/// Writes the reviewer's workbook for one case (or a blank one): a protected "Tilsyn" sheet with the metadata and
+/// the questions grouped by sagsskridt, a "Vejledning" sheet, and a very hidden "TilsynMeta" sheet.
+///
+/// Every metadata, answer and remark cell is a workbook-level defined name (`Sagsnummer`, `Svar_B_2`,
+/// `Bemaerkning_B_2`, …) and the meta sheet lists the catalogue, the metadata keys and each question's id, so
+/// `TemplateReader` never depends on row positions.
+public enum TemplateWriter {
+    /// The name of the sheet the reviewer fills in.
+    public static let sheetName = "Tilsyn"
+    /// The name of the instructions sheet.
+    public static let guideSheetName = "Vejledning"
+    /// The name of the very hidden sheet with the template's structure.
+    public static let metaSheetName = "TilsynMeta"
+    /// The marker in the meta sheet's A1.
+    public static let marker = "tilsyn-template"
+
+    /// The table's column headers (Danish), by column A–F.
+    public static let tableHeaders = ["Id", "Spørgsmål", "Vejledning", "Lovgrundlag", "Svar", "Bemærkning"]
+
+    /// The metadata keys a template always has, with their Danish labels, in header-block order.
+    public static let metadataLabels: [(key: String, label: String)] = [
+        ("Sagsnummer", "Sagsnummer/pseudonym"), ("Enhed", "Enhed"), ("Indsats", "Indsats (§)"),
+        ("Alder", "Barnets alder"), ("Udgangspunkt", "Udgangspunkt"), ("UdgangspunktDato", "Dato for udgangspunkt"),
+        ("Kommune", "Kommune"), ("Runde", "Runde"), ("Niveau", "Niveau"), ("Reviewer", "Reviewer (initialer)"),
+        ("Dato", "Dato for gennemgang"),
+    ]
+
+    /// The defined name of a question's answer cell: `Svar_B_2`.
+    public static func answerName(_ questionID: String) -> String { "Svar_" + questionIDSuffix(questionID) }
+
+    /// The defined name of a question's remark cell: `Bemaerkning_B_2`.
+    public static func remarkName(_ questionID: String) -> String { "Bemaerkning_" + questionIDSuffix(questionID) }
+
+    private static func questionIDSuffix(_ id: String) -> String { String(id.map { $0 == "." ? "_" : $0 }) }
+
+    /// A file name for the case's workbook: the case number with anything but letters, digits, `-` and `_`
+    /// replaced by `_`, plus `.xlsx`; `tilsyn-skabelon.xlsx` for a blank template.
+    public static func fileName(for record: CaseRecord?) -> String {
+        guard let record else { return "tilsyn-skabelon.xlsx" }
+        var name = String(record.sagsnummer.unicodeScalars.map { scalar -> Character in
+            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "-"
+                || scalar == "_") ? Character(scalar) : "_"
+        })
+        while name.hasPrefix("_") || name.hasPrefix("-") { name.removeFirst() }
+        if name.isEmpty { name = "sag-linje-\(record.line)" }
+        return String(name.prefix(100)) + ".xlsx"
+    }
+
+    /// Writes the template for `record` (nil: a blank template to fill in by hand) to `path`.
+    public static func write(
+        catalogue: Catalogue, case record: CaseRecord?, options: TemplateOptions = TemplateOptions(), to path: String
+    ) throws {
+        try build(catalogue: catalogue, record: record, options: options, writer: XLSXWriter(path: path))
+    }
+
+    /// The template for `record` as workbook bytes.
+    public static func bytes(
+        catalogue: Catalogue, case record: CaseRecord?, options: TemplateOptions = TemplateOptions()
+    ) throws -> [UInt8] {
+        let writer = try XLSXWriter()
+        try build(catalogue: catalogue, record: record, options: options, writer: writer)
+        return writer.bytes
+    }
+
+    // MARK: - Layout
+
+    private struct Styles {
+        var title, subtitle, label, value, input, inputDate, header, step, text, textGrey, answer, answerGrey,
+            remark: XLSXWriter.StyleID
+
+        init(_ w: XLSXWriter) throws {
+            typealias S = XLSXWriter.Style
+            let thin = XLSXWriter.Border.all(.thin, color: XLSXWriter.Color(rgb: 0xA6A6A6))
+            let top = XLSXWriter.Alignment(vertical: .top, wrapText: true)
+            let yellow = XLSXWriter.Color(rgb: 0xFFF2CC)
+            let grey = XLSXWriter.Color(rgb: 0xEDEDED)
+            let greyText = XLSXWriter.Font(color: XLSXWriter.Color(rgb: 0x808080))
+            title = try w.addStyle(S(font: XLSXWriter.Font(size: 14, bold: true)))
+            subtitle = try w.addStyle(S(font: XLSXWriter.Font(size: 9, italic: true)))
+            label = try w.addStyle(S(font: XLSXWriter.Font(bold: true), alignment: top))
+            value = try w.addStyle(S(border: thin, alignment: XLSXWriter.Alignment(horizontal: .left, vertical: .top)))
+            input = try w.addStyle(S(fill: yellow, border: thin, alignment: top, numberFormat: .text, locked: false))
+            inputDate = try w.addStyle(S(fill: yellow, border: thin, numberFormat: .date, locked: false))
+            header = try w.addStyle(
+                S(font: XLSXWriter.Font(bold: true, color: .white), fill: XLSXWriter.Color(rgb: 0x1F4E79),
+                  border: thin, alignment: top))
+            step = try w.addStyle(
+                S(font: XLSXWriter.Font(bold: true), fill: XLSXWriter.Color(rgb: 0xDDEBF7), border: thin))
+            text = try w.addStyle(S(border: thin, alignment: top))
+            textGrey = try w.addStyle(S(font: greyText, fill: grey, border: thin, alignment: top))
+            answer = try w.addStyle(S(fill: yellow, border: thin, alignment: top, locked: false))
+            answerGrey = try w.addStyle(S(font: greyText, fill: grey, border: thin, alignment: top))
+            remark = try w.addStyle(S(fill: yellow, border: thin, alignment: top, numberFormat: .text, locked: false))
+        }
+    }
+
+    private struct Meta {
+        var key, label, name: String
+        var value: XLSXWriter.Value?
+        var isDate = false
+    }
+
+    private static func cell(_ row: Int, _ column: Int) -> String {
+        CellAddress.columnName(column + 1) + String(row + 1)
+    }
+
+    private static func absolute(_ row: Int, _ column: Int) -> String {
+        "'\(sheetName)'!$\(CellAddress.columnName(column + 1))$\(row + 1)"
+    }
+
+    private static func build(catalogue: Catalogue, record: CaseRecord?, options: TemplateOptions, writer: XLSXWriter)
+        throws
+    {
+        writer.properties.title = "Ledelsestilsyn – \(catalogue.title)"
+        writer.properties.subject = "Katalog \(catalogue.id) version \(catalogue.version)"
+        let styles = try Styles(writer)
+
+        // Metadata: the case's own fields on the left, the round's and reviewer's on the right.
+        func meta(_ key: String, _ value: XLSXWriter.Value?, isDate: Bool = false) -> Meta {
+            let label = metadataLabels.first { $0.key == key }?.label ?? key
+            return Meta(key: key, label: label, name: key, value: value, isDate: isDate)
+        }
+        func text(_ value: String?) -> XLSXWriter.Value? { value.flatMap { $0.isEmpty ? nil : .string($0) } }
+        var left = [
+            meta("Sagsnummer", text(record?.sagsnummer)), meta("Enhed", text(record?.enhed)),
+            meta("Indsats", text(record.map { "\($0.indsats) \($0.indsats.danishName.lowercased())" })),
+            meta("Alder", record?.alder.map { .number(Double($0)) }), meta("Udgangspunkt", text(record?.udgangspunkt)),
+            meta("UdgangspunktDato", text(record?.udgangspunktDato)),
+        ]
+        var usedNames = Set(metadataLabels.map { $0.key.lowercased() })
+        for field in record?.extra ?? [] {
+            var name = "Meta_" + String(field.key.unicodeScalars.map { scalar -> Character in
+                scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) ? Character(scalar) : "_"
+            })
+            while usedNames.contains(name.lowercased()) { name += "_" }
+            usedNames.insert(name.lowercased())
+            left.append(Meta(key: field.key, label: field.key, name: name, value: text(field.value)))
+        }
+        let right = [
+            meta("Kommune", text(options.kommune)), meta("Runde", text(options.round)),
+            meta("Niveau", options.level.map { .number(Double($0)) }), meta("Reviewer", nil),
+            meta("Dato", nil, isDate: true),
+        ]
+        let metaTop = 3
+        let headerRow = metaTop + max(left.count, right.count) + 1
+
+        let widths: [Double] = [8, 48, 55, 22, 16, 45]
+        let sheet = try writer.addWorksheet(
+            sheetName,
+            options: XLSXWriter.SheetOptions(
+                columns: widths.enumerated().map { XLSXWriter.Column.width($0.offset, $0.element) },
+                frozenRows: headerRow + 1, tabColor: XLSXWriter.Color(rgb: 0x1F4E79),
+                pageSetup: XLSXWriter.PageSetup(
+                    orientation: .landscape, paperSize: XLSXWriter.PageSetup.a4, fitToWidth: true,
+                    repeatedRows: headerRow...headerRow)))
+        try sheet.writeRow(0, [.string("Ledelsestilsyn – \(catalogue.title)", style: styles.title)])
+        try sheet.writeRow(
+            1, [.string("Katalog: \(catalogue.id), version \(catalogue.version). \(catalogue.source)",
+                        style: styles.subtitle)])
+
+        var metaRecords: [(Meta, String)] = []
+        for offset in 0..<max(left.count, right.count) {
+            let row = metaTop + offset
+            var cells: [XLSXWriter.Cell?] = Array(repeating: nil, count: 6)
+            for (side, column) in [(left, 1), (right, 3)] where offset < side.count {
+                let item = side[offset]
+                cells[column] = .string(item.label, style: styles.label)
+                let valueColumn = column == 1 ? 2 : 4
+                if let value = item.value {
+                    cells[valueColumn] = XLSXWriter.Cell(value, style: styles.value)
+                } else {
+                    cells[valueColumn] = .blank(style: item.isDate ? styles.inputDate : styles.input)
+                }
+                try writer.defineName(item.name, refersTo: absolute(row, valueColumn))
+                metaRecords.append((item, cell(row, valueColumn)))
+            }
+            try sheet.writeRow(row, cells)
+        }
+        try sheet.writeRow(headerRow, tableHeaders.map { XLSXWriter.Cell.string($0, style: styles.header) })
+
+        // Questions by step, in the catalogue's step order.
+        var row = headerRow + 1
+        var questionRecords: [(Question, Int)] = []
+        var validations: [String: (XLSXWriter.DataValidation, [String])] = [:]
+        var validationOrder: [String] = []
+        let questions = catalogue.allQuestions
+        for step in catalogue.steps {
+            let inStep = questions.filter { $0.step == step.id }
+            guard !inStep.isEmpty else { continue }
+            try sheet.writeRow(row, [.string(step.name, style: styles.step)] + (1..<6).map { _ in
+                XLSXWriter.Cell.blank(style: styles.step)
+            })
+            try sheet.mergeCells("A\(row + 1):F\(row + 1)")
+            row += 1
+            for question in inStep {
+                let scale = catalogue.scale(question.type)
+                let applies = record.map { question.applies(to: $0.indsats) } ?? true
+                let notApplicable = scale?.notApplicable
+                let prefill = !applies ? notApplicable : nil
+                let textStyle = prefill == nil ? styles.text : styles.textGrey
+                try sheet.writeRow(row, [
+                    .string(question.id, style: textStyle), .string(question.text, style: textStyle),
+                    .string(question.help, style: textStyle),
+                    .string(question.legal.joined(separator: "; "), style: textStyle),
+                    prefill.map { .string($0, style: styles.answerGrey) } ?? .blank(style: styles.answer),
+                    .blank(style: styles.remark),
+                ])
+                try writer.defineName(answerName(question.id), refersTo: absolute(row, 4))
+                try writer.defineName(remarkName(question.id), refersTo: absolute(row, 5))
+                questionRecords.append((question, row))
+                if let scale {
+                    let groupKey = scale.id + "\u{1F}" + question.remarkRequiredOn.joined(separator: "\u{1F}")
+                    if validations[groupKey] == nil {
+                        var message = "Vælg " + scale.answers.joined(separator: ", ") + "."
+                        if !question.remarkRequiredOn.isEmpty {
+                            message += " Skriv en bemærkning ved svaret "
+                                + question.remarkRequiredOn.joined(separator: " eller ") + "."
+                        }
+                        validations[groupKey] = (
+                            XLSXWriter.DataValidation(
+                                .list(scale.answers), inputTitle: "Svar", inputMessage: message,
+                                errorTitle: "Ugyldigt svar", errorMessage: "Vælg et svar fra listen: "
+                                    + scale.answers.joined(separator: ", ") + "."), []
+                        )
+                        validationOrder.append(groupKey)
+                    }
+                    validations[groupKey]?.1.append(cell(row, 4))
+                }
+                row += 1
+            }
+        }
+        for key in validationOrder {
+            guard let (validation, cells) = validations[key] else { continue }
+            try sheet.addDataValidation(validation, to: cells.joined(separator: " "))
+        }
+        try sheet.addDataValidation(
+            XLSXWriter.DataValidation(.list(["1", "2"]), inputTitle: "Niveau", inputMessage: "Skriv 1 eller 2."),
+            to: metaRecords.first { $0.0.key == "Niveau" }?.1 ?? "E5")
+        try sheet.protect()
+
+        try writeGuide(writer: writer, catalogue: catalogue, styles: styles)
+        try writeMeta(writer: writer, catalogue: catalogue, metadata: metaRecords, questions: questionRecords)
+        try writer.close()
+    }
+
+    private static func writeGuide(writer: XLSXWriter, catalogue: Catalogue, styles: Styles) throws {
+        let guide = try writer.addWorksheet(
+            guideSheetName,
+            options: XLSXWriter.SheetOptions(
+                columns: [.width(0, 100)], showGridLines: false,
+                pageSetup: XLSXWriter.PageSetup(orientation: .portrait, paperSize: XLSXWriter.PageSetup.a4,
+                                                fitToWidth: true)))
+        let lines = [
+            "Sådan udfylder du skabelonen",
+            "",
+            "1. Skriv dine initialer ud for »Reviewer (initialer)« og datoen for gennemgangen ud for »Dato for "
+                + "gennemgang« (dd-mm-åååå) i arket »\(sheetName)«.",
+            "2. Gennemgå sagen sagsskridt for sagsskridt. Læs spørgsmålet og vejledningen, som beskriver de kriterier, "
+                + "svaret skal vurderes ud fra.",
+            "3. Vælg svaret i rullelisten i kolonnen »Svar«. Kun de gule felter kan udfyldes.",
+            "4. Skriv en bemærkning, når svaret er »Nej« eller »Lav grad«, og når dit svar kræver en forklaring. "
+                + "Skriv aldrig CPR-numre eller navne i bemærkningerne.",
+            "5. Spørgsmål, der ikke gælder for sagens indsats, er udfyldt med »Ikke relevant« og vist med gråt. "
+                + "De indgår ikke i opgørelsen.",
+            "6. Flyt, slet eller omdøb ikke spørgsmål og ark. Tilsyn finder svarene ud fra spørgsmålenes id, "
+                + "så skabelonen kan læses, selv om rækker er sorteret eller flyttet.",
+            "7. Gem filen som Excel-projektmappe (.xlsx) med samme filnavn, og aflever den som aftalt, fx i den fælles "
+                + "mappe for ledelsestilsynet. Send den ikke med almindelig e-mail, da den indeholder fortrolige "
+                + "oplysninger.",
+            "",
+            "Katalog: \(catalogue.title) (\(catalogue.id), version \(catalogue.version)).",
+            "Spørgsmålene er \(catalogue.source).",
+        ]
+        for (index, line) in lines.enumerated() {
+            try guide.appendRow([.string(line, style: index == 0 ? styles.title : styles.text)].filter { _ in
+                !line.isEmpty
+            })
+        }
+        try guide.protect()
+    }
+
+    /// The meta sheet: one record per row, its kind in column A.
+    ///
+    /// `tilsyn-template | 1`, `katalog | id`, `version | v`, `ark | Tilsyn`,
+    /// `metadata | key | label | defined name | cell`, `spørgsmål | id | answer cell | remark cell`.
+    private static func writeMeta(
+        writer: XLSXWriter, catalogue: Catalogue, metadata: [(Meta, String)], questions: [(Question, Int)]
+    ) throws {
+        let meta = try writer.addWorksheet(metaSheetName, options: XLSXWriter.SheetOptions(visibility: .veryHidden))
+        try meta.appendRow([.string(marker), .string("1")])
+        try meta.appendRow([.string("katalog"), .string(catalogue.id)])
+        try meta.appendRow([.string("version"), .string(catalogue.version)])
+        try meta.appendRow([.string("ark"), .string(sheetName)])
+        for (item, reference) in metadata {
+            try meta.appendRow([
+                .string("metadata"), .string(item.key), .string(item.label), .string(item.name), .string(reference),
+            ])
+        }
+        for (question, row) in questions {
+            try meta.appendRow([
+                .string("spørgsmål"), .string(question.id), .string(cell(row, 4)), .string(cell(row, 5)),
+            ])
+        }
+        try meta.protect()
+    }
+}

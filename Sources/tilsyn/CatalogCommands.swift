@@ -1,0 +1,271 @@
+import ArgumentParser
+import Foundation
+import TilsynAudit
+import TilsynSheets
+
+/// Runs `body`, turning catalogue and spreadsheet errors into `DataError` (exit 65).
+func dataErrors<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as CatalogueError {
+        throw DataError(message: error.description)
+    } catch let error as SpreadsheetError {
+        throw DataError(message: error.description)
+    }
+}
+
+/// Loads a catalogue by id (from the located Schemas folder) or from a `.json` path.
+func loadCatalogue(_ reference: String) throws -> Catalogue {
+    try dataErrors {
+        if reference.hasSuffix(".json") { return try Catalogue.load(path: reference) }
+        return try CatalogueStore.locate().load(reference)
+    }
+}
+
+private let schemasHelp = """
+    Catalogues are read from Schemas/catalogues/<id>.json: in $TILSYN_SCHEMAS when set, else in the first folder \
+    above the tilsyn executable holding Schemas/catalogues (the package root), else above the current directory.
+    """
+
+/// `tilsyn catalogs`: lists the catalogues.
+struct CatalogsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "catalogs", abstract: "List the question catalogues.", discussion: schemasHelp)
+
+    func run() throws {
+        let output = Output()
+        defer { output.flush() }
+        try dataErrors {
+            let store = try CatalogueStore.locate()
+            for id in try store.ids() {
+                let catalogue = try store.load(id)
+                let tema = catalogue.temanedslag.map { " + \($0.questions.count) temanedslag" } ?? ""
+                output.write("\(id)\t\(catalogue.version)\t\(catalogue.questions.count) spørgsmål\(tema)\t"
+                    + "\(catalogue.title)\n")
+            }
+        }
+    }
+}
+
+/// `tilsyn catalog`: shows, imports and exports catalogues.
+struct CatalogCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "catalog", abstract: "Show, import or export a question catalogue.",
+        subcommands: [Show.self, Import.self, Export.self])
+
+    /// `tilsyn catalog show`.
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a catalogue's questions.", discussion: schemasHelp)
+
+        enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
+
+        @Argument(help: "The catalogue id (e.g. kk-2025) or a catalogue .json file.")
+        var catalogue: String
+
+        @Option(help: "Output format: table, json or csv (Danish Excel dialect).")
+        var format: Format = .table
+
+        func run() throws {
+            let catalogue = try loadCatalogue(catalogue)
+            let output = Output()
+            defer { output.flush() }
+            switch format {
+            case .json:
+                output.write(catalogue.canonicalJSON())
+            case .csv:
+                let writer = CSVWriter()
+                try dataErrors {
+                    try writer.writeRow(CatalogueWorkbook.headers)
+                    let tema = Set(catalogue.temanedslag?.questions.map(\.id) ?? [])
+                    for q in catalogue.allQuestions {
+                        try writer.writeRow([
+                            q.id, q.step, q.themes.joined(separator: ", "), q.text, q.help, q.type,
+                            q.appliesTo.map(String.init).joined(separator: ", "), q.legal.joined(separator: "; "),
+                            q.remarkRequiredOn.joined(separator: "; "), tema.contains(q.id) ? "Ja" : "",
+                        ])
+                    }
+                    try writer.finish()
+                }
+                output.write(bytes: writer.bytes)
+            case .table:
+                output.write("\(catalogue.title) (\(catalogue.id), version \(catalogue.version))\n")
+                output.write("\(catalogue.source)\n")
+                for step in catalogue.steps {
+                    let questions = catalogue.allQuestions.filter { $0.step == step.id }
+                    guard !questions.isEmpty else { continue }
+                    output.write("\n\(step.name)\n")
+                    for q in questions {
+                        let applies = q.appliesTo.map { "§ \($0)" }.joined(separator: ", ")
+                        let padded = q.id.padding(toLength: 6, withPad: " ", startingAt: 0)
+                        output.write("  \(padded) [\(q.type)] \(q.text)\n")
+                        output.write("         gælder: \(applies); \(q.legal.joined(separator: "; "))\n")
+                    }
+                }
+            }
+        }
+    }
+
+    /// `tilsyn catalog import`.
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Read a catalogue from a workbook (sheets Spørgsmål and Katalog) and write its JSON.",
+            discussion: """
+                The Spørgsmål sheet has one question per row under the headers Id, Sagsskridt, Pejlemærke, \
+                Spørgsmål, Vejledning, Type, Gælder for, §, Bemærkning ved, Temanedslag (found by name, in any \
+                order). The Katalog sheet holds Id, Version, Titel, Kilde and the Svarskala, Sagsskridt and \
+                Pejlemærke rows. Export a catalogue to see the layout. The catalogue is validated; errors name \
+                the file and the question (exit 65).
+                """)
+
+        @Argument(help: "The workbook (.xlsx).")
+        var file: String
+
+        @Option(help: "Write the JSON to this file instead of standard output.")
+        var out: String?
+
+        func run() throws {
+            let catalogue = try dataErrors { try CatalogueWorkbook.import(path: file) }
+            let json = catalogue.canonicalJSON()
+            if let out {
+                guard FileManager.default.createFile(atPath: out, contents: Data(json.utf8)) else {
+                    throw DataError(message: "\(out): cannot write the file")
+                }
+            } else {
+                let output = Output()
+                output.write(json)
+                output.flush()
+            }
+        }
+    }
+
+    /// `tilsyn catalog export`.
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a catalogue as a workbook for editing in Excel.", discussion: schemasHelp)
+
+        @Argument(help: "The catalogue id or a catalogue .json file.")
+        var catalogue: String
+
+        @Option(help: "The workbook to write (.xlsx).")
+        var out: String
+
+        func run() throws {
+            let catalogue = try loadCatalogue(catalogue)
+            try dataErrors { try CatalogueWorkbook.export(catalogue, to: out) }
+        }
+    }
+}
+
+/// `tilsyn template`: writes reviewer workbooks.
+struct TemplateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "template", abstract: "Write reviewer templates (Danish workbooks), one per case.",
+        discussion: """
+            With --cases, writes one workbook per case, named after the case number (characters other than \
+            letters, digits, - and _ become _). The case list is CSV (';' or ','; UTF-8 or Windows-1252) with the \
+            header sagsnummer;enhed;indsats;alder;udgangspunkt;udgangspunkt_dato; further columns are kept as \
+            metadata. Without --cases, writes one blank template, tilsyn-skabelon.xlsx.
+            """ + "\n" + schemasHelp)
+
+    @Option(help: "The catalogue id (e.g. kk-2025) or a catalogue .json file.")
+    var catalog: String
+
+    @Option(help: "The folder to write the workbooks to (created if missing).")
+    var out: String
+
+    @Option(help: "The case list (CSV).")
+    var cases: String?
+
+    @Option(help: "The review level (niveau), 1 or 2.")
+    var level: Int?
+
+    @Option(help: "The round (runde), e.g. 2025.")
+    var round: String?
+
+    @Option(help: "The municipality (kommune).")
+    var kommune: String?
+
+    func validate() throws {
+        if let level, !(1...2).contains(level) { throw ValidationError("--level must be 1 or 2.") }
+    }
+
+    func run() throws {
+        let catalogue = try loadCatalogue(catalog)
+        let options = TemplateOptions(kommune: kommune, round: round, level: level)
+        try dataErrors {
+            let records: [CaseRecord?] = try cases.map { try CaseList.read(path: $0).cases } ?? [nil]
+            do {
+                try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            } catch {
+                throw DataError(message: "\(out): cannot create the folder")
+            }
+            var used: Set<String> = []
+            for record in records {
+                var name = TemplateWriter.fileName(for: record)
+                while !used.insert(name.lowercased()).inserted { name = String(name.dropLast(5)) + "_2.xlsx" }
+                let path = URL(fileURLWithPath: out).appendingPathComponent(name).path
+                try TemplateWriter.write(catalogue: catalogue, case: record, options: options, to: path)
+            }
+            let output = Output(descriptor: 2)
+            output.write("Wrote \(records.count) template\(records.count == 1 ? "" : "s") to \(out)\n")
+            output.flush()
+        }
+    }
+}
+
+/// `tilsyn sample`: the udtræk.
+struct SampleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sample", abstract: "Draw a reproducible stratified sample of cases (udtræk).",
+        discussion: """
+            Strata are indsats × enhed (or indsats alone with --strata indsats). The sample is allocated to strata \
+            in proportion to their size with largest-remainder rounding, so each stratum gets its exact quota \
+            rounded down or up; the second level is allocated the same way over the first-level sample and is a \
+            subset of it. Cases are chosen with a seeded SplitMix64 generator: the same list and seed give the \
+            same sample on every machine. The output lists the chosen cases in list order with the column niveau \
+            (1, or 2 for cases reviewed at both levels), as CSV for Danish Excel.
+            """)
+
+    @Option(help: "The case list (CSV).")
+    var cases: String
+
+    @Option(help: "The number of cases at niveau 1.")
+    var size: Int
+
+    @Option(name: .customLong("second-level"), help: "How many of them also go to niveau 2.")
+    var secondLevel: Int = 0
+
+    @Option(help: "The seed (a whole number); record it to reproduce the draw.")
+    var seed: UInt64
+
+    @Option(help: "Strata: indsats or indsats,enhed.")
+    var strata: String = Sampler.Strata.indsatsAndEnhed.rawValue
+
+    @Option(help: "The CSV file to write.")
+    var out: String
+
+    func validate() throws {
+        if Sampler.Strata(rawValue: strata) == nil {
+            throw ValidationError("--strata must be 'indsats' or 'indsats,enhed'.")
+        }
+        if size < 0 || secondLevel < 0 { throw ValidationError("--size and --second-level must not be negative.") }
+        if secondLevel > size { throw ValidationError("--second-level must not exceed --size.") }
+    }
+
+    func run() throws {
+        try dataErrors {
+            let list = try CaseList.read(path: cases)
+            let picks = try Sampler.draw(
+                list.cases, size: size, secondLevel: secondLevel, seed: seed,
+                strata: Sampler.Strata(rawValue: strata) ?? .indsatsAndEnhed)
+            let writer = try CSVWriter(path: out)
+            try writer.writeRow(list.header + ["niveau"])
+            for pick in picks { try writer.writeRow(list.rows[pick.index] + [String(pick.level)]) }
+            try writer.finish()
+            let output = Output(descriptor: 2)
+            output.write("Drew \(picks.count) cases, \(picks.filter { $0.level == 2 }.count) of them for niveau 2\n")
+            output.flush()
+        }
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import Testing
+import TilsynAudit
+import TilsynTestSupport
+
+/// The shipped catalogues load, validate, are stored in canonical form and survive a workbook round trip.
+@Suite struct CatalogueTests {
+    static let store = CatalogueStore(schemas: TestPaths.packageRoot.appendingPathComponent("Schemas"))
+    static let ids = ["kk-2025", "sbs-overordnet", "sbs-tematiseret"]
+
+    @Test func shippedCatalogueIDs() throws {
+        #expect(try Self.store.ids() == Self.ids)
+    }
+
+    @Test(arguments: ids) func storedInCanonicalForm(id: String) throws {
+        let catalogue = try Self.store.load(id)
+        let file = try String(contentsOfFile: Self.store.path(of: id), encoding: .utf8)
+        #expect(catalogue.canonicalJSON() == file)
+    }
+
+    @Test(arguments: ids) func exportedWorkbookImportsIdentically(id: String) throws {
+        let catalogue = try Self.store.load(id)
+        let bytes = try CatalogueWorkbook.export(catalogue)
+        let back = try CatalogueWorkbook.import(bytes: bytes, name: "\(id).xlsx")
+        #expect(back == catalogue)
+        #expect(back.canonicalJSON() == catalogue.canonicalJSON())
+    }
+
+    @Test func kk2025Has41QuestionsOverFourThemesAndATemanedslag() throws {
+        let kk = try Self.store.load("kk-2025")
+        #expect(kk.questions.count == 41)
+        #expect(kk.questions.filter { $0.type == "JN" }.count == 35)
+        #expect(kk.questions.filter { $0.type == "GRAD" }.count == 6)
+        let themes = Set(["INB", "UDR", "PLAN", "OPF"])
+        #expect(kk.questions.allSatisfy { $0.themes.count == 1 && themes.isSubset(of: Set(kk.themes.map(\.id)))
+            && themes.contains($0.themes[0]) })
+        #expect(Set(kk.questions.flatMap(\.themes)) == themes)
+        let tema = try #require(kk.temanedslag)
+        #expect((2...4).contains(tema.questions.count))
+        // Every fixed question is taken verbatim from the catalogues the model is based on.
+        let bases = try kk.basedOn.map { try Self.store.load($0) }
+        for question in kk.questions {
+            let original = bases.lazy.compactMap { $0.question(question.id) }.first
+            #expect(original?.text == question.text, "\(question.id)")
+        }
+    }
+
+    @Test func overordnetKeepsTheDerivedListAndExtendsIt() throws {
+        let catalogue = try Self.store.load("sbs-overordnet")
+        #expect(catalogue.questions.count >= 80)
+        #expect(catalogue.questions.allSatisfy { $0.type == "JN" && !$0.legal.isEmpty && !$0.help.isEmpty })
+        #expect(catalogue.source == "afledt af barnets lov — ikke Social- og Boligstyrelsens ordlyd")
+        #expect(catalogue.question("B.2")?.text
+            == "Er undersøgelsen afsluttet senest 4 måneder efter, at kommunen blev opmærksom på behovet?")
+        #expect(catalogue.question("B.2")?.appliesTo == [32, 46, 47])
+        #expect(catalogue.question("I.4")?.legal == ["forvaltningsloven § 19", "barnets lov § 3"])
+        let tematiseret = try Self.store.load("sbs-tematiseret")
+        #expect(tematiseret.questions.allSatisfy { $0.type == "GRAD" })
+        #expect(tematiseret.question("T.3")?.text == "I hvilken grad er der sammenhæng mellem udredning, indsats og mål?")
+        let overlap = Set(catalogue.questions.map(\.id)).intersection(tematiseret.questions.map(\.id))
+        #expect(overlap.isEmpty)
+    }
+
+    // MARK: - Validation
+
+    static func minimal(_ edit: (inout [String: Any]) -> Void) throws -> [UInt8] {
+        var question: [String: Any] = [
+            "id": "B.2", "step": "B", "themes": ["UDR"], "text": "Er undersøgelsen rettidig?", "type": "JN",
+            "appliesTo": [32],
+        ]
+        var catalogue: [String: Any] = [
+            "id": "test", "version": "1", "title": "Test",
+            "scales": [["id": "JN", "answers": ["Ja", "Nej", "Ikke relevant"], "notApplicable": "Ikke relevant"]],
+            "steps": [["id": "B", "name": "Børnefaglig undersøgelse"]],
+            "themes": [["id": "UDR", "name": "Udredning af barnet"]],
+        ]
+        catalogue["questions"] = [question]
+        edit(&catalogue)
+        if catalogue["questions"] == nil { catalogue["questions"] = [question] }
+        question = [:]
+        return [UInt8](try JSONSerialization.data(withJSONObject: catalogue))
+    }
+
+    static func editQuestion(_ key: String, _ value: Any) -> (inout [String: Any]) -> Void {
+        { catalogue in
+            var questions = catalogue["questions"] as? [[String: Any]] ?? []
+            questions[0][key] = value
+            catalogue["questions"] = questions
+        }
+    }
+
+    @Test func validMinimalCatalogueLoads() throws {
+        let catalogue = try Catalogue.decode(json: Self.minimal { _ in }, file: "test.json")
+        #expect(catalogue.questions.first?.remarkRequiredOn == [])
+    }
+
+    @Test(arguments: [
+        ("step", "X", CatalogueError.Code.unknownStep, "unknown step 'X'"),
+        ("type", "GRAD", .unknownScale, "unknown answer scale 'GRAD'"),
+        ("text", "  ", .emptyText, "the question text is empty"),
+        ("appliesTo", [31], .invalidAppliesTo, "§ 31"),
+        ("appliesTo", [Int](), .invalidAppliesTo, "appliesTo is empty"),
+        ("themes", ["FOO"], .unknownTheme, "unknown theme 'FOO'"),
+        ("remarkRequiredOn", ["Måske"], .invalidValue, "'Måske'"),
+    ] as [(String, any Sendable, CatalogueError.Code, String)])
+    func invalidQuestionIsNamed(key: String, value: any Sendable, code: CatalogueError.Code, message: String) throws {
+        let bytes = try Self.minimal(Self.editQuestion(key, value))
+        let error = try #require(throws: CatalogueError.self) {
+            try Catalogue.decode(json: bytes, file: "Schemas/catalogues/test.json")
+        }
+        #expect(error.code == code)
+        #expect(error.description.hasPrefix("Schemas/catalogues/test.json: question B.2: "))
+        #expect(error.description.contains(message), "\(error)")
+    }
+
+    @Test func duplicateIDIsNamed() throws {
+        let bytes = try Self.minimal { catalogue in
+            let questions = catalogue["questions"] as? [[String: Any]] ?? []
+            catalogue["questions"] = questions + questions
+        }
+        let error = try #require(throws: CatalogueError.self) { try Catalogue.decode(json: bytes, file: "dup.json") }
+        #expect(error.code == .duplicateId)
+        #expect(error.description == "dup.json: question B.2: the id is used by two questions")
+    }
+
+    @Test func malformedJSONNamesTheFileAndField() throws {
+        let error = try #require(throws: CatalogueError.self) {
+            try Catalogue.decode(json: Array(#"{"id": "x", "version": 1}"#.utf8), file: "bad.json")
+        }
+        #expect(error.description.hasPrefix("bad.json: version has the wrong type"), "\(error)")
+    }
+
+    @Test func importedWorkbookErrorsNameTheQuestion() throws {
+        var catalogue = try Self.store.load("sbs-tematiseret")
+        catalogue.questions[3].step = "ZZ"
+        let bytes = try CatalogueWorkbook.export(catalogue)
+        let error = try #require(throws: CatalogueError.self) {
+            try CatalogueWorkbook.import(bytes: bytes, name: "edited.xlsx")
+        }
+        #expect(error.description.hasPrefix("edited.xlsx: question \(catalogue.questions[3].id): unknown step 'ZZ'"))
+    }
+
+    @Test func storeLocatesSchemasFromTheEnvironmentOrAboveAFolder() throws {
+        let schemas = TestPaths.packageRoot.appendingPathComponent("Schemas")
+        let fromEnvironment = try CatalogueStore.locate(
+            environment: ["TILSYN_SCHEMAS": schemas.path], executable: nil,
+            currentDirectory: URL(fileURLWithPath: "/"))
+        #expect(fromEnvironment.schemas.path == schemas.path)
+        let fromExecutable = try CatalogueStore.locate(
+            environment: [:], executable: TestPaths.packageRoot.appendingPathComponent(".build/debug/tilsyn"),
+            currentDirectory: URL(fileURLWithPath: "/"))
+        #expect(fromExecutable.schemas.standardizedFileURL.path == schemas.standardizedFileURL.path)
+        #expect(throws: CatalogueError.self) {
+            try CatalogueStore.locate(environment: [:], executable: nil, currentDirectory: URL(fileURLWithPath: "/"))
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+import TilsynTestSupport
+
+/// End-to-end runs of the built binary: catalogues, templates and the udtræk.
+@Suite struct CatalogCommandTests {
+    static let schemas = TestPaths.packageRoot.appendingPathComponent("Schemas")
+
+    @Test func catalogsListsTheThreeCataloguesFromAnyDirectory() throws {
+        let result = try runTilsyn(["catalogs"], currentDirectory: URL(fileURLWithPath: "/"))
+        #expect(result.status == 0, "\(result.stderr)")
+        let ids = result.stdout.split(separator: "\n").map { $0.split(separator: "\t")[0] }
+        #expect(ids == ["kk-2025", "sbs-overordnet", "sbs-tematiseret"])
+        #expect(result.stdout.contains("kk-2025\t2025.1\t41 spørgsmål + 3 temanedslag"))
+    }
+
+    @Test func showJSONIsTheStoredFile() throws {
+        let result = try runTilsyn(["catalog", "show", "kk-2025", "--format", "json"])
+        let file = try String(contentsOf: Self.schemas.appendingPathComponent("catalogues/kk-2025.json"), encoding: .utf8)
+        #expect(result.status == 0)
+        #expect(result.stdout == file)
+        let csv = try runTilsyn(["catalog", "show", "sbs-tematiseret", "--format", "csv"])
+        #expect(csv.stdoutBytes.starts(with: [0xEF, 0xBB, 0xBF]))
+        #expect(csv.stdout.split(separator: "\r\n").count == 25)
+        let table = try runTilsyn(["catalog", "show", "sbs-overordnet"])
+        #expect(table.stdout.contains("Børnefaglig undersøgelse\n  B.1    [JN]"))
+    }
+
+    @Test func exportThenImportReproducesTheCatalogue() throws {
+        let directory = try TemporaryDirectory("cli-catalog")
+        defer { directory.cleanUp() }
+        let export = try runTilsyn(["catalog", "export", "sbs-overordnet", "--out", directory.path("c.xlsx")])
+        #expect(export.status == 0, "\(export.stderr)")
+        let imported = try runTilsyn(["catalog", "import", directory.path("c.xlsx"), "--out", directory.path("c.json")])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let original = try Data(contentsOf: Self.schemas.appendingPathComponent("catalogues/sbs-overordnet.json"))
+        #expect(try Data(contentsOf: directory.url.appendingPathComponent("c.json")) == original)
+    }
+
+    @Test func invalidCatalogueFileIsADataErrorNamingFileAndQuestion() throws {
+        let directory = try TemporaryDirectory("cli-invalid")
+        defer { directory.cleanUp() }
+        let text = try String(contentsOf: Self.schemas.appendingPathComponent("catalogues/sbs-tematiseret.json"),
+                              encoding: .utf8)
+            .replacingOccurrences(of: "\"id\": \"T.4\",\n      \"step\": \"T\"", with: "\"id\": \"T.4\",\n      \"step\": \"Q\"")
+        let path = directory.path("broken.json")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try runTilsyn(["catalog", "show", path])
+        #expect(result.status == 65)
+        #expect(result.stderr.hasPrefix("Error: \(path): question T.4: unknown step 'Q'"), "\(result.stderr)")
+        let unknown = try runTilsyn(["catalog", "show", "nope"])
+        #expect(unknown.status == 65)
+        #expect(unknown.stderr.contains("there is no catalogue 'nope'"))
+    }
+
+    static let caseList = "sagsnummer;enhed;indsats;alder;udgangspunkt;udgangspunkt_dato;team\r\n"
+        + "S-001;Nord;§ 32;12;Underretning fra skole;03-02-2024;T1\r\n"
+        + "S/002;Syd;47;16;Henvendelse;01-05-2024;T2\r\n"
+        + "S-003;Syd;30;8;Underretning;10-06-2024;T2\r\n"
+
+    @Test func templatePerCaseAndBlank() throws {
+        let directory = try TemporaryDirectory("cli-template")
+        defer { directory.cleanUp() }
+        try Self.caseList.write(toFile: directory.path("sager.csv"), atomically: true, encoding: .utf8)
+        let result = try runTilsyn([
+            "template", "--catalog", "kk-2025", "--out", directory.path("ud"), "--cases", directory.path("sager.csv"),
+            "--level", "1", "--round", "2025", "--kommune", "København",
+        ], currentDirectory: URL(fileURLWithPath: "/"))
+        #expect(result.status == 0, "\(result.stderr)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path("ud")).sorted()
+        #expect(files == ["S-001.xlsx", "S-003.xlsx", "S_002.xlsx"])
+        #expect(!result.stderr.contains("S-001"))
+        let cat = try runTilsyn(["cat", directory.path("ud/S_002.xlsx"), "--format", "csv"])
+        #expect(cat.stdout.contains(";Sagsnummer/pseudonym;S/002;Kommune;København"))
+        let blank = try runTilsyn(["template", "--catalog", "sbs-tematiseret", "--out", directory.path("blank")])
+        #expect(blank.status == 0)
+        #expect(FileManager.default.fileExists(atPath: directory.path("blank/tilsyn-skabelon.xlsx")))
+        let badLevel = try runTilsyn(["template", "--catalog", "kk-2025", "--out", directory.path("x"), "--level", "3"])
+        #expect(badLevel.status == 64)
+    }
+
+    @Test func sampleIsReproducibleAndListsLevels() throws {
+        let directory = try TemporaryDirectory("cli-sample")
+        defer { directory.cleanUp() }
+        var list = "sagsnummer;enhed;indsats;alder;udgangspunkt;udgangspunkt_dato\r\n"
+        for n in 0..<300 {
+            let indsats = ["30", "32", "46", "47"][n % 4]
+            list += "S-\(n);Enhed \(n % 5);\(indsats);\(n % 18);Underretning;01-01-2024\r\n"
+        }
+        try list.write(toFile: directory.path("sager.csv"), atomically: true, encoding: .utf8)
+        func draw(_ out: String, seed: String) throws -> String {
+            let result = try runTilsyn([
+                "sample", "--cases", directory.path("sager.csv"), "--size", "150", "--second-level", "75",
+                "--seed", seed, "--out", directory.path(out),
+            ])
+            #expect(result.status == 0, "\(result.stderr)")
+            return try String(contentsOfFile: directory.path(out), encoding: .utf8)
+        }
+        let first = try draw("a.csv", seed: "42")
+        #expect(try draw("b.csv", seed: "42") == first)
+        #expect(try draw("c.csv", seed: "43") != first)
+        let lines = first.split(separator: "\r\n").map { $0.filter { $0 != "\u{FEFF}" } }
+        #expect(lines.first == "sagsnummer;enhed;indsats;alder;udgangspunkt;udgangspunkt_dato;niveau")
+        #expect(lines.count == 151)
+        #expect(lines.filter { $0.hasSuffix(";2") }.count == 75)
+        // 20 strata (indsats × enhed) of 15 cases each: every stratum gets 7 or 8 of the 150.
+        var strata: [String: Int] = [:]
+        for line in lines.dropFirst() {
+            let fields = line.split(separator: ";")
+            strata["\(fields[2])|\(fields[1])", default: 0] += 1
+        }
+        #expect(strata.count == 20)
+        #expect(strata.values.allSatisfy { $0 == 7 || $0 == 8 })
+    }
+}

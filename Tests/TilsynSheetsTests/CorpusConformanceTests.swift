@@ -1,0 +1,354 @@
+import Foundation
+import Testing
+import TilsynTestSupport
+
+@testable import TilsynSheets
+
+/// The expected contents of corpus files, restated from the producers' own tests
+/// (`Fixtures/corpus-expectations.json`; see `../shared/corpus/xlsx/SOURCES.md` for where each file comes from).
+struct CorpusExpectations: Decodable, Sendable {
+    struct File: Decodable, Sendable {
+        var file: String
+        var source: String
+        var cells: [CellExpectation]
+        var sheets: [SheetExpectation]?
+        var date1904: Bool?
+        var definedNames: [NameExpectation]?
+        var merged: [String: [String]]?
+        var formulas: [FormulaExpectation]?
+        var expectError: String?
+    }
+
+    struct CellExpectation: Decodable, Sendable {
+        enum Value: Sendable, Equatable {
+            case number(Double), string(String), bool(Bool), none
+        }
+
+        var sheet: String
+        var cell: String
+        /// number, string, bool, date (ISO 8601 text), error (the code as text) or empty.
+        var type: String
+        var value: Value
+
+        enum CodingKeys: String, CodingKey { case sheet, cell, type, value }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            sheet = try container.decode(String.self, forKey: .sheet)
+            cell = try container.decode(String.self, forKey: .cell)
+            type = try container.decode(String.self, forKey: .type)
+            switch type {
+            case "number": value = .number(try container.decode(Double.self, forKey: .value))
+            case "bool": value = .bool(try container.decode(Bool.self, forKey: .value))
+            case "empty": value = .none
+            default: value = .string(try container.decode(String.self, forKey: .value))
+            }
+        }
+    }
+
+    struct SheetExpectation: Decodable, Sendable {
+        var name: String
+        var visibility: String
+        /// worksheet or chartsheet, when stated.
+        var type: String?
+    }
+
+    struct NameExpectation: Decodable, Sendable {
+        var name: String
+        var formula: String
+        /// The sheet a local name belongs to; nil for a workbook-level name.
+        var scope: String?
+    }
+
+    struct FormulaExpectation: Decodable, Sendable {
+        var sheet: String
+        var cell: String
+        var formula: String
+    }
+
+    var note: String
+    var oraclePairs: [[String]]
+    var files: [File]
+
+    static let loaded: Result<CorpusExpectations, any Error> = Result {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/corpus-expectations.json")
+        return try JSONDecoder().decode(CorpusExpectations.self, from: Data(contentsOf: url))
+    }
+
+    /// The fixture, or an empty one when it cannot be read (a test then fails on `loaded`).
+    static let shared: CorpusExpectations =
+        (try? loaded.get()) ?? CorpusExpectations(note: "", oraclePairs: [], files: [])
+
+    static let byFile: [String: File] = Dictionary(shared.files.map { ($0.file, $0) }) { first, _ in first }
+}
+
+/// Every workbook in the shared corpus (150 files from calamine, Apache POI, ClosedXML and rust_xlsxwriter) either
+/// reads completely or, for the hostile and damaged ones, fails with its specific error; where the producers' tests
+/// state contents, ours must read the same.
+@Suite("Corpus conformance")
+struct CorpusConformanceTests {
+    /// The corpus files as paths relative to the corpus folder (`calamine/date.xlsx`), sorted; empty without a corpus.
+    static let files: [String] = {
+        guard let corpus = TestPaths.corpus,
+            let walker = FileManager.default.enumerator(at: corpus, includingPropertiesForKeys: nil)
+        else { return [] }
+        var found: [String] = []
+        let root = corpus.standardizedFileURL.path + "/"
+        for case let url as URL in walker where ["xlsx", "xlsm"].contains(url.pathExtension.lowercased()) {
+            found.append(String(url.standardizedFileURL.path.dropFirst(root.count)))
+        }
+        return found.sorted()
+    }()
+
+    /// Where our reader rightly gives another error than the fixture's `expectError`.
+    ///
+    /// The fixture names the error as a kind of damage; where our reader knows more precisely what is wrong, the
+    /// more specific code is the right answer and is what we assert:
+    /// - `calamine/issue252.xlsx`: the fixture says `corruptZip`. The deflate data of `xl/_rels/workbook.xml.rels`
+    ///   is damaged: it inflates to 699 bytes of garbled XML where the headers declare 697 (and the CRC differs
+    ///   too). The reader checks the size first, so it reports `sizeMismatch`, which is ZIP damage.
+    /// - `poi/poc-shared-strings.xlsx`: the fixture says `limitExceeded` (POI refuses the 1 MB string referenced
+    ///   12,000 times). That costs us nothing, as the cells share one Swift string, but the sheet has a row with
+    ///   `r="0"`, which is not a row number, so the reader stops with `invalidCellReference`: a clean, specific
+    ///   failure before any hostile amount of work.
+    static let moreSpecificCodes: [String: SpreadsheetError.Code] = [
+        "calamine/issue252.xlsx": .sizeMismatch,
+        "poi/poc-shared-strings.xlsx": .invalidCellReference,
+    ]
+
+    /// The error each hostile or damaged file must give: the fixture's, or the more specific one above.
+    static let errorCodes: [String: SpreadsheetError.Code] = Dictionary(
+        uniqueKeysWithValues: CorpusExpectations.shared.files.compactMap { file in
+            file.expectError.map { (file.file, moreSpecificCodes[file.file] ?? SpreadsheetError.Code($0)) }
+        })
+
+    static let timeLimit = Duration.seconds(5)
+
+    static func url(_ file: String) throws -> URL {
+        try #require(TestPaths.corpus, "../shared/corpus/xlsx is missing").appendingPathComponent(file)
+    }
+
+    /// Opens the workbook and streams every row of every sheet; returns the number of cells.
+    @discardableResult
+    static func readCompletely(_ path: String, options: ReadOptions = ReadOptions()) throws -> Int {
+        let workbook = try Workbook(path: path, options: options)
+        var cells = 0
+        for sheet in workbook.sheets {
+            let rows = try workbook.rows(of: sheet)
+            var previous = 0
+            while let row = try rows.next() {
+                #expect(row.number > previous, "rows come in order in \(sheet.name)")
+                previous = row.number
+                cells += row.cells.count
+            }
+        }
+        return cells
+    }
+
+    @Test("the fixture reads and the corpus holds 150 workbooks, among them every file the fixture names")
+    func corpusIsComplete() throws {
+        let expectations = try CorpusExpectations.loaded.get()
+        #expect(expectations.files.count > 60)
+        #expect(Self.errorCodes.count == 6)
+        for (file, code) in Self.moreSpecificCodes {
+            #expect(CorpusExpectations.byFile[file]?.expectError != code.name, "\(file): the override is needed")
+        }
+        guard Requirement.corpus() != nil else { return }
+        #expect(Self.files.count == 150)
+        let listed = Set(Self.files)
+        for expectation in expectations.files {
+            #expect(listed.contains(expectation.file), "the fixture names \(expectation.file), not in the corpus")
+        }
+        for pair in expectations.oraclePairs {
+            #expect(pair.count == 2 && pair.allSatisfy(listed.contains), "oracle pair \(pair)")
+        }
+    }
+
+    @Test("each corpus file reads completely or fails with its specific error", arguments: files)
+    func readsOrFailsCleanly(file: String) throws {
+        let path = try Self.url(file).path
+        let clock = ContinuousClock()
+        var failure: (any Error)?
+        let elapsed = clock.measure {
+            do {
+                try Self.readCompletely(path)
+                try Self.readCompletely(path, options: ReadOptions(formulas: true))
+            } catch {
+                failure = error
+            }
+        }
+        #expect(elapsed < Self.timeLimit, "\(file) took \(elapsed)")
+
+        if let code = Self.errorCodes[file] {
+            let error = try #require(
+                failure as? SpreadsheetError, "\(file) must fail with \(code), got \(String(describing: failure))")
+            #expect(error.code == code, "\(file): \(error)")
+            #expect(error.file == path, "the error names the file")
+            #expect(!error.message.isEmpty)
+        } else if let failure {
+            Issue.record("\(file) does not read: \(failure)")
+        }
+    }
+
+    static let describedFiles: [String] = CorpusExpectations.shared.files.filter { $0.expectError == nil }.map(\.file)
+
+    @Test("stated contents: cells, sheets, dates, names, merges, formulas", arguments: describedFiles)
+    func statedContents(file: String) throws {
+        guard Requirement.corpus() != nil else { return }
+        let expected = try #require(CorpusExpectations.byFile[file])
+        let path = try Self.url(file).path
+        let workbook = try Workbook(path: path, options: ReadOptions(formulas: true))
+        var loaded: [String: Sheet] = [:]
+        func sheet(_ name: String) throws -> Sheet {
+            if let sheet = loaded[name] { return sheet }
+            let info = try #require(workbook.sheets.first { $0.name == name }, "\(file) has no sheet '\(name)'")
+            let sheet = try workbook.load(info)
+            loaded[name] = sheet
+            return sheet
+        }
+
+        if let sheets = expected.sheets {
+            #expect(workbook.sheets.map(\.name) == sheets.map(\.name), "\(file): sheet names")
+            #expect(workbook.sheets.map(\.visibility.rawValue) == sheets.map(\.visibility), "\(file): visibility")
+            for (info, stated) in zip(workbook.sheets, sheets) {
+                if let type = stated.type { #expect(info.kind.rawValue == type, "\(file): kind of \(info.name)") }
+            }
+        }
+        if let date1904 = expected.date1904 {
+            #expect(workbook.date1904 == date1904, "\(file): date system")
+        }
+        if let names = expected.definedNames {
+            // Only names the producer's test states; a file may define more (print areas, filter ranges).
+            for name in names {
+                let matches = workbook.definedNames.filter { defined in
+                    defined.name == name.name && defined.localSheet.map { workbook.sheets[$0].name } == name.scope
+                }
+                #expect(
+                    matches.map(\.formula) == [name.formula],
+                    "\(file): name \(name.name) in \(name.scope ?? "workbook")")
+            }
+        }
+        for (name, ranges) in expected.merged ?? [:] {
+            let merged = try sheet(name).mergedRanges.map(\.description)
+            #expect(merged.sorted() == ranges.sorted(), "\(file): merged ranges of \(name)")
+        }
+        for cell in expected.cells {
+            let value = try sheet(cell.sheet)[cell.cell]
+            Self.check(value, against: cell, in: file)
+        }
+        for formula in expected.formulas ?? [] {
+            let address = try #require(CellAddress(formula.cell))
+            let found = try sheet(formula.sheet).rows.first { $0.number == address.row }?[column: address.column]
+            #expect(found?.formula == formula.formula, "\(file): formula of \(formula.sheet)!\(formula.cell)")
+        }
+    }
+
+    static func check(_ value: CellValue?, against expected: CorpusExpectations.CellExpectation, in file: String) {
+        let place = "\(file): \(expected.sheet)!\(expected.cell)"
+        switch (expected.type, expected.value, value) {
+        case ("empty", _, let value):
+            #expect(value == nil, "\(place) is empty")
+        case ("number", .number(let number), .number(let found)?):
+            if Self.derivedThroughText(number) {
+                // Stated with 15 significant digits, as text: equal within text rounding.
+                #expect(abs(found - number) <= 1e-9 * abs(number), "\(place): \(found) ≈ \(number)")
+            } else {
+                #expect(found == number, "\(place)")
+            }
+        case ("string", .string(let text), .string(let found)?):
+            #expect(found == text, "\(place)")
+        case ("bool", .bool(let flag), .bool(let found)?):
+            #expect(found == flag, "\(place)")
+        case ("date", .string(let text), .date(let found)?):
+            #expect(found.iso8601 == text, "\(place)")
+        case ("error", .string(let text), .error(let found)?):
+            #expect(found == text, "\(place)")
+        default:
+            Issue.record("\(place): expected \(expected.type) \(expected.value), read \(String(describing: value))")
+        }
+    }
+
+    /// Whether a stated number went through 15-digit text (`10.6320601851852`) rather than being exact.
+    static func derivedThroughText(_ number: Double) -> Bool {
+        number != number.rounded() && "\(number)".filter(\.isNumber).count >= 15
+    }
+
+    static let oraclePairs: [[String]] = CorpusExpectations.shared.oraclePairs
+
+    /// Each pair holds the same content in two encodings, so both must read the same: sheet names, and in every
+    /// sheet the same non-empty cells (row, column, value) and merged ranges.
+    ///
+    /// `calamine/issue_261.xlsx` (a Power BI export) writes no `r` on its rows and cells; its twin was re-saved by
+    /// Excel Online. calamine compares `Range.rows()`, which are relative to the first non-empty cell, so it would
+    /// tolerate a shift by empty rows. We compare absolute addresses: the reader numbers a `<row>` without `r` as
+    /// one after the previous row, and the export writes the empty styled rows 2–5 (and gives `r` where rows are
+    /// skipped), so its rows land on the same numbers as Excel's and the two files read cell for cell the same.
+    @Test("oracle pairs read identically", arguments: oraclePairs)
+    func oraclePair(pair: [String]) throws {
+        guard Requirement.corpus() != nil else { return }
+        try #require(pair.count == 2)
+        let first = try Self.contents(pair[0])
+        let second = try Self.contents(pair[1])
+        #expect(first.names == second.names, "sheet names of \(pair)")
+        #expect(first.cellCount > 0)
+        for name in first.names {
+            let a = first.sheets[name] ?? [:]
+            let b = second.sheets[name] ?? [:]
+            #expect(a.count == b.count, "\(pair): cell count of \(name)")
+            for address in Set(a.keys).union(b.keys).sorted() where a[address] != b[address] {
+                let (left, right) = (String(describing: a[address]), String(describing: b[address]))
+                Issue.record("\(pair): \(name)!\(address) reads \(left) in one and \(right) in the other")
+                break
+            }
+            #expect(first.merged[name] == second.merged[name], "\(pair): merged ranges of \(name)")
+        }
+    }
+
+    struct Contents {
+        var names: [String] = []
+        var sheets: [String: [CellAddress: CellValue]] = [:]
+        var merged: [String: [String]] = [:]
+        var cellCount = 0
+    }
+
+    static func contents(_ file: String) throws -> Contents {
+        let workbook = try Workbook(path: try url(file).path)
+        var contents = Contents()
+        for info in workbook.sheets {
+            let sheet = try workbook.load(info)
+            contents.names.append(info.name)
+            var cells: [CellAddress: CellValue] = [:]
+            for row in sheet.rows {
+                for cell in row.cells { cells[CellAddress(row: row.number, column: cell.column)] = cell.value }
+            }
+            contents.sheets[info.name] = cells
+            contents.merged[info.name] = sheet.mergedRanges.map(\.description).sorted()
+            contents.cellCount += cells.count
+        }
+        return contents
+    }
+
+    /// The peak resident memory of this process (VmHWM) in bytes.
+    static func peakResidentBytes() -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            return Int(line.filter(\.isNumber)).map { $0 * 1024 }
+        }
+        return nil
+    }
+
+    @Test("reading the whole corpus keeps the peak memory bounded")
+    func boundedMemory() throws {
+        guard Requirement.corpus() != nil else { return }
+        var cells = 0
+        for file in Self.files where Self.errorCodes[file] == nil {
+            cells += try Self.readCompletely(try Self.url(file).path)
+        }
+        #expect(cells > 10_000)
+        // The high-water mark covers the whole test process, so it bounds this run and anything run beside it:
+        // streaming keeps one 64 KiB buffer and one row per sheet, so the corpus (3.7 MB) needs little.
+        let peak = try #require(Self.peakResidentBytes(), "/proc/self/status is not readable")
+        #expect(peak < 500 << 20, "peak resident memory \(peak >> 20) MiB")
+    }
+}
