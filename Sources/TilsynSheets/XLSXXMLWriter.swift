@@ -262,12 +262,12 @@ enum A1 {
 /// read as a cell reference (`A1`, `R1C1`, `R`, `C`) or a boolean.
 func formulaSheetName(_ name: String) -> String {
     let scalars = name.unicodeScalars
+    guard let first = scalars.first else { return "''" }
     let plain =
-        !name.isEmpty
-        && scalars.allSatisfy {
+        scalars.allSatisfy {
             $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "."
         }
-        && !("0"..."9").contains(scalars.first!) && scalars.first != "."
+        && !("0"..."9").contains(first) && first != "."
         && A1.parseCell(Substring(name)) == nil && !looksLikeR1C1(name)
         && !["TRUE", "FALSE"].contains(name.uppercased())
     return plain ? name : "'" + name.replacingAll("'", with: "''") + "'"

@@ -20,7 +20,8 @@ struct ConversionTests {
         "dates in Danish and ISO forms, with and without a time",
         arguments: [
             ("17-05-2024", 2024, 5, 17, 0, 0, 0), ("17.05.2024", 2024, 5, 17, 0, 0, 0),
-            ("2024-05-17", 2024, 5, 17, 0, 0, 0), ("5-6-2023", 2023, 6, 5, 0, 0, 0), ("29-02-2024", 2024, 2, 29, 0, 0, 0),
+            ("2024-05-17", 2024, 5, 17, 0, 0, 0), ("5-6-2023", 2023, 6, 5, 0, 0, 0),
+            ("29-02-2024", 2024, 2, 29, 0, 0, 0),
             ("17-05-2024 13:45", 2024, 5, 17, 13, 45, 0), ("17-05-2024 13:45:09", 2024, 5, 17, 13, 45, 9),
             ("2024-05-17T08:30:00", 2024, 5, 17, 8, 30, 0), ("2024-05-17 08:30", 2024, 5, 17, 8, 30, 0),
         ])
@@ -30,9 +31,11 @@ struct ConversionTests {
         #expect(SheetConversion.typedValue(field) == .dateTime(expected))
     }
 
-    @Test("true, false, SAND and FALSK in any case are booleans", arguments: [
-        ("true", true), ("TRUE", true), ("False", false), ("SAND", true), ("sand", true), ("FALSK", false),
-    ])
+    @Test(
+        "true, false, SAND and FALSK in any case are booleans",
+        arguments: [
+            ("true", true), ("TRUE", true), ("False", false), ("SAND", true), ("sand", true), ("FALSK", false),
+        ])
     func booleans(field: String, expected: Bool) {
         #expect(SheetConversion.typedValue(field) == .bool(expected))
     }

@@ -232,8 +232,10 @@ private func buildCases(in folder: TemporaryDirectory) throws -> [LibreOfficeCas
             title: "Ledelsestilsyn", subject: "Børnesager", creator: "Tilsyn", keywords: "tilsyn, børn",
             description: "Stikprøve", category: "Tilsyn", company: "Kommune", manager: "Leder",
             created: try W.DateTime(year: 2024, month: 6, day: 1, hour: 8, minute: 30),
-            custom: [.string("Kommune", "Aarhus"), W.CustomProperty("Antal", .integer(7)),
-                W.CustomProperty("Andel", .number(0.5)), W.CustomProperty("Afsluttet", .bool(false))])
+            custom: [
+                .string("Kommune", "Aarhus"), W.CustomProperty("Antal", .integer(7)),
+                W.CustomProperty("Andel", .number(0.5)), W.CustomProperty("Afsluttet", .bool(false)),
+            ])
         c.expected = [("Data", data.rows)]
     }
     try make("large") { writer, c in

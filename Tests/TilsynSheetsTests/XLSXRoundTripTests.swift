@@ -109,7 +109,7 @@ enum RoundTripGen {
         "\u{FFFE}", "\u{FFFF}", "é", "e\u{301}", "0", "1,5", "ja",
     ]
 
-    static let text = Gen.element(of: fragments).map { $0! }.array(of: 1...6).map { $0.joined() }
+    static let text = Gen.element(of: fragments).compactMap { $0 }.array(of: 1...6).map { $0.joined() }
 
     /// Extremes, signed zeros, subnormals, and ordinary numbers of every magnitude.
     static let specialNumbers: [Double] = [
@@ -120,7 +120,7 @@ enum RoundTripGen {
     ]
 
     static let number = Gen.oneOf(
-        Gen.element(of: specialNumbers).map { $0! },
+        Gen.element(of: specialNumbers).compactMap { $0 },
         Gen.double(in: -1e6...1e6),
         Gen.int64(in: -9_007_199_254_740_992...9_007_199_254_740_992).map { Double($0) },
         zip(Gen.double(in: -9.999...9.999), Gen.int(in: -307...307)).map { $0 * pow(10, Double($1)) })
@@ -136,7 +136,7 @@ enum RoundTripGen {
     }
 
     static let formula = Gen.element(of: ["SUM(A1:B2)", "A1&\"<x>\"", "IF(A1>0,\"ja\",\"nej\")", "'Ark 1'!A1*2"])
-        .map { $0! }
+        .compactMap { $0 }
 
     static let cell = Gen.oneOf(
         text.map { RoundTripCell.text($0) },
