@@ -129,17 +129,17 @@ struct ConvertTests {
         #expect(try text(folder.path("first.csv")) == bom + "ignored\r\n")
     }
 
-    @Test("CSV → XLSX → CSV gives the same text back", arguments: ["excel-da", "rfc4180"])
+    @Test("CSV → XLSX → CSV gives the same text back, booleans included", arguments: ["excel-da", "rfc4180"])
     func roundTrip(dialect: String) throws {
         let folder = try TemporaryDirectory("convert")
         defer { folder.cleanUp() }
         let danish = dialect == "excel-da"
         let csv =
             danish
-            ? bom + "Sag;Beløb;Dato;Tidspunkt;Note\r\nS-1;1234,5;17-05-2024;17-05-2024 08:30:00;Ja\r\n"
-                + "S-2;-3;01-03-1900;31-12-9999 23:59:59;\"Æble; pære\"\r\n"
-            : "Sag,Beløb,Dato,Tidspunkt,Note\nS-1,1234.5,17-05-2024,17-05-2024 08:30:00,Ja\n"
-                + "S-2,-3,01-03-1900,31-12-9999 23:59:59,\"Æble, pære\"\n"
+            ? bom + "Sag;Beløb;Dato;Tidspunkt;Note;Flag\r\nS-1;1234,5;17-05-2024;17-05-2024 08:30:00;Ja;SAND\r\n"
+                + "S-2;-3;01-03-1900;31-12-9999 23:59:59;\"Æble; pære\";FALSK\r\n"
+            : "Sag,Beløb,Dato,Tidspunkt,Note,Flag\nS-1,1234.5,17-05-2024,17-05-2024 08:30:00,Ja,true\n"
+                + "S-2,-3,01-03-1900,31-12-9999 23:59:59,\"Æble, pære\",false\n"
         try write(csv, to: folder.path("in.csv"))
         let there = try tilsyn("convert", folder.path("in.csv"), folder.path("mid.xlsx"), "--dialect", dialect)
         #expect(there.status == 0, "\(there.stderr)")
