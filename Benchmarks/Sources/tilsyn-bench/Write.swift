@@ -170,7 +170,3 @@ private func writeTemplate(path: String, number: Int, level: Int) throws -> Int 
     return cells
 }
 
-/// The writing commands, dispatched from main.swift.
-let writeCommands: [String: @Sendable ([String]) -> Void] = [
-    "write-xlsx": writeLargeSheet, "write-templates": writeTemplates,
-]

@@ -70,7 +70,6 @@ func readCSV(_ path: String, strings: Bool) throws -> Int {
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard let command = arguments.first else { fail("missing command") }
 let operands = Array(arguments.dropFirst())
-if let write = writeCommands[command] { write(operands); exit(0) }  // Write.swift
 
 do {
     switch command {
@@ -82,9 +81,10 @@ do {
     case "csv", "csv-strings":
         if operands.count != 1 { fail("\(command) needs exactly one FILE") }
         print("fields=\(try readCSV(operands[0], strings: command == "csv-strings"))")
-    case "write-xlsx", "write-templates":
-        print("unsupported")
-        exit(3)
+    case "write-xlsx":
+        writeLargeSheet(operands)
+    case "write-templates":
+        writeTemplates(operands)
     default:
         fail("unknown command \(command)")
     }
