@@ -39,6 +39,28 @@ public struct FilledTemplate: Sendable, Equatable {
     public var answers: [String: TemplateAnswer]
     /// Question ids the meta sheet lists but the template no longer has.
     public var missing: [String]
+    /// Whether the workbook counts date serials from 1904 (old Mac Excel); plain numbers in date fields follow it.
+    public var date1904: Bool = false
+}
+
+/// The worksheets of one workbook, each parsed at most once.
+final class SheetCache {
+    let workbook: Workbook
+    private var loaded: [String: Sheet] = [:]
+
+    init(_ workbook: Workbook) { self.workbook = workbook }
+
+    func load(_ info: SheetInfo) throws -> Sheet {
+        if let sheet = loaded[info.name] { return sheet }
+        let sheet = try workbook.load(info)
+        loaded[info.name] = sheet
+        return sheet
+    }
+
+    /// Every worksheet, in workbook order.
+    func worksheets() throws -> [Sheet] {
+        try workbook.sheets.filter { $0.kind == .worksheet }.map { try load($0) }
+    }
 }
 
 /// Reads a filled template back without depending on row positions.
@@ -51,7 +73,7 @@ public enum TemplateReader {
     /// Reads the template at `path`.
     public static func read(path: String) throws -> FilledTemplate {
         do {
-            return try read(Workbook(path: path), file: path)
+            return try read(SheetCache(Workbook(path: path)), file: path)
         } catch let error as SpreadsheetError {
             throw CatalogueError(.unreadable, error.description)
         }
@@ -60,7 +82,7 @@ public enum TemplateReader {
     /// Reads a template from bytes; `name` is used in errors.
     public static func read(bytes: [UInt8], name: String) throws -> FilledTemplate {
         do {
-            return try read(Workbook(bytes: bytes, name: name), file: name)
+            return try read(SheetCache(Workbook(bytes: bytes, name: name)), file: name)
         } catch let error as SpreadsheetError {
             throw CatalogueError(.unreadable, error.description)
         }
@@ -114,13 +136,14 @@ public enum TemplateReader {
         return (sheet, address)
     }
 
-    private static func read(_ workbook: Workbook, file: String) throws -> FilledTemplate {
+    static func read(_ sheets: SheetCache, file: String) throws -> FilledTemplate {
+        let workbook = sheets.workbook
         // The meta sheet: by name, else by its marker.
         var metaSheet: Sheet?
-        if let info = workbook.sheet(named: TemplateWriter.metaSheetName) { metaSheet = try workbook.load(info) }
+        if let info = workbook.sheet(named: TemplateWriter.metaSheetName) { metaSheet = try sheets.load(info) }
         if metaSheet == nil {
             for info in workbook.sheets where info.kind == .worksheet {
-                let sheet = try workbook.load(info)
+                let sheet = try sheets.load(info)
                 if sheet["A1"] == .string(TemplateWriter.marker) {
                     metaSheet = sheet
                     break
@@ -146,12 +169,12 @@ public enum TemplateReader {
         // The answer sheet: by its original name, else the worksheet with the table header.
         var grid: Grid?
         if let originalName = fields["ark"], let info = workbook.sheet(named: originalName) {
-            let candidate = Grid(try workbook.load(info))
+            let candidate = Grid(try sheets.load(info))
             if candidate.header() != nil { grid = candidate }
         }
         if grid == nil {
             for info in workbook.sheets where info.kind == .worksheet && info.name != metaSheet.name {
-                let candidate = Grid(try workbook.load(info))
+                let candidate = Grid(try sheets.load(info))
                 if candidate.header() != nil {
                     grid = candidate
                     break
@@ -218,7 +241,7 @@ public enum TemplateReader {
         }
         return FilledTemplate(
             catalogueID: fields["katalog"] ?? "", catalogueVersion: fields["version"] ?? "", sheetName: grid.name,
-            metadata: metadata, answers: answers, missing: missing)
+            metadata: metadata, answers: answers, missing: missing, date1904: workbook.date1904)
     }
 }
 
