@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 internal import TilsynSheets
 
 /// The layout a returned file was recognised as.
