@@ -86,7 +86,7 @@ let package = Package(
         .testTarget(
             name: "TilsynCLITests",
             dependencies: [
-                "TilsynTestSupport", "tilsyn", "tilsyn-samples", "TilsynSamples", "TilsynAudit",
+                "TilsynTestSupport", "tilsyn", "tilsyn-samples", "TilsynSamples", "TilsynAudit", "TilsynSheets",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
     ]

@@ -31,12 +31,28 @@ public struct ImportOptions: Sendable, Equatable {
 
 /// The catalogues an import can refer to, by id.
 public struct CatalogueSet: Sendable {
-    public var byID: [String: Catalogue]
+    public let byID: [String: Catalogue]
+    /// Each catalogue's questions by id, and their position in `allQuestions`.
+    let questions: [String: [String: (question: Question, position: Int)]]
 
     public init(_ catalogues: [Catalogue]) {
         var byID: [String: Catalogue] = [:]
-        for catalogue in catalogues { byID[catalogue.id] = catalogue }
+        var questions: [String: [String: (question: Question, position: Int)]] = [:]
+        for catalogue in catalogues {
+            byID[catalogue.id] = catalogue
+            var index: [String: (question: Question, position: Int)] = [:]
+            for (position, question) in catalogue.allQuestions.enumerated() where index[question.id] == nil {
+                index[question.id] = (question, position)
+            }
+            questions[catalogue.id] = index
+        }
         self.byID = byID
+        self.questions = questions
+    }
+
+    /// The question with this id in the catalogue with this id.
+    func question(_ id: String, in catalogue: String) -> (question: Question, position: Int)? {
+        questions[catalogue]?[id]
     }
 
     /// Every catalogue in a catalogue folder.
@@ -88,20 +104,29 @@ public struct ReturnedFile: Sendable {
 public enum ReturnedFileReader {
     /// Reads the file at `path`.
     public static func read(path: String, catalogues: CatalogueSet, options: ImportOptions) -> ReturnedFile {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            return ReturnedFile(
-                path: path, sha256: "", byteCount: 0, shape: nil, reviews: [],
-                findings: [Finding(
-                    file: path, severity: .error, rule: .unreadable, message: "Filen kan ikke åbnes.",
-                    suggestion: "Kontrollér, at filen findes og kan læses, og send den igen.")])
-        }
-        return read(bytes: [UInt8](data), name: path, catalogues: catalogues, options: options)
+        guard let bytes = contents(path) else { return unopenable(path) }
+        return read(bytes: bytes, name: path, catalogues: catalogues, options: options)
+    }
+
+    /// The bytes of the file at `path`, or nil when it cannot be read.
+    public static func contents(_ path: String) -> [UInt8]? {
+        FileManager.default.contents(atPath: path).map { [UInt8]($0) }
+    }
+
+    /// The result for a file that cannot be opened.
+    public static func unopenable(_ path: String) -> ReturnedFile {
+        ReturnedFile(
+            path: path, sha256: "", byteCount: 0, shape: nil, reviews: [],
+            findings: [Finding(
+                file: path, severity: .error, rule: .unreadable, message: "Filen kan ikke åbnes.",
+                suggestion: "Kontrollér, at filen findes og kan læses, og send den igen.")])
     }
 
     /// Reads a file from bytes; `name` is the path shown in findings and decides CSV (`.csv`, `.txt`, `.tsv`).
-    public static func read(bytes: [UInt8], name: String, catalogues: CatalogueSet, options: ImportOptions)
-        -> ReturnedFile
-    {
+    /// `sha256` is the bytes' hash when the caller has computed it already.
+    public static func read(
+        bytes: [UInt8], name: String, sha256: String? = nil, catalogues: CatalogueSet, options: ImportOptions
+    ) -> ReturnedFile {
         var context = ReadContext(file: name, catalogues: catalogues, options: options)
         let lower = name.lowercased()
         var raws: [RawReview] = []
@@ -117,7 +142,7 @@ public enum ReturnedFileReader {
         }
         context.checkDuplicateKeys(reviews)
         return ReturnedFile(
-            path: name, sha256: SHA256.hex(bytes), byteCount: bytes.count, shape: shape, reviews: reviews,
+            path: name, sha256: sha256 ?? SHA256.hex(bytes), byteCount: bytes.count, shape: shape, reviews: reviews,
             findings: context.findings)
     }
 
@@ -265,12 +290,12 @@ struct ReadContext {
     func rawReview(from filled: FilledTemplate) -> RawReview {
         var metadata: [String: SourceText] = [:]
         for (key, value) in filled.metadata { metadata[key] = SourceText(value.value, at: Provenance(reference: value.cell)) }
-        let order = Dictionary(
-            (catalogues[filled.catalogueID]?.allQuestions ?? []).enumerated().map { ($1.id, $0) },
-            uniquingKeysWith: { first, _ in first })
-        let answers = filled.answers.values.sorted {
-            (order[$0.questionID] ?? Int.max, $0.questionID) < (order[$1.questionID] ?? Int.max, $1.questionID)
-        }.map {
+        let positioned = filled.answers.values.map {
+            (position: catalogues.question($0.questionID, in: filled.catalogueID)?.position ?? Int.max, answer: $0)
+        }
+        let answers = positioned.sorted {
+            $0.position != $1.position ? $0.position < $1.position : $0.answer.questionID < $1.answer.questionID
+        }.map(\.answer).map {
             RawAnswer(
                 questionID: $0.questionID, answer: SourceText($0.answer.value, at: Provenance(reference: $0.answer.cell)),
                 remark: SourceText($0.remark.value, at: Provenance(reference: $0.remark.cell)))

@@ -122,7 +122,7 @@ extension ReadContext {
         var seen: [String: Provenance] = [:]
         for rawAnswer in raw.answers {
             let id = rawAnswer.questionID
-            guard let question = catalogue.question(id) else {
+            guard let question = catalogues.question(id, in: catalogue.id)?.question else {
                 if rawAnswer.answer.text != nil {
                     usable = false
                     add(at: rawAnswer.answer.at, severity: .error, rule: .unknownQuestion,

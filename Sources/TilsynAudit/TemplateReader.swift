@@ -109,17 +109,26 @@ public enum TemplateReader {
             TemplateValue(value: text(address), cell: "\(name)!\(address)")
         }
 
-        /// The row and columns of the table header (`Id` … `Svar` … `Bemærkning`).
+        /// The row and columns of the table header (`Id` … `Svar` … `Bemærkning`): the first row holding all three.
         func header() -> (row: Int, id: Int, answer: Int, remark: Int)? {
-            var byRow: [Int: [String: Int]] = [:]
+            var candidates: [Int: Int] = [:]
             for (address, value) in cells {
-                if case .string(let text) = value { byRow[address.row, default: [:]][text.trimmed] = address.column }
+                if case .string(let text) = value, text == "Id" || text.trimmed == "Id" {
+                    if let row = candidates[address.row], row <= address.column { continue }
+                    candidates[address.row] = address.column
+                }
             }
-            for row in byRow.keys.sorted() {
-                guard let columns = byRow[row], let id = columns["Id"], let answer = columns["Svar"],
-                    let remark = columns["Bemærkning"]
-                else { continue }
-                return (row, id, answer, remark)
+            for row in candidates.keys.sorted() {
+                guard let id = candidates[row] else { continue }
+                var answer: Int?
+                var remark: Int?
+                for (address, value) in cells where address.row == row {
+                    guard case .string(let text) = value else { continue }
+                    let label = text.trimmed
+                    if label == "Svar", answer == nil { answer = address.column }
+                    if label == "Bemærkning", remark == nil { remark = address.column }
+                }
+                if let answer, let remark { return (row, id, answer, remark) }
             }
             return nil
         }
@@ -128,8 +137,10 @@ public enum TemplateReader {
     private static func reference(_ formula: String) -> (sheet: String, address: CellAddress)? {
         guard let bang = formula.lastIndex(of: "!") else { return nil }
         var sheet = String(formula[..<bang])
-        if sheet.hasPrefix("'"), sheet.hasSuffix("'"), sheet.count >= 2 {
-            sheet = String(sheet.dropFirst().dropLast()).replacingAll("''", with: "'")
+        if sheet.utf8.first == UInt8(ascii: "'"), sheet.utf8.last == UInt8(ascii: "'"), sheet.utf8.count >= 2 {
+            sheet = String(sheet.dropFirst().dropLast())
+            // A quote inside a quoted name is doubled; most names have none, so skip the search then.
+            if sheet.utf8.contains(UInt8(ascii: "'")) { sheet = sheet.replacingAll("''", with: "'") }
         }
         let cell = formula[formula.index(after: bang)...].filter { $0 != "$" }
         guard let address = CellAddress(cell) else { return nil }
@@ -168,20 +179,25 @@ public enum TemplateReader {
 
         // The answer sheet: by its original name, else the worksheet with the table header.
         var grid: Grid?
+        var header: (row: Int, id: Int, answer: Int, remark: Int)?
         if let originalName = fields["ark"], let info = workbook.sheet(named: originalName) {
             let candidate = Grid(try sheets.load(info))
-            if candidate.header() != nil { grid = candidate }
+            if let found = candidate.header() {
+                grid = candidate
+                header = found
+            }
         }
         if grid == nil {
             for info in workbook.sheets where info.kind == .worksheet && info.name != metaSheet.name {
                 let candidate = Grid(try sheets.load(info))
-                if candidate.header() != nil {
+                if let found = candidate.header() {
                     grid = candidate
+                    header = found
                     break
                 }
             }
         }
-        guard let grid, let header = grid.header() else {
+        guard let grid, let header else {
             throw CatalogueError(.notATemplate, "no sheet has the question table's header row (Id, Spørgsmål, …, "
                 + "Svar, Bemærkning)", file: file)
         }

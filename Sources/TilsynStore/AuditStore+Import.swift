@@ -68,7 +68,8 @@ extension AuditStore {
 
     private static func importFile(_ file: ReturnedFile, replace: Bool, in db: Database) throws -> ImportOutcome {
         if try Bool.fetchOne(
-            db, sql: "SELECT EXISTS (SELECT 1 FROM file WHERE sha256 = ?)", arguments: [file.sha256]) == true
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM file WHERE sha256 = ?)"), arguments: [file.sha256])
+            == true
         {
             return ImportOutcome(
                 status: .alreadyImported, findings: [], reviewsStored: 0, answersStored: 0, reviewsReplaced: 0,
@@ -81,23 +82,32 @@ extension AuditStore {
             return outcome
         }
         let warnings = file.findings.filter { $0.severity == .warning }.count + comparison.findings.count
-        try db.execute(
-            sql: """
-                INSERT INTO file(sha256, path, shape, bytes, imported_at, reviews, answers, warnings)
-                VALUES (?, ?, ?, ?, ?, 0, 0, ?)
-                """,
-            arguments: [
-                file.sha256, file.path, file.shape?.rawValue ?? "", file.byteCount, AuditStore.timestamp(), warnings,
-            ])
-        let fileID = db.lastInsertedRowID
         var stored = 0
         var answers = 0
         var replaced = 0
         var unchanged = 0
         for (review, state) in zip(file.reviews, comparison.states) {
+            if case .unchanged = state {
+                unchanged += 1
+            } else {
+                stored += 1
+                answers += review.answers.count
+            }
+        }
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO file(sha256, path, shape, bytes, imported_at, reviews, answers, warnings)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(
+            arguments: [
+                file.sha256, file.path, file.shape?.rawValue ?? "", file.byteCount, AuditStore.timestamp(), stored,
+                answers, warnings,
+            ])
+        let fileID = db.lastInsertedRowID
+        for (review, state) in zip(file.reviews, comparison.states) {
             switch state {
             case .unchanged:
-                unchanged += 1
                 continue
             case .differs(let oldID):
                 try updateCounts(in: db, filter: "r.id = ?", arguments: [oldID], sign: -1)
@@ -108,12 +118,8 @@ extension AuditStore {
                 break
             }
             try insert(review, fileID: fileID, in: db)
-            stored += 1
-            answers += review.answers.count
         }
         try updateCounts(in: db, filter: "r.file_id = ?", arguments: [fileID], sign: 1)
-        try db.execute(
-            sql: "UPDATE file SET reviews = ?, answers = ? WHERE id = ?", arguments: [stored, answers, fileID])
         return ImportOutcome(
             status: .imported, findings: comparison.findings, reviewsStored: stored, answersStored: answers,
             reviewsReplaced: replaced, reviewsUnchanged: unchanged)
@@ -196,15 +202,23 @@ extension AuditStore {
                 review.at.sheet, review.at.cell,
             ])
         let reviewID = db.lastInsertedRowID
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO answer(review_id, question, code, answer, applies, remark, sheet, cell)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        for answer in review.answers {
-            statement.setUncheckedArguments([
-                reviewID, answer.questionID, answer.code?.rawValue, answer.answer, answer.applies, answer.remark,
-                answer.at.sheet, answer.at.cell,
-            ])
+        // Answers in chunks of up to 50 rows per statement: one execution instead of one per answer.
+        var rest = review.answers[...]
+        while !rest.isEmpty {
+            let chunk = rest.prefix(50)
+            rest = rest.dropFirst(chunk.count)
+            let rows = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", ")
+            let statement = try db.cachedStatement(
+                sql: "INSERT INTO answer(review_id, question, code, answer, applies, remark, sheet, cell) VALUES " + rows)
+            var values: [(any DatabaseValueConvertible)?] = []
+            values.reserveCapacity(chunk.count * 8)
+            for answer in chunk {
+                values += [
+                    reviewID, answer.questionID, answer.code?.rawValue, answer.answer, answer.applies, answer.remark,
+                    answer.at.sheet, answer.at.cell,
+                ] as [(any DatabaseValueConvertible)?]
+            }
+            statement.setUncheckedArguments(StatementArguments(values))
             try statement.execute()
         }
     }

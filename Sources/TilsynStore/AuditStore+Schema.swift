@@ -98,7 +98,6 @@ extension AuditStore {
                     cell TEXT NOT NULL,
                     PRIMARY KEY (review_id, question)
                 ) WITHOUT ROWID;
-                CREATE INDEX answer_by_question ON answer(question, code);
 
                 -- Counts kept up to date by every import and replacement, in the same transaction, so that
                 -- compliance by question, step, theme, unit, measure, level, round and reviewer reads this small
@@ -119,8 +118,9 @@ extension AuditStore {
                     low INTEGER NOT NULL,
                     some INTEGER NOT NULL,
                     high INTEGER NOT NULL,
-                    PRIMARY KEY (catalogue, question, round_id, level, unit_id, measure, reviewer_id)
+                    PRIMARY KEY (catalogue, round_id, level, unit_id, measure, reviewer_id, question)
                 ) WITHOUT ROWID;
+                CREATE INDEX answer_count_by_question ON answer_count(catalogue, question);
                 """)
         }
         return migrator
@@ -129,7 +129,7 @@ extension AuditStore {
     /// Adds (`sign` 1) or removes (`sign` -1) the answers of the reviews matching `filter` to `answer_count`.
     static func updateCounts(in db: Database, filter: String, arguments: StatementArguments, sign: Int) throws {
         let s = sign < 0 ? "-" : ""
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO answer_count(catalogue, question, round_id, level, unit_id, measure, reviewer_id,
                     yes, no, not_applicable, unanswered, low, some, high)
@@ -149,6 +149,7 @@ extension AuditStore {
                     not_applicable = not_applicable + excluded.not_applicable,
                     unanswered = unanswered + excluded.unanswered,
                     low = low + excluded.low, some = some + excluded.some, high = high + excluded.high
-                """, arguments: arguments)
+                """
+        ).execute(arguments: arguments)
     }
 }

@@ -82,6 +82,11 @@ public final class AuditStore: Sendable {
         }
     }
 
+    /// The content hashes of every imported file.
+    public func fileHashes() throws -> Set<String> {
+        try database.read { db in Set(try String.fetchAll(db, sql: "SELECT sha256 FROM file")) }
+    }
+
     /// Records the catalogues' questions, steps and themes (for grouping answers by step and theme).
     public func register(_ catalogues: CatalogueSet) throws {
         try database.write { db in

@@ -65,7 +65,9 @@ public struct Importer: Sendable {
         paths: [String], store: AuditStore, progress: (@Sendable (Int, Int) -> Void)? = nil
     ) throws -> ImportSummary {
         try store.register(catalogues)
-        return try process(paths: paths, progress: progress) { file in
+        let hashes = try store.fileHashes()
+        let known: @Sendable (String) -> Bool = { hashes.contains($0) }
+        return try process(paths: paths, known: known, progress: progress) { file in
             let outcome = try store.importFile(file, replace: replace)
             return (outcome.status, outcome.findings, outcome.reviewsStored + outcome.reviewsUnchanged,
                     outcome.answersStored)
@@ -77,7 +79,7 @@ public struct Importer: Sendable {
         paths: [String], storePath: String?, progress: (@Sendable (Int, Int) -> Void)? = nil
     ) throws -> ImportSummary {
         let store = try storePath.map { try AuditStore.openForReading(path: $0) }
-        return try process(paths: paths, progress: progress) { file in
+        return try process(paths: paths, known: nil, progress: progress) { file in
             var findings: [Finding] = []
             var status = ImportOutcome.Status.imported
             if let store, !file.isRejected {
@@ -100,19 +102,34 @@ public struct Importer: Sendable {
         }
     }
 
+    /// Reads the files on worker threads (skipping the parsing of files `known` says are imported already), then
+    /// hands them to `store` one by one in order.
     private func process(
-        paths: [String], progress: (@Sendable (Int, Int) -> Void)?,
+        paths: [String], known: (@Sendable (String) -> Bool)?, progress: (@Sendable (Int, Int) -> Void)?,
         store: (ReturnedFile) throws -> (ImportOutcome.Status, [Finding], Int, Int)
     ) throws -> ImportSummary {
         let catalogues = catalogues
         let options = options
-        let results = OrderedResults<ReturnedFile>(count: paths.count)
+        let results = OrderedResults<(file: ReturnedFile, known: Bool)>(count: paths.count)
         let workers = min(threads, max(1, paths.count))
         for _ in 0..<workers {
             let thread = Thread {
                 while let index = results.claim() {
-                    results.put(
-                        ReturnedFileReader.read(path: paths[index], catalogues: catalogues, options: options), at: index)
+                    let path = paths[index]
+                    guard let bytes = ReturnedFileReader.contents(path) else {
+                        results.put((ReturnedFileReader.unopenable(path), false), at: index)
+                        continue
+                    }
+                    let hash = SHA256.hex(bytes)
+                    if let known, known(hash) {
+                        let file = ReturnedFile(
+                            path: path, sha256: hash, byteCount: bytes.count, shape: nil, reviews: [], findings: [])
+                        results.put((file, true), at: index)
+                        continue
+                    }
+                    let file = ReturnedFileReader.read(
+                        bytes: bytes, name: path, sha256: hash, catalogues: catalogues, options: options)
+                    results.put((file, false), at: index)
                 }
             }
             thread.stackSize = 4 << 20
@@ -122,7 +139,13 @@ public struct Importer: Sendable {
         var reports: [FileReport] = []
         reports.reserveCapacity(paths.count)
         for index in paths.indices {
-            var file = results.take(index)
+            var (file, isKnown) = results.take(index)
+            if isKnown {
+                reports.append(FileReport(
+                    path: file.path, status: .alreadyImported, shape: nil, reviews: 0, answers: 0, findings: []))
+                progress?(index + 1, paths.count)
+                continue
+            }
             batch.check(&file)
             var (status, extra, reviews, answers) = try store(file)
             if file.isRejected { status = .rejected }
