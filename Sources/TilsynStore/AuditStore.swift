@@ -62,6 +62,12 @@ public final class AuditStore: Sendable {
         public var files: Int
         public var reviews: Int
         public var answers: Int
+
+        public init(files: Int, reviews: Int, answers: Int) {
+            self.files = files
+            self.reviews = reviews
+            self.answers = answers
+        }
     }
 
     /// The number of files, reviews and answers stored.
