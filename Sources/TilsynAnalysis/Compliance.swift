@@ -109,7 +109,9 @@ public enum Compliance {
         for level in Array(Set(rows.map(\.level))).sorted() {
             let atLevel = rows.filter { $0.level == level }
             var groups: [(String, String)] = []
-            for row in atLevel where !groups.contains(where: { $0.0 == row.group }) { groups.append((row.group, row.name)) }
+            for row in atLevel where !groups.contains(where: { $0.0 == row.group }) {
+                groups.append((row.group, row.name))
+            }
             // Degree-only groups (no Ja/Nej answers in any round) have no compliance rate.
             groups = groups.filter { group in atLevel.contains { $0.group == group.0 && $0.n > 0 } }
             guard !groups.isEmpty else { continue }

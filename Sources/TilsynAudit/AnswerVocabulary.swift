@@ -46,7 +46,8 @@ public enum AnswerCode: Int, Sendable, Hashable, CaseIterable, CustomStringConve
 /// |---|---|
 /// | Ja | `ja`, `j`, `yes`, `y` |
 /// | Nej | `nej`, `n`, `no` |
-/// | Ikke relevant | `ikke relevant`, `ikkerelevant`, `ikke rel`, `ikke rele`, `ir`, `i r`, `na`, `not relevant`, `not applicable` |
+/// | Ikke relevant | `ikke relevant`, `ikkerelevant`, `ikke rel`, `ikke rele`, `ir`, `i r`, `na`, `not relevant`, |
+/// |               | `not applicable` |
 /// | Lav grad | `lav`, `lav grad`, `i lav grad`, `low` |
 /// | Nogen grad | `nogen`, `nogen grad`, `i nogen grad`, `some` |
 /// | Høj grad | `høj`, `høj grad`, `i høj grad`, `hoej`, `hoej grad`, `i hoej grad`, `high` |

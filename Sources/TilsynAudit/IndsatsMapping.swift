@@ -6,7 +6,8 @@
 /// |---|---|---|
 /// | `30`, `§ 30`, `barnets lov § 30`, `BL § 30`, `Tidligt forebyggende indsats`, `Forebyggende indsats` | § 30 | yes |
 /// | `32`, `§ 32`, `Støttende indsats`, `§ 32 støttende indsats` (what templates write) | § 32 | yes |
-/// | `SEL § 52`, `serviceloven § 52`, `SEL § 52, stk. 3` with any `nr.` but 7 | § 32 | yes: the støttende foranstaltninger of SEL § 52 are barnets lov § 32 |
+/// | `SEL § 52`, `serviceloven § 52`, `SEL § 52, stk. 3` with any `nr.` but 7 | § 32 | yes: SEL § 52's støttende |
+/// |  |  | foranstaltninger are barnets lov § 32 |
 /// | `SEL § 52, stk. 3, nr. 7` | § 46 | yes: anbringelse uden for hjemmet with consent |
 /// | `46`, `§ 46`, `Anbringelse med samtykke`, `Frivillig anbringelse` | § 46 | yes |
 /// | `47`, `§ 47`, `SEL § 58`, `Anbringelse uden samtykke`, `Tvangsanbringelse` | § 47 | yes |

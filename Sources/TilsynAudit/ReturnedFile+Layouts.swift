@@ -233,8 +233,8 @@ extension ReturnedFileReader {
         // `B.2_bemærkning`, as some survey tools join words.
         if let underscore = header.firstIndex(of: "_") {
             let head = String(header[..<underscore])
-            if QuestionMatcher.looksLikeID(head), Vocabulary.isRemark(AnswerVocabulary.fold(String(header[underscore...])))
-            {
+            let rest = AnswerVocabulary.fold(String(header[underscore...]))
+            if QuestionMatcher.looksLikeID(head), Vocabulary.isRemark(rest) {
                 return head
             }
         }
@@ -324,8 +324,10 @@ extension ReadContext {
                     guard let column = columns[name], let value = field(record, column) else { continue }
                     if value != field(first, column) {
                         add(at: place(record, column), severity: .error, rule: .invalidMetadata,
-                            message: "\(name) er ikke den samme som i sagens første række (\(place(first, column).cell)).",
-                            suggestion: "Ret, så alle rækker for samme sag, niveau og runde har samme \(name.lowercased()).")
+                            message: "\(name) er ikke den samme som i sagens første række "
+                                + "(\(place(first, column).cell)).",
+                            suggestion: "Ret, så alle rækker for samme sag, niveau og runde har samme "
+                                + "\(name.lowercased()).")
                     }
                 }
             }

@@ -178,7 +178,8 @@ public enum ReturnedFileReader {
             context.date1904 = workbook.date1904
             let all = try sheets.worksheets()
             context.scanForCPR(all)
-            let visibleFirst = all.filter { $0.info.visibility == .visible } + all.filter { $0.info.visibility != .visible }
+            let visibleFirst =
+                all.filter { $0.info.visibility == .visible } + all.filter { $0.info.visibility != .visible }
             for sheet in visibleFirst {
                 if let raws = context.readForeignSheet(sheet) { return (.sheet, raws) }
             }
@@ -289,7 +290,9 @@ struct ReadContext {
     /// The template's metadata and answers as a raw review, answers in catalogue order.
     func rawReview(from filled: FilledTemplate) -> RawReview {
         var metadata: [String: SourceText] = [:]
-        for (key, value) in filled.metadata { metadata[key] = SourceText(value.value, at: Provenance(reference: value.cell)) }
+        for (key, value) in filled.metadata {
+            metadata[key] = SourceText(value.value, at: Provenance(reference: value.cell))
+        }
         let positioned = filled.answers.values.map {
             (position: catalogues.question($0.questionID, in: filled.catalogueID)?.position ?? Int.max, answer: $0)
         }
@@ -297,7 +300,8 @@ struct ReadContext {
             $0.position != $1.position ? $0.position < $1.position : $0.answer.questionID < $1.answer.questionID
         }.map(\.answer).map {
             RawAnswer(
-                questionID: $0.questionID, answer: SourceText($0.answer.value, at: Provenance(reference: $0.answer.cell)),
+                questionID: $0.questionID,
+                answer: SourceText($0.answer.value, at: Provenance(reference: $0.answer.cell)),
                 remark: SourceText($0.remark.value, at: Provenance(reference: $0.remark.cell)))
         }
         let at = metadata["Sagsnummer"]?.at ?? Provenance(sheet: filled.sheetName, cell: "")

@@ -126,8 +126,8 @@ extension ReadContext {
                 if rawAnswer.answer.text != nil {
                     usable = false
                     add(at: rawAnswer.answer.at, severity: .error, rule: .unknownQuestion,
-                        message: "Spørgsmål \(QuestionMatcher.looksLikeID(id) ? "»\(id)«" : quote(id)) findes ikke i kataloget "
-                            + "\(catalogue.id).",
+                        message: "Spørgsmål \(QuestionMatcher.looksLikeID(id) ? "»\(id)«" : quote(id)) findes "
+                            + "ikke i kataloget \(catalogue.id).",
                         suggestion: "Ret spørgsmålets id til et id fra kataloget, eller slet svaret.")
                 }
                 continue

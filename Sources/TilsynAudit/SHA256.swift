@@ -18,13 +18,17 @@ public enum SHA256 {
         ]
         let fullBlocks = bytes.count / 64
         bytes.withUnsafeBufferPointer { buffer in
-            for block in 0..<fullBlocks { compress(&h, UnsafeBufferPointer(rebasing: buffer[block * 64..<block * 64 + 64])) }
+            for block in 0..<fullBlocks {
+                compress(&h, UnsafeBufferPointer(rebasing: buffer[block * 64..<block * 64 + 64]))
+            }
         }
         var tail = Array(bytes[(fullBlocks * 64)...])
         tail.append(0x80)
         while tail.count % 64 != 56 { tail.append(0) }
         let bitLength = UInt64(bytes.count) &* 8
-        for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
+        for shift in stride(from: 56, through: 0, by: -8) {
+            tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
+        }
         tail.withUnsafeBufferPointer { buffer in
             for block in 0..<(tail.count / 64) {
                 compress(&h, UnsafeBufferPointer(rebasing: buffer[block * 64..<block * 64 + 64]))
@@ -32,7 +36,9 @@ public enum SHA256 {
         }
         var digest: [UInt8] = []
         digest.reserveCapacity(32)
-        for word in h { for shift in [24, 16, 8, 0] { digest.append(UInt8(truncatingIfNeeded: word >> UInt32(shift))) } }
+        for word in h {
+            for shift in [24, 16, 8, 0] { digest.append(UInt8(truncatingIfNeeded: word >> UInt32(shift))) }
+        }
         return digest
     }
 

@@ -243,7 +243,8 @@ public enum TemplateWriter {
                     .string(question.legal.joined(separator: "; "), style: textStyle),
                     fill?.answers[question.id].map { .string($0, style: styles.answer) }
                         ?? prefill.map { .string($0, style: styles.answerGrey) } ?? .blank(style: styles.answer),
-                    fill?.remarks[question.id].map { .string($0, style: styles.remark) } ?? .blank(style: styles.remark),
+                    fill?.remarks[question.id].map { .string($0, style: styles.remark) }
+                        ?? .blank(style: styles.remark),
                 ])
                 try writer.defineName(answerName(question.id), refersTo: absolute(row, 4))
                 try writer.defineName(remarkName(question.id), refersTo: absolute(row, 5))

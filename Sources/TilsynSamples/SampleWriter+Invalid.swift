@@ -22,7 +22,8 @@ extension SampleWriter {
     func writeInvalid(_ levelOne: [SampleData.GeneratedReview], path: (String) throws -> String) throws -> Int {
         let all = data.cases()
         func record(_ number: String) -> CaseRecord {
-            all.first { $0.sagsnummer == number } ?? CaseRecord(sagsnummer: number, enhed: "Enhed Nord", indsats: .stottende)
+            all.first { $0.sagsnummer == number }
+                ?? CaseRecord(sagsnummer: number, enhed: "Enhed Nord", indsats: .stottende)
         }
         guard let first = levelOne.first(where: { $0.record.enhed == SampleData.units[0] }) else { return 0 }
         var written = 0

@@ -60,11 +60,13 @@ public struct SampleWriter: Sendable {
         }
         for unit in 2..<5 {
             let reviews = l1of2024.filter { $0.record.enhed == SampleData.units[unit] }
-            try writeWide(reviews, dialect: .excelDA, to: path("returned/2024/niveau1/\(SampleWriter.slugs[unit])-survey.csv"))
+            try writeWide(
+                reviews, dialect: .excelDA, to: path("returned/2024/niveau1/\(SampleWriter.slugs[unit])-survey.csv"))
             count("returned/2024/niveau1")
         }
         // 2024, niveau 2: CSV long.
-        try writeLong(data.reviews(round: "2024", level: 2), variants: true, to: path("returned/2024/niveau2/niveau2-2024.csv"))
+        try writeLong(
+            data.reviews(round: "2024", level: 2), variants: true, to: path("returned/2024/niveau2/niveau2-2024.csv"))
         count("returned/2024/niveau2")
 
         // 2025, niveau 1: templates (Nord, Syd, Øst), CSV long (Vest), survey export (Centrum, comma-separated).
@@ -155,8 +157,10 @@ public struct SampleWriter: Sendable {
             }
         }
         if extraRow {
-            try sheet.appendRow([.number(Double(number)), .string("Øvrige forhold ved sagens behandling"), .string("Nej"),
-                                 .string("Se notat.")])
+            try sheet.appendRow([
+                .number(Double(number)), .string("Øvrige forhold ved sagens behandling"), .string("Nej"),
+                .string("Se notat."),
+            ])
         }
         try writer.close()
     }

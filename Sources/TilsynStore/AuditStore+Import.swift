@@ -209,7 +209,8 @@ extension AuditStore {
             rest = rest.dropFirst(chunk.count)
             let rows = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", ")
             let statement = try db.cachedStatement(
-                sql: "INSERT INTO answer(review_id, question, code, answer, applies, remark, sheet, cell) VALUES " + rows)
+                sql: "INSERT INTO answer(review_id, question, code, answer, applies, remark, sheet, cell) VALUES "
+                    + rows)
             var values: [(any DatabaseValueConvertible)?] = []
             values.reserveCapacity(chunk.count * 8)
             for answer in chunk {

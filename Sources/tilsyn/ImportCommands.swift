@@ -191,8 +191,8 @@ struct SummaryCommand: ParsableCommand {
 
     func run() throws {
         let database = try storeErrors { try StoreReader(path: db) }
-        try SummaryCommand.printSummary(database: database, groupings: by.isEmpty ? [.theme, .step] : by.map(\.grouping),
-                                        level: level)
+        try SummaryCommand.printSummary(
+            database: database, groupings: by.isEmpty ? [.theme, .step] : by.map(\.grouping), level: level)
     }
 
     static func printSummary(database: StoreReader, groupings: [Compliance.Grouping], level: Int?)
@@ -204,7 +204,8 @@ struct SummaryCommand: ParsableCommand {
         for (index, grouping) in groupings.enumerated() {
             let rows = try storeErrors { try Compliance.rows(database, by: grouping, level: level) }
             if index > 0 { output.write("\n") }
-            output.write(rows.isEmpty ? "No answers in the store.\n" : Compliance.table(rows, title: titles[grouping] ?? ""))
+            output.write(
+                rows.isEmpty ? "No answers in the store.\n" : Compliance.table(rows, title: titles[grouping] ?? ""))
         }
     }
 }

@@ -76,7 +76,8 @@ import TilsynTestSupport
             ws.title = "Min gennemgang"
             wb.save(sys.argv[2])
             """
-        let result = try runPython(python, script: script, arguments: [directory.path("a.xlsx"), directory.path("b.xlsx")])
+        let result = try runPython(
+            python, script: script, arguments: [directory.path("a.xlsx"), directory.path("b.xlsx")])
         try #require(result.status == 0, "\(result.stderr)")
         let file = ReturnedFileReader.read(
             path: directory.path("b.xlsx"), catalogues: Self.catalogues, options: ImportOptions())
@@ -117,7 +118,9 @@ import TilsynTestSupport
         row([("A", "Date"), ("B", date1904 ? "43808" : "45270")])
         row([("A", "No"), ("B", "Question"), ("C", "Answer"), ("D", "Comment")])
         row([("B", "Underretning")])
-        row([("A", "1"), ("B", "Er det vurderet inden for 24 timer om barnets sundhed eller udvikling er i fare og der er behov for akutte indsatser"), ("C", "JA")])
+        let u1 = "Er det vurderet inden for 24 timer om barnets sundhed eller udvikling er i fare og der er behov "
+            + "for akutte indsatser"
+        row([("A", "1"), ("B", u1), ("C", "JA")])
         row([("A", "2"), ("B", "vurderingen af underretningen dokumenteret i sagen"), ("C", "Nej"), ("D", "Mangler.")])
         row([("A", "3"), ("B", "B.2 Undersøgelsen blev afsluttet til tiden"), ("C", "i.r.")])
         for (question, answer) in extraRows { row([("B", question), ("C", answer)]) }
@@ -170,7 +173,8 @@ import TilsynTestSupport
     }
 
     @Test func csvWideFromASurveyTool() throws {
-        let csv = "Tidsstempel,Sagsnummer,Enhed,Indsats,Niveau,Runde,Reviewer,Dato,U.1,U.1 bemærkning,U_2,Bemærkning U.2\n"
+        let csv = "Tidsstempel,Sagsnummer,Enhed,Indsats,Niveau,Runde,Reviewer,Dato,U.1,U.1 bemærkning,U_2,"
+            + "Bemærkning U.2\n"
             + "2025-03-14T10:00,W-1,Enhed Øst,§ 46,1,2025,CD,2025-03-14,Nej,Ikke dokumenteret,ja,\n"
             + "2025-03-14T11:00,W-2,Enhed Øst,47,1,2025,CD,2025-03-14,Ja,,Ikke relevant,\n"
         let file = Self.read(csv: csv, name: "survey.csv")
@@ -271,7 +275,8 @@ import TilsynTestSupport
             #expect(!finding.line.contains("010190"))
             #expect(!finding.line.contains("Talt med mor"))
         }
-        let csv = Self.read(csv: Self.longHeader + "L-1;1;2025;U.1;Ja;\(Self.cprRemark);Enhed Vest;32;AB;14-03-2025\r\n")
+        let csv = Self.read(
+            csv: Self.longHeader + "L-1;1;2025;U.1;Ja;\(Self.cprRemark);Enhed Vest;32;AB;14-03-2025\r\n")
         #expect(Self.rules(csv, .error) == [.cprNumber])
         #expect(csv.findings[0].cell == "F2")
     }

@@ -70,7 +70,7 @@ import Glibc
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            usleep(UInt32(100_000 + rng.next(below: 1_900_000)))
+            usleep(UInt32(100_000 + rng.next(below: 1_100_000)))
             if process.isRunning {
                 kill(process.processIdentifier, SIGKILL)
                 killedMidway += 1

@@ -79,7 +79,9 @@ import TilsynTestSupport
         let redacted = try runTilsyn(["import", file, "--db", db, "--redact-cpr"])
         #expect(redacted.status == 0, "\(redacted.stderr)")
         let queue = try DatabaseQueue(path: db)
-        let remarks = try queue.read { try String.fetchAll($0, sql: "SELECT remark FROM answer WHERE remark IS NOT NULL") }
+        let remarks = try queue.read {
+            try String.fetchAll($0, sql: "SELECT remark FROM answer WHERE remark IS NOT NULL")
+        }
         #expect(remarks.contains("Talt med mor (XXXXXX-XXXX) om underretningen."))
         #expect(!remarks.joined().contains("010101"))
     }

@@ -21,14 +21,16 @@ import TilsynTestSupport
         return (try AuditStore(path: directory.path("tilsyn.sqlite")), directory)
     }
 
-    static func file(_ csv: String, name: String = "svar.csv", options: ImportOptions = ImportOptions()) -> ReturnedFile {
+    static func file(_ csv: String, name: String = "svar.csv", options: ImportOptions = ImportOptions())
+        -> ReturnedFile
+    {
         ReturnedFileReader.read(bytes: Array(csv.utf8), name: name, catalogues: catalogues, options: options)
     }
 
-    static func row(_ number: String, _ question: String, _ answer: String, remark: String = "", level: Int = 1,
-                    round: String = "2025", unit: String = "Enhed Vest", measure: String = "32", reviewer: String = "AB")
-        -> String
-    {
+    static func row(
+        _ number: String, _ question: String, _ answer: String, remark: String = "", level: Int = 1,
+        round: String = "2025", unit: String = "Enhed Vest", measure: String = "32", reviewer: String = "AB"
+    ) -> String {
         "\(number);\(level);\(round);\(question);\(answer);\(remark);\(unit);\(measure);\(reviewer);14-03-2025\r\n"
     }
 
@@ -162,7 +164,7 @@ import TilsynTestSupport
             }
             _ = try store.importFile(Self.file(csv, name: "\(number).csv"), replace: false)
         }
-        let stored = try await store.database.read { db in
+        let stored = try store.database.read { db in
             try Row.fetchAll(db, sql: "SELECT a.question, a.code, a.answer FROM answer a")
         }
         do {
@@ -192,7 +194,8 @@ import TilsynTestSupport
                     let store = try AuditStore(path: path)
                     for index in 0..<25 {
                         let csv = Self.header + Self.row("C-\(writer)-\(index)", "U.1", "Ja")
-                        let outcome = try store.importFile(Self.file(csv, name: "\(writer)-\(index).csv"), replace: false)
+                        let file = Self.file(csv, name: "\(writer)-\(index).csv")
+                        let outcome = try store.importFile(file, replace: false)
                         #expect(outcome.status == .imported)
                     }
                 }
@@ -223,7 +226,8 @@ import TilsynTestSupport
         let first = directory.path("1.csv")
         let second = directory.path("2.csv")
         try Data((Self.header + Self.row("A-1", "U.1", "Ja")).utf8).write(to: URL(fileURLWithPath: first))
-        try Data((Self.header + Self.row("A-1", "U.1", "Nej", remark: "x")).utf8).write(to: URL(fileURLWithPath: second))
+        try Data((Self.header + Self.row("A-1", "U.1", "Nej", remark: "x")).utf8)
+            .write(to: URL(fileURLWithPath: second))
         let importer = Importer(catalogues: Self.catalogues, options: ImportOptions(), threads: 2)
         let summary = try importer.run(paths: [first, second], store: store)
         #expect(summary.files.map(\.status) == [.accepted, .rejected])
