@@ -279,12 +279,16 @@ struct ReadContext {
 
     /// Whether a text has at least ten ASCII digits: a cheap test before the CPR pattern.
     func mayHoldCPR(_ text: String) -> Bool {
-        var digits = 0
-        for byte in text.utf8 where byte >= 48 && byte <= 57 {
-            digits += 1
-            if digits >= 10 { return true }
+        guard text.utf8.count >= 10 else { return false }
+        func count(_ bytes: some Sequence<UInt8>) -> Bool {
+            var digits = 0
+            for byte in bytes where byte &- 48 < 10 {
+                digits += 1
+                if digits >= 10 { return true }
+            }
+            return false
         }
-        return false
+        return text.utf8.withContiguousStorageIfAvailable { count($0) } ?? count(text.utf8)
     }
 
     /// The template's metadata and answers as a raw review, answers in catalogue order.
