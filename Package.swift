@@ -29,8 +29,9 @@ let package = Package(
         // Spreadsheet layer: ZIP, XLSX and CSV reading and writing. Knows nothing about audits.
         .target(name: "TilsynSheets", dependencies: ["CZlib", "CLibXML2"]),
 
-        // The audit domain: question catalogues, reviewer templates, the udtræk. Knows spreadsheets only through
-        // TilsynSheets; the catalogues themselves are data in Schemas/ at the package root.
+        // The audit domain: question catalogues, reviewer templates, the udtræk, and the normalisation and
+        // validation of returned files (pure Swift, no SQL). Knows spreadsheets only through TilsynSheets; the
+        // catalogues themselves are data in Schemas/ at the package root.
         .target(name: "TilsynAudit", dependencies: ["TilsynSheets"]),
 
         // The audit store: the common model in SQLite (GRDB), migrations, atomic per-file imports, the counts the
