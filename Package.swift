@@ -10,10 +10,15 @@ let package = Package(
         .executable(name: "tilsyn", targets: ["tilsyn"]),
         .library(name: "TilsynSheets", targets: ["TilsynSheets"]),
         .library(name: "TilsynAudit", targets: ["TilsynAudit"]),
+        .library(name: "TilsynStore", targets: ["TilsynStore"]),
+        .library(name: "TilsynAnalysis", targets: ["TilsynAnalysis"]),
+        .library(name: "TilsynSamples", targets: ["TilsynSamples"]),
+        .executable(name: "tilsyn-samples", targets: ["tilsyn-samples"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C libraries from the system (apt: zlib1g-dev, libxml2-dev, pkg-config).
@@ -24,15 +29,35 @@ let package = Package(
         // Spreadsheet layer: ZIP, XLSX and CSV reading and writing. Knows nothing about audits.
         .target(name: "TilsynSheets", dependencies: ["CZlib", "CLibXML2"]),
 
-        // The audit domain: question catalogues, reviewer templates, the udtræk. Knows spreadsheets only through
-        // TilsynSheets; the catalogues themselves are data in Schemas/ at the package root.
+        // The audit domain: question catalogues, reviewer templates, the udtræk, and the normalisation and
+        // validation of returned files (pure Swift, no SQL). Knows spreadsheets only through TilsynSheets; the
+        // catalogues themselves are data in Schemas/ at the package root.
         .target(name: "TilsynAudit", dependencies: ["TilsynSheets"]),
+
+        // The audit store: the common model in SQLite (GRDB), migrations, atomic per-file imports, the counts the
+        // aggregations read. The only module that speaks SQL for writing.
+        .target(
+            name: "TilsynStore",
+            dependencies: ["TilsynAudit", "TilsynSheets", .product(name: "GRDB", package: "GRDB.swift")]),
+
+        // Analysis over the store: SQL aggregations (compliance by pejlemærke, sagsskridt and round, …).
+        .target(
+            name: "TilsynAnalysis",
+            dependencies: ["TilsynStore", "TilsynAudit", .product(name: "GRDB", package: "GRDB.swift")]),
+
+        // Deterministic sample data: case lists and returned workbooks and CSV files in every input shape.
+        .target(name: "TilsynSamples", dependencies: ["TilsynAudit", "TilsynSheets"]),
+        .executableTarget(
+            name: "tilsyn-samples",
+            dependencies: [
+                "TilsynSamples", "TilsynAudit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
 
         // The command-line tool: a thin layer over the modules below it.
         .executableTarget(
             name: "tilsyn",
             dependencies: [
-                "TilsynSheets", "TilsynAudit",
+                "TilsynSheets", "TilsynAudit", "TilsynStore", "TilsynAnalysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -49,12 +74,22 @@ let package = Package(
         .testTarget(
             name: "TilsynAuditTests",
             dependencies: [
-                "TilsynAudit", "TilsynSheets", "TilsynTestSupport",
+                "TilsynAudit", "TilsynSheets", "TilsynSamples", "TilsynTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]),
+        .testTarget(
+            name: "TilsynStoreTests",
+            dependencies: [
+                "TilsynStore", "TilsynAnalysis", "TilsynAudit", "TilsynSamples", "TilsynTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
         .testTarget(
             name: "TilsynCLITests",
-            dependencies: ["TilsynTestSupport", "TilsynSheets", "tilsyn"]),
+            dependencies: [
+                "TilsynTestSupport", "tilsyn", "tilsyn-samples", "TilsynSamples", "TilsynAudit", "TilsynSheets",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
     ]
 )
 

@@ -12,6 +12,9 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "tilsyn-bench",
-            dependencies: [.product(name: "TilsynSheets", package: "Tilsyn")])
+            dependencies: [
+                .product(name: "TilsynSheets", package: "Tilsyn"), .product(name: "TilsynAudit", package: "Tilsyn"),
+                .product(name: "TilsynStore", package: "Tilsyn"), .product(name: "TilsynSamples", package: "Tilsyn"),
+            ])
     ]
 )

@@ -493,12 +493,57 @@ def group_write_templates(context: Context) -> Group:
     )
 
 
+def target_seconds_under(limit: float) -> Target:
+    def check(by_name: dict[str, Measurement]) -> tuple[bool, str]:
+        seconds = by_name[TILSYN].seconds
+        return seconds < limit, f"{seconds:.3f} s"
+
+    return Target(f"whole import < {limit:g} s", check, (TILSYN,))
+
+
+def group_import(context: Context) -> Group:
+    """1,000 returned Tilsyn templates: `tilsyn import` (read, normalise, validate, store in SQLite) against
+    pandas + python-calamine reading the same answer tables and concatenating them into one DataFrame."""
+    count = 1000
+    answers_per_file = 44  # kk-2025: 41 questions + 3 temanedslag.
+    folder = context.workdir / "returned"
+    stamp = folder / ".params.json"
+    params = {"count": count, "generator": "tilsyn-bench write-returned", "seed": 2025, "version": 1}
+    label = f"returned/ ({count:,} returned templates, {count * answers_per_file:,} answers)"
+    if context.tilsyn_binary is None:
+        unavailable = Reader(TILSYN, [], unavailable=context.tilsyn_unavailable or "not built")
+        return Group("import", label, count * answers_per_file, [unavailable])
+    current = json.loads(stamp.read_text()) if stamp.exists() else None
+    if current != params:
+        print(f"Preparing {folder.name}/ with tilsyn-bench write-returned ...", end=" ", flush=True)
+        shutil.rmtree(folder, ignore_errors=True)
+        start = time.perf_counter()
+        subprocess.run([str(context.tilsyn_binary), "write-returned", str(folder), str(count)], check=True,
+                       capture_output=True)
+        stamp.write_text(json.dumps(params))
+        print(f"ready ({time.perf_counter() - start:.1f} s)", flush=True)
+    files = sorted(str(path) for path in folder.glob("*.xlsx"))
+    if len(files) != count:
+        raise SystemExit(f"error: expected {count} returned workbooks in {folder}, found {len(files)}")
+    return Group(
+        name="import",
+        input_label=label,
+        expected_cells=count * answers_per_file,
+        readers=[
+            tilsyn_reader(context, "import", str(folder), str(context.workdir / "import.sqlite")),
+            peer_reader(context, "pandas+calamine", "pandas_import.py", *files),
+        ],
+        targets=[target_seconds_under(1.5), target_time_fraction("pandas+calamine", 1 / 3)],
+    )
+
+
 GROUPS: dict[str, Callable[[Context], Group]] = {
     "xlsx-large": group_xlsx_large,
     "xlsx-templates": group_xlsx_templates,
     "csv": group_csv,
     "write-large": group_write_large,
     "write-templates": group_write_templates,
+    "import": group_import,
 }
 
 

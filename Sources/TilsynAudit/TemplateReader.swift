@@ -39,6 +39,28 @@ public struct FilledTemplate: Sendable, Equatable {
     public var answers: [String: TemplateAnswer]
     /// Question ids the meta sheet lists but the template no longer has.
     public var missing: [String]
+    /// Whether the workbook counts date serials from 1904 (old Mac Excel); plain numbers in date fields follow it.
+    public var date1904: Bool = false
+}
+
+/// The worksheets of one workbook, each parsed at most once.
+final class SheetCache {
+    let workbook: Workbook
+    private var loaded: [String: Sheet] = [:]
+
+    init(_ workbook: Workbook) { self.workbook = workbook }
+
+    func load(_ info: SheetInfo) throws -> Sheet {
+        if let sheet = loaded[info.name] { return sheet }
+        let sheet = try workbook.load(info)
+        loaded[info.name] = sheet
+        return sheet
+    }
+
+    /// Every worksheet, in workbook order.
+    func worksheets() throws -> [Sheet] {
+        try workbook.sheets.filter { $0.kind == .worksheet }.map { try load($0) }
+    }
 }
 
 /// Reads a filled template back without depending on row positions.
@@ -51,7 +73,7 @@ public enum TemplateReader {
     /// Reads the template at `path`.
     public static func read(path: String) throws -> FilledTemplate {
         do {
-            return try read(Workbook(path: path), file: path)
+            return try read(SheetCache(Workbook(path: path)), file: path)
         } catch let error as SpreadsheetError {
             throw CatalogueError(.unreadable, error.description)
         }
@@ -60,7 +82,7 @@ public enum TemplateReader {
     /// Reads a template from bytes; `name` is used in errors.
     public static func read(bytes: [UInt8], name: String) throws -> FilledTemplate {
         do {
-            return try read(Workbook(bytes: bytes, name: name), file: name)
+            return try read(SheetCache(Workbook(bytes: bytes, name: name)), file: name)
         } catch let error as SpreadsheetError {
             throw CatalogueError(.unreadable, error.description)
         }
@@ -87,17 +109,26 @@ public enum TemplateReader {
             TemplateValue(value: text(address), cell: "\(name)!\(address)")
         }
 
-        /// The row and columns of the table header (`Id` … `Svar` … `Bemærkning`).
+        /// The row and columns of the table header (`Id` … `Svar` … `Bemærkning`): the first row holding all three.
         func header() -> (row: Int, id: Int, answer: Int, remark: Int)? {
-            var byRow: [Int: [String: Int]] = [:]
+            var candidates: [Int: Int] = [:]
             for (address, value) in cells {
-                if case .string(let text) = value { byRow[address.row, default: [:]][text.trimmed] = address.column }
+                if case .string(let text) = value, text == "Id" || text.trimmed == "Id" {
+                    if let row = candidates[address.row], row <= address.column { continue }
+                    candidates[address.row] = address.column
+                }
             }
-            for row in byRow.keys.sorted() {
-                guard let columns = byRow[row], let id = columns["Id"], let answer = columns["Svar"],
-                    let remark = columns["Bemærkning"]
-                else { continue }
-                return (row, id, answer, remark)
+            for row in candidates.keys.sorted() {
+                guard let id = candidates[row] else { continue }
+                var answer: Int?
+                var remark: Int?
+                for (address, value) in cells where address.row == row {
+                    guard case .string(let text) = value else { continue }
+                    let label = text.trimmed
+                    if label == "Svar", answer == nil { answer = address.column }
+                    if label == "Bemærkning", remark == nil { remark = address.column }
+                }
+                if let answer, let remark { return (row, id, answer, remark) }
             }
             return nil
         }
@@ -106,21 +137,24 @@ public enum TemplateReader {
     private static func reference(_ formula: String) -> (sheet: String, address: CellAddress)? {
         guard let bang = formula.lastIndex(of: "!") else { return nil }
         var sheet = String(formula[..<bang])
-        if sheet.hasPrefix("'"), sheet.hasSuffix("'"), sheet.count >= 2 {
-            sheet = String(sheet.dropFirst().dropLast()).replacingAll("''", with: "'")
+        if sheet.utf8.first == UInt8(ascii: "'"), sheet.utf8.last == UInt8(ascii: "'"), sheet.utf8.count >= 2 {
+            sheet = String(sheet.dropFirst().dropLast())
+            // A quote inside a quoted name is doubled; most names have none, so skip the search then.
+            if sheet.utf8.contains(UInt8(ascii: "'")) { sheet = sheet.replacingAll("''", with: "'") }
         }
         let cell = formula[formula.index(after: bang)...].filter { $0 != "$" }
         guard let address = CellAddress(cell) else { return nil }
         return (sheet, address)
     }
 
-    private static func read(_ workbook: Workbook, file: String) throws -> FilledTemplate {
+    static func read(_ sheets: SheetCache, file: String) throws -> FilledTemplate {
+        let workbook = sheets.workbook
         // The meta sheet: by name, else by its marker.
         var metaSheet: Sheet?
-        if let info = workbook.sheet(named: TemplateWriter.metaSheetName) { metaSheet = try workbook.load(info) }
+        if let info = workbook.sheet(named: TemplateWriter.metaSheetName) { metaSheet = try sheets.load(info) }
         if metaSheet == nil {
             for info in workbook.sheets where info.kind == .worksheet {
-                let sheet = try workbook.load(info)
+                let sheet = try sheets.load(info)
                 if sheet["A1"] == .string(TemplateWriter.marker) {
                     metaSheet = sheet
                     break
@@ -145,20 +179,25 @@ public enum TemplateReader {
 
         // The answer sheet: by its original name, else the worksheet with the table header.
         var grid: Grid?
+        var header: (row: Int, id: Int, answer: Int, remark: Int)?
         if let originalName = fields["ark"], let info = workbook.sheet(named: originalName) {
-            let candidate = Grid(try workbook.load(info))
-            if candidate.header() != nil { grid = candidate }
+            let candidate = Grid(try sheets.load(info))
+            if let found = candidate.header() {
+                grid = candidate
+                header = found
+            }
         }
         if grid == nil {
             for info in workbook.sheets where info.kind == .worksheet && info.name != metaSheet.name {
-                let candidate = Grid(try workbook.load(info))
-                if candidate.header() != nil {
+                let candidate = Grid(try sheets.load(info))
+                if let found = candidate.header() {
                     grid = candidate
+                    header = found
                     break
                 }
             }
         }
-        guard let grid, let header = grid.header() else {
+        guard let grid, let header else {
             throw CatalogueError(.notATemplate, "no sheet has the question table's header row (Id, Spørgsmål, …, "
                 + "Svar, Bemærkning)", file: file)
         }
@@ -218,7 +257,7 @@ public enum TemplateReader {
         }
         return FilledTemplate(
             catalogueID: fields["katalog"] ?? "", catalogueVersion: fields["version"] ?? "", sheetName: grid.name,
-            metadata: metadata, answers: answers, missing: missing)
+            metadata: metadata, answers: answers, missing: missing, date1904: workbook.date1904)
     }
 }
 

@@ -15,6 +15,26 @@ public struct TemplateOptions: Sendable, Equatable {
     }
 }
 
+/// A reviewer's answers to write into a template, as a returned workbook would hold them (samples, tests).
+public struct TemplateFill: Sendable, Equatable {
+    /// The reviewer's initials.
+    public var reviewer: String?
+    /// The date of review as ISO `yyyy-mm-dd`; written as a date cell.
+    public var date: String?
+    /// Answer text by question id, as typed (any wording; not checked).
+    public var answers: [String: String]
+    /// Remarks by question id.
+    public var remarks: [String: String]
+
+    public init(reviewer: String? = nil, date: String? = nil, answers: [String: String] = [:],
+                remarks: [String: String] = [:]) {
+        self.reviewer = reviewer
+        self.date = date
+        self.answers = answers
+        self.remarks = remarks
+    }
+}
+
 /// Writes the reviewer's workbook for one case (or a blank one): a protected "Tilsyn" sheet with the metadata and
 /// the questions grouped by sagsskridt, a "Vejledning" sheet, and a very hidden "TilsynMeta" sheet.
 ///
@@ -65,17 +85,19 @@ public enum TemplateWriter {
 
     /// Writes the template for `record` (nil: a blank template to fill in by hand) to `path`.
     public static func write(
-        catalogue: Catalogue, case record: CaseRecord?, options: TemplateOptions = TemplateOptions(), to path: String
+        catalogue: Catalogue, case record: CaseRecord?, options: TemplateOptions = TemplateOptions(),
+        fill: TemplateFill? = nil, to path: String
     ) throws {
-        try build(catalogue: catalogue, record: record, options: options, writer: XLSXWriter(path: path))
+        try build(catalogue: catalogue, record: record, options: options, fill: fill, writer: XLSXWriter(path: path))
     }
 
     /// The template for `record` as workbook bytes.
     public static func bytes(
-        catalogue: Catalogue, case record: CaseRecord?, options: TemplateOptions = TemplateOptions()
+        catalogue: Catalogue, case record: CaseRecord?, options: TemplateOptions = TemplateOptions(),
+        fill: TemplateFill? = nil
     ) throws -> [UInt8] {
         let writer = try XLSXWriter()
-        try build(catalogue: catalogue, record: record, options: options, writer: writer)
+        try build(catalogue: catalogue, record: record, options: options, fill: fill, writer: writer)
         return writer.bytes
     }
 
@@ -125,9 +147,9 @@ public enum TemplateWriter {
         "'\(sheetName)'!$\(CellAddress.columnName(column + 1))$\(row + 1)"
     }
 
-    private static func build(catalogue: Catalogue, record: CaseRecord?, options: TemplateOptions, writer: XLSXWriter)
-        throws
-    {
+    private static func build(
+        catalogue: Catalogue, record: CaseRecord?, options: TemplateOptions, fill: TemplateFill?, writer: XLSXWriter
+    ) throws {
         writer.properties.title = "Ledelsestilsyn – \(catalogue.title)"
         writer.properties.subject = "Katalog \(catalogue.id) version \(catalogue.version)"
         let styles = try Styles(writer)
@@ -155,8 +177,8 @@ public enum TemplateWriter {
         }
         let right = [
             meta("Kommune", text(options.kommune)), meta("Runde", text(options.round)),
-            meta("Niveau", options.level.map { .number(Double($0)) }), meta("Reviewer", nil),
-            meta("Dato", nil, isDate: true),
+            meta("Niveau", options.level.map { .number(Double($0)) }), meta("Reviewer", text(fill?.reviewer)),
+            meta("Dato", try fill?.date.flatMap(dateValue), isDate: true),
         ]
         let metaTop = 3
         let headerRow = metaTop + max(left.count, right.count) + 1
@@ -184,7 +206,7 @@ public enum TemplateWriter {
                 cells[column] = .string(item.label, style: styles.label)
                 let valueColumn = column == 1 ? 2 : 4
                 if let value = item.value {
-                    cells[valueColumn] = XLSXWriter.Cell(value, style: styles.value)
+                    cells[valueColumn] = XLSXWriter.Cell(value, style: item.isDate ? styles.inputDate : styles.value)
                 } else {
                     cells[valueColumn] = .blank(style: item.isDate ? styles.inputDate : styles.input)
                 }
@@ -219,8 +241,10 @@ public enum TemplateWriter {
                     .string(question.id, style: textStyle), .string(question.text, style: textStyle),
                     .string(question.help, style: textStyle),
                     .string(question.legal.joined(separator: "; "), style: textStyle),
-                    prefill.map { .string($0, style: styles.answerGrey) } ?? .blank(style: styles.answer),
-                    .blank(style: styles.remark),
+                    fill?.answers[question.id].map { .string($0, style: styles.answer) }
+                        ?? prefill.map { .string($0, style: styles.answerGrey) } ?? .blank(style: styles.answer),
+                    fill?.remarks[question.id].map { .string($0, style: styles.remark) }
+                        ?? .blank(style: styles.remark),
                 ])
                 try writer.defineName(answerName(question.id), refersTo: absolute(row, 4))
                 try writer.defineName(remarkName(question.id), refersTo: absolute(row, 5))
@@ -258,6 +282,13 @@ public enum TemplateWriter {
         try writeGuide(writer: writer, catalogue: catalogue, styles: styles)
         try writeMeta(writer: writer, catalogue: catalogue, metadata: metaRecords, questions: questionRecords)
         try writer.close()
+    }
+
+    /// A date cell value from ISO `yyyy-mm-dd`; nil for other text.
+    private static func dateValue(_ iso: String) throws -> XLSXWriter.Value? {
+        let parts = iso.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3 else { return nil }
+        return .dateTime(try XLSXWriter.DateTime(year: parts[0], month: parts[1], day: parts[2]))
     }
 
     private static func writeGuide(writer: XLSXWriter, catalogue: Catalogue, styles: Styles) throws {

@@ -9,7 +9,13 @@
 //   tilsyn-bench csv-strings FILE        every field, as a String                      -> "fields=N"
 //   tilsyn-bench write-xlsx OUT ROWS COLS                                              -> "cells=N"
 //   tilsyn-bench write-templates DIR N                                                 -> "cells=N"
+//   tilsyn-bench write-returned DIR N    N returned templates (kk-2025) for the import  -> "cells=answers"
+//   tilsyn-bench import DIR DB           `tilsyn import` of DIR into a new store DB      -> "cells=answers stored"
+import Foundation
+import TilsynAudit
+import TilsynSamples
 import TilsynSheets
+import TilsynStore
 
 #if canImport(Glibc)
     import Glibc
@@ -19,7 +25,7 @@ import TilsynSheets
 
 let usage = """
     usage: tilsyn-bench xlsx FILE... | xlsx-all FILE... | xlsx-sequential FILE... | csv FILE | csv-strings FILE
-           | write-xlsx OUT ROWS COLS | write-templates DIR N
+           | write-xlsx OUT ROWS COLS | write-templates DIR N | write-returned DIR N | import DIR DB
     """
 
 func fail(_ message: String) -> Never {
@@ -85,6 +91,21 @@ do {
         writeLargeSheet(operands)
     case "write-templates":
         writeTemplates(operands)
+    case "write-returned":
+        guard operands.count == 2, let count = Int(operands[1]) else { fail("write-returned needs DIR N") }
+        let catalogue = try CatalogueStore.locate().load("kk-2025")
+        let written = try BenchmarkWorkbooks.write(count: count, catalogue: catalogue, seed: 2025, to: operands[0])
+        print("cells=\(written * catalogue.allQuestions.count)")
+    case "import":
+        // The whole of `tilsyn import` (read, normalise, validate, store) into a fresh store.
+        if operands.count != 2 { fail("import needs DIR DB") }
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: operands[1] + suffix) }
+        let importer = Importer(catalogues: try CatalogueSet(store: CatalogueStore.locate()), options: ImportOptions())
+        let store = try AuditStore(path: operands[1])
+        let summary = try importer.run(paths: try ReturnedFiles.collect([operands[0]]), store: store)
+        if summary.rejected > 0 { fail("\(summary.rejected) files rejected") }
+        print("cells=\(summary.answers)")
+        print("reviews=\(summary.reviews)")
     default:
         fail("unknown command \(command)")
     }

@@ -1,0 +1,381 @@
+internal import TilsynSheets
+
+/// Column headers and metadata labels as Danish and English sheets write them, folded.
+enum Vocabulary {
+    /// Metadata key (as in templates) by folded label.
+    static let metadata: [String: String] = {
+        let entries: [(String, [String])] = [
+            ("Sagsnummer", [
+                "sagsnummer", "sagsnr", "sag", "pseudonym", "sagsnummerpseudonym", "sagsnummer pseudonym", "case",
+                "case number", "case id", "caseid",
+            ]),
+            ("Enhed", ["enhed", "unit", "team", "afdeling"]),
+            ("Indsats", ["indsats", "indsats §", "indsats paragraf", "paragraf", "§", "measure"]),
+            ("Niveau", ["niveau", "niv", "level"]),
+            ("Runde", ["runde", "tilsyn", "tilsynsrunde", "round"]),
+            ("Reviewer", [
+                "reviewer", "reviewer initialer", "initialer", "gennemgået af", "reviewed by", "reviewer initials",
+            ]),
+            ("Dato", ["dato", "dato for gennemgang", "gennemgangsdato", "date", "review date"]),
+            ("Alder", ["alder", "barnets alder", "age"]),
+            ("Kommune", ["kommune", "municipality"]),
+            ("Katalog", ["katalog", "catalogue", "catalog"]),
+            ("Version", ["version", "katalogversion"]),
+        ]
+        var table: [String: String] = [:]
+        for (key, labels) in entries { for label in labels { table[label] = key } }
+        return table
+    }()
+
+    static let question: Set<String> = [
+        "spørgsmål", "spørgsmålstekst", "spm", "question", "questions", "item", "spørgsmål tekst",
+    ]
+    static let questionID: Set<String> = [
+        "id", "nr", "spørgsmål id", "spørgsmålid", "spørgsmålsid", "spørgsmålsnummer", "question id", "questionid",
+        "kode", "code",
+    ]
+    static let answer: Set<String> = ["svar", "answer", "besvarelse", "vurdering", "response"]
+    static let remark: Set<String> = [
+        "bemærkning", "bemærkninger", "kommentar", "kommentarer", "remark", "remarks", "comment", "comments", "note",
+        "noter", "notes",
+    ]
+
+    /// Whether a folded header names a remark (`bemærkning`, `b2 bemærkning`, …).
+    static func isRemark(_ folded: String) -> Bool {
+        folded.split(separator: " ").contains { remark.contains(String($0)) }
+    }
+}
+
+extension ReadContext {
+    /// A short, harmless quotation of a cell for a message: only short texts without digits, else a placeholder.
+    func quote(_ text: String?) -> String {
+        guard let text, text.count <= 20, !text.contains(where: \.isNumber) else { return "(teksten vises ikke)" }
+        return "»\(text)«"
+    }
+
+    // MARK: - Foreign sheets
+
+    /// Reads a sheet with a question and an answer column; nil when the sheet has no such header row.
+    mutating func readForeignSheet(_ sheet: Sheet) -> [RawReview]? {
+        var header: (row: Int, question: Int?, id: Int?, answer: Int, remark: Int?)?
+        for row in sheet.rows.prefix(60) {
+            var question: Int?
+            var id: Int?
+            var answer: Int?
+            var remark: Int?
+            for cell in row.cells {
+                guard case .string(let text) = cell.value else { continue }
+                let folded = AnswerVocabulary.fold(text)
+                if Vocabulary.question.contains(folded), question == nil {
+                    question = cell.column
+                } else if Vocabulary.questionID.contains(folded), id == nil {
+                    id = cell.column
+                } else if Vocabulary.answer.contains(folded), answer == nil {
+                    answer = cell.column
+                } else if Vocabulary.remark.contains(folded), remark == nil {
+                    remark = cell.column
+                }
+            }
+            if let answer, question != nil || id != nil {
+                header = (row.number, question, id, answer, remark)
+                break
+            }
+        }
+        guard let header else { return nil }
+        func at(_ row: Int, _ column: Int) -> Provenance {
+            Provenance(sheet: sheet.name, cell: CellAddress(row: row, column: column).description)
+        }
+
+        // Metadata: a label above the table with its value in the next non-empty cell to the right.
+        var metadata: [String: SourceText] = [:]
+        for row in sheet.rows where row.number < header.row {
+            for (index, cell) in row.cells.enumerated() {
+                guard case .string(let label) = cell.value,
+                    let key = Vocabulary.metadata[AnswerVocabulary.fold(label)], metadata[key] == nil
+                else { continue }
+                if index + 1 < row.cells.count {
+                    let value = row.cells[index + 1]
+                    metadata[key] = SourceText(value.value.auditText, at: at(row.number, value.column))
+                } else {
+                    metadata[key] = SourceText(nil, at: at(row.number, cell.column + 1))
+                }
+            }
+        }
+        let catalogueID = metadata["Katalog"]?.text ?? options.defaultCatalogue
+        guard let catalogue = catalogues[catalogueID] else {
+            add(at: metadata["Katalog"]?.at, severity: .error, rule: .unknownCatalogue,
+                message: "Spørgsmålskataloget \(quote(catalogueID)) findes ikke.",
+                suggestion: "Skriv et af katalogerne: " + catalogues.byID.keys.sorted().joined(separator: ", ") + ".")
+            return []
+        }
+        let matcher = QuestionMatcher(catalogue: catalogue)
+        var answers: [RawAnswer] = []
+        for row in sheet.rows where row.number > header.row {
+            func text(_ column: Int?) -> String? {
+                guard let column, let value = row[column: column]?.value.auditText.trimmed, !value.isEmpty else {
+                    return nil
+                }
+                return value
+            }
+            let questionText = text(header.question)
+            let idText = text(header.id)
+            guard questionText != nil || idText != nil else { continue }
+            let answer = SourceText(text(header.answer), at: at(row.number, header.answer))
+            let remark = SourceText(
+                text(header.remark), at: at(row.number, header.remark ?? (header.answer + 1)))
+            let place = at(row.number, header.question ?? header.id ?? 1)
+            if let id = resolveQuestion(
+                id: idText, text: questionText, matcher: matcher, answered: answer.text != nil, at: place)
+            {
+                answers.append(RawAnswer(questionID: id, answer: answer, remark: remark))
+            }
+        }
+        let reviewAt = metadata["Sagsnummer"]?.at ?? at(header.row, header.answer)
+        var raw = RawReview(
+            metadata: metadata, answers: answers, at: reviewAt, catalogueID: catalogue.id,
+            catalogueVersion: metadata["Version"]?.text)
+        raw.sheet = sheet.name
+        return [raw]
+    }
+
+    /// The question id of a row given by id or text; reports answered rows that cannot be matched.
+    mutating func resolveQuestion(
+        id: String?, text: String?, matcher: QuestionMatcher, answered: Bool, at: Provenance
+    ) -> String? {
+        if let id {
+            if let known = matcher.id(id) { return known }
+            if QuestionMatcher.looksLikeID(id) {
+                // An id the catalogue lacks: the normaliser reports it as an unknown question.
+                return QuestionMatcher.foldID(id)
+            }
+        }
+        guard let text else { return nil }
+        switch matcher.match(text) {
+        case .matched(let id, _):
+            return id
+        case .ambiguous(let ids):
+            if answered {
+                add(at: at, severity: .warning, rule: .unmatchedQuestion,
+                    message: "Spørgsmålet ligner flere spørgsmål i kataloget (" + ids.joined(separator: ", ")
+                        + "), så svaret er ikke indlæst.",
+                    suggestion: "Skriv spørgsmålets id (fx \(ids[0])) i en kolonne »Id«, eller brug katalogets "
+                        + "ordlyd.")
+            }
+        case .none:
+            if QuestionMatcher.looksLikeID(text) { return QuestionMatcher.foldID(text) }
+            if answered {
+                add(at: at, severity: .warning, rule: .unmatchedQuestion,
+                    message: "Spørgsmålet findes ikke i kataloget, så svaret er ikke indlæst.",
+                    suggestion: "Skriv spørgsmålets id i en kolonne »Id«, eller brug katalogets ordlyd. Slet rækken, "
+                        + "hvis den ikke er et spørgsmål fra tilsynet.")
+            }
+        }
+        return nil
+    }
+}
+
+extension ReturnedFileReader {
+    static func readCSV(bytes: [UInt8], context: inout ReadContext) -> (InputShape?, [RawReview]) {
+        let records: [CSVRecord]
+        do {
+            records = try CSVReader(bytes: bytes, name: context.file).readAll()
+        } catch let error as SpreadsheetError {
+            context.unreadable(error)
+            return (nil, [])
+        } catch {
+            context.unreadable(nil)
+            return (nil, [])
+        }
+        let rows = records.filter { !$0.fields.allSatisfy { $0.trimmed.isEmpty } }
+        guard let header = rows.first else {
+            context.add(severity: .error, rule: .unknownLayout, message: "CSV-filen er tom.",
+                        suggestion: "Send filen med svarene igen.")
+            return (nil, [])
+        }
+        let data = Array(rows.dropFirst())
+        for record in rows {
+            for (index, field) in record.fields.enumerated() where context.mayHoldCPR(field) {
+                if CPRDetector.containsCPR(field) {
+                    context.reportCPR(at: Provenance(
+                        sheet: "", cell: CellAddress(row: record.line, column: index + 1).description))
+                }
+            }
+        }
+        let folded = header.fields.map { AnswerVocabulary.fold($0) }
+        let questionColumn = folded.firstIndex { Vocabulary.question.contains($0) }
+            ?? folded.firstIndex { Vocabulary.questionID.contains($0) }
+        let answerColumn = folded.firstIndex { Vocabulary.answer.contains($0) }
+        if let questionColumn, let answerColumn {
+            return (.csvLong, context.readLong(
+                header: header, folded: folded, rows: data, question: questionColumn, answer: answerColumn))
+        }
+        if header.fields.contains(where: { QuestionMatcher.looksLikeID(idPart($0)) }) {
+            return (.csvWide, context.readWide(header: header, folded: folded, rows: data))
+        }
+        context.add(
+            at: Provenance(sheet: "", cell: "A\(header.line)"), severity: .error, rule: .unknownLayout,
+            message: "CSV-filen har hverken kolonnerne »spørgsmål« og »svar« (én række pr. svar) eller én kolonne pr. "
+                + "spørgsmåls-id (én række pr. sag).",
+            suggestion: "Brug overskrifterne sagsnummer;niveau;runde;spørgsmål;svar;bemærkning, eller ét spørgsmåls-id "
+                + "(fx B.2) pr. kolonne.")
+        return (nil, [])
+    }
+
+    /// The id part of a wide header: `B.2`, `B.2 bemærkning`, `B.2. Er der …` → `B.2`; `Bemærkning B.2` → `B.2`.
+    static func idPart(_ header: String) -> String {
+        let words = header.split { $0.isWhitespace || $0 == ":" || $0 == "(" || $0 == ")" }
+        if let first = words.first, QuestionMatcher.looksLikeID(String(first)) { return String(first) }
+        if words.count == 2, let last = words.last, QuestionMatcher.looksLikeID(String(last)),
+            Vocabulary.isRemark(AnswerVocabulary.fold(String(words[0])))
+        {
+            return String(last)
+        }
+        // `B.2_bemærkning`, as some survey tools join words.
+        if let underscore = header.firstIndex(of: "_") {
+            let head = String(header[..<underscore])
+            let rest = AnswerVocabulary.fold(String(header[underscore...]))
+            if QuestionMatcher.looksLikeID(head), Vocabulary.isRemark(rest) {
+                return head
+            }
+        }
+        return header.trimmed
+    }
+}
+
+extension ReadContext {
+    private func place(_ record: CSVRecord, _ column: Int) -> Provenance {
+        Provenance(sheet: "", cell: CellAddress(row: record.line, column: column + 1).description)
+    }
+
+    private func metadataColumns(_ folded: [String]) -> [String: Int] {
+        var columns: [String: Int] = [:]
+        for (index, name) in folded.enumerated() {
+            if let key = Vocabulary.metadata[name], columns[key] == nil { columns[key] = index }
+        }
+        return columns
+    }
+
+    private func field(_ record: CSVRecord, _ column: Int?) -> String? {
+        guard let column, column < record.fields.count else { return nil }
+        let text = record.fields[column].trimmed
+        return text.isEmpty ? nil : text
+    }
+
+    private func metadata(_ record: CSVRecord, _ columns: [String: Int]) -> [String: SourceText] {
+        var metadata: [String: SourceText] = [:]
+        for (key, column) in columns { metadata[key] = SourceText(field(record, column), at: place(record, column)) }
+        return metadata
+    }
+
+    /// Reports required metadata columns the header lacks.
+    private mutating func requireColumns(_ columns: [String: Int], header: CSVRecord) -> Bool {
+        var required = ["Sagsnummer", "Niveau", "Enhed", "Indsats"]
+        if options.round == nil { required.insert("Runde", at: 2) }
+        let missing = required.filter { columns[$0] == nil }
+        guard !missing.isEmpty else { return true }
+        add(at: Provenance(sheet: "", cell: "A\(header.line)"), severity: .error, rule: .missingMetadata,
+            message: "CSV-filen mangler kolonnen " + missing.map { "»\($0.lowercased())«" }.joined(separator: ", ")
+                + ".",
+            suggestion: "Tilføj kolonnen i første række, og udfyld den for hver række.")
+        return false
+    }
+
+    /// CSV long: one row per answer, grouped into reviews by sagsnummer, niveau, runde and reviewer.
+    mutating func readLong(header: CSVRecord, folded: [String], rows: [CSVRecord], question: Int, answer: Int)
+        -> [RawReview]
+    {
+        let columns = metadataColumns(folded)
+        guard requireColumns(columns, header: header) else { return [] }
+        let remarkColumn = folded.firstIndex { Vocabulary.remark.contains($0) }
+        let idColumn = folded.firstIndex { Vocabulary.questionID.contains($0) }
+        var order: [[String]] = []
+        var groups: [[String]: (raw: RawReview, first: CSVRecord)] = [:]
+        var matchers: [String: QuestionMatcher] = [:]
+        for record in rows {
+            let key = ["Sagsnummer", "Niveau", "Runde", "Reviewer"].map { field(record, columns[$0]) ?? "" }
+            let catalogueID = field(record, columns["Katalog"]) ?? options.defaultCatalogue
+            guard let catalogue = catalogues[catalogueID] else {
+                add(at: columns["Katalog"].map { place(record, $0) }, severity: .error, rule: .unknownCatalogue,
+                    message: "Spørgsmålskataloget \(quote(catalogueID)) findes ikke.",
+                    suggestion: "Skriv et af katalogerne: " + catalogues.byID.keys.sorted().joined(separator: ", ")
+                        + ".")
+                continue
+            }
+            let matcher = matchers[catalogue.id] ?? QuestionMatcher(catalogue: catalogue)
+            matchers[catalogue.id] = matcher
+            let answerText = SourceText(field(record, answer), at: place(record, answer))
+            let remark = SourceText(field(record, remarkColumn), at: place(record, remarkColumn ?? answer + 1))
+            let id = resolveQuestion(
+                id: idColumn == question ? field(record, question) : field(record, idColumn),
+                text: idColumn == question ? nil : field(record, question), matcher: matcher,
+                answered: answerText.text != nil, at: place(record, question))
+            if groups[key] == nil {
+                order.append(key)
+                let metadata = metadata(record, columns)
+                groups[key] = (
+                    RawReview(
+                        metadata: metadata, answers: [],
+                        at: metadata["Sagsnummer"]?.at ?? place(record, 0), catalogueID: catalogue.id,
+                        catalogueVersion: field(record, columns["Version"])),
+                    record
+                )
+            } else if let first = groups[key]?.first {
+                for name in ["Enhed", "Indsats"] {
+                    guard let column = columns[name], let value = field(record, column) else { continue }
+                    if value != field(first, column) {
+                        add(at: place(record, column), severity: .error, rule: .invalidMetadata,
+                            message: "\(name) er ikke den samme som i sagens første række "
+                                + "(\(place(first, column).cell)).",
+                            suggestion: "Ret, så alle rækker for samme sag, niveau og runde har samme "
+                                + "\(name.lowercased()).")
+                    }
+                }
+            }
+            if let id { groups[key]?.raw.answers.append(RawAnswer(questionID: id, answer: answerText, remark: remark)) }
+        }
+        return order.compactMap { groups[$0]?.raw }
+    }
+
+    /// CSV wide: one row per review, one column per question id, optionally `<id> bemærkning` columns.
+    mutating func readWide(header: CSVRecord, folded: [String], rows: [CSVRecord]) -> [RawReview] {
+        let columns = metadataColumns(folded)
+        guard requireColumns(columns, header: header) else { return [] }
+        var answerColumns: [(id: String, column: Int)] = []
+        var remarkColumns: [String: Int] = [:]
+        for (index, name) in header.fields.enumerated() {
+            let id = ReturnedFileReader.idPart(name)
+            guard QuestionMatcher.looksLikeID(id) else { continue }
+            let folded = QuestionMatcher.foldID(id)
+            if Vocabulary.isRemark(AnswerVocabulary.fold(name)) {
+                remarkColumns[folded] = index
+            } else {
+                answerColumns.append((folded, index))
+            }
+        }
+        var reviews: [RawReview] = []
+        for record in rows {
+            let catalogueID = field(record, columns["Katalog"]) ?? options.defaultCatalogue
+            guard let catalogue = catalogues[catalogueID] else {
+                add(at: columns["Katalog"].map { place(record, $0) }, severity: .error, rule: .unknownCatalogue,
+                    message: "Spørgsmålskataloget \(quote(catalogueID)) findes ikke.",
+                    suggestion: "Skriv et af katalogerne: " + catalogues.byID.keys.sorted().joined(separator: ", ")
+                        + ".")
+                continue
+            }
+            let matcher = QuestionMatcher(catalogue: catalogue)
+            let answers = answerColumns.map { item in
+                let remarkColumn = remarkColumns[item.id]
+                return RawAnswer(
+                    questionID: matcher.id(item.id) ?? item.id,
+                    answer: SourceText(field(record, item.column), at: place(record, item.column)),
+                    remark: SourceText(
+                        field(record, remarkColumn), at: place(record, remarkColumn ?? item.column)))
+            }
+            let metadata = metadata(record, columns)
+            reviews.append(RawReview(
+                metadata: metadata, answers: answers, at: metadata["Sagsnummer"]?.at ?? place(record, 0),
+                catalogueID: catalogue.id, catalogueVersion: field(record, columns["Version"])))
+        }
+        return reviews
+    }
+}

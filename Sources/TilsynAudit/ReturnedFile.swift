@@ -1,0 +1,319 @@
+internal import Foundation
+internal import TilsynSheets
+
+/// The layout a returned file was recognised as.
+public enum InputShape: String, Sendable, CaseIterable {
+    /// A Tilsyn template (`tilsyn template`), read through its hidden meta sheet.
+    case template
+    /// A foreign workbook: a sheet with a question column and an answer column.
+    case sheet
+    /// CSV with one row per answer (`sagsnummer;niveau;runde;spørgsmål;svar;bemærkning`).
+    case csvLong = "csv-long"
+    /// CSV with one row per review and one column per question id (survey tools).
+    case csvWide = "csv-wide"
+}
+
+/// Settings of one import or validation run.
+public struct ImportOptions: Sendable, Equatable {
+    /// The round for files that name none; a file naming another round is rejected.
+    public var round: String?
+    /// Mask CPR-like numbers and go on, instead of rejecting the file.
+    public var redactCPR: Bool
+    /// The catalogue for CSV files and foreign sheets that name none.
+    public var defaultCatalogue: String
+
+    public init(round: String? = nil, redactCPR: Bool = false, defaultCatalogue: String = "kk-2025") {
+        self.round = round
+        self.redactCPR = redactCPR
+        self.defaultCatalogue = defaultCatalogue
+    }
+}
+
+/// The catalogues an import can refer to, by id.
+public struct CatalogueSet: Sendable {
+    public let byID: [String: Catalogue]
+    /// Each catalogue's questions by id, and their position in `allQuestions`.
+    let questions: [String: [String: (question: Question, position: Int)]]
+
+    public init(_ catalogues: [Catalogue]) {
+        var byID: [String: Catalogue] = [:]
+        var questions: [String: [String: (question: Question, position: Int)]] = [:]
+        for catalogue in catalogues {
+            byID[catalogue.id] = catalogue
+            var index: [String: (question: Question, position: Int)] = [:]
+            for (position, question) in catalogue.allQuestions.enumerated() where index[question.id] == nil {
+                index[question.id] = (question, position)
+            }
+            questions[catalogue.id] = index
+        }
+        self.byID = byID
+        self.questions = questions
+    }
+
+    /// The question with this id in the catalogue with this id.
+    func question(_ id: String, in catalogue: String) -> (question: Question, position: Int)? {
+        questions[catalogue]?[id]
+    }
+
+    /// Every catalogue in a catalogue folder.
+    public init(store: CatalogueStore) throws {
+        self.init(try store.ids().map { try store.load($0) })
+    }
+
+    public subscript(id: String) -> Catalogue? { byID[id] }
+}
+
+/// One returned file, read, normalised and validated: its reviews and what is wrong with it.
+public struct ReturnedFile: Sendable {
+    /// The path as given (or found in a folder).
+    public var path: String
+    /// SHA-256 of the file's bytes, lower-case hex.
+    public var sha256: String
+    public var byteCount: Int
+    /// The layout; nil when the file could not be read.
+    public var shape: InputShape?
+    /// The normalised reviews (empty when the file could not be read at all).
+    public var reviews: [Review]
+    public var findings: [Finding]
+
+    public init(
+        path: String, sha256: String, byteCount: Int, shape: InputShape?, reviews: [Review], findings: [Finding]
+    ) {
+        self.path = path
+        self.sha256 = sha256
+        self.byteCount = byteCount
+        self.shape = shape
+        self.reviews = reviews
+        self.findings = findings
+    }
+
+    /// Whether any finding is an error: then nothing from the file is stored.
+    public var isRejected: Bool { findings.contains { $0.severity == .error } }
+
+    /// Whether the file has warnings.
+    public var hasWarnings: Bool { findings.contains { $0.severity == .warning } }
+
+    /// The number of answers over all reviews (unanswered questions included).
+    public var answerCount: Int { reviews.reduce(0) { $0 + $1.answers.count } }
+}
+
+/// Reads returned files of every shape into reviews, with findings in Danish.
+///
+/// Reading never throws: a file that cannot be read gives a finding saying what to do. Pure Swift and safe to call
+/// from several threads at once, one file per call.
+public enum ReturnedFileReader {
+    /// Reads the file at `path`.
+    public static func read(path: String, catalogues: CatalogueSet, options: ImportOptions) -> ReturnedFile {
+        guard let bytes = contents(path) else { return unopenable(path) }
+        return read(bytes: bytes, name: path, catalogues: catalogues, options: options)
+    }
+
+    /// The bytes of the file at `path`, or nil when it cannot be read.
+    public static func contents(_ path: String) -> [UInt8]? {
+        FileManager.default.contents(atPath: path).map { [UInt8]($0) }
+    }
+
+    /// The result for a file that cannot be opened.
+    public static func unopenable(_ path: String) -> ReturnedFile {
+        ReturnedFile(
+            path: path, sha256: "", byteCount: 0, shape: nil, reviews: [],
+            findings: [Finding(
+                file: path, severity: .error, rule: .unreadable, message: "Filen kan ikke åbnes.",
+                suggestion: "Kontrollér, at filen findes og kan læses, og send den igen.")])
+    }
+
+    /// Reads a file from bytes; `name` is the path shown in findings and decides CSV (`.csv`, `.txt`, `.tsv`).
+    /// `sha256` is the bytes' hash when the caller has computed it already.
+    public static func read(
+        bytes: [UInt8], name: String, sha256: String? = nil, catalogues: CatalogueSet, options: ImportOptions
+    ) -> ReturnedFile {
+        var context = ReadContext(file: name, catalogues: catalogues, options: options)
+        let lower = name.lowercased()
+        var raws: [RawReview] = []
+        var shape: InputShape?
+        if lower.hasSuffix(".csv") || lower.hasSuffix(".txt") || lower.hasSuffix(".tsv") {
+            (shape, raws) = readCSV(bytes: bytes, context: &context)
+        } else {
+            (shape, raws) = readWorkbook(bytes: bytes, context: &context)
+        }
+        var reviews: [Review] = []
+        for raw in raws {
+            if let review = context.normalise(raw) { reviews.append(review) }
+        }
+        context.checkDuplicateKeys(reviews)
+        return ReturnedFile(
+            path: name, sha256: sha256 ?? SHA256.hex(bytes), byteCount: bytes.count, shape: shape, reviews: reviews,
+            findings: context.findings)
+    }
+
+    // MARK: - Workbooks
+
+    private static func readWorkbook(bytes: [UInt8], context: inout ReadContext) -> (InputShape?, [RawReview]) {
+        let workbook: Workbook
+        do {
+            workbook = try Workbook(bytes: bytes, name: context.file)
+        } catch let error as SpreadsheetError {
+            context.unreadable(error)
+            return (nil, [])
+        } catch {
+            context.unreadable(nil)
+            return (nil, [])
+        }
+        let sheets = SheetCache(workbook)
+        do {
+            let filled = try TemplateReader.read(sheets, file: context.file)
+            context.date1904 = filled.date1904
+            context.scanForCPR(try sheets.worksheets().filter { $0.name != TemplateWriter.metaSheetName })
+            return (.template, [context.rawReview(from: filled)])
+        } catch let error as CatalogueError where error.code == .notATemplate {
+            // Not one of ours: a foreign layout.
+        } catch let error as SpreadsheetError {
+            context.unreadable(error)
+            return (nil, [])
+        } catch {
+            context.unreadable(nil)
+            return (nil, [])
+        }
+        do {
+            context.date1904 = workbook.date1904
+            let all = try sheets.worksheets()
+            context.scanForCPR(all)
+            let visibleFirst =
+                all.filter { $0.info.visibility == .visible } + all.filter { $0.info.visibility != .visible }
+            for sheet in visibleFirst {
+                if let raws = context.readForeignSheet(sheet) { return (.sheet, raws) }
+            }
+        } catch let error as SpreadsheetError {
+            context.unreadable(error)
+            return (nil, [])
+        } catch {
+            context.unreadable(nil)
+            return (nil, [])
+        }
+        context.add(
+            severity: .error, rule: .unknownLayout,
+            message: "Projektmappen er hverken en Tilsyn-skabelon eller et ark med en kolonne for spørgsmål og en "
+                + "for svar.",
+            suggestion: "Brug skabelonen fra tilsynet, eller giv arket overskrifterne »Spørgsmål« og »Svar« (og "
+                + "gerne »Bemærkning«) i samme række.")
+        return (nil, [])
+    }
+}
+
+/// The state of reading one file: its findings, options and catalogues.
+struct ReadContext {
+    let file: String
+    let catalogues: CatalogueSet
+    let options: ImportOptions
+    var findings: [Finding] = []
+    var date1904 = false
+
+    init(file: String, catalogues: CatalogueSet, options: ImportOptions) {
+        self.file = file
+        self.catalogues = catalogues
+        self.options = options
+    }
+
+    mutating func add(
+        at: Provenance? = nil, severity: Finding.Severity, rule: Finding.Rule, message: String, suggestion: String
+    ) {
+        findings.append(Finding(
+            file: file, sheet: at?.sheet ?? "", cell: at?.cell ?? "", severity: severity, rule: rule,
+            message: message, suggestion: suggestion))
+    }
+
+    /// A finding for a file the spreadsheet layer could not read.
+    mutating func unreadable(_ error: SpreadsheetError?) {
+        switch error?.code {
+        case SpreadsheetError.Code.passwordProtected:
+            add(severity: .error, rule: .passwordProtected,
+                message: "Projektmappen er beskyttet med adgangskode og kan ikke læses.",
+                suggestion: "Gem en kopi uden adgangskode (Filer > Oplysninger > Beskyt projektmappe), og send den.")
+        case SpreadsheetError.Code.legacyXLS:
+            add(severity: .error, rule: .legacyXLS,
+                message: "Filen er i det gamle Excel-format (.xls) fra Excel 97–2003.",
+                suggestion: "Åbn filen i Excel, og gem den som Excel-projektmappe (.xlsx).")
+        case SpreadsheetError.Code.invalidCSV:
+            add(severity: .error, rule: .unreadable, message: "CSV-filen kan ikke læses.",
+                suggestion: "Gem filen igen fra Excel som »CSV UTF-8 (kommasepareret)« eller »CSV "
+                    + "(semikolonsepareret)«.")
+        default:
+            add(severity: .error, rule: .unreadable, message: "Filen kan ikke læses som en Excel-projektmappe (.xlsx).",
+                suggestion: "Kontrollér, at filen kan åbnes i Excel, og gem den igen som Excel-projektmappe (.xlsx).")
+        }
+    }
+
+    /// Reports every cell of these sheets that holds a CPR-like number.
+    mutating func scanForCPR(_ sheets: [Sheet]) {
+        for sheet in sheets {
+            for row in sheet.rows {
+                for cell in row.cells {
+                    let text: String
+                    switch cell.value {
+                    case .string(let string): text = string
+                    case .number: text = cell.value.auditText
+                    default: continue
+                    }
+                    if mayHoldCPR(text), CPRDetector.containsCPR(text) {
+                        reportCPR(at: Provenance(
+                            sheet: sheet.name, cell: CellAddress(row: row.number, column: cell.column).description))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Reports a CPR-like number in a cell: an error, or a warning when it is masked.
+    mutating func reportCPR(at: Provenance) {
+        if options.redactCPR {
+            add(at: at, severity: .warning, rule: .cprNumber,
+                message: "Cellen indeholdt et tal, der ligner et CPR-nummer. Det er maskeret ved indlæsningen.",
+                suggestion: "Slet CPR-nummeret i din egen kopi af filen. Skriv aldrig CPR-numre i ledelsestilsynet.")
+        } else {
+            add(at: at, severity: .error, rule: .cprNumber,
+                message: "Cellen indeholder et tal, der ligner et CPR-nummer.",
+                suggestion: "Slet CPR-nummeret, gem filen, og send den igen. Brug sagsnummer eller pseudonym, aldrig "
+                    + "CPR-nummer.")
+        }
+    }
+
+    /// Whether a text has at least ten ASCII digits: a cheap test before the CPR pattern.
+    func mayHoldCPR(_ text: String) -> Bool {
+        guard text.utf8.count >= 10 else { return false }
+        func count(_ bytes: some Sequence<UInt8>) -> Bool {
+            var digits = 0
+            for byte in bytes where byte &- 48 < 10 {
+                digits += 1
+                if digits >= 10 { return true }
+            }
+            return false
+        }
+        return text.utf8.withContiguousStorageIfAvailable { count($0) } ?? count(text.utf8)
+    }
+
+    /// The template's metadata and answers as a raw review, answers in catalogue order.
+    func rawReview(from filled: FilledTemplate) -> RawReview {
+        var metadata: [String: SourceText] = [:]
+        for (key, value) in filled.metadata {
+            metadata[key] = SourceText(value.value, at: Provenance(reference: value.cell))
+        }
+        let positioned = filled.answers.values.map {
+            (position: catalogues.question($0.questionID, in: filled.catalogueID)?.position ?? Int.max, answer: $0)
+        }
+        let answers = positioned.sorted {
+            $0.position != $1.position ? $0.position < $1.position : $0.answer.questionID < $1.answer.questionID
+        }.map(\.answer).map {
+            RawAnswer(
+                questionID: $0.questionID,
+                answer: SourceText($0.answer.value, at: Provenance(reference: $0.answer.cell)),
+                remark: SourceText($0.remark.value, at: Provenance(reference: $0.remark.cell)))
+        }
+        let at = metadata["Sagsnummer"]?.at ?? Provenance(sheet: filled.sheetName, cell: "")
+        var raw = RawReview(
+            metadata: metadata, answers: answers, at: at, catalogueID: filled.catalogueID,
+            catalogueVersion: filled.catalogueVersion)
+        raw.missing = filled.missing
+        raw.sheet = filled.sheetName
+        return raw
+    }
+}

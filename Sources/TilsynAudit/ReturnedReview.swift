@@ -1,0 +1,142 @@
+/// Where a value was read: the sheet (empty for CSV) and the cell.
+public struct Provenance: Sendable, Hashable {
+    public var sheet: String
+    /// `E12`; for CSV the cell Excel shows when it opens the file.
+    public var cell: String
+
+    public init(sheet: String, cell: String) {
+        self.sheet = sheet
+        self.cell = cell
+    }
+
+    /// Splits `Tilsyn!E12` (as `TemplateValue.cell` writes it).
+    init(reference: String) {
+        if let bang = reference.lastIndex(of: "!") {
+            sheet = String(reference[..<bang])
+            cell = String(reference[reference.index(after: bang)...])
+        } else {
+            sheet = ""
+            cell = reference
+        }
+    }
+}
+
+/// A text read from a file with its provenance; nil text for an empty cell.
+public struct SourceText: Sendable, Hashable {
+    public var text: String?
+    public var at: Provenance
+
+    public init(_ text: String?, at: Provenance) {
+        let trimmed = text?.trimmed
+        self.text = trimmed?.isEmpty == true ? nil : trimmed
+        self.at = at
+    }
+}
+
+/// One review as a file holds it, before normalisation: metadata by key and answers by question id.
+///
+/// Metadata keys are the template's (`Sagsnummer`, `Enhed`, `Indsats`, `Alder`, `Kommune`, `Runde`, `Niveau`,
+/// `Reviewer`, `Dato`); every input shape maps its columns or labels to them.
+public struct RawReview: Sendable {
+    public var metadata: [String: SourceText]
+    public var answers: [RawAnswer]
+    /// Where the review as a whole is (the sagsnummer cell, or the first cell of the record).
+    public var at: Provenance
+    public var catalogueID: String
+    public var catalogueVersion: String?
+    /// Question ids a template's meta sheet lists that its sheet no longer has.
+    public var missing: [String] = []
+    /// The sheet the review was read from; empty for CSV.
+    public var sheet: String = ""
+
+    public init(
+        metadata: [String: SourceText], answers: [RawAnswer], at: Provenance, catalogueID: String,
+        catalogueVersion: String? = nil
+    ) {
+        self.metadata = metadata
+        self.answers = answers
+        self.at = at
+        self.catalogueID = catalogueID
+        self.catalogueVersion = catalogueVersion
+    }
+}
+
+/// One answer and its remark as a file holds them.
+public struct RawAnswer: Sendable {
+    public var questionID: String
+    public var answer: SourceText
+    public var remark: SourceText
+
+    public init(questionID: String, answer: SourceText, remark: SourceText) {
+        self.questionID = questionID
+        self.answer = answer
+        self.remark = remark
+    }
+}
+
+/// A case's review at one level in one round by one reviewer, normalised: what the store keeps.
+public struct Review: Sendable, Equatable {
+    /// The case number or pseudonym (never a CPR number).
+    public var caseNumber: String
+    /// The review level (niveau), 1–4.
+    public var level: Int
+    /// The round (runde), e.g. `2025`.
+    public var round: String
+    /// The reviewer's initials; empty when the file gives none (reported as a warning).
+    public var reviewer: String
+    /// The unit (enhed) owning the case.
+    public var unit: String
+    /// The measure (indsats).
+    public var measure: Indsats
+    public var age: Int?
+    public var kommune: String?
+    /// The date of the review, ISO (`2025-03-14`).
+    public var reviewDate: String?
+    public var catalogueID: String
+    public var catalogueVersion: String
+    /// Where the review is (the sagsnummer cell).
+    public var at: Provenance
+    public var answers: [Answer]
+
+    /// The identity the batch and the store keep unique: case, level and round.
+    public var key: ReviewKey { ReviewKey(caseNumber: caseNumber, level: level, round: round) }
+}
+
+/// Case, level and round: at most one review each.
+public struct ReviewKey: Sendable, Hashable {
+    public var caseNumber: String
+    public var level: Int
+    public var round: String
+
+    public init(caseNumber: String, level: Int, round: String) {
+        self.caseNumber = caseNumber
+        self.level = level
+        self.round = round
+    }
+}
+
+/// One normalised answer with its provenance.
+public struct Answer: Sendable, Equatable {
+    public var questionID: String
+    /// The canonical answer on the question's scale (`Ja`, `Høj grad`); nil when unanswered.
+    public var answer: String?
+    /// Its code; nil when unanswered or the scale is not one of the shipped ones.
+    public var code: AnswerCode?
+    /// The remark, CPR-like numbers masked when `--redact-cpr` was given.
+    public var remark: String?
+    /// Whether the question applies to the case's indsats.
+    public var applies: Bool
+    /// Where the answer was read.
+    public var at: Provenance
+
+    public init(
+        questionID: String, answer: String?, code: AnswerCode?, remark: String?, applies: Bool, at: Provenance
+    ) {
+        self.questionID = questionID
+        self.answer = answer
+        self.code = code
+        self.remark = remark
+        self.applies = applies
+        self.at = at
+    }
+}

@@ -1,0 +1,211 @@
+/// Turns raw reviews into normalised ones, applying the validation rules to each.
+extension ReadContext {
+    /// Metadata that must be present: the file is rejected without it.
+    static let requiredMetadata = ["Sagsnummer", "Niveau", "Runde", "Enhed", "Indsats"]
+
+    /// The Danish label of a metadata key, as templates show it.
+    static func label(_ key: String) -> String {
+        TemplateWriter.metadataLabels.first { $0.key == key }?.label ?? key
+    }
+
+    /// The review, or nil when its metadata makes it unusable (findings say why).
+    mutating func normalise(_ raw: RawReview) -> Review? {
+        let redact = options.redactCPR
+        func value(_ key: String) -> SourceText? {
+            guard var text = raw.metadata[key] else { return nil }
+            if redact, let original = text.text { text.text = CPRDetector.redact(original) }
+            return text
+        }
+        func fallback(_ key: String) -> Provenance { raw.metadata[key]?.at ?? raw.at }
+        var usable = true
+
+        for key in ReadContext.requiredMetadata where value(key)?.text == nil {
+            if key == "Runde", options.round != nil { continue }
+            usable = false
+            add(at: fallback(key), severity: .error, rule: .missingMetadata,
+                message: "\(ReadContext.label(key)) mangler.",
+                suggestion: "Udfyld \(ReadContext.label(key).lowercased()), og send filen igen.")
+        }
+        for key in ["Reviewer", "Dato"] where value(key)?.text == nil {
+            add(at: fallback(key), severity: .warning, rule: .missingMetadata,
+                message: "\(ReadContext.label(key)) er ikke udfyldt.",
+                suggestion: "Udfyld \(ReadContext.label(key).lowercased()) næste gang.")
+        }
+
+        let caseNumber = raw.metadata["Sagsnummer"]?.text ?? ""
+        if CPRDetector.containsCPR(caseNumber) {
+            usable = false
+            add(at: fallback("Sagsnummer"), severity: .error, rule: .cprNumber,
+                message: "Sagsnummeret ligner et CPR-nummer. En sag må aldrig identificeres ved CPR-nummer.",
+                suggestion: "Skriv sagsnummeret eller pseudonymet fra sagslisten.")
+        }
+
+        var level = 0
+        if let text = value("Niveau")?.text {
+            if let parsed = ReadContext.parseLevel(text) {
+                level = parsed
+            } else {
+                usable = false
+                add(at: fallback("Niveau"), severity: .error, rule: .invalidMetadata,
+                    message: "Niveau \(quote(text)) er ikke et niveau fra 1 til 4.", suggestion: "Skriv 1 eller 2.")
+            }
+        }
+
+        var round = value("Runde")?.text ?? options.round ?? ""
+        if let given = options.round, let text = value("Runde")?.text, text != given {
+            usable = false
+            add(at: fallback("Runde"), severity: .error, rule: .roundConflict,
+                message: "Filen er fra runde \(quote(text)), men indlæsningen gælder runde \(quote(given)).",
+                suggestion: "Ret runden i filen, eller indlæs filen uden --round eller med den rigtige runde.")
+        }
+        round = round.trimmed
+
+        var measure: Indsats?
+        if let text = value("Indsats")?.text {
+            switch IndsatsMapping.map(text) {
+            case .certain(let indsats):
+                measure = indsats
+            case .uncertain(let reason):
+                usable = false
+                add(at: fallback("Indsats"), severity: .error, rule: .invalidMetadata,
+                    message: "Indsatsen kan ikke oversættes sikkert til barnets lov: \(reason).",
+                    suggestion: "Skriv paragraffen i barnets lov: § 30, § 32, § 46 eller § 47.")
+            case .unknown:
+                usable = false
+                add(at: fallback("Indsats"), severity: .error, rule: .invalidMetadata,
+                    message: "Indsatsen \(quote(text)) er ikke en kendt indsats.",
+                    suggestion: "Skriv paragraffen i barnets lov: § 30, § 32, § 46 eller § 47.")
+            }
+        }
+
+        var reviewDate: String?
+        if let text = value("Dato")?.text {
+            if let date = AuditDate.parse(text, date1904: date1904) {
+                reviewDate = date
+            } else {
+                add(at: fallback("Dato"), severity: .warning, rule: .invalidMetadata,
+                    message: "Datoen for gennemgangen kan ikke læses.",
+                    suggestion: "Skriv datoen som dd-mm-åååå, fx 14-03-2025.")
+            }
+        }
+        var age: Int?
+        if let text = value("Alder")?.text {
+            if let years = Int(text), (0...30).contains(years) {
+                age = years
+            } else {
+                add(at: fallback("Alder"), severity: .warning, rule: .invalidMetadata,
+                    message: "Barnets alder \(quote(text)) er ikke et helt antal år.",
+                    suggestion: "Skriv alderen i hele år, fx 12.")
+            }
+        }
+
+        guard let catalogue = catalogues[raw.catalogueID] else {
+            add(at: raw.at, severity: .error, rule: .unknownCatalogue,
+                message: "Spørgsmålskataloget \(quote(raw.catalogueID)) findes ikke.",
+                suggestion: "Brug en skabelon lavet med et af katalogerne: "
+                    + catalogues.byID.keys.sorted().joined(separator: ", ") + ".")
+            return nil
+        }
+        if let version = raw.catalogueVersion, !version.isEmpty, version != catalogue.version {
+            add(at: raw.at, severity: .warning, rule: .unknownCatalogue,
+                message: "Skabelonen er lavet med version \(version) af kataloget \(catalogue.id); den gældende "
+                    + "version er \(catalogue.version).",
+                suggestion: "Brug en ny skabelon ved næste runde.")
+        }
+        for id in raw.missing {
+            add(at: Provenance(sheet: raw.sheet, cell: ""), severity: .warning, rule: .questionMissing,
+                message: "Spørgsmål \(id) findes ikke længere i arket.",
+                suggestion: "Slet ikke rækker i skabelonen; brug en ny skabelon, hvis rækken er slettet.")
+        }
+
+        var answers: [Answer] = []
+        var seen: [String: Provenance] = [:]
+        for rawAnswer in raw.answers {
+            let id = rawAnswer.questionID
+            guard let question = catalogues.question(id, in: catalogue.id)?.question else {
+                if rawAnswer.answer.text != nil {
+                    usable = false
+                    add(at: rawAnswer.answer.at, severity: .error, rule: .unknownQuestion,
+                        message: "Spørgsmål \(QuestionMatcher.looksLikeID(id) ? "»\(id)«" : quote(id)) findes "
+                            + "ikke i kataloget \(catalogue.id).",
+                        suggestion: "Ret spørgsmålets id til et id fra kataloget, eller slet svaret.")
+                }
+                continue
+            }
+            if let earlier = seen[id] {
+                usable = false
+                add(at: rawAnswer.answer.at, severity: .error, rule: .duplicateQuestion,
+                    message: "Spørgsmål \(id) er besvaret to gange i samme gennemgang (også i \(earlier.cell)).",
+                    suggestion: "Slet det ene svar.")
+                continue
+            }
+            seen[id] = rawAnswer.answer.at
+            let applies = measure.map { question.applies(to: $0) } ?? true
+            var remark = rawAnswer.remark.text
+            if redact, let text = remark { remark = CPRDetector.redact(text) }
+            guard let scale = catalogue.scale(question.type) else { continue }
+            let choices = scale.answers.joined(separator: ", ")
+            switch AnswerVocabulary.normalise(rawAnswer.answer.text, scale: scale) {
+            case .blank:
+                answers.append(Answer(
+                    questionID: id, answer: nil, code: nil, remark: remark, applies: applies, at: rawAnswer.answer.at))
+            case .answer(let canonical, let code):
+                if !applies, canonical != scale.notApplicable, let measure {
+                    add(at: rawAnswer.answer.at, severity: .warning, rule: .inapplicableAnswer,
+                        message: "Spørgsmål \(id) gælder ikke for \(measure) (\(measure.danishName.lowercased())), "
+                            + "men er besvaret »\(canonical)«.",
+                        suggestion: "Kontrollér sagens indsats; ellers skal svaret være »"
+                            + (scale.notApplicable ?? "Ikke relevant") + "«.")
+                }
+                if question.remarkRequiredOn.contains(canonical), remark == nil {
+                    add(at: rawAnswer.remark.at, severity: .warning, rule: .missingRemark,
+                        message: "Svaret »\(canonical)« på spørgsmål \(id) skal begrundes i en bemærkning.",
+                        suggestion: "Skriv kort, hvad der mangler i sagen (uden CPR-numre og navne).")
+                }
+                answers.append(Answer(
+                    questionID: id, answer: canonical, code: code, remark: remark, applies: applies,
+                    at: rawAnswer.answer.at))
+            case .outsideScale(let canonical):
+                usable = false
+                add(at: rawAnswer.answer.at, severity: .error, rule: .answerOutsideScale,
+                    message: "Svaret »\(canonical)« hører ikke til spørgsmål \(id)s svarmuligheder (\(choices)).",
+                    suggestion: "Vælg et af svarene \(choices).")
+            case .unrecognised:
+                usable = false
+                add(at: rawAnswer.answer.at, severity: .error, rule: .answerOutsideScale,
+                    message: "Svaret \(quote(rawAnswer.answer.text)) på spørgsmål \(id) kan ikke læses som et af "
+                        + "svarene \(choices).",
+                    suggestion: "Vælg et af svarene \(choices) i rullelisten.")
+            }
+        }
+        guard usable, let measure, level > 0, !caseNumber.isEmpty, !round.isEmpty else { return nil }
+        return Review(
+            caseNumber: caseNumber, level: level, round: round,
+            reviewer: value("Reviewer")?.text ?? "", unit: value("Enhed")?.text ?? "", measure: measure, age: age,
+            kommune: value("Kommune")?.text, reviewDate: reviewDate, catalogueID: catalogue.id,
+            catalogueVersion: raw.catalogueVersion.flatMap { $0.isEmpty ? nil : $0 } ?? catalogue.version, at: raw.at,
+            answers: answers)
+    }
+
+    /// `1`, `1.`, `Niveau 2`, `niv. 2`, `level 1` → the level, 1–4.
+    static func parseLevel(_ text: String) -> Int? {
+        var words = AnswerVocabulary.fold(text).split(separator: " ").map(String.init)
+        if let first = words.first, ["niveau", "niv", "level"].contains(first) { words.removeFirst() }
+        guard words.count == 1, let level = Int(words[0]), (1...4).contains(level) else { return nil }
+        return level
+    }
+
+    /// Reports reviews of the same case, level and round twice in this file.
+    mutating func checkDuplicateKeys(_ reviews: [Review]) {
+        var seen: [ReviewKey: Provenance] = [:]
+        for review in reviews {
+            if let earlier = seen[review.key] {
+                add(at: review.at, severity: .error, rule: .duplicateReview,
+                    message: "Samme sag, niveau og runde er gennemgået to gange i filen (også i \(earlier.cell)).",
+                    suggestion: "Slet den ene gennemgang, eller ret niveau eller runde.")
+            } else {
+                seen[review.key] = review.at
+            }
+        }
+    }
+}

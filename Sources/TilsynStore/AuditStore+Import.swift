@@ -1,0 +1,232 @@
+public import GRDB
+public import TilsynAudit
+internal import Foundation
+internal import TilsynSheets
+
+/// What importing one file did.
+public struct ImportOutcome: Sendable, Equatable {
+    /// The file's fate in the store.
+    public enum Status: Sendable, Equatable {
+        /// Stored (reviews unchanged from an earlier file are kept as they were).
+        case imported
+        /// A file with the same content hash was imported before: nothing to do.
+        case alreadyImported
+        /// Not stored: the file has errors, or a resubmission differs and `replace` was not given.
+        case rejected
+    }
+
+    public var status: Status
+    /// Findings the store added: resubmissions.
+    public var findings: [Finding]
+    /// Reviews written (new or replacing).
+    public var reviewsStored: Int
+    /// Answers written.
+    public var answersStored: Int
+    /// Reviews that replaced a stored one with different answers.
+    public var reviewsReplaced: Int
+    /// Reviews identical to a stored one, left as they were.
+    public var reviewsUnchanged: Int
+
+    static let rejected = ImportOutcome(
+        status: .rejected, findings: [], reviewsStored: 0, answersStored: 0, reviewsReplaced: 0, reviewsUnchanged: 0)
+}
+
+extension AuditStore {
+    /// How a review relates to what the store holds.
+    enum StoredState {
+        case new
+        case unchanged
+        case differs(reviewID: Int64)
+    }
+
+    /// Imports one file atomically: all its reviews, answers and counts in one transaction, or nothing.
+    ///
+    /// A file with errors is not stored. A review whose case, level and round are stored already is left alone
+    /// when its answers and remarks are the same; when they differ the file is rejected, unless `replace` is true,
+    /// in which case the stored review is replaced; both are reported.
+    public func importFile(_ file: ReturnedFile, replace: Bool) throws -> ImportOutcome {
+        guard !file.isRejected else { return .rejected }
+        do {
+            return try database.writeWithoutTransaction { db in
+                var outcome = ImportOutcome.rejected
+                try db.inTransaction(.immediate) {
+                    outcome = try AuditStore.importFile(file, replace: replace, in: db)
+                    return outcome.status == .imported ? .commit : .rollback
+                }
+                return outcome
+            }
+        } catch let error as DatabaseError {
+            throw StoreError(.writeFailed, "importing \(file.path) failed and was rolled back: "
+                + (error.message ?? "SQLite error"), path: path)
+        }
+    }
+
+    /// The resubmission findings a file would get, without writing (for `tilsyn validate`).
+    public static func resubmissionFindings(_ file: ReturnedFile, replace: Bool, in db: Database) throws -> [Finding] {
+        try compare(file, replace: replace, in: db).findings
+    }
+
+    private static func importFile(_ file: ReturnedFile, replace: Bool, in db: Database) throws -> ImportOutcome {
+        if try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM file WHERE sha256 = ?)"), arguments: [file.sha256])
+            == true
+        {
+            return ImportOutcome(
+                status: .alreadyImported, findings: [], reviewsStored: 0, answersStored: 0, reviewsReplaced: 0,
+                reviewsUnchanged: 0)
+        }
+        let comparison = try compare(file, replace: replace, in: db)
+        if comparison.findings.contains(where: { $0.severity == .error }) {
+            var outcome = ImportOutcome.rejected
+            outcome.findings = comparison.findings
+            return outcome
+        }
+        let warnings = file.findings.filter { $0.severity == .warning }.count + comparison.findings.count
+        var stored = 0
+        var answers = 0
+        var replaced = 0
+        var unchanged = 0
+        for (review, state) in zip(file.reviews, comparison.states) {
+            if case .unchanged = state {
+                unchanged += 1
+            } else {
+                stored += 1
+                answers += review.answers.count
+            }
+        }
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO file(sha256, path, shape, bytes, imported_at, reviews, answers, warnings)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(
+            arguments: [
+                file.sha256, file.path, file.shape?.rawValue ?? "", file.byteCount, AuditStore.timestamp(), stored,
+                answers, warnings,
+            ])
+        let fileID = db.lastInsertedRowID
+        for (review, state) in zip(file.reviews, comparison.states) {
+            switch state {
+            case .unchanged:
+                continue
+            case .differs(let oldID):
+                try updateCounts(in: db, filter: "r.id = ?", arguments: [oldID], sign: -1)
+                try db.execute(sql: "DELETE FROM answer WHERE review_id = ?", arguments: [oldID])
+                try db.execute(sql: "DELETE FROM review WHERE id = ?", arguments: [oldID])
+                replaced += 1
+            case .new:
+                break
+            }
+            try insert(review, fileID: fileID, in: db)
+        }
+        try updateCounts(in: db, filter: "r.file_id = ?", arguments: [fileID], sign: 1)
+        return ImportOutcome(
+            status: .imported, findings: comparison.findings, reviewsStored: stored, answersStored: answers,
+            reviewsReplaced: replaced, reviewsUnchanged: unchanged)
+    }
+
+    /// Each review's relation to the store, and the resubmission findings.
+    private static func compare(_ file: ReturnedFile, replace: Bool, in db: Database) throws
+        -> (states: [StoredState], findings: [Finding])
+    {
+        var states: [StoredState] = []
+        var findings: [Finding] = []
+        let lookup = try db.cachedStatement(sql: """
+            SELECT r.id, f.path FROM review r
+            JOIN audit_case c ON c.id = r.case_id JOIN round d ON d.id = r.round_id JOIN file f ON f.id = r.file_id
+            WHERE c.number = ? AND d.name = ? AND r.level = ?
+            """)
+        let answersOf = try db.cachedStatement(
+            sql: "SELECT question, answer, remark FROM answer WHERE review_id = ? ORDER BY question")
+        for review in file.reviews {
+            guard let row = try Row.fetchOne(lookup, arguments: [review.caseNumber, review.round, review.level]) else {
+                states.append(.new)
+                continue
+            }
+            let id: Int64 = row[0]
+            let earlierFile: String = row[1]
+            var stored: [String: [String?]] = [:]
+            for answer in try Row.fetchAll(answersOf, arguments: [id]) {
+                stored[answer[0]] = [answer[1], answer[2]]
+            }
+            var incoming: [String: [String?]] = [:]
+            for answer in review.answers { incoming[answer.questionID] = [answer.answer, answer.remark] }
+            if stored == incoming {
+                states.append(.unchanged)
+                continue
+            }
+            let changed = Set(stored.keys).union(incoming.keys).filter { stored[$0] != incoming[$0] }.count
+            states.append(.differs(reviewID: id))
+            if replace {
+                findings.append(Finding(
+                    file: file.path, sheet: review.at.sheet, cell: review.at.cell, severity: .warning,
+                    rule: .resubmission,
+                    message: "Gennemgangen er indsendt før (i filen \(earlierFile)) med andre svar på \(changed) "
+                        + "spørgsmål. Den tidligere gennemgang er erstattet.",
+                    suggestion: "Ingen handling, hvis den nye fil er den rigtige."))
+            } else {
+                findings.append(Finding(
+                    file: file.path, sheet: review.at.sheet, cell: review.at.cell, severity: .error,
+                    rule: .resubmission,
+                    message: "Gennemgangen er indsendt før (i filen \(earlierFile)) med andre svar på \(changed) "
+                        + "spørgsmål. Den nye fil er ikke indlæst.",
+                    suggestion: "Afklar, hvilken version der er rigtig. Indlæs den nye med --replace, hvis den skal "
+                        + "erstatte den gamle."))
+            }
+        }
+        return (states, findings)
+    }
+
+    private static func dimension(_ table: String, _ column: String, _ value: String, in db: Database) throws -> Int64 {
+        if let id = try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT id FROM \(table) WHERE \(column) = ?"), arguments: [value])
+        {
+            return id
+        }
+        try db.cachedStatement(sql: "INSERT INTO \(table)(\(column)) VALUES (?)").execute(arguments: [value])
+        return db.lastInsertedRowID
+    }
+
+    private static func insert(_ review: Review, fileID: Int64, in db: Database) throws {
+        let caseID = try dimension("audit_case", "number", review.caseNumber, in: db)
+        let roundID = try dimension("round", "name", review.round, in: db)
+        let reviewerID = try dimension("reviewer", "initials", review.reviewer, in: db)
+        let unitID = try dimension("unit", "name", review.unit, in: db)
+        try db.cachedStatement(sql: """
+            INSERT INTO review(case_id, round_id, level, reviewer_id, unit_id, measure, age, kommune, review_date,
+                catalogue, catalogue_version, file_id, sheet, cell)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                caseID, roundID, review.level, reviewerID, unitID, review.measure.paragraph, review.age,
+                review.kommune, review.reviewDate, review.catalogueID, review.catalogueVersion, fileID,
+                review.at.sheet, review.at.cell,
+            ])
+        let reviewID = db.lastInsertedRowID
+        // Answers in chunks of up to 50 rows per statement: one execution instead of one per answer.
+        var rest = review.answers[...]
+        while !rest.isEmpty {
+            let chunk = rest.prefix(50)
+            rest = rest.dropFirst(chunk.count)
+            let rows = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", ")
+            let statement = try db.cachedStatement(
+                sql: "INSERT INTO answer(review_id, question, code, answer, applies, remark, sheet, cell) VALUES "
+                    + rows)
+            var values: [(any DatabaseValueConvertible)?] = []
+            values.reserveCapacity(chunk.count * 8)
+            for answer in chunk {
+                values += [
+                    reviewID, answer.questionID, answer.code?.rawValue, answer.answer, answer.applies, answer.remark,
+                    answer.at.sheet, answer.at.cell,
+                ] as [(any DatabaseValueConvertible)?]
+            }
+            statement.setUncheckedArguments(StatementArguments(values))
+            try statement.execute()
+        }
+    }
+
+    /// The current time, ISO 8601 in UTC to the second.
+    static func timestamp() -> String {
+        let seconds = Double(Int(Date().timeIntervalSince1970))
+        return ExcelDateTime(serial: seconds / 86_400 + 25_569).iso8601 + "Z"
+    }
+}

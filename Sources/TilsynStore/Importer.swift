@@ -1,0 +1,204 @@
+public import TilsynAudit
+internal import Foundation
+internal import GRDB
+
+/// What happened to one file in an import or validation run.
+public struct FileReport: Sendable {
+    /// The outcome for the file.
+    public enum Status: String, Sendable {
+        /// Stored (or, when validating, would be) without warnings.
+        case accepted
+        /// Stored (or would be) with warnings.
+        case acceptedWithWarnings
+        /// Not stored: it has errors.
+        case rejected
+        /// The same bytes were imported before: nothing to do.
+        case alreadyImported
+    }
+
+    public var path: String
+    public var status: Status
+    public var shape: InputShape?
+    public var reviews: Int
+    public var answers: Int
+    /// Every finding for the file: the reader's, the batch's and the store's.
+    public var findings: [Finding]
+}
+
+/// Totals of an import or validation run.
+public struct ImportSummary: Sendable {
+    public var files: [FileReport]
+
+    public func count(_ status: FileReport.Status) -> Int { files.filter { $0.status == status }.count }
+    public var accepted: Int { count(.accepted) }
+    public var acceptedWithWarnings: Int { count(.acceptedWithWarnings) }
+    public var rejected: Int { count(.rejected) }
+    public var alreadyImported: Int { count(.alreadyImported) }
+    /// Reviews stored (or that would be) by accepted files.
+    public var reviews: Int { files.filter { $0.status != .rejected }.reduce(0) { $0 + $1.reviews } }
+    /// Answers stored (or that would be) by accepted files.
+    public var answers: Int { files.filter { $0.status != .rejected }.reduce(0) { $0 + $1.answers } }
+    /// All findings in file order.
+    public var findings: [Finding] { files.flatMap(\.findings) }
+}
+
+/// Imports (or validates) a batch of returned files: reads and normalises them in parallel, then checks and stores
+/// them one by one in the order given, one transaction per file.
+public struct Importer: Sendable {
+    public var catalogues: CatalogueSet
+    public var options: ImportOptions
+    /// Replace stored reviews whose answers differ.
+    public var replace: Bool
+    /// Reader threads; the default is the number of cores.
+    public var threads: Int
+
+    public init(catalogues: CatalogueSet, options: ImportOptions, replace: Bool = false, threads: Int? = nil) {
+        self.catalogues = catalogues
+        self.options = options
+        self.replace = replace
+        self.threads = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    /// Imports `paths` (files, already collected) into `store`; `progress` is called after each file with the number
+    /// done and the total.
+    public func run(
+        paths: [String], store: AuditStore, progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) throws -> ImportSummary {
+        try store.register(catalogues)
+        let hashes = try store.fileHashes()
+        let known: @Sendable (String) -> Bool = { hashes.contains($0) }
+        return try process(paths: paths, known: known, progress: progress) { file in
+            let outcome = try store.importFile(file, replace: replace)
+            return (outcome.status, outcome.findings, outcome.reviewsStored + outcome.reviewsUnchanged,
+                    outcome.answersStored)
+        }
+    }
+
+    /// Validates `paths` without storing; with `storePath`, resubmissions are compared with that store (read only).
+    public func validate(
+        paths: [String], storePath: String?, progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) throws -> ImportSummary {
+        let store = try storePath.map { try AuditStore.openForReading(path: $0) }
+        return try process(paths: paths, known: nil, progress: progress) { file in
+            var findings: [Finding] = []
+            var status = ImportOutcome.Status.imported
+            if let store, !file.isRejected {
+                let (known, resubmissions) = try store.read { db in
+                    (
+                        try Bool.fetchOne(
+                            db, sql: "SELECT EXISTS (SELECT 1 FROM file WHERE sha256 = ?)", arguments: [file.sha256])
+                            ?? false,
+                        try AuditStore.resubmissionFindings(file, replace: replace, in: db)
+                    )
+                }
+                if known {
+                    status = .alreadyImported
+                } else {
+                    findings = resubmissions
+                    if findings.contains(where: { $0.severity == .error }) { status = .rejected }
+                }
+            }
+            return (file.isRejected ? .rejected : status, findings, file.reviews.count, file.answerCount)
+        }
+    }
+
+    /// Reads the files on worker threads (skipping the parsing of files `known` says are imported already), then
+    /// hands them to `store` one by one in order.
+    private func process(
+        paths: [String], known: (@Sendable (String) -> Bool)?, progress: (@Sendable (Int, Int) -> Void)?,
+        store: (ReturnedFile) throws -> (ImportOutcome.Status, [Finding], Int, Int)
+    ) throws -> ImportSummary {
+        let catalogues = catalogues
+        let options = options
+        let results = OrderedResults<(file: ReturnedFile, known: Bool)>(count: paths.count)
+        let workers = min(threads, max(1, paths.count))
+        for _ in 0..<workers {
+            let thread = Thread {
+                while let index = results.claim() {
+                    let path = paths[index]
+                    guard let bytes = ReturnedFileReader.contents(path) else {
+                        results.put((ReturnedFileReader.unopenable(path), false), at: index)
+                        continue
+                    }
+                    let hash = SHA256.hex(bytes)
+                    if let known, known(hash) {
+                        let file = ReturnedFile(
+                            path: path, sha256: hash, byteCount: bytes.count, shape: nil, reviews: [], findings: [])
+                        results.put((file, true), at: index)
+                        continue
+                    }
+                    let file = ReturnedFileReader.read(
+                        bytes: bytes, name: path, sha256: hash, catalogues: catalogues, options: options)
+                    results.put((file, false), at: index)
+                }
+            }
+            thread.stackSize = 4 << 20
+            thread.start()
+        }
+        var batch = BatchChecker()
+        var reports: [FileReport] = []
+        reports.reserveCapacity(paths.count)
+        for index in paths.indices {
+            var (file, isKnown) = results.take(index)
+            if isKnown {
+                reports.append(FileReport(
+                    path: file.path, status: .alreadyImported, shape: nil, reviews: 0, answers: 0, findings: []))
+                progress?(index + 1, paths.count)
+                continue
+            }
+            batch.check(&file)
+            var (status, extra, reviews, answers) = try store(file)
+            if file.isRejected { status = .rejected }
+            let findings = file.findings + extra
+            let fileStatus: FileReport.Status
+            switch status {
+            case .rejected: fileStatus = .rejected
+            case .alreadyImported: fileStatus = .alreadyImported
+            case .imported:
+                fileStatus = findings.contains { $0.severity == .warning } ? .acceptedWithWarnings : .accepted
+            }
+            reports.append(FileReport(
+                path: file.path, status: fileStatus, shape: file.shape,
+                reviews: fileStatus == .alreadyImported ? 0 : reviews,
+                answers: fileStatus == .alreadyImported ? 0 : answers, findings: findings))
+            progress?(index + 1, paths.count)
+        }
+        return ImportSummary(files: reports)
+    }
+}
+
+/// Results produced by worker threads in any order and consumed in index order.
+final class OrderedResults<Value: Sendable>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var slots: [Value?]
+    private var next = 0
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    /// The next index to work on, or nil when all are claimed.
+    func claim() -> Int? {
+        condition.lock()
+        defer { condition.unlock() }
+        guard next < slots.count else { return nil }
+        next += 1
+        return next - 1
+    }
+
+    func put(_ value: Value, at index: Int) {
+        condition.lock()
+        slots[index] = value
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Waits for the value at `index` and removes it.
+    func take(_ index: Int) -> Value {
+        condition.lock()
+        defer { condition.unlock() }
+        while slots[index] == nil { condition.wait() }
+        let value = slots[index]
+        slots[index] = nil
+        // The loop above guarantees a value.
+        return value.unsafelyUnwrapped
+    }
+}

@@ -1,0 +1,233 @@
+import ArgumentParser
+import Foundation
+import TilsynAnalysis
+import TilsynAudit
+import TilsynStore
+
+/// Options shared by `tilsyn import` and `tilsyn validate`.
+struct ReadingOptions: ParsableArguments {
+    @Argument(help: "Returned workbooks and CSV files, or folders to walk (.xlsx, .xlsm, .xls, .csv, .tsv).")
+    var paths: [String]
+
+    @Option(help: "The store (SQLite file).")
+    var db: String = AuditStore.defaultFileName
+
+    @Option(help: "The round (runde) for files that name none; a file naming another round is rejected.")
+    var round: String?
+
+    @Flag(name: .customLong("redact-cpr"), help: "Mask CPR-like numbers and go on, instead of rejecting the file.")
+    var redactCPR = false
+
+    @Option(
+        name: .customLong("catalog"),
+        help: "The catalogue for CSV files and foreign sheets that name none (id, e.g. kk-2025).")
+    var catalogue = "kk-2025"
+
+    @Option(help: "Write the findings (Danish, one row per finding) to this .xlsx or .csv file.")
+    var report: String?
+
+    @Flag(help: "Print warnings too, not only errors.")
+    var verbose = false
+
+    func validate() throws {
+        if let report, !(report.lowercased().hasSuffix(".xlsx") || report.lowercased().hasSuffix(".csv")) {
+            throw ValidationError("--report must name a .xlsx or .csv file.")
+        }
+        if let round, round.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("--round must not be empty.")
+        }
+    }
+
+    /// The importer for these options.
+    func importer(replace: Bool) throws -> Importer {
+        let catalogues = try dataErrors { try CatalogueSet(store: CatalogueStore.locate()) }
+        guard catalogues[catalogue] != nil else {
+            throw DataError(message: "there is no catalogue '\(catalogue)'; the catalogues are: "
+                + catalogues.byID.keys.sorted().joined(separator: ", "))
+        }
+        return Importer(
+            catalogues: catalogues,
+            options: ImportOptions(round: round, redactCPR: redactCPR, defaultCatalogue: catalogue), replace: replace)
+    }
+
+    /// The files to read.
+    func files() throws -> [String] {
+        let files = try dataErrors { try ReturnedFiles.collect(paths) }
+        guard !files.isEmpty else { throw DataError(message: "no .xlsx, .xls or .csv files found in the given paths") }
+        return files
+    }
+
+    /// Prints findings, writes the report and the closing summary; returns the exit status.
+    func finish(_ summary: ImportSummary, verb: String) throws -> Int32 {
+        let errors = Output(descriptor: 2)
+        for finding in summary.findings where verbose || finding.severity == .error {
+            errors.write(finding.line + "\n")
+        }
+        errors.flush()
+        if let report {
+            try dataErrors { try FindingsReport.write(summary.findings, to: report) }
+        }
+        let output = Output()
+        let warnings = summary.findings.filter { $0.severity == .warning }.count
+        output.write(
+            "Files: \(summary.accepted) accepted, \(summary.acceptedWithWarnings) accepted with warnings, "
+                + "\(summary.rejected) rejected"
+                + (summary.alreadyImported > 0 ? ", \(summary.alreadyImported) already imported" : "") + "\n")
+        output.write("Reviews \(verb): \(summary.reviews); answers: \(summary.answers)\n")
+        output.write("Findings: \(summary.findings.count - warnings) errors, \(warnings) warnings")
+        if let report {
+            output.write(" (report: \(report))\n")
+        } else if !summary.findings.isEmpty {
+            output.write(verbose ? "\n" : " (--verbose prints warnings; --report FILE.xlsx writes them all)\n")
+        } else {
+            output.write("\n")
+        }
+        output.flush()
+        return summary.rejected > 0 ? 65 : 0
+    }
+}
+
+/// A progress bar on standard error when it is a terminal; nothing otherwise.
+final class ProgressBar: @unchecked Sendable {
+    private let enabled = isTerminal(2)
+    private let lock = NSLock()
+    private var shown = -1
+
+    func update(_ done: Int, _ total: Int) {
+        guard enabled, total > 0 else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        let width = 30
+        let filled = done * width / total
+        let percent = done * 100 / total
+        guard percent != shown || done == total else { return }
+        shown = percent
+        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+        let output = Output(descriptor: 2)
+        output.write("\r[\(bar)] \(done)/\(total) files")
+        if done == total { output.write("\r\u{1B}[K") }
+        output.flush()
+    }
+}
+
+/// `tilsyn import`.
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import", abstract: "Import returned workbooks and CSV files into the audit store.",
+        discussion: """
+            Reads Tilsyn templates, foreign sheets with a question and an answer column, and CSV in long \
+            (sagsnummer;niveau;runde;spørgsmål;svar;bemærkning) or wide form (one column per question id). Each file \
+            is imported in one transaction: wholly or not at all. A file with errors is not stored; the errors are \
+            printed (Danish, naming file, sheet and cell) and --report writes every finding for the reviewers. \
+            Importing the same file again does nothing (SHA-256 of its bytes). A review of a case, level and round \
+            already stored with other answers is rejected unless --replace is given. Exit status: 0 when every \
+            file was accepted, 65 when some were rejected.
+            """)
+
+    @OptionGroup var reading: ReadingOptions
+
+    @Flag(help: "Replace stored reviews whose answers differ from the new file's.")
+    var replace = false
+
+    @Flag(help: "Print the compliance summary of the store afterwards (as 'tilsyn summary').")
+    var summary = false
+
+    func run() throws {
+        let importer = try reading.importer(replace: replace)
+        let files = try reading.files()
+        let store = try storeErrors { try AuditStore(path: reading.db) }
+        let bar = ProgressBar()
+        let result = try storeErrors {
+            try importer.run(paths: files, store: store) { bar.update($0, $1) }
+        }
+        let status = try reading.finish(result, verb: "stored")
+        if summary {
+            try SummaryCommand.printSummary(database: StoreReader(store), groupings: [.theme, .step], level: nil)
+        }
+        if status != 0 { throw ExitCode(status) }
+    }
+}
+
+/// `tilsyn validate`.
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate", abstract: "Check returned files as 'tilsyn import' would, without storing anything.",
+        discussion: """
+            Applies every rule of 'tilsyn import'. When the store given by --db exists, resubmissions are compared \
+            with it (read only). Exit status: 0 when every file would be accepted, 65 otherwise.
+            """)
+
+    @OptionGroup var reading: ReadingOptions
+
+    func run() throws {
+        let importer = try reading.importer(replace: false)
+        let files = try reading.files()
+        let store = FileManager.default.fileExists(atPath: reading.db) ? reading.db : nil
+        let bar = ProgressBar()
+        let result = try storeErrors { try importer.validate(paths: files, storePath: store) { bar.update($0, $1) } }
+        let status = try reading.finish(result, verb: "valid")
+        if status != 0 { throw ExitCode(status) }
+    }
+}
+
+/// `tilsyn summary`.
+struct SummaryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "summary", abstract: "Print compliance (lovoverholdelse) by pejlemærke and sagsskridt per round.",
+        discussion: """
+            Compliance is Ja / (Ja + Nej), shown the Danish way with its counts: 91,3 % (441/483). Ikke relevant, \
+            blanks and answers to questions that do not apply to the case's indsats leave the denominator. One \
+            section per level.
+            """)
+
+    @Option(help: "The store (SQLite file).")
+    var db: String = AuditStore.defaultFileName
+
+    @Option(help: "Group by theme (pejlemærke), step (sagsskridt) or question; repeatable. Default: theme and step.")
+    var by: [SummaryGrouping] = []
+
+    @Option(help: "Only this level (niveau).")
+    var level: Int?
+
+    func run() throws {
+        let database = try storeErrors { try StoreReader(path: db) }
+        try SummaryCommand.printSummary(
+            database: database, groupings: by.isEmpty ? [.theme, .step] : by.map(\.grouping), level: level)
+    }
+
+    static func printSummary(database: StoreReader, groupings: [Compliance.Grouping], level: Int?)
+        throws
+    {
+        let output = Output()
+        defer { output.flush() }
+        let titles: [Compliance.Grouping: String] = [.theme: "Pejlemærke", .step: "Sagsskridt", .question: "Spørgsmål"]
+        for (index, grouping) in groupings.enumerated() {
+            let rows = try storeErrors { try Compliance.rows(database, by: grouping, level: level) }
+            if index > 0 { output.write("\n") }
+            output.write(
+                rows.isEmpty ? "No answers in the store.\n" : Compliance.table(rows, title: titles[grouping] ?? ""))
+        }
+    }
+}
+
+/// `--by` values of `tilsyn summary`.
+enum SummaryGrouping: String, ExpressibleByArgument, CaseIterable {
+    case theme, step, question
+
+    var grouping: Compliance.Grouping {
+        switch self {
+        case .theme: .theme
+        case .step: .step
+        case .question: .question
+        }
+    }
+}
+
+/// Runs `body`, turning store errors into `DataError` (exit 65).
+func storeErrors<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as StoreError {
+        throw DataError(message: error.description)
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import GRDB
+import Testing
+import TilsynAudit
+import TilsynSamples
+import TilsynTestSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `kill -9` during an import never leaves a file half stored.
+@Suite struct CrashTests {
+    static let fileCount = 200
+    static let answersPerFile = 44
+
+    /// Opens the store as a new process would and checks integrity and all-or-nothing files.
+    static func checkConsistent(_ db: String, files: [String]) throws -> Int {
+        guard FileManager.default.fileExists(atPath: db) else { return 0 }
+        let queue = try DatabaseQueue(path: db)
+        return try queue.read { db in
+            guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'file')") == true
+            else { return 0 }
+            #expect(try String.fetchAll(db, sql: "PRAGMA integrity_check") == ["ok"])
+            let stored = try Row.fetchAll(db, sql: """
+                SELECT f.path, f.reviews, f.answers, count(DISTINCT r.id), count(a.question), min(c.number)
+                FROM file f LEFT JOIN review r ON r.file_id = f.id LEFT JOIN answer a ON a.review_id = r.id
+                LEFT JOIN audit_case c ON c.id = r.case_id GROUP BY f.id
+                """)
+            for row in stored {
+                let path: String = row[0]
+                let index = try #require(files.firstIndex(of: path))
+                #expect(row[1] as Int == 1)
+                #expect(row[2] as Int == answersPerFile)
+                #expect(row[3] as Int == 1, "\(path)")
+                #expect(row[4] as Int == answersPerFile, "\(path)")
+                #expect(row[5] as String == "B-2025-" + String(format: "%05d", index + 1))
+            }
+            // No review or answer without its file.
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM review") == stored.count)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM answer") == stored.count * answersPerFile)
+            let counted = try Int.fetchOne(db, sql: """
+                SELECT coalesce(sum(yes + no + not_applicable + unanswered + low + some + high), 0) FROM answer_count
+                """)
+            #expect(counted == stored.count * answersPerFile)
+            return stored.count
+        }
+    }
+
+    @Test(.timeLimit(.minutes(3))) func importKilledAtRandomPointsTwentyTimes() throws {
+        let directory = try TemporaryDirectory("crash")
+        defer { directory.cleanUp() }
+        let catalogue = try CatalogueStore(schemas: TestPaths.packageRoot.appendingPathComponent("Schemas"))
+            .load("kk-2025")
+        let folder = directory.path("files")
+        _ = try BenchmarkWorkbooks.write(count: Self.fileCount, catalogue: catalogue, seed: 11, to: folder)
+        let files = try ReturnedFiles.collect([folder])
+        #expect(files.count == Self.fileCount)
+        let db = directory.path("tilsyn.sqlite")
+        var rng = SplitMix64(seed: 20)
+        var killedMidway = 0
+        for round in 0..<20 {
+            // Start afresh every fifth run, so kills keep landing in the middle of an import.
+            if round % 5 == 0 {
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
+            }
+            let process = Process()
+            process.executableURL = TestPaths.tilsynExecutable
+            process.arguments = ["import", folder, "--db", db]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            usleep(UInt32(100_000 + rng.next(below: 1_100_000)))
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                killedMidway += 1
+            }
+            process.waitUntilExit()
+            let stored = try Self.checkConsistent(db, files: files)
+            #expect(stored <= Self.fileCount)
+        }
+        #expect(killedMidway >= 10)
+        let last = try runTilsyn(["import", folder, "--db", db])
+        #expect(last.status == 0, "\(last.stderr)")
+        #expect(try Self.checkConsistent(db, files: files) == Self.fileCount)
+    }
+}

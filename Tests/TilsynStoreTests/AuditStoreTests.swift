@@ -1,0 +1,286 @@
+import Foundation
+import GRDB
+import PropertyBased
+import Testing
+import TilsynAnalysis
+import TilsynAudit
+import TilsynSamples
+import TilsynStore
+import TilsynTestSupport
+
+/// The store: atomic per-file imports, provenance, counts kept in step, resubmissions, concurrency.
+@Suite struct AuditStoreTests {
+    static let catalogue = try! CatalogueStore(  // swiftlint:disable:this force_try
+        schemas: TestPaths.packageRoot.appendingPathComponent("Schemas")).load("kk-2025")
+    static let catalogues = CatalogueSet([catalogue])
+    static let header = "sagsnummer;niveau;runde;spørgsmål;svar;bemærkning;enhed;indsats;reviewer;dato\r\n"
+
+    /// A store in a fresh temporary directory.
+    static func makeStore() throws -> (AuditStore, TemporaryDirectory) {
+        let directory = try TemporaryDirectory("store")
+        return (try AuditStore(path: directory.path("tilsyn.sqlite")), directory)
+    }
+
+    static func file(_ csv: String, name: String = "svar.csv", options: ImportOptions = ImportOptions())
+        -> ReturnedFile
+    {
+        ReturnedFileReader.read(bytes: Array(csv.utf8), name: name, catalogues: catalogues, options: options)
+    }
+
+    static func row(
+        _ number: String, _ question: String, _ answer: String, remark: String = "", level: Int = 1,
+        round: String = "2025", unit: String = "Enhed Vest", measure: String = "32", reviewer: String = "AB"
+    ) -> String {
+        "\(number);\(level);\(round);\(question);\(answer);\(remark);\(unit);\(measure);\(reviewer);14-03-2025\r\n"
+    }
+
+    /// The counts table equals the counts recomputed from the answers.
+    static func expectCountsMatchAnswers(_ store: AuditStore) throws {
+        try store.database.read { db in
+            let kept = try Row.fetchAll(db, sql: """
+                SELECT catalogue, question, round_id, level, unit_id, measure, reviewer_id, yes, no, not_applicable,
+                    unanswered, low, some, high
+                FROM answer_count WHERE yes + no + not_applicable + unanswered + low + some + high > 0
+                ORDER BY 1, 2, 3, 4, 5, 6, 7
+                """)
+            let recomputed = try Row.fetchAll(db, sql: """
+                SELECT r.catalogue, a.question, r.round_id, r.level, r.unit_id, r.measure, r.reviewer_id,
+                    count(*) FILTER (WHERE a.applies AND a.code = 1) AS yes,
+                    count(*) FILTER (WHERE a.applies AND a.code = 2) AS no,
+                    count(*) FILTER (WHERE a.code = 3 OR (NOT a.applies AND a.code IS NOT NULL)) AS not_applicable,
+                    count(*) FILTER (WHERE a.code IS NULL) AS unanswered,
+                    count(*) FILTER (WHERE a.applies AND a.code = 4) AS low,
+                    count(*) FILTER (WHERE a.applies AND a.code = 5) AS some,
+                    count(*) FILTER (WHERE a.applies AND a.code = 6) AS high
+                FROM answer a JOIN review r ON r.id = a.review_id
+                GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7
+                """)
+            #expect(kept == recomputed)
+        }
+    }
+
+    @Test func importStoresReviewsAnswersAndProvenance() throws {
+        let (store, directory) = try Self.makeStore()
+        defer { directory.cleanUp() }
+        let csv = Self.header + Self.row("A-1", "U.1", "ja") + Self.row("A-1", "U.2", "Nej", remark: "Mangler.")
+            + Self.row("A-1", "T.1", "høj") + Self.row("A-1", "P.2", "")
+        let outcome = try store.importFile(Self.file(csv), replace: false)
+        #expect(outcome.status == .imported)
+        #expect(outcome.reviewsStored == 1)
+        #expect(outcome.answersStored == 4)
+        try store.database.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT a.question, a.code, a.answer, a.remark, a.sheet, a.cell, f.path, c.number, r.level, d.name
+                FROM answer a JOIN review r ON r.id = a.review_id JOIN file f ON f.id = r.file_id
+                JOIN audit_case c ON c.id = r.case_id JOIN round d ON d.id = r.round_id ORDER BY a.cell
+                """)
+            try #require(rows.count == 4)
+            #expect(rows.map { $0[0] as String } == ["U.1", "U.2", "T.1", "P.2"])
+            #expect(rows.map { $0[1] as Int? } == [1, 2, 6, nil])
+            #expect(rows[1][3] as String? == "Mangler.")
+            #expect(rows.map { $0[5] as String } == ["E2", "E3", "E4", "E5"])
+            #expect(rows[0][6] as String == "svar.csv")
+            #expect(rows[0][7] as String == "A-1")
+            #expect(rows[0][8] as Int == 1)
+            #expect(rows[0][9] as String == "2025")
+        }
+        try Self.expectCountsMatchAnswers(store)
+        #expect(try store.totals() == AuditStore.Totals(files: 1, reviews: 1, answers: 4))
+    }
+
+    @Test func importingTheSameFileAgainIsANoOp() throws {
+        let (store, directory) = try Self.makeStore()
+        defer { directory.cleanUp() }
+        let file = Self.file(Self.header + Self.row("A-1", "U.1", "Ja"))
+        #expect(try store.importFile(file, replace: false).status == .imported)
+        #expect(try store.importFile(file, replace: false).status == .alreadyImported)
+        #expect(try store.totals() == AuditStore.Totals(files: 1, reviews: 1, answers: 1))
+        #expect(try store.containsFile(sha256: file.sha256))
+    }
+
+    @Test func aRejectedFileLeavesNothing() throws {
+        let (store, directory) = try Self.makeStore()
+        defer { directory.cleanUp() }
+        let file = Self.file(Self.header + Self.row("A-1", "U.1", "Ja") + Self.row("A-2", "U.1", "jaa"))
+        #expect(file.isRejected)
+        #expect(try store.importFile(file, replace: false).status == .rejected)
+        #expect(try store.totals() == AuditStore.Totals(files: 0, reviews: 0, answers: 0))
+    }
+
+    @Test func resubmissionWithOtherAnswersIsRejectedUnlessReplacing() throws {
+        let (store, directory) = try Self.makeStore()
+        defer { directory.cleanUp() }
+        let first = Self.file(Self.header + Self.row("A-1", "U.1", "Ja") + Self.row("A-1", "U.2", "Ja"), name: "a.csv")
+        let changed = Self.file(
+            Self.header + Self.row("A-1", "U.1", "Nej", remark: "Ikke vurderet.") + Self.row("A-1", "U.2", "Ja"),
+            name: "b.csv")
+        _ = try store.importFile(first, replace: false)
+        let rejected = try store.importFile(changed, replace: false)
+        #expect(rejected.status == .rejected)
+        #expect(rejected.findings.map(\.rule) == [.resubmission])
+        #expect(rejected.findings[0].severity == .error)
+        #expect(rejected.findings[0].message.contains("a.csv"))
+        #expect(try store.totals().files == 1)
+
+        let replaced = try store.importFile(changed, replace: true)
+        #expect(replaced.status == .imported)
+        #expect(replaced.reviewsReplaced == 1)
+        #expect(replaced.findings.map(\.severity) == [.warning])
+        let (code, no) = try store.database.read { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT code FROM answer WHERE question = 'U.1'"),
+                try Int.fetchOne(db, sql: "SELECT sum(no) FROM answer_count")
+            )
+        }
+        #expect(code == 2)
+        #expect(no == 1)
+        try Self.expectCountsMatchAnswers(store)
+        #expect(try store.totals().reviews == 1)
+    }
+
+    @Test func identicalResubmissionIsKeptAsItWas() throws {
+        let (store, directory) = try Self.makeStore()
+        defer { directory.cleanUp() }
+        _ = try store.importFile(Self.file(Self.header + Self.row("A-1", "U.1", "Ja"), name: "a.csv"), replace: false)
+        let again = try store.importFile(
+            Self.file(Self.header + Self.row("A-1", "U.1", "ja "), name: "b.csv"), replace: false)
+        #expect(again.status == .imported)
+        #expect(again.reviewsUnchanged == 1)
+        #expect(again.reviewsStored == 0)
+        #expect(try store.totals() == AuditStore.Totals(files: 2, reviews: 1, answers: 1))
+    }
+
+    @Test func nothingUnrecognisedIsEverStored() async throws {
+        let (store, directory) = try Self.makeStore()
+        defer { directory.cleanUp() }
+        let characters = Gen<Character?>.element(of: Array("jaJAneNEiIrRkKlLhHøgGdD .-/?1x")).map { $0 ?? "a" }
+        let questions = ["U.1", "T.1", "P.4", "AF.1"]
+        let counter = Counter()
+        await propertyCheck(count: 300, input: characters.string(of: 0...8).array(of: 4...4)) { answers in
+            let number = "R-\(counter.next())"
+            var csv = Self.header
+            for (question, answer) in zip(questions, answers) {
+                csv += Self.row(number, question, answer.replacingOccurrences(of: ";", with: ""))
+            }
+            _ = try store.importFile(Self.file(csv, name: "\(number).csv"), replace: false)
+        }
+        let stored = try store.database.read { db in
+            try Row.fetchAll(db, sql: "SELECT a.question, a.code, a.answer FROM answer a")
+        }
+        do {
+            for row in stored {
+                let question: String = row[0]
+                let code: Int? = row[1]
+                let answer: String? = row[2]
+                let scale = Self.catalogue.scale(Self.catalogue.question(question)?.type ?? "")
+                #expect((code == nil) == (answer == nil))
+                if let answer {
+                    #expect(scale?.answers.contains(answer) == true, "\(answer) stored for \(question)")
+                    #expect(AnswerCode(rawValue: code ?? 0)?.canonical == answer)
+                }
+            }
+        }
+        try Self.expectCountsMatchAnswers(store)
+    }
+
+    @Test func concurrentImportsFromTwoConnectionsBothLand() async throws {
+        let directory = try TemporaryDirectory("concurrent")
+        defer { directory.cleanUp() }
+        let path = directory.path("tilsyn.sqlite")
+        _ = try AuditStore(path: path)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for writer in 0..<2 {
+                group.addTask {
+                    let store = try AuditStore(path: path)
+                    for index in 0..<25 {
+                        let csv = Self.header + Self.row("C-\(writer)-\(index)", "U.1", "Ja")
+                        let file = Self.file(csv, name: "\(writer)-\(index).csv")
+                        let outcome = try store.importFile(file, replace: false)
+                        #expect(outcome.status == .imported)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try AuditStore(path: path).totals() == AuditStore.Totals(files: 50, reviews: 50, answers: 50))
+    }
+
+    @Test func storeIsInWALModeWithTheSchemaMigrated() throws {
+        let (store, directory) = try Self.makeStore()
+        defer { directory.cleanUp() }
+        try store.database.read { db in
+            #expect(try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal")
+            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY 1")
+            for table in ["answer", "answer_count", "audit_case", "file", "review", "round", "unit", "reviewer"] {
+                #expect(tables.contains(table))
+            }
+            #expect(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index'")
+                .contains("answer_count_by_question"))
+        }
+        #expect(throws: StoreError.self) { try AuditStore.openForReading(path: directory.path("none.sqlite")) }
+    }
+
+    @Test func importerRunsABatchInOrder() throws {
+        let (store, directory) = try Self.makeStore()
+        defer { directory.cleanUp() }
+        let first = directory.path("1.csv")
+        let second = directory.path("2.csv")
+        try Data((Self.header + Self.row("A-1", "U.1", "Ja")).utf8).write(to: URL(fileURLWithPath: first))
+        try Data((Self.header + Self.row("A-1", "U.1", "Nej", remark: "x")).utf8)
+            .write(to: URL(fileURLWithPath: second))
+        let importer = Importer(catalogues: Self.catalogues, options: ImportOptions(), threads: 2)
+        let summary = try importer.run(paths: [first, second], store: store)
+        #expect(summary.files.map(\.status) == [.accepted, .rejected])
+        #expect(summary.files[1].findings.map(\.rule) == [.duplicateReview])
+        let again = try importer.run(paths: [first], store: store)
+        #expect(again.files.map(\.status) == [.alreadyImported])
+        let validated = try importer.validate(paths: [second], storePath: store.path)
+        #expect(validated.files.map(\.status) == [.rejected])
+        #expect(validated.files[0].findings.map(\.rule) == [.resubmission])
+    }
+
+    // MARK: - Compliance
+
+    @Test func complianceFormatsTheDanishWay() {
+        #expect(Compliance.format(yes: 441, n: 483) == "91,3 % (441/483)")
+        #expect(Compliance.format(yes: 7, n: 8) == "87,5 % (7/8)")
+        #expect(Compliance.format(yes: 0, n: 0) == "– (0/0)")
+        #expect(Compliance.format(yes: 1, n: 1) == "100,0 % (1/1)")
+    }
+
+    @Test func complianceByThemeAndStepFromTheCounts() throws {
+        let (store, directory) = try Self.makeStore()
+        defer { directory.cleanUp() }
+        try store.register(Self.catalogues)
+        // U.1 (UDR): Ja, Ja, Nej; U.4 (INB): Ja, Ikke relevant; P.2 on § 30 (inapplicable, answered Ja): leaves n.
+        let csv = Self.header + Self.row("A-1", "U.1", "Ja") + Self.row("A-2", "U.1", "Ja")
+            + Self.row("A-3", "U.1", "Nej", remark: "x") + Self.row("A-1", "U.4", "Ja") + Self.row("A-2", "U.4", "IR")
+            + Self.row("A-4", "P.2", "Ja", measure: "30")
+        _ = try store.importFile(Self.file(csv), replace: false)
+        let themes = try Compliance.rows(StoreReader(store), by: .theme)
+        let udr = try #require(themes.first { $0.group == "UDR" })
+        #expect((udr.yes, udr.no, udr.n) == (2, 1, 3))
+        let inb = try #require(themes.first { $0.group == "INB" })
+        #expect((inb.yes, inb.no, inb.notApplicable) == (1, 0, 1))
+        let plan = try #require(themes.first { $0.group == "PLAN" })
+        #expect((plan.n, plan.notApplicable) == (0, 1))
+        let steps = try Compliance.rows(StoreReader(store), by: .step)
+        #expect(steps.first { $0.group == "U" }.map { ($0.yes, $0.n) } ?? (0, 0) == (3, 4))
+        let table = Compliance.table(themes, title: "Pejlemærke")
+        #expect(table.contains("Udredning af barnet (UDR)     66,7 % (2/3)\n"))
+        #expect(!table.contains("PLAN"), "no Ja/Nej answers: no rate")
+    }
+}
+
+/// A thread-safe counter for unique names in property tests.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+
+    func next() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        value += 1
+        return value
+    }
+}
