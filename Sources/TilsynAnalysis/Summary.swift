@@ -124,44 +124,8 @@ public enum Summary {
     {
         var seen: Set<Breakdown> = []
         let dimensions = dimensions.filter { seen.insert($0).inserted }
-        var joins = ["LEFT JOIN catalogue_question q ON q.catalogue = c.catalogue AND q.question = c.question"]
-        var columns: [String] = []
-        var order: [String] = []
-        for dimension in dimensions {
-            switch dimension {
-            case .question:
-                columns.append("c.question")
-                order.append("min(coalesce(q.position, 1e9)), c.question")
-            case .step:
-                joins.append(
-                    "LEFT JOIN catalogue_step s ON s.catalogue = c.catalogue AND s.step = q.step")
-                columns.append("coalesce(q.step, '')")
-                order.append("min(coalesce(s.position, 1e9)), coalesce(q.step, '')")
-            case .theme:
-                joins.append("JOIN question_theme t ON t.catalogue = c.catalogue AND t.question = c.question")
-                joins.append("LEFT JOIN catalogue_theme g ON g.catalogue = t.catalogue AND g.theme = t.theme")
-                columns.append("t.theme")
-                order.append("min(coalesce(g.position, 1e9)), t.theme")
-            case .unit:
-                joins.append("JOIN unit u ON u.id = c.unit_id")
-                columns.append("u.name")
-                order.append("u.name")
-            case .measure:
-                columns.append("c.measure")
-                order.append("c.measure")
-            case .level:
-                columns.append("c.level")
-                order.append("c.level")
-            case .round:
-                joins.append("JOIN round r ON r.id = c.round_id")
-                columns.append("r.name")
-                order.append("r.name")
-            case .reviewer:
-                joins.append("JOIN reviewer v ON v.id = c.reviewer_id")
-                columns.append("v.initials")
-                order.append("v.initials")
-            }
-        }
+        let (joins, columns, positions) = keySQL(dimensions)
+        let order = zip(positions, columns).map { "min(\($0)), \($1)" }
         var conditions: [String] = []
         var arguments: [any DatabaseValueConvertible] = []
         if !selection.levels.isEmpty {
@@ -197,6 +161,50 @@ public enum Summary {
                     some: row[base + 6], high: row[base + 7])
             }
         }
+    }
+
+    /// The joins, key expressions and position expressions (catalogue order, else the key) that group
+    /// `answer_count c` by `dimensions`; order groups by `min(position)`, then the key.
+    static func keySQL(_ dimensions: [Breakdown]) -> (joins: [String], columns: [String], positions: [String]) {
+        var joins = ["LEFT JOIN catalogue_question q ON q.catalogue = c.catalogue AND q.question = c.question"]
+        var columns: [String] = []
+        var order: [String] = []
+        for dimension in dimensions {
+            switch dimension {
+            case .question:
+                columns.append("c.question")
+                order.append("coalesce(q.position, 1e9)")
+            case .step:
+                joins.append(
+                    "LEFT JOIN catalogue_step s ON s.catalogue = c.catalogue AND s.step = q.step")
+                columns.append("coalesce(q.step, '')")
+                order.append("coalesce(s.position, 1e9)")
+            case .theme:
+                joins.append("JOIN question_theme t ON t.catalogue = c.catalogue AND t.question = c.question")
+                joins.append("LEFT JOIN catalogue_theme g ON g.catalogue = t.catalogue AND g.theme = t.theme")
+                columns.append("t.theme")
+                order.append("coalesce(g.position, 1e9)")
+            case .unit:
+                joins.append("JOIN unit u ON u.id = c.unit_id")
+                columns.append("u.name")
+                order.append("0")
+            case .measure:
+                columns.append("c.measure")
+                order.append("0")
+            case .level:
+                columns.append("c.level")
+                order.append("0")
+            case .round:
+                joins.append("JOIN round r ON r.id = c.round_id")
+                columns.append("r.name")
+                order.append("0")
+            case .reviewer:
+                joins.append("JOIN reviewer v ON v.id = c.reviewer_id")
+                columns.append("v.initials")
+                order.append("0")
+            }
+        }
+        return (joins, columns, order)
     }
 }
 

@@ -135,6 +135,36 @@ struct AgreementCommand: ParsableCommand {
     }
 }
 
+/// `tilsyn trend`.
+struct TrendCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trend", abstract: "Compliance per round against a baseline round, in percentage points.",
+        discussion: """
+            For each group (--by question, theme, unit, …) and round, compliance over the Ja/Nej questions \
+            answered in both that round and the baseline, and the change from the baseline's compliance over the \
+            same questions in percentage points. The baseline is the earliest round (by name) unless --baseline \
+            names one. JSON rows: the grouping keys, round, baseline, rate, n, changePoints.
+            """)
+
+    @OptionGroup var options: AnalysisOptions
+
+    @Option(help: "The baseline round; the earliest round by default.")
+    var baseline: String?
+
+    func validate() throws {
+        if options.breakdowns.contains(.round) { throw ValidationError("trend is per round already; drop --by round.") }
+        if options.round != nil { throw ValidationError("trend covers every round; use --baseline to name one.") }
+    }
+
+    func run() throws {
+        let reader = try options.reader()
+        let rows = try storeErrors {
+            try Trend.rows(reader, by: options.breakdowns, baseline: baseline, levels: options.level)
+        }
+        try write(TrendReport.make(rows, by: options.breakdowns, external: options.external), options: options)
+    }
+}
+
 /// Writes a report in the requested format to standard output or `--output`.
 func write(_ report: Report, options: AnalysisOptions) throws {
     do {

@@ -273,6 +273,58 @@ enum AgreementReport {
     }
 }
 
+/// Builds the trend report.
+enum TrendReport {
+    static func make(_ rows: [Trend.Row], by dimensions: [Breakdown], external: Bool) -> Report {
+        var seen: Set<Breakdown> = []
+        let dimensions = dimensions.filter { seen.insert($0).inserted }
+        var columns = dimensions.map { ReportColumn(key: $0.rawValue, header: $0.danishHeader) }
+        columns += [
+            ReportColumn(key: "round", header: "Runde"), ReportColumn(key: "baseline", header: "Basisrunde"),
+            ReportColumn(key: "rate", header: "Andel ja"), ReportColumn(key: "n", header: "N"),
+            ReportColumn(key: "changePoints", header: "Ændring (procentpoint)"),
+        ]
+        var values: [[ReportValue]] = []
+        var table: [[String]] = []
+        var anyHidden = false
+        for row in rows {
+            // Each cell stands alone (no total is shown): suppress it, or its baseline, when small.
+            let hidden = external && ((row.n > 0 && row.n < Suppression.threshold)
+                || (row.baselineN > 0 && row.baselineN < Suppression.threshold))
+            anyHidden = anyHidden || hidden
+            var line = dimensions.map { dimension -> ReportValue in
+                switch row.keys[dimension] {
+                case .text(let text): .text(text)
+                case .number(let number): .integer(number)
+                case nil: .null
+                }
+            }
+            line += [
+                .text(row.round), .text(row.baseline), hidden ? .null : row.rate.map { .fraction($0) } ?? .null,
+                hidden ? .null : .integer(row.n), hidden ? .null : row.changePoints.map { .fraction($0) } ?? .null,
+            ]
+            values.append(line)
+            var text = dimensions.map { row.keys[$0]?.description ?? "" } + [row.round]
+            if hidden {
+                text += ["–", ""]
+            } else {
+                text.append(DanishPercent.rate(yes: row.yes, n: row.n))
+                text.append(
+                    row.round == row.baseline
+                        ? "basis" : row.changePoints.map { ($0 >= 0 ? "+" : "") + DanishDecimal.format($0, decimals: 1) + " pp" } ?? "")
+            }
+            text.append(!hidden && row.n > 0 && row.n < Suppression.cautionThreshold ? Suppression.cautionText : "")
+            table.append(text)
+        }
+        let headers = dimensions.map(\.danishHeader) + [
+            "Runde", "Andel ja", "Ændring fra \(rows.first?.baseline ?? "basis")", "Bemærkning",
+        ]
+        return Report(
+            title: "Ledelsestilsyn – udvikling", columns: columns, rows: values, tableHeaders: headers,
+            tableRows: table, notes: anyHidden ? [suppressionNote] : [])
+    }
+}
+
 /// Danish decimals: `0,47`.
 enum DanishDecimal {
     static func format(_ value: Double, decimals: Int) -> String {

@@ -114,3 +114,27 @@ import TilsynTestSupport
         #expect(wrong.status != 0)
     }
 }
+
+/// `tilsyn trend` against a baseline round.
+@Suite struct TrendCommandTests {
+    @Test func trendAgainstTheEarliestRound() throws {
+        let directory = try TemporaryDirectory("cli-trend")
+        defer { directory.cleanUp() }
+        var csv = AnalysisCommandTests.header
+        for index in 0..<8 { csv += "T-\(index);1;2019;U.1;\(index < 7 ? "Ja" : "Nej");;Enhed Vest;32;AB;14-03-2019\r\n" }
+        for index in 0..<10 { csv += "T-\(index);1;2025;U.1;\(index < 9 ? "Ja" : "Nej");;Enhed Vest;32;AB;14-03-2025\r\n" }
+        let input = directory.path("svar.csv")
+        try Data(csv.utf8).write(to: URL(fileURLWithPath: input))
+        let db = directory.path("tilsyn.sqlite")
+        #expect(try runTilsyn(["import", input, "--db", db]).status == 0)
+        let json = try runTilsyn(["trend", "--db", db, "--by", "question", "--format", "json"])
+        let rows = try AnalysisCommandTests.jsonRows(json.stdout)
+        #expect(rows.map { $0["round"] as? String } == ["2019", "2025"])
+        #expect(rows.allSatisfy { $0["baseline"] as? String == "2019" && $0["question"] as? String == "U.1" })
+        #expect(Set(rows[1].keys) == ["question", "round", "baseline", "rate", "n", "changePoints"])
+        #expect(abs(try #require(rows[1]["changePoints"] as? Double) - 2.5) < 1e-9)
+        let table = try runTilsyn(["trend", "--db", db, "--by", "question"])
+        #expect(table.stdout.contains("87,5 % (7/8)") && table.stdout.contains("+2,5 pp"))
+        #expect(try runTilsyn(["trend", "--db", db, "--by", "round"]).status != 0)
+    }
+}
