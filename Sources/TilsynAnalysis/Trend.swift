@@ -32,10 +32,12 @@ public enum Trend {
     /// The rounds with answers, in order of their names.
     public static func rounds(_ store: StoreReader) throws -> [String] {
         try store.database.read { db in
-            try String.fetchAll(db, sql: """
-                SELECT name FROM round WHERE id IN (SELECT round_id FROM answer_count WHERE yes + no > 0)
-                ORDER BY name
-                """)
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT name FROM round WHERE id IN (SELECT round_id FROM answer_count WHERE yes + no > 0)
+                    ORDER BY name
+                    """)
         }
     }
 
@@ -62,9 +64,10 @@ public enum Trend {
         let cellPositions = positions.enumerated().map { "min(\($1)) AS o\($0)" }
         let matches = (["question"] + columns.indices.map { "k\($0)" }).map { "b.\($0) IS x.\($0)" }
         let order = columns.indices.map { "min(x.o\($0)), x.k\($0)" } + ["x.round"]
+        let cellColumns = keys + ["c.question AS question", "rr.name AS round"] + cellPositions
         let sql = """
             WITH cell AS (
-                SELECT \((keys + ["c.question AS question", "rr.name AS round"] + cellPositions).joined(separator: ", ")),
+                SELECT \(cellColumns.joined(separator: ", ")),
                     sum(c.yes) AS yes, sum(c.yes + c.no) AS n
                 FROM answer_count c
                 JOIN round rr ON rr.id = c.round_id

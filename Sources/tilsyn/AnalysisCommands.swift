@@ -36,6 +36,9 @@ struct AnalysisOptions: ParsableArguments {
     @Flag(help: "Output leaving the administration: suppress groups with N < 5 (shown as –, with a footnote).")
     var external = false
 
+    @Flag(name: .customLong("whole-percent"), help: "Tables show whole percent, as the 2019 report: 88 % (7/8).")
+    var wholePercent = false
+
     @Option(help: "table, csv, json or xlsx.")
     var format: ReportFormat = .table
 
@@ -45,6 +48,9 @@ struct AnalysisOptions: ParsableArguments {
     func validate() throws {
         if format == .xlsx && output == nil { throw ValidationError("--format xlsx needs --output FILE.xlsx.") }
     }
+
+    /// Decimals of percentages in tables.
+    var decimals: Int { wholePercent ? 0 : 1 }
 
     /// The rows' selection.
     var selection: Selection { Selection(levels: level, round: round) }
@@ -73,7 +79,9 @@ struct SummaryCommand: ParsableCommand {
     func run() throws {
         let reader = try options.reader()
         let pivot: [Compliance.Grouping]? =
-            if options.format == .table && !options.external && options.round == nil && options.level.count <= 1 {
+            if options.format == .table && !options.external && !options.wholePercent && options.round == nil
+                && options.level.count <= 1
+            {
                 options.by.isEmpty
                     ? [.theme, .step] : options.by.compactMap { Compliance.Grouping(rawValue: $0.rawValue) }
             } else {
@@ -84,7 +92,9 @@ struct SummaryCommand: ParsableCommand {
             return
         }
         let rows = try storeErrors { try Summary.rows(reader, by: options.breakdowns, selection: options.selection) }
-        try write(SummaryReport.make(rows, by: options.breakdowns, external: options.external), options: options)
+        try write(
+            SummaryReport.make(rows, by: options.breakdowns, external: options.external, decimals: options.decimals),
+            options: options)
     }
 
     /// The classic report: one section per level, one line per group, one column per round.
@@ -125,13 +135,16 @@ struct AgreementCommand: ParsableCommand {
         let reader = try options.reader()
         let levels = options.level.isEmpty ? try storeErrors { try Agreement.levels(reader) } : options.level
         guard Set(levels).count >= 2 else {
-            throw DataError(message: "agreement needs reviews at two levels or more; the store has "
-                + (levels.isEmpty ? "none" : "only level \(levels[0])"))
+            throw DataError(
+                message: "agreement needs reviews at two levels or more; the store has "
+                    + (levels.isEmpty ? "none" : "only level \(levels[0])"))
         }
         let rows = try storeErrors {
             try Agreement.rows(reader, levels: levels, by: options.breakdowns, round: options.round)
         }
-        try write(AgreementReport.make(rows, by: options.breakdowns, external: options.external), options: options)
+        try write(
+            AgreementReport.make(
+                rows, by: options.breakdowns, external: options.external, decimals: options.decimals), options: options)
     }
 }
 
@@ -161,7 +174,9 @@ struct TrendCommand: ParsableCommand {
         let rows = try storeErrors {
             try Trend.rows(reader, by: options.breakdowns, baseline: baseline, levels: options.level)
         }
-        try write(TrendReport.make(rows, by: options.breakdowns, external: options.external), options: options)
+        try write(
+            TrendReport.make(rows, by: options.breakdowns, external: options.external, decimals: options.decimals),
+            options: options)
     }
 }
 
@@ -174,7 +189,8 @@ func write(_ report: Report, options: AnalysisOptions) throws {
         case .table:
             try emit(report.table(), to: options.output)
         case .csv:
-            let rows = [report.columns.map { CSVValue.text($0.header) }] + report.rows.map { $0.map(\.csv) }
+            let rows =
+                [report.columns.map { CSVValue.text($0.header) }] + report.rows.map { $0.map(\.csv) }
                 + report.notes.map { [CSVValue.text($0)] }
             if let path = options.output {
                 let writer = try CSVWriter(path: path)

@@ -55,9 +55,10 @@ struct Report {
     /// One JSON object per row, in an array, one row per line.
     func json() -> String {
         let objects = rows.map { row in
-            "  {" + zip(columns, row).compactMap { column, value in
-                value.json.map { "\(JSONText.string(column.key)): \($0)" }
-            }.joined(separator: ", ") + "}"
+            "  {"
+                + zip(columns, row).compactMap { column, value in
+                    value.json.map { "\(JSONText.string(column.key)): \($0)" }
+                }.joined(separator: ", ") + "}"
         }
         return objects.isEmpty ? "[]\n" : "[\n" + objects.joined(separator: ",\n") + "\n]\n"
     }
@@ -91,19 +92,22 @@ struct Report {
         let sheet = try writer.addWorksheet(
             "Resultat",
             options: XLSXWriter.SheetOptions(
-                columns: columns.indices.map { XLSXWriter.Column.width($0, max(10, Double(columns[$0].header.count) + 2)) },
+                columns: columns.indices.map {
+                    XLSXWriter.Column.width($0, max(10, Double(columns[$0].header.count) + 2))
+                },
                 frozenRows: 1))
         try sheet.appendRow(columns.map { XLSXWriter.Cell.string($0.header, style: bold) })
         for row in rows {
-            try sheet.appendRow(row.map { value in
-                switch value {
-                case .text(let text): .string(text)
-                case .integer(let number): .number(Double(number))
-                case .fraction(let number): .number(number, style: percent)
-                case .integers(let numbers): .string(numbers.map(String.init).joined(separator: "–"))
-                case .null, .absent: .string("")
-                }
-            })
+            try sheet.appendRow(
+                row.map { value in
+                    switch value {
+                    case .text(let text): .string(text)
+                    case .integer(let number): .number(Double(number))
+                    case .fraction(let number): .number(number, style: percent)
+                    case .integers(let numbers): .string(numbers.map(String.init).joined(separator: "–"))
+                    case .null, .absent: .string("")
+                    }
+                })
         }
         if !notes.isEmpty {
             try sheet.appendRow([])
@@ -122,12 +126,15 @@ extension String {
 }
 
 /// The footnote on suppressed cells.
-let suppressionNote = "– Undertrykt: færre end 5 besvarelser, eller skjult for at en total ikke afslører et "
+let suppressionNote =
+    "– Undertrykt: færre end 5 besvarelser, eller skjult for at en total ikke afslører et "
     + "undertrykt tal."
 
 /// Builds the compliance report.
 enum SummaryReport {
-    static func make(_ rows: [Summary.Row], by dimensions: [Breakdown], external: Bool) -> Report {
+    static func make(_ rows: [Summary.Row], by dimensions: [Breakdown], external: Bool, decimals: Int = 1)
+        -> Report
+    {
         var seen: Set<Breakdown> = []
         let dimensions = dimensions.filter { seen.insert($0).inserted }
         var rows = rows
@@ -186,12 +193,14 @@ enum SummaryReport {
             }
             func count(_ value: Int) -> ReportValue { hidden ? .null : .integer(value) }
             func share(_ value: Double?) -> ReportValue { hidden ? .null : value.map { .fraction($0) } ?? .null }
-            var line = keys + [
-                count(row.yes), count(row.no), count(row.notApplicable), count(row.unanswered), count(row.n),
-                share(row.rate), share(row.interval?.low), share(row.interval?.high),
-            ]
+            var line =
+                keys + [
+                    count(row.yes), count(row.no), count(row.notApplicable), count(row.unanswered), count(row.n),
+                    share(row.rate), share(row.interval?.low), share(row.interval?.high),
+                ]
             if hasDegree {
-                line += row.kind == .degree
+                line +=
+                    row.kind == .degree
                     ? [count(row.low), count(row.some), count(row.high), share(row.highOrSome)]
                     : [.absent, .absent, .absent, .absent]
             }
@@ -201,13 +210,15 @@ enum SummaryReport {
             if hidden {
                 text += ["–", "", ""]
             } else if row.kind == .yesNo {
-                text.append(DanishPercent.rate(yes: row.yes, n: row.n))
-                text.append(row.interval.map {
-                    DanishPercent.format(fraction: $0.low) + "–" + DanishPercent.format(fraction: $0.high)
-                } ?? "")
+                text.append(DanishPercent.rate(yes: row.yes, n: row.n, decimals: decimals))
+                text.append(
+                    row.interval.map {
+                        DanishPercent.format(fraction: $0.low, decimals: decimals) + "–"
+                            + DanishPercent.format(fraction: $0.high, decimals: decimals)
+                    } ?? "")
                 text.append("Ja/Nej")
             } else {
-                text.append(row.n > 0 ? DanishPercent.rate(yes: row.high + row.some, n: row.n) : "– (0/0)")
+                text.append(DanishPercent.rate(yes: row.high + row.some, n: row.n, decimals: decimals))
                 text.append("")
                 text.append("høj/nogen/lav grad: \(row.high)/\(row.some)/\(row.low)")
             }
@@ -224,10 +235,13 @@ enum SummaryReport {
 
 /// Builds the agreement report.
 enum AgreementReport {
-    static func make(_ rows: [Agreement.Row], by dimensions: [Breakdown], external: Bool) -> Report {
+    static func make(_ rows: [Agreement.Row], by dimensions: [Breakdown], external: Bool, decimals: Int = 1)
+        -> Report
+    {
         var seen: Set<Breakdown> = []
         let dimensions = dimensions.filter { seen.insert($0).inserted }
-        let decision = external
+        let decision =
+            external
             ? Suppression.decide(rows.map(\.compared), totalShown: false)
             : Suppression.Decision(cells: rows.map { _ in false }, total: false)
         var columns = [ReportColumn(key: "levels", header: "Niveauer")]
@@ -243,7 +257,9 @@ enum AgreementReport {
         for (index, row) in rows.enumerated() {
             let hidden = decision.cells[index]
             func count(_ value: Int) -> ReportValue { hidden ? .null : .integer(value) }
-            var line = [ReportValue.integers(row.levels)] + dimensions.map { row.keys[$0].map { ReportValue.text($0.description) } ?? .null }
+            var line =
+                [ReportValue.integers(row.levels)]
+                + dimensions.map { row.keys[$0].map { ReportValue.text($0.description) } ?? .null }
             line += [
                 count(row.compared), count(row.agree), hidden ? .null : row.rate.map { .fraction($0) } ?? .null,
                 hidden ? .null : row.kappa.map { .fraction($0) } ?? .null, count(row.overruledYesToNo),
@@ -255,7 +271,7 @@ enum AgreementReport {
             if hidden {
                 text += ["–", "", "", ""]
             } else {
-                text.append(DanishPercent.rate(yes: row.agree, n: row.compared))
+                text.append(DanishPercent.rate(yes: row.agree, n: row.compared, decimals: decimals))
                 text.append(row.kappa.map { DanishDecimal.format($0, decimals: 2) } ?? "–")
                 text.append(String(row.overruledYesToNo))
                 text.append(String(row.overruledNoToYes))
@@ -275,7 +291,9 @@ enum AgreementReport {
 
 /// Builds the trend report.
 enum TrendReport {
-    static func make(_ rows: [Trend.Row], by dimensions: [Breakdown], external: Bool) -> Report {
+    static func make(_ rows: [Trend.Row], by dimensions: [Breakdown], external: Bool, decimals: Int = 1)
+        -> Report
+    {
         var seen: Set<Breakdown> = []
         let dimensions = dimensions.filter { seen.insert($0).inserted }
         var columns = dimensions.map { ReportColumn(key: $0.rawValue, header: $0.danishHeader) }
@@ -289,8 +307,10 @@ enum TrendReport {
         var anyHidden = false
         for row in rows {
             // Each cell stands alone (no total is shown): suppress it, or its baseline, when small.
-            let hidden = external && ((row.n > 0 && row.n < Suppression.threshold)
-                || (row.baselineN > 0 && row.baselineN < Suppression.threshold))
+            let hidden =
+                external
+                && ((row.n > 0 && row.n < Suppression.threshold)
+                    || (row.baselineN > 0 && row.baselineN < Suppression.threshold))
             anyHidden = anyHidden || hidden
             var line = dimensions.map { dimension -> ReportValue in
                 switch row.keys[dimension] {
@@ -308,17 +328,20 @@ enum TrendReport {
             if hidden {
                 text += ["–", ""]
             } else {
-                text.append(DanishPercent.rate(yes: row.yes, n: row.n))
+                text.append(DanishPercent.rate(yes: row.yes, n: row.n, decimals: decimals))
                 text.append(
                     row.round == row.baseline
-                        ? "basis" : row.changePoints.map { ($0 >= 0 ? "+" : "") + DanishDecimal.format($0, decimals: 1) + " pp" } ?? "")
+                        ? "basis"
+                        : row.changePoints.map { ($0 >= 0 ? "+" : "") + DanishDecimal.format($0, decimals: 1) + " pp" }
+                            ?? "")
             }
             text.append(!hidden && row.n > 0 && row.n < Suppression.cautionThreshold ? Suppression.cautionText : "")
             table.append(text)
         }
-        let headers = dimensions.map(\.danishHeader) + [
-            "Runde", "Andel ja", "Ændring fra \(rows.first?.baseline ?? "basis")", "Bemærkning",
-        ]
+        let headers =
+            dimensions.map(\.danishHeader) + [
+                "Runde", "Andel ja", "Ændring fra \(rows.first?.baseline ?? "basis")", "Bemærkning",
+            ]
         return Report(
             title: "Ledelsestilsyn – udvikling", columns: columns, rows: values, tableHeaders: headers,
             tableRows: table, notes: anyHidden ? [suppressionNote] : [])

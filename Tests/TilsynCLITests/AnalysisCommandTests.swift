@@ -45,9 +45,10 @@ import TilsynTestSupport
         let json = try runTilsyn(["summary", "--db", db, "--by", "question", "--by", "level", "--format", "json"])
         let rows = try Self.jsonRows(json.stdout)
         #expect(rows.count == 3)
-        #expect(Set(rows[0].keys) == [
-            "question", "level", "yes", "no", "notApplicable", "unanswered", "n", "rate", "ciLow", "ciHigh",
-        ])
+        #expect(
+            Set(rows[0].keys) == [
+                "question", "level", "yes", "no", "notApplicable", "unanswered", "n", "rate", "ciLow", "ciHigh",
+            ])
         #expect(rows[0]["question"] as? String == "U.1" && rows[0]["level"] as? Int == 1)
         #expect(rows[0]["yes"] as? Int == 441 && rows[0]["n"] as? Int == 483 && rows[0]["notApplicable"] as? Int == 3)
         let rate = try #require(rows[0]["rate"] as? Double)
@@ -121,8 +122,12 @@ import TilsynTestSupport
         let directory = try TemporaryDirectory("cli-trend")
         defer { directory.cleanUp() }
         var csv = AnalysisCommandTests.header
-        for index in 0..<8 { csv += "T-\(index);1;2019;U.1;\(index < 7 ? "Ja" : "Nej");;Enhed Vest;32;AB;14-03-2019\r\n" }
-        for index in 0..<10 { csv += "T-\(index);1;2025;U.1;\(index < 9 ? "Ja" : "Nej");;Enhed Vest;32;AB;14-03-2025\r\n" }
+        for index in 0..<8 {
+            csv += "T-\(index);1;2019;U.1;\(index < 7 ? "Ja" : "Nej");;Enhed Vest;32;AB;14-03-2019\r\n"
+        }
+        for index in 0..<10 {
+            csv += "T-\(index);1;2025;U.1;\(index < 9 ? "Ja" : "Nej");;Enhed Vest;32;AB;14-03-2025\r\n"
+        }
         let input = directory.path("svar.csv")
         try Data(csv.utf8).write(to: URL(fileURLWithPath: input))
         let db = directory.path("tilsyn.sqlite")
@@ -135,6 +140,8 @@ import TilsynTestSupport
         #expect(abs(try #require(rows[1]["changePoints"] as? Double) - 2.5) < 1e-9)
         let table = try runTilsyn(["trend", "--db", db, "--by", "question"])
         #expect(table.stdout.contains("87,5 % (7/8)") && table.stdout.contains("+2,5 pp"))
+        let whole = try runTilsyn(["trend", "--db", db, "--by", "question", "--whole-percent"])
+        #expect(whole.stdout.contains("88 % (7/8)") && whole.stdout.contains("90 % (9/10)"))
         #expect(try runTilsyn(["trend", "--db", db, "--by", "round"]).status != 0)
     }
 }

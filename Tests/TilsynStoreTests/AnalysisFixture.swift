@@ -17,17 +17,18 @@ final class AnalysisFixture {
         directory = try TemporaryDirectory("analysis")
         store = try AuditStore(path: directory.path("tilsyn.sqlite"))
         try store.database.write { db in
-            try db.execute(sql: """
-                INSERT INTO catalogue VALUES ('fx', '1', 'Fixture');
-                INSERT INTO catalogue_step VALUES ('fx', 'S1', 'Første skridt', 0), ('fx', 'S2', 'Andet skridt', 1);
-                INSERT INTO catalogue_theme VALUES ('fx', 'A', 'Tema A', 0), ('fx', 'B', 'Tema B', 1);
-                INSERT INTO catalogue_question VALUES ('fx', 'J1', 'S1', 'JN', 'Første', 0),
-                    ('fx', 'J2', 'S1', 'JN', 'Andet', 1), ('fx', 'G1', 'S2', 'GRAD', 'Grad', 2);
-                INSERT INTO question_theme VALUES ('fx', 'J1', 'A'), ('fx', 'J1', 'B'), ('fx', 'J2', 'A'),
-                    ('fx', 'G1', 'B');
-                INSERT INTO file(id, sha256, path, shape, bytes, imported_at, reviews, answers, warnings)
-                VALUES (1, 'x', 'fixture', 'csv', 0, '2025-01-01T00:00:00Z', 0, 0, 0);
-                """)
+            try db.execute(
+                sql: """
+                    INSERT INTO catalogue VALUES ('fx', '1', 'Fixture');
+                    INSERT INTO catalogue_step VALUES ('fx', 'S1', 'Første skridt', 0), ('fx', 'S2', 'Andet skridt', 1);
+                    INSERT INTO catalogue_theme VALUES ('fx', 'A', 'Tema A', 0), ('fx', 'B', 'Tema B', 1);
+                    INSERT INTO catalogue_question VALUES ('fx', 'J1', 'S1', 'JN', 'Første', 0),
+                        ('fx', 'J2', 'S1', 'JN', 'Andet', 1), ('fx', 'G1', 'S2', 'GRAD', 'Grad', 2);
+                    INSERT INTO question_theme VALUES ('fx', 'J1', 'A'), ('fx', 'J1', 'B'), ('fx', 'J2', 'A'),
+                        ('fx', 'G1', 'B');
+                    INSERT INTO file(id, sha256, path, shape, bytes, imported_at, reviews, answers, warnings)
+                    VALUES (1, 'x', 'fixture', 'csv', 0, '2025-01-01T00:00:00Z', 0, 0, 0);
+                    """)
         }
     }
 
@@ -67,7 +68,11 @@ final class AnalysisFixture {
             }
             for (question, code) in answers {
                 try db.execute(
-                    sql: "INSERT INTO answer(review_id, question, code, applies, sheet, cell) VALUES (?, ?, ?, ?, 'Ark', 'B1')",
+                    sql:
+                        """
+                        INSERT INTO answer(review_id, question, code, applies, sheet, cell)
+                        VALUES (?, ?, ?, ?, 'Ark', 'B1')
+                        """,
                     arguments: [reviewID, question, code, applies])
             }
         }
@@ -80,25 +85,29 @@ final class AnalysisFixture {
     ) throws {
         let start = reviews.count
         for index in 0..<count {
-            try add(case: "M-\(start + index)", level: level, round: round, unit: unit, reviewer: reviewer,
-                    [(question, code)])
+            try add(
+                case: "M-\(start + index)", level: level, round: round, unit: unit, reviewer: reviewer,
+                [(question, code)])
         }
     }
 
     /// Rebuilds `answer_count` from the answers, as the import keeps it.
     func finish() throws {
         try store.database.write { db in
-            try db.execute(sql: """
-                DELETE FROM answer_count;
-                INSERT INTO answer_count
-                SELECT r.catalogue, a.question, r.round_id, r.level, r.unit_id, r.measure, r.reviewer_id,
-                    count(*) FILTER (WHERE a.applies AND a.code = 1), count(*) FILTER (WHERE a.applies AND a.code = 2),
-                    count(*) FILTER (WHERE a.code = 3 OR (NOT a.applies AND a.code IS NOT NULL)),
-                    count(*) FILTER (WHERE a.code IS NULL), count(*) FILTER (WHERE a.applies AND a.code = 4),
-                    count(*) FILTER (WHERE a.applies AND a.code = 5), count(*) FILTER (WHERE a.applies AND a.code = 6)
-                FROM answer a JOIN review r ON r.id = a.review_id
-                GROUP BY 1, 2, 3, 4, 5, 6, 7;
-                """)
+            try db.execute(
+                sql: """
+                    DELETE FROM answer_count;
+                    INSERT INTO answer_count
+                    SELECT r.catalogue, a.question, r.round_id, r.level, r.unit_id, r.measure, r.reviewer_id,
+                        count(*) FILTER (WHERE a.applies AND a.code = 1),
+                        count(*) FILTER (WHERE a.applies AND a.code = 2),
+                        count(*) FILTER (WHERE a.code = 3 OR (NOT a.applies AND a.code IS NOT NULL)),
+                        count(*) FILTER (WHERE a.code IS NULL), count(*) FILTER (WHERE a.applies AND a.code = 4),
+                        count(*) FILTER (WHERE a.applies AND a.code = 5),
+                        count(*) FILTER (WHERE a.applies AND a.code = 6)
+                    FROM answer a JOIN review r ON r.id = a.review_id
+                    GROUP BY 1, 2, 3, 4, 5, 6, 7;
+                    """)
         }
     }
 }

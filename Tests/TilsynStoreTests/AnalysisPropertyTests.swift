@@ -10,14 +10,19 @@ import TilsynAnalysis
         let hidden = counts.indices.filter { suppressed[$0] }
         let sum = hidden.reduce(0) { $0 + counts[$1] }
         func range(_ cell: Int) -> ClosedRange<Int> {
-            counts[cell] < Suppression.threshold ? 1...(Suppression.threshold - 1) : Suppression.threshold...max(
-                Suppression.threshold, sum)
+            counts[cell] < Suppression.threshold
+                ? 1...(Suppression.threshold - 1)
+                : Suppression
+                    .threshold...max(
+                        Suppression.threshold, sum)
         }
         // Sums the other hidden cells can reach.
         var reachable: Set<Int> = [0]
         for cell in hidden where cell != index {
             var next: Set<Int> = []
-            for partial in reachable { for value in range(cell) where partial + value <= sum { next.insert(partial + value) } }
+            for partial in reachable {
+                for value in range(cell) where partial + value <= sum { next.insert(partial + value) }
+            }
             reachable = next
         }
         return Set(range(index).filter { reachable.contains(sum - $0) })
@@ -60,8 +65,9 @@ import TilsynAnalysis
                 guard seen.insert("\(number)|\(level)|\(question)").inserted else { continue }
                 let codes = question == "G1" ? [nil, 3, 4, 5, 6] : [nil, 1, 2, 3]
                 let measure = 32
-                try fixture.add(case: "C\(number)", level: level, unit: unit, measure: measure,
-                                [(question, codes[code % codes.count])])
+                try fixture.add(
+                    case: "C\(number)", level: level, unit: unit, measure: measure,
+                    [(question, codes[code % codes.count])])
             }
             try fixture.finish()
             let totals = try Summary.rows(fixture.reader, by: [])

@@ -65,10 +65,12 @@ import TilsynStore
         let fixture = try AnalysisFixture()
         try fixture.add(case: "C1", level: 1, unit: "Vest", reviewer: "AB", [("J1", 1), ("J2", 2), ("G1", 6)])
         try fixture.add(case: "C1", level: 2, unit: "Vest", reviewer: "CD", [("J1", 1), ("J2", 1), ("G1", 5)])
-        try fixture.add(case: "C2", level: 1, unit: "Øst", measure: 52, reviewer: "AB",
-                        [("J1", 2), ("J2", 3), ("G1", 4)])
-        try fixture.add(case: "C2", level: 2, unit: "Øst", measure: 52, reviewer: "CD",
-                        [("J1", nil), ("J2", 1), ("G1", 6)])
+        try fixture.add(
+            case: "C2", level: 1, unit: "Øst", measure: 52, reviewer: "AB",
+            [("J1", 2), ("J2", 3), ("G1", 4)])
+        try fixture.add(
+            case: "C2", level: 2, unit: "Øst", measure: 52, reviewer: "CD",
+            [("J1", nil), ("J2", 1), ("G1", 6)])
         try fixture.finish()
         return fixture
     }
@@ -96,12 +98,15 @@ import TilsynStore
 
     @Test func groupsByUnitMeasureReviewerAndFilters() throws {
         let fixture = try fourReviews()
-        let rows = try Summary.rows(fixture.reader, by: [.unit, .measure, .reviewer], selection: Selection(levels: [2]))
-            .filter { $0.kind == .yesNo }
-        #expect(rows.map(\.keys) == [
-            [.unit: .text("Vest"), .measure: .number(32), .reviewer: .text("CD")],
-            [.unit: .text("Øst"), .measure: .number(52), .reviewer: .text("CD")],
-        ])
+        let rows = try Summary.rows(
+            fixture.reader, by: [.unit, .measure, .reviewer], selection: Selection(levels: [2])
+        )
+        .filter { $0.kind == .yesNo }
+        #expect(
+            rows.map(\.keys) == [
+                [.unit: .text("Vest"), .measure: .number(32), .reviewer: .text("CD")],
+                [.unit: .text("Øst"), .measure: .number(52), .reviewer: .text("CD")],
+            ])
         #expect(rows.map(\.yes) == [2, 1])
         #expect(rows.map(\.unanswered) == [0, 1])
         #expect(try Summary.rows(fixture.reader, by: [.round], selection: Selection(round: "1999")).isEmpty)

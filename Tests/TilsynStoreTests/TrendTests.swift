@@ -30,9 +30,10 @@ import TilsynAnalysis
 
         let byQuestion = try Trend.rows(fixture.reader, by: [.question], baseline: "2025")
         // Baseline 2025: J1 in both rounds; J2 only against itself.
-        #expect(byQuestion.map(\.keys) == [
-            [.question: .text("J1")], [.question: .text("J1")], [.question: .text("J2")],
-        ])
+        #expect(
+            byQuestion.map(\.keys) == [
+                [.question: .text("J1")], [.question: .text("J1")], [.question: .text("J2")],
+            ])
         #expect(byQuestion.map(\.round) == ["2019", "2025", "2025"])
         #expect(abs(try #require(byQuestion[0].changePoints) + 2.5) < 1e-9)
         #expect(byQuestion[2].rate == 0 && byQuestion[2].changePoints == 0)
