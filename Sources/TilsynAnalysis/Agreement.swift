@@ -1,4 +1,6 @@
 public import GRDB
+internal import Foundation
+internal import TilsynStore
 
 /// Agreement between levels reviewing the same case and question, computed in SQL.
 ///
@@ -71,7 +73,7 @@ public enum Agreement {
             case .question:
                 from += "\nLEFT JOIN catalogue_question q ON q.catalogue = r1.catalogue AND q.question = a1.question"
                 columns.append("a1.question")
-                order.append("min(coalesce(q.position, 1e9)), a1.question")
+                order.append("min(coalesce(q.position, 1e9))")
             case .theme:
                 from += """
 
@@ -79,14 +81,14 @@ public enum Agreement {
                     LEFT JOIN catalogue_theme g ON g.catalogue = t.catalogue AND g.theme = t.theme
                     """
                 columns.append("t.theme")
-                order.append("min(coalesce(g.position, 1e9)), t.theme")
+                order.append("min(coalesce(g.position, 1e9))")
             default:
                 from += "\nJOIN round d ON d.id = r1.round_id"
                 columns.append("d.name")
-                order.append("d.name")
+                order.append("0")
             }
         }
-        var arguments: [any DatabaseValueConvertible] = []
+        var arguments: [String] = []
         if let round {
             conditions.append("r1.round_id IN (SELECT id FROM round WHERE name = ?)")
             arguments.append(round)
@@ -105,38 +107,140 @@ public enum Agreement {
                 statistics += ["sum(\(raters))", "sum(\(raters) * \(raters))"]
             }
         }
+        conditions.append("r1.case_id BETWEEN ? AND ?")
         let sql = """
-            SELECT \((columns + statistics).joined(separator: ", "))
+            SELECT \((columns + order + statistics).joined(separator: ", "))
             FROM \(from)
             WHERE \(conditions.joined(separator: " AND "))
             \(columns.isEmpty ? "" : "GROUP BY " + columns.joined(separator: ", "))
-            \(columns.isEmpty ? "" : "ORDER BY " + order.joined(separator: ", "))
             """
-        return try store.database.read { db in
-            try GRDB.Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
-                var keys: [Breakdown: KeyValue] = [:]
-                for (index, dimension) in dimensions.enumerated() { keys[dimension] = .text(row[index]) }
-                let base = dimensions.count
-                let compared: Int = row[base]
-                guard compared > 0 || !dimensions.isEmpty else {
-                    return Row(
-                        levels: levels, keys: keys, compared: 0, agree: 0, kappa: nil, overruledYesToNo: 0,
-                        overruledNoToYes: 0)
-                }
-                var first: [Int] = []
-                var second: [Int] = []
-                for index in categories.indices {
-                    first.append(row[base + 4 + 2 * index] as Int? ?? 0)
-                    second.append(row[base + 5 + 2 * index] as Int? ?? 0)
-                }
-                let kappa =
-                    count == 2
-                    ? Kappa.cohen(items: compared, agree: row[base + 1] as Int? ?? 0, first: first, second: second)
-                    : Kappa.fleiss(items: compared, raters: count, totals: first, squares: second)
-                return Row(
-                    levels: levels, keys: keys, compared: compared, agree: row[base + 1] as Int? ?? 0, kappa: kappa,
-                    overruledYesToNo: row[base + 2] as Int? ?? 0, overruledNoToYes: row[base + 3] as Int? ?? 0)
+        // The statistics are sums, so the cases can be split into ranges read in parallel and the sums added up.
+        let groups = try Partitioned.read(store, sql: sql, arguments: arguments, keys: columns.count,
+                                          orders: order.count, level: levels[0])
+        var rows: [Row] = []
+        for group in groups {
+            var keys: [Breakdown: KeyValue] = [:]
+            for (index, dimension) in dimensions.enumerated() { keys[dimension] = .text(group.keys[index]) }
+            let sums = group.sums
+            let compared = sums[0]
+            var first: [Int] = []
+            var second: [Int] = []
+            for index in categories.indices {
+                first.append(sums[4 + 2 * index])
+                second.append(sums[5 + 2 * index])
             }
+            let kappa =
+                count == 2
+                ? Kappa.cohen(items: compared, agree: sums[1], first: first, second: second)
+                : Kappa.fleiss(items: compared, raters: count, totals: first, squares: second)
+            rows.append(Row(
+                levels: levels, keys: keys, compared: compared, agree: sums[1], kappa: kappa,
+                overruledYesToNo: sums[2], overruledNoToYes: sums[3]))
+        }
+        if rows.isEmpty && dimensions.isEmpty {
+            rows.append(Row(
+                levels: levels, keys: [:], compared: 0, agree: 0, kappa: nil, overruledYesToNo: 0,
+                overruledNoToYes: 0))
+        }
+        return rows
+    }
+}
+
+/// Runs an aggregate query over ranges of case ids in parallel and adds up its sums per group.
+enum Partitioned {
+    /// One group: its key texts, ordering values (the first of them seen) and summed statistics.
+    struct Group {
+        var keys: [String]
+        var orders: [Double]
+        var sums: [Int]
+    }
+
+    /// Collects partial results from the worker threads.
+    private final class Collector: @unchecked Sendable {
+        let lock = NSLock()
+        var parts: [[GRDB.Row]] = []
+        var error: (any Error)?
+
+        func add(_ rows: [GRDB.Row]) {
+            lock.lock()
+            parts.append(rows)
+            lock.unlock()
+        }
+
+        func fail(_ error: any Error) {
+            lock.lock()
+            self.error = error
+            lock.unlock()
+        }
+    }
+
+    /// Reads `sql` (whose last two arguments are the case id range) once per range; the rows are `keys` key
+    /// texts, `orders` ordering numbers, then sums. Groups come back sorted by their ordering values, then keys.
+    static func read(
+        _ store: StoreReader, sql: String, arguments: [String], keys: Int, orders: Int,
+        level: Int
+    ) throws -> [Group] {
+        let bounds = try store.database.read { db in
+            try GRDB.Row.fetchOne(db, sql: "SELECT min(case_id), max(case_id) FROM review WHERE level = ?",
+                                  arguments: [level])
+        }
+        guard let low = bounds?[0] as Int?, let high = bounds?[1] as Int? else { return [] }
+        let path = store.database.path
+        let parallel = !path.isEmpty && path != ":memory:" && high - low > 10_000
+        let count = parallel ? max(1, min(8, ProcessInfo.processInfo.activeProcessorCount)) : 1
+        let width = (high - low) / count + 1
+        let collector = Collector()
+        let work: @Sendable (Int) -> Void = { part in
+            let range = [low + part * width, min(high, low + (part + 1) * width - 1)]
+            let bound: [(any DatabaseValueConvertible)?] = arguments.map { $0 } + range.map { $0 }
+            let values = StatementArguments(bound)
+            do {
+                let rows: [GRDB.Row]
+                if count == 1 {
+                    rows = try store.database.read { db in try GRDB.Row.fetchAll(db, sql: sql, arguments: values) }
+                } else {
+                    var configuration = Configuration()
+                    configuration.readonly = true
+                    configuration.busyMode = .timeout(AuditStore.busyTimeout)
+                    let connection = try DatabaseQueue(path: path, configuration: configuration)
+                    rows = try connection.read { db in
+                        try db.execute(sql: "PRAGMA cache_size = -65536")
+                        return try GRDB.Row.fetchAll(db, sql: sql, arguments: values)
+                    }
+                }
+                collector.add(rows)
+            } catch {
+                collector.fail(error)
+            }
+        }
+        if count == 1 {
+            work(0)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: count, execute: work)
+        }
+        if let error = collector.error { throw error }
+        var groups: [[String]: Group] = [:]
+        for part in collector.parts {
+            for row in part {
+                let texts = (0..<keys).map { row[$0] as String? ?? "" }
+                let sums = (keys + orders..<row.count).map { row[$0] as Int? ?? 0 }
+                // An aggregate without GROUP BY returns one row even for no matches: it adds nothing.
+                guard sums.first ?? 0 > 0 else { continue }
+                if var group = groups[texts] {
+                    for index in sums.indices { group.sums[index] += sums[index] }
+                    for index in 0..<orders { group.orders[index] = min(group.orders[index], row[keys + index]) }
+                    groups[texts] = group
+                } else {
+                    groups[texts] = Group(keys: texts, orders: (0..<orders).map { row[keys + $0] }, sums: sums)
+                }
+            }
+        }
+        return groups.values.sorted { left, right in
+            for index in 0..<keys {
+                if left.orders[index] != right.orders[index] { return left.orders[index] < right.orders[index] }
+                if left.keys[index] != right.keys[index] { return left.keys[index] < right.keys[index] }
+            }
+            return false
         }
     }
 }

@@ -228,7 +228,10 @@ public enum Wilson {
         let denominator = 1 + z2 / count
         let centre = (p + z2 / (2 * count)) / denominator
         let half = z / denominator * (p * (1 - p) / count + z2 / (4 * count * count)).squareRoot()
-        return Interval(low: max(0, centre - half), high: min(1, centre + half))
+        // At p = 0 and p = 1 the bound is exactly 0 or 1; rounding would put it a hair inside.
+        return Interval(
+            low: successes == 0 ? 0 : max(0, min(p, centre - half)),
+            high: successes == n ? 1 : min(1, max(p, centre + half)))
     }
 }
 
