@@ -22,11 +22,12 @@ QUESTIONS = 44
 REVIEWS = -(-ANSWERS // QUESTIONS)  # 227,273 reviews → 10,000,012 answers
 ROUNDS = 4
 UNITS = 20
-PARAMS = {"reviews": REVIEWS, "questions": QUESTIONS, "rounds": ROUNDS, "units": UNITS, "version": 1}
+PARAMS = {"reviews": REVIEWS, "questions": QUESTIONS, "rounds": ROUNDS, "units": UNITS, "version": 2}
 
-# Review r (1-based): case (r + 1) / 2, level 1 or 2; round, unit and measure follow from the case.
+# Review r (1-based): case (r + 1) / 2, level 1 or 2; round, unit and measure follow from the case, so that
+# every unit has cases in every round.
 REVIEW_COLUMNS = """
-    r AS id, (r + 1) / 2 AS case_id, ((r + 1) / 2) % {rounds} + 1 AS round_id, (r + 1) % 2 + 1 AS level,
+    r AS id, (r + 1) / 2 AS case_id, ((r + 1) / 2 / {units}) % {rounds} + 1 AS round_id, (r + 1) % 2 + 1 AS level,
     (((r + 1) / 2) % {units}) * 2 + (r + 1) % 2 + 1 AS reviewer_id, ((r + 1) / 2) % {units} + 1 AS unit_id,
     CASE WHEN ((r + 1) / 2) % 3 = 0 THEN 52 ELSE 32 END AS measure
 """.format(rounds=ROUNDS, units=UNITS)

@@ -405,13 +405,22 @@ def target_seconds(maximum: float) -> Target:
     return Target(f"time < {maximum:g} s", check, (TILSYN,))
 
 
+ANALYSIS_PREPARED: dict[str, object] = {}
+
+
 def analysis_readers(context: Context, command: str) -> tuple[list[Reader], dict]:
     """Prepares both databases once; returns tilsyn's and DuckDB's reader for `command` and the store's stamp."""
-    binary, why = build_tilsyn_cli(context.skip_build)
-    if binary is None:
-        return [Reader(TILSYN, [], unavailable=why)], {}
-    stamp = prepare("analysis.sqlite", lambda workdir: analysis_inputs.store(workdir, binary), context.workdir)
-    stamp = {**stamp, **prepare("analysis.duckdb", analysis_inputs.duckdb_database, context.workdir)}
+    if "binary" not in ANALYSIS_PREPARED:
+        ANALYSIS_PREPARED["binary"], ANALYSIS_PREPARED["why"] = build_tilsyn_cli(context.skip_build)
+    binary = ANALYSIS_PREPARED["binary"]
+    if not isinstance(binary, Path):
+        return [Reader(TILSYN, [], unavailable=str(ANALYSIS_PREPARED["why"]))], {}
+    if "stamp" not in ANALYSIS_PREPARED:
+        stamp = prepare("analysis.sqlite", lambda workdir: analysis_inputs.store(workdir, binary), context.workdir)
+        ANALYSIS_PREPARED["stamp"] = {
+            **stamp, **prepare("analysis.duckdb", analysis_inputs.duckdb_database, context.workdir)}
+    stamp = ANALYSIS_PREPARED["stamp"]
+    assert isinstance(stamp, dict)
     store = str(context.workdir / "analysis.sqlite")
     return [
         Reader(TILSYN, [context.python, str(PEERS / "tilsyn_analysis.py"), str(binary), command, store]),

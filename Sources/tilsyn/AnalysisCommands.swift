@@ -68,7 +68,8 @@ struct SummaryCommand: ParsableCommand {
             95 % interval. Ikke relevant, blanks and answers to questions that do not apply to the case's indsats \
             leave the denominator. Degree questions show Lav / Nogen / Høj grad and the share "høj eller nogen grad". \
             Groups with N < 20 are marked "forsigtig fortolkning"; with --external, groups with N < 5 are suppressed \
-            (and one more group when a total would reveal them). Without --by, a table shows one section per level \
+            and a total row (keys "I alt") is added, with one more group suppressed when the total would reveal a \
+            suppressed one. Without --by, a table shows one section per level \
             by pejlemærke and sagsskridt with one column per round. JSON rows: the requested grouping keys, then \
             yes, no, notApplicable, unanswered, n, rate, ciLow, ciHigh (fractions or null) and for degree questions \
             low, some, high, highOrSome.
