@@ -186,8 +186,8 @@ enum Partitioned {
         }
         guard let low = bounds?[0] as Int?, let high = bounds?[1] as Int? else { return [] }
         let path = store.database.path
-        let parallel = !path.isEmpty && path != ":memory:" && high - low > 10_000
-        let count = parallel ? max(1, min(8, ProcessInfo.processInfo.activeProcessorCount)) : 1
+        let onDisk = !path.isEmpty && path != ":memory:" && high - low > 10_000
+        let count = onDisk ? max(1, min(8, ProcessInfo.processInfo.activeProcessorCount)) : 1
         let width = (high - low) / count + 1
         let collector = Collector()
         let work: @Sendable (Int) -> Void = { part in
@@ -196,12 +196,14 @@ enum Partitioned {
             let values = StatementArguments(bound)
             do {
                 let rows: [GRDB.Row]
-                if count == 1 {
+                if !onDisk {
                     rows = try store.database.read { db in try GRDB.Row.fetchAll(db, sql: sql, arguments: values) }
                 } else {
+                    // Its own connection per range, memory-mapped: the self-join is mostly B-tree searches.
                     var configuration = Configuration()
                     configuration.readonly = true
                     configuration.busyMode = .timeout(AuditStore.busyTimeout)
+                    configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA mmap_size = 4294967296") }
                     let connection = try DatabaseQueue(path: path, configuration: configuration)
                     rows = try connection.read { db in
                         try db.execute(sql: "PRAGMA cache_size = -65536")
