@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+import analysis_inputs
 import inputs
 
 HERE = Path(__file__).resolve().parent
@@ -129,6 +130,7 @@ class Context:
     tilsyn_binary: Path | None
     tilsyn_unavailable: str | None
     workdir: Path
+    skip_build: bool = False
 
 
 # ----------------------------------------------------------------------------------------------
@@ -537,6 +539,80 @@ def group_import(context: Context) -> Group:
     )
 
 
+def build_tilsyn_cli(skip: bool) -> tuple[Path | None, str | None]:
+    """Build the `tilsyn` command itself in release mode (the analysis group runs it); (binary, None) or (None, why)."""
+    swift = shutil.which("swift")
+    if swift is None:
+        return None, "swift not found on PATH"
+    package = ["--package-path", str(HERE.parent)]
+    if not skip:
+        print("Building tilsyn (release) ...", flush=True)
+        build = subprocess.run([swift, "build", "-c", "release", *package, "--product", TILSYN],
+                               capture_output=True, text=True)
+        if build.returncode != 0:
+            log = WORK / "swift-build-tilsyn.log"
+            log.write_text(build.stdout + build.stderr)
+            return None, f"build failed, see {log}"
+    bin_path = subprocess.run([swift, "build", "-c", "release", *package, "--show-bin-path"],
+                              capture_output=True, text=True)
+    binary = Path(bin_path.stdout.strip()) / TILSYN
+    return (binary, None) if binary.exists() else (None, f"no binary at {binary}")
+
+
+def target_seconds(maximum: float) -> Target:
+    def check(by_name: dict[str, Measurement]) -> tuple[bool, str]:
+        seconds = by_name[TILSYN].seconds
+        return seconds < maximum, f"{seconds:.3f} s"
+
+    return Target(f"time < {maximum:g} s", check, (TILSYN,))
+
+
+ANALYSIS_PREPARED: dict[str, object] = {}
+
+
+def analysis_readers(context: Context, command: str) -> tuple[list[Reader], dict]:
+    """Prepares both databases once; returns tilsyn's and DuckDB's reader for `command` and the store's stamp."""
+    if "binary" not in ANALYSIS_PREPARED:
+        ANALYSIS_PREPARED["binary"], ANALYSIS_PREPARED["why"] = build_tilsyn_cli(context.skip_build)
+    binary = ANALYSIS_PREPARED["binary"]
+    if not isinstance(binary, Path):
+        return [Reader(TILSYN, [], unavailable=str(ANALYSIS_PREPARED["why"]))], {}
+    if "stamp" not in ANALYSIS_PREPARED:
+        stamp = prepare("analysis.sqlite", lambda workdir: analysis_inputs.store(workdir, binary), context.workdir)
+        ANALYSIS_PREPARED["stamp"] = {
+            **stamp, **prepare("analysis.duckdb", analysis_inputs.duckdb_database, context.workdir)}
+    stamp = ANALYSIS_PREPARED["stamp"]
+    assert isinstance(stamp, dict)
+    store = str(context.workdir / "analysis.sqlite")
+    return [
+        Reader(TILSYN, [context.python, str(PEERS / "tilsyn_analysis.py"), str(binary), command, store]),
+        peer_reader(context, "duckdb", "duckdb_analysis.py", command, str(context.workdir / "analysis.duckdb")),
+    ], stamp
+
+
+def group_analysis_summary(context: Context) -> Group:
+    readers, stamp = analysis_readers(context, "summary")
+    return Group(
+        name="analysis-summary",
+        input_label=f"{stamp.get('cells', 0):,} answers: compliance by question × unit × round; "
+        "cells = Ja + Nej over the groups",
+        expected_cells=stamp.get("yes_or_no", 0),
+        readers=readers,
+        targets=[target_seconds(1.0), target_time_fraction("duckdb", 1.0)],
+    )
+
+
+def group_analysis_agreement(context: Context) -> Group:
+    readers, stamp = analysis_readers(context, "agreement")
+    return Group(
+        name="analysis-agreement",
+        input_label=f"{stamp.get('cells', 0):,} answers: agreement between levels 1 and 2; cells = items compared",
+        expected_cells=stamp.get("compared", 0),
+        readers=readers,
+        targets=[target_seconds(5.0)],
+    )
+
+
 GROUPS: dict[str, Callable[[Context], Group]] = {
     "xlsx-large": group_xlsx_large,
     "xlsx-templates": group_xlsx_templates,
@@ -544,6 +620,8 @@ GROUPS: dict[str, Callable[[Context], Group]] = {
     "write-large": group_write_large,
     "write-templates": group_write_templates,
     "import": group_import,
+    "analysis-summary": group_analysis_summary,
+    "analysis-agreement": group_analysis_agreement,
 }
 
 
@@ -662,7 +740,7 @@ def main() -> int:
     global LAUNCHER
     LAUNCHER = build_launcher()
     binary, unavailable = build_tilsyn(args.skip_build)
-    context = Context(sys.executable, runs, binary, unavailable, WORK)
+    context = Context(sys.executable, runs, binary, unavailable, WORK, args.skip_build)
     print(f"tilsyn-bench: {binary if binary else 'unavailable (' + str(unavailable) + ')'}")
     print(f"python: {sys.executable} ({platform.python_version()}); best of {runs} run(s) per reader")
 

@@ -170,59 +170,6 @@ struct ValidateCommand: ParsableCommand {
     }
 }
 
-/// `tilsyn summary`.
-struct SummaryCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "summary", abstract: "Print compliance (lovoverholdelse) by pejlemærke and sagsskridt per round.",
-        discussion: """
-            Compliance is Ja / (Ja + Nej), shown the Danish way with its counts: 91,3 % (441/483). Ikke relevant, \
-            blanks and answers to questions that do not apply to the case's indsats leave the denominator. One \
-            section per level.
-            """)
-
-    @Option(help: "The store (SQLite file).")
-    var db: String = AuditStore.defaultFileName
-
-    @Option(help: "Group by theme (pejlemærke), step (sagsskridt) or question; repeatable. Default: theme and step.")
-    var by: [SummaryGrouping] = []
-
-    @Option(help: "Only this level (niveau).")
-    var level: Int?
-
-    func run() throws {
-        let database = try storeErrors { try StoreReader(path: db) }
-        try SummaryCommand.printSummary(
-            database: database, groupings: by.isEmpty ? [.theme, .step] : by.map(\.grouping), level: level)
-    }
-
-    static func printSummary(database: StoreReader, groupings: [Compliance.Grouping], level: Int?)
-        throws
-    {
-        let output = Output()
-        defer { output.flush() }
-        let titles: [Compliance.Grouping: String] = [.theme: "Pejlemærke", .step: "Sagsskridt", .question: "Spørgsmål"]
-        for (index, grouping) in groupings.enumerated() {
-            let rows = try storeErrors { try Compliance.rows(database, by: grouping, level: level) }
-            if index > 0 { output.write("\n") }
-            output.write(
-                rows.isEmpty ? "No answers in the store.\n" : Compliance.table(rows, title: titles[grouping] ?? ""))
-        }
-    }
-}
-
-/// `--by` values of `tilsyn summary`.
-enum SummaryGrouping: String, ExpressibleByArgument, CaseIterable {
-    case theme, step, question
-
-    var grouping: Compliance.Grouping {
-        switch self {
-        case .theme: .theme
-        case .step: .step
-        case .question: .question
-        }
-    }
-}
-
 /// Runs `body`, turning store errors into `DataError` (exit 65).
 func storeErrors<T>(_ body: () throws -> T) throws -> T {
     do {

@@ -7,7 +7,8 @@ struct Tilsyn: ParsableCommand {
         abstract: "Management case audits (ledelsestilsyn) under barnets lov: templates, import, analysis, reports.",
         subcommands: [
             CatCommand.self, ConvertCommand.self, CatalogsCommand.self, CatalogCommand.self, TemplateCommand.self,
-            SampleCommand.self, ImportCommand.self, ValidateCommand.self, SummaryCommand.self,
+            SampleCommand.self, ImportCommand.self, ValidateCommand.self, SummaryCommand.self, AgreementCommand.self,
+            TrendCommand.self,
         ])
 
     /// Runs the command; data errors print `Error: …` and exit with 65 instead of argument-parser's usage exit.

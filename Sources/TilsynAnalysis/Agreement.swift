@@ -1,0 +1,294 @@
+public import GRDB
+internal import Foundation
+internal import TilsynStore
+
+/// Agreement between levels reviewing the same case and question, computed in SQL.
+///
+/// An item is a case, round and question answered at every compared level: Ja, Nej or a degree, with the question
+/// applying to the case's indsats. Ikke relevant and blanks at any compared level leave the item out. Items agree
+/// when every level gave the same answer. Chance-corrected agreement is Cohen's κ for two levels and Fleiss' κ for
+/// more. A higher level overrules a lower one when the highest compared level answered Nej where the lowest answered
+/// Ja (`overruledYesToNo`) or the other way round (`overruledNoToYes`).
+public enum Agreement {
+    /// One group's agreement.
+    public struct Row: Sendable, Equatable {
+        /// The compared levels, ascending.
+        public var levels: [Int]
+        /// The requested grouping keys (question, theme, round), and only those.
+        public var keys: [Breakdown: KeyValue]
+        /// Items answered at every compared level.
+        public var compared: Int
+        /// Items with the same answer at every compared level.
+        public var agree: Int
+        /// Cohen's κ (two levels) or Fleiss' κ (more); nil when undefined (no items, or one answer throughout).
+        public var kappa: Double?
+        /// Items the highest level answered Nej where the lowest answered Ja.
+        public var overruledYesToNo: Int
+        /// Items the highest level answered Ja where the lowest answered Nej.
+        public var overruledNoToYes: Int
+
+        /// agree / compared; nil when nothing was compared.
+        public var rate: Double? { compared > 0 ? Double(agree) / Double(compared) : nil }
+    }
+
+    /// The dimensions agreement can be grouped by.
+    public static let dimensions: [Breakdown] = [.question, .theme, .round]
+
+    /// The answer codes compared: Ja, Nej, Lav, Nogen and Høj grad.
+    static let categories = [1, 2, 4, 5, 6]
+
+    /// The levels with reviews in the store, ascending.
+    public static func levels(_ store: StoreReader) throws -> [Int] {
+        try store.database.read { db in try Int.fetchAll(db, sql: "SELECT DISTINCT level FROM review ORDER BY level") }
+    }
+
+    /// Agreement between `levels` (at least two), grouped by `dimensions` (question, theme and/or round).
+    ///
+    /// Self-joins the answers of each compared level on case, round and question, and aggregates the sufficient
+    /// statistics of κ in SQL.
+    public static func rows(
+        _ store: StoreReader, levels: [Int], by dimensions: [Breakdown] = [], round: String? = nil
+    ) throws -> [Row] {
+        let levels = Array(Set(levels)).sorted()
+        precondition(levels.count >= 2, "agreement needs at least two levels")
+        var seen: Set<Breakdown> = []
+        let dimensions = dimensions.filter { seen.insert($0).inserted }
+        precondition(dimensions.allSatisfy { Agreement.dimensions.contains($0) })
+        let count = levels.count
+        var from = "review r1 JOIN answer a1 ON a1.review_id = r1.id"
+        var conditions = ["r1.level = \(levels[0])", "a1.applies", "a1.code IN (1, 2, 4, 5, 6)"]
+        for index in 2...count {
+            from += """
+
+                JOIN review r\(index) ON r\(index).case_id = r1.case_id AND r\(index).round_id = r1.round_id
+                    AND r\(index).level = \(levels[index - 1])
+                JOIN answer a\(index) ON a\(index).review_id = r\(index).id AND a\(index).question = a1.question
+                """
+            conditions += ["a\(index).applies", "a\(index).code IN (1, 2, 4, 5, 6)"]
+        }
+        var columns: [String] = []
+        var order: [String] = []
+        for dimension in dimensions {
+            switch dimension {
+            case .question:
+                from += "\nLEFT JOIN catalogue_question q ON q.catalogue = r1.catalogue AND q.question = a1.question"
+                columns.append("a1.question")
+                order.append("min(coalesce(q.position, 1e9))")
+            case .theme:
+                from += """
+
+                    JOIN question_theme t ON t.catalogue = r1.catalogue AND t.question = a1.question
+                    LEFT JOIN catalogue_theme g ON g.catalogue = t.catalogue AND g.theme = t.theme
+                    """
+                columns.append("t.theme")
+                order.append("min(coalesce(g.position, 1e9))")
+            default:
+                from += "\nJOIN round d ON d.id = r1.round_id"
+                columns.append("d.name")
+                order.append("0")
+            }
+        }
+        var arguments: [String] = []
+        if let round {
+            conditions.append("r1.round_id IN (SELECT id FROM round WHERE name = ?)")
+            arguments.append(round)
+        }
+        let all = (1...count).map { "a\($0).code" }
+        var statistics = [
+            "count(*)",
+            "sum(" + zip(all.dropLast(), all.dropFirst()).map { "\($0) = \($1)" }.joined(separator: " AND ") + ")",
+            "sum(a1.code = 1 AND a\(count).code = 2)", "sum(a1.code = 2 AND a\(count).code = 1)",
+        ]
+        for category in categories {
+            if count == 2 {
+                statistics += ["sum(a1.code = \(category))", "sum(a2.code = \(category))"]
+            } else {
+                let raters = "(" + all.map { "(\($0) = \(category))" }.joined(separator: " + ") + ")"
+                statistics += ["sum(\(raters))", "sum(\(raters) * \(raters))"]
+            }
+        }
+        conditions.append("r1.case_id BETWEEN ? AND ?")
+        let sql = """
+            SELECT \((columns + order + statistics).joined(separator: ", "))
+            FROM \(from)
+            WHERE \(conditions.joined(separator: " AND "))
+            \(columns.isEmpty ? "" : "GROUP BY " + columns.joined(separator: ", "))
+            """
+        // The statistics are sums, so the cases can be split into ranges read in parallel and the sums added up.
+        let groups = try Partitioned.read(store, sql: sql, arguments: arguments, keys: columns.count,
+                                          orders: order.count, level: levels[0])
+        var rows: [Row] = []
+        for group in groups {
+            var keys: [Breakdown: KeyValue] = [:]
+            for (index, dimension) in dimensions.enumerated() { keys[dimension] = .text(group.keys[index]) }
+            let sums = group.sums
+            let compared = sums[0]
+            var first: [Int] = []
+            var second: [Int] = []
+            for index in categories.indices {
+                first.append(sums[4 + 2 * index])
+                second.append(sums[5 + 2 * index])
+            }
+            let kappa =
+                count == 2
+                ? Kappa.cohen(items: compared, agree: sums[1], first: first, second: second)
+                : Kappa.fleiss(items: compared, raters: count, totals: first, squares: second)
+            rows.append(Row(
+                levels: levels, keys: keys, compared: compared, agree: sums[1], kappa: kappa,
+                overruledYesToNo: sums[2], overruledNoToYes: sums[3]))
+        }
+        if rows.isEmpty && dimensions.isEmpty {
+            rows.append(Row(
+                levels: levels, keys: [:], compared: 0, agree: 0, kappa: nil, overruledYesToNo: 0,
+                overruledNoToYes: 0))
+        }
+        return rows
+    }
+}
+
+/// Runs an aggregate query over ranges of case ids in parallel and adds up its sums per group.
+enum Partitioned {
+    /// One group: its key texts, ordering values (the first of them seen) and summed statistics.
+    struct Group {
+        var keys: [String]
+        var orders: [Double]
+        var sums: [Int]
+    }
+
+    /// Collects partial results from the worker threads.
+    private final class Collector: @unchecked Sendable {
+        let lock = NSLock()
+        var parts: [[GRDB.Row]] = []
+        var error: (any Error)?
+
+        func add(_ rows: [GRDB.Row]) {
+            lock.lock()
+            parts.append(rows)
+            lock.unlock()
+        }
+
+        func fail(_ error: any Error) {
+            lock.lock()
+            self.error = error
+            lock.unlock()
+        }
+    }
+
+    /// Reads `sql` (whose last two arguments are the case id range) once per range; the rows are `keys` key
+    /// texts, `orders` ordering numbers, then sums. Groups come back sorted by their ordering values, then keys.
+    static func read(
+        _ store: StoreReader, sql: String, arguments: [String], keys: Int, orders: Int,
+        level: Int
+    ) throws -> [Group] {
+        let bounds = try store.database.read { db in
+            try GRDB.Row.fetchOne(db, sql: "SELECT min(case_id), max(case_id) FROM review WHERE level = ?",
+                                  arguments: [level])
+        }
+        guard let low = bounds?[0] as Int?, let high = bounds?[1] as Int? else { return [] }
+        let path = store.database.path
+        let onDisk = !path.isEmpty && path != ":memory:" && high - low > 10_000
+        let count = onDisk ? max(1, min(8, ProcessInfo.processInfo.activeProcessorCount)) : 1
+        let width = (high - low) / count + 1
+        let collector = Collector()
+        let work: @Sendable (Int) -> Void = { part in
+            let range = [low + part * width, min(high, low + (part + 1) * width - 1)]
+            let bound: [(any DatabaseValueConvertible)?] = arguments.map { $0 } + range.map { $0 }
+            let values = StatementArguments(bound)
+            do {
+                let rows: [GRDB.Row]
+                if !onDisk {
+                    rows = try store.database.read { db in try GRDB.Row.fetchAll(db, sql: sql, arguments: values) }
+                } else {
+                    // Its own connection per range, memory-mapped: the self-join is mostly B-tree searches.
+                    var configuration = Configuration()
+                    configuration.readonly = true
+                    configuration.busyMode = .timeout(AuditStore.busyTimeout)
+                    configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA mmap_size = 4294967296") }
+                    let connection = try DatabaseQueue(path: path, configuration: configuration)
+                    rows = try connection.read { db in
+                        try db.execute(sql: "PRAGMA cache_size = -65536")
+                        return try GRDB.Row.fetchAll(db, sql: sql, arguments: values)
+                    }
+                }
+                collector.add(rows)
+            } catch {
+                collector.fail(error)
+            }
+        }
+        if count == 1 {
+            work(0)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: count, execute: work)
+        }
+        if let error = collector.error { throw error }
+        var groups: [[String]: Group] = [:]
+        for part in collector.parts {
+            for row in part {
+                let texts = (0..<keys).map { row[$0] as String? ?? "" }
+                let sums = (keys + orders..<row.count).map { row[$0] as Int? ?? 0 }
+                // An aggregate without GROUP BY returns one row even for no matches: it adds nothing.
+                guard sums.first ?? 0 > 0 else { continue }
+                if var group = groups[texts] {
+                    for index in sums.indices { group.sums[index] += sums[index] }
+                    for index in 0..<orders { group.orders[index] = min(group.orders[index], row[keys + index]) }
+                    groups[texts] = group
+                } else {
+                    groups[texts] = Group(keys: texts, orders: (0..<orders).map { row[keys + $0] }, sums: sums)
+                }
+            }
+        }
+        return groups.values.sorted { left, right in
+            for index in 0..<keys {
+                if left.orders[index] != right.orders[index] { return left.orders[index] < right.orders[index] }
+                if left.keys[index] != right.keys[index] { return left.keys[index] < right.keys[index] }
+            }
+            return false
+        }
+    }
+}
+
+/// Chance-corrected agreement.
+public enum Kappa {
+    /// Cohen's κ from its sufficient statistics: `items` rated by two raters, `agree` of them alike, and each rater's
+    /// count per category (`first[c]`, `second[c]`). nil when there are no items or chance agreement is 1.
+    public static func cohen(items: Int, agree: Int, first: [Int], second: [Int]) -> Double? {
+        guard items > 0 else { return nil }
+        let total = Double(items)
+        let observed = Double(agree) / total
+        let expected = zip(first, second).reduce(0.0) { $0 + Double($1.0) * Double($1.1) } / (total * total)
+        guard expected < 1 else { return nil }
+        return (observed - expected) / (1 - expected)
+    }
+
+    /// Cohen's κ of a square contingency table (`table[i][j]`: rater one said i, rater two said j).
+    public static func cohen(table: [[Int]]) -> Double? {
+        let size = table.count
+        let items = table.reduce(0) { $0 + $1.reduce(0, +) }
+        let agree = (0..<size).reduce(0) { $0 + table[$1][$1] }
+        let first = table.map { $0.reduce(0, +) }
+        let second = (0..<size).map { column in table.reduce(0) { $0 + $1[column] } }
+        return cohen(items: items, agree: agree, first: first, second: second)
+    }
+
+    /// Fleiss' κ from its sufficient statistics: `items` each rated by `raters`; per category the sum over items of
+    /// the raters choosing it (`totals[c]`) and of its square (`squares[c]`). nil when undefined.
+    public static func fleiss(items: Int, raters: Int, totals: [Int], squares: [Int]) -> Double? {
+        guard items > 0, raters >= 2 else { return nil }
+        let ratings = Double(items * raters)
+        let observed = (Double(squares.reduce(0, +)) - ratings) / (ratings * Double(raters - 1))
+        let expected = totals.reduce(0.0) { $0 + (Double($1) / ratings) * (Double($1) / ratings) }
+        guard expected < 1 else { return nil }
+        return (observed - expected) / (1 - expected)
+    }
+
+    /// Fleiss' κ of a table with one row per item and one column per category (`counts[i][c]`: raters choosing c).
+    public static func fleiss(counts: [[Int]]) -> Double? {
+        guard let raters = counts.first?.reduce(0, +), counts.allSatisfy({ $0.reduce(0, +) == raters }) else {
+            return nil
+        }
+        let categories = counts.first?.count ?? 0
+        let totals = (0..<categories).map { c in counts.reduce(0) { $0 + $1[c] } }
+        let squares = (0..<categories).map { c in counts.reduce(0) { $0 + $1[c] * $1[c] } }
+        return fleiss(items: counts.count, raters: raters, totals: totals, squares: squares)
+    }
+}

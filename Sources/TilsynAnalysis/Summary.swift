@@ -1,0 +1,272 @@
+public import GRDB
+
+/// A breakdown (dimension) that answers can be grouped by.
+public enum Breakdown: String, Sendable, CaseIterable, Hashable {
+    /// The question id (`B.2`).
+    case question
+    /// The sagsskridt.
+    case step
+    /// The pejlemærke; a question with two themes counts in both.
+    case theme
+    /// The enhed (unit) of the case.
+    case unit
+    /// The indsats, as the paragraph of barnets lov (`32`).
+    case measure
+    /// The level (niveau) of the review.
+    case level
+    /// The round (runde).
+    case round
+    /// The reviewer's initials.
+    case reviewer
+
+    /// The Danish column header.
+    public var danishHeader: String {
+        switch self {
+        case .question: "Spørgsmål"
+        case .step: "Sagsskridt"
+        case .theme: "Pejlemærke"
+        case .unit: "Enhed"
+        case .measure: "Indsats"
+        case .level: "Niveau"
+        case .round: "Runde"
+        case .reviewer: "Gennemgået af"
+        }
+    }
+
+    /// Whether values are numbers (level, measure) rather than text.
+    public var isNumeric: Bool { self == .level || self == .measure }
+}
+
+/// The value of one grouping key in a row.
+public enum KeyValue: Sendable, Hashable, CustomStringConvertible {
+    case text(String)
+    case number(Int)
+
+    /// The value as shown in a table.
+    public var description: String {
+        switch self {
+        case .text(let text): text
+        case .number(let number): String(number)
+        }
+    }
+}
+
+/// Which answers to count: all, or only one level and/or one round.
+public struct Selection: Sendable, Equatable {
+    /// Only reviews at these levels; all when empty.
+    public var levels: [Int]
+    /// Only this round (by name).
+    public var round: String?
+
+    public init(levels: [Int] = [], round: String? = nil) {
+        self.levels = levels
+        self.round = round
+    }
+}
+
+/// The kind of answers a question takes.
+public enum QuestionKind: String, Sendable, Hashable {
+    /// Ja / Nej (`JN`).
+    case yesNo
+    /// Lav / Nogen / Høj grad (`GRAD`).
+    case degree
+}
+
+/// Compliance grouped by any combination of dimensions, aggregated in SQL over the answer counts.
+public enum Summary {
+    /// One group's counts; Ja/Nej and degree questions are always in separate rows.
+    public struct Row: Sendable, Equatable {
+        /// The requested grouping keys, and only those.
+        public var keys: [Breakdown: KeyValue]
+        public var kind: QuestionKind
+        public var yes: Int
+        public var no: Int
+        public var notApplicable: Int
+        public var unanswered: Int
+        public var low: Int
+        public var some: Int
+        public var high: Int
+
+        public init(
+            keys: [Breakdown: KeyValue], kind: QuestionKind, yes: Int = 0, no: Int = 0, notApplicable: Int = 0,
+            unanswered: Int = 0, low: Int = 0, some: Int = 0, high: Int = 0
+        ) {
+            self.keys = keys
+            self.kind = kind
+            self.yes = yes
+            self.no = no
+            self.notApplicable = notApplicable
+            self.unanswered = unanswered
+            self.low = low
+            self.some = some
+            self.high = high
+        }
+
+        /// The answers in the denominator: Ja + Nej, or Lav + Nogen + Høj grad for degree questions.
+        public var n: Int { kind == .yesNo ? yes + no : low + some + high }
+
+        /// Ja / (Ja + Nej); nil for degree questions and when n is 0.
+        public var rate: Double? { kind == .yesNo && n > 0 ? Double(yes) / Double(n) : nil }
+
+        /// The Wilson 95 % interval of `rate`.
+        public var interval: Wilson.Interval? { kind == .yesNo ? Wilson.interval(successes: yes, n: n) : nil }
+
+        /// The share answered "høj eller nogen grad"; nil for Ja/Nej questions and when n is 0.
+        public var highOrSome: Double? { kind == .degree && n > 0 ? Double(high + some) / Double(n) : nil }
+    }
+
+    /// Counts grouped by `dimensions` (in the order given), one row per group and question kind.
+    ///
+    /// Reads `answer_count` and groups by the requested keys only, so the cost follows the size of that table, not
+    /// the number of answers. Rows are ordered by their keys (catalogue order for questions, steps and themes).
+    public static func rows(_ store: StoreReader, by dimensions: [Breakdown], selection: Selection = Selection())
+        throws -> [Row]
+    {
+        var seen: Set<Breakdown> = []
+        let dimensions = dimensions.filter { seen.insert($0).inserted }
+        let (joins, columns, positions) = keySQL(dimensions)
+        let order = zip(positions, columns).map { "min(\($0)), \($1)" }
+        var conditions: [String] = []
+        var arguments: [any DatabaseValueConvertible] = []
+        if !selection.levels.isEmpty {
+            conditions.append("c.level IN (\(selection.levels.map { _ in "?" }.joined(separator: ", ")))")
+            arguments += selection.levels.map { $0 as any DatabaseValueConvertible }
+        }
+        if let round = selection.round {
+            conditions.append("c.round_id IN (SELECT id FROM round WHERE name = ?)")
+            arguments.append(round)
+        }
+        let kind = "coalesce(q.type = 'GRAD', 0)"
+        let sql = """
+            SELECT \((columns + [kind]).joined(separator: ", ")),
+                sum(c.yes), sum(c.no), sum(c.not_applicable), sum(c.unanswered), sum(c.low), sum(c.some), sum(c.high)
+            FROM answer_count c
+            \(joins.joined(separator: "\n"))
+            \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
+            GROUP BY \((columns + [kind]).joined(separator: ", "))
+            HAVING sum(c.yes + c.no + c.not_applicable + c.unanswered + c.low + c.some + c.high) > 0
+            ORDER BY \((order + [kind]).joined(separator: ", "))
+            """
+        return try store.database.read { db in
+            try GRDB.Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
+                var keys: [Breakdown: KeyValue] = [:]
+                for (index, dimension) in dimensions.enumerated() {
+                    keys[dimension] = dimension.isNumeric ? .number(row[index]) : .text(row[index])
+                }
+                let base = dimensions.count
+                let degree: Bool = row[base]
+                return Row(
+                    keys: keys, kind: degree ? .degree : .yesNo, yes: row[base + 1], no: row[base + 2],
+                    notApplicable: row[base + 3], unanswered: row[base + 4], low: row[base + 5],
+                    some: row[base + 6], high: row[base + 7])
+            }
+        }
+    }
+
+    /// The joins, key expressions and position expressions (catalogue order, else the key) that group
+    /// `answer_count c` by `dimensions`; order groups by `min(position)`, then the key.
+    static func keySQL(_ dimensions: [Breakdown]) -> (joins: [String], columns: [String], positions: [String]) {
+        var joins = ["LEFT JOIN catalogue_question q ON q.catalogue = c.catalogue AND q.question = c.question"]
+        var columns: [String] = []
+        var order: [String] = []
+        for dimension in dimensions {
+            switch dimension {
+            case .question:
+                columns.append("c.question")
+                order.append("coalesce(q.position, 1e9)")
+            case .step:
+                joins.append(
+                    "LEFT JOIN catalogue_step s ON s.catalogue = c.catalogue AND s.step = q.step")
+                columns.append("coalesce(q.step, '')")
+                order.append("coalesce(s.position, 1e9)")
+            case .theme:
+                joins.append("JOIN question_theme t ON t.catalogue = c.catalogue AND t.question = c.question")
+                joins.append("LEFT JOIN catalogue_theme g ON g.catalogue = t.catalogue AND g.theme = t.theme")
+                columns.append("t.theme")
+                order.append("coalesce(g.position, 1e9)")
+            case .unit:
+                joins.append("JOIN unit u ON u.id = c.unit_id")
+                columns.append("u.name")
+                order.append("0")
+            case .measure:
+                columns.append("c.measure")
+                order.append("0")
+            case .level:
+                columns.append("c.level")
+                order.append("0")
+            case .round:
+                joins.append("JOIN round r ON r.id = c.round_id")
+                columns.append("r.name")
+                order.append("0")
+            case .reviewer:
+                joins.append("JOIN reviewer v ON v.id = c.reviewer_id")
+                columns.append("v.initials")
+                order.append("0")
+            }
+        }
+        return (joins, columns, order)
+    }
+}
+
+/// The Wilson score interval for a binomial proportion.
+public enum Wilson {
+    /// A confidence interval, as fractions in [0, 1].
+    public struct Interval: Sendable, Equatable {
+        public var low: Double
+        public var high: Double
+    }
+
+    /// The two-sided 95 % normal quantile.
+    public static let z95 = 1.959963984540054
+
+    /// The interval for `successes` of `n` at the confidence given by `z`; nil when n is 0.
+    public static func interval(successes: Int, n: Int, z: Double = z95) -> Interval? {
+        guard n > 0, successes >= 0, successes <= n else { return nil }
+        let count = Double(n)
+        let p = Double(successes) / count
+        let z2 = z * z
+        let denominator = 1 + z2 / count
+        let centre = (p + z2 / (2 * count)) / denominator
+        let half = z / denominator * (p * (1 - p) / count + z2 / (4 * count * count)).squareRoot()
+        // At p = 0 and p = 1 the bound is exactly 0 or 1; rounding would put it a hair inside.
+        return Interval(
+            low: successes == 0 ? 0 : max(0, min(p, centre - half)),
+            high: successes == n ? 1 : min(1, max(p, centre + half)))
+    }
+}
+
+/// Danish formatting of rates for tables meant for people.
+public enum DanishPercent {
+    /// `91,3 %` (one decimal) or `88 %` (`decimals` 0); rounded half up, computed exactly from the counts.
+    public static func format(_ part: Int, of whole: Int, decimals: Int = 1) -> String {
+        precondition(whole > 0 && decimals >= 0 && decimals <= 3)
+        var scale = 100
+        for _ in 0..<decimals { scale *= 10 }
+        let scaled = (2 * part * scale + whole) / (2 * whole)
+        guard decimals > 0 else { return "\(scaled) %" }
+        var divisor = 1
+        for _ in 0..<decimals { divisor *= 10 }
+        let fraction = String(scaled % divisor)
+        return "\(scaled / divisor),\(String(repeating: "0", count: decimals - fraction.count))\(fraction) %"
+    }
+
+    /// A fraction in [0, 1] as `91,3 %`, rounded half up to `decimals` places.
+    public static func format(fraction: Double, decimals: Int = 1) -> String {
+        var scale = 100.0
+        for _ in 0..<decimals { scale *= 10 }
+        let scaled = Int((fraction * scale).rounded())
+        var divisor = 1
+        for _ in 0..<decimals { divisor *= 10 }
+        guard decimals > 0 else { return "\(scaled) %" }
+        let sign = scaled < 0 ? "-" : ""
+        let magnitude = abs(scaled)
+        let digits = String(magnitude % divisor)
+        return "\(sign)\(magnitude / divisor),\(String(repeating: "0", count: decimals - digits.count))\(digits) %"
+    }
+
+    /// A rate with its counts: `91,3 % (441/483)`, or `88 % (7/8)` with `decimals` 0; `– (0/0)` when n is 0.
+    public static func rate(yes: Int, n: Int, decimals: Int = 1) -> String {
+        guard n > 0 else { return "– (0/0)" }
+        return "\(format(yes, of: n, decimals: decimals)) (\(yes)/\(n))"
+    }
+}

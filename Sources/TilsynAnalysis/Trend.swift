@@ -1,0 +1,97 @@
+public import GRDB
+
+/// Compliance across rounds against a baseline round, aggregated in SQL over the answer counts.
+///
+/// For each group and round the rate is computed over the Ja/Nej questions answered (Ja or Nej) in both that
+/// round and the baseline, and so is the baseline's rate it is compared with; the change is in percentage points.
+/// The baseline's own row compares it with itself over all its questions.
+public enum Trend {
+    /// One group's value in one round.
+    public struct Row: Sendable, Equatable {
+        /// The requested grouping keys, and only those.
+        public var keys: [Breakdown: KeyValue]
+        public var round: String
+        public var baseline: String
+        /// Ja and Ja + Nej in this round, over the questions shared with the baseline.
+        public var yes: Int
+        public var n: Int
+        /// Ja and Ja + Nej in the baseline, over the same questions.
+        public var baselineYes: Int
+        public var baselineN: Int
+
+        /// Ja / (Ja + Nej) in this round.
+        public var rate: Double? { n > 0 ? Double(yes) / Double(n) : nil }
+
+        /// This round's rate minus the baseline's, in percentage points.
+        public var changePoints: Double? {
+            guard let rate, baselineN > 0 else { return nil }
+            return (rate - Double(baselineYes) / Double(baselineN)) * 100
+        }
+    }
+
+    /// The rounds with answers, in order of their names.
+    public static func rounds(_ store: StoreReader) throws -> [String] {
+        try store.database.read { db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT name FROM round WHERE id IN (SELECT round_id FROM answer_count WHERE yes + no > 0)
+                    ORDER BY name
+                    """)
+        }
+    }
+
+    /// The value per group and round against `baseline` (default: the earliest round by name).
+    ///
+    /// `dimensions` may hold any breakdown but round. Rounds without any question in common with the baseline have
+    /// no row for that group.
+    public static func rows(
+        _ store: StoreReader, by dimensions: [Breakdown], baseline: String? = nil, levels: [Int] = []
+    ) throws -> [Row] {
+        var seen: Set<Breakdown> = []
+        let dimensions = dimensions.filter { $0 != .round && seen.insert($0).inserted }
+        guard let baseline = try baseline ?? rounds(store).first else { return [] }
+        let (joins, columns, positions) = Summary.keySQL(dimensions)
+        var conditions = ["coalesce(q.type, '') <> 'GRAD'"]
+        var arguments: [any DatabaseValueConvertible] = []
+        if !levels.isEmpty {
+            conditions.append("c.level IN (\(levels.map { _ in "?" }.joined(separator: ", ")))")
+            arguments += levels.map { $0 as any DatabaseValueConvertible }
+        }
+        arguments.append(baseline)
+        let keys = columns.enumerated().map { "\($1) AS k\($0)" }
+        let keyNames = columns.indices.map { "x.k\($0)" }
+        let cellPositions = positions.enumerated().map { "min(\($1)) AS o\($0)" }
+        let matches = (["question"] + columns.indices.map { "k\($0)" }).map { "b.\($0) IS x.\($0)" }
+        let order = columns.indices.map { "min(x.o\($0)), x.k\($0)" } + ["x.round"]
+        let cellColumns = keys + ["c.question AS question", "rr.name AS round"] + cellPositions
+        let sql = """
+            WITH cell AS (
+                SELECT \(cellColumns.joined(separator: ", ")),
+                    sum(c.yes) AS yes, sum(c.yes + c.no) AS n
+                FROM answer_count c
+                JOIN round rr ON rr.id = c.round_id
+                \(joins.joined(separator: "\n"))
+                WHERE \(conditions.joined(separator: " AND "))
+                GROUP BY \((columns + ["c.question", "rr.name"]).joined(separator: ", "))
+                HAVING sum(c.yes + c.no) > 0
+            )
+            SELECT \((keyNames + ["x.round"]).joined(separator: ", ")), sum(x.yes), sum(x.n), sum(b.yes), sum(b.n)
+            FROM cell x JOIN cell b ON b.round = ? AND \(matches.joined(separator: " AND "))
+            GROUP BY \((keyNames + ["x.round"]).joined(separator: ", "))
+            ORDER BY \(order.joined(separator: ", "))
+            """
+        return try store.database.read { db in
+            try GRDB.Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
+                var values: [Breakdown: KeyValue] = [:]
+                for (index, dimension) in dimensions.enumerated() {
+                    values[dimension] = dimension.isNumeric ? .number(row[index]) : .text(row[index])
+                }
+                let base = dimensions.count
+                return Row(
+                    keys: values, round: row[base], baseline: baseline, yes: row[base + 1], n: row[base + 2],
+                    baselineYes: row[base + 3], baselineN: row[base + 4])
+            }
+        }
+    }
+}

@@ -1,0 +1,363 @@
+import Foundation
+import TilsynAnalysis
+import TilsynSheets
+
+/// One value of a report cell.
+enum ReportValue: Equatable {
+    case text(String)
+    case integer(Int)
+    case fraction(Double)
+    /// A JSON array of integers; `1–2` elsewhere.
+    case integers([Int])
+    /// JSON null, an empty cell elsewhere; also what suppression leaves.
+    case null
+    /// Left out of the JSON row, an empty cell elsewhere.
+    case absent
+
+    var json: String? {
+        switch self {
+        case .text(let text): JSONText.string(text)
+        case .integer(let number): String(number)
+        case .fraction(let number): JSONText.number(number)
+        case .integers(let numbers): "[" + numbers.map(String.init).joined(separator: ", ") + "]"
+        case .null: "null"
+        case .absent: nil
+        }
+    }
+
+    var csv: CSVValue {
+        switch self {
+        case .text(let text): .text(text)
+        case .integer(let number): .integer(number)
+        case .fraction(let number): .number(number)
+        case .integers(let numbers): .text(numbers.map(String.init).joined(separator: "–"))
+        case .null, .absent: .empty
+        }
+    }
+}
+
+/// A column: its JSON key and its Danish header.
+struct ReportColumn {
+    var key: String
+    var header: String
+}
+
+/// A report: typed rows for JSON, CSV and workbooks, and text rows for the terminal table.
+struct Report {
+    var title: String
+    var columns: [ReportColumn]
+    var rows: [[ReportValue]]
+    var tableHeaders: [String]
+    var tableRows: [[String]]
+    /// Footnotes (Danish), printed under tables and written after the rows.
+    var notes: [String]
+
+    /// One JSON object per row, in an array, one row per line.
+    func json() -> String {
+        let objects = rows.map { row in
+            "  {"
+                + zip(columns, row).compactMap { column, value in
+                    value.json.map { "\(JSONText.string(column.key)): \($0)" }
+                }.joined(separator: ", ") + "}"
+        }
+        return objects.isEmpty ? "[]\n" : "[\n" + objects.joined(separator: ",\n") + "\n]\n"
+    }
+
+    /// The text table with its footnotes.
+    func table() -> String {
+        guard !tableRows.isEmpty else { return "Ingen besvarelser.\n" }
+        let lines = [tableHeaders] + tableRows
+        var widths = [Int](repeating: 0, count: tableHeaders.count)
+        for line in lines {
+            for (index, cell) in line.enumerated() { widths[index] = max(widths[index], cell.count) }
+        }
+        var text = ""
+        for (number, line) in lines.enumerated() {
+            let cells = line.enumerated().map { index, cell in
+                let pad = String(repeating: " ", count: widths[index] - cell.count)
+                return index == 0 || Double(cell.prefix(1)) == nil && !cell.hasPrefix("–") ? cell + pad : pad + cell
+            }
+            text += cells.joined(separator: "  ").trimmingTrailingSpaces() + "\n"
+            if number == 0 { text += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n" }
+        }
+        return notes.isEmpty ? text : text + "\n" + notes.joined(separator: "\n") + "\n"
+    }
+
+    /// A workbook with one sheet: bold frozen headers, fractions as percentages, footnotes below.
+    func writeWorkbook(to path: String) throws {
+        let writer = try XLSXWriter(path: path)
+        writer.properties.title = title
+        let bold = try writer.addStyle(XLSXWriter.Style(font: XLSXWriter.Font(bold: true)))
+        let percent = try writer.addStyle(XLSXWriter.Style(numberFormat: .custom("0.0 %")))
+        let sheet = try writer.addWorksheet(
+            "Resultat",
+            options: XLSXWriter.SheetOptions(
+                columns: columns.indices.map {
+                    XLSXWriter.Column.width($0, max(10, Double(columns[$0].header.count) + 2))
+                },
+                frozenRows: 1))
+        try sheet.appendRow(columns.map { XLSXWriter.Cell.string($0.header, style: bold) })
+        for row in rows {
+            try sheet.appendRow(
+                row.map { value in
+                    switch value {
+                    case .text(let text): .string(text)
+                    case .integer(let number): .number(Double(number))
+                    case .fraction(let number): .number(number, style: percent)
+                    case .integers(let numbers): .string(numbers.map(String.init).joined(separator: "–"))
+                    case .null, .absent: .string("")
+                    }
+                })
+        }
+        if !notes.isEmpty {
+            try sheet.appendRow([])
+            for note in notes { try sheet.appendRow([.string(note)]) }
+        }
+        try writer.close()
+    }
+}
+
+extension String {
+    fileprivate func trimmingTrailingSpaces() -> String {
+        var text = self
+        while text.hasSuffix(" ") { text.removeLast() }
+        return text
+    }
+}
+
+/// The footnote on suppressed cells.
+let suppressionNote =
+    "– Undertrykt: færre end 5 besvarelser, eller skjult for at en total ikke afslører et "
+    + "undertrykt tal."
+
+/// Builds the compliance report.
+enum SummaryReport {
+    static func make(_ rows: [Summary.Row], by dimensions: [Breakdown], external: Bool, decimals: Int = 1)
+        -> Report
+    {
+        var seen: Set<Breakdown> = []
+        let dimensions = dimensions.filter { seen.insert($0).inserted }
+        var rows = rows
+        // External output carries a total per question kind; suppression keeps it from revealing small groups.
+        var suppressed = [Bool](repeating: false, count: rows.count)
+        if external {
+            for kind in [QuestionKind.yesNo, .degree] {
+                let indices = rows.indices.filter { rows[$0].kind == kind }
+                guard !indices.isEmpty else { continue }
+                let decision = Suppression.decide(indices.map { rows[$0].n }, totalShown: !dimensions.isEmpty)
+                for (position, index) in indices.enumerated() { suppressed[index] = decision.cells[position] }
+                if !dimensions.isEmpty {
+                    var total = Summary.Row(keys: [:], kind: kind)
+                    for index in indices {
+                        let row = rows[index]
+                        total.yes += row.yes
+                        total.no += row.no
+                        total.notApplicable += row.notApplicable
+                        total.unanswered += row.unanswered
+                        total.low += row.low
+                        total.some += row.some
+                        total.high += row.high
+                    }
+                    for dimension in dimensions { total.keys[dimension] = .text("I alt") }
+                    rows.append(total)
+                    suppressed.append(decision.total)
+                }
+            }
+        }
+        let hasDegree = rows.contains { $0.kind == .degree }
+        var columns = dimensions.map { ReportColumn(key: $0.rawValue, header: $0.danishHeader) }
+        columns += [
+            ReportColumn(key: "yes", header: "Ja"), ReportColumn(key: "no", header: "Nej"),
+            ReportColumn(key: "notApplicable", header: "Ikke relevant"),
+            ReportColumn(key: "unanswered", header: "Ubesvaret"), ReportColumn(key: "n", header: "N"),
+            ReportColumn(key: "rate", header: "Andel ja"), ReportColumn(key: "ciLow", header: "95 %-KI, nedre"),
+            ReportColumn(key: "ciHigh", header: "95 %-KI, øvre"),
+        ]
+        if hasDegree {
+            columns += [
+                ReportColumn(key: "low", header: "Lav grad"), ReportColumn(key: "some", header: "Nogen grad"),
+                ReportColumn(key: "high", header: "Høj grad"),
+                ReportColumn(key: "highOrSome", header: "Høj eller nogen grad"),
+            ]
+        }
+        var values: [[ReportValue]] = []
+        var table: [[String]] = []
+        for (index, row) in rows.enumerated() {
+            let hidden = suppressed[index]
+            let keys = dimensions.map { dimension -> ReportValue in
+                switch row.keys[dimension] {
+                case .text(let text): .text(text)
+                case .number(let number): .integer(number)
+                case nil: .null
+                }
+            }
+            func count(_ value: Int) -> ReportValue { hidden ? .null : .integer(value) }
+            func share(_ value: Double?) -> ReportValue { hidden ? .null : value.map { .fraction($0) } ?? .null }
+            var line =
+                keys + [
+                    count(row.yes), count(row.no), count(row.notApplicable), count(row.unanswered), count(row.n),
+                    share(row.rate), share(row.interval?.low), share(row.interval?.high),
+                ]
+            if hasDegree {
+                line +=
+                    row.kind == .degree
+                    ? [count(row.low), count(row.some), count(row.high), share(row.highOrSome)]
+                    : [.absent, .absent, .absent, .absent]
+            }
+            values.append(line)
+
+            var text = dimensions.map { row.keys[$0]?.description ?? "" }
+            if hidden {
+                text += ["–", "", ""]
+            } else if row.kind == .yesNo {
+                text.append(DanishPercent.rate(yes: row.yes, n: row.n, decimals: decimals))
+                text.append(
+                    row.interval.map {
+                        DanishPercent.format(fraction: $0.low, decimals: decimals) + "–"
+                            + DanishPercent.format(fraction: $0.high, decimals: decimals)
+                    } ?? "")
+                text.append("Ja/Nej")
+            } else {
+                text.append(DanishPercent.rate(yes: row.high + row.some, n: row.n, decimals: decimals))
+                text.append("")
+                text.append("høj/nogen/lav grad: \(row.high)/\(row.some)/\(row.low)")
+            }
+            text.append(!hidden && row.n > 0 && row.n < Suppression.cautionThreshold ? Suppression.cautionText : "")
+            table.append(text)
+        }
+        var headers = dimensions.map(\.danishHeader)
+        headers += ["Andel (ja, eller høj/nogen grad)", "95 %-KI", "Svar", "Bemærkning"]
+        return Report(
+            title: "Ledelsestilsyn – lovoverholdelse", columns: columns, rows: values, tableHeaders: headers,
+            tableRows: table, notes: suppressed.contains(true) ? [suppressionNote] : [])
+    }
+}
+
+/// Builds the agreement report.
+enum AgreementReport {
+    static func make(_ rows: [Agreement.Row], by dimensions: [Breakdown], external: Bool, decimals: Int = 1)
+        -> Report
+    {
+        var seen: Set<Breakdown> = []
+        let dimensions = dimensions.filter { seen.insert($0).inserted }
+        let decision =
+            external
+            ? Suppression.decide(rows.map(\.compared), totalShown: false)
+            : Suppression.Decision(cells: rows.map { _ in false }, total: false)
+        var columns = [ReportColumn(key: "levels", header: "Niveauer")]
+        columns += dimensions.map { ReportColumn(key: $0.rawValue, header: $0.danishHeader) }
+        columns += [
+            ReportColumn(key: "compared", header: "Sammenlignet"), ReportColumn(key: "agree", header: "Enige"),
+            ReportColumn(key: "rate", header: "Enighed"), ReportColumn(key: "kappa", header: "Kappa"),
+            ReportColumn(key: "overruledYesToNo", header: "Omgjort ja til nej"),
+            ReportColumn(key: "overruledNoToYes", header: "Omgjort nej til ja"),
+        ]
+        var values: [[ReportValue]] = []
+        var table: [[String]] = []
+        for (index, row) in rows.enumerated() {
+            let hidden = decision.cells[index]
+            func count(_ value: Int) -> ReportValue { hidden ? .null : .integer(value) }
+            var line =
+                [ReportValue.integers(row.levels)]
+                + dimensions.map { row.keys[$0].map { ReportValue.text($0.description) } ?? .null }
+            line += [
+                count(row.compared), count(row.agree), hidden ? .null : row.rate.map { .fraction($0) } ?? .null,
+                hidden ? .null : row.kappa.map { .fraction($0) } ?? .null, count(row.overruledYesToNo),
+                count(row.overruledNoToYes),
+            ]
+            values.append(line)
+            var text = [row.levels.map(String.init).joined(separator: "–")]
+            text += dimensions.map { row.keys[$0]?.description ?? "" }
+            if hidden {
+                text += ["–", "", "", ""]
+            } else {
+                text.append(DanishPercent.rate(yes: row.agree, n: row.compared, decimals: decimals))
+                text.append(row.kappa.map { DanishDecimal.format($0, decimals: 2) } ?? "–")
+                text.append(String(row.overruledYesToNo))
+                text.append(String(row.overruledNoToYes))
+            }
+            text.append(
+                !hidden && row.compared > 0 && row.compared < Suppression.cautionThreshold
+                    ? Suppression.cautionText : "")
+            table.append(text)
+        }
+        var headers = ["Niveauer"] + dimensions.map(\.danishHeader)
+        headers += ["Enighed", "Kappa", "Omgjort ja→nej", "Omgjort nej→ja", "Bemærkning"]
+        return Report(
+            title: "Ledelsestilsyn – enighed mellem niveauer", columns: columns, rows: values, tableHeaders: headers,
+            tableRows: table, notes: decision.cells.contains(true) ? [suppressionNote] : [])
+    }
+}
+
+/// Builds the trend report.
+enum TrendReport {
+    static func make(_ rows: [Trend.Row], by dimensions: [Breakdown], external: Bool, decimals: Int = 1)
+        -> Report
+    {
+        var seen: Set<Breakdown> = []
+        let dimensions = dimensions.filter { seen.insert($0).inserted }
+        var columns = dimensions.map { ReportColumn(key: $0.rawValue, header: $0.danishHeader) }
+        columns += [
+            ReportColumn(key: "round", header: "Runde"), ReportColumn(key: "baseline", header: "Basisrunde"),
+            ReportColumn(key: "rate", header: "Andel ja"), ReportColumn(key: "n", header: "N"),
+            ReportColumn(key: "changePoints", header: "Ændring (procentpoint)"),
+        ]
+        var values: [[ReportValue]] = []
+        var table: [[String]] = []
+        var anyHidden = false
+        for row in rows {
+            // Each cell stands alone (no total is shown): suppress it, or its baseline, when small.
+            let hidden =
+                external
+                && ((row.n > 0 && row.n < Suppression.threshold)
+                    || (row.baselineN > 0 && row.baselineN < Suppression.threshold))
+            anyHidden = anyHidden || hidden
+            var line = dimensions.map { dimension -> ReportValue in
+                switch row.keys[dimension] {
+                case .text(let text): .text(text)
+                case .number(let number): .integer(number)
+                case nil: .null
+                }
+            }
+            line += [
+                .text(row.round), .text(row.baseline), hidden ? .null : row.rate.map { .fraction($0) } ?? .null,
+                hidden ? .null : .integer(row.n), hidden ? .null : row.changePoints.map { .fraction($0) } ?? .null,
+            ]
+            values.append(line)
+            var text = dimensions.map { row.keys[$0]?.description ?? "" } + [row.round]
+            if hidden {
+                text += ["–", ""]
+            } else {
+                text.append(DanishPercent.rate(yes: row.yes, n: row.n, decimals: decimals))
+                text.append(
+                    row.round == row.baseline
+                        ? "basis"
+                        : row.changePoints.map { ($0 >= 0 ? "+" : "") + DanishDecimal.format($0, decimals: 1) + " pp" }
+                            ?? "")
+            }
+            text.append(!hidden && row.n > 0 && row.n < Suppression.cautionThreshold ? Suppression.cautionText : "")
+            table.append(text)
+        }
+        let headers =
+            dimensions.map(\.danishHeader) + [
+                "Runde", "Andel ja", "Ændring fra \(rows.first?.baseline ?? "basis")", "Bemærkning",
+            ]
+        return Report(
+            title: "Ledelsestilsyn – udvikling", columns: columns, rows: values, tableHeaders: headers,
+            tableRows: table, notes: anyHidden ? [suppressionNote] : [])
+    }
+}
+
+/// Danish decimals: `0,47`.
+enum DanishDecimal {
+    static func format(_ value: Double, decimals: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        let scaled = Int((value * scale).rounded())
+        let sign = scaled < 0 ? "-" : ""
+        let magnitude = abs(scaled)
+        let divisor = Int(scale)
+        let digits = String(magnitude % divisor)
+        return "\(sign)\(magnitude / divisor),\(String(repeating: "0", count: decimals - digits.count))\(digits)"
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import Testing
+import TilsynTestSupport
+
+/// End-to-end runs of `tilsyn summary` and `tilsyn agreement` on a store imported from a long CSV file.
+@Suite struct AnalysisCommandTests {
+    static let header = "sagsnummer;niveau;runde;spørgsmål;svar;bemærkning;enhed;indsats;reviewer;dato\r\n"
+
+    /// U.1 at level 1: 441 Ja (S-0 … S-440), 42 Nej and 3 Ikke relevant, on cases S-0 … S-485. Level 2 reviews
+    /// S-0 … S-9: Ja on S-0 … S-7, Nej on S-8 and S-9. Level 3 reviews S-0 … S-2: Ja.
+    static func store(in directory: TemporaryDirectory) throws -> String {
+        var csv = header
+        for index in 0..<486 {
+            let answer = index < 441 ? "Ja" : index < 483 ? "Nej" : "Ikke relevant"
+            csv += "S-\(index);1;2025;U.1;\(answer);;Enhed Vest;32;AB;14-03-2025\r\n"
+        }
+        for index in 0..<10 {
+            csv += "S-\(index);2;2025;U.1;\(index < 8 ? "Ja" : "Nej");;Enhed Vest;32;CD;20-03-2025\r\n"
+        }
+        for index in 0..<3 {
+            csv += "S-\(index);3;2025;U.1;Ja;;Enhed Vest;32;EF;24-03-2025\r\n"
+        }
+        let input = directory.path("svar.csv")
+        try Data(csv.utf8).write(to: URL(fileURLWithPath: input))
+        let db = directory.path("tilsyn.sqlite")
+        let result = try runTilsyn(["import", input, "--db", db])
+        #expect(result.status == 0, "\(result.stderr)")
+        return db
+    }
+
+    static func jsonRows(_ text: String) throws -> [[String: Any]] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]])
+    }
+
+    @Test func summaryInEveryFormat() throws {
+        let directory = try TemporaryDirectory("cli-summary")
+        defer { directory.cleanUp() }
+        let db = try Self.store(in: directory)
+
+        let table = try runTilsyn(["summary", "--db", db, "--by", "question", "--level", "1"])
+        #expect(table.status == 0)
+        #expect(table.stdout.contains("Spørgsmål, niveau 1"))
+        #expect(table.stdout.contains("91,3 % (441/483)"))
+
+        let json = try runTilsyn(["summary", "--db", db, "--by", "question", "--by", "level", "--format", "json"])
+        let rows = try Self.jsonRows(json.stdout)
+        #expect(rows.count == 3)
+        #expect(
+            Set(rows[0].keys) == [
+                "question", "level", "yes", "no", "notApplicable", "unanswered", "n", "rate", "ciLow", "ciHigh",
+            ])
+        #expect(rows[0]["question"] as? String == "U.1" && rows[0]["level"] as? Int == 1)
+        #expect(rows[0]["yes"] as? Int == 441 && rows[0]["n"] as? Int == 483 && rows[0]["notApplicable"] as? Int == 3)
+        let rate = try #require(rows[0]["rate"] as? Double)
+        #expect(abs(rate - 441.0 / 483.0) < 1e-12)
+        #expect(rows[1]["yes"] as? Int == 8 && rows[1]["n"] as? Int == 10)
+
+        let flat = try runTilsyn(["summary", "--db", db, "--by", "level", "--by", "reviewer"])
+        #expect(flat.stdout.contains("80,0 % (8/10)"))
+        #expect(flat.stdout.contains("forsigtig fortolkning"))
+
+        let csv = try runTilsyn(["summary", "--db", db, "--by", "unit", "--format", "csv"])
+        #expect(csv.stdoutBytes.starts(with: [0xEF, 0xBB, 0xBF]))
+        #expect(csv.stdout.contains("Enhed;Ja;Nej;Ikke relevant;Ubesvaret;N;Andel ja"))
+        #expect(csv.stdout.contains("Enhed Vest;452;44;3;0;496;"))
+
+        let xlsx = directory.path("summary.xlsx")
+        let workbook = try runTilsyn(["summary", "--db", db, "--by", "round", "--format", "xlsx", "-o", xlsx])
+        #expect(workbook.status == 0)
+        #expect(FileManager.default.fileExists(atPath: xlsx))
+        let missing = try runTilsyn(["summary", "--db", db, "--format", "xlsx"])
+        #expect(missing.status != 0)
+    }
+
+    @Test func externalOutputSuppressesSmallGroupsAndProtectsTheTotal() throws {
+        let directory = try TemporaryDirectory("cli-external")
+        defer { directory.cleanUp() }
+        let db = try Self.store(in: directory)
+        // Levels 1 (483), 2 (10) and 3 (3), and the total 496: level 3 is suppressed, and so is level 2, the
+        // smallest group of 6 or more, or the total minus level 1 would give level 3's count.
+        let json = try runTilsyn(["summary", "--db", db, "--by", "level", "--external", "--format", "json"])
+        let rows = try Self.jsonRows(json.stdout)
+        #expect(rows.map { $0["n"] as? Int } == [483, nil, nil, 496])
+        #expect(rows.map { $0["level"] as? Int } == [1, 2, 3, nil])
+        #expect(rows[3]["level"] as? String == "I alt")
+        let table = try runTilsyn(["summary", "--db", db, "--by", "level", "--external"])
+        #expect(table.stdout.contains("– Undertrykt"))
+        #expect(!table.stdout.contains("(3/3)") && !table.stdout.contains("(8/10)"))
+        #expect(table.stdout.contains("91,1 % (452/496)"))
+    }
+
+    @Test func agreementBetweenTwoLevels() throws {
+        let directory = try TemporaryDirectory("cli-agreement")
+        defer { directory.cleanUp() }
+        let db = try Self.store(in: directory)
+        let json = try runTilsyn(
+            ["agreement", "--db", db, "--by", "question", "--level", "2", "--level", "1", "--format", "json"])
+        #expect(json.status == 0, "\(json.stderr)")
+        let rows = try Self.jsonRows(json.stdout)
+        // S-0 … S-9: level 1 Ja on all ten; level 2 Ja on eight, Nej on S-8 and S-9.
+        #expect(rows.count == 1)
+        #expect(rows[0]["levels"] as? [Int] == [1, 2])
+        #expect(rows[0]["question"] as? String == "U.1")
+        #expect(rows[0]["compared"] as? Int == 10 && rows[0]["agree"] as? Int == 8)
+        #expect(rows[0]["overruledYesToNo"] as? Int == 2 && rows[0]["overruledNoToYes"] as? Int == 0)
+        // Level 1 said Ja to everything: chance agreement p_e = 1 · 0,8 = 0,8, p_o = 0,8, κ = 0.
+        #expect(abs(try #require(rows[0]["kappa"] as? Double)) < 1e-12)
+        let table = try runTilsyn(["agreement", "--db", db, "--level", "1", "--level", "2"])
+        #expect(table.stdout.contains("80,0 % (8/10)"))
+        // All three levels: S-0 … S-2, all Ja.
+        let three = try Self.jsonRows(try runTilsyn(["agreement", "--db", db, "--format", "json"]).stdout)
+        #expect(three[0]["levels"] as? [Int] == [1, 2, 3])
+        #expect(three[0]["compared"] as? Int == 3 && three[0]["agree"] as? Int == 3)
+        let wrong = try runTilsyn(["agreement", "--db", db, "--by", "unit"])
+        #expect(wrong.status != 0)
+    }
+}
+
+/// `tilsyn trend` against a baseline round.
+@Suite struct TrendCommandTests {
+    @Test func trendAgainstTheEarliestRound() throws {
+        let directory = try TemporaryDirectory("cli-trend")
+        defer { directory.cleanUp() }
+        var csv = AnalysisCommandTests.header
+        for index in 0..<8 {
+            csv += "T-\(index);1;2019;U.1;\(index < 7 ? "Ja" : "Nej");;Enhed Vest;32;AB;14-03-2019\r\n"
+        }
+        for index in 0..<10 {
+            csv += "T-\(index);1;2025;U.1;\(index < 9 ? "Ja" : "Nej");;Enhed Vest;32;AB;14-03-2025\r\n"
+        }
+        let input = directory.path("svar.csv")
+        try Data(csv.utf8).write(to: URL(fileURLWithPath: input))
+        let db = directory.path("tilsyn.sqlite")
+        #expect(try runTilsyn(["import", input, "--db", db]).status == 0)
+        let json = try runTilsyn(["trend", "--db", db, "--by", "question", "--format", "json"])
+        let rows = try AnalysisCommandTests.jsonRows(json.stdout)
+        #expect(rows.map { $0["round"] as? String } == ["2019", "2025"])
+        #expect(rows.allSatisfy { $0["baseline"] as? String == "2019" && $0["question"] as? String == "U.1" })
+        #expect(Set(rows[1].keys) == ["question", "round", "baseline", "rate", "n", "changePoints"])
+        #expect(abs(try #require(rows[1]["changePoints"] as? Double) - 2.5) < 1e-9)
+        let table = try runTilsyn(["trend", "--db", db, "--by", "question"])
+        #expect(table.stdout.contains("87,5 % (7/8)") && table.stdout.contains("+2,5 pp"))
+        let whole = try runTilsyn(["trend", "--db", db, "--by", "question", "--whole-percent"])
+        #expect(whole.stdout.contains("88 % (7/8)") && whole.stdout.contains("90 % (9/10)"))
+        #expect(try runTilsyn(["trend", "--db", db, "--by", "round"]).status != 0)
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+import TilsynAnalysis
+import TilsynStore
+
+/// Compliance grouped by any dimensions, over hand-counted fixtures.
+@Suite struct SummaryTests {
+    @Test func theSeedsFiguresTheDanishWay() {
+        #expect(DanishPercent.rate(yes: 441, n: 483) == "91,3 % (441/483)")
+        #expect(DanishPercent.rate(yes: 7, n: 8, decimals: 0) == "88 % (7/8)")
+        #expect(DanishPercent.rate(yes: 7, n: 8) == "87,5 % (7/8)")
+        #expect(DanishPercent.rate(yes: 0, n: 0) == "– (0/0)")
+        #expect(DanishPercent.rate(yes: 1, n: 1) == "100,0 % (1/1)")
+        #expect(DanishPercent.rate(yes: 1, n: 200) == "0,5 % (1/200)")
+        #expect(DanishPercent.format(fraction: 0.0504) == "5,0 %")
+    }
+
+    /// Newcombe (1998), "Two-sided confidence intervals for the single proportion", Statistics in Medicine 17,
+    /// table I: Wilson score intervals 81/263 → 0,2553–0,3662; 15/148 → 0,0624–0,1605; 0/20 → 0–0,1611.
+    @Test func wilsonIntervalMatchesNewcombe() throws {
+        let first = try #require(Wilson.interval(successes: 81, n: 263))
+        #expect(abs(first.low - 0.2553) < 0.00005 && abs(first.high - 0.3662) < 0.00005)
+        let second = try #require(Wilson.interval(successes: 15, n: 148))
+        #expect(abs(second.low - 0.0624) < 0.00005 && abs(second.high - 0.1605) < 0.00005)
+        let third = try #require(Wilson.interval(successes: 0, n: 20))
+        #expect(third.low == 0 && abs(third.high - 0.1611) < 0.00005)
+        #expect(Wilson.interval(successes: 0, n: 0) == nil)
+    }
+
+    @Test func seedFigure441Of483ByQuestion() throws {
+        let fixture = try AnalysisFixture()
+        try fixture.addMany(441, "J1", 1)
+        try fixture.addMany(42, "J1", 2)
+        try fixture.addMany(17, "J1", 3)
+        try fixture.addMany(5, "J1", nil)
+        try fixture.finish()
+        let rows = try Summary.rows(fixture.reader, by: [.question])
+        #expect(rows.count == 1)
+        let row = try #require(rows.first)
+        #expect(row.keys == [.question: .text("J1")])
+        #expect([row.yes, row.no, row.notApplicable, row.unanswered, row.n] as [Int] == [441, 42, 17, 5, 483])
+        #expect(DanishPercent.rate(yes: row.yes, n: row.n) == "91,3 % (441/483)")
+        #expect(abs(try #require(row.rate) - 441.0 / 483.0) < 1e-12)
+        let interval = try #require(row.interval)
+        #expect(interval.low < 441.0 / 483.0 && 441.0 / 483.0 < interval.high)
+    }
+
+    @Test func seedFigure7Of8WithNotApplicableOutsideTheIndsats() throws {
+        let fixture = try AnalysisFixture()
+        try fixture.addMany(7, "J2", 1, round: "2019")
+        try fixture.addMany(1, "J2", 2, round: "2019")
+        // Answered Ja, but the question does not apply to the case's indsats: leaves the denominator.
+        try fixture.add(case: "X", round: "2019", [("J2", 1)], applies: false)
+        try fixture.finish()
+        let row = try #require(try Summary.rows(fixture.reader, by: [.round]).first)
+        #expect(row.keys == [.round: .text("2019")])
+        #expect(row.notApplicable == 1)
+        #expect(DanishPercent.rate(yes: row.yes, n: row.n, decimals: 0) == "88 % (7/8)")
+    }
+
+    /// Two cases at two levels in two units; counts by hand:
+    /// C1 (Vest, level 1): J1 Ja, J2 Nej, G1 Høj. C1 (level 2): J1 Ja, J2 Ja, G1 Nogen.
+    /// C2 (Øst, level 1): J1 Nej, J2 Ikke relevant, G1 Lav. C2 (level 2): J1 blank, J2 Ja, G1 Høj.
+    func fourReviews() throws -> AnalysisFixture {
+        let fixture = try AnalysisFixture()
+        try fixture.add(case: "C1", level: 1, unit: "Vest", reviewer: "AB", [("J1", 1), ("J2", 2), ("G1", 6)])
+        try fixture.add(case: "C1", level: 2, unit: "Vest", reviewer: "CD", [("J1", 1), ("J2", 1), ("G1", 5)])
+        try fixture.add(
+            case: "C2", level: 1, unit: "Øst", measure: 52, reviewer: "AB",
+            [("J1", 2), ("J2", 3), ("G1", 4)])
+        try fixture.add(
+            case: "C2", level: 2, unit: "Øst", measure: 52, reviewer: "CD",
+            [("J1", nil), ("J2", 1), ("G1", 6)])
+        try fixture.finish()
+        return fixture
+    }
+
+    @Test func groupsByStepThemeAndLevel() throws {
+        let fixture = try fourReviews()
+        let byStep = try Summary.rows(fixture.reader, by: [.step])
+        #expect(byStep.map(\.keys) == [[.step: .text("S1")], [.step: .text("S2")]])
+        // S1: J1 Ja, Ja, Nej, blank; J2 Nej, Ja, Ikke relevant, Ja → 4 Ja, 2 Nej, 1 Ikke relevant, 1 blank.
+        #expect([byStep[0].yes, byStep[0].no, byStep[0].notApplicable, byStep[0].unanswered] as [Int] == [4, 2, 1, 1])
+        #expect(byStep[0].kind == .yesNo && byStep[0].n == 6)
+        // S2: G1 Høj, Nogen, Lav, Høj.
+        #expect(byStep[1].kind == .degree)
+        #expect([byStep[1].low, byStep[1].some, byStep[1].high, byStep[1].n] as [Int] == [1, 1, 2, 4])
+        #expect(byStep[1].highOrSome == 0.75 && byStep[1].rate == nil)
+
+        // Theme B holds J1 (Ja/Nej) and G1 (degree): two rows. Theme A: J1 and J2.
+        let byThemeAndLevel = try Summary.rows(fixture.reader, by: [.theme, .level])
+        let themeA1 = try #require(byThemeAndLevel.first { $0.keys == [.theme: .text("A"), .level: .number(1)] })
+        #expect([themeA1.yes, themeA1.no, themeA1.notApplicable] as [Int] == [1, 2, 1])
+        let themeB2 = byThemeAndLevel.filter { $0.keys == [.theme: .text("B"), .level: .number(2)] }
+        #expect(themeB2.map(\.kind) == [.yesNo, .degree])
+        #expect([themeB2[0].yes, themeB2[0].unanswered, themeB2[1].some, themeB2[1].high] as [Int] == [1, 1, 1, 1])
+    }
+
+    @Test func groupsByUnitMeasureReviewerAndFilters() throws {
+        let fixture = try fourReviews()
+        let rows = try Summary.rows(
+            fixture.reader, by: [.unit, .measure, .reviewer], selection: Selection(levels: [2])
+        )
+        .filter { $0.kind == .yesNo }
+        #expect(
+            rows.map(\.keys) == [
+                [.unit: .text("Vest"), .measure: .number(32), .reviewer: .text("CD")],
+                [.unit: .text("Øst"), .measure: .number(52), .reviewer: .text("CD")],
+            ])
+        #expect(rows.map(\.yes) == [2, 1])
+        #expect(rows.map(\.unanswered) == [0, 1])
+        #expect(try Summary.rows(fixture.reader, by: [.round], selection: Selection(round: "1999")).isEmpty)
+        let all = try Summary.rows(fixture.reader, by: [], selection: Selection(round: "2025"))
+        #expect(all.map(\.kind) == [.yesNo, .degree])
+        #expect([all[0].yes, all[0].no] as [Int] == [4, 2])
+    }
+}
