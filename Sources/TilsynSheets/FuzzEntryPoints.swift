@@ -71,8 +71,9 @@ public enum FuzzEntryPoints {
         _ = reader.dimension?.description
     }
 
-    /// Opens the bytes as an XLSX workbook and reads every sheet twice: sequentially with formulas, then cut into
-    /// segments and parsed on worker threads as large sheets are.
+    /// Opens the bytes as an XLSX workbook and reads every sheet sequentially with formulas, then the first sheet
+    /// again cut into segments and parsed on worker threads, as large sheets are (threads are costly under ASan, so
+    /// only one sheet per input takes that path).
     public static func readWorkbook(bytes: [UInt8]) throws {
         let sequential = try Workbook(bytes: bytes, name: "fuzz.xlsx", options: ReadOptions(formulas: true, parallel: false))
         for sheet in sequential.sheets {
@@ -81,8 +82,8 @@ public enum FuzzEntryPoints {
         }
         let parallel = try Workbook(
             bytes: bytes, name: "fuzz.xlsx", options: ReadOptions(parallel: true, parallelThreshold: 0, segmentSize: 4096))
-        for sheet in parallel.sheets {
-            try parallel.rows(of: sheet).forEach { touch($0) }
+        if let first = parallel.sheets.first {
+            try parallel.rows(of: first).forEach { touch($0) }
         }
     }
 
