@@ -27,20 +27,23 @@ enum FileBytes {
                 "the file is \(size / 1_048_576) MiB, more than the \(limit / 1_048_576) MiB allowed: split it into smaller files",
                 file: path)
         }
-        var bytes = [UInt8](repeating: 0, count: size)
-        var done = 0
-        while done < size {
-            let n = bytes.withUnsafeMutableBytes { buffer in
-                Glibc.read(fd, buffer.baseAddress! + done, size - done)
+        // Read into uninitialised storage: zero-filling first would touch every page of a large file twice.
+        var failure: SpreadsheetError?
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            var done = 0
+            while done < size {
+                let n = Glibc.read(fd, buffer.baseAddress! + done, size - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = SpreadsheetError(.fileUnreadable, "reading failed (\(errnoText()))", file: path)
+                    break
+                }
+                if n == 0 { break }
+                done += n
             }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw SpreadsheetError(.fileUnreadable, "reading failed (\(errnoText()))", file: path)
-            }
-            if n == 0 { break }
-            done += n
+            initialized = done
         }
-        if done < size { bytes.removeLast(size - done) }
+        if let failure { throw failure }
         return bytes
     }
 

@@ -101,13 +101,15 @@ public struct ReadLimits: Sendable, Equatable {
 
 /// Reads `xl/sharedStrings.xml` into an array: rich runs concatenated, phonetic runs skipped, escapes decoded.
 final class SharedStringsReader: SAXHandler {
-    private(set) var strings: [String] = []
+    // Only this reader touches its state, on one thread: no dynamic exclusivity checks needed. A table may hold
+    // millions of items, so the per-element cost matters even in a debug build.
+    @exclusivity(unchecked) private(set) var strings: [String] = []
     private let limits: ReadLimits
-    private var text: [UInt8] = []
-    private var inItem = false
-    private var inText = false
-    private var phoneticDepth = 0
-    private var totalBytes = 0
+    @exclusivity(unchecked) private var text: [UInt8] = []
+    @exclusivity(unchecked) private var inItem = false
+    @exclusivity(unchecked) private var inText = false
+    @exclusivity(unchecked) private var phoneticDepth = 0
+    @exclusivity(unchecked) private var totalBytes = 0
 
     init(limits: ReadLimits) {
         self.limits = limits
@@ -122,19 +124,22 @@ final class SharedStringsReader: SAXHandler {
         } else if name.is("rPh") {
             phoneticDepth += 1
         } else if name.is("sst") {
-            // The declared counts are often wrong: use them only as a capped capacity hint.
+            // The declared counts are often wrong: use them only as a capped capacity hint. A declared unique count
+            // beyond the limit is refused at once, though: either the table really is too large, or the file lies.
             if let unique = attributes.raw("uniqueCount").flatMap(ExcelText.index) {
+                guard unique <= limits.maxSharedStrings else {
+                    throw SpreadsheetError(
+                        .limitExceeded,
+                        "the shared-string table declares \(unique) strings, more than the \(limits.maxSharedStrings) "
+                            + "allowed: the file is hostile or far too large to be a review workbook")
+                }
                 strings.reserveCapacity(min(unique, 65_536))
             }
         }
     }
 
     override func endElement(_ name: XMLName) throws {
-        if name.is("t") {
-            inText = false
-        } else if name.is("rPh") {
-            phoneticDepth -= 1
-        } else if name.is("si") {
+        if name.is("si") {
             inItem = false
             guard strings.count < limits.maxSharedStrings else {
                 throw SpreadsheetError(
@@ -142,7 +147,11 @@ final class SharedStringsReader: SAXHandler {
                     "the shared-string table holds more than \(limits.maxSharedStrings) strings: the file is hostile or far "
                         + "too large to be a review workbook")
             }
-            strings.append(text.withUnsafeBufferPointer { ExcelText.string($0) })
+            strings.append(text.isEmpty ? "" : text.withUnsafeBufferPointer { ExcelText.string($0) })
+        } else if name.is("t") {
+            inText = false
+        } else if name.is("rPh") {
+            phoneticDepth -= 1
         }
     }
 

@@ -227,7 +227,7 @@ enum CentralDirectory {
         let locator = eocd - 20
         if locator >= 0, reader.u32(locator) == zip64LocatorSignature {
             let recordOffset = reader.u64(locator + 8)
-            guard recordOffset >= 0, recordOffset + 56 <= Int64(locator), reader.u32(Int(recordOffset)) == zip64EOCDSignature
+            guard recordOffset >= 0, recordOffset <= Int64(locator) - 56, reader.u32(Int(recordOffset)) == zip64EOCDSignature
             else { throw corrupt("the ZIP64 end-of-central-directory locator points outside the file") }
             let record = Int(recordOffset)
             let count64 = reader.u64(record + 32)
@@ -251,7 +251,8 @@ enum CentralDirectory {
             throw SpreadsheetError(
                 .tooManyEntries, "the archive declares \(entryCount) entries, more than the \(limits.maxEntries) allowed")
         }
-        guard directoryOffset >= 0, directorySize >= 0, directoryOffset + directorySize <= Int64(eocd) else {
+        // Compared by subtraction: the 64-bit fields may hold anything up to Int64.max, so their sum could overflow.
+        guard directoryOffset >= 0, directorySize >= 0, directorySize <= Int64(eocd) - directoryOffset else {
             throw corrupt("the central directory lies outside the file")
         }
 
@@ -327,7 +328,8 @@ enum CentralDirectory {
                     "the entries declare more than \(limits.maxTotalSize) bytes uncompressed in all: the file is a zip bomb or far too large",
                     part: name)
             }
-            if uncompressed >= limits.ratioThreshold, uncompressed > compressed * limits.maxCompressionRatio {
+            let (ratioLimit, ratioOverflow) = compressed.multipliedReportingOverflow(by: limits.maxCompressionRatio)
+            if uncompressed >= limits.ratioThreshold, !ratioOverflow, uncompressed > ratioLimit {
                 throw SpreadsheetError(
                     .compressionRatio,
                     "the entry would inflate \(compressed == 0 ? uncompressed : uncompressed / compressed) times, more than the "
@@ -337,7 +339,7 @@ enum CentralDirectory {
 
             // The local header gives the real start of the data (its name and extra lengths may differ).
             let local = Int(clamping: localOffset)
-            guard local + 30 <= raw.count, reader.u32(local) == localSignature else {
+            guard local <= raw.count - 30, reader.u32(local) == localSignature else {
                 throw corrupt("the local header of '\(name)' is missing")
             }
             let dataOffset = local + 30 + Int(reader.u16(local + 26)) + Int(reader.u16(local + 28))

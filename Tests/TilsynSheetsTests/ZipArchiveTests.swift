@@ -84,6 +84,32 @@ struct ZipArchiveTests {
         #expect(error?.code == code, "\(kind): \(String(describing: error))")
     }
 
+    static let extremeZip64: [(String, SpreadsheetError.Code)] = [
+        ("record offset Int64.max", .corruptZip), ("directory offset near Int64.max", .corruptZip),
+        ("directory size Int64.max", .corruptZip), ("compressed size 2^62 with an 8 MiB entry", .corruptZip),
+        ("local header offset Int64.max", .corruptZip), ("uncompressed size Int64.max", .entryTooLarge),
+    ]
+
+    /// Sums and products of 64-bit fields used to overflow and trap (found reviewing the reader for the fuzz targets).
+    @Test("ZIP64 fields at their extremes are rejected without an arithmetic overflow", arguments: extremeZip64)
+    func extremeZip64Fields(kind: String, code: SpreadsheetError.Code) throws {
+        var builder = ZipBuilder([.init("a.xml", payload)])
+        builder.forceZip64 = true
+        let huge = UInt64(Int64.max)
+        switch kind {
+        case "record offset Int64.max": builder.zip64RecordOffset = huge
+        case "directory offset near Int64.max": builder.zip64DirectoryOffset = huge - 16
+        case "directory size Int64.max": builder.zip64DirectorySize = huge
+        case "compressed size 2^62 with an 8 MiB entry":
+            builder.entries[0].zip64CompressedSize = 1 << 62
+            builder.entries[0].zip64Size = 8 << 20
+        case "local header offset Int64.max": builder.entries[0].zip64Offset = huge
+        default: builder.entries[0].zip64Size = huge
+        }
+        let error = #expect(throws: SpreadsheetError.self) { _ = try ZipArchive(bytes: builder.build()) }
+        #expect(error?.code == code, "\(kind): \(String(describing: error))")
+    }
+
     @Test("the compression-ratio limit stops a highly compressed entry before it is inflated")
     func compressionRatio() throws {
         let zeros = [UInt8](repeating: 0, count: 5 << 20)

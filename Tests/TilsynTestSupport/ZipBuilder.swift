@@ -10,6 +10,10 @@ public struct ZipBuilder {
         /// Overrides for crafting damaged archives.
         public var declaredSize: UInt32?
         public var declaredCRC: UInt32?
+        /// Overrides of this entry's ZIP64 extra field (written only with `forceZip64`).
+        public var zip64Size: UInt64?
+        public var zip64CompressedSize: UInt64?
+        public var zip64Offset: UInt64?
 
         public init(_ name: String, _ data: [UInt8], deflate: Bool = true, dataDescriptor: Bool = false,
                     declaredSize: UInt32? = nil, declaredCRC: UInt32? = nil) {
@@ -33,6 +37,10 @@ public struct ZipBuilder {
     public var zip64CountMismatch = false
     /// Point the second entry's central record at the first entry's local header.
     public var overlapSecondEntry = false
+    /// Overrides of the ZIP64 end record's directory size and offset and of the locator's record offset.
+    public var zip64DirectorySize: UInt64?
+    public var zip64DirectoryOffset: UInt64?
+    public var zip64RecordOffset: UInt64?
 
     public init(_ entries: [Entry] = []) {
         self.entries = entries
@@ -76,7 +84,9 @@ public struct ZipBuilder {
             var extra: [UInt8] = []
             if forceZip64 {
                 extra.u16(0x0001); extra.u16(24)
-                extra.u64(UInt64(size)); extra.u64(UInt64(compressed.count)); extra.u64(UInt64(offset))
+                extra.u64(entry.zip64Size ?? UInt64(size))
+                extra.u64(entry.zip64CompressedSize ?? UInt64(compressed.count))
+                extra.u64(entry.zip64Offset ?? UInt64(offset))
             }
             central.u32(0x0201_4b50); central.u16(45); central.u16(forceZip64 ? 45 : 20)
             central.u16((entry.dataDescriptor ? 0x0008 : 0) | 0x0800); central.u16(entry.deflate ? 8 : 0)
@@ -96,8 +106,8 @@ public struct ZipBuilder {
             out.u32(0x0606_4b50); out.u64(44); out.u16(45); out.u16(45); out.u32(0); out.u32(0)
             let count = UInt64(entries.count) + (zip64CountMismatch ? 1 : 0)
             out.u64(count); out.u64(count)
-            out.u64(UInt64(central.count)); out.u64(UInt64(centralOffset))
-            out.u32(0x0706_4b50); out.u32(0); out.u64(UInt64(recordOffset)); out.u32(1)
+            out.u64(zip64DirectorySize ?? UInt64(central.count)); out.u64(zip64DirectoryOffset ?? UInt64(centralOffset))
+            out.u32(0x0706_4b50); out.u32(0); out.u64(zip64RecordOffset ?? UInt64(recordOffset)); out.u32(1)
         }
         out.u32(0x0605_4b50); out.u16(0); out.u16(0)
         let classicCount: UInt16 = forceZip64 && !zip64CountMismatch ? 0xFFFF : UInt16(entries.count)

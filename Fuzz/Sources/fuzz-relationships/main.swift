@@ -1,0 +1,5 @@
+@_spi(Fuzzing) import TilsynSheets
+import FuzzSupport
+
+// Relationships parts (.rels) and target resolution.
+runFuzzer(FuzzEntryPoints.parseRelationships)
