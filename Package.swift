@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "TilsynAudit", targets: ["TilsynAudit"]),
         .library(name: "TilsynStore", targets: ["TilsynStore"]),
         .library(name: "TilsynAnalysis", targets: ["TilsynAnalysis"]),
+        .library(name: "TilsynRender", targets: ["TilsynRender"]),
         .library(name: "TilsynSamples", targets: ["TilsynSamples"]),
         .executable(name: "tilsyn-samples", targets: ["tilsyn-samples"]),
     ],
@@ -45,6 +46,11 @@ let package = Package(
             name: "TilsynAnalysis",
             dependencies: ["TilsynStore", "TilsynAudit", .product(name: "GRDB", package: "GRDB.swift")]),
 
+        // Rendering: analysis results as tables, CSV, JSON and workbooks; exports and reports for other tools.
+        .target(
+            name: "TilsynRender",
+            dependencies: ["TilsynAnalysis", "TilsynStore", "TilsynAudit", "TilsynSheets"]),
+
         // Deterministic sample data: case lists and returned workbooks and CSV files in every input shape.
         .target(name: "TilsynSamples", dependencies: ["TilsynAudit", "TilsynSheets"]),
         .executableTarget(
@@ -57,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "tilsyn",
             dependencies: [
-                "TilsynSheets", "TilsynAudit", "TilsynStore", "TilsynAnalysis",
+                "TilsynSheets", "TilsynAudit", "TilsynStore", "TilsynAnalysis", "TilsynRender",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -83,6 +89,12 @@ let package = Package(
                 "TilsynStore", "TilsynAnalysis", "TilsynAudit", "TilsynSamples", "TilsynTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
+            ]),
+        .testTarget(
+            name: "TilsynRenderTests",
+            dependencies: [
+                "TilsynRender", "TilsynAnalysis", "TilsynStore", "TilsynAudit", "TilsynSheets", "TilsynSamples",
+                "TilsynTestSupport",
             ]),
         .testTarget(
             name: "TilsynCLITests",

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TilsynAnalysis
 import TilsynSheets
+import TilsynRender
 import TilsynStore
 
 /// A `--by` value.

@@ -1,9 +1,9 @@
-import Foundation
-import TilsynAnalysis
-import TilsynSheets
+public import Foundation
+public import TilsynAnalysis
+public import TilsynSheets
 
 /// One value of a report cell.
-enum ReportValue: Equatable {
+public enum ReportValue: Equatable {
     case text(String)
     case integer(Int)
     case fraction(Double)
@@ -14,7 +14,7 @@ enum ReportValue: Equatable {
     /// Left out of the JSON row, an empty cell elsewhere.
     case absent
 
-    var json: String? {
+    public var json: String? {
         switch self {
         case .text(let text): JSONText.string(text)
         case .integer(let number): String(number)
@@ -25,7 +25,7 @@ enum ReportValue: Equatable {
         }
     }
 
-    var csv: CSVValue {
+    public var csv: CSVValue {
         switch self {
         case .text(let text): .text(text)
         case .integer(let number): .integer(number)
@@ -37,23 +37,23 @@ enum ReportValue: Equatable {
 }
 
 /// A column: its JSON key and its Danish header.
-struct ReportColumn {
-    var key: String
-    var header: String
+public struct ReportColumn {
+    public var key: String
+    public var header: String
 }
 
 /// A report: typed rows for JSON, CSV and workbooks, and text rows for the terminal table.
-struct Report {
-    var title: String
-    var columns: [ReportColumn]
-    var rows: [[ReportValue]]
-    var tableHeaders: [String]
-    var tableRows: [[String]]
+public struct Report {
+    public var title: String
+    public var columns: [ReportColumn]
+    public var rows: [[ReportValue]]
+    public var tableHeaders: [String]
+    public var tableRows: [[String]]
     /// Footnotes (Danish), printed under tables and written after the rows.
-    var notes: [String]
+    public var notes: [String]
 
     /// One JSON object per row, in an array, one row per line.
-    func json() -> String {
+    public func json() -> String {
         let objects = rows.map { row in
             "  {"
                 + zip(columns, row).compactMap { column, value in
@@ -64,7 +64,7 @@ struct Report {
     }
 
     /// The text table with its footnotes.
-    func table() -> String {
+    public func table() -> String {
         guard !tableRows.isEmpty else { return "Ingen besvarelser.\n" }
         let lines = [tableHeaders] + tableRows
         var widths = [Int](repeating: 0, count: tableHeaders.count)
@@ -84,7 +84,7 @@ struct Report {
     }
 
     /// A workbook with one sheet: bold frozen headers, fractions as percentages, footnotes below.
-    func writeWorkbook(to path: String) throws {
+    public func writeWorkbook(to path: String) throws {
         let writer = try XLSXWriter(path: path)
         writer.properties.title = title
         let bold = try writer.addStyle(XLSXWriter.Style(font: XLSXWriter.Font(bold: true)))
@@ -131,8 +131,8 @@ let suppressionNote =
     + "undertrykt tal."
 
 /// Builds the compliance report.
-enum SummaryReport {
-    static func make(_ rows: [Summary.Row], by dimensions: [Breakdown], external: Bool, decimals: Int = 1)
+public enum SummaryReport {
+    public static func make(_ rows: [Summary.Row], by dimensions: [Breakdown], external: Bool, decimals: Int = 1)
         -> Report
     {
         var seen: Set<Breakdown> = []
@@ -234,8 +234,8 @@ enum SummaryReport {
 }
 
 /// Builds the agreement report.
-enum AgreementReport {
-    static func make(_ rows: [Agreement.Row], by dimensions: [Breakdown], external: Bool, decimals: Int = 1)
+public enum AgreementReport {
+    public static func make(_ rows: [Agreement.Row], by dimensions: [Breakdown], external: Bool, decimals: Int = 1)
         -> Report
     {
         var seen: Set<Breakdown> = []
@@ -290,8 +290,8 @@ enum AgreementReport {
 }
 
 /// Builds the trend report.
-enum TrendReport {
-    static func make(_ rows: [Trend.Row], by dimensions: [Breakdown], external: Bool, decimals: Int = 1)
+public enum TrendReport {
+    public static func make(_ rows: [Trend.Row], by dimensions: [Breakdown], external: Bool, decimals: Int = 1)
         -> Report
     {
         var seen: Set<Breakdown> = []
@@ -349,8 +349,8 @@ enum TrendReport {
 }
 
 /// Danish decimals: `0,47`.
-enum DanishDecimal {
-    static func format(_ value: Double, decimals: Int) -> String {
+public enum DanishDecimal {
+    public static func format(_ value: Double, decimals: Int) -> String {
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }
         let scaled = Int((value * scale).rounded())

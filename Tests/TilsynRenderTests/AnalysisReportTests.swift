@@ -1,0 +1,39 @@
+import Testing
+import TilsynAnalysis
+import TilsynRender
+
+@Suite("Analysis reports")
+struct AnalysisReportTests {
+    /// The seeds' own figure: 441 of 483 is 91,3 %.
+    let seedRow = Summary.Row(keys: [.step: .text("Underretning (U)")], kind: .yesNo, yes: 441, no: 42, notApplicable: 7)
+
+    @Test func tableShowsDanishRateWithCounts() {
+        let report = SummaryReport.make([seedRow], by: [.step], external: false)
+        let table = report.table()
+        #expect(table.contains("91,3 % (441/483)"))
+        #expect(table.contains("Underretning (U)"))
+        #expect(report.notes.isEmpty)
+    }
+
+    @Test func jsonCarriesOnlyRequestedKeysAndFractions() {
+        let json = SummaryReport.make([seedRow], by: [.step], external: false).json()
+        #expect(json.contains("\"step\": \"Underretning (U)\""))
+        #expect(!json.contains("\"unit\""))
+        #expect(json.contains("\"yes\": 441"))
+        #expect(json.contains("\"n\": 483"))
+        #expect(json.contains("\"rate\": 0.913"))
+    }
+
+    @Test func externalOutputSuppressesSmallGroupsAndTheirTotal() {
+        let small = Summary.Row(keys: [.step: .text("Screening (S)")], kind: .yesNo, yes: 3, no: 1)
+        let report = SummaryReport.make([seedRow, small], by: [.step], external: true)
+        #expect(report.notes.count == 1)
+        let lines = report.json().split(separator: "\n")
+        let screening = lines.first { $0.contains("Screening (S)") } ?? ""
+        #expect(screening.contains("\"yes\": null"))
+        // Total minus the one group shown would reveal the small count, so the total or another group is hidden.
+        let total = lines.first { $0.contains("I alt") } ?? ""
+        let underretning = lines.first { $0.contains("Underretning (U)") } ?? ""
+        #expect(total.contains("\"yes\": null") || underretning.contains("\"yes\": null"))
+    }
+}
