@@ -98,7 +98,7 @@ let package = Package(
             name: "TilsynRenderTests",
             dependencies: [
                 "TilsynRender", "TilsynAnalysis", "TilsynStore", "TilsynAudit", "TilsynSheets", "TilsynSamples",
-                "TilsynTestSupport",
+                "TilsynTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .testTarget(
             name: "TilsynCLITests",
