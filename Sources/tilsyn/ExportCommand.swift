@@ -105,7 +105,8 @@ struct ExportCommand: ParsableCommand {
             standardError.flush()
         }
         let options = ExportOptions(
-            format: format.format, shape: shape.shape, dialect: dialect?.dialect ?? .excelDA, pseudonymizer: pseudonymizer,
+            format: format.format, shape: shape.shape, dialect: dialect?.dialect ?? .excelDA,
+            pseudonymizer: pseudonymizer,
             includeRemarks: !noRemarks)
         let summary = try exportErrors { try Exporter.export(from: database, to: out, options: options) }
         if summary.redactions > 0 {
@@ -116,7 +117,8 @@ struct ExportCommand: ParsableCommand {
         let output = Output()
         let what = shape == .long ? "answers" : "reviews"
         output.write(
-            "Exported \(summary.rows) \(what) (\(summary.reviews) reviews, \(summary.columns.count) columns) to \(out)\n")
+            "Exported \(summary.rows) \(what) (\(summary.reviews) reviews, \(summary.columns.count) columns) to \(out)\n"
+        )
         output.flush()
     }
 }

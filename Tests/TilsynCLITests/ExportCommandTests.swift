@@ -74,7 +74,8 @@ struct ExportTestError: Error, CustomStringConvertible {
         #expect(result.status == 0)
         files.append(danish)
         guard let python = Requirement.python() else { return }
-        let check = try runPython(python, script: Self.oracle, arguments: [String(store.reviews), String(store.answers)] + files)
+        let check = try runPython(
+            python, script: Self.oracle, arguments: [String(store.reviews), String(store.answers)] + files)
         #expect(check.status == 0, "\(check.stdout)\n\(check.stderr)")
         #expect(check.stdout.contains("ok"), "\(check.stdout)")
     }
@@ -243,7 +244,10 @@ struct ExportTestError: Error, CustomStringConvertible {
         #expect(!again.stderr.contains("Created the key file"))
         let (third, other) = try store.export(
             "p3.csv",
-            ["--format", "csv", "--shape", "wide", "--no-remarks", "--pseudonymize", "--key-file", store.directory.path("andet.key")])
+            [
+                "--format", "csv", "--shape", "wide", "--no-remarks", "--pseudonymize", "--key-file",
+                store.directory.path("andet.key"),
+            ])
         #expect(other.status == 0)
 
         func pseudonyms(_ path: String) throws -> [String] {

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-@preconcurrency import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 internal import Crypto
+
+#if canImport(Glibc)
+    @preconcurrency import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Keyed pseudonyms for case numbers: the first 16 hex digits of HMAC-SHA256(key, UTF-8 of the case number).
 ///
@@ -21,8 +22,10 @@ public struct Pseudonymizer: Sendable {
     /// A pseudonymizer over `key`, which must have at least 16 bytes.
     public init(key: [UInt8]) throws {
         guard key.count >= 16 else {
-            throw ExportError(.badKey, "the key has \(key.count) bytes; give at least 16 (32 random bytes are made "
-                + "when the key file does not exist)")
+            throw ExportError(
+                .badKey,
+                "the key has \(key.count) bytes; give at least 16 (32 random bytes are made "
+                    + "when the key file does not exist)")
         }
         self.key = key
     }
@@ -160,8 +163,8 @@ public struct Pseudonymizer: Sendable {
 /// POSIX `read`, named apart from `Pseudonymizer.read(_:)`.
 private func systemRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
     #if canImport(Glibc)
-    Glibc.read(descriptor, buffer, count)
+        Glibc.read(descriptor, buffer, count)
     #else
-    Darwin.read(descriptor, buffer, count)
+        Darwin.read(descriptor, buffer, count)
     #endif
 }
