@@ -227,6 +227,20 @@ struct ExportTests {
         #expect(!text.contains("A-2"))
     }
 
+    @Test func aCaseNumberInARemarkIsPseudonymisedButCodedFieldsAreLeftAlone() throws {
+        let fixture = try ExportFixture(plantCPR: false)
+        try fixture.store.database.write { db in
+            try db.execute(sql: "UPDATE audit_case SET number = 'S-2025-0001' WHERE number = 'A-1'")
+            try db.execute(sql: "UPDATE answer SET remark = 'Jf. S-2025-0001 i akten' WHERE question = 'U.2'")
+        }
+        let pseudonymizer = try Pseudonymizer(key: Array(repeating: 9, count: 32))
+        let (path, _) = try fixture.export(.ndjson, pseudonymizer: pseudonymizer)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(!text.contains("S-2025-0001"))
+        #expect(text.contains("Jf. \(pseudonymizer.pseudonym("S-2025-0001")) i akten"))
+        #expect(text.contains("\"round\":\"2025\""))
+    }
+
     @Test func keyFileIsCreatedOwnerOnlyAndReadBack() throws {
         let directory = try TemporaryDirectory("export-key")
         defer { directory.cleanUp() }

@@ -102,9 +102,9 @@ public enum Exporter {
                     .integer(answer.applies ? 1 : 0), scrubber.optional(answer.answer),
                     answer.code.map { .integer($0) } ?? .null,
                 ]
-                if options.includeRemarks { row.append(scrubber.optional(answer.remark)) }
+                if options.includeRemarks { row.append(scrubber.freeText(answer.remark)) }
                 row += [
-                    scrubber.path(answer.filePath), .text(answer.fileSHA256), scrubber.text(answer.sheet),
+                    scrubber.path(answer.filePath), .text(answer.fileSHA256), scrubber.freeText(answer.sheet),
                     scrubber.text(answer.cell),
                 ]
                 try sink.write(row)
@@ -146,7 +146,7 @@ public enum Exporter {
                 }
                 guard let index = slot[answer.question] else { return }
                 row[index] = scrubber.optional(answer.answer)
-                if options.includeRemarks { row[index + 1] = scrubber.optional(answer.remark) }
+                if options.includeRemarks { row[index + 1] = scrubber.freeText(answer.remark) }
             }
             try flush()
         }
@@ -172,8 +172,10 @@ public enum Exporter {
     }
 }
 
-/// Cleans every text value on its way out: the current case number becomes its pseudonym (when pseudonymising),
-/// and CPR-like numbers are masked and counted.
+/// Cleans every text value on its way out: CPR-like numbers are masked and counted, and when pseudonymising, the
+/// current case number becomes its pseudonym in free text (remarks, sheet names, folders), where a reviewer may
+/// have written it. Coded fields (round, unit, question, …) are not searched for it: a short case number would
+/// otherwise corrupt them.
 struct Scrubber {
     let pseudonymizer: Pseudonymizer?
     private(set) var redactions = 0
@@ -201,6 +203,11 @@ struct Scrubber {
 
     mutating func optional(_ value: String?) -> ExportValue { value.map { .text(clean($0)) } ?? .null }
 
+    /// Free text (a remark, a sheet name): the case number is replaced as well.
+    mutating func freeText(_ value: String?) -> ExportValue {
+        value.map { .text(clean($0, freeText: true)) } ?? .null
+    }
+
     /// A file path: with pseudonyms, the file name becomes its own pseudonym (file names are often case
     /// numbers) with its extension kept, and the case number is replaced in the folders.
     mutating func path(_ value: String) -> ExportValue {
@@ -210,7 +217,7 @@ struct Scrubber {
         let name = slash.map { String(value[value.index(after: $0)...]) } ?? value
         let dot = name.lastIndex(of: ".")
         let ext = dot.map { String(name[$0...]) } ?? ""
-        return .text(clean(folder) + pseudonymizer.pseudonym(name) + clean(ext))
+        return .text(clean(folder, freeText: true) + pseudonymizer.pseudonym(name) + clean(ext))
     }
 
     /// A question for the question list, CPR-checked like the rest.
@@ -220,10 +227,11 @@ struct Scrubber {
         return question
     }
 
-    /// `text` with the current case number replaced by its pseudonym and CPR-like numbers masked.
-    mutating func clean(_ text: String) -> String {
+    /// `text` with CPR-like numbers masked and, in free text, the current case number (of at least four
+    /// characters) replaced by its pseudonym.
+    mutating func clean(_ text: String, freeText: Bool = false) -> String {
         var text = text
-        if let casePseudonym, !caseNumber.isEmpty, text.contains(caseNumber) {
+        if freeText, let casePseudonym, caseNumber.count >= 4, text.contains(caseNumber) {
             text = text.replacing(caseNumber, with: casePseudonym)
         }
         guard Scrubber.mayHoldCPR(text), CPRDetector.containsCPR(text) else { return text }
