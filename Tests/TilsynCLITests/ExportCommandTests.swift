@@ -18,6 +18,8 @@ final class ExportSampleStore: Sendable {
 
     private init() throws {
         directory = try TemporaryDirectory("cli-export")
+        // The store outlives every test of the run; remove it when the test process exits.
+        atexit { if case .success(let store) = ExportSampleStore.shared { store.directory.cleanUp() } }
         db = directory.path("t.sqlite")
         let samples = TestPaths.packageRoot.appendingPathComponent("Samples/returned").path
         let result = try runTilsyn(["import", samples, "--db", db])
