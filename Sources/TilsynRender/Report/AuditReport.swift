@@ -211,7 +211,9 @@ extension AuditReport {
         let external = options.external
 
         func summary(_ by: [Breakdown]) throws -> [Summary.Row] { try Summary.rows(store, by: by, selection: selection) }
-        func key(_ row: Summary.Row, _ dimension: Breakdown) -> String { row.keys[dimension]?.description ?? "" }
+        func key(_ row: Summary.Row, _ dimension: Breakdown) -> String {
+            redact(row.keys[dimension]?.description ?? "")
+        }
         func name(_ id: String, _ dimension: Breakdown) -> String {
             switch dimension {
             case .theme: names.themes[id].map(redact) ?? id
@@ -265,7 +267,7 @@ extension AuditReport {
         // Trend: each round against the baseline, and the round per theme and step.
         func trendLines(_ rows: [Trend.Row], _ dimension: Breakdown?) -> [TrendLine] {
             rows.map { row in
-                let id = dimension.flatMap { row.keys[$0]?.description } ?? ""
+                let id = redact(dimension.flatMap { row.keys[$0]?.description } ?? "")
                 let hidden =
                     external
                     && (row.n > 0 && row.n < Suppression.threshold
@@ -298,7 +300,7 @@ extension AuditReport {
                     ? Suppression.decide(rows.map(\.compared), totalShown: false)
                     : Suppression.Decision(cells: rows.map { _ in false }, total: false)
                 return rows.enumerated().map { index, row in
-                    let id = dimension.flatMap { row.keys[$0]?.description } ?? ""
+                    let id = redact(dimension.flatMap { row.keys[$0]?.description } ?? "")
                     return AgreementLine(
                         id: id, name: dimension.map { name(id, $0) } ?? "I alt", compared: row.compared,
                         agree: row.agree, kappa: row.kappa, overruledYesToNo: row.overruledYesToNo,
