@@ -40,10 +40,11 @@ import TilsynTestSupport
         }
         let page = try String(contentsOfFile: html, encoding: .utf8)
         let workbook = try Workbook(path: xlsx)
-        #expect(workbook.sheets.map(\.name) == [
-            "Nøgletal", "Pejlemærker", "Sagsskridt", "Enheder", "Indsatser", "Udvikling", "Enighed",
-            "Lavest overholdelse", "Socialfaglig kvalitet", "Bemærkninger", "Noter",
-        ])
+        #expect(
+            workbook.sheets.map(\.name) == [
+                "Nøgletal", "Pejlemærker", "Sagsskridt", "Enheder", "Indsatser", "Udvikling", "Enighed",
+                "Lavest overholdelse", "Socialfaglig kvalitet", "Bemærkninger", "Noter",
+            ])
 
         var checked = 0
         for (sheet, dimension) in [
@@ -75,7 +76,8 @@ import TilsynTestSupport
         let total = try #require(try Self.summary(db, by: nil).first { $0["low"] == nil })
         let keyFigures = try Self.table(workbook, "Nøgletal", headerRow: nil)
         let overall = try #require(keyFigures.first { $0.first == "Lovoverholdelse i alt" })
-        #expect(overall.contains(Self.danishCounts(try #require(total["yes"] as? Int), try #require(total["n"] as? Int))))
+        #expect(
+            overall.contains(Self.danishCounts(try #require(total["yes"] as? Int), try #require(total["n"] as? Int))))
         let levels = try Self.summary(db, by: "level").filter { $0["low"] == nil }
         for level in levels {
             let row = try #require(keyFigures.first { $0.first == Self.text(level["level"]) && $0.count > 4 })

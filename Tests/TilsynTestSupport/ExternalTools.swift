@@ -66,8 +66,9 @@ extension Requirement {
     public static func soffice(sourceLocation: SourceLocation = #_sourceLocation) -> URL? {
         if let soffice = ExternalTools.soffice { return soffice }
         if TestPaths.isCI {
-            Issue.record("soffice is not on PATH: .ci/run must install libreoffice-calc-nogui",
-                         sourceLocation: sourceLocation)
+            Issue.record(
+                "soffice is not on PATH: .ci/run must install libreoffice-calc-nogui",
+                sourceLocation: sourceLocation)
         }
         return nil
     }

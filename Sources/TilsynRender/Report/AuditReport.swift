@@ -89,8 +89,10 @@ public struct AuditReport: Sendable {
             return (rate - baselineRate) * 100
         }
         public var caution: Bool {
-            !hidden && (n > 0 && n < Suppression.cautionThreshold || baselineN > 0
-                && baselineN < Suppression.cautionThreshold)
+            !hidden
+                && (n > 0 && n < Suppression.cautionThreshold
+                    || baselineN > 0
+                        && baselineN < Suppression.cautionThreshold)
         }
     }
 
@@ -198,7 +200,9 @@ extension AuditReport {
     /// Reads the store and builds the report.
     public static func make(_ store: StoreReader, options: Options) throws -> AuditReport {
         let rounds = try Trend.rounds(store)
-        guard let round = options.round ?? rounds.last else { throw ReportError("the store has no answers to report on") }
+        guard let round = options.round ?? rounds.last else {
+            throw ReportError("the store has no answers to report on")
+        }
         guard rounds.contains(round) else {
             throw ReportError("round \(round) has no answers; rounds: \(rounds.joined(separator: ", "))")
         }
@@ -210,7 +214,9 @@ extension AuditReport {
         let selection = Selection(levels: options.levels, round: round)
         let external = options.external
 
-        func summary(_ by: [Breakdown]) throws -> [Summary.Row] { try Summary.rows(store, by: by, selection: selection) }
+        func summary(_ by: [Breakdown]) throws -> [Summary.Row] {
+            try Summary.rows(store, by: by, selection: selection)
+        }
         func key(_ row: Summary.Row, _ dimension: Breakdown) -> String {
             redact(row.keys[dimension]?.description ?? "")
         }
@@ -227,8 +233,9 @@ extension AuditReport {
         func lines(_ dimension: Breakdown) throws -> (lines: [Line], totalHidden: Bool) {
             let rows = try summary([dimension]).filter { $0.kind == .yesNo }
             var lines = rows.map {
-                Line(id: key($0, dimension), name: name(key($0, dimension), dimension), yes: $0.yes, n: $0.n,
-                     hidden: false)
+                Line(
+                    id: key($0, dimension), name: name(key($0, dimension), dimension), yes: $0.yes, n: $0.n,
+                    hidden: false)
             }
             guard external else { return (lines, false) }
             let decision = Suppression.decide(lines.map(\.n), totalShown: true)
@@ -344,7 +351,10 @@ extension AuditReport {
             remarks = try ReportFacts.remarks(
                 store, round: round, questions: lowest.map(\.id), levels: options.levels,
                 limit: options.remarksPerQuestion
-            ).map {
+            ).sorted { left, right in
+                let order = lowest.map(\.id)
+                return (order.firstIndex(of: left.question) ?? 0) < (order.firstIndex(of: right.question) ?? 0)
+            }.map {
                 RemarkLine(
                     question: redact($0.question), caseNumber: redact($0.caseNumber), level: $0.level,
                     unit: redact($0.unit), text: redact($0.text))

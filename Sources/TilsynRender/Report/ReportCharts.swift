@@ -41,9 +41,10 @@ enum ReportCharts {
     }
 
     /// Pairs of bars: the baseline (grey) above the round (blue) for each group.
-    static func pairs(_ groups: [(label: String, baseline: Double?, round: Double?, text: String)],
-                      title: String, baselineName: String, roundName: String) -> String
-    {
+    static func pairs(
+        _ groups: [(label: String, baseline: Double?, round: Double?, text: String)],
+        title: String, baselineName: String, roundName: String
+    ) -> String {
         let plot = width - labelWidth - valueWidth
         let group = 30.0
         let height = Double(groups.count) * group + 48
@@ -55,7 +56,8 @@ enum ReportCharts {
             svg += label(item.label, x: labelWidth - 6, y: y + 16)
             for (offset, value, colour) in [(2.0, item.baseline, grey), (14.0, item.round, blue)] {
                 if let value {
-                    svg += "<rect x=\"\(n(labelWidth))\" y=\"\(n(y + offset))\" width=\"\(n(max(0, min(1, value)) * plot))"
+                    svg +=
+                        "<rect x=\"\(n(labelWidth))\" y=\"\(n(y + offset))\" width=\"\(n(max(0, min(1, value)) * plot))"
                     svg += "\" height=\"11\" fill=\"\(colour)\"/>"
                 }
             }

@@ -53,7 +53,8 @@ public enum ReportHTML {
                 class: "badge")
         } else {
             page.element(
-                "p", "Intern udgave: indeholder bemærkninger fra gennemgangen. Brug --external før rapporten "
+                "p",
+                "Intern udgave: indeholder bemærkninger fra gennemgangen. Brug --external før rapporten "
                     + "forlader forvaltningen.", class: "badge internal")
         }
         page.raw("<nav><h2 class=\"toc\">Indhold</h2><ol>\n")
@@ -67,22 +68,34 @@ public enum ReportHTML {
         page.openSection(0)
         page.raw("<div class=\"cards\">\n")
         card(&page, "Lovoverholdelse i alt", value(report.overall), detail(report.overall))
-        card(&page, "Sager gennemgået", ReportText.integer(report.cases),
-             report.levelLines.map { "niveau \($0.level): \(ReportText.integer($0.cases))" }.joined(separator: ", "))
+        card(
+            &page, "Sager gennemgået", ReportText.integer(report.cases),
+            report.levelLines.map { "niveau \($0.level): \(ReportText.integer($0.cases))" }.joined(separator: ", "))
         if let total = report.trendRounds.first(where: { $0.round == report.round }), report.round != report.baseline {
-            card(&page, "Udvikling siden \(report.baseline)", total.hidden ? "–" : ReportText.points(total.changePoints),
-                 "samme spørgsmål i begge runder")
+            let change = total.hidden ? "–" : ReportText.points(total.changePoints)
+            card(&page, "Udvikling siden \(report.baseline)", change, "samme spørgsmål i begge runder")
         }
         if let agreement = report.agreement {
-            card(&page, "Enighed mellem niveauer",
-                 agreement.hidden ? "–" : ReportText.percent(agreement.agree, agreement.compared),
-                 agreement.hidden ? "" : "\(ReportText.counts(agreement.agree, agreement.compared)), κ = "
-                    + ReportText.kappa(agreement.kappa))
+            card(
+                &page, "Enighed mellem niveauer",
+                agreement.hidden ? "–" : ReportText.percent(agreement.agree, agreement.compared),
+                agreement.hidden
+                    ? ""
+                    : "\(ReportText.counts(agreement.agree, agreement.compared)), κ = "
+                        + ReportText.kappa(agreement.kappa))
         }
         if let degree = report.overallDegree, degree.n > 0 {
-            card(&page, "Høj eller nogen grad", degree.hidden ? "–" : ReportText.percent(degree.high + degree.some,
-                 degree.n), degree.hidden ? "" : ReportText.counts(degree.high + degree.some, degree.n)
-                 + " socialfaglige vurderinger")
+            card(
+                &page, "Høj eller nogen grad",
+                degree.hidden
+                    ? "–"
+                    : ReportText.percent(
+                        degree.high + degree.some,
+                        degree.n),
+                degree.hidden
+                    ? ""
+                    : ReportText.counts(degree.high + degree.some, degree.n)
+                        + " socialfaglige vurderinger")
         }
         page.raw("</div>\n")
         page.table(
@@ -91,8 +104,15 @@ public enum ReportHTML {
             rows: report.levelLines.map {
                 ["Niveau \($0.level)", ReportText.integer($0.cases), ReportText.integer($0.reviews)]
                     + figures($0.compliance)
-            } + [["I alt", ReportText.integer(report.cases), ReportText.integer(report.levelLines.reduce(0) {
-                $0 + $1.reviews })] + figures(report.overall)],
+            } + [
+                [
+                    "I alt", ReportText.integer(report.cases),
+                    ReportText.integer(
+                        report.levelLines.reduce(0) {
+                            $0 + $1.reviews
+                        }),
+                ] + figures(report.overall)
+            ],
             totalRow: true)
         page.raw("</section>\n")
     }
@@ -100,13 +120,15 @@ public enum ReportHTML {
     private static func compliance(_ report: AuditReport, _ page: inout HTMLPage) {
         page.openSection(1)
         page.element(
-            "p", "Lovoverholdelse er andelen Ja af de besvarede Ja/Nej-spørgsmål (Ja + Nej) i runde \(report.round). "
+            "p",
+            "Lovoverholdelse er andelen Ja af de besvarede Ja/Nej-spørgsmål (Ja + Nej) i runde \(report.round). "
                 + "Et spørgsmål under flere pejlemærker tæller med under hvert af dem.")
         page.element("h3", "Pejlemærker")
         lineBlock(report.byTheme, header: "Pejlemærke", title: "Lovoverholdelse pr. pejlemærke", total: nil, &page)
         page.element("h3", "Sagsskridt")
-        lineBlock(report.byStep, header: "Sagsskridt", title: "Lovoverholdelse pr. sagsskridt", total: report.overall,
-                  &page)
+        lineBlock(
+            report.byStep, header: "Sagsskridt", title: "Lovoverholdelse pr. sagsskridt", total: report.overall,
+            &page)
         page.raw("</section>\n")
     }
 
@@ -118,28 +140,36 @@ public enum ReportHTML {
 
     private static func measures(_ report: AuditReport, _ page: inout HTMLPage) {
         page.openSection(3)
-        page.element("p", "Indsatsen er sagens paragraf i barnets lov (§ 30, 32, 46 og 47). Spørgsmål, der ikke gælder "
-            + "sagens indsats, indgår ikke.")
-        lineBlock(report.byMeasure, header: "Indsats", title: "Lovoverholdelse pr. indsats", total: report.overall,
-                  &page)
+        page.element(
+            "p",
+            "Indsatsen er sagens paragraf i barnets lov (§ 30, 32, 46 og 47). Spørgsmål, der ikke gælder "
+                + "sagens indsats, indgår ikke.")
+        lineBlock(
+            report.byMeasure, header: "Indsats", title: "Lovoverholdelse pr. indsats", total: report.overall,
+            &page)
         page.raw("</section>\n")
     }
 
     private static func trend(_ report: AuditReport, _ page: inout HTMLPage) {
         page.openSection(4)
         guard report.round != report.baseline else {
-            page.element("p", "Baseline og rapportens runde er den samme (\(report.round)); der er ingen udvikling "
-                + "at vise.")
+            page.element(
+                "p",
+                "Baseline og rapportens runde er den samme (\(report.round)); der er ingen udvikling "
+                    + "at vise.")
             page.raw("</section>\n")
             return
         }
         page.element(
-            "p", "Hver runde sammenlignes med baseline \(report.baseline) over de Ja/Nej-spørgsmål, der er besvaret "
+            "p",
+            "Hver runde sammenlignes med baseline \(report.baseline) over de Ja/Nej-spørgsmål, der er besvaret "
                 + "i begge runder. Ændringen er i procentpoint (pp); spørgsmål, som kun den ene runde stillede, "
                 + "indgår ikke.")
         let points = report.trendRounds.map { line in
-            (label: line.round, value: line.hidden ? nil : line.rate,
-             text: line.hidden ? "–" : ReportText.percent(line.yes, line.n))
+            (
+                label: line.round, value: line.hidden ? nil : line.rate,
+                text: line.hidden ? "–" : ReportText.percent(line.yes, line.n)
+            )
         }
         page.figure(
             ReportCharts.line(points, title: "Lovoverholdelse pr. runde"),
@@ -147,24 +177,40 @@ public enum ReportHTML {
         page.table(
             caption: "Runder mod baseline \(report.baseline)",
             headers: ["Runde", "Ja/N", "Lovoverholdelse", "Baseline Ja/N", "Baseline", "Ændring"],
-            numeric: [1, 2, 3, 4, 5], rows: report.trendRounds.map { trendCells($0, first: $0.round, baseline: report.baseline) })
+            numeric: [1, 2, 3, 4, 5],
+            rows: report.trendRounds.map { trendCells($0, first: $0.round, baseline: report.baseline) })
         page.element("h3", "Pr. pejlemærke")
         page.figure(
             ReportCharts.pairs(
                 report.trendByTheme.map { line in
-                    (label: line.name, baseline: line.hidden ? nil : line.baselineRate,
-                     round: line.hidden ? nil : line.rate, text: line.hidden ? "–" : ReportText.points(line.changePoints))
+                    (
+                        label: line.name, baseline: line.hidden ? nil : line.baselineRate,
+                        round: line.hidden ? nil : line.rate,
+                        text: line.hidden ? "–" : ReportText.points(line.changePoints)
+                    )
                 }, title: "Udvikling pr. pejlemærke", baselineName: report.baseline, roundName: report.round),
             caption: "Pejlemærker: baseline \(report.baseline) (grå) og \(report.round) (blå)")
         page.table(
             caption: "Udvikling pr. pejlemærke, \(report.baseline) → \(report.round)",
             headers: ["Pejlemærke", "Ja/N", report.round, "Baseline Ja/N", report.baseline, "Ændring"],
-            numeric: [1, 2, 3, 4, 5], rows: report.trendByTheme.map { trendCells($0, first: $0.name, baseline: report.baseline) })
+            numeric: [1, 2, 3, 4, 5],
+            rows: report.trendByTheme.map { trendCells($0, first: $0.name, baseline: report.baseline) })
         page.element("h3", "Pr. sagsskridt")
+        page.figure(
+            ReportCharts.pairs(
+                report.trendByStep.map { line in
+                    (
+                        label: line.name, baseline: line.hidden ? nil : line.baselineRate,
+                        round: line.hidden ? nil : line.rate,
+                        text: line.hidden ? "–" : ReportText.points(line.changePoints)
+                    )
+                }, title: "Udvikling pr. sagsskridt", baselineName: report.baseline, roundName: report.round),
+            caption: "Sagsskridt: baseline \(report.baseline) (grå) og \(report.round) (blå)")
         page.table(
             caption: "Udvikling pr. sagsskridt, \(report.baseline) → \(report.round)",
             headers: ["Sagsskridt", "Ja/N", report.round, "Baseline Ja/N", report.baseline, "Ændring"],
-            numeric: [1, 2, 3, 4, 5], rows: report.trendByStep.map { trendCells($0, first: $0.name, baseline: report.baseline) })
+            numeric: [1, 2, 3, 4, 5],
+            rows: report.trendByStep.map { trendCells($0, first: $0.name, baseline: report.baseline) })
         page.raw("</section>\n")
     }
 
@@ -176,13 +222,17 @@ public enum ReportHTML {
             return
         }
         let levels = report.agreementLevels.map(String.init)
-        let levelText = levels.count == 2 ? "\(levels[0]) og \(levels[1])" : levels.dropLast().joined(separator: ", ")
-            + " og " + (levels.last ?? "")
+        let levelText =
+            levels.count == 2
+            ? "\(levels[0]) og \(levels[1])"
+            : levels.dropLast().joined(separator: ", ")
+                + " og " + (levels.last ?? "")
         if total.hidden {
             page.element("p", "Niveau \(levelText): for få fælles besvarelser til at vise enigheden.")
         } else {
             page.element(
-                "p", "Niveau \(levelText) er enige i \(ReportText.integer(total.agree)) af "
+                "p",
+                "Niveau \(levelText) er enige i \(ReportText.integer(total.agree)) af "
                     + "\(ReportText.integer(total.compared)) spørgsmål, som alle niveauer har besvaret i de samme "
                     + "sager, svarende til \(ReportText.percent(total.agree, total.compared)) (κ = "
                     + "\(ReportText.kappa(total.kappa))). Det højeste niveau ændrede Ja til Nej "
@@ -192,8 +242,9 @@ public enum ReportHTML {
         page.figure(
             ReportCharts.bars(
                 report.agreementByTheme.map {
-                    .init(label: $0.name, value: $0.hidden ? nil : $0.rate,
-                          text: $0.hidden ? "–" : ReportText.percent($0.agree, $0.compared), caution: $0.caution)
+                    .init(
+                        label: $0.name, value: $0.hidden ? nil : $0.rate,
+                        text: $0.hidden ? "–" : ReportText.percent($0.agree, $0.compared), caution: $0.caution)
                 }, title: "Enighed pr. pejlemærke"),
             caption: "Enighed mellem niveau \(levelText) pr. pejlemærke")
         let rows = (report.agreementByTheme + [total]).map { line -> [String] in
@@ -210,7 +261,8 @@ public enum ReportHTML {
             headers: ["Pejlemærke", "Sammenlignet", "Enige", "Enighed", "κ", "Ja → Nej", "Nej → Ja", "Note"],
             numeric: [1, 2, 3, 4, 5, 6], rows: rows, totalRow: true)
         page.element(
-            "p", "Ja → Nej: det højeste niveau svarede Nej, hvor det laveste svarede Ja (underkendt); Nej → Ja: "
+            "p",
+            "Ja → Nej: det højeste niveau svarede Nej, hvor det laveste svarede Ja (underkendt); Nej → Ja: "
                 + "omvendt. κ er Cohens kappa for to niveauer og Fleiss' kappa for flere.", class: "small")
         page.raw("</section>\n")
     }
@@ -218,14 +270,17 @@ public enum ReportHTML {
     private static func lowest(_ report: AuditReport, _ page: inout HTMLPage) {
         page.openSection(6)
         page.element(
-            "p", "De \(report.lowest.count) Ja/Nej-spørgsmål med lavest lovoverholdelse i runde \(report.round)"
+            "p",
+            "De \(report.lowest.count) Ja/Nej-spørgsmål med lavest lovoverholdelse i runde \(report.round)"
                 + (report.external ? " (kun spørgsmål med mindst 5 besvarelser)." : "."))
         page.table(
             caption: "Spørgsmål med lavest overholdelse",
             headers: ["Nr.", "Spørgsmål", "Sagsskridt", "Ja/N", "Lovoverholdelse", "Note"], numeric: [3, 4],
             rows: report.lowest.map {
-                [$0.id, $0.text, $0.step, ReportText.counts($0.yes, $0.n), ReportText.percent($0.yes, $0.n),
-                 $0.caution ? Suppression.cautionText : ""]
+                [
+                    $0.id, $0.text, $0.step, ReportText.counts($0.yes, $0.n), ReportText.percent($0.yes, $0.n),
+                    $0.caution ? Suppression.cautionText : "",
+                ]
             })
         if !report.remarks.isEmpty {
             page.element("h3", "Bemærkninger til Nej-svar (kun intern udgave)")
@@ -245,13 +300,16 @@ public enum ReportHTML {
             return
         }
         page.element(
-            "p", "Gradsspørgsmålene vurderer den socialfaglige kvalitet som lav, nogen eller høj grad. Søjlerne viser "
+            "p",
+            "Gradsspørgsmålene vurderer den socialfaglige kvalitet som lav, nogen eller høj grad. Søjlerne viser "
                 + "fordelingen; tallet er andelen i høj eller nogen grad.")
         page.figure(
             ReportCharts.stacked(
                 report.degree.filter { !$0.hidden }.map {
-                    (label: "\($0.id) \($0.name)", low: $0.low, some: $0.some, high: $0.high,
-                     text: ReportText.percent($0.high + $0.some, $0.n))
+                    (
+                        label: "\($0.id) \($0.name)", low: $0.low, some: $0.some, high: $0.high,
+                        text: ReportText.percent($0.high + $0.some, $0.n)
+                    )
                 }, title: "Socialfaglig kvalitet"),
             caption: "Fordeling på lav, nogen og høj grad pr. gradsspørgsmål")
         page.table(
@@ -410,8 +468,7 @@ enum ReportNotes {
                     + "maskeret (XXXXXX-XXXX). Rapporten må ikke forlade forvaltningen; brug --external.")
         }
         if report.anySuppressed {
-            notes.append(
-                "– Undertrykt: færre end 5 besvarelser, eller skjult for at en total ikke afslører et undertrykt tal.")
+            notes.append(ReportWorkbook.suppressed)
         }
         return notes
     }
@@ -433,12 +490,13 @@ struct HTMLPage {
     }
 
     mutating func figure(_ svg: String, caption: String) {
-        text += "<figure>\(svg)<figcaption>\(htmlEscape(caption))</figcaption></figure>\n"
+        text += "<figure>\(svg)<figcaption>Figur: \(htmlEscape(caption))</figcaption></figure>\n"
     }
 
-    mutating func table(caption: String, headers: [String], numeric: Set<Int>, rows: [[String]],
-                        totalRow: Bool = false)
-    {
+    mutating func table(
+        caption: String, headers: [String], numeric: Set<Int>, rows: [[String]],
+        totalRow: Bool = false
+    ) {
         text += "<table>\n<caption>\(htmlEscape(caption))</caption>\n<thead><tr>"
         for (index, header) in headers.enumerated() {
             text += "<th\(numeric.contains(index) ? " class=\"num\"" : "")>\(htmlEscape(header))</th>"

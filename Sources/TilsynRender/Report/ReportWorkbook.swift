@@ -1,5 +1,5 @@
-internal import TilsynSheets
 internal import TilsynAnalysis
+internal import TilsynSheets
 
 /// The report as a workbook with the same content as the HTML page: one sheet per section (pejlemærker and
 /// sagsskridt on their own sheets), counts as numbers, shares as numbers with a percent format, `n/N` as text.
@@ -26,13 +26,17 @@ public enum ReportWorkbook {
             + (report.external ? " · ekstern udgave" : " · intern udgave")
 
         // Nøgletal.
-        var sheet = try Block(writer, "Nøgletal", title: "Nøgletal", subtitle: subtitle, styles: styles,
-                              widths: [34, 14, 16, 14, 22])
+        var sheet = try Block(
+            writer, "Nøgletal", title: "Nøgletal", subtitle: subtitle, styles: styles,
+            widths: [34, 14, 16, 14, 22])
         try sheet.header(["Nøgletal", "Værdi", "Ja/N", "Andel", "Note"])
         try sheet.row([.string("Sager gennemgået"), .number(Double(report.cases)), nil, nil, nil])
         try sheet.row(
-            [.string("Gennemgange")] + [.number(Double(report.levelLines.reduce(0) { $0 + $1.reviews })), nil, nil, nil])
-        try sheet.row([.string("Lovoverholdelse i alt"), nil] + shares(report.overall, styles) + [note(report.overall)])
+            [.string("Gennemgange")] + [
+                .number(Double(report.levelLines.reduce(0) { $0 + $1.reviews })), nil, nil, nil,
+            ])
+        try sheet.row(
+            [.string("Lovoverholdelse i alt"), nil] + shares(report.overall, styles) + [note(report.overall)])
         if report.round != report.baseline, let total = report.trendRounds.first(where: { $0.round == report.round }) {
             try sheet.row([
                 .string("Udvikling siden \(report.baseline) (procentpoint)"),
@@ -45,8 +49,10 @@ public enum ReportWorkbook {
                 [.string("Enighed mellem niveauer"), nil]
                     + (agreement.hidden
                         ? [.string("–"), nil]
-                        : [.string(ReportText.counts(agreement.agree, agreement.compared)),
-                           agreement.rate.map { .number($0, style: styles.percent) }])
+                        : [
+                            .string(ReportText.counts(agreement.agree, agreement.compared)),
+                            agreement.rate.map { .number($0, style: styles.percent) },
+                        ])
                     + [agreement.hidden ? nil : .string("κ = " + ReportText.kappa(agreement.kappa))])
         }
         if let degree = report.overallDegree, degree.n > 0 {
@@ -54,8 +60,10 @@ public enum ReportWorkbook {
                 [.string("Høj eller nogen grad"), nil]
                     + (degree.hidden
                         ? [.string("–"), nil]
-                        : [.string(ReportText.counts(degree.high + degree.some, degree.n)),
-                           degree.highOrSome.map { .number($0, style: styles.percent) }]) + [nil])
+                        : [
+                            .string(ReportText.counts(degree.high + degree.some, degree.n)),
+                            degree.highOrSome.map { .number($0, style: styles.percent) },
+                        ]) + [nil])
         }
         try sheet.gap()
         try sheet.header(["Niveau", "Sager", "Gennemgange", "Ja", "N", "Ja/N", "Lovoverholdelse", "Note"])
@@ -72,29 +80,34 @@ public enum ReportWorkbook {
             ("Enheder", "Lovoverholdelse pr. enhed", report.byUnit, report.overall),
             ("Indsatser", "Lovoverholdelse pr. indsats", report.byMeasure, report.overall),
         ] as [(String, String, [AuditReport.Line], AuditReport.Line?)] {
-            sheet = try Block(writer, name, title: title, subtitle: subtitle, styles: styles,
-                              widths: [8, 44, 9, 9, 13, 16, 22])
+            sheet = try Block(
+                writer, name, title: title, subtitle: subtitle, styles: styles,
+                widths: [8, 44, 9, 9, 13, 16, 22])
             try sheet.header(lineHeaders)
             for line in lines {
                 try sheet.row([.string(line.id), .string(line.name)] + counts(line, styles) + [note(line)])
             }
             if let total {
-                try sheet.row([.string(""), .string("I alt")] + counts(total, styles) + [note(total)],
-                              style: styles.bold)
+                try sheet.row(
+                    [.string(""), .string("I alt")] + counts(total, styles) + [note(total)],
+                    style: styles.bold)
             }
             try sheet.notes(ReportNotes.all(report).prefix(1) + (report.anySuppressed ? [suppressed] : []))
         }
 
         // Udvikling.
-        sheet = try Block(writer, "Udvikling", title: "Udvikling siden baseline \(report.baseline)", subtitle: subtitle,
-                          styles: styles, widths: [8, 40, 9, 9, 16, 9, 9, 16, 14, 22], frozenRows: 3)
+        sheet = try Block(
+            writer, "Udvikling", title: "Udvikling siden baseline \(report.baseline)", subtitle: subtitle,
+            styles: styles, widths: [8, 40, 9, 9, 16, 9, 9, 16, 14, 22], frozenRows: 3)
         let trendHeaders = [
             "Id", "Gruppe", "Ja", "N", "Andel \(report.round)", "Ja (baseline)", "N (baseline)",
             "Andel \(report.baseline)", "Ændring (pp)", "Note",
         ]
         try sheet.caption("Runder mod baseline \(report.baseline)")
-        try sheet.header(["Runde", "Ja", "N", "Andel", "Ja (baseline)", "N (baseline)", "Andel (baseline)",
-                          "Ændring (pp)", "Note"])
+        try sheet.header([
+            "Runde", "Ja", "N", "Andel", "Ja (baseline)", "N (baseline)", "Andel (baseline)",
+            "Ændring (pp)", "Note",
+        ])
         for line in report.trendRounds {
             try sheet.row([.string(line.round)] + trendCells(line, styles, baseline: report.baseline))
         }
@@ -103,20 +116,24 @@ public enum ReportWorkbook {
             try sheet.caption("\(caption), \(report.baseline) → \(report.round)")
             try sheet.header(trendHeaders)
             for line in lines {
-                try sheet.row([.string(line.id), .string(line.name)] + trendCells(line, styles, baseline: report.baseline))
+                try sheet.row(
+                    [.string(line.id), .string(line.name)] + trendCells(line, styles, baseline: report.baseline))
             }
         }
         try sheet.notes([ReportNotes.all(report)[2]] + (report.anySuppressed ? [suppressed] : []))
 
         // Enighed.
-        sheet = try Block(writer, "Enighed", title: "Enighed mellem niveauer", subtitle: subtitle, styles: styles,
-                          widths: [8, 40, 14, 10, 10, 10, 10, 10, 22], frozenRows: 5)
+        sheet = try Block(
+            writer, "Enighed", title: "Enighed mellem niveauer", subtitle: subtitle, styles: styles,
+            widths: [8, 40, 14, 10, 10, 10, 10, 10, 22], frozenRows: 5)
         if report.agreementLevels.isEmpty {
             try sheet.row([.string("Runden har ikke gennemgange af de samme sager på to niveauer eller flere.")])
         } else {
             try sheet.caption("Niveau " + report.agreementLevels.map(String.init).joined(separator: " og "))
-            try sheet.header(["Id", "Pejlemærke", "Sammenlignet", "Enige", "Enighed", "Kappa", "Ja → Nej",
-                              "Nej → Ja", "Note"])
+            try sheet.header([
+                "Id", "Pejlemærke", "Sammenlignet", "Enige", "Enighed", "Kappa", "Ja → Nej",
+                "Nej → Ja", "Note",
+            ])
             for line in report.agreementByTheme + (report.agreement.map { [$0] } ?? []) {
                 var cells: [XLSXWriter.Cell?] = [.string(line.id), .string(line.name)]
                 if line.hidden {
@@ -139,8 +156,9 @@ public enum ReportWorkbook {
         }
 
         // Lavest overholdelse.
-        sheet = try Block(writer, "Lavest overholdelse", title: "Spørgsmål med lavest overholdelse", subtitle: subtitle,
-                          styles: styles, widths: [8, 60, 26, 9, 9, 13, 16, 22])
+        sheet = try Block(
+            writer, "Lavest overholdelse", title: "Spørgsmål med lavest overholdelse", subtitle: subtitle,
+            styles: styles, widths: [8, 60, 26, 9, 9, 13, 16, 22])
         try sheet.header(["Id", "Spørgsmål", "Sagsskridt", "Ja", "N", "Ja/N", "Lovoverholdelse", "Note"])
         for line in report.lowest {
             try sheet.row([
@@ -152,10 +170,13 @@ public enum ReportWorkbook {
         }
 
         // Socialfaglig kvalitet.
-        sheet = try Block(writer, "Socialfaglig kvalitet", title: "Socialfaglig kvalitet (gradsspørgsmål)",
-                          subtitle: subtitle, styles: styles, widths: [8, 60, 9, 9, 9, 9, 20, 22])
-        try sheet.header(["Id", "Spørgsmål", "Lav grad", "Nogen grad", "Høj grad", "N", "Høj eller nogen grad",
-                          "Note"])
+        sheet = try Block(
+            writer, "Socialfaglig kvalitet", title: "Socialfaglig kvalitet (gradsspørgsmål)",
+            subtitle: subtitle, styles: styles, widths: [8, 60, 9, 9, 9, 9, 20, 22])
+        try sheet.header([
+            "Id", "Spørgsmål", "Lav grad", "Nogen grad", "Høj grad", "N", "Høj eller nogen grad",
+            "Note",
+        ])
         for line in report.degree {
             if line.hidden {
                 try sheet.row([.string(line.id), .string(line.name), .string("–")])
@@ -172,8 +193,9 @@ public enum ReportWorkbook {
 
         // Bemærkninger (internal only).
         if !report.remarks.isEmpty {
-            sheet = try Block(writer, "Bemærkninger", title: "Bemærkninger til Nej-svar (kun intern udgave)",
-                              subtitle: subtitle, styles: styles, widths: [8, 16, 8, 16, 80])
+            sheet = try Block(
+                writer, "Bemærkninger", title: "Bemærkninger til Nej-svar (kun intern udgave)",
+                subtitle: subtitle, styles: styles, widths: [8, 16, 8, 16, 80])
             try sheet.header(["Id", "Sag", "Niveau", "Enhed", "Bemærkning"])
             for remark in report.remarks {
                 try sheet.row([
@@ -184,7 +206,8 @@ public enum ReportWorkbook {
         }
 
         // Noter.
-        sheet = try Block(writer, "Noter", title: "Noter og metode", subtitle: subtitle, styles: styles, widths: [120], frozenRows: 3)
+        sheet = try Block(
+            writer, "Noter", title: "Noter og metode", subtitle: subtitle, styles: styles, widths: [120], frozenRows: 3)
         for note in ReportNotes.all(report) { try sheet.row([.string(note)]) }
         try writer.close()
     }
@@ -215,7 +238,8 @@ public enum ReportWorkbook {
             .number(Double(line.yes)), .number(Double(line.n)), line.rate.map { .number($0, style: styles.percent) },
             .number(Double(line.baselineYes)), .number(Double(line.baselineN)),
             line.baselineRate.map { .number($0, style: styles.percent) },
-            line.round == baseline ? .string("basis") : line.changePoints.map { .number(rounded($0), style: styles.points) },
+            line.round == baseline
+                ? .string("basis") : line.changePoints.map { .number(rounded($0), style: styles.points) },
             line.caution ? .string(Suppression.cautionText) : nil,
         ]
     }
@@ -251,9 +275,10 @@ public enum ReportWorkbook {
         let sheet: XLSXWorksheetWriter
         let styles: Styles
 
-        init(_ writer: XLSXWriter, _ name: String, title: String, subtitle: String, styles: Styles,
-             widths: [Double], frozenRows: Int = 4) throws
-        {
+        init(
+            _ writer: XLSXWriter, _ name: String, title: String, subtitle: String, styles: Styles,
+            widths: [Double], frozenRows: Int = 4
+        ) throws {
             sheet = try writer.addWorksheet(
                 name,
                 options: XLSXWriter.SheetOptions(
