@@ -52,6 +52,11 @@ struct AuditReportTests {
                 id: "", name: "I alt", compared: 483, agree: 441, kappa: 0.62, overruledYesToNo: 30,
                 overruledNoToYes: 12, hidden: false),
             agreementByTheme: [],
+            mostOverruled: [
+                AuditReport.AgreementLine(
+                    id: "B.3", name: "Er barnet inddraget?", compared: 40, agree: 30, kappa: 0.4, overruledYesToNo: 8,
+                    overruledNoToYes: 2, hidden: false)
+            ],
             lowest: [
                 AuditReport.QuestionLine(
                     id: "B.3", text: "Er barnet inddraget?", step: "Børnefaglig undersøgelse",
@@ -101,6 +106,7 @@ struct AuditReportTests {
         #expect(html.contains("88 %") == false, "one decimal throughout")
         #expect(html.contains("Bemærkninger til Nej-svar") && html.contains("S-2025-0001"))
         #expect(html.contains("forsigtig fortolkning"), "7/8 is marked")
+        #expect(html.contains("<td>B.3</td><td>Er barnet inddraget?</td><td class=\"num\">40</td>"))
     }
 
     @Test func externalHtmlHasNoRemarksAndMarksSuppression() {

@@ -174,6 +174,8 @@ public struct AuditReport: Sendable {
     public var agreementLevels: [Int]
     public var agreement: AgreementLine?
     public var agreementByTheme: [AgreementLine]
+    /// The questions the highest level changed most often (Ja → Nej plus Nej → Ja), at most five.
+    public var mostOverruled: [AgreementLine]
 
     public var lowest: [QuestionLine]
     public var degree: [DegreeLine]
@@ -300,6 +302,7 @@ extension AuditReport {
         if !options.levels.isEmpty { agreementLevels = agreementLevels.filter { options.levels.contains($0) } }
         var agreement: AgreementLine?
         var agreementByTheme: [AgreementLine] = []
+        var mostOverruled: [AgreementLine] = []
         if agreementLevels.count >= 2 {
             func agreementLines(_ rows: [Agreement.Row], _ dimension: Breakdown?) -> [AgreementLine] {
                 let decision =
@@ -317,6 +320,15 @@ extension AuditReport {
             agreement = agreementLines(try Agreement.rows(store, levels: agreementLevels, round: round), nil).first
             agreementByTheme = agreementLines(
                 try Agreement.rows(store, levels: agreementLevels, by: [.theme], round: round), .theme)
+            mostOverruled = agreementLines(
+                try Agreement.rows(store, levels: agreementLevels, by: [.question], round: round), .question
+            ).filter { !$0.hidden && $0.overruledYesToNo + $0.overruledNoToYes > 0 }
+                .sorted { left, right in
+                    let l = left.overruledYesToNo + left.overruledNoToYes
+                    let r = right.overruledYesToNo + right.overruledNoToYes
+                    return l != r ? l > r : left.compared > right.compared
+                }
+                .prefix(5).map { $0 }
             if agreement?.compared == 0 {
                 agreement = nil
                 agreementLevels = []
@@ -375,6 +387,7 @@ extension AuditReport {
             byTheme: themes.lines, byStep: steps.lines, byUnit: units.lines, byMeasure: measures.lines,
             trendRounds: trendRounds, trendByTheme: trendByTheme, trendByStep: trendByStep,
             agreementLevels: agreementLevels, agreement: agreement, agreementByTheme: agreementByTheme,
+            mostOverruled: mostOverruled,
             lowest: Array(lowest), degree: degree, remarks: remarks)
     }
 

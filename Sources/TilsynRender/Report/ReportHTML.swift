@@ -260,6 +260,19 @@ public enum ReportHTML {
             caption: "Enighed og omgørelser pr. pejlemærke",
             headers: ["Pejlemærke", "Sammenlignet", "Enige", "Enighed", "κ", "Ja → Nej", "Nej → Ja", "Note"],
             numeric: [1, 2, 3, 4, 5, 6], rows: rows, totalRow: true)
+        if !report.mostOverruled.isEmpty {
+            page.element("h3", "Hvor det højeste niveau oftest omgør")
+            page.table(
+                caption: "Spørgsmål med flest omgørelser",
+                headers: ["Nr.", "Spørgsmål", "Sammenlignet", "Enighed", "Ja → Nej", "Nej → Ja"],
+                numeric: [2, 3, 4, 5],
+                rows: report.mostOverruled.map {
+                    [
+                        $0.id, $0.name, ReportText.integer($0.compared), ReportText.percent($0.agree, $0.compared),
+                        ReportText.integer($0.overruledYesToNo), ReportText.integer($0.overruledNoToYes),
+                    ]
+                })
+        }
         page.element(
             "p",
             "Ja → Nej: det højeste niveau svarede Nej, hvor det laveste svarede Ja (underkendt); Nej → Ja: "

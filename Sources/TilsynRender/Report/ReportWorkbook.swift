@@ -149,6 +149,18 @@ public enum ReportWorkbook {
                 }
                 try sheet.row(cells, style: line.id.isEmpty ? styles.bold : nil)
             }
+            if !report.mostOverruled.isEmpty {
+                try sheet.gap()
+                try sheet.caption("Hvor det højeste niveau oftest omgør")
+                try sheet.header(["Id", "Spørgsmål", "Sammenlignet", "Enige", "Enighed", "Ja → Nej", "Nej → Ja"])
+                for line in report.mostOverruled {
+                    try sheet.row([
+                        .string(line.id), .string(line.name), .number(Double(line.compared)),
+                        .number(Double(line.agree)), line.rate.map { .number($0, style: styles.percent) },
+                        .number(Double(line.overruledYesToNo)), .number(Double(line.overruledNoToYes)),
+                    ])
+                }
+            }
             try sheet.notes([
                 "Ja → Nej: det højeste niveau svarede Nej, hvor det laveste svarede Ja; Nej → Ja: omvendt.",
                 ReportNotes.all(report)[3],
