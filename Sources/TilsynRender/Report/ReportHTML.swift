@@ -443,6 +443,7 @@ public enum ReportHTML {
         @media print {
             body { padding: 0; max-width: none; }
             section { break-before: page; margin-top: 0; }
+            section#noegletal { break-before: auto; margin-top: 14pt; }
             table, figure, .cards, tr { break-inside: avoid; }
             thead { display: table-header-group; }
             h2, h3 { break-after: avoid; }
