@@ -28,7 +28,7 @@ public enum ReportWorkbook {
         // Nøgletal.
         var sheet = try Block(
             writer, "Nøgletal", title: "Nøgletal", subtitle: subtitle, styles: styles,
-            widths: [34, 14, 16, 14, 22])
+            widths: [34, 14, 16, 14, 22, 13, 16, 22])
         try sheet.header(["Nøgletal", "Værdi", "Ja/N", "Andel", "Note"])
         try sheet.row([.string("Sager gennemgået"), .number(Double(report.cases)), nil, nil, nil])
         try sheet.row(
@@ -50,7 +50,7 @@ public enum ReportWorkbook {
                     + (agreement.hidden
                         ? [.string("–"), nil]
                         : [
-                            .string(ReportText.counts(agreement.agree, agreement.compared)),
+                            .string(ReportText.counts(agreement.agree, agreement.compared), style: styles.right),
                             agreement.rate.map { .number($0, style: styles.percent) },
                         ])
                     + [agreement.hidden ? nil : .string("κ = " + ReportText.kappa(agreement.kappa))])
@@ -61,7 +61,7 @@ public enum ReportWorkbook {
                     + (degree.hidden
                         ? [.string("–"), nil]
                         : [
-                            .string(ReportText.counts(degree.high + degree.some, degree.n)),
+                            .string(ReportText.counts(degree.high + degree.some, degree.n), style: styles.right),
                             degree.highOrSome.map { .number($0, style: styles.percent) },
                         ]) + [nil])
         }
@@ -72,6 +72,11 @@ public enum ReportWorkbook {
                 [.number(Double(level.level)), .number(Double(level.cases)), .number(Double(level.reviews))]
                     + counts(level.compliance, styles) + [note(level.compliance)])
         }
+        try sheet.row(
+            [
+                .string("I alt"), .number(Double(report.cases)),
+                .number(Double(report.levelLines.reduce(0) { $0 + $1.reviews })),
+            ] + counts(report.overall, styles) + [note(report.overall)], style: styles.bold)
 
         // One sheet per breakdown.
         for (name, title, lines, total) in [
@@ -175,7 +180,7 @@ public enum ReportWorkbook {
         for line in report.lowest {
             try sheet.row([
                 .string(line.id), .string(line.text), .string(line.step), .number(Double(line.yes)),
-                .number(Double(line.n)), .string(ReportText.counts(line.yes, line.n)),
+                .number(Double(line.n)), .string(ReportText.counts(line.yes, line.n), style: styles.right),
                 line.rate.map { .number($0, style: styles.percent) },
                 line.caution ? .string(Suppression.cautionText) : nil,
             ])
@@ -224,18 +229,26 @@ public enum ReportWorkbook {
         try writer.close()
     }
 
+    /// `A`, `B`, … for a zero-based column (the report's sheets are narrower than 27 columns).
+    static func columnName(_ index: Int) -> String {
+        String(UnicodeScalar(UInt8(65 + min(25, max(0, index)))))
+    }
+
     static let suppressed =
         "– Undertrykt: færre end 5 besvarelser, eller skjult for at en total ikke afslører et undertrykt tal."
 
     /// Ja, N, `Ja/N` and the share; `–` and blanks when suppressed.
     private static func counts(_ line: AuditReport.Line, _ styles: Styles) -> [XLSXWriter.Cell?] {
-        guard !line.hidden else { return [nil, nil, .string("–"), nil] }
+        guard !line.hidden else { return [nil, nil, .string("–", style: styles.right), nil] }
         return [.number(Double(line.yes)), .number(Double(line.n))] + shares(line, styles)
     }
 
     private static func shares(_ line: AuditReport.Line, _ styles: Styles) -> [XLSXWriter.Cell?] {
-        guard !line.hidden else { return [.string("–"), nil] }
-        return [.string(ReportText.counts(line.yes, line.n)), line.rate.map { .number($0, style: styles.percent) }]
+        guard !line.hidden else { return [.string("–", style: styles.right), nil] }
+        return [
+            .string(ReportText.counts(line.yes, line.n), style: styles.right),
+            line.rate.map { .number($0, style: styles.percent) },
+        ]
     }
 
     private static func note(_ line: AuditReport.Line) -> XLSXWriter.Cell? {
@@ -267,6 +280,7 @@ public enum ReportWorkbook {
         let points: XLSXWriter.StyleID
         let decimal2: XLSXWriter.StyleID
         let note: XLSXWriter.StyleID
+        let right: XLSXWriter.StyleID
 
         init(_ writer: XLSXWriter) throws {
             title = try writer.addStyle(XLSXWriter.Style(font: XLSXWriter.Font(size: 14, bold: true)))
@@ -278,7 +292,11 @@ public enum ReportWorkbook {
             percent = try writer.addStyle(XLSXWriter.Style(numberFormat: .custom("0.0 %")))
             points = try writer.addStyle(XLSXWriter.Style(numberFormat: .custom("+0.0;-0.0;0.0")))
             decimal2 = try writer.addStyle(XLSXWriter.Style(numberFormat: .decimal2))
-            note = try writer.addStyle(XLSXWriter.Style(font: XLSXWriter.Font(italic: true)))
+            note = try writer.addStyle(
+                XLSXWriter.Style(
+                    font: XLSXWriter.Font(italic: true),
+                    alignment: XLSXWriter.Alignment(vertical: .top, wrapText: true)))
+            right = try writer.addStyle(XLSXWriter.Style(alignment: XLSXWriter.Alignment(horizontal: .right)))
         }
     }
 
@@ -286,6 +304,7 @@ public enum ReportWorkbook {
     struct Block {
         let sheet: XLSXWorksheetWriter
         let styles: Styles
+        let widths: [Double]
 
         init(
             _ writer: XLSXWriter, _ name: String, title: String, subtitle: String, styles: Styles,
@@ -297,6 +316,7 @@ public enum ReportWorkbook {
                     columns: widths.enumerated().map { XLSXWriter.Column.width($0, $1) }, frozenRows: frozenRows,
                     pageSetup: XLSXWriter.PageSetup(orientation: .portrait, paperSize: 9, fitToWidth: true)))
             self.styles = styles
+            self.widths = widths
             try sheet.appendRow([.string(title, style: styles.title)])
             try sheet.appendRow([.string(subtitle)])
             try sheet.appendRow([])
@@ -322,7 +342,16 @@ public enum ReportWorkbook {
         func notes(_ notes: some Collection<String>) throws {
             guard !notes.isEmpty else { return }
             try gap()
-            for note in notes { try sheet.appendRow([.string(note, style: styles.note)]) }
+            // Each note wraps across the table's width, in cells merged for it.
+            let characters = max(20, widths.reduce(0, +))
+            for note in notes {
+                let row = sheet.nextRow
+                let lines = (Double(note.count) / characters).rounded(.up)
+                try sheet.appendRow([.string(note, style: styles.note)], height: 15 * max(1, lines))
+                if widths.count > 1 {
+                    try sheet.mergeCells("A\(row + 1):\(columnName(widths.count - 1))\(row + 1)")
+                }
+            }
         }
     }
 }
