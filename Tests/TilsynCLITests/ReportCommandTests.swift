@@ -109,6 +109,60 @@ import TilsynTestSupport
         }
     }
 
+    /// Agreement per pejlemærke equals `tilsyn agreement --round 2025 --by theme`, the development per pejlemærke
+    /// equals `tilsyn trend --by theme`, and a report of one level equals `tilsyn summary --level 1`.
+    @Test func agreementTrendAndLevelMatchTheirCommands() throws {
+        let db = try Self.samples.get()
+        let directory = try TemporaryDirectory("report-agreement")
+        defer { directory.cleanUp() }
+        let xlsx = directory.path("rapport.xlsx")
+        let run = try runTilsyn(["report", "--db", db, "--out", xlsx, "--date", "2026-11-23"])
+        try #require(run.status == 0, "\(run.stderr)")
+        let workbook = try Workbook(path: xlsx)
+
+        let agreement = try Self.json(db, ["agreement", "--round", "2025", "--by", "theme"])
+        let agreementRows = try Self.table(workbook, "Enighed", headerRow: 5)
+        #expect(agreementRows.filter { !$0[0].isEmpty }.count == agreement.count && !agreement.isEmpty)
+        for group in agreement {
+            let theme = Self.text(group["theme"])
+            let row = try #require(agreementRows.first { $0[0] == theme }, "Enighed has no row \(theme)")
+            let expected =
+                ["compared", "agree"].map { Self.text(group[$0]) }
+                + ["overruledYesToNo", "overruledNoToYes"].map { Self.text(group[$0]) }
+            #expect([row[2], row[3], row[6], row[7]] == expected, "agreement \(theme): \(row)")
+            let kappa = try #require(group["kappa"] as? Double)
+            #expect(abs((Double(row[5]) ?? 9) - kappa) <= 0.005)
+        }
+
+        let trend = try Self.json(db, ["trend", "--by", "theme"]).filter { $0["round"] as? String == "2025" }
+        let trendRows = try Self.table(workbook, "Udvikling", after: "Pr. pejlemærke")
+        #expect(trendRows.count == trend.count && !trend.isEmpty)
+        for group in trend {
+            let theme = Self.text(group["theme"])
+            let row = try #require(trendRows.first { $0[0] == theme }, "Udvikling has no row \(theme)")
+            #expect(row[3] == Self.text(group["n"]), "trend \(theme): \(row)")
+            let rate = try #require(group["rate"] as? Double)
+            let change = try #require(group["changePoints"] as? Double)
+            #expect(abs((Double(row[4]) ?? 9) - rate) < 1e-12)
+            #expect(abs((Double(row[8]) ?? 999) - change) <= 0.05)
+        }
+
+        let levelOne = directory.path("niveau1.xlsx")
+        let one = try runTilsyn(["report", "--db", db, "--level", "1", "--out", levelOne, "--date", "2026-11-23"])
+        try #require(one.status == 0, "\(one.stderr)")
+        let steps = try Self.json(db, ["summary", "--round", "2025", "--level", "1", "--by", "step"])
+            .filter { $0["low"] == nil }
+        let stepRows = try Self.table(try Workbook(path: levelOne), "Sagsskridt")
+        for group in steps {
+            let row = try #require(stepRows.first { $0[0] == Self.text(group["step"]) })
+            #expect(row[2] == Self.text(group["yes"]) && row[3] == Self.text(group["n"]), "level 1: \(row)")
+        }
+        #expect(
+            try Self.table(try Workbook(path: levelOne), "Enighed", headerRow: nil).contains {
+                $0[0].hasPrefix("Runden har ikke gennemgange")
+            })
+    }
+
     // MARK: - Chromium
 
     /// The page renders in headless Chromium: a screenshot and an A4 PDF, every section heading in the DOM, no
@@ -297,6 +351,22 @@ import TilsynTestSupport
             ["summary", "--db", db, "--round", "2025", "--format", "json"] + (dimension.map { ["--by", $0] } ?? []))
         guard run.status == 0 else { throw ReportTestError(run.stderr) }
         return try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]])
+    }
+
+    static func json(_ db: String, _ arguments: [String]) throws -> [[String: Any]] {
+        let run = try runTilsyn(arguments + ["--db", db, "--format", "json"])
+        guard run.status == 0 else { throw ReportTestError(run.stderr) }
+        return try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]])
+    }
+
+    /// The rows of the table under the caption row that starts with `caption` (its header is the next row).
+    static func table(_ workbook: Workbook, _ name: String, after caption: String) throws -> [[String]] {
+        let sheet = try workbook.load(try #require(workbook.sheet(named: name)))
+        let captionRow = try #require(
+            sheet.rows.first { row in
+                row.cells.first.map { text($0.value).hasPrefix(caption) } ?? false
+            })
+        return try table(workbook, name, headerRow: captionRow.number + 1)
     }
 
     /// The rows below a sheet's header row (row 4 unless told) as text, up to the first empty row.
