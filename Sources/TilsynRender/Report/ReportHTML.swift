@@ -437,7 +437,7 @@ public enum ReportHTML {
         td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
         tr.total td { font-weight: bold; border-top: 1.5px solid #1d2730; }
         figure { margin: 6pt 0 10pt; }
-        svg.chart { width: 100%; height: auto; display: block; font-size: 10px; font-family: inherit;
+        svg.chart { width: 100%; height: auto; display: block; font-size: 11px; font-family: inherit;
                     fill: #1d2730; }
         ul.notes li { margin-bottom: 4pt; }
         @media print {
