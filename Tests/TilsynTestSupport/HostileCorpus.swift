@@ -37,9 +37,11 @@ public enum HostileCorpus {
         public func bytes() -> [UInt8] { make() }
     }
 
-    /// Writes every case into `folder`; returns the cases with their paths.
+    /// Writes every case into `folder` (created if needed); returns the cases with their paths.
+    /// `Tests/write-hostile-corpus FOLDER` does this for people.
     public static func write(to folder: URL) throws -> [(case: Case, path: String)] {
-        try cases.map { hostile in
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return try cases.map { hostile in
             let url = folder.appendingPathComponent(hostile.name)
             try Data(hostile.bytes()).write(to: url)
             return (hostile, url.path)
@@ -203,6 +205,17 @@ public enum HostileCorpus {
                     + "<workbook xmlns=\"\(builder.mainNamespace)\"><sheets><sheet name=\"&xxe;\" sheetId=\"1\"/></sheets>"
                     + "</workbook>"
                 return rebuilt(builder.build()) { replace(&$0, "xl/workbook.xml", Array(part.utf8)) }
+            }),
+        Case(
+            name: "external-entity-http-entity.xlsx",
+            outcome: .rejected(.forbiddenDTD, "declares a DTD (<!DOCTYPE>)"),
+            make: {
+                // An external general entity fetched over HTTP, used in the shared strings.
+                var builder = workbook(sheetXML: sheet("<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c></row>"))
+                builder.sharedStrings = ["x"]
+                let sst = "<?xml version=\"1.0\"?><!DOCTYPE sst [<!ENTITY xxe SYSTEM \"http://127.0.0.1:9/secret\">]>"
+                    + "<sst xmlns=\"\(builder.mainNamespace)\"><si><t>&xxe;</t></si></sst>"
+                return rebuilt(builder.build()) { replace(&$0, "xl/sharedStrings.xml", Array(sst.utf8)) }
             }),
         Case(
             name: "nested-100000-deep.xlsx",
