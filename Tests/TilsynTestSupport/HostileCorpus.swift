@@ -237,6 +237,17 @@ public enum HostileCorpus {
                     "</t></is></c></row>")
                 return rebuilt(workbook(sheetXML: nil).build()) { replace(&$0, "xl/worksheets/sheet1.xml", xml) }
             }),
+        Case(
+            name: "invalid-encoding-xml.xlsx",
+            outcome: .rejected(.invalidXML, "not in the encoding the XML declaration names"),
+            make: {
+                // Declared Shift_JIS, with bytes that are not: libxml2 reports this outside the parser's handler
+                // (found by fuzz-shared-strings: it printed the bytes in hex to standard error).
+                let xml = Array("<?xml version=\"1.0\" encoding=\"Shift_JIS\"?>".utf8)
+                    + sheetBytes("<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>", [0x81, 0x00, 0xFF, 0xFE],
+                                 "</t></is></c></row>")
+                return rebuilt(workbook(sheetXML: nil).build()) { replace(&$0, "xl/worksheets/sheet1.xml", xml) }
+            }),
     ]
 
     static let sizeCases: [Case] = [
