@@ -242,7 +242,9 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
     /// SQLite's own message is kept (it names no values); the SQL and its arguments are not.
     public init(_ error: DatabaseError, path: String, action: String, busyTimeout: TimeInterval) {
         let sqlite = "SQLite: " + (error.message ?? "error \(error.extendedResultCode.rawValue)")
-        let untouched = "\(action) failed and was undone; the store holds what it held before"
+        let untouched = action == "opening the store"
+            ? "nothing was written; the store holds what it held before"
+            : "\(action) failed and was undone; the store holds what it held before"
         switch error.resultCode {
         case .SQLITE_READONLY:
             self.init(.readOnly, "the store is read-only (\(sqlite)): \(untouched). Make the file, the folder it is "
