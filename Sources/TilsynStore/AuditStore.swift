@@ -41,10 +41,10 @@ public final class AuditStore: Sendable {
         }
     }
 
-    /// Opens the pool and migrates, again after a pause while another process holds a lock that SQLite does not
-    /// wait for: creating the file, switching it to WAL, or closing the last connection (which checkpoints and
-    /// removes the WAL) answer `SQLITE_BUSY` at once, without the busy handler. Opening and migrating are
-    /// idempotent, so trying again is safe; the busy timeout bounds the whole.
+    /// Opens the pool and migrates, again after a pause when SQLite answers `SQLITE_BUSY` at once instead of
+    /// calling the busy handler: seen when two processes create a new store together (the locks taken while the
+    /// file is set up and switched to WAL are not waited for). Opening and migrating are idempotent, so trying again
+    /// is safe; the busy timeout bounds the whole.
     static func openPool(path: String, configuration: Configuration, busyTimeout: TimeInterval) throws -> DatabasePool {
         let deadline = Date().addingTimeInterval(busyTimeout)
         var pause: UInt32 = 10_000
