@@ -105,21 +105,23 @@ extension AuditStore {
                 answers, warnings,
             ])
         let fileID = db.lastInsertedRowID
+        // Replaced reviews go first, each with its counts, before any of the file's reviews is stored: the pairs
+        // it formed with reviews still stored are taken out once, and never with a review of this file.
+        for case .differs(let oldID) in comparison.states {
+            try updateCounts(in: db, filter: "r.id = ?", arguments: [oldID], sign: -1)
+            try updatePairCounts(in: db, reviews: "s.id = :id", among: "o.id = :id", arguments: ["id": oldID],
+                                 sign: -1)
+            try db.cachedStatement(sql: "DELETE FROM answer WHERE review_id = ?").execute(arguments: [oldID])
+            try db.cachedStatement(sql: "DELETE FROM review WHERE id = ?").execute(arguments: [oldID])
+            replaced += 1
+        }
         for (review, state) in zip(file.reviews, comparison.states) {
-            switch state {
-            case .unchanged:
-                continue
-            case .differs(let oldID):
-                try updateCounts(in: db, filter: "r.id = ?", arguments: [oldID], sign: -1)
-                try db.execute(sql: "DELETE FROM answer WHERE review_id = ?", arguments: [oldID])
-                try db.execute(sql: "DELETE FROM review WHERE id = ?", arguments: [oldID])
-                replaced += 1
-            case .new:
-                break
-            }
+            if case .unchanged = state { continue }
             try insert(review, fileID: fileID, in: db)
         }
         try updateCounts(in: db, filter: "r.file_id = ?", arguments: [fileID], sign: 1)
+        try updatePairCounts(in: db, reviews: "s.file_id = :file", among: "o.file_id = :file",
+                             arguments: ["file": fileID], sign: 1)
         return ImportOutcome(
             status: .imported, findings: comparison.findings, reviewsStored: stored, answersStored: answers,
             reviewsReplaced: replaced, reviewsUnchanged: unchanged)
