@@ -4,7 +4,7 @@ extension Catalogue {
     /// Checks: ids present, well-formed and unique (questions across `questions` and the temanedslag); each
     /// question's step, themes and scale defined; texts not empty; `appliesTo` a non-empty subset of § 30, 32, 46
     /// and 47; `remarkRequiredOn` answers of the question's scale; scales usable as Excel drop-downs; a temanedslag
-    /// of 2 to 4 questions.
+    /// of 2 to 4 questions; `replaces` names earlier ids that are no longer questions, each replaced by one question.
     public func problems(file: String? = nil) -> [CatalogueError] {
         var found: [CatalogueError] = []
         func fail(_ code: CatalogueError.Code, _ message: String, question: String? = nil) {
@@ -85,6 +85,22 @@ extension Catalogue {
             }
             if question.legal.contains(where: { $0.trimmed.isEmpty }) {
                 fail(.emptyText, "a legal reference is empty", question: qid)
+            }
+        }
+        // Renamed questions: each earlier id is well-formed, no longer a question here, and replaced only once.
+        var replaced: Set<String> = []
+        for question in allQuestions {
+            for previous in question.replaces {
+                if !Self.isQuestionID(previous) {
+                    fail(.invalidValue, "replaces names '\(previous)', which is not a question id such as B.2",
+                         question: question.id)
+                } else if questionIDs.contains(previous) {
+                    fail(.invalidValue, "replaces names '\(previous)', which is still a question of the catalogue",
+                         question: question.id)
+                } else if !replaced.insert(previous).inserted {
+                    fail(.duplicateId, "replaces names '\(previous)', which another question replaces too",
+                         question: question.id)
+                }
             }
         }
         if let temanedslag {
