@@ -61,12 +61,41 @@ extension AuditStore {
         }
     }
 
+    /// Runs `body` with a batch that imports files one after another on this store's writer, each file under its
+    /// own savepoint, committed together with the files before it every `maxFiles` files or `maxSeconds` seconds
+    /// and at the end.
+    ///
+    /// Each file is still atomic: a file with errors, or whose writing fails, is rolled back to its savepoint and
+    /// leaves nothing; a process killed mid-batch loses the batch's uncommitted files wholly, never part of one.
+    /// Files stored before an error thrown by `body` are committed before it is rethrown.
+    public func withImportBatch<T>(
+        maxFiles: Int = 64, maxSeconds: Double = 0.25, _ body: (ImportBatch) throws -> T
+    ) throws -> T {
+        do {
+            return try database.writeWithoutTransaction { db in
+                let batch = ImportBatch(db: db, path: path, maxFiles: maxFiles, maxSeconds: maxSeconds)
+                let result: T
+                do {
+                    result = try body(batch)
+                } catch {
+                    try batch.commit()
+                    throw error
+                }
+                try batch.commit()
+                return result
+            }
+        } catch let error as DatabaseError {
+            throw StoreError(.writeFailed, "the import failed and its last files were rolled back: "
+                + (error.message ?? "SQLite error"), path: path)
+        }
+    }
+
     /// The resubmission findings a file would get, without writing (for `tilsyn validate`).
     public static func resubmissionFindings(_ file: ReturnedFile, replace: Bool, in db: Database) throws -> [Finding] {
         try compare(file, replace: replace, in: db).findings
     }
 
-    private static func importFile(_ file: ReturnedFile, replace: Bool, in db: Database) throws -> ImportOutcome {
+    static func importFile(_ file: ReturnedFile, replace: Bool, in db: Database) throws -> ImportOutcome {
         if try Bool.fetchOne(
             db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM file WHERE sha256 = ?)"), arguments: [file.sha256])
             == true
@@ -230,5 +259,56 @@ extension AuditStore {
     static func timestamp() -> String {
         let seconds = Double(Int(Date().timeIntervalSince1970))
         return ExcelDateTime(serial: seconds / 86_400 + 25_569).iso8601 + "Z"
+    }
+}
+
+/// Imports files in batches of transactions, one savepoint per file; see `AuditStore.withImportBatch`.
+public final class ImportBatch {
+    private let db: Database
+    private let path: String
+    private let maxFiles: Int
+    private let maxSeconds: Double
+    private var files = 0
+    private var started: ContinuousClock.Instant?
+
+    init(db: Database, path: String, maxFiles: Int, maxSeconds: Double) {
+        self.db = db
+        self.path = path
+        self.maxFiles = max(1, maxFiles)
+        self.maxSeconds = maxSeconds
+    }
+
+    /// Imports one file atomically, as `AuditStore.importFile(_:replace:)` does, under a savepoint of the batch.
+    public func importFile(_ file: ReturnedFile, replace: Bool) throws -> ImportOutcome {
+        guard !file.isRejected else { return .rejected }
+        do {
+            if started == nil {
+                try db.beginTransaction(.immediate)
+                started = .now
+            }
+            var outcome = ImportOutcome.rejected
+            try db.inSavepoint {
+                outcome = try AuditStore.importFile(file, replace: replace, in: db)
+                return outcome.status == .imported ? .commit : .rollback
+            }
+            files += 1
+            if let started, files >= maxFiles || ContinuousClock.now - started >= .seconds(maxSeconds) {
+                try commit()
+            }
+            return outcome
+        } catch let error as DatabaseError {
+            // The savepoint is rolled back already; keep the files before it.
+            try? commit()
+            throw StoreError(.writeFailed, "importing \(file.path) failed and was rolled back: "
+                + (error.message ?? "SQLite error"), path: path)
+        }
+    }
+
+    /// Commits the files imported since the last commit.
+    func commit() throws {
+        guard started != nil else { return }
+        started = nil
+        files = 0
+        if db.isInsideTransaction { try db.commit() }
     }
 }

@@ -193,6 +193,9 @@ extension AuditStore {
     }
 
     /// Adds (`sign` 1) or removes (`sign` -1) the answers of the reviews matching `filter` to `answer_count`.
+    ///
+    /// One upsert per answer, without grouping first: the upsert adds rows of the same group up, and a sort for
+    /// the grouping cost more than it saved (a file's review has one answer per question).
     static func updateCounts(in db: Database, filter: String, arguments: StatementArguments, sign: Int) throws {
         let s = sign < 0 ? "-" : ""
         try db.cachedStatement(
@@ -200,16 +203,11 @@ extension AuditStore {
                 INSERT INTO answer_count(catalogue, question, round_id, level, unit_id, measure, reviewer_id,
                     yes, no, not_applicable, unanswered, low, some, high)
                 SELECT r.catalogue, a.question, r.round_id, r.level, r.unit_id, r.measure, r.reviewer_id,
-                    \(s)count(*) FILTER (WHERE a.applies AND a.code = 1),
-                    \(s)count(*) FILTER (WHERE a.applies AND a.code = 2),
-                    \(s)count(*) FILTER (WHERE a.code = 3 OR (NOT a.applies AND a.code IS NOT NULL)),
-                    \(s)count(*) FILTER (WHERE a.code IS NULL),
-                    \(s)count(*) FILTER (WHERE a.applies AND a.code = 4),
-                    \(s)count(*) FILTER (WHERE a.applies AND a.code = 5),
-                    \(s)count(*) FILTER (WHERE a.applies AND a.code = 6)
+                    \(s)(a.applies AND a.code IS 1), \(s)(a.applies AND a.code IS 2),
+                    \(s)(a.code IS 3 OR (NOT a.applies AND a.code IS NOT NULL)), \(s)(a.code IS NULL),
+                    \(s)(a.applies AND a.code IS 4), \(s)(a.applies AND a.code IS 5), \(s)(a.applies AND a.code IS 6)
                 FROM review r JOIN answer a ON a.review_id = r.id
                 WHERE \(filter)
-                GROUP BY r.catalogue, a.question, r.round_id, r.level, r.unit_id, r.measure, r.reviewer_id
                 ON CONFLICT DO UPDATE SET
                     yes = yes + excluded.yes, no = no + excluded.no,
                     not_applicable = not_applicable + excluded.not_applicable,
