@@ -83,7 +83,8 @@ def store(workdir: Path, tilsyn: Path) -> dict:
         PRAGMA journal_mode = WAL;
         PRAGMA synchronous = OFF;
         PRAGMA cache_size = -400000;
-        DELETE FROM answer_count; DELETE FROM level_pair_count; DELETE FROM answer; DELETE FROM review; DELETE FROM audit_case;
+        DELETE FROM answer_count; DELETE FROM level_pair_count; DELETE FROM answer; DELETE FROM review;
+        DELETE FROM audit_case;
         DELETE FROM round; DELETE FROM unit; DELETE FROM reviewer;
         UPDATE file SET id = 1;
         INSERT INTO round(id, name) SELECT value, 'R' || (2021 + value) FROM {series(ROUNDS)};

@@ -7,8 +7,8 @@ import TilsynTestSupport
 /// A store filled with SQL for analysis tests: a small catalogue and reviews written answer by answer.
 ///
 /// The catalogue `fx`: step `S1` with `J1` (Ja/Nej, themes `A` and `B`) and `J2` (Ja/Nej, theme `A`); step `S2` with
-/// `G1` (degree, theme `B`). `answer_count` and `level_pair_count` are rebuilt from the answers by `finish()` as the import would keep
-/// them.
+/// `G1` (degree, theme `B`). `answer_count` and `level_pair_count` are rebuilt from the answers by `finish()` as
+/// the import would keep them.
 final class AnalysisFixture {
     let store: AuditStore
     let directory: TemporaryDirectory
