@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // C libraries from the system (apt: zlib1g-dev, libxml2-dev, pkg-config).
@@ -49,7 +50,10 @@ let package = Package(
         // Rendering: analysis results as tables, CSV, JSON and workbooks; exports and reports for other tools.
         .target(
             name: "TilsynRender",
-            dependencies: ["TilsynAnalysis", "TilsynStore", "TilsynAudit", "TilsynSheets"]),
+            dependencies: [
+                "TilsynAnalysis", "TilsynStore", "TilsynAudit", "TilsynSheets",
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
 
         // Deterministic sample data: case lists and returned workbooks and CSV files in every input shape.
         .target(name: "TilsynSamples", dependencies: ["TilsynAudit", "TilsynSheets"]),
@@ -94,7 +98,7 @@ let package = Package(
             name: "TilsynRenderTests",
             dependencies: [
                 "TilsynRender", "TilsynAnalysis", "TilsynStore", "TilsynAudit", "TilsynSheets", "TilsynSamples",
-                "TilsynTestSupport",
+                "TilsynTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .testTarget(
             name: "TilsynCLITests",

@@ -46,4 +46,23 @@ static inline void *CLibXML2_memmem(const void *haystack, size_t haystackLength,
     return memmem(haystack, haystackLength, needle, needleLength);
 }
 
+/// Ignores an error libxml2 reports outside any parser context.
+static void CLibXML2_ignoreGenericError(void *ctx, const char *msg, ...) {
+    (void)ctx;
+    (void)msg;
+}
+
+static void CLibXML2_ignoreStructuredError(void *ctx, xmlErrorPtr error) {
+    (void)ctx;
+    (void)error;
+}
+
+/// Stops libxml2 from printing to standard error on this thread (its error handlers are per thread). Encoding and
+/// I/O errors, and "xmlParseChunk: encoder error", bypass the parser's own handler and would otherwise go to stderr,
+/// with bytes of the document in hex. Parsers still fail, and report through their own SAX handler.
+static inline void CLibXML2_silenceGlobalErrors(void) {
+    xmlSetGenericErrorFunc(NULL, CLibXML2_ignoreGenericError);
+    xmlSetStructuredErrorFunc(NULL, CLibXML2_ignoreStructuredError);
+}
+
 #endif

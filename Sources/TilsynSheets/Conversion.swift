@@ -258,8 +258,8 @@ public enum SheetConversion {
         return Summary(rows: written, columns: columns)
     }
 
-    /// The CSV value of a cell read from a workbook.
-    static func csvValue(_ value: CellValue) -> CSVValue {
+    /// The CSV value of a cell read from a workbook: dates at midnight as dates, times of day as `HH:MM:SS` text.
+    public static func csvValue(_ value: CellValue) -> CSVValue {
         switch value {
         case .string(let text): return .text(text)
         case .number(let number): return .number(number)

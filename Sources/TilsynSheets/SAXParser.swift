@@ -192,6 +192,7 @@ final class SAXParser {
         self.context = context
         handler.parserContext = UnsafeMutableRawPointer(context)
         xmlCtxtUseOptions(context, CLibXML2_safeOptions())
+        CLibXML2_silenceGlobalErrors()
     }
 
     /// The callbacks every parser has: DTD refusal and error collection; element callbacks are added by the caller.
@@ -210,8 +211,11 @@ final class SAXParser {
             guard let ctx, let error else { return }
             let handler = Unmanaged<SAXHandler>.fromOpaque(ctx).takeUnretainedValue()
             if handler.firstXMLError == nil, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue {
-                var message = error.pointee.message.map { String(cString: $0) } ?? "unknown XML error"
-                while message.last == "\n" || message.last == " " { message.removeLast() }
+                // The first line only: libxml2 adds lines such as "Bytes: 0xC3 0x28", bytes of the document.
+                let full = error.pointee.message.map { String(cString: $0) } ?? "unknown XML error"
+                var message = String(full.split(separator: "\n", omittingEmptySubsequences: true).first ?? "")
+                while message.last == " " { message.removeLast() }
+                if message.isEmpty { message = "unknown XML error" }
                 handler.firstXMLError = (message, Int(error.pointee.line))
             }
         }
@@ -240,9 +244,12 @@ final class SAXParser {
         }
         if rc != 0 || CLibXML2_wellFormed(context) == 0 {
             let detail = handler.firstXMLError
+            // Encoding errors bypass the parser's handler (see CLibXML2_silenceGlobalErrors): name them here.
+            let fallback = rc == Int32(XML_ERR_INVALID_ENCODING.rawValue)
+                ? "the text is not in the encoding the XML declaration names" : "libxml2 error \(rc)"
             throw SpreadsheetError(
                 .invalidXML,
-                "the XML is not well-formed (\(detail?.message ?? "libxml2 error \(rc)")): the file is damaged; "
+                "the XML is not well-formed (\(detail?.message ?? fallback)): the file is damaged; "
                     + "open it in Excel and save it again",
                 part: partName, line: detail?.line)
         }

@@ -4,7 +4,7 @@ enum XLSXContentTypesWriter {
 
     private static let prefix = "application/vnd.openxmlformats-officedocument."
 
-    static func xml(sheetCount: Int, sharedStrings: Bool, customProperties: Bool) -> [UInt8] {
+    static func xml(sheetCount: Int, sharedStrings: Bool, customProperties: Bool, tables: Int = 0) -> [UInt8] {
         var xml = XMLBuffer(capacity: 2048)
         xml.raw("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n")
         xml.raw("<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">")
@@ -23,6 +23,9 @@ enum XLSXContentTypesWriter {
         override(XLSXWorkbookPartWriter.partName, prefix + "spreadsheetml.sheet.main+xml")
         for index in 0..<sheetCount {
             override("xl/worksheets/sheet\(index + 1).xml", prefix + "spreadsheetml.worksheet+xml")
+        }
+        for id in 0..<tables {
+            override(XLSXTableWriter.partName(id: id + 1), XLSXTableWriter.contentType)
         }
         xml.raw("</Types>")
         return xml.bytes

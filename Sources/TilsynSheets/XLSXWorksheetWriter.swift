@@ -33,6 +33,9 @@ public final class XLSXWorksheetWriter {
     private var hyperlinks: [(cell: String, location: String, display: String?, tooltip: String?)] = []
     private var protection: XLSXWriter.SheetProtection?
     private var cellsWithHyperlinks: Set<String> = []
+    /// Tables begun on this sheet: the table, its workbook-wide id and its header row; each ends where the next
+    /// begins, the last at the last row written.
+    private var tables: [(table: XLSXWriter.Table, id: Int, headerRow: Int)] = []
 
     static let flushThreshold = 1 << 16
 
@@ -410,8 +413,40 @@ public final class XLSXWorksheetWriter {
     /// Adds an autofilter (drop-down filter buttons) on the header row of `range`, e.g. `A1:F1` or `A1:F200`.
     public func setAutoFilter(_ range: String) throws {
         _ = try requireOpen("set the autofilter")
+        guard tables.isEmpty else {
+            throw error(
+                .invalidArgument, "the sheet has a table, which brings its own filter buttons: set no autofilter")
+        }
         let (r1, c1, r2, c2) = try parseRange(range, what: "autofilter range")
         autoFilter = A1.range(firstRow: r1, firstColumn: c1, lastRow: r2, lastColumn: c2)
+    }
+
+    /// Writes `table`'s header row as the next row and starts the table there; it takes in every row written
+    /// below it until the next table begins or the sheet finishes (at least one row, empty if none is written).
+    ///
+    /// The table brings its own filter buttons, so a sheet with tables has no sheet autofilter. Throws, writing
+    /// nothing, for an invalid or taken name, duplicate or formula-like column names, or a sheet autofilter.
+    public func beginTable(_ table: XLSXWriter.Table, headerStyle: XLSXWriter.StyleID? = nil) throws {
+        let workbook = try requireOpen("begin a table")
+        guard autoFilter == nil else {
+            throw error(
+                .invalidArgument, "the sheet has an autofilter; a table brings its own filter buttons: drop one")
+        }
+        do {
+            try XLSXTableWriter.validate(table, taken: workbook.takenTableNames, sheet: name)
+        } catch var failure as SpreadsheetError {
+            failure.part = partName
+            throw failure
+        }
+        if let last = tables.last, nextRow <= last.headerRow + 1 {
+            throw error(
+                .invalidArgument,
+                "the table '\(last.table.name)' needs at least one row below its header before the next table begins")
+        }
+        let header = table.columns.map { XLSXWriter.Cell(.string($0), style: headerStyle) }
+        try writeRow(nextRow, header, firstColumn: table.firstColumn)
+        let id = workbook.registerTable(table.name)
+        tables.append((table, id, nextRow - 1))
     }
 
     /// Merges the cells of `range` (e.g. `B2:D2`) into one; the top-left cell's value shows.
@@ -602,11 +637,41 @@ public final class XLSXWorksheetWriter {
             if let orientation = setup.orientation { xml.attribute("orientation", orientation.rawValue) }
             xml.raw("/>")
         }
+        if !tables.isEmpty {
+            xml.raw("<tableParts")
+            xml.attribute("count", tables.count)
+            xml.raw(">")
+            for offset in tables.indices {
+                xml.raw("<tablePart")
+                xml.attribute("r:id", "rId\(offset + 1)")
+                xml.raw("/>")
+            }
+            xml.raw("</tableParts>")
+        }
         xml.raw("</worksheet>")
         try flushBuffer(workbook)
         try workbook.zip.endEntry()
+        try writeTables(workbook)
         xml = XMLBuffer()
         columnNames = []
+    }
+
+    /// Writes the table parts and the sheet's relationships to them, once the sheet's rows are known.
+    private func writeTables(_ workbook: XLSXWriter) throws {
+        guard !tables.isEmpty else { return }
+        for (offset, entry) in tables.enumerated() {
+            let end = offset + 1 < tables.count ? tables[offset + 1].headerRow - 1 : nextRow - 1
+            let range = A1.range(
+                firstRow: entry.headerRow, firstColumn: entry.table.firstColumn,
+                lastRow: max(end, entry.headerRow + 1),
+                lastColumn: entry.table.firstColumn + entry.table.columns.count - 1)
+            try workbook.zip.addEntry(
+                XLSXTableWriter.partName(id: entry.id),
+                contents: XLSXTableWriter.xml(entry.table, id: entry.id, range: range))
+        }
+        try workbook.zip.addEntry(
+            XLSXTableWriter.relationshipsPartName(sheetPartName: partName),
+            contents: XLSXTableWriter.relationshipsXML(tableIDs: tables.map(\.id)))
     }
 
     private func writeProtection(_ protection: XLSXWriter.SheetProtection) {

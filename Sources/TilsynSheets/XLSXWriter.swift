@@ -77,6 +77,8 @@ public final class XLSXWriter {
     var sharedStrings = XLSXSharedStringsWriter()
     private var sheets: [XLSXWorksheetWriter] = []
     private var names: [UserName] = []
+    /// The names of the tables begun so far, in id order (table ids are 1-based positions here).
+    private var tableNames: [String] = []
     private var closed = false
     private let file: String?
 
@@ -190,6 +192,19 @@ public final class XLSXWriter {
         }
     }
 
+    // MARK: - Tables
+
+    /// Table and defined names in use, lowercased: a new table's name must differ from all of them.
+    var takenTableNames: Set<String> {
+        Set(tableNames.map { $0.lowercased() } + names.map { $0.name.lowercased() })
+    }
+
+    /// Records a new table and returns its workbook-wide id.
+    func registerTable(_ name: String) -> Int {
+        tableNames.append(name)
+        return tableNames.count
+    }
+
     // MARK: - Names
 
     /// Defines a name for a range or constant, e.g. `Svar_B_2` → `'Tilsyn'!$D$12`.
@@ -208,6 +223,9 @@ public final class XLSXWriter {
                     sheet: sheet)
             }
             let folded = name.lowercased()
+            if sheet == nil, tableNames.contains(where: { $0.lowercased() == folded }) {
+                throw SpreadsheetError(.invalidArgument, "the name '\(name)' is already the name of a table")
+            }
             if names.contains(where: { $0.name.lowercased() == folded && $0.sheet?.lowercased() == sheet?.lowercased() }
             ) {
                 throw SpreadsheetError(
@@ -374,6 +392,7 @@ public final class XLSXWriter {
         try zip.addEntry(
             XLSXContentTypesWriter.partName,
             contents: XLSXContentTypesWriter.xml(
-                sheetCount: sheets.count, sharedStrings: hasSharedStrings, customProperties: custom))
+                sheetCount: sheets.count, sharedStrings: hasSharedStrings, customProperties: custom,
+                tables: tableNames.count))
     }
 }

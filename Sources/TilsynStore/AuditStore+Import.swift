@@ -56,8 +56,7 @@ extension AuditStore {
                 return outcome
             }
         } catch let error as DatabaseError {
-            throw StoreError(.writeFailed, "importing \(file.path) failed and was rolled back: "
-                + (error.message ?? "SQLite error"), path: path)
+            throw StoreError(error, path: path, action: "importing \(file.path)", busyTimeout: busyTimeout)
         }
     }
 

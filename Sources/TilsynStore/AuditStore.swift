@@ -1,6 +1,9 @@
 public import Foundation
 public import GRDB
 public import TilsynAudit
+#if canImport(Glibc)
+internal import Glibc
+#endif
 
 /// The audit store: every accepted review and answer, with provenance, in one SQLite file.
 ///
@@ -16,23 +19,65 @@ public final class AuditStore: Sendable {
     public static let busyTimeout: TimeInterval = 30
 
     public let path: String
+    /// How long a write waits for another process's transaction.
+    public let busyTimeout: TimeInterval
     /// The database, for queries (analysis) and tests.
     public let database: any DatabaseWriter
 
-    /// Opens (creating if needed) the store at `path` and brings its schema up to date.
-    public init(path: String) throws {
+    /// Opens (creating if needed) the store at `path` and brings its schema up to date; `busyTimeout` is how long
+    /// a write waits for another process's transaction before failing with ``StoreError/Code-swift.struct/busy``.
+    public init(path: String, busyTimeout: TimeInterval = AuditStore.busyTimeout) throws {
         self.path = path
+        self.busyTimeout = busyTimeout
         var configuration = Configuration()
-        configuration.busyMode = .timeout(AuditStore.busyTimeout)
+        configuration.busyMode = .timeout(busyTimeout)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         do {
-            let pool = try DatabasePool(path: path, configuration: configuration)
-            try AuditStore.migrator.migrate(pool)
-            database = pool
+            database = try AuditStore.openPool(path: path, configuration: configuration, busyTimeout: busyTimeout)
         } catch let error as DatabaseError {
-            throw StoreError(.cannotOpen, "the store cannot be opened: \(error.message ?? "SQLite error")", path: path)
+            throw StoreError(error, path: path, action: "opening the store", busyTimeout: busyTimeout)
+        }
+    }
+
+    /// Opens the pool and migrates, again after a pause when SQLite answers `SQLITE_BUSY` at once instead of
+    /// calling the busy handler: seen when two processes create a new store together (the locks taken while the
+    /// file is set up and switched to WAL are not waited for). Opening and migrating are idempotent, so trying again
+    /// is safe; the busy timeout bounds the whole.
+    static func openPool(path: String, configuration: Configuration, busyTimeout: TimeInterval) throws -> DatabasePool {
+        let deadline = Date().addingTimeInterval(busyTimeout)
+        var pause: UInt32 = 10_000
+        while true {
+            do {
+                let pool = try DatabasePool(path: path, configuration: configuration)
+                try migrate(pool)
+                return pool
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && Date() < deadline {
+                usleep(pause + UInt32.random(in: 0..<pause))
+                pause = min(pause * 2, 200_000)
+            }
+        }
+    }
+
+    /// Applies the migrations that are missing.
+    ///
+    /// Two processes opening a new store at once both find the migrations missing; each migration runs in its own
+    /// `IMMEDIATE` transaction, so the second waits for the first and then fails on the tables it made. What the
+    /// first applied is recorded with it, so running the migrator again (a few times at most, one per migration
+    /// applied concurrently) completes the schema.
+    static func migrate(_ pool: DatabasePool) throws {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                try migrator.migrate(pool)
+                return
+            } catch let error as DatabaseError
+                where [ResultCode.SQLITE_ERROR, .SQLITE_CONSTRAINT].contains(error.resultCode) && attempt < 5
+            {
+                if try pool.read({ try migrator.hasCompletedMigrations($0) }) { return }
+            }
         }
     }
 
@@ -53,7 +98,16 @@ public final class AuditStore: Sendable {
             }
             return queue
         } catch let error as DatabaseError {
-            throw StoreError(.cannotOpen, "the store cannot be opened: \(error.message ?? "SQLite error")", path: path)
+            throw StoreError(error, path: path, action: "opening the store", busyTimeout: busyTimeout)
+        }
+    }
+
+    /// Runs `body`, turning SQLite's errors into a ``StoreError`` that says what failed (`action`) and what to do.
+    func mapErrors<T>(_ action: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DatabaseError {
+            throw StoreError(error, path: path, action: action, busyTimeout: busyTimeout)
         }
     }
 
@@ -90,14 +144,22 @@ public final class AuditStore: Sendable {
 
     /// The content hashes of every imported file.
     public func fileHashes() throws -> Set<String> {
-        try database.read { db in Set(try String.fetchAll(db, sql: "SELECT sha256 FROM file")) }
+        try mapErrors("reading the store") {
+            try database.read { db in Set(try String.fetchAll(db, sql: "SELECT sha256 FROM file")) }
+        }
     }
 
     /// Records the catalogues' questions, steps and themes (for grouping answers by step and theme).
+    /// `IMMEDIATE`, like an import: the write lock is taken (or waited for) before anything is read.
     public func register(_ catalogues: CatalogueSet) throws {
-        try database.write { db in
-            for catalogue in catalogues.byID.values.sorted(by: { $0.id < $1.id }) {
-                try AuditStore.register(catalogue, in: db)
+        try mapErrors("recording the catalogues") {
+            try database.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    for catalogue in catalogues.byID.values.sorted(by: { $0.id < $1.id }) {
+                        try AuditStore.register(catalogue, in: db)
+                    }
+                    return .commit
+                }
             }
         }
     }
@@ -159,6 +221,12 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
         public static let outdated = Code("outdated")
         /// A write failed; the transaction was rolled back.
         public static let writeFailed = Code("writeFailed")
+        /// The file, its folder or its file system cannot be written.
+        public static let readOnly = Code("readOnly")
+        /// The disk (or the file system holding the store) is full.
+        public static let diskFull = Code("diskFull")
+        /// Another process held the store's write lock for longer than the busy timeout.
+        public static let busy = Code("busy")
     }
 
     public var code: Code
@@ -169,6 +237,63 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
         self.code = code
         self.message = message
         self.path = path
+    }
+
+    /// The error for SQLite's `error` while doing `action` (e.g. "importing FILE"): what happened and what to do.
+    /// SQLite's own message is kept (it names no values); the SQL and its arguments are not.
+    public init(_ error: DatabaseError, path: String, action: String, busyTimeout: TimeInterval) {
+        let sqlite = "SQLite: " + (error.message ?? "error \(error.extendedResultCode.rawValue)")
+        let untouched = action == "opening the store"
+            ? "nothing was written; the store holds what it held before"
+            : "\(action) failed and was undone; the store holds what it held before"
+        switch error.resultCode {
+        case .SQLITE_READONLY:
+            self.init(.readOnly, "the store is read-only (\(sqlite)): \(untouched). Make the file, the folder it is "
+                + "in and its -wal and -shm files writable, or name another store with --db", path: path)
+        case .SQLITE_FULL:
+            self.init(.diskFull, "the disk is full (\(sqlite)): \(untouched). Free some space and run the import "
+                + "again; files already imported are skipped", path: path)
+        case .SQLITE_IOERR where error.extendedResultCode == .SQLITE_IOERR_SHMSIZE:
+            // Growing the -shm file failed: on Linux, a full disk (or a full tmpfs).
+            self.init(.diskFull, "the disk is full: the store's -shm file cannot grow (\(sqlite)): \(untouched). "
+                + "Free some space and run the import again; files already imported are skipped", path: path)
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            self.init(.busy, "the store is locked by another process (another import?) and stayed locked for "
+                + "more than \(Int(busyTimeout.rounded(.up))) s (\(sqlite)): \(untouched). Run the import again "
+                + "when the other process has finished", path: path)
+        case .SQLITE_CANTOPEN:
+            // SQLite does not say why; the file system does.
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            var isFolder: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) || !isFolder.boolValue {
+                self.init(.cannotOpen, "the store cannot be opened (\(sqlite)): its folder does not exist; create "
+                    + "it or name another store with --db", path: path)
+            } else if let reason = StoreError.unwritable(path: path, folder: folder) {
+                self.init(.readOnly, "the store is read-only: \(reason) (\(sqlite)): \(untouched). Make the file, "
+                    + "the folder it is in and its -wal and -shm files writable, or name another store with --db",
+                    path: path)
+            } else {
+                self.init(.cannotOpen, "the store cannot be opened (\(sqlite)): check that the folder and the file "
+                    + "can be read and written", path: path)
+            }
+        case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+            self.init(.cannotOpen, "the file is not a Tilsyn store or is damaged (\(sqlite)): name another store "
+                + "with --db", path: path)
+        case .SQLITE_IOERR:
+            self.init(.writeFailed, "a disk error (\(sqlite)): \(untouched). Check the disk and its free space, "
+                + "then run the import again", path: path)
+        default:
+            self.init(.writeFailed, "\(untouched) (\(sqlite))", path: path)
+        }
+    }
+
+    /// Why the store at `path` cannot be written, or nil when it can.
+    static func unwritable(path: String, folder: String) -> String? {
+        for (item, name) in [(folder, "the folder it is in"), (path, "the file")]
+        where FileManager.default.fileExists(atPath: item) && access(item, W_OK) != 0 {
+            return errno == EROFS ? "it is on a read-only file system" : "\(name) cannot be written"
+        }
+        return nil
     }
 
     /// `<path>: <message>`.

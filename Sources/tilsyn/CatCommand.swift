@@ -147,7 +147,7 @@ final class CellPrinter {
             var values: [CSVValue] = []
             for cell in row.cells {
                 while values.count < cell.column - 1 { values.append(.empty) }
-                values.append(Self.csvValue(cell.value))
+                values.append(SheetConversion.csvValue(cell.value))
             }
             try csv.writeRow(values)
             nextRow = row.number + 1
@@ -169,21 +169,6 @@ final class CellPrinter {
         case .bool(let flag): flag ? "true" : "false"
         case .date(let date): JSONText.string(date.iso8601)
         case .error(let text): JSONText.string(text)
-        }
-    }
-
-    static func csvValue(_ value: CellValue) -> CSVValue {
-        switch value {
-        case .string(let text): return .text(text)
-        case .number(let number): return .number(number)
-        case .bool(let flag): return .bool(flag)
-        case .error(let text): return .text(text)
-        case .date(let date):
-            let c = date.components
-            if c.hour == 0 && c.minute == 0 && c.second == 0 {
-                return .date(year: c.year, month: c.month, day: c.day)
-            }
-            return .dateTime(year: c.year, month: c.month, day: c.day, hour: c.hour, minute: c.minute, second: c.second)
         }
     }
 }

@@ -84,4 +84,52 @@ import Glibc
         #expect(last.status == 0, "\(last.stderr)")
         #expect(try Self.checkConsistent(db, files: files) == Self.fileCount)
     }
+
+    @Test(.timeLimit(.minutes(3))) func twoConcurrentImportsKilledAtRandomPointsTwentyTimes() throws {
+        let directory = try TemporaryDirectory("crash-two")
+        defer { directory.cleanUp() }
+        let catalogue = try CatalogueStore(schemas: TestPaths.packageRoot.appendingPathComponent("Schemas"))
+            .load("kk-2025")
+        let folder = directory.path("files")
+        _ = try BenchmarkWorkbooks.write(count: Self.fileCount, catalogue: catalogue, seed: 11, to: folder)
+        let files = try ReturnedFiles.collect([folder])
+        #expect(files.count == Self.fileCount)
+        // Two overlapping halves: the middle third is imported by both.
+        let halves = [Array(files[0..<(Self.fileCount * 2 / 3)]), Array(files[(Self.fileCount / 3)...])]
+        let db = directory.path("tilsyn.sqlite")
+        var rng = SplitMix64(seed: 21)
+        var killedMidway = 0
+        for round in 0..<20 {
+            if round % 5 == 0 {
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
+            }
+            let processes = try halves.map { half in
+                let process = Process()
+                process.executableURL = TestPaths.tilsynExecutable
+                process.arguments = ["import"] + half + ["--db", db]
+                process.standardOutput = FileHandle.nullDevice
+                process.standardError = FileHandle.nullDevice
+                try process.run()
+                return process
+            }
+            // Each is killed at its own random point (or finishes first).
+            for process in processes.shuffled(using: &rng) {
+                usleep(UInt32(50_000 + rng.next(below: 700_000)))
+                if process.isRunning {
+                    kill(process.processIdentifier, SIGKILL)
+                    killedMidway += 1
+                }
+            }
+            for process in processes {
+                process.waitUntilExit()
+                #expect(process.terminationStatus == 0 || process.terminationReason == .uncaughtSignal)
+            }
+            let stored = try Self.checkConsistent(db, files: files)
+            #expect(stored <= Self.fileCount)
+        }
+        #expect(killedMidway >= 20)
+        let last = try runTilsyn(["import", folder, "--db", db])
+        #expect(last.status == 0, "\(last.stderr)")
+        #expect(try Self.checkConsistent(db, files: files) == Self.fileCount)
+    }
 }

@@ -32,6 +32,8 @@ struct HostileInputCLITests {
             #expect(result.status == 65, "\(hostile.name): \(result.summary): \(result.stderr)")
             #expect(result.stderr.hasPrefix("Error: \(path): "), "\(hostile.name): \(result.stderr)")
             #expect(result.stderr.contains(text), "\(hostile.name): \(result.stderr)")
+            // One line: nothing else (libxml2's own reports, bytes of the file) reaches standard error.
+            #expect(result.stderr.split(separator: "\n").count == 1, "\(hostile.name): \(result.stderr)")
         case .numbers(let references):
             #expect(result.status == 0, "\(hostile.name): \(result.summary): \(result.stderr)")
             for reference in references {

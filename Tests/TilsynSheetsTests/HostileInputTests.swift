@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TilsynSheets
 import TilsynTestSupport
@@ -33,6 +34,23 @@ struct HostileInputTests {
             }
             #expect(error.code == code, "\(hostile.name): \(error)")
             #expect(error.message.contains(text), "\(hostile.name): \(error)")
+        }
+    }
+
+    /// `Tests/write-hostile-corpus FOLDER` runs this test with `TILSYN_HOSTILE_OUT=FOLDER` to put the files on disk
+    /// for people (and other tools); without it, the files go to a temporary folder and are removed.
+    @Test("the corpus is written to a folder, one file per case")
+    func writesTheCorpus() throws {
+        let requested = ProcessInfo.processInfo.environment["TILSYN_HOSTILE_OUT"].flatMap { $0.isEmpty ? nil : $0 }
+        let temporary = requested == nil ? try TemporaryDirectory("hostile-corpus") : nil
+        defer { temporary?.cleanUp() }
+        guard let folder = requested.map({ URL(fileURLWithPath: $0) }) ?? temporary?.url else { return }
+        let written = try HostileCorpus.write(to: folder)
+        #expect(written.count == HostileCorpus.cases.count)
+        #expect(Set(written.map(\.case.name)).count == written.count)
+        for (hostile, path) in written {
+            let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int
+            #expect(size ?? 0 > 0, "\(hostile.name)")
         }
     }
 

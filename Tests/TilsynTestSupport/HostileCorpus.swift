@@ -37,9 +37,11 @@ public enum HostileCorpus {
         public func bytes() -> [UInt8] { make() }
     }
 
-    /// Writes every case into `folder`; returns the cases with their paths.
+    /// Writes every case into `folder` (created if needed); returns the cases with their paths.
+    /// `Tests/write-hostile-corpus FOLDER` does this for people.
     public static func write(to folder: URL) throws -> [(case: Case, path: String)] {
-        try cases.map { hostile in
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return try cases.map { hostile in
             let url = folder.appendingPathComponent(hostile.name)
             try Data(hostile.bytes()).write(to: url)
             return (hostile, url.path)
@@ -205,6 +207,17 @@ public enum HostileCorpus {
                 return rebuilt(builder.build()) { replace(&$0, "xl/workbook.xml", Array(part.utf8)) }
             }),
         Case(
+            name: "external-entity-http-entity.xlsx",
+            outcome: .rejected(.forbiddenDTD, "declares a DTD (<!DOCTYPE>)"),
+            make: {
+                // An external general entity fetched over HTTP, used in the shared strings.
+                var builder = workbook(sheetXML: sheet("<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c></row>"))
+                builder.sharedStrings = ["x"]
+                let sst = "<?xml version=\"1.0\"?><!DOCTYPE sst [<!ENTITY xxe SYSTEM \"http://127.0.0.1:9/secret\">]>"
+                    + "<sst xmlns=\"\(builder.mainNamespace)\"><si><t>&xxe;</t></si></sst>"
+                return rebuilt(builder.build()) { replace(&$0, "xl/sharedStrings.xml", Array(sst.utf8)) }
+            }),
+        Case(
             name: "nested-100000-deep.xlsx",
             outcome: .rejected(.limitExceeded, "nested more than 256 levels deep"),
             make: {
@@ -222,6 +235,17 @@ public enum HostileCorpus {
                 let xml = sheetBytes(
                     "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>", [0xC3, 0x28, 0xFF, 0xED, 0xA0, 0x80],
                     "</t></is></c></row>")
+                return rebuilt(workbook(sheetXML: nil).build()) { replace(&$0, "xl/worksheets/sheet1.xml", xml) }
+            }),
+        Case(
+            name: "invalid-encoding-xml.xlsx",
+            outcome: .rejected(.invalidXML, "not in the encoding the XML declaration names"),
+            make: {
+                // Declared Shift_JIS, with bytes that are not: libxml2 reports this outside the parser's handler
+                // (found by fuzz-shared-strings: it printed the bytes in hex to standard error).
+                let xml = Array("<?xml version=\"1.0\" encoding=\"Shift_JIS\"?>".utf8)
+                    + sheetBytes("<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>", [0x81, 0x00, 0xFF, 0xFE],
+                                 "</t></is></c></row>")
                 return rebuilt(workbook(sheetXML: nil).build()) { replace(&$0, "xl/worksheets/sheet1.xml", xml) }
             }),
     ]

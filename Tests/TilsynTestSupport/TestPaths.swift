@@ -28,7 +28,6 @@ public enum TestPaths {
         var candidates: [String] = []
         if let explicit = ProcessInfo.processInfo.environment["TILSYN_PYTHON"] { candidates.append(explicit) }
         candidates.append(packageRoot.appendingPathComponent(".venv/bin/python").path)
-        candidates.append("/work/main/.venv/bin/python")
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }.map { URL(fileURLWithPath: $0) }
     }
 

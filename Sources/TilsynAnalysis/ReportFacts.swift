@@ -1,0 +1,121 @@
+public import GRDB
+
+/// The facts a yearly report needs besides the counts: catalogue names, how many cases and reviews a round has, and
+/// reviewers' remarks on Nej answers.
+public enum ReportFacts {
+    /// Names from the catalogues in the store: sagsskridt, pejlemærker and question texts, by id.
+    public struct Names: Sendable, Equatable {
+        public var steps: [String: String] = [:]
+        public var themes: [String: String] = [:]
+        public var questions: [String: String] = [:]
+        /// The step of each question.
+        public var questionSteps: [String: String] = [:]
+
+        public init() {}
+    }
+
+    /// The names of steps, themes and questions; when catalogues disagree, the latest registered one wins.
+    public static func names(_ store: StoreReader) throws -> Names {
+        try store.database.read { db in
+            var names = Names()
+            for row in try GRDB.Row.fetchAll(
+                db, sql: "SELECT step, name FROM catalogue_step ORDER BY catalogue, position")
+            {
+                names.steps[row[0]] = row[1]
+            }
+            for row in try GRDB.Row.fetchAll(
+                db, sql: "SELECT theme, name FROM catalogue_theme ORDER BY catalogue, position")
+            {
+                names.themes[row[0]] = row[1]
+            }
+            for row in try GRDB.Row.fetchAll(
+                db, sql: "SELECT question, text, step FROM catalogue_question ORDER BY catalogue, position")
+            {
+                names.questions[row[0]] = row[1]
+                names.questionSteps[row[0]] = row[2]
+            }
+            return names
+        }
+    }
+
+    /// How many reviews and distinct cases one level has in a round.
+    public struct LevelCount: Sendable, Equatable {
+        public var level: Int
+        public var reviews: Int
+        public var cases: Int
+    }
+
+    /// The reviews and cases of `round` per level (restricted to `levels` when not empty), ascending.
+    public static func levelCounts(_ store: StoreReader, round: String, levels: [Int] = []) throws -> [LevelCount] {
+        try store.database.read { db in
+            try GRDB.Row.fetchAll(
+                db,
+                sql: """
+                    SELECT level, count(*), count(DISTINCT case_id) FROM review
+                    WHERE round_id IN (SELECT id FROM round WHERE name = ?)
+                    GROUP BY level ORDER BY level
+                    """, arguments: [round]
+            ).map { LevelCount(level: $0[0], reviews: $0[1], cases: $0[2]) }
+                .filter { levels.isEmpty || levels.contains($0.level) }
+        }
+    }
+
+    /// The distinct cases reviewed in `round` at `levels` (all when empty).
+    public static func caseCount(_ store: StoreReader, round: String, levels: [Int] = []) throws -> Int {
+        var sql = "SELECT count(DISTINCT case_id) FROM review WHERE round_id IN (SELECT id FROM round WHERE name = ?)"
+        var arguments: [any DatabaseValueConvertible] = [round]
+        if !levels.isEmpty {
+            sql += " AND level IN (\(levels.map { _ in "?" }.joined(separator: ", ")))"
+            arguments += levels.map { $0 as any DatabaseValueConvertible }
+        }
+        return try store.database.read { db in
+            try Int.fetchOne(db, sql: sql, arguments: StatementArguments(arguments)) ?? 0
+        }
+    }
+
+    /// A reviewer's remark on a Nej answer.
+    public struct Remark: Sendable, Equatable {
+        public var question: String
+        public var caseNumber: String
+        public var level: Int
+        public var unit: String
+        public var text: String
+    }
+
+    /// Up to `limit` remarks per question on Nej answers in `round` (at `levels`, all when empty), in case order.
+    ///
+    /// The text is as stored: callers that show it must redact CPR-like numbers themselves.
+    public static func remarks(
+        _ store: StoreReader, round: String, questions: [String], levels: [Int] = [], limit: Int = 3
+    ) throws -> [Remark] {
+        guard !questions.isEmpty, limit > 0 else { return [] }
+        var arguments: [any DatabaseValueConvertible] = [round]
+        arguments += questions.map { $0 as any DatabaseValueConvertible }
+        var levelCondition = ""
+        if !levels.isEmpty {
+            levelCondition = "AND r.level IN (\(levels.map { _ in "?" }.joined(separator: ", ")))"
+            arguments += levels.map { $0 as any DatabaseValueConvertible }
+        }
+        arguments.append(limit)
+        let sql = """
+            SELECT question, number, level, unit, remark FROM (
+                SELECT a.question, k.number, r.level, u.name AS unit, a.remark,
+                    row_number() OVER (PARTITION BY a.question ORDER BY k.number, r.level) AS position
+                FROM answer a
+                JOIN review r ON r.id = a.review_id
+                JOIN audit_case k ON k.id = r.case_id
+                JOIN unit u ON u.id = r.unit_id
+                WHERE r.round_id IN (SELECT id FROM round WHERE name = ?)
+                    AND a.question IN (\(questions.map { _ in "?" }.joined(separator: ", ")))
+                    AND a.applies AND a.code = 2 AND trim(coalesce(a.remark, '')) <> ''
+                    \(levelCondition)
+            ) WHERE position <= ?
+            ORDER BY question, position
+            """
+        return try store.database.read { db in
+            try GRDB.Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map {
+                Remark(question: $0[0], caseNumber: $0[1], level: $0[2], unit: $0[3], text: $0[4])
+            }
+        }
+    }
+}

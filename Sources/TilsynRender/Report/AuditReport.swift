@@ -1,0 +1,437 @@
+public import TilsynAnalysis
+internal import TilsynAudit
+
+/// The yearly report to the Socialudvalg: every figure of `tilsyn report`, built from the analysis results and
+/// rendered as HTML (`ReportHTML`) and as a workbook (`ReportWorkbook`) with the same content.
+///
+/// The compliance figures are `Summary` rows of the report's round, so they equal `tilsyn summary --round R --by …`
+/// number by number. The report holds no case-level data but the remarks (internal reports only); every text that
+/// comes from the data is passed through `CPRDetector.redact` before it is stored here.
+public struct AuditReport: Sendable {
+    /// What to report.
+    public struct Options: Sendable {
+        /// The round reported on; the latest by name when nil.
+        public var round: String?
+        /// The baseline round; the earliest by name when nil.
+        public var baseline: String?
+        /// Only these levels; all when empty.
+        public var levels: [Int]
+        /// Output leaving the administration: suppression below 5, no remarks and no case numbers.
+        public var external: Bool
+        /// The date printed on the report.
+        public var date: DanishDate
+        /// How many questions the lowest-compliance list shows.
+        public var lowestCount: Int
+        /// How many remarks per listed question an internal report shows.
+        public var remarksPerQuestion: Int
+
+        public init(
+            round: String? = nil, baseline: String? = nil, levels: [Int] = [], external: Bool = false,
+            date: DanishDate, lowestCount: Int = 10, remarksPerQuestion: Int = 3
+        ) {
+            self.round = round
+            self.baseline = baseline
+            self.levels = levels
+            self.external = external
+            self.date = date
+            self.lowestCount = lowestCount
+            self.remarksPerQuestion = remarksPerQuestion
+        }
+    }
+
+    /// One group's Ja/Nej compliance: `yes` of `n`.
+    public struct Line: Sendable, Equatable {
+        /// The group's key as `tilsyn summary` prints it (`B`, `INB`, `Nord`, `32`); empty for a total.
+        public var id: String
+        /// The Danish name shown (`Børnefaglig undersøgelse`).
+        public var name: String
+        public var yes: Int
+        public var n: Int
+        /// Suppressed (external reports, N < 5 or to protect a total): shown as `–`.
+        public var hidden: Bool
+
+        public var rate: Double? { n > 0 ? Double(yes) / Double(n) : nil }
+        /// N < 20: "forsigtig fortolkning".
+        public var caution: Bool { !hidden && n > 0 && n < Suppression.cautionThreshold }
+    }
+
+    /// A degree question's distribution.
+    public struct DegreeLine: Sendable, Equatable {
+        public var id: String
+        public var name: String
+        public var low: Int
+        public var some: Int
+        public var high: Int
+        public var hidden: Bool
+
+        public var n: Int { low + some + high }
+        /// The share "høj eller nogen grad".
+        public var highOrSome: Double? { n > 0 ? Double(high + some) / Double(n) : nil }
+        public var caution: Bool { !hidden && n > 0 && n < Suppression.cautionThreshold }
+    }
+
+    /// One group in the round against the baseline, over the questions both rounds asked.
+    public struct TrendLine: Sendable, Equatable {
+        public var id: String
+        public var name: String
+        public var round: String
+        public var yes: Int
+        public var n: Int
+        public var baselineYes: Int
+        public var baselineN: Int
+        public var hidden: Bool
+
+        public var rate: Double? { n > 0 ? Double(yes) / Double(n) : nil }
+        public var baselineRate: Double? { baselineN > 0 ? Double(baselineYes) / Double(baselineN) : nil }
+        /// The change in percentage points.
+        public var changePoints: Double? {
+            guard let rate, let baselineRate else { return nil }
+            return (rate - baselineRate) * 100
+        }
+        public var caution: Bool {
+            !hidden
+                && (n > 0 && n < Suppression.cautionThreshold
+                    || baselineN > 0
+                        && baselineN < Suppression.cautionThreshold)
+        }
+    }
+
+    /// Agreement between the levels on one group.
+    public struct AgreementLine: Sendable, Equatable {
+        public var id: String
+        public var name: String
+        public var compared: Int
+        public var agree: Int
+        public var kappa: Double?
+        public var overruledYesToNo: Int
+        public var overruledNoToYes: Int
+        public var hidden: Bool
+
+        public var rate: Double? { compared > 0 ? Double(agree) / Double(compared) : nil }
+        public var caution: Bool { !hidden && compared > 0 && compared < Suppression.cautionThreshold }
+    }
+
+    /// A question on the lowest-compliance list.
+    public struct QuestionLine: Sendable, Equatable {
+        public var id: String
+        public var text: String
+        public var step: String
+        public var yes: Int
+        public var n: Int
+
+        public var rate: Double? { n > 0 ? Double(yes) / Double(n) : nil }
+        public var caution: Bool { n > 0 && n < Suppression.cautionThreshold }
+    }
+
+    /// A remark on a Nej answer (internal reports only), redacted.
+    public struct RemarkLine: Sendable, Equatable {
+        public var question: String
+        public var caseNumber: String
+        public var level: Int
+        public var unit: String
+        public var text: String
+    }
+
+    /// One level's reviews and cases in the round.
+    public struct LevelLine: Sendable, Equatable {
+        public var level: Int
+        public var reviews: Int
+        public var cases: Int
+        /// Ja/Nej compliance over all questions at this level.
+        public var compliance: Line
+    }
+
+    public var title: String
+    public var round: String
+    public var baseline: String
+    /// Every round with answers, by name.
+    public var rounds: [String]
+    /// The levels reported on; all levels in the store when the options named none.
+    public var levels: [Int]
+    public var external: Bool
+    public var date: DanishDate
+
+    /// Distinct cases reviewed in the round.
+    public var cases: Int
+    public var levelLines: [LevelLine]
+    /// All Ja/Nej answers of the round: the total the tables add up to (per step, unit and indsats).
+    public var overall: Line
+    /// All degree answers of the round.
+    public var overallDegree: DegreeLine?
+
+    public var byTheme: [Line]
+    public var byStep: [Line]
+    public var byUnit: [Line]
+    public var byMeasure: [Line]
+
+    /// Each round against the baseline (all groups together).
+    public var trendRounds: [TrendLine]
+    /// The round against the baseline per pejlemærke and per sagsskridt.
+    public var trendByTheme: [TrendLine]
+    public var trendByStep: [TrendLine]
+
+    /// The compared levels, ascending; empty when the round has fewer than two.
+    public var agreementLevels: [Int]
+    public var agreement: AgreementLine?
+    public var agreementByTheme: [AgreementLine]
+    /// The questions the highest level changed most often (Ja → Nej plus Nej → Ja), at most five.
+    public var mostOverruled: [AgreementLine]
+
+    public var lowest: [QuestionLine]
+    public var degree: [DegreeLine]
+    /// Empty in external reports.
+    public var remarks: [RemarkLine]
+
+    /// Whether any figure is suppressed (the footnote on `–` is then printed).
+    public var anySuppressed: Bool {
+        ([overall] + byTheme + byStep + byUnit + byMeasure).contains(where: \.hidden)
+            || (trendRounds + trendByTheme + trendByStep).contains(where: \.hidden)
+            || (agreementByTheme + (agreement.map { [$0] } ?? [])).contains(where: \.hidden)
+            || degree.contains(where: \.hidden)
+    }
+
+    /// The section headings, in order; HTML `<h2>` and workbook sheets follow them.
+    public static let sectionTitles = [
+        "Nøgletal", "Lovoverholdelse pr. pejlemærke og sagsskridt", "Lovoverholdelse pr. enhed",
+        "Lovoverholdelse pr. indsats", "Udvikling siden baseline", "Enighed mellem niveauer",
+        "Spørgsmål med lavest overholdelse", "Socialfaglig kvalitet", "Noter og metode",
+    ]
+}
+
+extension AuditReport {
+    /// Reads the store and builds the report.
+    public static func make(_ store: StoreReader, options: Options) throws -> AuditReport {
+        let rounds = try Trend.rounds(store)
+        guard let round = options.round ?? rounds.last else {
+            throw ReportError("the store has no answers to report on")
+        }
+        guard rounds.contains(round) else {
+            throw ReportError("round \(round) has no answers; rounds: \(rounds.joined(separator: ", "))")
+        }
+        let baseline = options.baseline ?? rounds.first ?? round
+        guard rounds.contains(baseline) else {
+            throw ReportError("baseline \(baseline) has no answers; rounds: \(rounds.joined(separator: ", "))")
+        }
+        let names = try ReportFacts.names(store)
+        let selection = Selection(levels: options.levels, round: round)
+        let external = options.external
+
+        func summary(_ by: [Breakdown]) throws -> [Summary.Row] {
+            try Summary.rows(store, by: by, selection: selection)
+        }
+        func key(_ row: Summary.Row, _ dimension: Breakdown) -> String {
+            redact(row.keys[dimension]?.description ?? "")
+        }
+        func name(_ id: String, _ dimension: Breakdown) -> String {
+            switch dimension {
+            case .theme: names.themes[id].map(redact) ?? id
+            case .step: names.steps[id].map(redact) ?? id
+            case .measure: Int(id).flatMap(Indsats.init(rawValue:)).map { "\($0) \($0.danishName)" } ?? "§ \(id)"
+            case .question: names.questions[id].map(redact) ?? id
+            default: redact(id)
+            }
+        }
+        /// Ja/Nej lines of one breakdown; suppressed against the round's total in external reports.
+        func lines(_ dimension: Breakdown) throws -> (lines: [Line], totalHidden: Bool) {
+            let rows = try summary([dimension]).filter { $0.kind == .yesNo }
+            var lines = rows.map {
+                Line(
+                    id: key($0, dimension), name: name(key($0, dimension), dimension), yes: $0.yes, n: $0.n,
+                    hidden: false)
+            }
+            guard external else { return (lines, false) }
+            let decision = Suppression.decide(lines.map(\.n), totalShown: true)
+            for index in lines.indices { lines[index].hidden = decision.cells[index] }
+            return (lines, decision.total)
+        }
+
+        let totals = try summary([])
+        let yesNoTotal = totals.first { $0.kind == .yesNo }
+        let degreeTotal = totals.first { $0.kind == .degree }
+        var overall = Line(
+            id: "", name: "I alt", yes: yesNoTotal?.yes ?? 0, n: yesNoTotal?.n ?? 0,
+            hidden: external && (yesNoTotal?.n ?? 0) > 0 && (yesNoTotal?.n ?? 0) < Suppression.threshold)
+        let themes = try lines(.theme)
+        let steps = try lines(.step)
+        let units = try lines(.unit)
+        let measures = try lines(.measure)
+        if themes.totalHidden || steps.totalHidden || units.totalHidden || measures.totalHidden {
+            overall.hidden = true
+        }
+
+        var levelLines: [LevelLine] = []
+        let perLevel = try Summary.rows(store, by: [.level], selection: selection).filter { $0.kind == .yesNo }
+        let levelDecision = Suppression.decide(perLevel.map(\.n), totalShown: true)
+        for count in try ReportFacts.levelCounts(store, round: round, levels: options.levels) {
+            let index = perLevel.firstIndex { $0.keys[.level] == .number(count.level) }
+            let row = index.map { perLevel[$0] }
+            levelLines.append(
+                LevelLine(
+                    level: count.level, reviews: count.reviews, cases: count.cases,
+                    compliance: Line(
+                        id: String(count.level), name: "Niveau \(count.level)", yes: row?.yes ?? 0, n: row?.n ?? 0,
+                        hidden: external && index.map { levelDecision.cells[$0] } ?? false)))
+        }
+
+        // Trend: each round against the baseline, and the round per theme and step.
+        func trendLines(_ rows: [Trend.Row], _ dimension: Breakdown?) -> [TrendLine] {
+            rows.map { row in
+                let id = redact(dimension.flatMap { row.keys[$0]?.description } ?? "")
+                let hidden =
+                    external
+                    && (row.n > 0 && row.n < Suppression.threshold
+                        || row.baselineN > 0 && row.baselineN < Suppression.threshold)
+                return TrendLine(
+                    id: id, name: dimension.map { name(id, $0) } ?? "I alt", round: row.round, yes: row.yes, n: row.n,
+                    baselineYes: row.baselineYes, baselineN: row.baselineN, hidden: hidden)
+            }
+        }
+        let trendRounds = trendLines(
+            try Trend.rows(store, by: [], baseline: baseline, levels: options.levels), nil)
+        let trendByTheme = trendLines(
+            try Trend.rows(store, by: [.theme], baseline: baseline, levels: options.levels).filter {
+                $0.round == round
+            }, .theme)
+        let trendByStep = trendLines(
+            try Trend.rows(store, by: [.step], baseline: baseline, levels: options.levels).filter {
+                $0.round == round
+            }, .step)
+
+        // Agreement between the levels reviewing the same cases in the round.
+        var agreementLevels = try Agreement.levels(store)
+        if !options.levels.isEmpty { agreementLevels = agreementLevels.filter { options.levels.contains($0) } }
+        var agreement: AgreementLine?
+        var agreementByTheme: [AgreementLine] = []
+        var mostOverruled: [AgreementLine] = []
+        if agreementLevels.count >= 2 {
+            func agreementLines(_ rows: [Agreement.Row], _ dimension: Breakdown?) -> [AgreementLine] {
+                let decision =
+                    external
+                    ? Suppression.decide(rows.map(\.compared), totalShown: false)
+                    : Suppression.Decision(cells: rows.map { _ in false }, total: false)
+                return rows.enumerated().map { index, row in
+                    let id = redact(dimension.flatMap { row.keys[$0]?.description } ?? "")
+                    return AgreementLine(
+                        id: id, name: dimension.map { name(id, $0) } ?? "I alt", compared: row.compared,
+                        agree: row.agree, kappa: row.kappa, overruledYesToNo: row.overruledYesToNo,
+                        overruledNoToYes: row.overruledNoToYes, hidden: decision.cells[index])
+                }
+            }
+            agreement = agreementLines(try Agreement.rows(store, levels: agreementLevels, round: round), nil).first
+            agreementByTheme = agreementLines(
+                try Agreement.rows(store, levels: agreementLevels, by: [.theme], round: round), .theme)
+            mostOverruled = agreementLines(
+                try Agreement.rows(store, levels: agreementLevels, by: [.question], round: round), .question
+            ).filter { !$0.hidden && $0.overruledYesToNo + $0.overruledNoToYes > 0 }
+                .sorted { left, right in
+                    let l = left.overruledYesToNo + left.overruledNoToYes
+                    let r = right.overruledYesToNo + right.overruledNoToYes
+                    return l != r ? l > r : left.compared > right.compared
+                }
+                .prefix(5).map { $0 }
+            if agreement?.compared == 0 {
+                agreement = nil
+                agreementLevels = []
+            }
+        } else {
+            agreementLevels = []
+        }
+
+        // Questions: the lowest Ja/Nej compliance, and the degree questions.
+        let questions = try summary([.question])
+        let lowest = questions.filter { $0.kind == .yesNo && $0.n >= (external ? Suppression.threshold : 1) }
+            .sorted { left, right in
+                let l = Double(left.yes) / Double(left.n)
+                let r = Double(right.yes) / Double(right.n)
+                return l != r ? l < r : left.n > right.n
+            }
+            .prefix(options.lowestCount)
+            .map { row in
+                let id = key(row, .question)
+                return QuestionLine(
+                    id: id, text: name(id, .question),
+                    step: names.questionSteps[id].map { name($0, .step) } ?? "", yes: row.yes, n: row.n)
+            }
+        let degree = questions.filter { $0.kind == .degree }.map { row in
+            let id = key(row, .question)
+            return DegreeLine(
+                id: id, name: name(id, .question), low: row.low, some: row.some, high: row.high,
+                hidden: external && row.n > 0 && row.n < Suppression.threshold)
+        }
+        var remarks: [RemarkLine] = []
+        if !external {
+            remarks = try ReportFacts.remarks(
+                store, round: round, questions: lowest.map(\.id), levels: options.levels,
+                limit: options.remarksPerQuestion
+            ).sorted { left, right in
+                let order = lowest.map(\.id)
+                return (order.firstIndex(of: left.question) ?? 0) < (order.firstIndex(of: right.question) ?? 0)
+            }.map {
+                RemarkLine(
+                    question: redact($0.question), caseNumber: redact($0.caseNumber), level: $0.level,
+                    unit: redact($0.unit), text: redact($0.text))
+            }
+        }
+
+        let allLevels = options.levels.isEmpty ? levelLines.map(\.level) : options.levels.sorted()
+        return AuditReport(
+            title: "Ledelsestilsyn \(round)", round: round, baseline: baseline, rounds: rounds, levels: allLevels,
+            external: external, date: options.date,
+            cases: try ReportFacts.caseCount(store, round: round, levels: options.levels), levelLines: levelLines,
+            overall: overall,
+            overallDegree: degreeTotal.map {
+                DegreeLine(
+                    id: "", name: "I alt", low: $0.low, some: $0.some, high: $0.high,
+                    hidden: external && $0.n > 0 && $0.n < Suppression.threshold)
+            },
+            byTheme: themes.lines, byStep: steps.lines, byUnit: units.lines, byMeasure: measures.lines,
+            trendRounds: trendRounds, trendByTheme: trendByTheme, trendByStep: trendByStep,
+            agreementLevels: agreementLevels, agreement: agreement, agreementByTheme: agreementByTheme,
+            mostOverruled: mostOverruled,
+            lowest: Array(lowest), degree: degree, remarks: remarks)
+    }
+
+    /// Masks CPR-like numbers in a text from the data.
+    static func redact(_ text: String) -> String { CPRDetector.redact(text) }
+}
+
+/// A report that cannot be built: no answers, or an unknown round.
+public struct ReportError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+
+    public init(_ message: String) { self.message = message }
+
+    public var description: String { message }
+}
+
+/// A calendar date written the Danish way: `23. november 2026`.
+public struct DanishDate: Sendable, Equatable {
+    public var year: Int
+    public var month: Int
+    public var day: Int
+
+    public init(year: Int, month: Int, day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    static let months = [
+        "januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november",
+        "december",
+    ]
+
+    /// `23. november 2026`.
+    public var text: String {
+        "\(day). \(DanishDate.months[max(1, min(12, month)) - 1]) \(year)"
+    }
+
+    /// `2026-11-23`.
+    public var iso: String {
+        func pad(_ value: Int, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+    }
+}

@@ -1,0 +1,528 @@
+internal import TilsynAnalysis
+
+/// The report as one self-contained HTML page: inline CSS and SVG, no script, no URL of any kind, A4 print styles.
+///
+/// A Content-Security-Policy (`default-src 'none'`) makes the browser refuse anything from outside even if a later
+/// change slipped one in. Every text is escaped; texts from the data were already redacted for CPR numbers when the
+/// report was built.
+public enum ReportHTML {
+    public static func render(_ report: AuditReport) -> String {
+        var page = HTMLPage()
+        page.raw("<!DOCTYPE html>\n<html lang=\"da\">\n<head>\n<meta charset=\"utf-8\">\n")
+        page.raw(
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+                + "style-src 'unsafe-inline'; img-src data:\">\n")
+        page.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+        page.raw("<meta name=\"generator\" content=\"Tilsyn\">\n")
+        page.element("title", report.title + " – rapport til Socialudvalget")
+        page.raw("\n<style>\n\(style)</style>\n</head>\n<body>\n")
+        cover(report, &page)
+        keyFigures(report, &page)
+        compliance(report, &page)
+        units(report, &page)
+        measures(report, &page)
+        trend(report, &page)
+        agreement(report, &page)
+        lowest(report, &page)
+        degree(report, &page)
+        notes(report, &page)
+        page.raw("</body>\n</html>\n")
+        return page.text
+    }
+
+    /// Section ids, in the order of `AuditReport.sectionTitles`.
+    static let sectionIDs = [
+        "noegletal", "pejlemaerker-og-sagsskridt", "enheder", "indsatser", "udvikling", "enighed", "lavest",
+        "socialfaglig-kvalitet", "noter",
+    ]
+
+    // MARK: - Sections
+
+    private static func cover(_ report: AuditReport, _ page: inout HTMLPage) {
+        page.raw("<header class=\"cover\">\n")
+        page.element("p", "Ledelsestilsyn efter barnets lov · Rapport til Socialudvalget", class: "kicker")
+        page.element("h1", report.title)
+        var lead = "Resultater for runde \(report.round)"
+        if report.baseline != report.round { lead += ", sammenlignet med baseline \(report.baseline)" }
+        lead += ". " + levelsText(report.levels) + "."
+        page.element("p", lead, class: "lead")
+        page.element("p", "Udarbejdet \(report.date.text) med Tilsyn.", class: "meta")
+        if report.external {
+            page.element(
+                "p", "Ekstern udgave: tal under 5 er undertrykt (–), og bemærkninger og sagsnumre er udeladt.",
+                class: "badge")
+        } else {
+            page.element(
+                "p",
+                "Intern udgave: indeholder bemærkninger fra gennemgangen. Brug --external før rapporten "
+                    + "forlader forvaltningen.", class: "badge internal")
+        }
+        page.raw("<nav><h2 class=\"toc\">Indhold</h2><ol>\n")
+        for (index, title) in AuditReport.sectionTitles.enumerated() {
+            page.raw("<li><a href=\"#\(sectionIDs[index])\">\(htmlEscape(title))</a></li>\n")
+        }
+        page.raw("</ol></nav>\n</header>\n")
+    }
+
+    private static func keyFigures(_ report: AuditReport, _ page: inout HTMLPage) {
+        page.openSection(0)
+        page.raw("<div class=\"cards\">\n")
+        card(&page, "Lovoverholdelse i alt", value(report.overall), detail(report.overall))
+        card(
+            &page, "Sager gennemgået", ReportText.integer(report.cases),
+            report.levelLines.map { "niveau \($0.level): \(ReportText.integer($0.cases))" }.joined(separator: ", "))
+        if let total = report.trendRounds.first(where: { $0.round == report.round }), report.round != report.baseline {
+            let change = total.hidden ? "–" : ReportText.points(total.changePoints)
+            card(&page, "Udvikling siden \(report.baseline)", change, "samme spørgsmål i begge runder")
+        }
+        if let agreement = report.agreement {
+            card(
+                &page, "Enighed mellem niveauer",
+                agreement.hidden ? "–" : ReportText.percent(agreement.agree, agreement.compared),
+                agreement.hidden
+                    ? ""
+                    : "\(ReportText.counts(agreement.agree, agreement.compared)), κ = "
+                        + ReportText.kappa(agreement.kappa))
+        }
+        if let degree = report.overallDegree, degree.n > 0 {
+            card(
+                &page, "Høj eller nogen grad",
+                degree.hidden
+                    ? "–"
+                    : ReportText.percent(
+                        degree.high + degree.some,
+                        degree.n),
+                degree.hidden
+                    ? ""
+                    : ReportText.counts(degree.high + degree.some, degree.n)
+                        + " socialfaglige vurderinger")
+        }
+        page.raw("</div>\n")
+        page.table(
+            caption: "Gennemgange og lovoverholdelse pr. niveau, runde \(report.round)",
+            headers: ["Niveau", "Sager", "Gennemgange", "Ja/N", "Lovoverholdelse"], numeric: [1, 2, 3, 4],
+            rows: report.levelLines.map {
+                ["Niveau \($0.level)", ReportText.integer($0.cases), ReportText.integer($0.reviews)]
+                    + figures($0.compliance)
+            } + [
+                [
+                    "I alt", ReportText.integer(report.cases),
+                    ReportText.integer(
+                        report.levelLines.reduce(0) {
+                            $0 + $1.reviews
+                        }),
+                ] + figures(report.overall)
+            ],
+            totalRow: true)
+        page.raw("</section>\n")
+    }
+
+    private static func compliance(_ report: AuditReport, _ page: inout HTMLPage) {
+        page.openSection(1)
+        page.element(
+            "p",
+            "Lovoverholdelse er andelen Ja af de besvarede Ja/Nej-spørgsmål (Ja + Nej) i runde \(report.round). "
+                + "Et spørgsmål under flere pejlemærker tæller med under hvert af dem.")
+        page.element("h3", "Pejlemærker")
+        lineBlock(report.byTheme, header: "Pejlemærke", title: "Lovoverholdelse pr. pejlemærke", total: nil, &page)
+        page.element("h3", "Sagsskridt")
+        lineBlock(
+            report.byStep, header: "Sagsskridt", title: "Lovoverholdelse pr. sagsskridt", total: report.overall,
+            &page)
+        page.raw("</section>\n")
+    }
+
+    private static func units(_ report: AuditReport, _ page: inout HTMLPage) {
+        page.openSection(2)
+        lineBlock(report.byUnit, header: "Enhed", title: "Lovoverholdelse pr. enhed", total: report.overall, &page)
+        page.raw("</section>\n")
+    }
+
+    private static func measures(_ report: AuditReport, _ page: inout HTMLPage) {
+        page.openSection(3)
+        page.element(
+            "p",
+            "Indsatsen er sagens paragraf i barnets lov (§ 30, 32, 46 og 47). Spørgsmål, der ikke gælder "
+                + "sagens indsats, indgår ikke.")
+        lineBlock(
+            report.byMeasure, header: "Indsats", title: "Lovoverholdelse pr. indsats", total: report.overall,
+            &page)
+        page.raw("</section>\n")
+    }
+
+    private static func trend(_ report: AuditReport, _ page: inout HTMLPage) {
+        page.openSection(4)
+        guard report.round != report.baseline else {
+            page.element(
+                "p",
+                "Baseline og rapportens runde er den samme (\(report.round)); der er ingen udvikling "
+                    + "at vise.")
+            page.raw("</section>\n")
+            return
+        }
+        page.element(
+            "p",
+            "Hver runde sammenlignes med baseline \(report.baseline) over de Ja/Nej-spørgsmål, der er besvaret "
+                + "i begge runder. Ændringen er i procentpoint (pp); spørgsmål, som kun den ene runde stillede, "
+                + "indgår ikke.")
+        let points = report.trendRounds.map { line in
+            (
+                label: line.round, value: line.hidden ? nil : line.rate,
+                text: line.hidden ? "–" : ReportText.percent(line.yes, line.n)
+            )
+        }
+        page.figure(
+            ReportCharts.line(points, title: "Lovoverholdelse pr. runde"),
+            caption: "Lovoverholdelse pr. runde over de spørgsmål, der også blev stillet i \(report.baseline)")
+        page.table(
+            caption: "Runder mod baseline \(report.baseline)",
+            headers: ["Runde", "Ja/N", "Lovoverholdelse", "Baseline Ja/N", "Baseline", "Ændring"],
+            numeric: [1, 2, 3, 4, 5],
+            rows: report.trendRounds.map { trendCells($0, first: $0.round, baseline: report.baseline) })
+        page.element("h3", "Pr. pejlemærke")
+        page.figure(
+            ReportCharts.pairs(
+                report.trendByTheme.map { line in
+                    (
+                        label: line.name, baseline: line.hidden ? nil : line.baselineRate,
+                        round: line.hidden ? nil : line.rate,
+                        text: line.hidden ? "–" : ReportText.points(line.changePoints)
+                    )
+                }, title: "Udvikling pr. pejlemærke", baselineName: report.baseline, roundName: report.round),
+            caption: "Pejlemærker: baseline \(report.baseline) (grå) og \(report.round) (blå)")
+        page.table(
+            caption: "Udvikling pr. pejlemærke, \(report.baseline) → \(report.round)",
+            headers: ["Pejlemærke", "Ja/N", report.round, "Baseline Ja/N", report.baseline, "Ændring"],
+            numeric: [1, 2, 3, 4, 5],
+            rows: report.trendByTheme.map { trendCells($0, first: $0.name, baseline: report.baseline) })
+        page.element("h3", "Pr. sagsskridt")
+        page.figure(
+            ReportCharts.pairs(
+                report.trendByStep.map { line in
+                    (
+                        label: line.name, baseline: line.hidden ? nil : line.baselineRate,
+                        round: line.hidden ? nil : line.rate,
+                        text: line.hidden ? "–" : ReportText.points(line.changePoints)
+                    )
+                }, title: "Udvikling pr. sagsskridt", baselineName: report.baseline, roundName: report.round),
+            caption: "Sagsskridt: baseline \(report.baseline) (grå) og \(report.round) (blå)")
+        page.table(
+            caption: "Udvikling pr. sagsskridt, \(report.baseline) → \(report.round)",
+            headers: ["Sagsskridt", "Ja/N", report.round, "Baseline Ja/N", report.baseline, "Ændring"],
+            numeric: [1, 2, 3, 4, 5],
+            rows: report.trendByStep.map { trendCells($0, first: $0.name, baseline: report.baseline) })
+        page.raw("</section>\n")
+    }
+
+    private static func agreement(_ report: AuditReport, _ page: inout HTMLPage) {
+        page.openSection(5)
+        guard let total = report.agreement else {
+            page.element("p", "Runden har ikke gennemgange af de samme sager på to niveauer eller flere.")
+            page.raw("</section>\n")
+            return
+        }
+        let levels = report.agreementLevels.map(String.init)
+        let levelText =
+            levels.count == 2
+            ? "\(levels[0]) og \(levels[1])"
+            : levels.dropLast().joined(separator: ", ")
+                + " og " + (levels.last ?? "")
+        if total.hidden {
+            page.element("p", "Niveau \(levelText): for få fælles besvarelser til at vise enigheden.")
+        } else {
+            page.element(
+                "p",
+                "Niveau \(levelText) er enige i \(ReportText.integer(total.agree)) af "
+                    + "\(ReportText.integer(total.compared)) spørgsmål, som alle niveauer har besvaret i de samme "
+                    + "sager, svarende til \(ReportText.percent(total.agree, total.compared)) (κ = "
+                    + "\(ReportText.kappa(total.kappa))). Det højeste niveau ændrede Ja til Nej "
+                    + "\(ReportText.integer(total.overruledYesToNo)) gange og Nej til Ja "
+                    + "\(ReportText.integer(total.overruledNoToYes)) gange.", class: "lead")
+        }
+        page.figure(
+            ReportCharts.bars(
+                report.agreementByTheme.map {
+                    .init(
+                        label: $0.name, value: $0.hidden ? nil : $0.rate,
+                        text: $0.hidden ? "–" : ReportText.percent($0.agree, $0.compared), caution: $0.caution)
+                }, title: "Enighed pr. pejlemærke"),
+            caption: "Enighed mellem niveau \(levelText) pr. pejlemærke")
+        let rows = (report.agreementByTheme + [total]).map { line -> [String] in
+            guard !line.hidden else { return [line.name, "–", "", "", "", "", "", ""] }
+            return [
+                line.name, ReportText.integer(line.compared), ReportText.counts(line.agree, line.compared),
+                ReportText.percent(line.agree, line.compared), ReportText.kappa(line.kappa),
+                ReportText.integer(line.overruledYesToNo), ReportText.integer(line.overruledNoToYes),
+                line.caution ? Suppression.cautionText : "",
+            ]
+        }
+        page.table(
+            caption: "Enighed og omgørelser pr. pejlemærke",
+            headers: ["Pejlemærke", "Sammenlignet", "Enige", "Enighed", "κ", "Ja → Nej", "Nej → Ja", "Note"],
+            numeric: [1, 2, 3, 4, 5, 6], rows: rows, totalRow: true)
+        if !report.mostOverruled.isEmpty {
+            page.element("h3", "Hvor det højeste niveau oftest omgør")
+            page.table(
+                caption: "Spørgsmål med flest omgørelser",
+                headers: ["Nr.", "Spørgsmål", "Sammenlignet", "Enighed", "Ja → Nej", "Nej → Ja"],
+                numeric: [2, 3, 4, 5],
+                rows: report.mostOverruled.map {
+                    [
+                        $0.id, $0.name, ReportText.integer($0.compared), ReportText.percent($0.agree, $0.compared),
+                        ReportText.integer($0.overruledYesToNo), ReportText.integer($0.overruledNoToYes),
+                    ]
+                })
+        }
+        page.element(
+            "p",
+            "Ja → Nej: det højeste niveau svarede Nej, hvor det laveste svarede Ja (underkendt); Nej → Ja: "
+                + "omvendt. κ er Cohens kappa for to niveauer og Fleiss' kappa for flere.", class: "small")
+        page.raw("</section>\n")
+    }
+
+    private static func lowest(_ report: AuditReport, _ page: inout HTMLPage) {
+        page.openSection(6)
+        page.element(
+            "p",
+            "De \(report.lowest.count) Ja/Nej-spørgsmål med lavest lovoverholdelse i runde \(report.round)"
+                + (report.external ? " (kun spørgsmål med mindst 5 besvarelser)." : "."))
+        page.table(
+            caption: "Spørgsmål med lavest overholdelse",
+            headers: ["Nr.", "Spørgsmål", "Sagsskridt", "Ja/N", "Lovoverholdelse", "Note"], numeric: [3, 4],
+            rows: report.lowest.map {
+                [
+                    $0.id, $0.text, $0.step, ReportText.counts($0.yes, $0.n), ReportText.percent($0.yes, $0.n),
+                    $0.caution ? Suppression.cautionText : "",
+                ]
+            })
+        if !report.remarks.isEmpty {
+            page.element("h3", "Bemærkninger til Nej-svar (kun intern udgave)")
+            page.table(
+                caption: "Eksempler på bemærkninger til de laveste spørgsmål",
+                headers: ["Nr.", "Sag", "Niveau", "Enhed", "Bemærkning"], numeric: [],
+                rows: report.remarks.map { [$0.question, $0.caseNumber, String($0.level), $0.unit, $0.text] })
+        }
+        page.raw("</section>\n")
+    }
+
+    private static func degree(_ report: AuditReport, _ page: inout HTMLPage) {
+        page.openSection(7)
+        guard !report.degree.isEmpty else {
+            page.element("p", "Runden har ingen gradsspørgsmål.")
+            page.raw("</section>\n")
+            return
+        }
+        page.element(
+            "p",
+            "Gradsspørgsmålene vurderer den socialfaglige kvalitet som lav, nogen eller høj grad. Søjlerne viser "
+                + "fordelingen; tallet er andelen i høj eller nogen grad.")
+        page.figure(
+            ReportCharts.stacked(
+                report.degree.filter { !$0.hidden }.map {
+                    (
+                        label: "\($0.id) \($0.name)", low: $0.low, some: $0.some, high: $0.high,
+                        text: ReportText.percent($0.high + $0.some, $0.n)
+                    )
+                }, title: "Socialfaglig kvalitet"),
+            caption: "Fordeling på lav, nogen og høj grad pr. gradsspørgsmål")
+        page.table(
+            caption: "Gradsspørgsmål, runde \(report.round)",
+            headers: ["Nr.", "Spørgsmål", "Lav", "Nogen", "Høj", "N", "Høj eller nogen grad", "Note"],
+            numeric: [2, 3, 4, 5, 6],
+            rows: report.degree.map {
+                guard !$0.hidden else { return [$0.id, $0.name, "–", "", "", "", "", ""] }
+                return [
+                    $0.id, $0.name, ReportText.integer($0.low), ReportText.integer($0.some),
+                    ReportText.integer($0.high), ReportText.integer($0.n), ReportText.percent($0.high + $0.some, $0.n),
+                    $0.caution ? Suppression.cautionText : "",
+                ]
+            })
+        page.raw("</section>\n")
+    }
+
+    private static func notes(_ report: AuditReport, _ page: inout HTMLPage) {
+        page.openSection(8)
+        page.raw("<ul class=\"notes\">\n")
+        for note in ReportNotes.all(report) { page.element("li", note) }
+        page.raw("</ul>\n</section>\n")
+    }
+
+    // MARK: - Pieces
+
+    private static func lineBlock(
+        _ lines: [AuditReport.Line], header: String, title: String, total: AuditReport.Line?, _ page: inout HTMLPage
+    ) {
+        page.figure(
+            ReportCharts.bars(
+                lines.map {
+                    .init(label: $0.name, value: $0.hidden ? nil : $0.rate, text: value($0), caution: $0.caution)
+                }, title: title), caption: title)
+        page.table(
+            caption: title, headers: [header, "Ja/N", "Lovoverholdelse", "Note"], numeric: [1, 2],
+            rows: (lines + (total.map { [$0] } ?? [])).map { [$0.name] + figures($0) + [note($0)] },
+            totalRow: total != nil)
+    }
+
+    private static func card(_ page: inout HTMLPage, _ label: String, _ value: String, _ detail: String) {
+        page.raw("<div class=\"card\">")
+        page.element("div", label, class: "label")
+        page.element("div", value, class: "value")
+        page.element("div", detail, class: "detail")
+        page.raw("</div>\n")
+    }
+
+    private static func value(_ line: AuditReport.Line) -> String {
+        line.hidden ? "–" : ReportText.percent(line.yes, line.n)
+    }
+
+    private static func detail(_ line: AuditReport.Line) -> String {
+        line.hidden ? "" : ReportText.counts(line.yes, line.n) + " Ja af besvarede"
+    }
+
+    private static func figures(_ line: AuditReport.Line) -> [String] {
+        line.hidden ? ["–", ""] : [ReportText.counts(line.yes, line.n), ReportText.percent(line.yes, line.n)]
+    }
+
+    private static func note(_ line: AuditReport.Line) -> String { line.caution ? Suppression.cautionText : "" }
+
+    private static func trendCells(_ line: AuditReport.TrendLine, first: String, baseline: String) -> [String] {
+        guard !line.hidden else { return [first, "–", "", "", "", ""] }
+        return [
+            first, ReportText.counts(line.yes, line.n), ReportText.percent(line.yes, line.n),
+            ReportText.counts(line.baselineYes, line.baselineN), ReportText.percent(line.baselineYes, line.baselineN),
+            line.round == baseline ? "basis" : ReportText.points(line.changePoints),
+        ]
+    }
+
+    static func levelsText(_ levels: [Int]) -> String {
+        switch levels.count {
+        case 0: "Ingen niveauer"
+        case 1: "Niveau \(levels[0])"
+        default:
+            "Niveau " + levels.dropLast().map(String.init).joined(separator: ", ") + " og \(levels[levels.count - 1])"
+                + " talt sammen"
+        }
+    }
+
+    static let style = """
+        @page { size: A4; margin: 16mm 15mm 18mm 15mm; }
+        * { box-sizing: border-box; }
+        html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+        body { font-family: "Liberation Sans", Arial, Helvetica, sans-serif; font-size: 10.5pt; line-height: 1.4;
+               color: #1d2730; margin: 0 auto; max-width: 190mm; padding: 8mm 6mm; background: #fff; }
+        h1 { font-size: 24pt; margin: 4pt 0 8pt; color: #123c5a; }
+        h2 { font-size: 16pt; color: #123c5a; border-bottom: 2px solid #1f5f8b; padding-bottom: 3pt;
+             margin: 0 0 10pt; }
+        h3 { font-size: 12pt; margin: 14pt 0 6pt; color: #123c5a; }
+        p { margin: 0 0 8pt; }
+        .kicker { text-transform: uppercase; letter-spacing: 0.06em; font-size: 9pt; color: #5a6b78; }
+        .lead { font-size: 11.5pt; }
+        .meta, .small, figcaption, caption { color: #5a6b78; font-size: 9pt; }
+        .badge { display: inline-block; background: #e8f0f6; border-left: 4px solid #1f5f8b; padding: 4pt 8pt; }
+        .badge.internal { background: #fbf1e0; border-left-color: #e0a030; }
+        nav ol { columns: 2; margin: 4pt 0 0; padding-left: 18pt; }
+        nav a { color: #1f5f8b; text-decoration: none; }
+        h2.toc { font-size: 12pt; border: 0; margin-top: 12pt; }
+        header.cover { margin-bottom: 14pt; }
+        section { margin: 18pt 0 0; }
+        .cards { display: flex; flex-wrap: wrap; gap: 8pt; margin-bottom: 10pt; }
+        .card { flex: 1 1 30%; border: 1px solid #d5dbe0; border-top: 4px solid #1f5f8b; padding: 6pt 8pt; }
+        .card .label { font-size: 9pt; color: #5a6b78; }
+        .card .value { font-size: 20pt; font-weight: bold; color: #123c5a; }
+        .card .detail { font-size: 9pt; }
+        table { border-collapse: collapse; width: 100%; margin: 4pt 0 10pt; font-size: 9.5pt; }
+        caption { text-align: left; caption-side: top; padding-bottom: 3pt; }
+        th, td { border-bottom: 1px solid #d5dbe0; padding: 2.5pt 5pt; text-align: left; vertical-align: top; }
+        th { background: #e8f0f6; font-weight: bold; }
+        td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+        tr.total td { font-weight: bold; border-top: 1.5px solid #1d2730; }
+        figure { margin: 6pt 0 10pt; }
+        svg.chart { width: 100%; height: auto; display: block; font-size: 11px; font-family: inherit;
+                    fill: #1d2730; }
+        ul.notes li { margin-bottom: 4pt; }
+        @media print {
+            body { padding: 0; max-width: none; }
+            section { break-before: page; margin-top: 0; }
+            section#noegletal { break-before: auto; margin-top: 14pt; }
+            table, figure, .cards, tr { break-inside: avoid; }
+            thead { display: table-header-group; }
+            h2, h3 { break-after: avoid; }
+            nav a { color: inherit; }
+        }
+
+        """
+}
+
+/// The report's footnotes and method note, shared by the HTML page and the workbook.
+enum ReportNotes {
+    static func all(_ report: AuditReport) -> [String] {
+        let caution: String =
+            "Forsigtig fortolkning: grupper med færre end \(Suppression.cautionThreshold) besvarelser er markeret "
+            + "og vist med lysere søjler."
+        var notes: [String] = [
+            "Lovoverholdelse = Ja / (Ja + Nej). Ikke relevant, ubesvarede spørgsmål og spørgsmål, der ikke gælder "
+                + "sagens indsats, indgår ikke i nævneren. Tallene vises som andel med antal: 91,3 % (441/483).",
+            "\(ReportHTML.levelsText(report.levels)). En sag, der er gennemgået på flere niveauer, tæller med én "
+                + "besvarelse pr. niveau; tallene svarer til tilsyn summary --round \(report.round).",
+            "Udviklingen sammenligner hver runde med baseline \(report.baseline) over de Ja/Nej-spørgsmål, der er "
+                + "besvaret i begge runder, og kan derfor afvige fra rundens samlede lovoverholdelse.",
+            "Enighed tæller kun spørgsmål, som alle sammenlignede niveauer har besvaret med Ja, Nej eller en grad "
+                + "i den samme sag (ikke Ikke relevant).",
+            caution,
+        ]
+        if report.external {
+            let threshold = Suppression.threshold
+            notes.append(
+                "Ekstern udgave: grupper med færre end \(threshold) besvarelser er undertrykt (–); når "
+                    + "en total vises, er endnu en gruppe undertrykt, så det undertrykte tal ikke kan regnes ud. "
+                    + "Bemærkninger og sagsnumre er udeladt.")
+        } else {
+            notes.append(
+                "Intern udgave: bemærkningerne er gengivet, som gennemgangen skrev dem, med CPR-lignende numre "
+                    + "maskeret (XXXXXX-XXXX). Rapporten må ikke forlade forvaltningen; brug --external.")
+        }
+        if report.anySuppressed {
+            notes.append(ReportWorkbook.suppressed)
+        }
+        return notes
+    }
+}
+
+/// Builds the HTML text.
+struct HTMLPage {
+    private(set) var text = ""
+
+    mutating func raw(_ html: String) { text += html }
+
+    mutating func element(_ name: String, _ content: String, class className: String? = nil) {
+        text += "<\(name)\(className.map { " class=\"\(htmlEscape($0))\"" } ?? "")>\(htmlEscape(content))</\(name)>\n"
+    }
+
+    mutating func openSection(_ index: Int) {
+        text += "<section id=\"\(ReportHTML.sectionIDs[index])\">\n"
+        element("h2", AuditReport.sectionTitles[index])
+    }
+
+    mutating func figure(_ svg: String, caption: String) {
+        text += "<figure>\(svg)<figcaption>Figur: \(htmlEscape(caption))</figcaption></figure>\n"
+    }
+
+    mutating func table(
+        caption: String, headers: [String], numeric: Set<Int>, rows: [[String]],
+        totalRow: Bool = false
+    ) {
+        text += "<table>\n<caption>\(htmlEscape(caption))</caption>\n<thead><tr>"
+        for (index, header) in headers.enumerated() {
+            text += "<th\(numeric.contains(index) ? " class=\"num\"" : "")>\(htmlEscape(header))</th>"
+        }
+        text += "</tr></thead>\n<tbody>\n"
+        for (number, row) in rows.enumerated() {
+            text += totalRow && number == rows.count - 1 ? "<tr class=\"total\">" : "<tr>"
+            for (index, cell) in row.prefix(headers.count).enumerated() {
+                text += "<td\(numeric.contains(index) ? " class=\"num\"" : "")>\(htmlEscape(cell))</td>"
+            }
+            text += "</tr>\n"
+        }
+        text += "</tbody>\n</table>\n"
+    }
+}
