@@ -264,16 +264,18 @@ final class SAXParser {
         while try parser.feed(from: stream, buffer: buffer) {}
     }
 
-    /// Feeds the next bytes of `stream`, read into `buffer`; false once the document has been fed to its end.
+    /// Feeds the next bytes of `stream`, read into `buffer` (filled as far as the part goes); false once the
+    /// document has been fed to its end.
     ///
-    /// A part that fits in the buffer (most parts of small workbooks) is fed whole as the last chunk: libxml2's push
-    /// parser then skips the look-ahead it does on an unfinished chunk for every tag and text.
+    /// The end is always fed as an empty last chunk after the data, never with it: libxml2 reports some errors
+    /// (text not in the declared encoding) only when the data comes in an unfinished chunk.
     func feed(from stream: ZipEntryReader, buffer: UnsafeMutableRawBufferPointer) throws -> Bool {
         var filled = 0
         while filled < buffer.count {
             let count = try stream.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
             if count == 0 {
-                try feed(UnsafeRawBufferPointer(rebasing: buffer[0..<filled]), last: true)
+                if filled > 0 { try feed(UnsafeRawBufferPointer(rebasing: buffer[0..<filled])) }
+                try feed(UnsafeRawBufferPointer(start: nil, count: 0), last: true)
                 return false
             }
             filled += count

@@ -60,19 +60,22 @@ extension AuditStore {
         }
     }
 
-    /// Runs `body` with a batch that imports files one after another on this store's writer, each file under its
-    /// own savepoint, committed together with the files before it every `maxFiles` files or `maxSeconds` seconds
-    /// and at the end.
+    /// Runs `body` with a batch that imports files one after another on this store's writer (one writer access
+    /// for the whole run), each file under its own savepoint, committed together with the files before it every
+    /// `maxFiles` files or `maxSeconds` seconds and at the end.
     ///
-    /// Each file is still atomic: a file with errors, or whose writing fails, is rolled back to its savepoint and
-    /// leaves nothing; a process killed mid-batch loses the batch's uncommitted files wholly, never part of one.
-    /// Files stored before an error thrown by `body` are committed before it is rethrown.
+    /// Each file is atomic: a file with errors is rolled back to its savepoint and leaves nothing; a process killed
+    /// mid-batch loses the batch's uncommitted files wholly, never part of one. When a write or a commit fails (a
+    /// full disk, say), the batch is rolled back and its files are written again one by one, each committed on its
+    /// own, up to the one that fails: the files before it are kept, as with one transaction per file. Files stored
+    /// before an error thrown by `body` are committed before it is rethrown.
     public func withImportBatch<T>(
         maxFiles: Int = 64, maxSeconds: Double = 0.25, _ body: (ImportBatch) throws -> T
     ) throws -> T {
         do {
             return try database.writeWithoutTransaction { db in
-                let batch = ImportBatch(db: db, path: path, maxFiles: maxFiles, maxSeconds: maxSeconds)
+                let batch = ImportBatch(
+                    db: db, path: path, busyTimeout: busyTimeout, maxFiles: maxFiles, maxSeconds: maxSeconds)
                 let result: T
                 do {
                     result = try body(batch)
@@ -84,8 +87,7 @@ extension AuditStore {
                 return result
             }
         } catch let error as DatabaseError {
-            throw StoreError(.writeFailed, "the import failed and its last files were rolled back: "
-                + (error.message ?? "SQLite error"), path: path)
+            throw StoreError(error, path: path, action: "committing the imported files", busyTimeout: busyTimeout)
         }
     }
 
@@ -265,14 +267,18 @@ extension AuditStore {
 public final class ImportBatch {
     private let db: Database
     private let path: String
+    private let busyTimeout: TimeInterval
     private let maxFiles: Int
     private let maxSeconds: Double
     private var files = 0
     private var started: ContinuousClock.Instant?
+    /// The files stored in the uncommitted transaction, to write again one by one if it cannot be committed.
+    private var pending: [(file: ReturnedFile, replace: Bool)] = []
 
-    init(db: Database, path: String, maxFiles: Int, maxSeconds: Double) {
+    init(db: Database, path: String, busyTimeout: TimeInterval, maxFiles: Int, maxSeconds: Double) {
         self.db = db
         self.path = path
+        self.busyTimeout = busyTimeout
         self.maxFiles = max(1, maxFiles)
         self.maxSeconds = maxSeconds
     }
@@ -280,34 +286,68 @@ public final class ImportBatch {
     /// Imports one file atomically, as `AuditStore.importFile(_:replace:)` does, under a savepoint of the batch.
     public func importFile(_ file: ReturnedFile, replace: Bool) throws -> ImportOutcome {
         guard !file.isRejected else { return .rejected }
+        var outcome = ImportOutcome.rejected
         do {
             if started == nil {
                 try db.beginTransaction(.immediate)
                 started = .now
             }
-            var outcome = ImportOutcome.rejected
             try db.inSavepoint {
                 outcome = try AuditStore.importFile(file, replace: replace, in: db)
                 return outcome.status == .imported ? .commit : .rollback
             }
-            files += 1
-            if let started, files >= maxFiles || ContinuousClock.now - started >= .seconds(maxSeconds) {
-                try commit()
-            }
-            return outcome
         } catch let error as DatabaseError {
-            // The savepoint is rolled back already; keep the files before it.
-            try? commit()
-            throw StoreError(.writeFailed, "importing \(file.path) failed and was rolled back: "
-                + (error.message ?? "SQLite error"), path: path)
+            // The savepoint is rolled back already.
+            return try recover(error, failing: (file, replace)) ?? outcome
         }
+        if outcome.status == .imported { pending.append((file, replace)) }
+        files += 1
+        if let started, files >= maxFiles || ContinuousClock.now - started >= .seconds(maxSeconds) {
+            try commit()
+        }
+        return outcome
     }
 
     /// Commits the files imported since the last commit.
     func commit() throws {
         guard started != nil else { return }
+        do {
+            if db.isInsideTransaction { try db.commit() }
+        } catch let error as DatabaseError {
+            _ = try recover(error, failing: nil)
+        }
         started = nil
         files = 0
-        if db.isInsideTransaction { try db.commit() }
+        pending.removeAll()
+    }
+
+    /// After a write or commit failed with `error`: rolls the batch back and writes its files (and `failing`) again,
+    /// each in its own transaction, up to the first that fails, whose error is thrown. Returns the outcome of
+    /// `failing` when every file could be written after all.
+    private func recover(
+        _ error: DatabaseError, failing: (file: ReturnedFile, replace: Bool)?
+    ) throws -> ImportOutcome? {
+        if db.isInsideTransaction { try? db.rollback() }
+        let replay = pending + (failing.map { [$0] } ?? [])
+        started = nil
+        files = 0
+        pending.removeAll()
+        var last: ImportOutcome?
+        for (file, replace) in replay {
+            do {
+                try db.inTransaction(.immediate) {
+                    let outcome = try AuditStore.importFile(file, replace: replace, in: db)
+                    last = outcome
+                    return outcome.status == .imported ? .commit : .rollback
+                }
+            } catch let error as DatabaseError {
+                throw StoreError(error, path: path, action: "importing \(file.path)", busyTimeout: busyTimeout)
+            }
+        }
+        guard failing != nil else { return nil }
+        if last == nil {
+            throw StoreError(error, path: path, action: "importing the files", busyTimeout: busyTimeout)
+        }
+        return last
     }
 }
