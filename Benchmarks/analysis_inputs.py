@@ -3,7 +3,7 @@
 Both are filled with SQL from the same integer formulas, so they hold the same reviews and answers; the
 harness checks that both engines find the same counts. The Tilsyn store gets its schema from `tilsyn import`
 of a one-line CSV (so its migrations are the program's own), then its rows are replaced with the generated
-ones and `answer_count` is rebuilt as the import keeps it.
+ones and `answer_count` and `level_pair_count` are rebuilt as the import keeps them.
 
 Shape: catalogue kk-2025 (44 questions: 36 Ja/Nej, 8 degree); cases reviewed at levels 1 and 2, in 4 rounds
 and 20 units; two reviews per case; the answer at level 1 is a function of case and question, and level 2
@@ -23,6 +23,8 @@ REVIEWS = -(-ANSWERS // QUESTIONS)  # 227,273 reviews → 10,000,012 answers
 ROUNDS = 4
 UNITS = 20
 PARAMS = {"reviews": REVIEWS, "questions": QUESTIONS, "rounds": ROUNDS, "units": UNITS, "version": 2}
+# The store's own stamp: version 2 adds `level_pair_count` (schema v2), without regenerating the DuckDB twin.
+STORE_PARAMS = {**PARAMS, "store": 2}
 
 # Review r (1-based): case (r + 1) / 2, level 1 or 2; round, unit and measure follow from the case, so that
 # every unit has cases in every round.
@@ -57,15 +59,15 @@ def _stamp(path: Path) -> Path:
     return path.with_name(path.name + ".params.json")
 
 
-def _fresh(path: Path) -> bool:
+def _fresh(path: Path, params: dict = PARAMS) -> bool:
     stamp = _stamp(path)
-    return path.exists() and stamp.exists() and json.loads(stamp.read_text()).get("params") == PARAMS
+    return path.exists() and stamp.exists() and json.loads(stamp.read_text()).get("params") == params
 
 
 def store(workdir: Path, tilsyn: Path) -> dict:
     """The Tilsyn store `analysis.sqlite` with the generated answers and their counts."""
     path = workdir / "analysis.sqlite"
-    if _fresh(path):
+    if _fresh(path, STORE_PARAMS):
         return json.loads(_stamp(path).read_text())
     for suffix in ("", "-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
@@ -81,7 +83,8 @@ def store(workdir: Path, tilsyn: Path) -> dict:
         PRAGMA journal_mode = WAL;
         PRAGMA synchronous = OFF;
         PRAGMA cache_size = -400000;
-        DELETE FROM answer_count; DELETE FROM answer; DELETE FROM review; DELETE FROM audit_case;
+        DELETE FROM answer_count; DELETE FROM level_pair_count; DELETE FROM answer; DELETE FROM review;
+        DELETE FROM audit_case;
         DELETE FROM round; DELETE FROM unit; DELETE FROM reviewer;
         UPDATE file SET id = 1;
         INSERT INTO round(id, name) SELECT value, 'R' || (2021 + value) FROM {series(ROUNDS)};
@@ -105,6 +108,14 @@ def store(workdir: Path, tilsyn: Path) -> dict:
             count(*) FILTER (WHERE a.applies AND a.code = 5), count(*) FILTER (WHERE a.applies AND a.code = 6)
         FROM answer a JOIN review r ON r.id = a.review_id
         GROUP BY 1, 2, 3, 4, 5, 6, 7;
+        INSERT INTO level_pair_count
+        SELECT s.level, o.level, s.round_id, s.catalogue, x.question, x.code, y.code, count(*)
+        FROM review s
+        JOIN review o ON o.case_id = s.case_id AND o.round_id = s.round_id AND o.level > s.level
+        JOIN answer x ON x.review_id = s.id
+        JOIN answer y ON y.review_id = o.id AND y.question = x.question
+        WHERE x.applies AND x.code IN (1, 2, 4, 5, 6) AND y.applies AND y.code IN (1, 2, 4, 5, 6)
+        GROUP BY 1, 2, 3, 4, 5, 6, 7;
         """)
     answers = db.execute("SELECT count(*) FROM answer").fetchone()[0]
     answered = db.execute("SELECT count(*) FROM answer WHERE code IN (1, 2)").fetchone()[0]
@@ -112,7 +123,7 @@ def store(workdir: Path, tilsyn: Path) -> dict:
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.execute("ANALYZE")
     db.close()
-    stamp = {"params": PARAMS, "cells": answers, "yes_or_no": answered}
+    stamp = {"params": STORE_PARAMS, "cells": answers, "yes_or_no": answered}
     _stamp(path).write_text(json.dumps(stamp))
     return stamp
 

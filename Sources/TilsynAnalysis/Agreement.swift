@@ -44,10 +44,18 @@ public enum Agreement {
 
     /// Agreement between `levels` (at least two), grouped by `dimensions` (question, theme and/or round).
     ///
-    /// Self-joins the answers of each compared level on case, round and question, and aggregates the sufficient
-    /// statistics of κ in SQL.
+    /// Two levels read the pair counts the import keeps (`level_pair_count`), so the cost does not grow with the
+    /// answers. More levels self-join the answers of each compared level on case, round and question. Either way the
+    /// sufficient statistics of κ are aggregated in SQL.
     public static func rows(
         _ store: StoreReader, levels: [Int], by dimensions: [Breakdown] = [], round: String? = nil
+    ) throws -> [Row] {
+        try rows(store, levels: levels, by: dimensions, round: round, fromAnswers: false)
+    }
+
+    /// As `rows(_:levels:by:round:)`; `fromAnswers` self-joins the answers for two levels too (tests compare).
+    static func rows(
+        _ store: StoreReader, levels: [Int], by dimensions: [Breakdown], round: String?, fromAnswers: Bool
     ) throws -> [Row] {
         let levels = Array(Set(levels)).sorted()
         precondition(levels.count >= 2, "agreement needs at least two levels")
@@ -55,6 +63,9 @@ public enum Agreement {
         let dimensions = dimensions.filter { seen.insert($0).inserted }
         precondition(dimensions.allSatisfy { Agreement.dimensions.contains($0) })
         let count = levels.count
+        if count == 2 && !fromAnswers {
+            return try pairRows(store, levels: levels, by: dimensions, round: round)
+        }
         var from = "review r1 JOIN answer a1 ON a1.review_id = r1.id"
         var conditions = ["r1.level = \(levels[0])", "a1.applies", "a1.code IN (1, 2, 4, 5, 6)"]
         for index in 2...count {
@@ -117,6 +128,70 @@ public enum Agreement {
         // The statistics are sums, so the cases can be split into ranges read in parallel and the sums added up.
         let groups = try Partitioned.read(store, sql: sql, arguments: arguments, keys: columns.count,
                                           orders: order.count, level: levels[0])
+        return assemble(groups, levels: levels, dimensions: dimensions)
+    }
+
+    /// Agreement between two levels from `level_pair_count`, which the import keeps: its cost does not grow with
+    /// the answers. The statistics are those of the self-join in `rows(_:levels:by:round:)`.
+    static func pairRows(
+        _ store: StoreReader, levels: [Int], by dimensions: [Breakdown], round: String?
+    ) throws -> [Row] {
+        var from = "level_pair_count p"
+        var columns: [String] = []
+        var order: [String] = []
+        for dimension in dimensions {
+            switch dimension {
+            case .question:
+                from += "\nLEFT JOIN catalogue_question q ON q.catalogue = p.catalogue AND q.question = p.question"
+                columns.append("p.question")
+                order.append("min(coalesce(q.position, 1e9))")
+            case .theme:
+                from += """
+
+                    JOIN question_theme t ON t.catalogue = p.catalogue AND t.question = p.question
+                    LEFT JOIN catalogue_theme g ON g.catalogue = t.catalogue AND g.theme = t.theme
+                    """
+                columns.append("t.theme")
+                order.append("min(coalesce(g.position, 1e9))")
+            default:
+                from += "\nJOIN round d ON d.id = p.round_id"
+                columns.append("d.name")
+                order.append("0")
+            }
+        }
+        var conditions = ["p.low_level = \(levels[0])", "p.high_level = \(levels[1])"]
+        var arguments: [any DatabaseValueConvertible] = []
+        if let round {
+            conditions.append("p.round_id IN (SELECT id FROM round WHERE name = ?)")
+            arguments.append(round)
+        }
+        var statistics = [
+            "sum(p.items)", "sum(p.items) FILTER (WHERE p.low_code = p.high_code)",
+            "sum(p.items) FILTER (WHERE p.low_code = 1 AND p.high_code = 2)",
+            "sum(p.items) FILTER (WHERE p.low_code = 2 AND p.high_code = 1)",
+        ]
+        for category in categories {
+            statistics += [
+                "sum(p.items) FILTER (WHERE p.low_code = \(category))",
+                "sum(p.items) FILTER (WHERE p.high_code = \(category))",
+            ]
+        }
+        let sql = """
+            SELECT \((columns + order + statistics).joined(separator: ", "))
+            FROM \(from)
+            WHERE \(conditions.joined(separator: " AND "))
+            \(columns.isEmpty ? "" : "GROUP BY " + columns.joined(separator: ", "))
+            """
+        let found = try store.database.read { db in
+            try GRDB.Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
+        }
+        let groups = Partitioned.merge([found], keys: columns.count, orders: order.count)
+        return assemble(groups, levels: levels, dimensions: dimensions)
+    }
+
+    /// The rows of summed groups (`Partitioned.Group`), with a zero row when there are none and no grouping.
+    private static func assemble(_ groups: [Partitioned.Group], levels: [Int], dimensions: [Breakdown]) -> [Row] {
+        let count = levels.count
         var rows: [Row] = []
         for group in groups {
             var keys: [Breakdown: KeyValue] = [:]
@@ -221,8 +296,13 @@ enum Partitioned {
             DispatchQueue.concurrentPerform(iterations: count, execute: work)
         }
         if let error = collector.error { throw error }
+        return merge(collector.parts, keys: keys, orders: orders)
+    }
+
+    /// Adds up the sums of rows from several parts per group (rows as in `read`), sorted as `read` returns them.
+    static func merge(_ parts: [[GRDB.Row]], keys: Int, orders: Int) -> [Group] {
         var groups: [[String]: Group] = [:]
-        for part in collector.parts {
+        for part in parts {
             for row in part {
                 let texts = (0..<keys).map { row[$0] as String? ?? "" }
                 let sums = (keys + orders..<row.count).map { row[$0] as Int? ?? 0 }

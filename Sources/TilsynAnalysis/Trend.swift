@@ -4,7 +4,8 @@ public import GRDB
 ///
 /// For each group and round the rate is computed over the Ja/Nej questions answered (Ja or Nej) in both that
 /// round and the baseline, and so is the baseline's rate it is compared with; the change is in percentage points.
-/// The baseline's own row compares it with itself over all its questions.
+/// The baseline's own row compares it with itself over all its questions. A question renamed in a later catalogue
+/// version (`replaces` in the catalogue, kept in `question_rename`) counts under its current id in every round.
 public enum Trend {
     /// One group's value in one round.
     public struct Row: Sendable, Equatable {
@@ -69,7 +70,12 @@ public enum Trend {
             WITH cell AS (
                 SELECT \(cellColumns.joined(separator: ", ")),
                     sum(c.yes) AS yes, sum(c.yes + c.no) AS n
-                FROM answer_count c
+                FROM (
+                    SELECT a.catalogue, coalesce(m.question, a.question) AS question, a.round_id, a.level, a.unit_id,
+                        a.measure, a.reviewer_id, a.yes, a.no
+                    FROM answer_count a
+                    LEFT JOIN question_rename m ON m.catalogue = a.catalogue AND m.previous = a.question
+                ) c
                 JOIN round rr ON rr.id = c.round_id
                 \(joins.joined(separator: "\n"))
                 WHERE \(conditions.joined(separator: " AND "))

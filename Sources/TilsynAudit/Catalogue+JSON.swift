@@ -36,7 +36,7 @@ extension AnswerScale: Decodable {
 
 extension Question: Decodable {
     private enum CodingKeys: String, CodingKey {
-        case id, step, themes, text, help, type, appliesTo, legal, remarkRequiredOn
+        case id, step, themes, text, help, type, appliesTo, legal, remarkRequiredOn, replaces
     }
 
     public init(from decoder: any Decoder) throws {
@@ -50,6 +50,7 @@ extension Question: Decodable {
         appliesTo = try c.decodeIfPresent([Int].self, forKey: .appliesTo) ?? Indsats.allParagraphs
         legal = try c.decodeIfPresent([String].self, forKey: .legal) ?? []
         remarkRequiredOn = try c.decodeIfPresent([String].self, forKey: .remarkRequiredOn) ?? []
+        replaces = try c.decodeIfPresent([String].self, forKey: .replaces) ?? []
     }
 }
 
@@ -232,6 +233,7 @@ struct _JSONText {
                 o.field("appliesTo") { $0.array(q.appliesTo, level: inner) { $0.text += String($1) } }
                 o.field("legal") { $0.strings(q.legal, level: inner) }
                 o.field("remarkRequiredOn") { $0.strings(q.remarkRequiredOn, level: inner) }
+                if !q.replaces.isEmpty { o.field("replaces") { $0.strings(q.replaces, level: inner) } }
             }
         }
     }

@@ -4,7 +4,7 @@ extension Catalogue {
     /// Checks: ids present, well-formed and unique (questions across `questions` and the temanedslag); each
     /// question's step, themes and scale defined; texts not empty; `appliesTo` a non-empty subset of § 30, 32, 46
     /// and 47; `remarkRequiredOn` answers of the question's scale; scales usable as Excel drop-downs; a temanedslag
-    /// of 2 to 4 questions.
+    /// of 2 to 4 questions; `replaces` names earlier ids that are no longer questions, each replaced by one question.
     public func problems(file: String? = nil) -> [CatalogueError] {
         var found: [CatalogueError] = []
         func fail(_ code: CatalogueError.Code, _ message: String, question: String? = nil) {
@@ -87,6 +87,22 @@ extension Catalogue {
                 fail(.emptyText, "a legal reference is empty", question: qid)
             }
         }
+        // Renamed questions: each earlier id is well-formed, no longer a question here, and replaced only once.
+        var replaced: Set<String> = []
+        for question in allQuestions {
+            for previous in question.replaces {
+                if !Self.isQuestionID(previous) {
+                    fail(.invalidValue, "replaces names '\(previous)', which is not a question id such as B.2",
+                         question: question.id)
+                } else if questionIDs.contains(previous) {
+                    fail(.invalidValue, "replaces names '\(previous)', which is still a question of the catalogue",
+                         question: question.id)
+                } else if !replaced.insert(previous).inserted {
+                    fail(.duplicateId, "replaces names '\(previous)', which another question replaces too",
+                         question: question.id)
+                }
+            }
+        }
         if let temanedslag {
             if !(2...4).contains(temanedslag.questions.count) {
                 fail(.invalidValue, "the temanedslag has \(temanedslag.questions.count) questions; give 2 to 4")
@@ -125,10 +141,19 @@ extension String {
     /// The text without leading and trailing white space.
     var trimmed: String {
         guard let first = unicodeScalars.first, let last = unicodeScalars.last else { return self }
-        if !first.properties.isWhitespace && !last.properties.isWhitespace { return self }
+        if !first.isSpace && !last.isSpace { return self }
         var scalars = Substring(self).unicodeScalars
-        while let first = scalars.first, first.properties.isWhitespace { scalars.removeFirst() }
-        while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }
+        while let first = scalars.first, first.isSpace { scalars.removeFirst() }
+        while let last = scalars.last, last.isSpace { scalars.removeLast() }
         return String(scalars)
+    }
+}
+
+extension Unicode.Scalar {
+    /// White space (Unicode's `White_Space`), answered for ASCII without the property tables (a hot path: every
+    /// cell read is trimmed).
+    @inline(__always)
+    fileprivate var isSpace: Bool {
+        value < 0x80 ? value == 0x20 || (0x09...0x0D).contains(value) : properties.isWhitespace
     }
 }

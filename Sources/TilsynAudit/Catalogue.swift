@@ -116,10 +116,14 @@ public struct Question: Sendable, Equatable {
     public var legal: [String]
     /// Answers that require a bemærkning, e.g. `["Nej"]`.
     public var remarkRequiredOn: [String]
+    /// The ids this question had in earlier versions of the catalogue (a renamed question): trends across rounds
+    /// compare answers stored under those ids with this one's. Empty for most questions.
+    public var replaces: [String]
 
     public init(
         id: String, step: String, themes: [String] = [], text: String, help: String = "", type: String,
-        appliesTo: [Int] = Indsats.allParagraphs, legal: [String] = [], remarkRequiredOn: [String] = []
+        appliesTo: [Int] = Indsats.allParagraphs, legal: [String] = [], remarkRequiredOn: [String] = [],
+        replaces: [String] = []
     ) {
         self.id = id
         self.step = step
@@ -130,6 +134,7 @@ public struct Question: Sendable, Equatable {
         self.appliesTo = appliesTo
         self.legal = legal
         self.remarkRequiredOn = remarkRequiredOn
+        self.replaces = replaces
     }
 
     /// Whether the question applies to a case with this indsats.

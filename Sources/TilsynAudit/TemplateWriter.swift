@@ -68,7 +68,10 @@ public enum TemplateWriter {
     /// The defined name of a question's remark cell: `Bemaerkning_B_2`.
     public static func remarkName(_ questionID: String) -> String { "Bemaerkning_" + questionIDSuffix(questionID) }
 
-    private static func questionIDSuffix(_ id: String) -> String { String(id.map { $0 == "." ? "_" : $0 }) }
+    private static func questionIDSuffix(_ id: String) -> String {
+        // On the UTF-8 bytes: `.` and `_` are ASCII, so no multi-byte character changes.
+        String(decoding: id.utf8.map { $0 == UInt8(ascii: ".") ? UInt8(ascii: "_") : $0 }, as: UTF8.self)
+    }
 
     /// A file name for the case's workbook: the case number with anything but letters, digits, `-` and `_`
     /// replaced by `_`, plus `.xlsx`; `tilsyn-skabelon.xlsx` for a blank template.

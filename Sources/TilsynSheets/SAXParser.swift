@@ -258,8 +258,30 @@ final class SAXParser {
     /// Parses a whole part from a ZIP entry, streaming it through the inflater.
     static func parse(_ archive: ZipArchive, _ entry: ZipEntry, handler: SAXHandler) throws {
         let parser = try SAXParser(handler: handler, partName: entry.name)
-        try archive.read(entry, chunkSize: 1 << 16) { chunk in try parser.feed(chunk) }
-        try parser.feed(UnsafeRawBufferPointer(start: nil, count: 0), last: true)
+        let stream = try ZipEntryReader(archive: archive, entry: entry)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+        defer { buffer.deallocate() }
+        while try parser.feed(from: stream, buffer: buffer) {}
+    }
+
+    /// Feeds the next bytes of `stream`, read into `buffer` (filled as far as the part goes); false once the
+    /// document has been fed to its end.
+    ///
+    /// The end is always fed as an empty last chunk after the data, never with it: libxml2 reports some errors
+    /// (text not in the declared encoding) only when the data comes in an unfinished chunk.
+    func feed(from stream: ZipEntryReader, buffer: UnsafeMutableRawBufferPointer) throws -> Bool {
+        var filled = 0
+        while filled < buffer.count {
+            let count = try stream.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
+            if count == 0 {
+                if filled > 0 { try feed(UnsafeRawBufferPointer(rebasing: buffer[0..<filled])) }
+                try feed(UnsafeRawBufferPointer(start: nil, count: 0), last: true)
+                return false
+            }
+            filled += count
+        }
+        try feed(UnsafeRawBufferPointer(buffer))
+        return true
     }
 
     /// The deepest element nesting accepted; SpreadsheetML needs fewer than 20 levels.

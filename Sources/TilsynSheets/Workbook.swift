@@ -284,13 +284,7 @@ public final class RowReader {
         case .none:
             finished = true
         case .sequential(let stream, let parser):
-            let count = try stream.read(into: buffer)
-            if count == 0 {
-                try parser.feed(UnsafeRawBufferPointer(start: nil, count: 0), last: true)
-                finished = true
-            } else {
-                try parser.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
-            }
+            if try !parser.feed(from: stream, buffer: buffer) { finished = true }
             queue = trailer.completed
             trailer.completed.removeAll(keepingCapacity: true)
             parsedCells = trailer.cellCount

@@ -60,12 +60,43 @@ extension AuditStore {
         }
     }
 
+    /// Runs `body` with a batch that imports files one after another on this store's writer (one writer access
+    /// for the whole run), each file under its own savepoint, committed together with the files before it every
+    /// `maxFiles` files or `maxSeconds` seconds and at the end.
+    ///
+    /// Each file is atomic: a file with errors is rolled back to its savepoint and leaves nothing; a process killed
+    /// mid-batch loses the batch's uncommitted files wholly, never part of one. When a write or a commit fails (a
+    /// full disk, say), the batch is rolled back and its files are written again one by one, each committed on its
+    /// own, up to the one that fails: the files before it are kept, as with one transaction per file. Files stored
+    /// before an error thrown by `body` are committed before it is rethrown.
+    public func withImportBatch<T>(
+        maxFiles: Int = 64, maxSeconds: Double = 0.25, _ body: (ImportBatch) throws -> T
+    ) throws -> T {
+        do {
+            return try database.writeWithoutTransaction { db in
+                let batch = ImportBatch(
+                    db: db, path: path, busyTimeout: busyTimeout, maxFiles: maxFiles, maxSeconds: maxSeconds)
+                let result: T
+                do {
+                    result = try body(batch)
+                } catch {
+                    try batch.commit()
+                    throw error
+                }
+                try batch.commit()
+                return result
+            }
+        } catch let error as DatabaseError {
+            throw StoreError(error, path: path, action: "committing the imported files", busyTimeout: busyTimeout)
+        }
+    }
+
     /// The resubmission findings a file would get, without writing (for `tilsyn validate`).
     public static func resubmissionFindings(_ file: ReturnedFile, replace: Bool, in db: Database) throws -> [Finding] {
         try compare(file, replace: replace, in: db).findings
     }
 
-    private static func importFile(_ file: ReturnedFile, replace: Bool, in db: Database) throws -> ImportOutcome {
+    static func importFile(_ file: ReturnedFile, replace: Bool, in db: Database) throws -> ImportOutcome {
         if try Bool.fetchOne(
             db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM file WHERE sha256 = ?)"), arguments: [file.sha256])
             == true
@@ -104,21 +135,23 @@ extension AuditStore {
                 answers, warnings,
             ])
         let fileID = db.lastInsertedRowID
+        // Replaced reviews go first, each with its counts, before any of the file's reviews is stored: the pairs
+        // it formed with reviews still stored are taken out once, and never with a review of this file.
+        for case .differs(let oldID) in comparison.states {
+            try updateCounts(in: db, filter: "r.id = ?", arguments: [oldID], sign: -1)
+            try updatePairCounts(in: db, reviews: "s.id = :id", among: "o.id = :id", arguments: ["id": oldID],
+                                 sign: -1)
+            try db.cachedStatement(sql: "DELETE FROM answer WHERE review_id = ?").execute(arguments: [oldID])
+            try db.cachedStatement(sql: "DELETE FROM review WHERE id = ?").execute(arguments: [oldID])
+            replaced += 1
+        }
         for (review, state) in zip(file.reviews, comparison.states) {
-            switch state {
-            case .unchanged:
-                continue
-            case .differs(let oldID):
-                try updateCounts(in: db, filter: "r.id = ?", arguments: [oldID], sign: -1)
-                try db.execute(sql: "DELETE FROM answer WHERE review_id = ?", arguments: [oldID])
-                try db.execute(sql: "DELETE FROM review WHERE id = ?", arguments: [oldID])
-                replaced += 1
-            case .new:
-                break
-            }
+            if case .unchanged = state { continue }
             try insert(review, fileID: fileID, in: db)
         }
         try updateCounts(in: db, filter: "r.file_id = ?", arguments: [fileID], sign: 1)
+        try updatePairCounts(in: db, reviews: "s.file_id = :file", among: "o.file_id = :file",
+                             arguments: ["file": fileID], sign: 1)
         return ImportOutcome(
             status: .imported, findings: comparison.findings, reviewsStored: stored, answersStored: answers,
             reviewsReplaced: replaced, reviewsUnchanged: unchanged)
@@ -227,5 +260,94 @@ extension AuditStore {
     static func timestamp() -> String {
         let seconds = Double(Int(Date().timeIntervalSince1970))
         return ExcelDateTime(serial: seconds / 86_400 + 25_569).iso8601 + "Z"
+    }
+}
+
+/// Imports files in batches of transactions, one savepoint per file; see `AuditStore.withImportBatch`.
+public final class ImportBatch {
+    private let db: Database
+    private let path: String
+    private let busyTimeout: TimeInterval
+    private let maxFiles: Int
+    private let maxSeconds: Double
+    private var files = 0
+    private var started: ContinuousClock.Instant?
+    /// The files stored in the uncommitted transaction, to write again one by one if it cannot be committed.
+    private var pending: [(file: ReturnedFile, replace: Bool)] = []
+
+    init(db: Database, path: String, busyTimeout: TimeInterval, maxFiles: Int, maxSeconds: Double) {
+        self.db = db
+        self.path = path
+        self.busyTimeout = busyTimeout
+        self.maxFiles = max(1, maxFiles)
+        self.maxSeconds = maxSeconds
+    }
+
+    /// Imports one file atomically, as `AuditStore.importFile(_:replace:)` does, under a savepoint of the batch.
+    public func importFile(_ file: ReturnedFile, replace: Bool) throws -> ImportOutcome {
+        guard !file.isRejected else { return .rejected }
+        var outcome = ImportOutcome.rejected
+        do {
+            if started == nil {
+                try db.beginTransaction(.immediate)
+                started = .now
+            }
+            try db.inSavepoint {
+                outcome = try AuditStore.importFile(file, replace: replace, in: db)
+                return outcome.status == .imported ? .commit : .rollback
+            }
+        } catch let error as DatabaseError {
+            // The savepoint is rolled back already.
+            return try recover(error, failing: (file, replace)) ?? outcome
+        }
+        if outcome.status == .imported { pending.append((file, replace)) }
+        files += 1
+        if let started, files >= maxFiles || ContinuousClock.now - started >= .seconds(maxSeconds) {
+            try commit()
+        }
+        return outcome
+    }
+
+    /// Commits the files imported since the last commit.
+    func commit() throws {
+        guard started != nil else { return }
+        do {
+            if db.isInsideTransaction { try db.commit() }
+        } catch let error as DatabaseError {
+            _ = try recover(error, failing: nil)
+        }
+        started = nil
+        files = 0
+        pending.removeAll()
+    }
+
+    /// After a write or commit failed with `error`: rolls the batch back and writes its files (and `failing`) again,
+    /// each in its own transaction, up to the first that fails, whose error is thrown. Returns the outcome of
+    /// `failing` when every file could be written after all.
+    private func recover(
+        _ error: DatabaseError, failing: (file: ReturnedFile, replace: Bool)?
+    ) throws -> ImportOutcome? {
+        if db.isInsideTransaction { try? db.rollback() }
+        let replay = pending + (failing.map { [$0] } ?? [])
+        started = nil
+        files = 0
+        pending.removeAll()
+        var last: ImportOutcome?
+        for (file, replace) in replay {
+            do {
+                try db.inTransaction(.immediate) {
+                    let outcome = try AuditStore.importFile(file, replace: replace, in: db)
+                    last = outcome
+                    return outcome.status == .imported ? .commit : .rollback
+                }
+            } catch let error as DatabaseError {
+                throw StoreError(error, path: path, action: "importing \(file.path)", busyTimeout: busyTimeout)
+            }
+        }
+        guard failing != nil else { return nil }
+        if last == nil {
+            throw StoreError(error, path: path, action: "importing the files", busyTimeout: busyTimeout)
+        }
+        return last
     }
 }

@@ -123,10 +123,79 @@ extension AuditStore {
                 CREATE INDEX answer_count_by_question ON answer_count(catalogue, question);
                 """)
         }
+        migrator.registerMigration("v2: level pair counts for agreement, question renames") { db in
+            try db.execute(sql: """
+                -- Pairs of answers to the same case, round and question at two levels, counted by the pair of
+                -- answers: kept up to date by every import and replacement, in the same transaction, so that
+                -- agreement between two levels reads this small table instead of joining the answers. Only
+                -- comparable answers count: Ja, Nej or a degree (codes 1, 2, 4, 5, 6) to a question that applies
+                -- at both levels. catalogue: the lower level's review's.
+                CREATE TABLE level_pair_count (
+                    low_level INTEGER NOT NULL,
+                    high_level INTEGER NOT NULL,
+                    round_id INTEGER NOT NULL,
+                    catalogue TEXT NOT NULL,
+                    question TEXT NOT NULL,
+                    low_code INTEGER NOT NULL,
+                    high_code INTEGER NOT NULL,
+                    items INTEGER NOT NULL,
+                    PRIMARY KEY (low_level, high_level, round_id, catalogue, question, low_code, high_code)
+                ) WITHOUT ROWID;
+
+                -- Question ids a catalogue's current version replaces (a renamed question): answers stored under
+                -- `previous` count as `question` when rounds are compared. Kept by registering catalogues.
+                CREATE TABLE question_rename (
+                    catalogue TEXT NOT NULL,
+                    previous TEXT NOT NULL,
+                    question TEXT NOT NULL,
+                    PRIMARY KEY (catalogue, previous)
+                ) WITHOUT ROWID;
+                """)
+            try updatePairCounts(in: db, reviews: "1", among: "1", arguments: [:], sign: 1)
+        }
         return migrator
     }
 
+    /// Adds (`sign` 1) or removes (`sign` -1) to `level_pair_count` the pairs of the reviews `s` matching `reviews`
+    /// with every other stored review `o` of the same case and round at another level. `among` says whether `o` is
+    /// one of the reviews as well: such pairs are counted once, from their lower level.
+    static func updatePairCounts(
+        in db: Database, reviews: String, among: String, arguments: StatementArguments, sign: Int
+    ) throws {
+        let s = sign < 0 ? "-" : ""
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO level_pair_count(low_level, high_level, round_id, catalogue, question, low_code,
+                    high_code, items)
+                SELECT min(s.level, o.level), max(s.level, o.level), s.round_id,
+                    CASE WHEN s.level < o.level THEN s.catalogue ELSE o.catalogue END, x.question,
+                    CASE WHEN s.level < o.level THEN x.code ELSE y.code END,
+                    CASE WHEN s.level < o.level THEN y.code ELSE x.code END, \(s)count(*)
+                FROM review s
+                JOIN review o ON o.case_id = s.case_id AND o.round_id = s.round_id AND o.level <> s.level
+                JOIN answer x ON x.review_id = s.id
+                JOIN answer y ON y.review_id = o.id AND y.question = x.question
+                WHERE (\(reviews)) AND (s.level < o.level OR NOT (\(among)))
+                    AND x.applies AND x.code IN (1, 2, 4, 5, 6) AND y.applies AND y.code IN (1, 2, 4, 5, 6)
+                GROUP BY 1, 2, 3, 4, 5, 6, 7
+                ON CONFLICT DO UPDATE SET items = items + excluded.items
+                """
+        ).execute(arguments: arguments)
+        if sign < 0 { try db.execute(sql: "DELETE FROM level_pair_count WHERE items = 0") }
+    }
+
+    /// Recomputes `level_pair_count` from the answers (for stores filled other than by the import, and tests).
+    public func rebuildLevelPairCounts() throws {
+        try database.write { db in
+            try db.execute(sql: "DELETE FROM level_pair_count")
+            try AuditStore.updatePairCounts(in: db, reviews: "1", among: "1", arguments: [:], sign: 1)
+        }
+    }
+
     /// Adds (`sign` 1) or removes (`sign` -1) the answers of the reviews matching `filter` to `answer_count`.
+    ///
+    /// One upsert per answer, without grouping first: the upsert adds rows of the same group up, and a sort for
+    /// the grouping cost more than it saved (a file's review has one answer per question).
     static func updateCounts(in db: Database, filter: String, arguments: StatementArguments, sign: Int) throws {
         let s = sign < 0 ? "-" : ""
         try db.cachedStatement(
@@ -134,16 +203,11 @@ extension AuditStore {
                 INSERT INTO answer_count(catalogue, question, round_id, level, unit_id, measure, reviewer_id,
                     yes, no, not_applicable, unanswered, low, some, high)
                 SELECT r.catalogue, a.question, r.round_id, r.level, r.unit_id, r.measure, r.reviewer_id,
-                    \(s)count(*) FILTER (WHERE a.applies AND a.code = 1),
-                    \(s)count(*) FILTER (WHERE a.applies AND a.code = 2),
-                    \(s)count(*) FILTER (WHERE a.code = 3 OR (NOT a.applies AND a.code IS NOT NULL)),
-                    \(s)count(*) FILTER (WHERE a.code IS NULL),
-                    \(s)count(*) FILTER (WHERE a.applies AND a.code = 4),
-                    \(s)count(*) FILTER (WHERE a.applies AND a.code = 5),
-                    \(s)count(*) FILTER (WHERE a.applies AND a.code = 6)
+                    \(s)(a.applies AND a.code IS 1), \(s)(a.applies AND a.code IS 2),
+                    \(s)(a.code IS 3 OR (NOT a.applies AND a.code IS NOT NULL)), \(s)(a.code IS NULL),
+                    \(s)(a.applies AND a.code IS 4), \(s)(a.applies AND a.code IS 5), \(s)(a.applies AND a.code IS 6)
                 FROM review r JOIN answer a ON a.review_id = r.id
                 WHERE \(filter)
-                GROUP BY r.catalogue, a.question, r.round_id, r.level, r.unit_id, r.measure, r.reviewer_id
                 ON CONFLICT DO UPDATE SET
                     yes = yes + excluded.yes, no = no + excluded.no,
                     not_applicable = not_applicable + excluded.not_applicable,

@@ -201,6 +201,7 @@ public final class AuditStore: Sendable {
                     arguments: [catalogue.id, question.id, theme])
             }
         }
+        try registerRenames(catalogue, in: db)
     }
 }
 

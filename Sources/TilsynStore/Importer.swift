@@ -43,7 +43,7 @@ public struct ImportSummary: Sendable {
 }
 
 /// Imports (or validates) a batch of returned files: reads and normalises them in parallel, then checks and stores
-/// them one by one in the order given, one transaction per file.
+/// them one by one in the order given, each atomically under its own savepoint, committed in batches.
 public struct Importer: Sendable {
     public var catalogues: CatalogueSet
     public var options: ImportOptions
@@ -67,10 +67,13 @@ public struct Importer: Sendable {
         try store.register(catalogues)
         let hashes = try store.fileHashes()
         let known: @Sendable (String) -> Bool = { hashes.contains($0) }
-        return try process(paths: paths, known: known, progress: progress) { file in
-            let outcome = try store.importFile(file, replace: replace)
-            return (outcome.status, outcome.findings, outcome.reviewsStored + outcome.reviewsUnchanged,
-                    outcome.answersStored)
+        // One writer for the whole run: files are committed in batches, each under its own savepoint.
+        return try store.withImportBatch { batch in
+            try process(paths: paths, known: known, progress: progress) { file in
+                let outcome = try batch.importFile(file, replace: replace)
+                return (outcome.status, outcome.findings, outcome.reviewsStored + outcome.reviewsUnchanged,
+                        outcome.answersStored)
+            }
         }
     }
 

@@ -7,7 +7,8 @@ import TilsynTestSupport
 /// A store filled with SQL for analysis tests: a small catalogue and reviews written answer by answer.
 ///
 /// The catalogue `fx`: step `S1` with `J1` (Ja/Nej, themes `A` and `B`) and `J2` (Ja/Nej, theme `A`); step `S2` with
-/// `G1` (degree, theme `B`). `answer_count` is rebuilt from the answers by `finish()` as the import would keep it.
+/// `G1` (degree, theme `B`). `answer_count` and `level_pair_count` are rebuilt from the answers by `finish()` as
+/// the import would keep them.
 final class AnalysisFixture {
     let store: AuditStore
     let directory: TemporaryDirectory
@@ -91,7 +92,7 @@ final class AnalysisFixture {
         }
     }
 
-    /// Rebuilds `answer_count` from the answers, as the import keeps it.
+    /// Rebuilds `answer_count` and `level_pair_count` from the answers, as the import keeps them.
     func finish() throws {
         try store.database.write { db in
             try db.execute(
@@ -109,5 +110,6 @@ final class AnalysisFixture {
                     GROUP BY 1, 2, 3, 4, 5, 6, 7;
                     """)
         }
+        try store.rebuildLevelPairCounts()
     }
 }

@@ -1,0 +1,56 @@
+import GRDB
+import Testing
+import TilsynAudit
+import TilsynStore
+import TilsynTestSupport
+
+/// Files imported in one batch: each under its own savepoint, wholly present or wholly absent.
+@Suite struct ImportBatchTests {
+    struct Stop: Error {}
+
+    static func paths(_ store: AuditStore) throws -> [String] {
+        try store.database.read { db in try String.fetchAll(db, sql: "SELECT path FROM file ORDER BY id") }
+    }
+
+    @Test func aRejectedFileInABatchLeavesNothingAndTheOthersStay() throws {
+        let (store, directory) = try AuditStoreTests.makeStore()
+        defer { directory.cleanUp() }
+        let header = AuditStoreTests.header
+        let first = AuditStoreTests.file(
+            header + AuditStoreTests.row("A-1", "U.1", "Ja") + AuditStoreTests.row("A-1", "U.1", "Ja", level: 2),
+            name: "a.csv")
+        // The same review with another answer, without replace: rejected by the store, after its file row and
+        // (for the other review) answers could have been written.
+        let clash = AuditStoreTests.file(
+            header + AuditStoreTests.row("B-1", "U.1", "Nej") + AuditStoreTests.row("A-1", "U.1", "Nej"),
+            name: "b.csv")
+        let third = AuditStoreTests.file(header + AuditStoreTests.row("C-1", "U.2", "Nej"), name: "c.csv")
+        let statuses = try store.withImportBatch(maxFiles: 10) { batch in
+            try [first, clash, third].map { try batch.importFile($0, replace: false).status }
+        }
+        #expect(statuses == [.imported, .rejected, .imported])
+        #expect(try Self.paths(store) == ["a.csv", "c.csv"])
+        #expect(try store.totals() == AuditStore.Totals(files: 2, reviews: 3, answers: 3))
+        try AuditStoreTests.expectCountsMatchAnswers(store)
+        #expect(try LevelPairCountTests.kept(store) == LevelPairCountTests.recomputed(store))
+    }
+
+    @Test func filesBeforeAnErrorAreCommitted() throws {
+        let (store, directory) = try AuditStoreTests.makeStore()
+        defer { directory.cleanUp() }
+        let file = AuditStoreTests.file(AuditStoreTests.header + AuditStoreTests.row("A-1", "U.1", "Ja"))
+        #expect(throws: Stop.self) {
+            try store.withImportBatch { batch in
+                _ = try batch.importFile(file, replace: false)
+                throw Stop()
+            }
+        }
+        #expect(try store.totals().files == 1)
+        // A batch committing after every file behaves the same.
+        let more = AuditStoreTests.file(
+            AuditStoreTests.header + AuditStoreTests.row("A-2", "U.1", "Nej"), name: "m.csv")
+        let status = try store.withImportBatch(maxFiles: 1) { try $0.importFile(more, replace: false).status }
+        #expect(status == .imported)
+        #expect(try store.totals().files == 2)
+    }
+}

@@ -1,0 +1,162 @@
+import GRDB
+import PropertyBased
+import Testing
+@testable import TilsynAnalysis
+import TilsynAudit
+import TilsynStore
+import TilsynTestSupport
+
+/// `level_pair_count`, which the import keeps for agreement between two levels: after any sequence of imports and
+/// replacements it equals a recomputation from the stored answers.
+@Suite struct LevelPairCountTests {
+    /// The pair counts recomputed in Swift from the answers, independently of the import's SQL: per pair of reviews
+    /// of one case and round at two levels, per question answered Ja, Nej or a degree (applying) at both.
+    static func recomputed(_ store: AuditStore) throws -> [String: Int] {
+        try store.database.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT r.case_id, r.round_id, r.level, r.catalogue, a.question, a.code
+                FROM answer a JOIN review r ON r.id = a.review_id
+                WHERE a.applies AND a.code IN (1, 2, 4, 5, 6)
+                """)
+            // (case, round, question) → [(level, catalogue, code)]
+            var items: [String: [(level: Int, catalogue: String, code: Int)]] = [:]
+            for row in rows {
+                let key = "\(row[0] as Int64)|\(row[1] as Int64)|\(row[4] as String)"
+                items[key, default: []].append((row[2], row[3], row[5]))
+            }
+            var counts: [String: Int] = [:]
+            for (key, answers) in items {
+                let parts = key.split(separator: "|")
+                for low in answers {
+                    for high in answers where high.level > low.level {
+                        let id = "\(low.level)|\(high.level)|\(parts[1])|\(low.catalogue)|\(parts[2])|\(low.code)|"
+                            + "\(high.code)"
+                        counts[id, default: 0] += 1
+                    }
+                }
+            }
+            return counts
+        }
+    }
+
+    /// The pair counts the import keeps, keyed as `recomputed` keys them; a row of zero is an error.
+    static func kept(_ store: AuditStore) throws -> [String: Int] {
+        try store.database.read { db in
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT low_level, high_level, round_id, catalogue, question, low_code, high_code, items
+                FROM level_pair_count
+                """)
+            {
+                let id = "\(row[0] as Int)|\(row[1] as Int)|\(row[2] as Int64)|\(row[3] as String)|\(row[4] as String)|"
+                    + "\(row[5] as Int)|\(row[6] as Int)"
+                #expect(counts[id] == nil)
+                #expect(row[7] as Int > 0)
+                counts[id] = row[7]
+            }
+            return counts
+        }
+    }
+
+    static let questions = ["U.1", "U.2", "S.1", "T.1"]
+    static let answers = ["Ja", "Nej", "Ikke relevant", "", "Høj grad", "Lav grad"]
+
+    /// A long CSV file of the reviews `spec` describes: each an integer read as case (3), level (3), round (2),
+    /// measure (2) and an answer per question.
+    static func file(_ spec: [Int], name: String) -> ReturnedFile {
+        var csv = AuditStoreTests.header
+        var seen: Set<String> = []
+        for value in spec {
+            let (number, level, round) = ("P-\(value % 3)", value / 3 % 3 + 1, ["2024", "2025"][value / 9 % 2])
+            // § 30 makes B-questions inapplicable; U/S/T apply to all measures.
+            let measure = ["32", "30"][value / 18 % 2]
+            guard seen.insert("\(number)|\(level)|\(round)").inserted else { continue }
+            for (index, question) in questions.enumerated() {
+                let pick = (value / 36 / (index + 1) + index) % answers.count
+                var answer = answers[pick]
+                if question == "T.1" {
+                    answer = ["Høj grad", "Lav grad", "Nogen grad", "Ikke relevant", ""][pick % 5]
+                } else if answer.hasSuffix("grad") {
+                    answer = "Ja"
+                }
+                csv += AuditStoreTests.row(number, question, answer, level: level, round: round, measure: measure)
+            }
+        }
+        return AuditStoreTests.file(csv, name: name)
+    }
+
+    @Test func maintainedPairCountsEqualARecomputationAfterRandomImportsAndReplacements() async {
+        // Each operation: whether to replace (the first number's parity), then one to three reviews.
+        let operations = Gen.int(in: 0...2_000).array(of: 2...4).array(of: 1...12)
+        await propertyCheck(count: 30, input: operations) { operations in
+            let (store, directory) = try AuditStoreTests.makeStore()
+            defer { directory.cleanUp() }
+            for (index, operation) in operations.enumerated() {
+                let file = Self.file(Array(operation.dropFirst()), name: "f\(index).csv")
+                _ = try store.importFile(file, replace: operation[0] % 2 == 0)
+            }
+            #expect(try Self.kept(store) == Self.recomputed(store))
+            try AuditStoreTests.expectCountsMatchAnswers(store)
+        }
+    }
+
+    @Test func replacingAReviewMovesItsPairs() throws {
+        let (store, directory) = try AuditStoreTests.makeStore()
+        defer { directory.cleanUp() }
+        let header = AuditStoreTests.header
+        func row(_ question: String, _ answer: String, level: Int) -> String {
+            AuditStoreTests.row("A-1", question, answer, level: level, reviewer: level == 1 ? "AB" : "CD")
+        }
+        let first = AuditStoreTests.file(
+            header + row("U.1", "Ja", level: 1)
+                + row("U.2", "Ja", level: 1)
+                + row("U.1", "Ja", level: 2)
+                + row("U.2", "Nej", level: 2),
+            name: "a.csv")
+        #expect(try store.importFile(first, replace: false).status == .imported)
+        var rows = try Agreement.rows(StoreReader(store), levels: [1, 2])
+        #expect([rows[0].compared, rows[0].agree, rows[0].overruledYesToNo] == [2, 1, 1])
+
+        // Level 2 resubmits: U.2 is now Ja, U.1 Ikke relevant (left out).
+        let second = AuditStoreTests.file(
+            header + row("U.1", "Ikke relevant", level: 2)
+                + row("U.2", "Ja", level: 2),
+            name: "b.csv")
+        #expect(try store.importFile(second, replace: false).status == .rejected)
+        #expect(try Self.kept(store) == Self.recomputed(store))
+        let replaced = try store.importFile(second, replace: true)
+        #expect(replaced.status == .imported && replaced.reviewsReplaced == 1)
+        rows = try Agreement.rows(StoreReader(store), levels: [1, 2])
+        #expect([rows[0].compared, rows[0].agree, rows[0].overruledYesToNo] == [1, 1, 0])
+        #expect(try Self.kept(store) == Self.recomputed(store))
+
+        // Both levels replaced in one file: each pair is taken out and put back once.
+        let both = AuditStoreTests.file(
+            header + row("U.1", "Nej", level: 1)
+                + row("U.2", "Nej", level: 1)
+                + row("U.1", "Ja", level: 2)
+                + row("U.2", "Nej", level: 2),
+            name: "c.csv")
+        #expect(try store.importFile(both, replace: true).reviewsReplaced == 2)
+        rows = try Agreement.rows(StoreReader(store), levels: [1, 2])
+        #expect([rows[0].compared, rows[0].agree, rows[0].overruledNoToYes] == [2, 1, 1])
+        #expect(try Self.kept(store) == Self.recomputed(store))
+    }
+
+    /// Two-level agreement from the kept counts equals the self-join over the answers that more levels use.
+    @Test func twoLevelAgreementEqualsTheSelfJoin() async {
+        await propertyCheck(count: 15, input: Gen.int(in: 0...2_000).array(of: 1...6).array(of: 1...4)) { files in
+            let (store, directory) = try AuditStoreTests.makeStore()
+            defer { directory.cleanUp() }
+            for (index, spec) in files.enumerated() {
+                _ = try store.importFile(Self.file(spec, name: "f\(index).csv"), replace: true)
+            }
+            let reader = StoreReader(store)
+            for dimensions in [[Breakdown](), [.question], [.theme, .round]] {
+                let kept = try Agreement.rows(reader, levels: [1, 3], by: dimensions)
+                let joined = try Agreement.rows(reader, levels: [1, 3], by: dimensions, round: nil, fromAnswers: true)
+                #expect(kept == joined)
+            }
+        }
+    }
+}
