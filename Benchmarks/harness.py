@@ -360,7 +360,12 @@ def group_xlsx_templates(context: Context) -> Group:
         name="xlsx-templates",
         input_label=f"templates/ ({len(files):,} workbooks, {stamp['cells']:,} cells)",
         expected_cells=stamp["cells"],
-        readers=xlsx_peers(context, files),
+        readers=xlsx_peers(context, files) + [
+            # For comparison: one file after another on one core, as the peers read them.
+            Reader(f"{TILSYN} (one core)", [str(context.tilsyn_binary), "xlsx-sequential", *files])
+            if context.tilsyn_binary is not None
+            else Reader(f"{TILSYN} (one core)", [], unavailable=context.tilsyn_unavailable or "not built"),
+        ],
         targets=[target_time_fraction("fastexcel", 0.6)],
     )
 

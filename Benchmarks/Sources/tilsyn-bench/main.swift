@@ -2,7 +2,7 @@
 // Benchmarks/harness.py can time it against the peers in one run.
 //
 // Contract (see Benchmarks/README.md):
-//   tilsyn-bench xlsx FILE...            every cell of the first sheet of each file -> "cells=N"
+//   tilsyn-bench xlsx FILE...            every cell of the first sheet of each file, files read in parallel -> "cells=N"
 //   tilsyn-bench xlsx-all FILE...        every cell of every sheet of each file      -> "cells=N"
 //   tilsyn-bench xlsx-sequential FILE... as xlsx, on one core                         -> "cells=N"
 //   tilsyn-bench csv FILE                every field, as bytes                         -> "fields=N"
@@ -35,11 +35,14 @@ func fail(_ message: String) -> Never {
 }
 
 /// Reads every cell of the chosen sheets, keeping each row's values alive as a reader of the data would.
+/// With `parallel`, several files are read at once, one per core, as `tilsyn import` and `validate` read them
+/// (and a large sheet is cut at row boundaries and parsed on all cores); otherwise one file after another on one
+/// core.
 func readWorkbooks(_ paths: [String], allSheets: Bool, parallel: Bool = true) throws -> Int {
-    var cells = 0
-    var checksum = 0
-    for path in paths {
-        let workbook = try Workbook(path: path, options: ReadOptions(parallel: parallel))
+    @Sendable func read(_ path: String, parallelSheet: Bool) throws -> (cells: Int, checksum: Int) {
+        var cells = 0
+        var checksum = 0
+        let workbook = try Workbook(path: path, options: ReadOptions(parallel: parallelSheet))
         for sheet in allSheets ? workbook.sheets : [workbook.sheets[0]] {
             let rows = try workbook.rows(of: sheet)
             while let row = try rows.next() {
@@ -49,9 +52,47 @@ func readWorkbooks(_ paths: [String], allSheets: Bool, parallel: Bool = true) th
                 }
             }
         }
+        return (cells, checksum)
     }
-    if checksum == -1 { print("") }  // keeps the values observable
-    return cells
+    let workers = parallel ? min(paths.count, ProcessInfo.processInfo.activeProcessorCount) : 1
+    guard workers > 1 else {
+        var cells = 0
+        var checksum = 0
+        for path in paths {
+            let result = try read(path, parallelSheet: parallel)
+            cells += result.cells
+            checksum &+= result.checksum
+        }
+        if checksum == -1 { print("") }  // keeps the values observable
+        return cells
+    }
+    // Files are handed out one at a time under a lock; each worker sums its own counts.
+    let lock = NSLock()
+    nonisolated(unsafe) var next = 0
+    nonisolated(unsafe) var totals = [(cells: Int, checksum: Int)](repeating: (0, 0), count: workers)
+    nonisolated(unsafe) var failure: (any Error)?
+    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        while true {
+            lock.lock()
+            let index = next
+            next += 1
+            let stop = failure != nil
+            lock.unlock()
+            if stop || index >= paths.count { return }
+            do {
+                let result = try read(paths[index], parallelSheet: false)
+                totals[worker].cells += result.cells
+                totals[worker].checksum &+= result.checksum
+            } catch {
+                lock.lock()
+                if failure == nil { failure = error }
+                lock.unlock()
+            }
+        }
+    }
+    if let failure { throw failure }
+    if totals.reduce(0, { $0 &+ $1.checksum }) == -1 { print("") }
+    return totals.reduce(0) { $0 + $1.cells }
 }
 
 func readCSV(_ path: String, strings: Bool) throws -> Int {
