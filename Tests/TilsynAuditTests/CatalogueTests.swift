@@ -26,6 +26,23 @@ import TilsynTestSupport
         #expect(back.canonicalJSON() == catalogue.canonicalJSON())
     }
 
+    /// A new version that renames two questions keeps its `replaces` through the workbook.
+    @Test func renamedQuestionsSurviveTheWorkbook() throws {
+        var catalogue = try Self.store.load("sbs-tematiseret")
+        catalogue.version += "-2"
+        let first = catalogue.questions[0].id
+        let second = catalogue.questions[1].id
+        catalogue.questions[0].id = first + "a"
+        catalogue.questions[0].replaces = [first]
+        catalogue.questions[1].id = second + "a"
+        catalogue.questions[1].replaces = [second, second + "x"]
+        try catalogue.validate(file: "renamed.json")
+        let back = try CatalogueWorkbook.import(bytes: CatalogueWorkbook.export(catalogue), name: "renamed.xlsx")
+        #expect(back.questions[0].replaces == [first])
+        #expect(back.questions[1].replaces == [second, second + "x"])
+        #expect(back.canonicalJSON() == catalogue.canonicalJSON())
+    }
+
     @Test func kk2025Has41QuestionsOverFourThemesAndATemanedslag() throws {
         let kk = try Self.store.load("kk-2025")
         #expect(kk.questions.count == 41)
