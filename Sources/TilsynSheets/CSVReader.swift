@@ -19,20 +19,16 @@ public struct CSVReadOptions: Sendable, Equatable {
     public var maxFieldsPerRecord: Int
     /// The largest file accepted, in bytes.
     public var maxFileSize: Int
-    /// In ``CSVReader/forEachRecord(_:)``, a file of at least this many bytes has its second half parsed on
-    /// another core while the first is handed out (the records are the same either way); `Int.max` keeps to one.
-    public var parallelFromBytes: Int
 
     public init(
         delimiter: UInt8? = nil, encoding: CSVEncoding? = nil, maxFieldSize: Int = 1 << 20,
-        maxFieldsPerRecord: Int = 16_384, maxFileSize: Int = 1 << 30, parallelFromBytes: Int = 8 << 20
+        maxFieldsPerRecord: Int = 16_384, maxFileSize: Int = 1 << 30
     ) {
         self.delimiter = delimiter
         self.encoding = encoding
         self.maxFieldSize = maxFieldSize
         self.maxFieldsPerRecord = maxFieldsPerRecord
         self.maxFileSize = maxFileSize
-        self.parallelFromBytes = parallelFromBytes
     }
 }
 
@@ -75,7 +71,6 @@ public final class CSVReader {
     private let bytes: [UInt8]
     private var parser: _CSVParser
     private var inCallback = false
-    private let parallelFromBytes: Int
 
     /// Reads the CSV file at `path`.
     public convenience init(path: String, options: CSVReadOptions = .init()) throws {
@@ -91,7 +86,6 @@ public final class CSVReader {
     /// Reads a CSV file held in memory; `name` is used in errors.
     public init(bytes: [UInt8], name: String, options: CSVReadOptions = .init()) throws {
         self.name = name
-        parallelFromBytes = max(1, options.parallelFromBytes)
         guard bytes.count <= options.maxFileSize else {
             throw Self.fileTooLarge(limit: options.maxFileSize, name: name)
         }
@@ -211,25 +205,10 @@ public final class CSVReader {
         var parser = self.parser
         defer { self.parser = parser }
         try bytes.withUnsafeBufferPointer { buffer in
-            // A large file's second half is parsed on another core meanwhile (see _CSVSpeculativeParser).
-            let speculative = _CSVSpeculativeParser(
-                buffer: buffer, position: parser.position, like: parser, minimumBytes: parallelFromBytes)
-            // The worker reads `buffer`: it must be done before the buffer goes, however the loop ends.
-            defer { speculative?.join() }
-            var split = speculative?.split ?? Int.max
             while try parser.parseRecord(buffer) {
                 try parser.scratch.withUnsafeBufferPointer { scratch in
                     let spans = parser.fieldSpans
                     try body(CSVFieldsView(base: buffer, scratch: scratch, spans: spans, line: parser.recordLine))
-                }
-                if parser.position >= split {
-                    split = Int.max
-                    guard parser.position == speculative?.split,
-                        let next = try speculative?.forEachRecord(fromLine: parser.line, body)
-                    else { continue }
-                    parser.position = buffer.count
-                    parser.line = next
-                    return
                 }
             }
         }

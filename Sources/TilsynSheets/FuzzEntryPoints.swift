@@ -87,25 +87,8 @@ public enum FuzzEntryPoints {
         }
     }
 
-    /// Reads the bytes as a CSV file, detecting delimiter and encoding: record by record, and again with the
-    /// second half parsed on another core, which must give the same records and the same error (a trap if not).
+    /// Reads the bytes as a CSV file, detecting delimiter and encoding.
     public static func readCSV(bytes: [UInt8]) throws {
-        func read(parallelFromBytes: Int) -> (records: [CSVRecord], error: String?) {
-            var records: [CSVRecord] = []
-            do {
-                let reader = try CSVReader(
-                    bytes: bytes, name: "fuzz.csv", options: CSVReadOptions(parallelFromBytes: parallelFromBytes))
-                try reader.forEachRecord { records.append(CSVRecord(line: $0.line, fields: $0.strings)) }
-                return (records, nil)
-            } catch {
-                return (records, "\(error)")
-            }
-        }
-        let inOrder = read(parallelFromBytes: .max)
-        let split = read(parallelFromBytes: 1)
-        precondition(
-            split.records == inOrder.records && split.error == inOrder.error,
-            "the split read differs from the in-order read")
         let reader = try CSVReader(bytes: bytes, name: "fuzz.csv")
         while let record = try reader.next() { _ = record.fields.count }
     }

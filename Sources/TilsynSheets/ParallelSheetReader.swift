@@ -380,7 +380,7 @@ struct SegmentCutter {
 }
 
 /// Starts a detached thread running `body`; false when the system refuses a thread.
-func startThread(_ body: @escaping @Sendable () -> Void) -> Bool {
+private func startThread(_ body: @escaping @Sendable () -> Void) -> Bool {
     final class Box {
         let body: @Sendable () -> Void
         init(_ body: @escaping @Sendable () -> Void) { self.body = body }
