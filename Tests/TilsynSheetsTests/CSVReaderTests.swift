@@ -316,4 +316,25 @@ struct CSVReaderTests {
         let error = try #require(throws: SpreadsheetError.self) { try CSVReader(path: "/nonexistent/tilsyn.csv") }
         #expect(error.code == .fileUnreadable)
     }
+
+    /// A file above the huge-page threshold (its buffer is advised to use huge pages) reads byte for byte.
+    @Test func largeFileReadsWhole() throws {
+        let folder = try T.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/large.csv"
+        var text = "sagsnummer;svar;bemærkning\r\n"
+        for row in 0..<400_000 { text += "S-\(row);Ja;\"æøå; \(row % 97)\"\r\n" }
+        let bytes = Array(text.utf8)
+        #expect(bytes.count > 8 << 20)
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let reader = try CSVReader(path: path)
+        var records = 0
+        var last: [String] = []
+        try reader.forEachRecord { view in
+            records += 1
+            last = view.strings
+        }
+        #expect(records == 400_001)
+        #expect(last == ["S-399999", "Ja", "æøå; \(399_999 % 97)"])
+    }
 }
