@@ -34,28 +34,11 @@ enum LibreOffice {
     /// Converts `files` with one soffice run into `outputDirectory`; returns soffice's output for messages.
     static func convert(_ files: [String], to filter: String, outputDirectory: URL) throws -> String {
         let soffice = try #require(executable, "soffice is not on PATH: install libreoffice-calc-nogui (.ci/run does)")
-        let profile = FileManager.default.temporaryDirectory.appendingPathComponent("lo-profile-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: profile) }
-        let process = Process()
-        process.executableURL = soffice
-        process.arguments =
-            [
-                "-env:UserInstallation=\(profile.absoluteString)", "--headless", "--norestore", "--convert-to", filter,
-                "--outdir", outputDirectory.path,
-            ] + files
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let timer = DispatchWorkItem { if process.isRunning { process.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: timer)
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        timer.cancel()
-        #expect(process.terminationReason == .exit, "soffice was killed after \(Int(timeout)) s:\n\(text)")
-        #expect(process.terminationStatus == 0, "soffice failed:\n\(text)")
-        return text
+        let run = try ExternalTools.convertWithLibreOffice(
+            soffice, files: files, to: filter, outputDirectory: outputDirectory, timeout: timeout)
+        #expect(!run.killed, "soffice was killed after \(Int(timeout)) s:\n\(run.output)")
+        #expect(run.status == 0, "soffice failed:\n\(run.output)")
+        return run.output
     }
 }
 
