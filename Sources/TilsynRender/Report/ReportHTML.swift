@@ -179,38 +179,8 @@ public enum ReportHTML {
             headers: ["Runde", "Ja/N", "Lovoverholdelse", "Baseline Ja/N", "Baseline", "Ændring"],
             numeric: [1, 2, 3, 4, 5],
             rows: report.trendRounds.map { trendCells($0, first: $0.round, baseline: report.baseline) })
-        page.element("h3", "Pr. pejlemærke")
-        page.figure(
-            ReportCharts.pairs(
-                report.trendByTheme.map { line in
-                    (
-                        label: line.name, baseline: line.hidden ? nil : line.baselineRate,
-                        round: line.hidden ? nil : line.rate,
-                        text: line.hidden ? "–" : ReportText.points(line.changePoints)
-                    )
-                }, title: "Udvikling pr. pejlemærke", baselineName: report.baseline, roundName: report.round),
-            caption: "Pejlemærker: baseline \(report.baseline) (grå) og \(report.round) (blå)")
-        page.table(
-            caption: "Udvikling pr. pejlemærke, \(report.baseline) → \(report.round)",
-            headers: ["Pejlemærke", "Ja/N", report.round, "Baseline Ja/N", report.baseline, "Ændring"],
-            numeric: [1, 2, 3, 4, 5],
-            rows: report.trendByTheme.map { trendCells($0, first: $0.name, baseline: report.baseline) })
-        page.element("h3", "Pr. sagsskridt")
-        page.figure(
-            ReportCharts.pairs(
-                report.trendByStep.map { line in
-                    (
-                        label: line.name, baseline: line.hidden ? nil : line.baselineRate,
-                        round: line.hidden ? nil : line.rate,
-                        text: line.hidden ? "–" : ReportText.points(line.changePoints)
-                    )
-                }, title: "Udvikling pr. sagsskridt", baselineName: report.baseline, roundName: report.round),
-            caption: "Sagsskridt: baseline \(report.baseline) (grå) og \(report.round) (blå)")
-        page.table(
-            caption: "Udvikling pr. sagsskridt, \(report.baseline) → \(report.round)",
-            headers: ["Sagsskridt", "Ja/N", report.round, "Baseline Ja/N", report.baseline, "Ændring"],
-            numeric: [1, 2, 3, 4, 5],
-            rows: report.trendByStep.map { trendCells($0, first: $0.name, baseline: report.baseline) })
+        trendBreakdown(report.trendByTheme, of: "pejlemærke", name: "Pejlemærke", plural: "Pejlemærker", report, &page)
+        trendBreakdown(report.trendByStep, of: "sagsskridt", name: "Sagsskridt", plural: "Sagsskridt", report, &page)
         page.raw("</section>\n")
     }
 
@@ -384,6 +354,29 @@ public enum ReportHTML {
     }
 
     private static func note(_ line: AuditReport.Line) -> String { line.caution ? Suppression.cautionText : "" }
+
+    /// The change since the baseline per pejlemærke or sagsskridt: paired bars and their table.
+    private static func trendBreakdown(
+        _ lines: [AuditReport.TrendLine], of kind: String, name: String, plural: String, _ report: AuditReport,
+        _ page: inout HTMLPage
+    ) {
+        page.element("h3", "Pr. \(kind)")
+        page.figure(
+            ReportCharts.pairs(
+                lines.map { line in
+                    (
+                        label: line.name, baseline: line.hidden ? nil : line.baselineRate,
+                        round: line.hidden ? nil : line.rate,
+                        text: line.hidden ? "–" : ReportText.points(line.changePoints)
+                    )
+                }, title: "Udvikling pr. \(kind)", baselineName: report.baseline, roundName: report.round),
+            caption: "\(plural): baseline \(report.baseline) (grå) og \(report.round) (blå)")
+        page.table(
+            caption: "Udvikling pr. \(kind), \(report.baseline) → \(report.round)",
+            headers: [name, "Ja/N", report.round, "Baseline Ja/N", report.baseline, "Ændring"],
+            numeric: [1, 2, 3, 4, 5],
+            rows: lines.map { trendCells($0, first: $0.name, baseline: report.baseline) })
+    }
 
     private static func trendCells(_ line: AuditReport.TrendLine, first: String, baseline: String) -> [String] {
         guard !line.hidden else { return [first, "–", "", "", "", ""] }
