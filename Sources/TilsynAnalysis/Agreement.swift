@@ -77,28 +77,8 @@ public enum Agreement {
                 """
             conditions += ["a\(index).applies", "a\(index).code IN (1, 2, 4, 5, 6)"]
         }
-        var columns: [String] = []
-        var order: [String] = []
-        for dimension in dimensions {
-            switch dimension {
-            case .question:
-                from += "\nLEFT JOIN catalogue_question q ON q.catalogue = r1.catalogue AND q.question = a1.question"
-                columns.append("a1.question")
-                order.append("min(coalesce(q.position, 1e9))")
-            case .theme:
-                from += """
-
-                    JOIN question_theme t ON t.catalogue = r1.catalogue AND t.question = a1.question
-                    LEFT JOIN catalogue_theme g ON g.catalogue = t.catalogue AND g.theme = t.theme
-                    """
-                columns.append("t.theme")
-                order.append("min(coalesce(g.position, 1e9))")
-            default:
-                from += "\nJOIN round d ON d.id = r1.round_id"
-                columns.append("d.name")
-                order.append("0")
-            }
-        }
+        let (columns, order) = groupingJoins(
+            dimensions, catalogue: "r1.catalogue", question: "a1.question", round: "r1.round_id", into: &from)
         var arguments: [String] = []
         if let round {
             conditions.append("r1.round_id IN (SELECT id FROM round WHERE name = ?)")
@@ -133,32 +113,42 @@ public enum Agreement {
 
     /// Agreement between two levels from `level_pair_count`, which the import keeps: its cost does not grow with
     /// the answers. The statistics are those of the self-join in `rows(_:levels:by:round:)`.
-    static func pairRows(
-        _ store: StoreReader, levels: [Int], by dimensions: [Breakdown], round: String?
-    ) throws -> [Row] {
-        var from = "level_pair_count p"
+    /// Joins for grouping by question, theme or round onto `from`, given the SQL of the rows' catalogue, question
+    /// and round; returns the grouping columns and the expressions that order the groups as the catalogue does.
+    static func groupingJoins(
+        _ dimensions: [Breakdown], catalogue: String, question: String, round: String, into from: inout String
+    ) -> (columns: [String], order: [String]) {
         var columns: [String] = []
         var order: [String] = []
         for dimension in dimensions {
             switch dimension {
             case .question:
-                from += "\nLEFT JOIN catalogue_question q ON q.catalogue = p.catalogue AND q.question = p.question"
-                columns.append("p.question")
+                from += "\nLEFT JOIN catalogue_question q ON q.catalogue = \(catalogue) AND q.question = \(question)"
+                columns.append("\(question)")
                 order.append("min(coalesce(q.position, 1e9))")
             case .theme:
                 from += """
 
-                    JOIN question_theme t ON t.catalogue = p.catalogue AND t.question = p.question
+                    JOIN question_theme t ON t.catalogue = \(catalogue) AND t.question = \(question)
                     LEFT JOIN catalogue_theme g ON g.catalogue = t.catalogue AND g.theme = t.theme
                     """
                 columns.append("t.theme")
                 order.append("min(coalesce(g.position, 1e9))")
             default:
-                from += "\nJOIN round d ON d.id = p.round_id"
+                from += "\nJOIN round d ON d.id = \(round)"
                 columns.append("d.name")
                 order.append("0")
             }
         }
+        return (columns, order)
+    }
+
+    static func pairRows(
+        _ store: StoreReader, levels: [Int], by dimensions: [Breakdown], round: String?
+    ) throws -> [Row] {
+        var from = "level_pair_count p"
+        let (columns, order) = groupingJoins(
+            dimensions, catalogue: "p.catalogue", question: "p.question", round: "p.round_id", into: &from)
         var conditions = ["p.low_level = \(levels[0])", "p.high_level = \(levels[1])"]
         var arguments: [any DatabaseValueConvertible] = []
         if let round {
