@@ -9,8 +9,14 @@ internal import TilsynSheets
 public enum AuditDate {
     /// The date in ISO form (`2025-03-14`), or nil when the text is no date this type accepts.
     public static func parse(_ text: String, date1904: Bool = false) -> String? {
-        let text = text.trimmed
+        var text = text.trimmed
         guard !text.isEmpty else { return nil }
+        // A time after the date (`14-03-2025 10:30`, `2025-03-14 10:30:00`) is that date.
+        if let space = text.firstIndex(of: " ") {
+            let time = String(text[text.index(after: space)...]).trimmed
+            guard isTime(time) else { return nil }
+            text = String(text[..<space])
+        }
         if let serial = Double(text), !text.contains("-") {
             guard serial >= 1, let date = ExcelDateTime(workbookSerial: serial, date1904: date1904, kind: .date)
             else { return nil }
@@ -27,6 +33,15 @@ public enum AuditDate {
         }
         if parts[0].count <= 2, parts[1].count <= 2, parts[2].count == 4 { return plausible(c, b, a) }
         return nil
+    }
+
+    /// `10:30` or `10:30:00` (also with `.` as Danish clocks write it): hours 0–23, minutes and seconds 0–59.
+    static func isTime(_ text: String) -> Bool {
+        let parts = text.split(omittingEmptySubsequences: false) { $0 == ":" || $0 == "." }
+        guard (2...3).contains(parts.count), parts.allSatisfy({ (1...2).contains($0.count) && $0.allSatisfy(\.isASCII) }),
+            let hour = Int(parts[0]), (0...23).contains(hour)
+        else { return false }
+        return parts.dropFirst().allSatisfy { Int($0).map { (0...59).contains($0) } ?? false }
     }
 
     /// Whether day and month make a real date in that year (leap years included).

@@ -36,7 +36,7 @@ extension AnswerScale: Decodable {
 
 extension Question: Decodable {
     private enum CodingKeys: String, CodingKey {
-        case id, step, themes, text, help, type, appliesTo, legal, remarkRequiredOn, replaces
+        case id, step, themes, text, help, type, appliesTo, legal, remarkRequiredOn, replaces, optional
     }
 
     public init(from decoder: any Decoder) throws {
@@ -51,6 +51,7 @@ extension Question: Decodable {
         legal = try c.decodeIfPresent([String].self, forKey: .legal) ?? []
         remarkRequiredOn = try c.decodeIfPresent([String].self, forKey: .remarkRequiredOn) ?? []
         replaces = try c.decodeIfPresent([String].self, forKey: .replaces) ?? []
+        optional = try c.decodeIfPresent(Bool.self, forKey: .optional) ?? false
     }
 }
 
@@ -234,6 +235,7 @@ struct _JSONText {
                 o.field("legal") { $0.strings(q.legal, level: inner) }
                 o.field("remarkRequiredOn") { $0.strings(q.remarkRequiredOn, level: inner) }
                 if !q.replaces.isEmpty { o.field("replaces") { $0.strings(q.replaces, level: inner) } }
+                if q.optional { o.field("optional") { $0.text += "true" } }
             }
         }
     }

@@ -119,11 +119,14 @@ public struct Question: Sendable, Equatable {
     /// The ids this question had in earlier versions of the catalogue (a renamed question): trends across rounds
     /// compare answers stored under those ids with this one's. Empty for most questions.
     public var replaces: [String]
+    /// Whether a reviewer may leave the question blank; a blank answer to any other applicable question is an
+    /// error on import.
+    public var optional: Bool
 
     public init(
         id: String, step: String, themes: [String] = [], text: String, help: String = "", type: String,
         appliesTo: [Int] = Indsats.allParagraphs, legal: [String] = [], remarkRequiredOn: [String] = [],
-        replaces: [String] = []
+        replaces: [String] = [], optional: Bool = false
     ) {
         self.id = id
         self.step = step
@@ -135,6 +138,7 @@ public struct Question: Sendable, Equatable {
         self.legal = legal
         self.remarkRequiredOn = remarkRequiredOn
         self.replaces = replaces
+        self.optional = optional
     }
 
     /// Whether the question applies to a case with this indsats.

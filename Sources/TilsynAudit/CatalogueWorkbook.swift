@@ -5,7 +5,8 @@ internal import TilsynSheets
 /// sheet with the id, version, title, scales, steps and themes.
 ///
 /// The question sheet's columns are found by their headers (in any order, extra columns ignored): Id, Sagsskridt,
-/// Pejlemærke, Spørgsmål, Vejledning, Type, Gælder for, §, Bemærkning ved, Temanedslag, Erstatter. Lists are
+/// Pejlemærke, Spørgsmål, Vejledning, Type, Gælder for, §, Bemærkning ved, Temanedslag, Erstatter, Valgfri (`Ja`
+/// for a question a reviewer may leave blank). Lists are
 /// written `INB, UDR` (themes), `30, 32` (indsatser), `barnets lov § 20; forvaltningsloven § 19` (legal
 /// references) and `U.1, U.2` (the earlier ids a question replaces, for trends across catalogue versions).
 /// A catalogue exported and imported again is identical.
@@ -18,7 +19,7 @@ public enum CatalogueWorkbook {
     /// The question sheet's headers, in the order `export` writes them.
     public static let headers = [
         "Id", "Sagsskridt", "Pejlemærke", "Spørgsmål", "Vejledning", "Type", "Gælder for", "§", "Bemærkning ved",
-        "Temanedslag", "Erstatter",
+        "Temanedslag", "Erstatter", "Valgfri",
     ]
 
     private enum Key {
@@ -55,7 +56,7 @@ public enum CatalogueWorkbook {
             XLSXWriter.Style(font: XLSXWriter.Font(bold: true), fill: XLSXWriter.Color(rgb: 0xDDEBF7)))
         let wrap = try writer.addStyle(XLSXWriter.Style(alignment: XLSXWriter.Alignment(vertical: .top, wrapText: true)))
         let top = try writer.addStyle(XLSXWriter.Style(alignment: XLSXWriter.Alignment(vertical: .top)))
-        let widths: [Double] = [8, 11, 12, 60, 70, 7, 14, 28, 14, 12, 12]
+        let widths: [Double] = [8, 11, 12, 60, 70, 7, 14, 28, 14, 12, 12, 10]
         let sheet = try writer.addWorksheet(
             questionSheet,
             options: XLSXWriter.SheetOptions(
@@ -72,9 +73,10 @@ public enum CatalogueWorkbook {
                 .string(question.remarkRequiredOn.joined(separator: "; "), style: top),
                 .string(tema.contains(question.id) ? "Ja" : "", style: top),
                 .string(question.replaces.joined(separator: ", "), style: top),
+                .string(question.optional ? "Ja" : "", style: top),
             ])
         }
-        try sheet.setAutoFilter("A1:K\(catalogue.allQuestions.count + 1)")
+        try sheet.setAutoFilter("A1:L\(catalogue.allQuestions.count + 1)")
 
         let meta = try writer.addWorksheet(
             metadataSheet, options: XLSXWriter.SheetOptions(columns: [.width(0, 20), .width(1, 40), .width(2, 30)]))
@@ -197,7 +199,8 @@ public enum CatalogueWorkbook {
                 text: questionText, help: text("Vejledning"), type: text("Type"), appliesTo: appliesTo,
                 legal: splitList(text("§"), separator: ";"),
                 remarkRequiredOn: splitList(text("Bemærkning ved"), separator: ";"),
-                replaces: splitList(text("Erstatter").replacingOccurrences(of: ";", with: ","), separator: ","))
+                replaces: splitList(text("Erstatter").replacingOccurrences(of: ";", with: ","), separator: ","),
+                optional: ["ja", "x", "1"].contains(normalised(text("Valgfri"))))
             if ["ja", "x", "1"].contains(normalised(text("Temanedslag"))) {
                 temaQuestions.append(question)
             } else {

@@ -54,6 +54,17 @@ public struct Finding: Sendable, Equatable, Hashable {
         public static let resubmission = Rule("resubmission")
         /// The round in the file differs from `--round`.
         public static let roundConflict = Rule("roundConflict")
+        /// An applicable question left blank (error; a catalogue may mark a question optional).
+        public static let missingAnswer = Rule("missingAnswer")
+        /// A cell whose value the reviewer cannot have meant as typed: a formula without a result, TRUE/FALSE, a
+        /// merged cell covering several answers.
+        public static let unreadableCell = Rule("unreadableCell")
+        /// Defined names, header row and cells disagree about where an answer is.
+        public static let layoutConflict = Rule("layoutConflict")
+        /// A column header the reader does not know beside a table it reads (warning: its cells are not stored).
+        public static let unknownColumn = Rule("unknownColumn")
+        /// A file in a walked folder that is not read (lock files, hidden files, other kinds of file).
+        public static let skippedFile = Rule("skippedFile")
     }
 
     /// The file as given on the command line (or found in a folder).

@@ -27,6 +27,19 @@ enum Vocabulary {
         return table
     }()
 
+    /// Metadata labels that are the key's own name (`runde`, `sagsnummer`): they win over a synonym (`tilsyn`,
+    /// `sag`) found in the same sheet, and only they may carry their value in the same cell (`Runde: 2025`).
+    static let canonicalLabels: Set<String> = [
+        "sagsnummer", "sagsnr", "enhed", "indsats", "niveau", "runde", "reviewer", "dato", "alder", "kommune",
+        "katalog", "version",
+    ]
+
+    /// Column headers beside a question table that hold no answers and are not read (guidance, legal basis, …).
+    static let ignoredColumns: Set<String> = [
+        "vejledning", "lovgrundlag", "lovhjemmel", "paragraf", "§", "pejlemærke", "pejlemærker", "sagsskridt",
+        "sagstrin", "type", "hjælpetekst", "help", "guidance", "legal basis", "step", "theme", "tema",
+    ]
+
     static let question: Set<String> = [
         "spørgsmål", "spørgsmålstekst", "spm", "question", "questions", "item", "spørgsmål tekst",
     ]
@@ -37,7 +50,7 @@ enum Vocabulary {
     static let answer: Set<String> = ["svar", "answer", "besvarelse", "vurdering", "response"]
     static let remark: Set<String> = [
         "bemærkning", "bemærkninger", "kommentar", "kommentarer", "remark", "remarks", "comment", "comments", "note",
-        "noter", "notes",
+        "noter", "notes", "begrundelse", "begrundelser", "uddybning", "uddybninger",
     ]
 
     /// Whether a folded header names a remark (`bemærkning`, `b2 bemærkning`, …).
@@ -48,9 +61,12 @@ enum Vocabulary {
 
 extension ReadContext {
     /// A short, harmless quotation of a cell for a message: only short texts without digits, else a placeholder.
+    /// Characters nobody can see (a zero-width space, a soft hyphen) are shown as `<U+200B>`.
     func quote(_ text: String?) -> String {
-        guard let text, text.count <= 20, !text.contains(where: \.isNumber) else { return "(teksten vises ikke)" }
-        return "»\(text)«"
+        guard let text else { return "(teksten vises ikke)" }
+        let seen = ReadContext.withoutInvisibles(text)
+        guard seen.count <= 20, !seen.contains(where: \.isNumber) else { return "(teksten vises ikke)" }
+        return "»\(ReadContext.visible(text))«"
     }
 
     // MARK: - Foreign sheets
@@ -86,21 +102,9 @@ extension ReadContext {
             Provenance(sheet: sheet.name, cell: CellAddress(row: row, column: column).description)
         }
 
-        // Metadata: a label above the table with its value in the next non-empty cell to the right.
-        var metadata: [String: SourceText] = [:]
-        for row in sheet.rows where row.number < header.row {
-            for (index, cell) in row.cells.enumerated() {
-                guard case .string(let label) = cell.value,
-                    let key = Vocabulary.metadata[AnswerVocabulary.fold(label)], metadata[key] == nil
-                else { continue }
-                if index + 1 < row.cells.count {
-                    let value = row.cells[index + 1]
-                    metadata[key] = SourceText(value.value.auditText, at: at(row.number, value.column))
-                } else {
-                    metadata[key] = SourceText(nil, at: at(row.number, cell.column + 1))
-                }
-            }
-        }
+        let grid = SheetGrid(sheet)
+        reportUnknownColumns(grid, headerRow: header.row, known: [header.question, header.id, header.answer, header.remark])
+        let metadata = foreignMetadata(grid, above: header.row)
         let catalogueID = metadata["Katalog"]?.text ?? options.defaultCatalogue
         guard let catalogue = catalogues[catalogueID] else {
             add(at: metadata["Katalog"]?.at, severity: .error, rule: .unknownCatalogue,
@@ -119,13 +123,23 @@ extension ReadContext {
             }
             let questionText = text(header.question)
             let idText = text(header.id)
-            guard questionText != nil || idText != nil else { continue }
-            let answer = SourceText(text(header.answer), at: at(row.number, header.answer))
-            let remark = SourceText(
-                text(header.remark), at: at(row.number, header.remark ?? (header.answer + 1)))
+            let answer = grid.source(CellAddress(row: row.number, column: header.answer))
+            let remark = header.remark.map { grid.source(CellAddress(row: row.number, column: $0)) }
+                ?? SourceText(nil, at: at(row.number, header.answer + 1))
+            guard questionText != nil || idText != nil else {
+                if answer.text != nil || answer.problem != nil || remark.text != nil {
+                    let filled = answer.text != nil || answer.problem != nil ? answer.at : remark.at
+                    add(at: filled, severity: .error, rule: .unknownQuestion,
+                        message: "Cellen er udfyldt i en række uden spørgsmål, så den kan ikke knyttes til et "
+                            + "spørgsmål.",
+                        suggestion: "Skriv svaret ud for det rigtige spørgsmål, og slet den ekstra række.")
+                }
+                continue
+            }
             let place = at(row.number, header.question ?? header.id ?? 1)
             if let id = resolveQuestion(
-                id: idText, text: questionText, matcher: matcher, answered: answer.text != nil, at: place)
+                id: idText, text: questionText, matcher: matcher,
+                answered: answer.text != nil || answer.problem != nil || remark.text != nil, at: place)
             {
                 answers.append(RawAnswer(questionID: id, answer: answer, remark: remark))
             }
@@ -136,6 +150,80 @@ extension ReadContext {
             catalogueVersion: metadata["Version"]?.text)
         raw.sheet = sheet.name
         return [raw]
+    }
+
+    /// Metadata above a foreign table. A label is a cell whose whole text is a known label (`Sagsnr.:`), or a
+    /// canonical label with its value after a colon (`Runde: 2025`); a label word inside a longer text (a title) is
+    /// no label. Its value is the cell beside it (past a merged label), or, when that cell is another label (labels
+    /// side by side over their values), the cell below it; never another label. Where a key has several labels,
+    /// the key's own name wins over a synonym (`Runde` over `Tilsyn`); two of the same rank that disagree are an
+    /// error naming both cells.
+    mutating func foreignMetadata(_ grid: SheetGrid, above headerRow: Int) -> [String: SourceText] {
+        func label(_ address: CellAddress) -> (key: String, canonical: Bool)? {
+            guard case .string(let text)? = grid.cells[address] else { return nil }
+            let folded = AnswerVocabulary.fold(text)
+            guard let key = Vocabulary.metadata[folded] else { return nil }
+            return (key, Vocabulary.canonicalLabels.contains(folded))
+        }
+        var found: [String: [(rank: Int, value: SourceText)]] = [:]
+        for address in grid.cells.keys.sorted() where address.row < headerRow {
+            guard case .string(let text)? = grid.cells[address] else { continue }
+            if let (key, canonical) = label(address) {
+                var valueAddress = CellAddress(row: address.row, column: address.column + 1)
+                if let range = grid.mergedRange(covering: address), range.first == address {
+                    valueAddress = CellAddress(row: address.row, column: range.last.column + 1)
+                }
+                if label(valueAddress) != nil {
+                    let below = CellAddress(row: address.row + 1, column: address.column)
+                    valueAddress = below.row < headerRow && label(below) == nil ? below : valueAddress
+                }
+                let value = label(valueAddress) != nil
+                    ? SourceText(nil, at: Provenance(sheet: grid.name, cell: valueAddress.description))
+                    : grid.source(valueAddress)
+                found[key, default: []].append((canonical ? 0 : 1, value))
+            } else if let colon = text.firstIndex(of: ":") {
+                let head = AnswerVocabulary.fold(String(text[..<colon]))
+                let tail = String(text[text.index(after: colon)...]).trimmed
+                guard Vocabulary.canonicalLabels.contains(head), let key = Vocabulary.metadata[head], !tail.isEmpty
+                else { continue }
+                found[key, default: []].append(
+                    (0, SourceText(tail, at: Provenance(sheet: grid.name, cell: address.description))))
+            }
+        }
+        var metadata: [String: SourceText] = [:]
+        for key in found.keys.sorted() {
+            guard let candidates = found[key], let best = candidates.map(\.rank).min() else { continue }
+            let top = candidates.filter { $0.rank == best }.map(\.value)
+            let filled = top.filter { $0.text != nil || $0.problem != nil }
+            metadata[key] = filled.first ?? top[0]
+            if let first = filled.first, let other = filled.dropFirst().first(where: { $0.text != first.text }) {
+                add(at: other.at, severity: .error, rule: .layoutConflict,
+                    message: "\(ReadContext.label(key)) står to steder med forskellig værdi (\(first.at.cell) og "
+                        + "\(other.at.cell)).",
+                    suggestion: "Slet den forkerte værdi, så \(ReadContext.label(key).lowercased()) kun står ét sted.")
+            }
+        }
+        return metadata
+    }
+
+    /// Warns about each column of a read table whose header is not known and whose cells hold something: its
+    /// cells are not stored, and the reviewer should know.
+    mutating func reportUnknownColumns(_ grid: SheetGrid, headerRow: Int, known: [Int?]) {
+        let knownColumns = Set(known.compactMap { $0 })
+        var filled = Set<Int>()
+        for (address, _) in grid.cells where address.row > headerRow && !knownColumns.contains(address.column) {
+            filled.insert(address.column)
+        }
+        for column in filled.sorted() {
+            let address = CellAddress(row: headerRow, column: column)
+            guard let title = grid.text(address) else { continue }
+            let folded = AnswerVocabulary.fold(title)
+            if Vocabulary.ignoredColumns.contains(folded) || Vocabulary.metadata[folded] != nil { continue }
+            add(at: Provenance(sheet: grid.name, cell: address.description), severity: .warning, rule: .unknownColumn,
+                message: "Kolonnen \(quote(title)) kendes ikke, så dens indhold er ikke indlæst.",
+                suggestion: "Flyt indholdet til kolonnen »Bemærkning«, hvis det er en bemærkning, eller giv "
+                    + "kolonnen en af overskrifterne Spørgsmål, Svar eller Bemærkning.")
+        }
     }
 
     /// The question id of a row given by id or text; reports answered rows that cannot be matched.
@@ -292,7 +380,9 @@ extension ReadContext {
         var groups: [[String]: (raw: RawReview, first: CSVRecord)] = [:]
         var matchers: [String: QuestionMatcher] = [:]
         for record in rows {
-            let key = ["Sagsnummer", "Niveau", "Runde", "Reviewer"].map { field(record, columns[$0]) ?? "" }
+            // One review per case, level and round: rows that differ in reviewer or date are one review with a
+            // mistake in it, reported below, not two reviews.
+            let key = ["Sagsnummer", "Niveau", "Runde"].map { field(record, columns[$0]) ?? "" }
             let catalogueID = field(record, columns["Katalog"]) ?? options.defaultCatalogue
             guard let catalogue = catalogues[catalogueID] else {
                 add(at: columns["Katalog"].map { place(record, $0) }, severity: .error, rule: .unknownCatalogue,
@@ -320,14 +410,21 @@ extension ReadContext {
                     record
                 )
             } else if let first = groups[key]?.first {
-                for name in ["Enhed", "Indsats"] {
-                    guard let column = columns[name], let value = field(record, column) else { continue }
-                    if value != field(first, column) {
+                for name in ["Enhed", "Indsats", "Reviewer", "Dato", "Alder", "Kommune", "Katalog", "Version"] {
+                    guard let column = columns[name] else { continue }
+                    let value = field(record, column)
+                    let label = ReadContext.label(name)
+                    if value == nil, field(first, column) != nil {
                         add(at: place(record, column), severity: .error, rule: .invalidMetadata,
-                            message: "\(name) er ikke den samme som i sagens første række "
+                            message: "\(label) er udfyldt i sagens første række (\(place(first, column).cell)), men "
+                                + "ikke i denne.",
+                            suggestion: "Udfyld \(label.lowercased()) ens i alle rækker for samme sag, niveau og runde.")
+                    } else if let value, value != field(first, column) {
+                        add(at: place(record, column), severity: .error, rule: .invalidMetadata,
+                            message: "\(label) er ikke den samme som i sagens første række "
                                 + "(\(place(first, column).cell)).",
                             suggestion: "Ret, så alle rækker for samme sag, niveau og runde har samme "
-                                + "\(name.lowercased()).")
+                                + "\(label.lowercased()).")
                     }
                 }
             }

@@ -141,6 +141,10 @@ public enum ReturnedFileReader {
             if let review = context.normalise(raw) { reviews.append(review) }
         }
         context.checkDuplicateKeys(reviews)
+        if raws.isEmpty, shape != nil, !context.findings.contains(where: { $0.severity == .error }) {
+            context.add(severity: .error, rule: .unknownLayout, message: "Filen indeholder ingen gennemgang.",
+                        suggestion: "Udfyld skabelonen for sagen, eller send den rigtige fil.")
+        }
         return ReturnedFile(
             path: name, sha256: sha256 ?? SHA256.hex(bytes), byteCount: bytes.count, shape: shape, reviews: reviews,
             findings: context.findings)
@@ -292,11 +296,12 @@ struct ReadContext {
     }
 
     /// The template's metadata and answers as a raw review, answers in catalogue order.
-    func rawReview(from filled: FilledTemplate) -> RawReview {
+    mutating func rawReview(from filled: FilledTemplate) -> RawReview {
         var metadata: [String: SourceText] = [:]
         for (key, value) in filled.metadata {
-            metadata[key] = SourceText(value.value, at: Provenance(reference: value.cell))
+            metadata[key] = SourceText(value.value, at: Provenance(reference: value.cell), problem: value.problem)
         }
+        for conflict in filled.conflicts { report(conflict) }
         let positioned = filled.answers.values.map {
             (position: catalogues.question($0.questionID, in: filled.catalogueID)?.position ?? Int.max, answer: $0)
         }
@@ -305,8 +310,10 @@ struct ReadContext {
         }.map(\.answer).map {
             RawAnswer(
                 questionID: $0.questionID,
-                answer: SourceText($0.answer.value, at: Provenance(reference: $0.answer.cell)),
-                remark: SourceText($0.remark.value, at: Provenance(reference: $0.remark.cell)))
+                answer: SourceText(
+                    $0.answer.value, at: Provenance(reference: $0.answer.cell), problem: $0.answer.problem),
+                remark: SourceText(
+                    $0.remark.value, at: Provenance(reference: $0.remark.cell), problem: $0.remark.problem))
         }
         let at = metadata["Sagsnummer"]?.at ?? Provenance(sheet: filled.sheetName, cell: "")
         var raw = RawReview(
@@ -315,5 +322,31 @@ struct ReadContext {
         raw.missing = filled.missing
         raw.sheet = filled.sheetName
         return raw
+    }
+
+    /// Reports a place where a template's names, header and rows disagree: an error, as nothing there can be
+    /// stored without guessing.
+    mutating func report(_ conflict: TemplateConflict) {
+        let at = Provenance(reference: conflict.otherCell.isEmpty ? conflict.cell : conflict.otherCell)
+        let cell = Provenance(reference: conflict.cell).cell
+        let other = Provenance(reference: conflict.otherCell).cell
+        switch conflict.kind {
+        case .duplicateRow:
+            add(at: at, severity: .error, rule: .duplicateQuestion,
+                message: "Spørgsmål \(conflict.questionID) står i to rækker, og begge er udfyldt (\(cell) og "
+                    + "\(other)).",
+                suggestion: "Slet den række, der ikke gælder, så spørgsmålet kun er besvaret én gang.")
+        case .nameDisagrees:
+            add(at: at, severity: .error, rule: .layoutConflict,
+                message: "Cellen \(other) er udfyldt, men svaret på spørgsmål \(conflict.questionID) skal stå i "
+                    + "\(cell) under overskriften. Det kan ikke afgøres, hvilken celle der gælder.",
+                suggestion: "Flyt svaret til kolonnen under overskriften »Svar« (bemærkningen under »Bemærkning«), "
+                    + "eller brug en ny skabelon.")
+        case .rowWithoutQuestion:
+            add(at: at, severity: .error, rule: .unknownQuestion,
+                message: "Cellen er udfyldt i en række uden et spørgsmåls-id fra skabelonen, så den kan ikke "
+                    + "knyttes til et spørgsmål.",
+                suggestion: "Skriv svaret ud for det rigtige spørgsmål, og slet den ekstra række.")
+        }
     }
 }

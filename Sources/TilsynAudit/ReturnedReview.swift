@@ -21,15 +21,28 @@ public struct Provenance: Sendable, Hashable {
     }
 }
 
+/// Why a cell's content cannot be taken as the value a reviewer meant: the normaliser reports each as a finding.
+public enum CellProblem: Sendable, Hashable {
+    /// A formula without a cached result (written by openpyxl or a script, never recalculated): its value is unknown.
+    case formulaWithoutValue
+    /// TRUE or FALSE, as Excel 365 check boxes write them: not an answer on any scale (an unticked box is FALSE).
+    case boolean(Bool)
+    /// The cell is covered by a merged range whose value sits in another cell (`E20` of `E20:E22`).
+    case merged(range: String)
+}
+
 /// A text read from a file with its provenance; nil text for an empty cell.
 public struct SourceText: Sendable, Hashable {
     public var text: String?
     public var at: Provenance
+    /// Set when the cell holds something that is not plain text or number (see `CellProblem`).
+    public var problem: CellProblem?
 
-    public init(_ text: String?, at: Provenance) {
+    public init(_ text: String?, at: Provenance, problem: CellProblem? = nil) {
         let trimmed = text?.trimmed
         self.text = trimmed?.isEmpty == true ? nil : trimmed
         self.at = at
+        self.problem = problem
     }
 }
 

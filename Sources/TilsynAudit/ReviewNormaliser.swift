@@ -19,14 +19,20 @@ extension ReadContext {
         func fallback(_ key: String) -> Provenance { raw.metadata[key]?.at ?? raw.at }
         var usable = true
 
-        for key in ReadContext.requiredMetadata where value(key)?.text == nil {
+        for key in raw.metadata.keys.sorted() {
+            guard let text = raw.metadata[key], let problem = text.problem else { continue }
+            usable = false
+            reportCell(problem, at: text.at, what: ReadContext.label(key))
+        }
+
+        for key in ReadContext.requiredMetadata where value(key)?.text == nil && value(key)?.problem == nil {
             if key == "Runde", options.round != nil { continue }
             usable = false
             add(at: fallback(key), severity: .error, rule: .missingMetadata,
                 message: "\(ReadContext.label(key)) mangler.",
                 suggestion: "Udfyld \(ReadContext.label(key).lowercased()), og send filen igen.")
         }
-        for key in ["Reviewer", "Dato"] where value(key)?.text == nil {
+        for key in ["Reviewer", "Dato"] where value(key)?.text == nil && value(key)?.problem == nil {
             add(at: fallback(key), severity: .warning, rule: .missingMetadata,
                 message: "\(ReadContext.label(key)) er ikke udfyldt.",
                 suggestion: "Udfyld \(ReadContext.label(key).lowercased()) næste gang.")
@@ -106,7 +112,15 @@ extension ReadContext {
                     + catalogues.byID.keys.sorted().joined(separator: ", ") + ".")
             return nil
         }
-        if let version = raw.catalogueVersion, !version.isEmpty, version != catalogue.version {
+        if let version = raw.catalogueVersion, !version.isEmpty, version != catalogue.version,
+            !ReadContext.isEarlierVersion(version, than: catalogue.version)
+        {
+            usable = false
+            add(at: raw.metadata["Version"]?.at ?? raw.at, severity: .error, rule: .unknownCatalogue,
+                message: "Version \(quote(version)) af kataloget \(catalogue.id) findes ikke; den gældende version er "
+                    + "\(catalogue.version).",
+                suggestion: "Ret versionen til \(catalogue.version), eller brug en ny skabelon fra tilsynet.")
+        } else if let version = raw.catalogueVersion, !version.isEmpty, version != catalogue.version {
             add(at: raw.at, severity: .warning, rule: .unknownCatalogue,
                 message: "Skabelonen er lavet med version \(version) af kataloget \(catalogue.id); den gældende "
                     + "version er \(catalogue.version).",
@@ -141,12 +155,29 @@ extension ReadContext {
             }
             seen[id] = rawAnswer.answer.at
             let applies = measure.map { question.applies(to: $0) } ?? true
+            if let problem = rawAnswer.answer.problem {
+                usable = false
+                reportCell(problem, at: rawAnswer.answer.at, what: "Svaret på spørgsmål \(id)")
+                continue
+            }
+            if let problem = rawAnswer.remark.problem {
+                usable = false
+                reportCell(problem, at: rawAnswer.remark.at, what: "Bemærkningen til spørgsmål \(id)")
+                continue
+            }
             var remark = rawAnswer.remark.text
             if redact, let text = remark { remark = CPRDetector.redact(text) }
             guard let scale = catalogue.scale(question.type) else { continue }
             let choices = scale.answers.joined(separator: ", ")
-            switch AnswerVocabulary.normalise(rawAnswer.answer.text, scale: scale) {
+            switch AnswerVocabulary.normalise(rawAnswer.answer.text.map(ReadContext.withoutInvisibles), scale: scale) {
             case .blank:
+                if applies, !question.optional {
+                    usable = false
+                    add(at: rawAnswer.answer.at, severity: .error, rule: .missingAnswer,
+                        message: "Spørgsmål \(id) er ikke besvaret.",
+                        suggestion: "Vælg et af svarene \(choices). Gælder spørgsmålet ikke for sagen, så vælg »"
+                            + (scale.notApplicable ?? "Ikke relevant") + "«.")
+                }
                 answers.append(Answer(
                     questionID: id, answer: nil, code: nil, remark: remark, applies: applies, at: rawAnswer.answer.at))
             case .answer(let canonical, let code):
@@ -173,10 +204,20 @@ extension ReadContext {
             case .unrecognised:
                 usable = false
                 add(at: rawAnswer.answer.at, severity: .error, rule: .answerOutsideScale,
-                    message: "Svaret \(quote(rawAnswer.answer.text)) på spørgsmål \(id) kan ikke læses som et af "
-                        + "svarene \(choices).",
+                    message: "Svaret \(quote(rawAnswer.answer.text)) på spørgsmål \(id) "
+                        + "kan ikke læses som et af svarene \(choices).",
                     suggestion: "Vælg et af svarene \(choices) i rullelisten.")
             }
+        }
+        let present = Set(raw.answers.map(\.questionID)).union(raw.missing)
+        let absent = catalogue.questions.filter { question in
+            !present.contains(question.id) && (measure.map { question.applies(to: $0) } ?? true) && !question.optional
+        }.map(\.id)
+        if !absent.isEmpty {
+            add(at: Provenance(sheet: raw.sheet, cell: ""), severity: .warning, rule: .questionMissing,
+                message: "\(absent.count) af katalogets spørgsmål er ikke med i filen (" + absent.prefix(10).joined(
+                    separator: ", ") + (absent.count > 10 ? ", …" : "") + ") og tælles som ubesvarede.",
+                suggestion: "Tilføj spørgsmålene, eller brug skabelonen fra tilsynet, der har dem alle.")
         }
         guard usable, let measure, level > 0, !caseNumber.isEmpty, !round.isEmpty else { return nil }
         return Review(
@@ -185,6 +226,74 @@ extension ReadContext {
             kommune: value("Kommune")?.text, reviewDate: reviewDate, catalogueID: catalogue.id,
             catalogueVersion: raw.catalogueVersion.flatMap { $0.isEmpty ? nil : $0 } ?? catalogue.version, at: raw.at,
             answers: answers)
+    }
+
+    /// Reports a cell whose content cannot be taken as the value the reviewer meant; `what` names the value.
+    mutating func reportCell(_ problem: CellProblem, at: Provenance, what: String) {
+        switch problem {
+        case .formulaWithoutValue:
+            add(at: at, severity: .error, rule: .unreadableCell,
+                message: "\(what) er en formel uden et gemt resultat, så værdien kan ikke læses.",
+                suggestion: "Åbn filen i Excel eller LibreOffice, genberegn og gem filen, eller skriv værdien i stedet "
+                    + "for formlen.")
+        case .boolean(let flag):
+            add(at: at, severity: .error, rule: .unreadableCell,
+                message: "\(what) er en afkrydsning (\(flag ? "SAND" : "FALSK")), ikke et svar. Et tomt "
+                    + "afkrydsningsfelt betyder ikke »Nej«.",
+                suggestion: "Skriv svaret med ord, fx »Ja«, »Nej« eller »Ikke relevant«, i stedet for "
+                    + "afkrydsningsfeltet.")
+        case .merged(let range):
+            add(at: at, severity: .error, rule: .unreadableCell,
+                message: "\(what) står i en flettet celle (\(range)), der dækker flere spørgsmål, så det kan ikke "
+                    + "afgøres, hvad der er svaret på hvert enkelt.",
+                suggestion: "Fjern fletningen, og skriv svaret i hver række.")
+        }
+    }
+
+    /// Characters that cannot be seen and that reviewers paste with text: zero-width spaces and joiners, the soft
+    /// hyphen, the word joiner and the byte-order mark. Removed before an answer is matched.
+    static let invisibles: Set<Unicode.Scalar> = ["\u{200B}", "\u{200C}", "\u{200D}", "\u{00AD}", "\u{2060}", "\u{FEFF}"]
+
+    static func withoutInvisibles(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { invisibles.contains($0) }) else { return text }
+        var scalars = String.UnicodeScalarView()
+        scalars.append(contentsOf: text.unicodeScalars.filter { !invisibles.contains($0) })
+        return String(scalars)
+    }
+
+    /// The text with characters one cannot see shown as `<U+00A0>`, for messages about a value that was refused.
+    static func visible(_ text: String) -> String {
+        var result = ""
+        for scalar in text.unicodeScalars {
+            let hidden = invisibles.contains(scalar) || scalar.properties.generalCategory == .control
+                || scalar.properties.generalCategory == .format || scalar == "\u{A0}"
+                || scalar.properties.generalCategory == .lineSeparator
+                || scalar.properties.generalCategory == .paragraphSeparator
+            if hidden {
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                result += "<U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex + ">"
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
+    /// Whether `version` is an earlier version than `current` (both dotted numbers, `2024.2` < `2025.1`): a
+    /// template of an earlier version is read with a warning; any other unknown version does not exist.
+    static func isEarlierVersion(_ version: String, than current: String) -> Bool {
+        func parts(_ text: String) -> [Int]? {
+            let items = text.split(separator: ".", omittingEmptySubsequences: false).map { Int($0) }
+            guard !items.isEmpty, items.allSatisfy({ $0 != nil }) else { return nil }
+            return items.compactMap { $0 }
+        }
+        guard let a = parts(version.trimmed), let b = parts(current) else { return false }
+        for index in 0..<max(a.count, b.count) {
+            let x = index < a.count ? a[index] : 0
+            let y = index < b.count ? b[index] : 0
+            if x != y { return x < y }
+        }
+        return false
     }
 
     /// `1`, `1.`, `Niveau 2`, `niv. 2`, `level 1` → the level, 1–4.

@@ -7,10 +7,13 @@ public struct TemplateValue: Sendable, Equatable {
     public var value: String?
     /// Where it was read: `Tilsyn!E12` (with the sheet's current name).
     public var cell: String
+    /// Set when the cell holds something the reviewer cannot have meant as this value (see `CellProblem`).
+    public var problem: CellProblem?
 
-    public init(value: String?, cell: String) {
+    public init(value: String?, cell: String, problem: CellProblem? = nil) {
         self.value = value
         self.cell = cell
+        self.problem = problem
     }
 }
 
@@ -41,6 +44,36 @@ public struct FilledTemplate: Sendable, Equatable {
     public var missing: [String]
     /// Whether the workbook counts date serials from 1904 (old Mac Excel); plain numbers in date fields follow it.
     public var date1904: Bool = false
+    /// What the sheet says that the reader could not take as one question's answer: rows answered twice, names
+    /// that disagree with the header, answers in rows of no question.
+    public var conflicts: [TemplateConflict] = []
+}
+
+/// A place where a filled template's cells, names and header do not agree on what was answered.
+public struct TemplateConflict: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// The question's id is in two rows and both have an answer or remark (`cell` and `otherCell`).
+        case duplicateRow
+        /// The defined name points at a filled cell (`otherCell`) that is not the cell under the header (`cell`).
+        case nameDisagrees
+        /// An answer or remark in a row that belongs to no question of the template.
+        case rowWithoutQuestion
+    }
+
+    public var kind: Kind
+    /// The question id (empty for `rowWithoutQuestion`).
+    public var questionID: String
+    /// `Tilsyn!E12`.
+    public var cell: String
+    /// The other cell involved, `Tilsyn!E40`; empty when there is none.
+    public var otherCell: String
+
+    public init(kind: Kind, questionID: String, cell: String, otherCell: String = "") {
+        self.kind = kind
+        self.questionID = questionID
+        self.cell = cell
+        self.otherCell = otherCell
+    }
 }
 
 /// The worksheets of one workbook, each parsed at most once.
@@ -88,50 +121,28 @@ public enum TemplateReader {
         }
     }
 
-    private struct Grid {
-        let name: String
-        var cells: [CellAddress: CellValue] = [:]
-
-        init(_ sheet: Sheet) {
-            name = sheet.name
-            for row in sheet.rows {
-                for cell in row.cells { cells[CellAddress(row: row.number, column: cell.column)] = cell.value }
+    /// The row and columns of the table header (`Id` … `Svar` … `Bemærkning`): the first row holding all three.
+    private static func header(_ grid: SheetGrid) -> (row: Int, id: Int, answer: Int, remark: Int)? {
+        var candidates: [Int: Int] = [:]
+        for (address, value) in grid.cells {
+            if case .string(let text) = value, text == "Id" || text.trimmed == "Id" {
+                if let row = candidates[address.row], row <= address.column { continue }
+                candidates[address.row] = address.column
             }
         }
-
-        func text(_ address: CellAddress) -> String? {
-            guard let value = cells[address] else { return nil }
-            let text = value.auditText.trimmed
-            return text.isEmpty ? nil : text
-        }
-
-        func value(_ address: CellAddress) -> TemplateValue {
-            TemplateValue(value: text(address), cell: "\(name)!\(address)")
-        }
-
-        /// The row and columns of the table header (`Id` … `Svar` … `Bemærkning`): the first row holding all three.
-        func header() -> (row: Int, id: Int, answer: Int, remark: Int)? {
-            var candidates: [Int: Int] = [:]
-            for (address, value) in cells {
-                if case .string(let text) = value, text == "Id" || text.trimmed == "Id" {
-                    if let row = candidates[address.row], row <= address.column { continue }
-                    candidates[address.row] = address.column
-                }
+        for row in candidates.keys.sorted() {
+            guard let id = candidates[row] else { continue }
+            var answer: Int?
+            var remark: Int?
+            for (address, value) in grid.cells where address.row == row {
+                guard case .string(let text) = value else { continue }
+                let label = text.trimmed
+                if label == "Svar", answer.map({ address.column < $0 }) ?? true { answer = address.column }
+                if label == "Bemærkning", remark.map({ address.column < $0 }) ?? true { remark = address.column }
             }
-            for row in candidates.keys.sorted() {
-                guard let id = candidates[row] else { continue }
-                var answer: Int?
-                var remark: Int?
-                for (address, value) in cells where address.row == row {
-                    guard case .string(let text) = value else { continue }
-                    let label = text.trimmed
-                    if label == "Svar", answer == nil { answer = address.column }
-                    if label == "Bemærkning", remark == nil { remark = address.column }
-                }
-                if let answer, let remark { return (row, id, answer, remark) }
-            }
-            return nil
+            if let answer, let remark { return (row, id, answer, remark) }
         }
+        return nil
     }
 
     /// The sheet and cell of a defined name's formula (`'Tilsyn'!$E$12`), read on its UTF-8 bytes: a template has
@@ -188,19 +199,19 @@ public enum TemplateReader {
         }
 
         // The answer sheet: by its original name, else the worksheet with the table header.
-        var grid: Grid?
+        var grid: SheetGrid?
         var header: (row: Int, id: Int, answer: Int, remark: Int)?
         if let originalName = fields["ark"], let info = workbook.sheet(named: originalName) {
-            let candidate = Grid(try sheets.load(info))
-            if let found = candidate.header() {
+            let candidate = SheetGrid(try sheets.load(info))
+            if let found = Self.header(candidate) {
                 grid = candidate
                 header = found
             }
         }
         if grid == nil {
             for info in workbook.sheets where info.kind == .worksheet && info.name != metaSheet.name {
-                let candidate = Grid(try sheets.load(info))
-                if let found = candidate.header() {
+                let candidate = SheetGrid(try sheets.load(info))
+                if let found = Self.header(candidate) {
                     grid = candidate
                     header = found
                     break
@@ -223,54 +234,114 @@ public enum TemplateReader {
                 names[name.name.lowercased()] = address
             }
         }
-        var rowOfID: [String: Int] = [:]
-        for (address, _) in grid.cells where address.column == header.id && address.row > header.row {
-            if let id = grid.text(address), rowOfID[id] == nil { rowOfID[id] = address.row }
+        func value(_ address: CellAddress) -> TemplateValue {
+            let source = grid.source(address)
+            return TemplateValue(value: source.text, cell: "\(grid.name)!\(address)", problem: source.problem)
         }
+        func place(_ address: CellAddress) -> String { "\(grid.name)!\(address)" }
+        var rowsOfID: [String: [Int]] = [:]
+        for (address, _) in grid.cells where address.column == header.id && address.row > header.row {
+            if let id = grid.text(address) { rowsOfID[id, default: []].append(address.row) }
+        }
+        for id in rowsOfID.keys { rowsOfID[id]?.sort() }
 
         var answers: [String: TemplateAnswer] = [:]
         var missing: [String] = []
+        var conflicts: [TemplateConflict] = []
+        var rowsRead = Set<Int>()
         for record in questionRecords {
             let id = record.id
+            let namedAnswer = names[TemplateWriter.answerName(id).lowercased()]
+            let namedRemark = names[TemplateWriter.remarkName(id).lowercased()]
+            // The name finds the row when the id column there still holds the question's id; the header row says
+            // which columns are the answer and the remark, wherever the names point.
             var row: Int?
-            if let named = names[TemplateWriter.answerName(id).lowercased()],
-                grid.text(CellAddress(row: named.row, column: header.id)) == id
-            {
-                row = named.row
-                let remark = names[TemplateWriter.remarkName(id).lowercased()]
-                    .flatMap { $0.row == named.row ? $0 : nil } ?? CellAddress(row: named.row, column: header.remark)
-                answers[id] = TemplateAnswer(questionID: id, answer: grid.value(named), remark: grid.value(remark))
-                continue
+            if let namedAnswer, grid.text(CellAddress(row: namedAnswer.row, column: header.id)) == id {
+                row = namedAnswer.row
+            } else {
+                row = rowsOfID[id]?.first
             }
-            row = rowOfID[id]
             guard let row else {
                 missing.append(id)
                 continue
             }
-            answers[id] = TemplateAnswer(
-                questionID: id, answer: grid.value(CellAddress(row: row, column: header.answer)),
-                remark: grid.value(CellAddress(row: row, column: header.remark)))
+            rowsRead.insert(row)
+            let answerCell = CellAddress(row: row, column: header.answer)
+            let remarkCell = CellAddress(row: row, column: header.remark)
+            // A name on another row is stale (rows were inserted or moved without it): that cell is another
+            // question's, read through its own row.
+            for named in [namedAnswer, namedRemark].compactMap({ $0 })
+            where named.row == row && named != answerCell && named != remarkCell && !grid.isEmpty(named) {
+                // A filled cell the name points at, in neither column the header names: which one the reviewer
+                // meant cannot be known.
+                conflicts.append(TemplateConflict(
+                    kind: .nameDisagrees, questionID: id,
+                    cell: place(named == namedAnswer ? answerCell : remarkCell), otherCell: place(named)))
+            }
+            answers[id] = TemplateAnswer(questionID: id, answer: value(answerCell), remark: value(remarkCell))
+            for other in rowsOfID[id] ?? [] where other != row {
+                rowsRead.insert(other)
+                let cells = [CellAddress(row: other, column: header.answer), CellAddress(row: other, column: header.remark)]
+                if let filled = cells.first(where: { !grid.isEmpty($0) }) {
+                    conflicts.append(TemplateConflict(
+                        kind: .duplicateRow, questionID: id, cell: place(answerCell), otherCell: place(filled)))
+                }
+            }
+        }
+        // Answers or remarks in rows of no question (a row added below the table, an id overwritten).
+        var stray: [CellAddress] = []
+        for (address, _) in grid.cells
+        where address.row > header.row && !rowsRead.contains(address.row)
+            && (address.column == header.answer || address.column == header.remark) && !grid.isEmpty(address)
+        {
+            if grid.mergedRange(covering: address).map({ $0.first.column == 1 }) == true { continue }  // a step heading
+            stray.append(address)
+        }
+        for address in Set(stray.map { CellAddress(row: $0.row, column: header.answer) }).sorted() {
+            let filled = grid.isEmpty(address) ? CellAddress(row: address.row, column: header.remark) : address
+            conflicts.append(TemplateConflict(kind: .rowWithoutQuestion, questionID: "", cell: place(filled)))
         }
 
         var metadata: [String: TemplateValue] = [:]
         var labelCells: [String: CellAddress] = [:]
         for (address, value) in grid.cells where address.row < header.row {
-            if case .string(let text) = value, labelCells[text.trimmed] == nil { labelCells[text.trimmed] = address }
+            if case .string(let text) = value {
+                if let known = labelCells[text.trimmed], known < address { continue }
+                labelCells[text.trimmed] = address
+            }
+        }
+        let labels = Set(metadataRecords.map(\.label))
+        /// Whether `label` is in the named cell's row, left of it, with only empty cells between.
+        func labelled(_ named: CellAddress, _ label: String) -> Bool {
+            var column = named.column - 1
+            while column >= 1 {
+                let address = CellAddress(row: named.row, column: column)
+                if let text = grid.text(address) { return text == label }
+                column -= 1
+            }
+            return false
         }
         for record in metadataRecords {
-            if let named = names[record.name.lowercased()], named.column > 1,
-                grid.text(CellAddress(row: named.row, column: named.column - 1)) == record.label
-            {
-                metadata[record.key] = grid.value(named)
+            if let named = names[record.name.lowercased()], labelled(named, record.label) {
+                metadata[record.key] = value(named)
             } else if let label = labelCells[record.label] {
-                metadata[record.key] = grid.value(CellAddress(row: label.row, column: label.column + 1))
+                // The value cell beside the label, never another label.
+                var address = CellAddress(row: label.row, column: label.column + 1)
+                if let range = grid.mergedRange(covering: label), range.first == label {
+                    address = CellAddress(row: label.row, column: range.last.column + 1)
+                }
+                if let text = grid.text(address), labels.contains(text) {
+                    metadata[record.key] = TemplateValue(value: nil, cell: place(address))
+                } else {
+                    metadata[record.key] = value(address)
+                }
             } else if let address = CellAddress(record.cell) {
-                metadata[record.key] = grid.value(address)
+                metadata[record.key] = value(address)
             }
         }
         return FilledTemplate(
             catalogueID: fields["katalog"] ?? "", catalogueVersion: fields["version"] ?? "", sheetName: grid.name,
-            metadata: metadata, answers: answers, missing: missing, date1904: workbook.date1904)
+            metadata: metadata, answers: answers, missing: missing, date1904: workbook.date1904, conflicts: conflicts)
     }
 }
 

@@ -121,8 +121,6 @@ public struct SampleData: Sendable {
         rng: inout SplitMix64
     ) -> String? {
         guard question.applies(to: record.indsats) else { return "Ikke relevant" }
-        // About 1 % of questions are left blank.
-        if rng.next(below: 100) == 0 { return nil }
         let conditional = ["Hvis", "Ved ", "Ung over", "Ungeplan", "Anbringelse:"].contains {
             question.text.hasPrefix($0)
         }

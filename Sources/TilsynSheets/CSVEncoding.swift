@@ -7,6 +7,8 @@ public enum CSVEncoding: Sendable, Equatable {
     case utf8
     /// Windows-1252, what Danish Excel's "CSV (semikolonsepareret)" writes (`æ` is `0xE6`, `€` is `0x80`).
     case windows1252
+    /// Mac OS Roman, what Excel and Numbers on older Macs write as "CSV" (`æ` is `0xBE`, `å` is `0x8C`).
+    case macRoman
 }
 
 /// UTF-8 validation and Windows-1252 decoding over raw bytes.
@@ -81,12 +83,67 @@ enum _CSVEncodingSupport {
         (0x80...0x9F).contains(byte) ? windows1252High[Int(byte) - 0x80] : UInt32(byte)
     }
 
+    /// The Unicode code points of Mac OS Roman bytes 0x80–0xFF.
+    static let macRomanHigh: [UInt32] = [
+        0x00C4, 0x00C5, 0x00C7, 0x00C9, 0x00D1, 0x00D6, 0x00DC, 0x00E1,
+        0x00E0, 0x00E2, 0x00E4, 0x00E3, 0x00E5, 0x00E7, 0x00E9, 0x00E8,
+        0x00EA, 0x00EB, 0x00ED, 0x00EC, 0x00EE, 0x00EF, 0x00F1, 0x00F3,
+        0x00F2, 0x00F4, 0x00F6, 0x00F5, 0x00FA, 0x00F9, 0x00FB, 0x00FC,
+        0x2020, 0x00B0, 0x00A2, 0x00A3, 0x00A7, 0x2022, 0x00B6, 0x00DF,
+        0x00AE, 0x00A9, 0x2122, 0x00B4, 0x00A8, 0x2260, 0x00C6, 0x00D8,
+        0x221E, 0x00B1, 0x2264, 0x2265, 0x00A5, 0x00B5, 0x2202, 0x2211,
+        0x220F, 0x03C0, 0x222B, 0x00AA, 0x00BA, 0x03A9, 0x00E6, 0x00F8,
+        0x00BF, 0x00A1, 0x00AC, 0x221A, 0x0192, 0x2248, 0x2206, 0x00AB,
+        0x00BB, 0x2026, 0x00A0, 0x00C0, 0x00C3, 0x00D5, 0x0152, 0x0153,
+        0x2013, 0x2014, 0x201C, 0x201D, 0x2018, 0x2019, 0x00F7, 0x25CA,
+        0x00FF, 0x0178, 0x2044, 0x20AC, 0x2039, 0x203A, 0xFB01, 0xFB02,
+        0x2021, 0x00B7, 0x201A, 0x201E, 0x2030, 0x00C2, 0x00CA, 0x00C1,
+        0x00CB, 0x00C8, 0x00CD, 0x00CE, 0x00CF, 0x00CC, 0x00D3, 0x00D4,
+        0xF8FF, 0x00D2, 0x00DA, 0x00DB, 0x00D9, 0x0131, 0x02C6, 0x02DC,
+        0x00AF, 0x02D8, 0x02D9, 0x02DA, 0x00B8, 0x02DD, 0x02DB, 0x02C7,
+    ]
+
+    /// The code point of one Mac OS Roman byte.
+    static func macRomanScalar(_ byte: UInt8) -> UInt32 {
+        byte >= 0x80 ? macRomanHigh[Int(byte) - 0x80] : UInt32(byte)
+    }
+
+    /// The 8-bit encoding of bytes that are not UTF-8: Mac OS Roman when its Danish letters (`æ ø å Æ Ø Å é`) are
+    /// more frequent than Windows-1252's, else Windows-1252 (also when neither has any).
+    static func eightBitEncoding(_ bytes: UnsafeBufferPointer<UInt8>) -> CSVEncoding {
+        var windows = 0
+        var mac = 0
+        for byte in bytes where byte >= 0x80 {
+            switch byte {
+            case 0xE5, 0xE6, 0xF8, 0xC5, 0xC6, 0xD8, 0xE9: windows += 1
+            case 0xBE, 0xBF, 0x8C, 0xAE, 0xAF, 0x81, 0x8E: mac += 1
+            default: break
+            }
+        }
+        return mac > windows ? .macRoman : .windows1252
+    }
+
+    /// Decodes bytes in an 8-bit encoding (from `start` on) into UTF-8 bytes.
+    static func utf8(from bytes: UnsafeBufferPointer<UInt8>, encoding: CSVEncoding, from start: Int) -> [UInt8] {
+        encoding == .macRoman ? utf8FromMacRoman(bytes, from: start) : utf8FromWindows1252(bytes, from: start)
+    }
+
+    static func utf8FromMacRoman(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> [UInt8] {
+        utf8(from: bytes, from: start, scalar: macRomanScalar)
+    }
+
     /// Decodes Windows-1252 bytes (from `start` on) into UTF-8 bytes.
     static func utf8FromWindows1252(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> [UInt8] {
+        utf8(from: bytes, from: start, scalar: windows1252Scalar)
+    }
+
+    private static func utf8(
+        from bytes: UnsafeBufferPointer<UInt8>, from start: Int, scalar: (UInt8) -> UInt32
+    ) -> [UInt8] {
         // One table of UTF-8 forms (up to three bytes each, length in the top byte) for the 256 byte values.
         var table = [UInt32](repeating: 0, count: 256)
         for byte in 0...255 {
-            let scalar = windows1252Scalar(UInt8(byte))
+            let scalar = scalar(UInt8(byte))
             switch scalar {
             case 0..<0x80:
                 table[byte] = 1 << 24 | scalar

@@ -113,12 +113,33 @@ public final class CSVReader {
         self.bytes = text
         encoding = prepared.encoding
         hadBOM = prepared.hadBOM
-        let start = prepared.hadBOM ? 3 : 0
-        let delimiter = options.delimiter ?? text.withUnsafeBufferPointer { _CSVSniffer.delimiter(in: $0, from: start) }
+        var start = prepared.hadBOM ? 3 : 0
+        // Excel's `sep=;` first line names the delimiter and is no record.
+        let declared = Self.declaredDelimiter(text, from: start)
+        if let declared { start = declared.next }
+        let delimiter = options.delimiter ?? declared?.delimiter
+            ?? text.withUnsafeBufferPointer { _CSVSniffer.delimiter(in: $0, from: start) }
         self.delimiter = delimiter
         parser = _CSVParser(
             delimiter: delimiter, maxFieldSize: options.maxFieldSize, maxFieldCount: options.maxFieldsPerRecord,
             name: name, position: start)
+        if declared != nil { parser.line = 2 }
+    }
+
+    /// The delimiter of a first line `sep=;` (as Excel writes and reads it) and the offset after that line.
+    static func declaredDelimiter(_ text: [UInt8], from start: Int) -> (delimiter: UInt8, next: Int)? {
+        let prefix: [UInt8] = Array("sep=".utf8)
+        guard text.count >= start + 5, Array(text[start..<(start + 4)]).map({ $0 | 0x20 }) == prefix else {
+            return nil
+        }
+        let delimiter = text[start + 4]
+        guard delimiter >= 0x20 || delimiter == 0x09, delimiter < 0x80, delimiter != _CSVParser.quote else { return nil }
+        var next = start + 5
+        if next < text.count, text[next] == _CSVParser.carriageReturn { next += 1 }
+        if next < text.count, text[next] == _CSVParser.lineFeed { next += 1 }
+        guard next == text.count || text[next - 1] == _CSVParser.lineFeed || text[next - 1] == _CSVParser.carriageReturn
+        else { return nil }
+        return (delimiter, next)
     }
 
     private static func fileTooLarge(limit: Int, name: String) -> SpreadsheetError {
@@ -152,15 +173,16 @@ public final class CSVReader {
                 file: name, line: _CSVEncodingSupport.line(at: offset, in: raw, from: 0))
         }
         switch encoding {
-        case .windows1252:
-            return (.windows1252, false, _CSVEncodingSupport.utf8FromWindows1252(raw, from: 0))
+        case .windows1252, .macRoman:
+            return (encoding ?? .windows1252, false, _CSVEncodingSupport.utf8(from: raw, encoding: encoding ?? .windows1252, from: 0))
         case .utf8, nil:
             let start = hasBOM ? 3 : 0
             guard let bad = _CSVEncodingSupport.firstInvalidUTF8(raw, from: start) else {
                 return (.utf8, hasBOM, nil)
             }
             if encoding == nil && !hasBOM {
-                return (.windows1252, false, _CSVEncodingSupport.utf8FromWindows1252(raw, from: 0))
+                let detected = _CSVEncodingSupport.eightBitEncoding(raw)
+                return (detected, false, _CSVEncodingSupport.utf8(from: raw, encoding: detected, from: 0))
             }
             let why = hasBOM ? "the file starts with a UTF-8 byte order mark but" : "UTF-8 was asked for but"
             throw SpreadsheetError(

@@ -19,6 +19,7 @@ final class ParallelSheetReader: @unchecked Sendable {
         var lastRowNumber: Int
         var anchored: Bool
         var cellCount: Int
+        var formulasWithoutValue: [(row: Int, column: Int, relative: Bool)]
         var trailer: WorksheetReader?
     }
 
@@ -209,7 +210,8 @@ final class ParallelSheetReader: @unchecked Sendable {
         return .success(
             Segment(
                 rows: reader.completed, relativeRows: reader.relativeRows, lastRowNumber: reader.lastRowNumber,
-                anchored: reader.anchored, cellCount: reader.cellCount, trailer: work.isLast ? reader : nil))
+                anchored: reader.anchored, cellCount: reader.cellCount,
+                formulasWithoutValue: reader.formulasWithoutValue, trailer: work.isLast ? reader : nil))
     }
 }
 

@@ -156,7 +156,7 @@ public final class Workbook: Sendable {
         while let row = try reader.next() { rows.append(row) }
         return Sheet(
             info: sheet, rows: rows, mergedRanges: reader.mergedRanges, dataValidations: reader.dataValidations,
-            dimension: reader.dimension, isProtected: reader.isProtected)
+            dimension: reader.dimension, isProtected: reader.isProtected, formulasWithoutValue: reader.formulasWithoutValue)
     }
 }
 
@@ -169,6 +169,21 @@ public struct Sheet: Sendable, Equatable {
     /// The `<dimension>` the file declares: a hint at most, often missing or wrong.
     public var dimension: CellRange?
     public var isProtected: Bool
+    /// Cells holding a formula without a cached result: their value is unknown (see `RowReader`).
+    public var formulasWithoutValue: [CellAddress]
+
+    public init(
+        info: SheetInfo, rows: [Row], mergedRanges: [CellRange] = [], dataValidations: [DataValidation] = [],
+        dimension: CellRange? = nil, isProtected: Bool = false, formulasWithoutValue: [CellAddress] = []
+    ) {
+        self.info = info
+        self.rows = rows
+        self.mergedRanges = mergedRanges
+        self.dataValidations = dataValidations
+        self.dimension = dimension
+        self.isProtected = isProtected
+        self.formulasWithoutValue = formulasWithoutValue
+    }
 
     public var name: String { info.name }
 
@@ -211,6 +226,8 @@ public final class RowReader {
     private var parsedCells = 0
     /// The last row number of the segments handed out so far (parallel mode).
     private var rowBase = 0
+    /// Formula cells without a cached result, from the segments parsed so far (parallel reading).
+    private var uncached: [CellAddress] = []
 
     init(workbook: Workbook, sheet: SheetInfo) throws {
         self.workbook = workbook
@@ -300,6 +317,9 @@ public final class RowReader {
                     throw SpreadsheetError(.invalidCellReference, "the sheet has more than \(CellAddress.maxRow) rows")
                 }
             }
+            for cell in segment.formulasWithoutValue {
+                uncached.append(CellAddress(row: cell.relative ? cell.row + rowBase : cell.row, column: cell.column))
+            }
             rowBase = segment.anchored ? segment.lastRowNumber : rowBase + segment.lastRowNumber
             parsedCells += segment.cellCount
             if let last = segment.trailer { trailer = last }
@@ -308,6 +328,12 @@ public final class RowReader {
     }
 
     public var mergedRanges: [CellRange] { trailer.mergedRanges }
+    /// Cells read so far that hold a formula without a cached result (`<f>` and no or an empty `<v>`): their value
+    /// is unknown until a spreadsheet program recalculates and saves the file. Complete once ``next()`` returned nil.
+    public var formulasWithoutValue: [CellAddress] {
+        if case .parallel = source { return uncached }
+        return trailer.formulasWithoutValue.map { CellAddress(row: $0.row, column: $0.column) }
+    }
     public var dataValidations: [DataValidation] { trailer.dataValidations }
     public var dimension: CellRange? { trailer.dimension }
     public var isProtected: Bool { trailer.isProtected }

@@ -65,6 +65,11 @@ final class WorksheetReader: SAXHandler {
         var column: Int
     }
     @exclusivity(unchecked) private var hasFormula = false
+    /// Whether the current cell has an `<f>` element, noted even when formulas were not asked for.
+    @exclusivity(unchecked) private var sawFormula = false
+    /// Cells with a formula but no cached result (as openpyxl and scripts write them): the reader cannot know their
+    /// value. `relative` rows were numbered before this segment was anchored (see ``relativeRows``).
+    var formulasWithoutValue: [(row: Int, column: Int, relative: Bool)] = []
     private var formulaSharedIndex: Int?
     private var sharedFormulas: [Int: SharedFormula] = [:]
 
@@ -130,6 +135,7 @@ final class WorksheetReader: SAXHandler {
         }
         if inCell {
             if local[0] == UInt8(ascii: "f") && local[1] == 0 {
+                sawFormula = true
                 if wantFormulas { startFormula(attributes) }
             } else if name.is("is") {
                 inInlineString = true
@@ -281,6 +287,7 @@ final class WorksheetReader: SAXHandler {
     private func startCell(_ attributes: XMLAttributes) throws {
         inCell = true
         hasValue = false
+        sawFormula = false
         hasInline = false
         cellType = .number
         style = 0
@@ -373,10 +380,13 @@ final class WorksheetReader: SAXHandler {
         let cellValue: CellValue?
         if hasInline && (cellType == .inlineString || !hasValue) {
             cellValue = .string(ExcelText.string(inline.bytes))
-        } else if hasValue {
+        } else if hasValue && !(sawFormula && value.isEmpty) {
             cellValue = try convert(value.bytes)
         } else {
             cellValue = nil
+        }
+        if sawFormula && cellValue == nil {
+            formulasWithoutValue.append((max(rowNumber, 1), column, !anchored))
         }
         // Resolved even for a cell without a value: a shared formula's master must be remembered.
         let formulaText = hasFormula ? endFormula() : nil

@@ -111,6 +111,12 @@ extension AuditStore {
             outcome.findings = comparison.findings
             return outcome
         }
+        if !file.reviews.isEmpty, comparison.states.allSatisfy({ if case .unchanged = $0 { true } else { false } }) {
+            // Other bytes with the very same reviews: nothing new to store, and no file to record.
+            return ImportOutcome(
+                status: .alreadyImported, findings: [], reviewsStored: 0, answersStored: 0, reviewsReplaced: 0,
+                reviewsUnchanged: file.reviews.count)
+        }
         let warnings = file.findings.filter { $0.severity == .warning }.count + comparison.findings.count
         var stored = 0
         var answers = 0
@@ -164,8 +170,9 @@ extension AuditStore {
         var states: [StoredState] = []
         var findings: [Finding] = []
         let lookup = try db.cachedStatement(sql: """
-            SELECT r.id, f.path FROM review r
+            SELECT r.id, f.path, u.name, v.initials, r.review_date, r.measure, r.age, r.kommune FROM review r
             JOIN audit_case c ON c.id = r.case_id JOIN round d ON d.id = r.round_id JOIN file f ON f.id = r.file_id
+            JOIN unit u ON u.id = r.unit_id JOIN reviewer v ON v.id = r.reviewer_id
             WHERE c.number = ? AND d.name = ? AND r.level = ?
             """)
         let answersOf = try db.cachedStatement(
@@ -183,25 +190,37 @@ extension AuditStore {
             }
             var incoming: [String: [String?]] = [:]
             for answer in review.answers { incoming[answer.questionID] = [answer.answer, answer.remark] }
-            if stored == incoming {
+            // The metadata counts as much as the answers: a corrected enhed, reviewer or date is a new version.
+            var fields: [String] = []
+            if (row[2] as String) != review.unit { fields.append("enhed") }
+            if (row[3] as String) != review.reviewer { fields.append("reviewer") }
+            if (row[4] as String?) != review.reviewDate { fields.append("dato for gennemgang") }
+            if (row[5] as Int) != review.measure.paragraph { fields.append("indsats") }
+            if (row[6] as Int?) != review.age { fields.append("barnets alder") }
+            if (row[7] as String?) != review.kommune { fields.append("kommune") }
+            if stored == incoming, fields.isEmpty {
                 states.append(.unchanged)
                 continue
             }
             let changed = Set(stored.keys).union(incoming.keys).filter { stored[$0] != incoming[$0] }.count
+            var what: [String] = []
+            if changed > 0 { what.append("andre svar på \(changed) spørgsmål") }
+            if !fields.isEmpty { what.append("en anden " + fields.joined(separator: ", ")) }
+            let difference = what.joined(separator: " og ")
             states.append(.differs(reviewID: id))
             if replace {
                 findings.append(Finding(
                     file: file.path, sheet: review.at.sheet, cell: review.at.cell, severity: .warning,
                     rule: .resubmission,
-                    message: "Gennemgangen er indsendt før (i filen \(earlierFile)) med andre svar på \(changed) "
-                        + "spørgsmål. Den tidligere gennemgang er erstattet.",
+                    message: "Gennemgangen er indsendt før (i filen \(earlierFile)) med \(difference). Den "
+                        + "tidligere gennemgang er erstattet.",
                     suggestion: "Ingen handling, hvis den nye fil er den rigtige."))
             } else {
                 findings.append(Finding(
                     file: file.path, sheet: review.at.sheet, cell: review.at.cell, severity: .error,
                     rule: .resubmission,
-                    message: "Gennemgangen er indsendt før (i filen \(earlierFile)) med andre svar på \(changed) "
-                        + "spørgsmål. Den nye fil er ikke indlæst.",
+                    message: "Gennemgangen er indsendt før (i filen \(earlierFile)) med \(difference). Den nye fil "
+                        + "er ikke indlæst.",
                     suggestion: "Afklar, hvilken version der er rigtig. Indlæs den nye med --replace, hvis den skal "
                         + "erstatte den gamle."))
             }

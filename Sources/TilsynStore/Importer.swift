@@ -12,8 +12,10 @@ public struct FileReport: Sendable {
         case acceptedWithWarnings
         /// Not stored: it has errors.
         case rejected
-        /// The same bytes were imported before: nothing to do.
+        /// The same bytes, or the very same reviews, were imported before: nothing to do.
         case alreadyImported
+        /// A file in a walked folder that is not read (a lock file, a hidden file, another kind of file).
+        case skipped
     }
 
     public var path: String
@@ -34,8 +36,20 @@ public struct ImportSummary: Sendable {
     public var acceptedWithWarnings: Int { count(.acceptedWithWarnings) }
     public var rejected: Int { count(.rejected) }
     public var alreadyImported: Int { count(.alreadyImported) }
-    /// Reviews stored (or that would be) by accepted files.
+    public var skipped: Int { count(.skipped) }
+    /// Reviews stored (or that would be) by accepted files: new ones and ones replacing a stored review.
     public var reviews: Int { files.filter { $0.status != .rejected }.reduce(0) { $0 + $1.reviews } }
+
+    public init(files: [FileReport]) { self.files = files }
+
+    /// Adds the files a folder walk skipped, each with a warning saying why.
+    public mutating func add(skipped: [ReturnedFiles.Skipped]) {
+        for item in skipped {
+            files.append(FileReport(
+                path: item.path, status: .skipped, shape: nil, reviews: 0, answers: 0,
+                findings: [ReturnedFiles.finding(item)]))
+        }
+    }
     /// Answers stored (or that would be) by accepted files.
     public var answers: Int { files.filter { $0.status != .rejected }.reduce(0) { $0 + $1.answers } }
     /// All findings in file order.
@@ -71,8 +85,7 @@ public struct Importer: Sendable {
         return try store.withImportBatch { batch in
             try process(paths: paths, known: known, progress: progress) { file in
                 let outcome = try batch.importFile(file, replace: replace)
-                return (outcome.status, outcome.findings, outcome.reviewsStored + outcome.reviewsUnchanged,
-                        outcome.answersStored)
+                return (outcome.status, outcome.findings, outcome.reviewsStored, outcome.answersStored)
             }
         }
     }
@@ -138,18 +151,23 @@ public struct Importer: Sendable {
             thread.stackSize = 4 << 20
             thread.start()
         }
-        var batch = BatchChecker()
+        // Every file is read before any is stored: two files with the same case, level and round must both be
+        // known before either is stored, as neither may win by its place in the path order.
+        var read: [(file: ReturnedFile, known: Bool)] = []
+        read.reserveCapacity(paths.count)
+        for index in paths.indices { read.append(results.take(index)) }
+        var files = read.map(\.file)
+        BatchChecker.check(&files)
         var reports: [FileReport] = []
         reports.reserveCapacity(paths.count)
         for index in paths.indices {
-            var (file, isKnown) = results.take(index)
-            if isKnown {
+            let file = files[index]
+            if read[index].known {
                 reports.append(FileReport(
                     path: file.path, status: .alreadyImported, shape: nil, reviews: 0, answers: 0, findings: []))
                 progress?(index + 1, paths.count)
                 continue
             }
-            batch.check(&file)
             var (status, extra, reviews, answers) = try store(file)
             if file.isRejected { status = .rejected }
             let findings = file.findings + extra

@@ -50,11 +50,14 @@ struct ReadingOptions: ParsableArguments {
             options: ImportOptions(round: round, redactCPR: redactCPR, defaultCatalogue: catalogue), replace: replace)
     }
 
-    /// The files to read.
-    func files() throws -> [String] {
-        let files = try dataErrors { try ReturnedFiles.collect(paths) }
-        guard !files.isEmpty else { throw DataError(message: "no .xlsx, .xls or .csv files found in the given paths") }
-        return files
+    /// The files to read, and those a folder walk skipped.
+    func files() throws -> (files: [String], skipped: [ReturnedFiles.Skipped]) {
+        let walked = try dataErrors { try ReturnedFiles.walk(paths) }
+        guard !walked.files.isEmpty else {
+            throw DataError(message: "no .xlsx, .ods, .xls or .csv files found in the given paths"
+                + (walked.skipped.isEmpty ? "" : " (\(walked.skipped.count) other files skipped)"))
+        }
+        return walked
     }
 
     /// Prints findings, writes the report and the closing summary; returns the exit status.
@@ -72,7 +75,8 @@ struct ReadingOptions: ParsableArguments {
         output.write(
             "Files: \(summary.accepted) accepted, \(summary.acceptedWithWarnings) accepted with warnings, "
                 + "\(summary.rejected) rejected"
-                + (summary.alreadyImported > 0 ? ", \(summary.alreadyImported) already imported" : "") + "\n")
+                + (summary.alreadyImported > 0 ? ", \(summary.alreadyImported) already imported" : "")
+                + (summary.skipped > 0 ? ", \(summary.skipped) skipped (not workbooks)" : "") + "\n")
         output.write("Reviews \(verb): \(summary.reviews); answers: \(summary.answers)\n")
         output.write("Findings: \(summary.findings.count - warnings) errors, \(warnings) warnings")
         if let report {
@@ -134,12 +138,13 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         let importer = try reading.importer(replace: replace)
-        let files = try reading.files()
+        let (files, skipped) = try reading.files()
         let store = try storeErrors { try AuditStore(path: reading.db) }
         let bar = ProgressBar()
-        let result = try storeErrors {
+        var result = try storeErrors {
             try importer.run(paths: files, store: store) { bar.update($0, $1) }
         }
+        result.add(skipped: skipped)
         let status = try reading.finish(result, verb: "stored")
         if summary {
             try SummaryCommand.printSummary(database: StoreReader(store), groupings: [.theme, .step], level: nil)
@@ -161,10 +166,11 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         let importer = try reading.importer(replace: false)
-        let files = try reading.files()
+        let (files, skipped) = try reading.files()
         let store = FileManager.default.fileExists(atPath: reading.db) ? reading.db : nil
         let bar = ProgressBar()
-        let result = try storeErrors { try importer.validate(paths: files, storePath: store) { bar.update($0, $1) } }
+        var result = try storeErrors { try importer.validate(paths: files, storePath: store) { bar.update($0, $1) } }
+        result.add(skipped: skipped)
         let status = try reading.finish(result, verb: "valid")
         if status != 0 { throw ExitCode(status) }
     }

@@ -207,8 +207,10 @@ final class XLSXExportSink: ExportSink {
 
     init(path: String) throws {
         self.path = path
-        // Inline strings: remarks are mostly distinct, and no string table grows in memory with the rows.
-        writer = try XLSXWriter(path: path, options: XLSXWriter.Options(sharedStrings: false, guardFormulaText: true))
+        // Inline strings: remarks are mostly distinct, and no string table grows in memory with the rows. Texts are
+        // written unchanged: a string cell is never a formula in XLSX, and a leading apostrophe would become part of
+        // the remark for every tool that reads the export (the CSV export keeps its guard).
+        writer = try XLSXWriter(path: path, options: XLSXWriter.Options(sharedStrings: false))
         writer.properties.title = "Tilsyn: eksport"
     }
 
