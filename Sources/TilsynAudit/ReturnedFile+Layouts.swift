@@ -184,7 +184,10 @@ extension ReadContext {
             } else if let colon = text.firstIndex(of: ":") {
                 let head = AnswerVocabulary.fold(String(text[..<colon]))
                 let tail = String(text[text.index(after: colon)...]).trimmed
-                guard Vocabulary.canonicalLabels.contains(head), let key = Vocabulary.metadata[head], !tail.isEmpty
+                // Only a short value: a sentence after the colon (`Katalog: kk-2025, version 2025.1. Spørgsmålene …`)
+                // is a title or a note, not a label with its value.
+                guard Vocabulary.canonicalLabels.contains(head), let key = Vocabulary.metadata[head], !tail.isEmpty,
+                    tail.count <= 40, !tail.contains(", "), !tail.contains(". ")
                 else { continue }
                 found[key, default: []].append(
                     (0, SourceText(tail, at: Provenance(sheet: grid.name, cell: address.description))))

@@ -380,7 +380,9 @@ final class WorksheetReader: SAXHandler {
         let cellValue: CellValue?
         if hasInline && (cellType == .inlineString || !hasValue) {
             cellValue = .string(ExcelText.string(inline.bytes))
-        } else if hasValue && !(sawFormula && value.isEmpty) {
+        } else if hasValue && !(sawFormula && value.isEmpty && cellType != .formulaString) {
+            // An empty `<v>` after a formula is no result (openpyxl writes `<v></v>`), except for a formula typed
+            // as text (`t="str"`), whose result may be the empty string.
             cellValue = try convert(value.bytes)
         } else {
             cellValue = nil

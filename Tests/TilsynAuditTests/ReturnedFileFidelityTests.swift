@@ -1,0 +1,490 @@
+import Foundation
+import Testing
+import TilsynAudit
+import TilsynSamples
+import TilsynSheets
+import TilsynTestSupport
+
+/// Returned files changed the way reviewers, Excel, LibreOffice and scripts change them: every answer is stored
+/// exactly as meant, or the file is refused with a finding that names the cell. Each variant is built here from a
+/// generated template (through `WorkbookModel`, CSV text or a foreign sheet) and states what must come out.
+@Suite struct ReturnedFileFidelityTests {
+    typealias Fixture = ReturnedFileTests
+    static let catalogue = Fixture.catalogue
+
+    /// The review the base template is filled with.
+    static let review = Fixture.data.reviews(round: "2025", level: 1)[0]
+
+    static func model() throws -> WorkbookModel { try WorkbookModel(try Fixture.template()) }
+
+    static func read(_ model: WorkbookModel, name: String = "svar.xlsx", catalogues: CatalogueSet = Fixture.catalogues)
+        -> ReturnedFile
+    {
+        ReturnedFileReader.read(bytes: model.build(), name: name, catalogues: catalogues, options: ImportOptions())
+    }
+
+    /// The canonical answer a text normalises to on the question's scale, or nil when it is no answer.
+    static func canonical(_ text: String?, question id: String) -> String? {
+        guard let question = catalogue.allQuestions.first(where: { $0.id == id }),
+            let scale = catalogue.scale(question.type),
+            case .answer(let canonical, _) = AnswerVocabulary.normalise(text, scale: scale)
+        else { return nil }
+        return canonical
+    }
+
+    /// The oracle: the file is accepted, and every tagged cell holds what is stored for its question (answer
+    /// normalised, remark as written); no answer is stored that no tagged cell holds.
+    static func expectStoredExactly(
+        _ model: WorkbookModel, _ file: ReturnedFile, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        guard let review = file.reviews.first, !file.isRejected else {
+            Issue.record("rejected: \(file.findings.map(\.line).joined(separator: "\n"))", sourceLocation: sourceLocation)
+            return
+        }
+        let stored = Dictionary(review.answers.map { ($0.questionID, $0) }, uniquingKeysWith: { a, _ in a })
+        for (address, tag) in model.tags {
+            let text = WorkbookModel.text(model[address])?.trimmingCharacters(in: .whitespaces)
+            let answer = stored[tag.questionID]
+            if tag.isRemark {
+                #expect(answer?.remark == (text?.isEmpty == false ? text : nil),
+                        "remark of \(tag.questionID) at \(address)", sourceLocation: sourceLocation)
+            } else {
+                #expect(answer?.answer == canonical(text, question: tag.questionID),
+                        "answer of \(tag.questionID) at \(address)", sourceLocation: sourceLocation)
+                if text != nil {
+                    #expect(answer?.at == Provenance(sheet: model.answerSheet, cell: address.description),
+                            sourceLocation: sourceLocation)
+                }
+            }
+        }
+        let tagged = Set(model.tags.values.filter { !$0.isRemark }.map(\.questionID))
+        for answer in review.answers where answer.answer != nil {
+            #expect(tagged.contains(answer.questionID), "\(answer.questionID) stored from no answer cell",
+                    sourceLocation: sourceLocation)
+        }
+    }
+
+    /// The file is refused, and a finding of `rule` names `cell` (with the sheet for workbooks).
+    static func expectRefused(
+        _ file: ReturnedFile, _ rule: Finding.Rule, at cell: String, sheet: String? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        #expect(file.isRejected, "accepted: \(file.findings.map(\.line))", sourceLocation: sourceLocation)
+        #expect(file.reviews.isEmpty || file.isRejected, sourceLocation: sourceLocation)
+        let found = file.findings.contains { $0.rule == rule && $0.cell == cell && (sheet == nil || $0.sheet == sheet) }
+        #expect(found, "no \(rule) at \(cell): \(file.findings.map(\.line).joined(separator: "\n"))",
+                sourceLocation: sourceLocation)
+    }
+
+    /// The header row of the answer table and the first and last question rows.
+    static func table(_ model: WorkbookModel) -> (header: Int, rows: ClosedRange<Int>) {
+        let header = model.find("Id")?.row ?? 0
+        let rows = model.tags.keys.map(\.row)
+        return (header, (rows.min() ?? header + 1)...(rows.max() ?? header + 1))
+    }
+
+    /// A question that applies to the case and whose answer cell is filled.
+    static func applicableQuestion(_ model: WorkbookModel) throws -> (id: String, cell: CellAddress) {
+        let question = try #require(catalogue.questions.first { question in
+            question.applies(to: review.record.indsats) && model.cell(of: question.id).map { model[$0] != nil } == true
+        })
+        return (question.id, try #require(model.cell(of: question.id)))
+    }
+
+    // MARK: - 1. Metadata from the cell that belongs to its label
+
+    /// The template without its meta sheet and names: read as a sheet with labels above a table.
+    static func bare() throws -> WorkbookModel {
+        var model = try model()
+        model.dropMeta()
+        model.dropNames()
+        return model
+    }
+
+    @Test(arguments: [("Sagsnummer/pseudonym", "Sagsnummer"), ("Enhed", "Enhed"), ("Indsats (§)", "Indsats")])
+    func aBlankRequiredValueIsMissingNotTheNextLabel(label: String, key: String) throws {
+        var model = try Self.bare()
+        let at = try #require(model.find(label))
+        let value = CellAddress(row: at.row, column: at.column + 1)
+        model[value] = nil
+        let file = Self.read(model)
+        Self.expectRefused(file, .missingMetadata, at: value.description)
+        #expect(file.findings.contains { $0.message.hasPrefix(ReturnedFileTestsLabel.label(key)) })
+    }
+
+    @Test func aTitleWithALabelWordIsNoLabel() throws {
+        var model = try Self.bare()
+        model[CellAddress(row: 1, column: 1)] = .text("Tilsyn: Ledelsestilsyn børn og unge")
+        let file = Self.read(model)
+        #expect(file.reviews.first?.round == "2025", "\(file.findings.map(\.line))")
+    }
+
+    @Test func theKeysOwnNameWinsOverASynonym() throws {
+        var model = try Self.bare()
+        // A title split over two cells: "Tilsyn" is a synonym of Runde, "Runde" below is the label itself.
+        model[CellAddress(row: 1, column: 1)] = .text("Tilsyn")
+        model[CellAddress(row: 1, column: 2)] = .text("Ledelsestilsyn børn og unge")
+        let file = Self.read(model)
+        #expect(file.reviews.first?.round == "2025", "\(file.findings.map(\.line))")
+    }
+
+    @Test func theBareTemplateIsReadExactly() throws {
+        let model = try Self.bare()
+        Self.expectStoredExactly(model, Self.read(model))
+    }
+
+    /// A foreign sheet with the given metadata rows above a one-question table.
+    static func foreign(_ metadata: [[String]], remarkHeader: String = "Bemærkning", extraHeader: String? = nil)
+        -> [UInt8]
+    {
+        var builder = XLSXBuilder()
+        var rows = ""
+        var number = 1
+        func row(_ cells: [String]) {
+            rows += "<row r=\"\(number)\">"
+            for (index, text) in cells.enumerated() where !text.isEmpty {
+                let ref = CellAddress.columnName(index + 1) + String(number)
+                rows += "<c r=\"\(ref)\" t=\"inlineStr\"><is><t>\(escape(text))</t></is></c>"
+            }
+            rows += "</row>"
+            number += 1
+        }
+        for line in metadata { row(line) }
+        row(["Id", "Spørgsmål", "Svar", remarkHeader] + (extraHeader.map { [$0] } ?? []))
+        row(["U.1", "Vurderet inden for 24 timer?", "Nej", "Ikke vurderet.", extraHeader == nil ? "" : "Noget andet"])
+        builder.addSheet("Ark1", rows: rows)
+        return builder.build()
+    }
+
+    static let standardMetadata = [
+        ["Sagsnummer", "F-1"], ["Enhed", "Nord"], ["Indsats", "§ 32"], ["Niveau", "1"], ["Runde", "2025"],
+        ["Reviewer", "AB"], ["Dato", "14-03-2025"],
+    ]
+
+    static func readForeign(_ bytes: [UInt8]) -> ReturnedFile {
+        ReturnedFileReader.read(bytes: bytes, name: "ark.xlsx", catalogues: Fixture.catalogues, options: ImportOptions())
+    }
+
+    @Test func labelsSideBySideOverTheirValues() throws {
+        let file = Self.readForeign(Self.foreign([
+            ["Sagsnummer", "Enhed", "Indsats", "Niveau", "Runde", "Reviewer", "Dato"],
+            ["F-2", "Syd", "§ 46", "2", "2025", "CD", "15-03-2025"],
+        ]))
+        let review = try #require(file.reviews.first, "\(file.findings.map(\.line))")
+        #expect([review.caseNumber, review.unit, review.reviewer, review.round] == ["F-2", "Syd", "CD", "2025"])
+        #expect(review.level == 2 && review.measure == .anbringelseMedSamtykke)
+    }
+
+    @Test func aLabelAndItsValueInOneCell() throws {
+        var metadata = Self.standardMetadata.filter { $0[0] != "Runde" }
+        metadata.append(["Runde: 2025"])
+        let file = Self.readForeign(Self.foreign(metadata))
+        #expect(file.reviews.first?.round == "2025", "\(file.findings.map(\.line))")
+    }
+
+    @Test func twoLabelsForOneKeyThatDisagreeAreAnError() throws {
+        var metadata = Self.standardMetadata
+        metadata.append(["Runde", "2024"])
+        let file = Self.readForeign(Self.foreign(metadata))
+        Self.expectRefused(file, .layoutConflict, at: "B8", sheet: "Ark1")
+    }
+
+    @Test func aValueBesideALabelThatIsAnotherLabelIsBlank() throws {
+        var metadata = Self.standardMetadata.filter { $0[0] != "Enhed" }
+        metadata.append(["Enhed", "Runde"])
+        let file = Self.readForeign(Self.foreign(metadata))
+        Self.expectRefused(file, .missingMetadata, at: "B7")
+    }
+
+    // MARK: - 2. Names, header and meta sheet cross-checked
+
+    @Test func answerBlockMovedRightWithTheNamesLeftBehind() throws {
+        var model = try Self.model()
+        let table = Self.table(model)
+        model.shiftColumnsRight(from: 5, rows: table.header...table.rows.upperBound)
+        Self.expectStoredExactly(model, Self.read(model))
+    }
+
+    @Test(arguments: [1, 2, 5, 6, 7])
+    func aColumnInsertedAsExcelDoes(before column: Int) throws {
+        var model = try Self.model()
+        model.insertColumn(before: column)
+        Self.expectStoredExactly(model, Self.read(model))
+    }
+
+    @Test(arguments: [1, 3, 12, 14, 30])
+    func aRowInsertedAsExcelDoes(before row: Int) throws {
+        var model = try Self.model()
+        model.insertRow(before: row)
+        Self.expectStoredExactly(model, Self.read(model))
+    }
+
+    @Test func theNamesDropped() throws {
+        var model = try Self.model()
+        model.dropNames()
+        Self.expectStoredExactly(model, Self.read(model))
+    }
+
+    @Test func theSheetRenamed() throws {
+        var model = try Self.model()
+        model.renameAnswerSheet("Min gennemgang")
+        Self.expectStoredExactly(model, Self.read(model))
+    }
+
+    @Test func aQuestionRowMovedBelowTheTableWithItsNamesLeftBehind() throws {
+        var model = try Self.model()
+        let (_, cell) = try Self.applicableQuestion(model)
+        model.moveRow(cell.row, to: 300)
+        Self.expectStoredExactly(model, Self.read(model))
+    }
+
+    @Test func aQuestionRowDeletedIsReportedMissing() throws {
+        var model = try Self.model()
+        let (id, cell) = try Self.applicableQuestion(model)
+        model.deleteRow(cell.row)
+        let file = Self.read(model)
+        #expect(file.findings.contains { $0.rule == .questionMissing && $0.message.contains(id) })
+        Self.expectStoredExactly(model, file)
+    }
+
+    @Test func aNamedCellOutsideTheHeaderColumnsThatIsFilledIsAConflict() throws {
+        var model = try Self.model()
+        let (id, cell) = try Self.applicableQuestion(model)
+        let elsewhere = CellAddress(row: cell.row, column: 8)
+        model[elsewhere] = .text("Nej")
+        let index = try #require(model.names.firstIndex { $0.name == TemplateWriter.answerName(id) })
+        model.names[index].address = elsewhere
+        Self.expectRefused(Self.read(model), .layoutConflict, at: elsewhere.description)
+    }
+
+    // MARK: - 3. Cells whose value is not plain
+
+    @Test func aFormulaWithoutACachedResult() throws {
+        var model = try Self.model()
+        let (_, cell) = try Self.applicableQuestion(model)
+        model[cell] = .formula("IF(1=1,\"Ja\",\"Nej\")", cached: nil)
+        let file = Self.read(model)
+        Self.expectRefused(file, .unreadableCell, at: cell.description)
+        #expect(file.findings.contains { $0.message.contains("formel") && $0.suggestion.contains("genberegn og gem") })
+    }
+
+    @Test func aFormulaWithACachedResultIsItsResult() throws {
+        var model = try Self.model()
+        let (_, cell) = try Self.applicableQuestion(model)
+        model[cell] = .formula("IF(1=1,\"Ja\",\"Nej\")", cached: "Ja")
+        Self.expectStoredExactly(model, Self.read(model))
+    }
+
+    @Test(arguments: [true, false])
+    func aCheckBoxIsNoAnswer(ticked: Bool) throws {
+        var model = try Self.model()
+        let (_, cell) = try Self.applicableQuestion(model)
+        model[cell] = .bool(ticked)
+        Self.expectRefused(Self.read(model), .unreadableCell, at: cell.description)
+    }
+
+    @Test func aCheckBoxInARemark() throws {
+        var model = try Self.model()
+        let (id, _) = try Self.applicableQuestion(model)
+        let remark = try #require(model.cell(of: id, remark: true))
+        model[remark] = .bool(true)
+        Self.expectRefused(Self.read(model), .unreadableCell, at: remark.description)
+    }
+
+    @Test func anAnswerMergedDownOverThreeQuestions() throws {
+        var model = try Self.model()
+        let (_, cell) = try Self.applicableQuestion(model)
+        let below = [1, 2].map { CellAddress(row: cell.row + $0, column: cell.column) }
+        for address in below { model[address] = nil }
+        model.sheets[0].merged.append(CellRange(first: cell, last: below[1]))
+        let file = Self.read(model)
+        for address in below { Self.expectRefused(file, .unreadableCell, at: address.description) }
+    }
+
+    @Test func aFormulaWithoutResultAsTheCaseNumber() throws {
+        var model = try Self.model()
+        let at = try #require(model.find("Sagsnummer/pseudonym"))
+        let value = CellAddress(row: at.row, column: at.column + 1)
+        model[value] = .formula("CONCAT(\"S-\",\"1\")", cached: nil)
+        Self.expectRefused(Self.read(model), .unreadableCell, at: value.description)
+    }
+
+    // MARK: - 4. Nothing blank without a finding
+
+    @Test func aBlankApplicableAnswer() throws {
+        var model = try Self.model()
+        let (_, cell) = try Self.applicableQuestion(model)
+        model[cell] = nil
+        Self.expectRefused(Self.read(model), .missingAnswer, at: cell.description)
+    }
+
+    @Test func aTemplateReturnedEmpty() throws {
+        var model = try Self.model()
+        for (address, tag) in model.tags {
+            let question = try #require(Self.catalogue.allQuestions.first { $0.id == tag.questionID })
+            if question.applies(to: Self.review.record.indsats) { model[address] = nil }
+        }
+        let file = Self.read(model)
+        let applicable = Self.catalogue.allQuestions.filter { $0.applies(to: Self.review.record.indsats) }
+        #expect(file.isRejected)
+        #expect(file.findings.filter { $0.rule == .missingAnswer }.count == applicable.count)
+    }
+
+    @Test func aBlankQuestionThatDoesNotApplyIsUnanswered() throws {
+        var model = try Self.model()
+        let question = try #require(Self.catalogue.questions.first { !$0.applies(to: Self.review.record.indsats) })
+        let cell = try #require(model.cell(of: question.id))
+        model[cell] = nil
+        let file = Self.read(model)
+        Self.expectStoredExactly(model, file)
+        #expect(file.reviews.first?.answers.first { $0.questionID == question.id }?.answer == nil)
+    }
+
+    @Test func aBlankOptionalQuestionIsAccepted() throws {
+        var catalogue = Self.catalogue
+        var model = try Self.model()
+        let (id, cell) = try Self.applicableQuestion(model)
+        let index = try #require(catalogue.questions.firstIndex { $0.id == id })
+        catalogue.questions[index].optional = true
+        model[cell] = nil
+        let file = Self.read(model, catalogues: CatalogueSet([catalogue]))
+        Self.expectStoredExactly(model, file)
+    }
+
+    // MARK: - 5. Two answers to one question
+
+    @Test(arguments: ["Nej", "Ja"])
+    func aQuestionRowCopiedBelowTheTable(answer: String) throws {
+        var model = try Self.model()
+        let (_, cell) = try Self.applicableQuestion(model)
+        let target = 400
+        for column in 1...6 {
+            model[CellAddress(row: target, column: column)] = model[CellAddress(row: cell.row, column: column)]
+        }
+        model[CellAddress(row: target, column: cell.column)] = .text(answer)
+        Self.expectRefused(Self.read(model), .duplicateQuestion, at: "E400")
+    }
+
+    @Test func anAnswerInARowWithoutQuestion() throws {
+        var model = try Self.model()
+        model[CellAddress(row: 401, column: 5)] = .text("Ja")
+        Self.expectRefused(Self.read(model), .unknownQuestion, at: "E401")
+    }
+
+    @Test func aQuestionTwiceInALongCSV() throws {
+        let file = Fixture.read(csv: Fixture.longHeader
+            + "L-1;1;2025;U.1;Ja;;Enhed Vest;32;AB;14-03-2025\r\n"
+            + "L-1;1;2025;U.1;Nej;x;Enhed Vest;32;AB;14-03-2025\r\n")
+        Self.expectRefused(file, .duplicateQuestion, at: "E3")
+        #expect(file.findings.contains { $0.message.contains("E2") })
+    }
+
+    // MARK: - 9. Columns by other names, CSV dialects
+
+    @Test(arguments: ["Begrundelse", "Kommentar", "Note", "Noter", "Uddybning", "Comment", "Bemærkninger"])
+    func aRemarkColumnByAnotherName(header: String) throws {
+        let file = Self.readForeign(Self.foreign(Self.standardMetadata, remarkHeader: header))
+        let answer = try #require(file.reviews.first?.answers.first, "\(file.findings.map(\.line))")
+        #expect(answer.answer == "Nej")
+        #expect(answer.remark == "Ikke vurderet.")
+    }
+
+    @Test func anUnknownColumnWithContentIsAWarningNamingIt() throws {
+        let file = Self.readForeign(Self.foreign(Self.standardMetadata, extraHeader: "Opfølgning aftalt"))
+        #expect(!file.isRejected)
+        #expect(file.findings.contains { $0.rule == .unknownColumn && $0.cell == "E8" && $0.severity == .warning })
+    }
+
+    static let csvBody = "sagsnummer;niveau;runde;enhed;indsats;spørgsmål;svar;bemærkning\r\n"
+        + "C-1;1;2025;Nørrebro;§ 32;U.1;Nej;Ikke dokumenteret i sagen, før mødet blev afholdt.\r\n"
+
+    @Test func excelsSepLine() throws {
+        let file = Fixture.read(csv: "sep=;\r\n" + Self.csvBody)
+        let review = try #require(file.reviews.first, "\(file.findings.map(\.line))")
+        #expect(review.unit == "Nørrebro")
+        // Cells are named as Excel shows them: the sep line is row 1.
+        #expect(review.answers.first?.at.cell == "G3")
+    }
+
+    @Test func macRomanCSV() throws {
+        // Mac OS Roman by hand (Foundation on Linux does not write it): ø 0xBF, å 0x8C, æ 0xBE, § 0xA4.
+        let mac: [Character: UInt8] = ["ø": 0xBF, "å": 0x8C, "æ": 0xBE, "§": 0xA4]
+        let bytes = Self.csvBody.flatMap { character in mac[character].map { [$0] } ?? Array(String(character).utf8) }
+        #expect(bytes.allSatisfy { $0 < 0x80 || mac.values.contains($0) })
+        let file = Fixture.read(bytes, "mac.csv")
+        let review = try #require(file.reviews.first, "\(file.findings.map(\.line))")
+        #expect(review.unit == "Nørrebro")
+        #expect(review.answers.first?.remark == "Ikke dokumenteret i sagen, før mødet blev afholdt.")
+    }
+
+    @Test func windows1252CSVStillWindows1252() throws {
+        let bytes = try #require(Self.csvBody.data(using: .windowsCP1252))
+        let file = Fixture.read([UInt8](bytes), "win.csv")
+        #expect(file.reviews.first?.unit == "Nørrebro")
+    }
+
+    // MARK: - 10. Values that are almost right
+
+    @Test(arguments: ["14-03-2025 10:30", "2025-03-14 10:30:00", "14.03.2025 10.30", "2025-03-14T10:30:00"])
+    func aDateWithATimeIsThatDate(text: String) throws {
+        let file = Fixture.read(csv: Fixture.longHeader + "L-1;1;2025;U.1;Ja;;Enhed Vest;32;AB;\(text)\r\n")
+        #expect(file.reviews.first?.reviewDate == "2025-03-14", "\(file.findings.map(\.line))")
+    }
+
+    @Test func aCatalogueVersionThatDoesNotExist() throws {
+        let file = Fixture.read(csv: "sagsnummer;niveau;runde;enhed;indsats;katalog;version;spørgsmål;svar\r\n"
+            + "C-1;1;2025;Nord;32;kk-2025;2099.1;U.1;Ja\r\n")
+        Self.expectRefused(file, .unknownCatalogue, at: "G2")
+    }
+
+    @Test func anEarlierCatalogueVersionIsAWarning() throws {
+        let file = Fixture.read(csv: "sagsnummer;niveau;runde;enhed;indsats;katalog;version;spørgsmål;svar\r\n"
+            + "C-1;1;2025;Nord;32;kk-2025;2024.1;U.1;Ja\r\n")
+        #expect(!file.isRejected)
+        #expect(file.findings.contains { $0.rule == .unknownCatalogue && $0.severity == .warning })
+    }
+
+    @Test(arguments: [("Ja\u{200B}", "Ja"), ("Ne\u{00AD}j", "Nej"), ("\u{FEFF}ikke relevant", "Ikke relevant")])
+    func invisibleCharactersAreRemovedBeforeMatching(typed: String, stored: String) throws {
+        var model = try Self.model()
+        let (_, cell) = try Self.applicableQuestion(model)
+        model[cell] = .text(typed)
+        let file = Self.read(model)
+        let review = try #require(file.reviews.first, "\(file.findings.map(\.line))")
+        #expect(review.answers.first { $0.at.cell == cell.description }?.answer == stored)
+    }
+
+    @Test func aRefusedValueShowsItsInvisibleCharacters() throws {
+        var model = try Self.model()
+        let (_, cell) = try Self.applicableQuestion(model)
+        model[cell] = .text("jaa\u{200B}")
+        let file = Self.read(model)
+        Self.expectRefused(file, .answerOutsideScale, at: cell.description)
+        #expect(file.findings.contains { $0.message.contains("»jaa<U+200B>«") })
+    }
+
+    // MARK: - 8. Folders: every file read or skipped with its reason
+
+    @Test func aFolderWalkListsEveryFileItSkips() throws {
+        let directory = try TemporaryDirectory("walk")
+        defer { directory.cleanUp() }
+        for name in ["b.xlsx", "a.ods", "c.csv", "~$b.xlsx", ".~lock.b.xlsx#", ".DS_Store", "noter.docx"] {
+            FileManager.default.createFile(atPath: directory.path(name), contents: Data([1]))
+        }
+        let walked = try ReturnedFiles.walk([directory.url.path])
+        #expect(walked.files.map { ($0 as NSString).lastPathComponent } == ["a.ods", "b.xlsx", "c.csv"])
+        let reasons = Dictionary(uniqueKeysWithValues: walked.skipped.map {
+            (($0.path as NSString).lastPathComponent, $0.reason)
+        })
+        #expect(reasons == ["~$b.xlsx": .lockFile, ".~lock.b.xlsx#": .lockFile, ".DS_Store": .hidden,
+                            "noter.docx": .otherKind])
+        #expect(walked.skipped.map { ReturnedFiles.finding($0).rule } == Array(repeating: .skippedFile, count: 4))
+    }
+}
+
+/// The Danish label of a metadata key, as findings start with it.
+enum ReturnedFileTestsLabel {
+    static func label(_ key: String) -> String {
+        TemplateWriter.metadataLabels.first { $0.key == key }?.label ?? key
+    }
+}
