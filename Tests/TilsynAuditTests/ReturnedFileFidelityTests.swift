@@ -1,4 +1,6 @@
 import Foundation
+import PropertyBased
+import Synchronization
 import Testing
 import TilsynAudit
 import TilsynSamples
@@ -486,5 +488,85 @@ import TilsynTestSupport
 enum ReturnedFileTestsLabel {
     static func label(_ key: String) -> String {
         TemplateWriter.metadataLabels.first { $0.key == key }?.label ?? key
+    }
+}
+
+/// Random edits of a filled template: whatever happens to the workbook, every answer cell the reviewer filled is
+/// stored with its exact normalised value or named in a finding, and nothing else is stored.
+@Suite struct ReturnedFilePropertyTests {
+    typealias Fidelity = ReturnedFileFidelityTests
+
+    /// The answers a reviewer may type, each as the cell would hold it.
+    static let typed: [WorkbookModel.Value] = [
+        .text("ja"), .text("NEJ "), .text("i.r."), .text("Ikke relevant"), .text("jaa"), .text("Ja\u{200B}"),
+        .bool(true), .bool(false), .formula("\"Ja\"", cached: nil), .formula("\"Nej\"", cached: "Nej"), .number(1),
+        .text("Høj grad"), .text("lav"),
+    ]
+
+    /// Applies edit `code` (an edit kind and its argument) to `model`.
+    static func apply(_ code: Int, to model: inout WorkbookModel) {
+        let kind = code % 11
+        let argument = code / 11
+        let filled = model.tags.keys.sorted()
+        let table = Fidelity.table(model)
+        switch kind {
+        case 0: model.insertRow(before: 1 + argument % (table.rows.upperBound + 2))
+        case 1: if !filled.isEmpty { model.deleteRow(filled[argument % filled.count].row) }
+        case 2: model.insertColumn(before: 1 + argument % 7)
+        case 3: model.shiftColumnsRight(from: 5, rows: table.header...table.rows.upperBound)
+        case 4: if !filled.isEmpty { model[filled[argument % filled.count]] = nil }
+        case 5:
+            if !filled.isEmpty { model[filled[argument % filled.count]] = typed[argument % typed.count] }
+        case 6: model.renameAnswerSheet("Ark \(argument % 5)")
+        case 7: model.dropMeta()
+        case 8: model.dropNames()
+        case 9: if !filled.isEmpty { model.moveRow(filled[argument % filled.count].row, to: 500 + argument % 50) }
+        default:
+            // A remark typed or cleared.
+            let remarks = filled.filter { model.tags[$0]?.isRemark == true }
+            if !remarks.isEmpty {
+                model[remarks[argument % remarks.count]] = argument % 2 == 0 ? nil : .text("Uddybet \(argument).")
+            }
+        }
+    }
+
+    @Test func everyFilledAnswerCellIsStoredExactlyOrNamed() async throws {
+        let base = try Fidelity.model()
+        let accepted = Mutex(0)
+        await propertyCheck(count: 150, input: Gen.int(in: 0...10_000).array(of: 1...6)) { edits in
+            var model = base
+            for edit in edits { Self.apply(edit, to: &model) }
+            let file = Fidelity.read(model)
+            if file.isRejected {
+                // Refused: nothing is stored, and the reviewer is told where to look.
+                #expect(file.findings.contains { $0.severity == .error && !$0.message.isEmpty })
+                return
+            }
+            accepted.withLock { $0 += 1 }
+            let review = try #require(file.reviews.first)
+            let stored = Dictionary(review.answers.map { ($0.questionID, $0) }, uniquingKeysWith: { a, _ in a })
+            let named = Set(file.findings.map { "\($0.sheet)!\($0.cell)" })
+            for (address, tag) in model.tags {
+                guard let text = WorkbookModel.text(model[address])?.trimmingCharacters(in: .whitespaces),
+                    !text.isEmpty
+                else { continue }
+                if named.contains("\(model.answerSheet)!\(address)") { continue }
+                if tag.isRemark {
+                    #expect(stored[tag.questionID]?.remark?.trimmingCharacters(in: .whitespaces) == text,
+                            "remark \(tag.questionID), edits \(edits)")
+                } else {
+                    #expect(stored[tag.questionID]?.answer == Fidelity.canonical(text, question: tag.questionID),
+                            "answer \(tag.questionID) at \(address), edits \(edits)")
+                }
+            }
+            // Nothing stored that no filled answer cell holds.
+            let filled = Set(model.tags.filter { !$0.value.isRemark && WorkbookModel.text(model[$0.key]) != nil }
+                .map(\.value.questionID))
+            for answer in review.answers where answer.answer != nil {
+                #expect(filled.contains(answer.questionID), "\(answer.questionID) stored from nothing, edits \(edits)")
+            }
+        }
+        // The property says something only if edits leave many files readable: at least a fifth are accepted.
+        #expect(accepted.withLock { $0 } >= 30)
     }
 }
