@@ -140,6 +140,39 @@ import TilsynTestSupport
         #expect(try store.totals().reviews == 1)
     }
 
+    @Test(arguments: [
+        ("enhed", Self.row("A-1", "U.1", "Ja", unit: "Enhed Øst")),
+        ("reviewer", Self.row("A-1", "U.1", "Ja", reviewer: "CD")),
+        ("indsats", Self.row("A-1", "U.1", "Ja", measure: "46")),
+    ])
+    func aResubmissionThatChangesOnlyMetadata(field: String, row: String) throws {
+        let (store, directory) = try Self.makeStore()
+        defer { directory.cleanUp() }
+        _ = try store.importFile(Self.file(Self.header + Self.row("A-1", "U.1", "Ja"), name: "a.csv"), replace: false)
+        let corrected = Self.file(Self.header + row, name: "b.csv")
+        // Without --replace: refused, and the finding says what changed.
+        let refused = try store.importFile(corrected, replace: false)
+        #expect(refused.status == .rejected)
+        #expect(refused.findings.map(\.rule) == [.resubmission])
+        #expect(refused.findings.first?.message.contains(field) == true, "\(refused.findings.map(\.message))")
+        #expect(try store.totals() == AuditStore.Totals(files: 1, reviews: 1, answers: 1))
+        // With it: stored in place of the first, reported as a warning.
+        let replaced = try store.importFile(corrected, replace: true)
+        #expect(replaced.status == .imported && replaced.reviewsReplaced == 1)
+        #expect(replaced.findings.map(\.severity) == [.warning])
+        let stored = try store.database.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT u.name, v.initials, r.measure FROM review r JOIN unit u ON u.id = r.unit_id
+                JOIN reviewer v ON v.id = r.reviewer_id
+                """)
+        }
+        let expected = corrected.reviews[0]
+        #expect(stored?[0] == expected.unit && stored?[1] == expected.reviewer)
+        #expect(stored?[2] == expected.measure.paragraph)
+        #expect(try store.totals().reviews == 1)
+        try Self.expectCountsMatchAnswers(store)
+    }
+
     @Test func identicalResubmissionIsKeptAsItWas() throws {
         let (store, directory) = try Self.makeStore()
         defer { directory.cleanUp() }
