@@ -50,8 +50,8 @@ struct SheetGrid {
         }
     }
 
-    /// Whether the cell at `address` is empty: no value, no formula.
+    /// Whether the cell at `address` is empty: no value but empty text, no formula.
     func isEmpty(_ address: CellAddress) -> Bool {
-        text(address) == nil && !formulasWithoutValue.contains(address) && cells[address] == nil
+        text(address) == nil && !formulasWithoutValue.contains(address)
     }
 }

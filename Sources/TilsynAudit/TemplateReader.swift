@@ -321,20 +321,41 @@ public enum TemplateReader {
             }
             return false
         }
+        /// The value of the label at `label`: the first filled cell to its right in the row (past a merged label,
+        /// and past columns inserted between them), unless that is another label; then the cell beside it, blank.
+        func valueCell(of label: CellAddress) -> CellAddress {
+            var beside = CellAddress(row: label.row, column: label.column + 1)
+            if let range = grid.mergedRange(covering: label), range.first == label {
+                beside = CellAddress(row: label.row, column: range.last.column + 1)
+            }
+            var address = beside
+            while address.column <= beside.column + 16 {
+                if !grid.isEmpty(address) {
+                    if let text = grid.text(address), labels.contains(text) { return beside }
+                    return address
+                }
+                address.column += 1
+            }
+            return beside
+        }
+        /// A metadata value; blank where the cell holds another label (never a label as a value).
+        func metadataValue(_ address: CellAddress) -> TemplateValue {
+            if let text = grid.text(address), labels.contains(text) {
+                return TemplateValue(value: nil, cell: place(address))
+            }
+            return value(address)
+        }
         for record in metadataRecords {
             if let named = names[record.name.lowercased()], labelled(named, record.label) {
-                metadata[record.key] = value(named)
+                // A name left on an emptied cell while the value moved right (a column inserted by a script that
+                // does not move names): the value that belongs to the label.
+                var address = named
+                if grid.isEmpty(named), let label = labelCells[record.label], label.row == named.row {
+                    address = valueCell(of: label)
+                }
+                metadata[record.key] = metadataValue(address)
             } else if let label = labelCells[record.label] {
-                // The value cell beside the label, never another label.
-                var address = CellAddress(row: label.row, column: label.column + 1)
-                if let range = grid.mergedRange(covering: label), range.first == label {
-                    address = CellAddress(row: label.row, column: range.last.column + 1)
-                }
-                if let text = grid.text(address), labels.contains(text) {
-                    metadata[record.key] = TemplateValue(value: nil, cell: place(address))
-                } else {
-                    metadata[record.key] = value(address)
-                }
+                metadata[record.key] = metadataValue(valueCell(of: label))
             } else if let address = CellAddress(record.cell) {
                 metadata[record.key] = value(address)
             }

@@ -570,3 +570,112 @@ enum ReturnedFileTestsLabel {
         #expect(accepted.withLock { $0 } >= 30)
     }
 }
+
+/// The same classes of change made by the tools reviewers and scripts use: openpyxl (which writes formulas without
+/// results, keeps names where they were when rows and columns move, and writes booleans) and LibreOffice (which
+/// saves the workbook anew). Each result is compared with what the untouched template stores.
+@Suite(.serialized) struct ReturnedFileToolTests {
+    typealias Fidelity = ReturnedFileFidelityTests
+
+    /// Question id → (answer, remark) as the untouched template stores them.
+    static func baseline() throws -> [String: [String?]] {
+        let file = ReturnedFileReader.read(
+            bytes: try ReturnedFileTests.template(), name: "base.xlsx", catalogues: ReturnedFileTests.catalogues,
+            options: ImportOptions())
+        let review = try #require(file.reviews.first)
+        return Dictionary(uniqueKeysWithValues: review.answers.map { ($0.questionID, [$0.answer, $0.remark]) })
+    }
+
+    /// A question that applies to the case, filled, with a question below it of the same step that also applies.
+    static let question: String = {
+        let applicable = ReturnedFileTests.catalogue.questions.filter { $0.applies(to: Fidelity.review.record.indsats) }
+        return applicable.first { q in
+            let next = applicable.drop { $0.id != q.id }.dropFirst().prefix(2)
+            return next.count == 2 && next.allSatisfy { $0.step == q.step }
+        }?.id ?? "U.1"
+    }()
+
+    enum Expectation: Sendable {
+        /// Accepted, every answer as in the untouched template except these ids (absent).
+        case sameAs(except: [String])
+        /// Refused with this rule at the cell the script prints.
+        case refused(Finding.Rule)
+    }
+
+    /// A Python snippet run with `wb` (the workbook), `ws` (the Tilsyn sheet), `row` (the question's row) and
+    /// `cell` (its answer cell) defined; it may `print` a cell reference for the expectation.
+    static let edits: [(name: String, script: String, expected: Expectation)] = [
+        ("formula without result", "ws[cell] = '=IF(1=1,\"Ja\",\"Nej\")'\nprint(cell)", .refused(.unreadableCell)),
+        ("merged over three answers",
+         "ws.merge_cells(f'E{row}:E{row + 2}')\nprint(f'E{row + 1}')", .refused(.unreadableCell)),
+        ("unticked check box", "ws[cell] = False\nprint(cell)", .refused(.unreadableCell)),
+        ("ticked check box", "ws[cell] = True\nprint(cell)", .refused(.unreadableCell)),
+        ("answer cleared", "ws[cell] = None\nprint(cell)", .refused(.missingAnswer)),
+        ("row copied below the table, answered differently",
+         "for c in 'ABCDEF':\n    ws[f'{c}300'] = ws[f'{c}{row}'].value\nws['E300'] = 'Nej' if ws[cell].value != 'Nej' else 'Ja'\nprint('E300')",
+         .refused(.duplicateQuestion)),
+        ("column inserted before Svar, names left behind", "ws.insert_cols(5)", .sameAs(except: [])),
+        ("row inserted above the table, names left behind", "ws.insert_rows(2)", .sameAs(except: [])),
+        ("question row deleted, names left behind", "ws.delete_rows(row)", .sameAs(except: [Self.question])),
+        ("sheet renamed", "ws.title = 'Gennemgang'", .sameAs(except: [])),
+        ("meta sheet removed", "del wb['TilsynMeta']", .sameAs(except: [])),
+        ("remark header renamed Begrundelse",
+         "for r in ws.iter_rows():\n    for c in r:\n        if c.value == 'Bemærkning': c.value = 'Begrundelse'",
+         .sameAs(except: [])),
+    ]
+
+    @Test(.enabled(if: TestPaths.python != nil || TestPaths.isCI, "needs .venv with openpyxl"),
+          arguments: Self.edits.indices)
+    func editedWithOpenpyxl(index: Int) throws {
+        let python = try #require(TestPaths.python, "no .venv/bin/python: .ci/run creates it")
+        let edit = Self.edits[index]
+        let directory = try TemporaryDirectory("openpyxl-variant")
+        defer { directory.cleanUp() }
+        try Data(try ReturnedFileTests.template()).write(to: URL(fileURLWithPath: directory.path("a.xlsx")))
+        let script = """
+            import sys, openpyxl
+            wb = openpyxl.load_workbook(sys.argv[1])
+            ws = wb['Tilsyn']
+            cell = wb.defined_names['\(TemplateWriter.answerName(Self.question))'].attr_text.split('!')[1].replace('$', '')
+            row = ws[cell].row
+
+            """ + edit.script + "\nwb.save(sys.argv[2])\n"
+        let result = try runPython(python, script: script, arguments: [directory.path("a.xlsx"), directory.path("b.xlsx")])
+        try #require(result.status == 0, "\(edit.name): \(result.stderr)")
+        let file = ReturnedFileReader.read(
+            path: directory.path("b.xlsx"), catalogues: ReturnedFileTests.catalogues, options: ImportOptions())
+        try Self.check(file, edit.expected, printed: result.stdout, name: edit.name)
+    }
+
+    static func check(_ file: ReturnedFile, _ expected: Expectation, printed: String, name: String) throws {
+        switch expected {
+        case .refused(let rule):
+            Fidelity.expectRefused(file, rule, at: printed.trimmingCharacters(in: .whitespacesAndNewlines))
+        case .sameAs(let except):
+            let review = try #require(file.reviews.first, "\(name): \(file.findings.map(\.line).joined(separator: "\n"))")
+            #expect(!file.isRejected, "\(name)")
+            var expected = try baseline()
+            for id in except { expected[id] = nil }
+            let stored = Dictionary(uniqueKeysWithValues: review.answers.map { ($0.questionID, [$0.answer, $0.remark]) })
+            #expect(stored == expected, "\(name)")
+        }
+    }
+
+    @Test(.enabled(if: ExternalTools.soffice != nil || TestPaths.isCI, "needs LibreOffice (soffice)"))
+    func savedAgainByLibreOffice() throws {
+        let soffice = try #require(ExternalTools.soffice, "no soffice: .ci/run installs libreoffice-calc-nogui")
+        let directory = try TemporaryDirectory("lo-variant")
+        defer { directory.cleanUp() }
+        let input = directory.url.appendingPathComponent("in")
+        try FileManager.default.createDirectory(at: input, withIntermediateDirectories: true)
+        try Data(try ReturnedFileTests.template()).write(to: input.appendingPathComponent("svar.xlsx"))
+        let output = directory.url.appendingPathComponent("out")
+        let run = try ExternalTools.convertWithLibreOffice(
+            soffice, files: [input.appendingPathComponent("svar.xlsx").path], to: "xlsx", outputDirectory: output)
+        try #require(run.status == 0, "\(run.output)")
+        let file = ReturnedFileReader.read(
+            path: output.appendingPathComponent("svar.xlsx").path, catalogues: ReturnedFileTests.catalogues,
+            options: ImportOptions())
+        try Self.check(file, .sameAs(except: []), printed: "", name: "LibreOffice")
+    }
+}
