@@ -229,6 +229,19 @@ extension ReadContext {
         }
     }
 
+    /// Warns about each CSV column whose header is not known and that holds something in some row.
+    mutating func reportUnknownColumns(header: CSVRecord, rows: [CSVRecord], known: Set<Int>) {
+        for (index, title) in header.fields.enumerated() where !known.contains(index) {
+            let folded = AnswerVocabulary.fold(title)
+            if Vocabulary.ignoredColumns.contains(folded) { continue }
+            guard rows.contains(where: { index < $0.fields.count && !$0.fields[index].trimmed.isEmpty }) else { continue }
+            add(at: Provenance(sheet: "", cell: CellAddress(row: header.line, column: index + 1).description),
+                severity: .warning, rule: .unknownColumn,
+                message: "Kolonnen \(quote(title)) kendes ikke, så dens indhold er ikke indlæst.",
+                suggestion: "Flyt indholdet til kolonnen »bemærkning«, hvis det er en bemærkning, eller slet kolonnen.")
+        }
+    }
+
     /// The question id of a row given by id or text; reports answered rows that cannot be matched.
     mutating func resolveQuestion(
         id: String?, text: String?, matcher: QuestionMatcher, answered: Bool, at: Provenance
@@ -297,10 +310,20 @@ extension ReturnedFileReader {
             ?? folded.firstIndex { Vocabulary.questionID.contains($0) }
         let answerColumn = folded.firstIndex { Vocabulary.answer.contains($0) }
         if let questionColumn, let answerColumn {
+            let known = folded.indices.filter { index in
+                index == questionColumn || index == answerColumn || Vocabulary.metadata[folded[index]] != nil
+                    || Vocabulary.remark.contains(folded[index]) || Vocabulary.questionID.contains(folded[index])
+                    || Vocabulary.question.contains(folded[index])
+            }
+            context.reportUnknownColumns(header: header, rows: data, known: Set(known))
             return (.csvLong, context.readLong(
                 header: header, folded: folded, rows: data, question: questionColumn, answer: answerColumn))
         }
         if header.fields.contains(where: { QuestionMatcher.looksLikeID(idPart($0)) }) {
+            let known = header.fields.indices.filter { index in
+                Vocabulary.metadata[folded[index]] != nil || QuestionMatcher.looksLikeID(idPart(header.fields[index]))
+            }
+            context.reportUnknownColumns(header: header, rows: data, known: Set(known))
             return (.csvWide, context.readWide(header: header, folded: folded, rows: data))
         }
         context.add(

@@ -397,6 +397,13 @@ import TilsynTestSupport
         #expect(file.findings.contains { $0.rule == .unknownColumn && $0.cell == "E8" && $0.severity == .warning })
     }
 
+    @Test func anUnknownCSVColumnWithContentIsAWarningNamingIt() throws {
+        let file = Fixture.read(csv: "sagsnummer;niveau;runde;enhed;indsats;spørgsmål;svar;opfølgning aftalt\r\n"
+            + "C-1;1;2025;Nord;32;U.1;Ja;Ja, i maj\r\n")
+        #expect(!file.isRejected)
+        #expect(file.findings.contains { $0.rule == .unknownColumn && $0.cell == "H1" })
+    }
+
     static let csvBody = "sagsnummer;niveau;runde;enhed;indsats;spørgsmål;svar;bemærkning\r\n"
         + "C-1;1;2025;Nørrebro;§ 32;U.1;Nej;Ikke dokumenteret i sagen, før mødet blev afholdt.\r\n"
 
