@@ -3,7 +3,7 @@ import TilsynSheets
 
 extension Catalogue: Decodable {
     private enum CodingKeys: String, CodingKey {
-        case id, version, title, source, basedOn, scales, steps, themes, questions, temanedslag
+        case id, version, title, source, scope, basedOn, scales, steps, themes, questions, temanedslag
     }
 
     public init(from decoder: any Decoder) throws {
@@ -12,6 +12,7 @@ extension Catalogue: Decodable {
         version = try c.decode(String.self, forKey: .version)
         title = try c.decode(String.self, forKey: .title)
         source = try c.decodeIfPresent(String.self, forKey: .source) ?? ""
+        scope = try c.decodeIfPresent(String.self, forKey: .scope) ?? ""
         basedOn = try c.decodeIfPresent([String].self, forKey: .basedOn) ?? []
         scales = try c.decode([AnswerScale].self, forKey: .scales)
         steps = try c.decode([Step].self, forKey: .steps)
@@ -36,7 +37,8 @@ extension AnswerScale: Decodable {
 
 extension Question: Decodable {
     private enum CodingKeys: String, CodingKey {
-        case id, step, themes, text, help, type, appliesTo, legal, remarkRequiredOn, replaces, optional
+        case id, step, themes, text, help, type, appliesTo, legal, remarkRequiredOn, replaces, optional, minimumAge
+        case maximumAge
     }
 
     public init(from decoder: any Decoder) throws {
@@ -52,6 +54,8 @@ extension Question: Decodable {
         remarkRequiredOn = try c.decodeIfPresent([String].self, forKey: .remarkRequiredOn) ?? []
         replaces = try c.decodeIfPresent([String].self, forKey: .replaces) ?? []
         optional = try c.decodeIfPresent(Bool.self, forKey: .optional) ?? false
+        minimumAge = try c.decodeIfPresent(Int.self, forKey: .minimumAge)
+        maximumAge = try c.decodeIfPresent(Int.self, forKey: .maximumAge)
     }
 }
 
@@ -128,6 +132,7 @@ extension Catalogue {
             o.field("version") { $0.string(version) }
             o.field("title") { $0.string(title) }
             o.field("source") { $0.string(source) }
+            if !scope.isEmpty { o.field("scope") { $0.string(scope) } }
             if !basedOn.isEmpty { o.field("basedOn") { $0.strings(basedOn, level: 1) } }
             o.field("scales") { v in
                 v.array(scales, level: 1) { v, scale in
@@ -236,6 +241,8 @@ struct _JSONText {
                 o.field("remarkRequiredOn") { $0.strings(q.remarkRequiredOn, level: inner) }
                 if !q.replaces.isEmpty { o.field("replaces") { $0.strings(q.replaces, level: inner) } }
                 if q.optional { o.field("optional") { $0.text += "true" } }
+                if let age = q.minimumAge { o.field("minimumAge") { $0.text += String(age) } }
+                if let age = q.maximumAge { o.field("maximumAge") { $0.text += String(age) } }
             }
         }
     }

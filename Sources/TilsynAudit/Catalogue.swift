@@ -12,6 +12,9 @@ public struct Catalogue: Sendable, Equatable {
     public var title: String
     /// Where the wording comes from, e.g. "afledt af barnets lov — ikke Social- og Boligstyrelsens ordlyd".
     public var source: String
+    /// What the catalogue covers, one Danish sentence for templates and `tilsyn catalogs` (e.g. that the SBS
+    /// templates do not cover anbringelse uden samtykke); empty when not stated.
+    public var scope: String = ""
     /// The ids of the catalogues a model draws its questions from; empty for a base catalogue.
     public var basedOn: [String]
     public var scales: [AnswerScale]
@@ -122,11 +125,15 @@ public struct Question: Sendable, Equatable {
     /// Whether a reviewer may leave the question blank; a blank answer to any other applicable question is an
     /// error on import.
     public var optional: Bool
+    /// The youngest age (in whole years) the question applies to, e.g. 16 for the ungeplan; nil for every age.
+    public var minimumAge: Int?
+    /// The oldest age the question applies to; nil for every age.
+    public var maximumAge: Int?
 
     public init(
         id: String, step: String, themes: [String] = [], text: String, help: String = "", type: String,
         appliesTo: [Int] = Indsats.allParagraphs, legal: [String] = [], remarkRequiredOn: [String] = [],
-        replaces: [String] = [], optional: Bool = false
+        replaces: [String] = [], optional: Bool = false, minimumAge: Int? = nil, maximumAge: Int? = nil
     ) {
         self.id = id
         self.step = step
@@ -139,6 +146,14 @@ public struct Question: Sendable, Equatable {
         self.remarkRequiredOn = remarkRequiredOn
         self.replaces = replaces
         self.optional = optional
+        self.minimumAge = minimumAge
+        self.maximumAge = maximumAge
+    }
+
+    /// Whether the question applies to a child of this age (true when the age is not known).
+    public func applies(toAge age: Int?) -> Bool {
+        guard let age else { return true }
+        return (minimumAge.map { age >= $0 } ?? true) && (maximumAge.map { age <= $0 } ?? true)
     }
 
     /// Whether the question applies to a case with this indsats.

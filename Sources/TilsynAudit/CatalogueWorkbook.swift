@@ -19,7 +19,7 @@ public enum CatalogueWorkbook {
     /// The question sheet's headers, in the order `export` writes them.
     public static let headers = [
         "Id", "Sagsskridt", "Pejlemærke", "Spørgsmål", "Vejledning", "Type", "Gælder for", "§", "Bemærkning ved",
-        "Temanedslag", "Erstatter", "Valgfri",
+        "Temanedslag", "Erstatter", "Valgfri", "Fra alder", "Til alder",
     ]
 
     private enum Key {
@@ -27,6 +27,7 @@ public enum CatalogueWorkbook {
         static let version = "Version"
         static let title = "Titel"
         static let source = "Kilde"
+        static let scope = "Omfang"
         static let basedOn = "Bygger på"
         static let round = "Temanedslag runde"
         static let temaTitle = "Temanedslag titel"
@@ -56,7 +57,7 @@ public enum CatalogueWorkbook {
             XLSXWriter.Style(font: XLSXWriter.Font(bold: true), fill: XLSXWriter.Color(rgb: 0xDDEBF7)))
         let wrap = try writer.addStyle(XLSXWriter.Style(alignment: XLSXWriter.Alignment(vertical: .top, wrapText: true)))
         let top = try writer.addStyle(XLSXWriter.Style(alignment: XLSXWriter.Alignment(vertical: .top)))
-        let widths: [Double] = [8, 11, 12, 60, 70, 7, 14, 28, 14, 12, 12, 10]
+        let widths: [Double] = [8, 11, 12, 60, 70, 7, 14, 28, 14, 12, 12, 10, 10, 10]
         let sheet = try writer.addWorksheet(
             questionSheet,
             options: XLSXWriter.SheetOptions(
@@ -74,9 +75,11 @@ public enum CatalogueWorkbook {
                 .string(tema.contains(question.id) ? "Ja" : "", style: top),
                 .string(question.replaces.joined(separator: ", "), style: top),
                 .string(question.optional ? "Ja" : "", style: top),
+                question.minimumAge.map { .number(Double($0), style: top) } ?? .string("", style: top),
+                question.maximumAge.map { .number(Double($0), style: top) } ?? .string("", style: top),
             ])
         }
-        try sheet.setAutoFilter("A1:L\(catalogue.allQuestions.count + 1)")
+        try sheet.setAutoFilter("A1:N\(catalogue.allQuestions.count + 1)")
 
         let meta = try writer.addWorksheet(
             metadataSheet, options: XLSXWriter.SheetOptions(columns: [.width(0, 20), .width(1, 40), .width(2, 30)]))
@@ -87,6 +90,7 @@ public enum CatalogueWorkbook {
         try row(Key.version, [catalogue.version])
         try row(Key.title, [catalogue.title])
         try row(Key.source, [catalogue.source])
+        try row(Key.scope, [catalogue.scope])
         try row(Key.basedOn, [catalogue.basedOn.joined(separator: ", ")])
         try row(Key.round, [catalogue.temanedslag?.round ?? ""])
         try row(Key.temaTitle, [catalogue.temanedslag?.title ?? ""])
@@ -184,6 +188,15 @@ public enum CatalogueWorkbook {
             let questionText = text("Spørgsmål")
             if id.isEmpty && questionText.isEmpty { continue }
             let location = "\(questionInfo.name)!A\(row.number)"
+            func age(_ header: String) throws -> Int? {
+                let value = text(header)
+                guard !value.isEmpty else { return nil }
+                guard let years = Int(value), (0...25).contains(years) else {
+                    throw CatalogueError(.invalidValue, "'\(header)' is '\(value)'; write a whole number of years, 0–25",
+                                         file: file, question: id, location: location)
+                }
+                return years
+            }
             var appliesTo: [Int] = []
             for item in splitList(text("Gælder for").replacingOccurrences(of: ";", with: ","), separator: ",") {
                 guard let indsats = Indsats(text: item) else {
@@ -200,7 +213,8 @@ public enum CatalogueWorkbook {
                 legal: splitList(text("§"), separator: ";"),
                 remarkRequiredOn: splitList(text("Bemærkning ved"), separator: ";"),
                 replaces: splitList(text("Erstatter").replacingOccurrences(of: ";", with: ","), separator: ","),
-                optional: ["ja", "x", "1"].contains(normalised(text("Valgfri"))))
+                optional: ["ja", "x", "1"].contains(normalised(text("Valgfri"))),
+                minimumAge: try age("Fra alder"), maximumAge: try age("Til alder"))
             if ["ja", "x", "1"].contains(normalised(text("Temanedslag"))) {
                 temaQuestions.append(question)
             } else {
@@ -208,12 +222,13 @@ public enum CatalogueWorkbook {
             }
         }
         let round = field(Key.round)
-        let catalogue = Catalogue(
+        var catalogue = Catalogue(
             id: field(Key.id), version: field(Key.version), title: field(Key.title), source: field(Key.source),
             basedOn: splitList(field(Key.basedOn), separator: ","), scales: scales, steps: steps, themes: themes,
             questions: questions,
             temanedslag: temaQuestions.isEmpty && round.isEmpty
                 ? nil : Temanedslag(round: round, title: field(Key.temaTitle), questions: temaQuestions))
+        catalogue.scope = field(Key.scope)
         try catalogue.validate(file: file)
         return catalogue
     }

@@ -15,6 +15,7 @@ enum Vocabulary {
             ("Runde", ["runde", "tilsyn", "tilsynsrunde", "round"]),
             ("Reviewer", [
                 "reviewer", "reviewer initialer", "initialer", "gennemgået af", "reviewed by", "reviewer initials",
+                "gennemført af", "gennemført af initialer",
             ]),
             ("Dato", ["dato", "dato for gennemgang", "gennemgangsdato", "date", "review date"]),
             ("Alder", ["alder", "barnets alder", "age"]),
@@ -30,7 +31,8 @@ enum Vocabulary {
     /// Metadata labels that are the key's own name (`runde`, `sagsnummer`): they win over a synonym (`tilsyn`,
     /// `sag`) found in the same sheet, and only they may carry their value in the same cell (`Runde: 2025`).
     static let canonicalLabels: Set<String> = [
-        "sagsnummer", "sagsnr", "enhed", "indsats", "niveau", "runde", "reviewer", "dato", "alder", "kommune",
+        "sagsnummer", "sagsnr", "enhed", "indsats", "niveau", "runde", "reviewer", "gennemført af", "dato", "alder",
+        "kommune",
         "katalog", "version",
     ]
 
@@ -38,6 +40,8 @@ enum Vocabulary {
     static let ignoredColumns: Set<String> = [
         "vejledning", "lovgrundlag", "lovhjemmel", "paragraf", "§", "pejlemærke", "pejlemærker", "sagsskridt",
         "sagstrin", "type", "hjælpetekst", "help", "guidance", "legal basis", "step", "theme", "tema",
+        // What survey tools add to every response: when it was given, not what the reviewer wrote.
+        "tidsstempel", "timestamp", "starttidspunkt", "sluttidspunkt", "start time", "completion time",
     ]
 
     static let question: Set<String> = [

@@ -321,6 +321,7 @@ struct ReadContext {
             catalogueVersion: filled.catalogueVersion)
         raw.missing = filled.missing
         raw.sheet = filled.sheetName
+        raw.steps = filled.steps
         return raw
     }
 

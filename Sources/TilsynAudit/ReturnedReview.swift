@@ -61,6 +61,8 @@ public struct RawReview: Sendable {
     public var missing: [String] = []
     /// The sheet the review was read from; empty for CSV.
     public var sheet: String = ""
+    /// The sagsskridt the file asks about, when a template was made for some steps only; nil for all.
+    public var steps: Set<String>?
 
     public init(
         metadata: [String: SourceText], answers: [RawAnswer], at: Provenance, catalogueID: String,

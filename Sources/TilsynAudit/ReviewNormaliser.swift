@@ -212,6 +212,7 @@ extension ReadContext {
         let present = Set(raw.answers.map(\.questionID)).union(raw.missing)
         let absent = catalogue.questions.filter { question in
             !present.contains(question.id) && (measure.map { question.applies(to: $0) } ?? true) && !question.optional
+                && (raw.steps?.contains(question.step) ?? true)
         }.map(\.id)
         if !absent.isEmpty {
             add(at: Provenance(sheet: raw.sheet, cell: ""), severity: .warning, rule: .questionMissing,

@@ -44,6 +44,8 @@ public struct FilledTemplate: Sendable, Equatable {
     public var missing: [String]
     /// Whether the workbook counts date serials from 1904 (old Mac Excel); plain numbers in date fields follow it.
     public var date1904: Bool = false
+    /// The sagsskridt the template asks about, when it was made for some steps only (`tilsyn template --steps`).
+    public var steps: Set<String>?
     /// What the sheet says that the reader could not take as one question's answer: rows answered twice, names
     /// that disagree with the header, answers in rows of no question.
     public var conflicts: [TemplateConflict] = []
@@ -362,7 +364,9 @@ public enum TemplateReader {
         }
         return FilledTemplate(
             catalogueID: fields["katalog"] ?? "", catalogueVersion: fields["version"] ?? "", sheetName: grid.name,
-            metadata: metadata, answers: answers, missing: missing, date1904: workbook.date1904, conflicts: conflicts)
+            metadata: metadata, answers: answers, missing: missing, date1904: workbook.date1904,
+            steps: fields["sagsskridt"].map { Set($0.split(separator: ",").map { String($0).trimmed }) },
+            conflicts: conflicts)
     }
 }
 

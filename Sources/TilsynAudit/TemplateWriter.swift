@@ -7,11 +7,19 @@ public struct TemplateOptions: Sendable, Equatable {
     public var round: String?
     /// The review level (niveau), 1 or 2.
     public var level: Int?
+    /// The sagsskridt (step ids) the template asks about; nil for every step of the catalogue.
+    public var steps: Set<String>?
+    /// The units offered in the Enhed dropdown (every enhed of the case list); the case's own is always offered.
+    public var units: [String]
 
-    public init(kommune: String? = nil, round: String? = nil, level: Int? = nil) {
+    public init(
+        kommune: String? = nil, round: String? = nil, level: Int? = nil, steps: Set<String>? = nil, units: [String] = []
+    ) {
         self.kommune = kommune
         self.round = round
         self.level = level
+        self.steps = steps
+        self.units = units
     }
 }
 
@@ -51,14 +59,24 @@ public enum TemplateWriter {
     /// The marker in the meta sheet's A1.
     public static let marker = "tilsyn-template"
 
-    /// The table's column headers (Danish), by column A–F.
-    public static let tableHeaders = ["Id", "Spørgsmål", "Vejledning", "Lovgrundlag", "Svar", "Bemærkning"]
+    /// The table's column headers (Danish), by column A–G.
+    public static let tableHeaders = ["Id", "Spørgsmål", "Vejledning", "Lovgrundlag", "Svar", "Bemærkning", "Pejlemærke"]
+
+    /// The table's column widths in characters, by column A–G.
+    static let columnWidths: [Double] = [8, 48, 55, 22, 16, 45, 24]
+
+    /// The sentence that says the questions are not the official wording: in the document properties and on the
+    /// Vejledning sheet.
+    public static func disclaimer(_ catalogue: Catalogue) -> String {
+        "Skabelonen er ikke en officiel skabelon fra Social- og Boligstyrelsen. Spørgsmålene er "
+            + catalogue.source.trimmingSuffix(".") + "."
+    }
 
     /// The metadata keys a template always has, with their Danish labels, in header-block order.
     public static let metadataLabels: [(key: String, label: String)] = [
         ("Sagsnummer", "Sagsnummer/pseudonym"), ("Enhed", "Enhed"), ("Indsats", "Indsats (§)"),
         ("Alder", "Barnets alder"), ("Udgangspunkt", "Udgangspunkt"), ("UdgangspunktDato", "Dato for udgangspunkt"),
-        ("Kommune", "Kommune"), ("Runde", "Runde"), ("Niveau", "Niveau"), ("Reviewer", "Reviewer (initialer)"),
+        ("Kommune", "Kommune"), ("Runde", "Runde"), ("Niveau", "Niveau"), ("Reviewer", "Gennemført af (initialer)"),
         ("Dato", "Dato for gennemgang"),
     ]
 
@@ -71,6 +89,11 @@ public enum TemplateWriter {
     private static func questionIDSuffix(_ id: String) -> String {
         // On the UTF-8 bytes: `.` and `_` are ASCII, so no multi-byte character changes.
         String(decoding: id.utf8.map { $0 == UInt8(ascii: ".") ? UInt8(ascii: "_") : $0 }, as: UTF8.self)
+    }
+
+    /// A file name for the case's workbook at a level: `S-2025-0003_niveau2.xlsx`.
+    public static func fileName(for record: CaseRecord?, level: Int) -> String {
+        String(fileName(for: record).dropLast(5)) + "_niveau\(level).xlsx"
     }
 
     /// A file name for the case's workbook: the case number with anything but letters, digits, `-` and `_`
@@ -131,7 +154,8 @@ public enum TemplateWriter {
             text = try w.addStyle(S(border: thin, alignment: top))
             textGrey = try w.addStyle(S(font: greyText, fill: grey, border: thin, alignment: top))
             answer = try w.addStyle(S(fill: yellow, border: thin, alignment: top, locked: false))
-            answerGrey = try w.addStyle(S(font: greyText, fill: grey, border: thin, alignment: top))
+            // A prefilled »Ikke relevant«: grey, but unlocked, as the reviewer may overrule it.
+            answerGrey = try w.addStyle(S(font: greyText, fill: grey, border: thin, alignment: top, locked: false))
             remark = try w.addStyle(S(fill: yellow, border: thin, alignment: top, numberFormat: .text, locked: false))
         }
     }
@@ -140,6 +164,8 @@ public enum TemplateWriter {
         var key, label, name: String
         var value: XLSXWriter.Value?
         var isDate = false
+        /// Whether the reviewer may change the value (unlocked, yellow); the round's own fields are locked.
+        var editable = true
     }
 
     private static func cell(_ row: Int, _ column: Int) -> String {
@@ -153,40 +179,44 @@ public enum TemplateWriter {
     private static func build(
         catalogue: Catalogue, record: CaseRecord?, options: TemplateOptions, fill: TemplateFill?, writer: XLSXWriter
     ) throws {
-        writer.properties.title = "Ledelsestilsyn – \(catalogue.title)"
+        let title = catalogue.title.lowercased().contains("ledelsestilsyn")
+            ? catalogue.title : "Ledelsestilsyn – \(catalogue.title)"
+        writer.properties.title = title
         writer.properties.subject = "Katalog \(catalogue.id) version \(catalogue.version)"
+        writer.properties.description = disclaimer(catalogue)
         let styles = try Styles(writer)
 
-        // Metadata: the case's own fields on the left, the round's and reviewer's on the right.
-        func meta(_ key: String, _ value: XLSXWriter.Value?, isDate: Bool = false) -> Meta {
+        // Metadata: the case's own fields on the left, the round's and reviewer's on the right. The case's fields
+        // are editable (case lists can be wrong) with dropdowns where the values are known.
+        func meta(_ key: String, _ value: XLSXWriter.Value?, isDate: Bool = false, editable: Bool = true) -> Meta {
             let label = metadataLabels.first { $0.key == key }?.label ?? key
-            return Meta(key: key, label: label, name: key, value: value, isDate: isDate)
+            return Meta(key: key, label: label, name: key, value: value, isDate: isDate, editable: editable)
         }
         func text(_ value: String?) -> XLSXWriter.Value? { value.flatMap { $0.isEmpty ? nil : .string($0) } }
         var left = [
-            meta("Sagsnummer", text(record?.sagsnummer)), meta("Enhed", text(record?.enhed)),
-            meta("Indsats", text(record.map { "\($0.indsats) \($0.indsats.danishName.lowercased())" })),
+            meta("Sagsnummer", text(record?.sagsnummer), editable: record == nil), meta("Enhed", text(record?.enhed)),
+            meta("Indsats", text(record.map { indsatsText($0.indsats) })),
             meta("Alder", record?.alder.map { .number(Double($0)) }), meta("Udgangspunkt", text(record?.udgangspunkt)),
             meta("UdgangspunktDato", text(record?.udgangspunktDato)),
         ]
         var usedNames = Set(metadataLabels.map { $0.key.lowercased() })
-        for field in record?.extra ?? [] {
+        for field in record?.extra ?? [] where AnswerVocabulary.fold(field.key) != "niveau" {
             var name = "Meta_" + String(field.key.unicodeScalars.map { scalar -> Character in
                 scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) ? Character(scalar) : "_"
             })
             while usedNames.contains(name.lowercased()) { name += "_" }
             usedNames.insert(name.lowercased())
-            left.append(Meta(key: field.key, label: field.key, name: name, value: text(field.value)))
+            left.append(
+                Meta(key: field.key, label: field.key, name: name, value: text(field.value), editable: false))
         }
         let right = [
-            meta("Kommune", text(options.kommune)), meta("Runde", text(options.round)),
-            meta("Niveau", options.level.map { .number(Double($0)) }), meta("Reviewer", text(fill?.reviewer)),
-            meta("Dato", try fill?.date.flatMap(dateValue), isDate: true),
+            meta("Kommune", text(options.kommune), editable: false), meta("Runde", text(options.round), editable: false),
+            meta("Niveau", options.level.map { .number(Double($0)) }, editable: options.level == nil),
+            meta("Reviewer", text(fill?.reviewer)), meta("Dato", try fill?.date.flatMap(dateValue), isDate: true),
         ]
         let metaTop = 3
         let headerRow = metaTop + max(left.count, right.count) + 1
-
-        let widths: [Double] = [8, 48, 55, 22, 16, 45]
+        let widths = columnWidths
         let sheet = try writer.addWorksheet(
             sheetName,
             options: XLSXWriter.SheetOptions(
@@ -195,30 +225,42 @@ public enum TemplateWriter {
                 pageSetup: XLSXWriter.PageSetup(
                     orientation: .landscape, paperSize: XLSXWriter.PageSetup.a4, fitToWidth: true,
                     repeatedRows: headerRow...headerRow)))
-        try sheet.writeRow(0, [.string("Ledelsestilsyn – \(catalogue.title)", style: styles.title)])
-        try sheet.writeRow(
-            1, [.string("Katalog: \(catalogue.id), version \(catalogue.version). \(catalogue.source)",
-                        style: styles.subtitle)])
+        try sheet.writeRow(0, [.string(title, style: styles.title)], height: 20)
+        try sheet.writeRow(1, [.string("Katalog: \(catalogue.id), version \(catalogue.version).", style: styles.subtitle)])
+
+        /// The height of a row holding these texts in these columns (0-based), from the wrapped text.
+        func height(_ texts: [(column: Int, text: String)], bold: Bool = false) -> Double {
+            let lines = texts.map { TextMetrics.lineCount($0.text, columnWidth: widths[$0.column], bold: bold) }.max()
+            return TextMetrics.rowHeight(lines: lines ?? 1)
+        }
 
         var metaRecords: [(Meta, String)] = []
+        var metaValidations: [(Meta, String)] = []
         for offset in 0..<max(left.count, right.count) {
             let row = metaTop + offset
             var cells: [XLSXWriter.Cell?] = Array(repeating: nil, count: 6)
+            var texts: [(column: Int, text: String)] = []
             for (side, column) in [(left, 1), (right, 3)] where offset < side.count {
                 let item = side[offset]
                 cells[column] = .string(item.label, style: styles.label)
+                texts.append((column, item.label))
                 let valueColumn = column == 1 ? 2 : 4
+                let style = item.isDate ? styles.inputDate : item.editable ? styles.input : styles.value
                 if let value = item.value {
-                    cells[valueColumn] = XLSXWriter.Cell(value, style: item.isDate ? styles.inputDate : styles.value)
+                    cells[valueColumn] = XLSXWriter.Cell(value, style: style)
+                    if case .string(let text) = value { texts.append((valueColumn, text)) }
                 } else {
                     cells[valueColumn] = .blank(style: item.isDate ? styles.inputDate : styles.input)
                 }
                 try writer.defineName(item.name, refersTo: absolute(row, valueColumn))
                 metaRecords.append((item, cell(row, valueColumn)))
+                metaValidations.append((item, cell(row, valueColumn)))
             }
-            try sheet.writeRow(row, cells)
+            try sheet.writeRow(row, cells, height: height(texts))
         }
-        try sheet.writeRow(headerRow, tableHeaders.map { XLSXWriter.Cell.string($0, style: styles.header) })
+        try sheet.writeRow(
+            headerRow, tableHeaders.map { XLSXWriter.Cell.string($0, style: styles.header) },
+            height: height(tableHeaders.enumerated().map { ($0.offset, $0.element) }, bold: true))
 
         // Questions by step, in the catalogue's step order.
         var row = headerRow + 1
@@ -226,29 +268,41 @@ public enum TemplateWriter {
         var validations: [String: (XLSXWriter.DataValidation, [String])] = [:]
         var validationOrder: [String] = []
         let questions = catalogue.allQuestions
-        for step in catalogue.steps {
+        let themeNames = Dictionary(catalogue.themes.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let lastColumn = CellAddress.columnName(tableHeaders.count)
+        for step in catalogue.steps where options.steps?.contains(step.id) ?? true {
             let inStep = questions.filter { $0.step == step.id }
             guard !inStep.isEmpty else { continue }
-            try sheet.writeRow(row, [.string(step.name, style: styles.step)] + (1..<6).map { _ in
+            try sheet.writeRow(row, [.string(step.name, style: styles.step)] + (1..<tableHeaders.count).map { _ in
                 XLSXWriter.Cell.blank(style: styles.step)
             })
-            try sheet.mergeCells("A\(row + 1):F\(row + 1)")
+            try sheet.mergeCells("A\(row + 1):\(lastColumn)\(row + 1)")
             row += 1
             for question in inStep {
                 let scale = catalogue.scale(question.type)
-                let applies = record.map { question.applies(to: $0.indsats) } ?? true
+                let applies = record.map { question.applies(to: $0.indsats) && question.applies(toAge: $0.alder) }
+                    ?? true
                 let notApplicable = scale?.notApplicable
                 let prefill = !applies ? notApplicable : nil
                 let textStyle = prefill == nil ? styles.text : styles.textGrey
-                try sheet.writeRow(row, [
-                    .string(question.id, style: textStyle), .string(question.text, style: textStyle),
-                    .string(question.help, style: textStyle),
-                    .string(question.legal.joined(separator: "; "), style: textStyle),
-                    fill?.answers[question.id].map { .string($0, style: styles.answer) }
-                        ?? prefill.map { .string($0, style: styles.answerGrey) } ?? .blank(style: styles.answer),
-                    fill?.remarks[question.id].map { .string($0, style: styles.remark) }
-                        ?? .blank(style: styles.remark),
-                ])
+                let themes = question.themes.map { themeNames[$0] ?? $0 }.joined(separator: ", ")
+                let answer = fill?.answers[question.id] ?? prefill
+                let remark = fill?.remarks[question.id]
+                try sheet.writeRow(
+                    row,
+                    [
+                        .string(question.id, style: textStyle), .string(question.text, style: textStyle),
+                        .string(question.help, style: textStyle),
+                        .string(question.legal.joined(separator: "; "), style: textStyle),
+                        fill?.answers[question.id].map { .string($0, style: styles.answer) }
+                            ?? prefill.map { .string($0, style: styles.answerGrey) } ?? .blank(style: styles.answer),
+                        remark.map { .string($0, style: styles.remark) } ?? .blank(style: styles.remark),
+                        .string(themes, style: textStyle),
+                    ],
+                    height: height([
+                        (1, question.text), (2, question.help), (3, question.legal.joined(separator: "; ")),
+                        (4, answer ?? ""), (5, remark ?? ""), (6, themes),
+                    ]))
                 try writer.defineName(answerName(question.id), refersTo: absolute(row, 4))
                 try writer.defineName(remarkName(question.id), refersTo: absolute(row, 5))
                 questionRecords.append((question, row))
@@ -277,14 +331,59 @@ public enum TemplateWriter {
             guard let (validation, cells) = validations[key] else { continue }
             try sheet.addDataValidation(validation, to: cells.joined(separator: " "))
         }
-        try sheet.addDataValidation(
-            XLSXWriter.DataValidation(.list(["1", "2"]), inputTitle: "Niveau", inputMessage: "Skriv 1 eller 2."),
-            to: metaRecords.first { $0.0.key == "Niveau" }?.1 ?? "E5")
+        try addMetadataValidations(sheet, metaValidations, record: record, options: options)
         try sheet.protect()
 
         try writeGuide(writer: writer, catalogue: catalogue, styles: styles)
-        try writeMeta(writer: writer, catalogue: catalogue, metadata: metaRecords, questions: questionRecords)
+        try writeMeta(
+            writer: writer, catalogue: catalogue, metadata: metaRecords, questions: questionRecords,
+            steps: options.steps.map { steps in catalogue.steps.map(\.id).filter { steps.contains($0) } })
         try writer.close()
+    }
+
+    /// The indsats as the template shows it and its dropdown offers it: `§ 32 støttende indsats`.
+    static func indsatsText(_ indsats: Indsats) -> String { "\(indsats) \(indsats.danishName.lowercased())" }
+
+    /// Dropdowns and input rules on the metadata a reviewer may correct.
+    private static func addMetadataValidations(
+        _ sheet: XLSXWorksheetWriter, _ items: [(Meta, String)], record: CaseRecord?, options: TemplateOptions
+    ) throws {
+        for (item, cell) in items {
+            let validation: XLSXWriter.DataValidation?
+            switch item.key {
+            case "Enhed":
+                var units = options.units
+                if let own = record?.enhed, !own.isEmpty, !units.contains(own) { units.insert(own, at: 0) }
+                // A list Excel accepts: at most 255 characters in all, no commas inside an item.
+                let list = units.filter { !$0.contains(",") }
+                validation = !list.isEmpty && list.joined(separator: ",").utf8.count <= 255
+                    ? XLSXWriter.DataValidation(
+                        .list(list), inputTitle: "Enhed", inputMessage: "Ret enheden, hvis sagslisten er forkert.",
+                        errorTitle: "Ukendt enhed", errorMessage: "Vælg en enhed fra listen.")
+                    : nil
+            case "Indsats":
+                validation = XLSXWriter.DataValidation(
+                    .list(Indsats.allCases.map(indsatsText)), inputTitle: "Indsats",
+                    inputMessage: "Ret indsatsen, hvis sagslisten er forkert.", errorTitle: "Ukendt indsats",
+                    errorMessage: "Vælg en indsats fra listen.")
+            case "Alder":
+                validation = XLSXWriter.DataValidation(
+                    .wholeNumber(min: 0, max: 25), inputTitle: "Barnets alder",
+                    inputMessage: "Alder i hele år ved gennemgangen.", errorTitle: "Ugyldig alder",
+                    errorMessage: "Skriv alderen i hele år (0–25).")
+            case "Udgangspunkt":
+                validation = XLSXWriter.DataValidation(
+                    .list(["Underretning", "Henvendelse", "Ansøgning", "Opfølgning"]), inputTitle: "Udgangspunkt",
+                    inputMessage: "Det, gennemgangen tager udgangspunkt i.", errorTitle: "Ukendt udgangspunkt",
+                    errorMessage: "Vælg et udgangspunkt fra listen.")
+            case "Niveau":
+                validation = XLSXWriter.DataValidation(
+                    .list(["1", "2"]), inputTitle: "Niveau", inputMessage: "Skriv 1 eller 2.")
+            default:
+                validation = nil
+            }
+            if let validation { try sheet.addDataValidation(validation, to: cell) }
+        }
     }
 
     /// A date cell value from ISO `yyyy-mm-dd`; nil for other text.
@@ -295,53 +394,64 @@ public enum TemplateWriter {
     }
 
     private static func writeGuide(writer: XLSXWriter, catalogue: Catalogue, styles: Styles) throws {
+        let width = 90.0
         let guide = try writer.addWorksheet(
             guideSheetName,
             options: XLSXWriter.SheetOptions(
-                columns: [.width(0, 100)], showGridLines: false,
+                columns: [.width(0, width)], showGridLines: false,
                 pageSetup: XLSXWriter.PageSetup(orientation: .portrait, paperSize: XLSXWriter.PageSetup.a4,
                                                 fitToWidth: true)))
+        let reviewer = metadataLabels.first { $0.key == "Reviewer" }?.label ?? "Gennemført af (initialer)"
         let lines = [
             "Sådan udfylder du skabelonen",
             "",
-            "1. Skriv dine initialer ud for »Reviewer (initialer)« og datoen for gennemgangen ud for »Dato for "
+            "1. Skriv dine initialer ud for »\(reviewer)« og datoen for gennemgangen ud for »Dato for "
                 + "gennemgang« (dd-mm-åååå) i arket »\(sheetName)«.",
-            "2. Gennemgå sagen sagsskridt for sagsskridt. Læs spørgsmålet og vejledningen, som beskriver de kriterier, "
+            "2. Kontrollér sagens oplysninger (enhed, indsats, alder og udgangspunkt). Er de forkerte, så ret dem i "
+                + "de gule felter.",
+            "3. Gennemgå sagen sagsskridt for sagsskridt. Læs spørgsmålet og vejledningen, som beskriver de kriterier, "
                 + "svaret skal vurderes ud fra.",
-            "3. Vælg svaret i rullelisten i kolonnen »Svar«. Kun de gule felter kan udfyldes.",
-            "4. Skriv en bemærkning, når svaret er »Nej« eller »Lav grad«, og når dit svar kræver en forklaring. "
+            "4. Vælg svaret i rullelisten i kolonnen »Svar«. Kun de gule og grå felter kan udfyldes.",
+            "5. Skriv en bemærkning, når svaret er »Nej« eller »Lav grad«, og når dit svar kræver en forklaring. "
                 + "Skriv aldrig CPR-numre eller navne i bemærkningerne.",
-            "5. Spørgsmål, der ikke gælder for sagens indsats, er udfyldt med »Ikke relevant« og vist med gråt. "
-                + "De indgår ikke i opgørelsen.",
-            "6. Flyt, slet eller omdøb ikke spørgsmål og ark. Tilsyn finder svarene ud fra spørgsmålenes id, "
+            "6. Spørgsmål, der ikke gælder for sagens indsats eller barnets alder, er udfyldt med »Ikke relevant« og "
+                + "vist med gråt. De indgår ikke i opgørelsen. Gælder spørgsmålet alligevel, så vælg et andet svar.",
+            "7. Flyt, slet eller omdøb ikke spørgsmål og ark. Tilsyn finder svarene ud fra spørgsmålenes id, "
                 + "så skabelonen kan læses, selv om rækker er sorteret eller flyttet.",
-            "7. Gem filen som Excel-projektmappe (.xlsx) med samme filnavn, og aflever den som aftalt, fx i den fælles "
+            "8. Gem filen som Excel-projektmappe (.xlsx) med samme filnavn, og aflever den som aftalt, fx i den fælles "
                 + "mappe for ledelsestilsynet. Send den ikke med almindelig e-mail, da den indeholder fortrolige "
                 + "oplysninger.",
             "",
             "Katalog: \(catalogue.title) (\(catalogue.id), version \(catalogue.version)).",
-            "Spørgsmålene er \(catalogue.source).",
+            catalogue.scope,
+            disclaimer(catalogue),
         ]
         for (index, line) in lines.enumerated() {
-            try guide.appendRow([.string(line, style: index == 0 ? styles.title : styles.text)].filter { _ in
-                !line.isEmpty
-            })
+            let height = line.isEmpty ? nil : TextMetrics.rowHeight(
+                lines: TextMetrics.lineCount(line, columnWidth: width, size: index == 0 ? 14 : 11, bold: index == 0),
+                size: index == 0 ? 14 : 11)
+            try guide.appendRow(
+                [.string(line, style: index == 0 ? styles.title : styles.text)].filter { _ in !line.isEmpty },
+                height: height)
         }
         try guide.protect()
     }
 
     /// The meta sheet: one record per row, its kind in column A.
     ///
-    /// `tilsyn-template | 1`, `katalog | id`, `version | v`, `ark | Tilsyn`,
+    /// `tilsyn-template | 1`, `katalog | id`, `version | v`, `ark | Tilsyn`, `sagsskridt | U,S,B` (when the
+    /// template asks about some steps only),
     /// `metadata | key | label | defined name | cell`, `spørgsmål | id | answer cell | remark cell`.
     private static func writeMeta(
-        writer: XLSXWriter, catalogue: Catalogue, metadata: [(Meta, String)], questions: [(Question, Int)]
+        writer: XLSXWriter, catalogue: Catalogue, metadata: [(Meta, String)], questions: [(Question, Int)],
+        steps: [String]?
     ) throws {
         let meta = try writer.addWorksheet(metaSheetName, options: XLSXWriter.SheetOptions(visibility: .veryHidden))
         try meta.appendRow([.string(marker), .string("1")])
         try meta.appendRow([.string("katalog"), .string(catalogue.id)])
         try meta.appendRow([.string("version"), .string(catalogue.version)])
         try meta.appendRow([.string("ark"), .string(sheetName)])
+        if let steps { try meta.appendRow([.string("sagsskridt"), .string(steps.joined(separator: ","))]) }
         for (item, reference) in metadata {
             try meta.appendRow([
                 .string("metadata"), .string(item.key), .string(item.label), .string(item.name), .string(reference),
@@ -353,5 +463,12 @@ public enum TemplateWriter {
             ])
         }
         try meta.protect()
+    }
+}
+
+extension String {
+    /// The text without `suffix` at its end, if it ends with it.
+    func trimmingSuffix(_ suffix: String) -> String {
+        hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
     }
 }

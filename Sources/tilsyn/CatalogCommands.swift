@@ -165,7 +165,11 @@ struct TemplateCommand: ParsableCommand {
             With --cases, writes one workbook per case, named after the case number (characters other than \
             letters, digits, - and _ become _). The case list is CSV (';' or ','; UTF-8 or Windows-1252) with the \
             header sagsnummer;enhed;indsats;alder;udgangspunkt;udgangspunkt_dato; further columns are kept as \
-            metadata. Without --cases, writes one blank template, tilsyn-skabelon.xlsx.
+            metadata. A column niveau (as 'tilsyn sample' writes it) gives each case its levels: a case drawn for \
+            niveau 2 gets two workbooks, S-2025-0003_niveau1.xlsx and S-2025-0003_niveau2.xlsx; with --level, only \
+            the workbooks of that level are written. Questions that do not apply to the case's indsats or the \
+            child's age are prefilled Ikke relevant (grey, still changeable). Without --cases, writes one blank \
+            template, tilsyn-skabelon.xlsx.
             """ + "\n" + schemasHelp)
 
     @Option(help: "The catalogue id (e.g. kk-2025) or a catalogue .json file.")
@@ -186,29 +190,59 @@ struct TemplateCommand: ParsableCommand {
     @Option(help: "The municipality (kommune).")
     var kommune: String?
 
+    @Option(help: "The sagsskridt to ask about, by id, comma-separated (e.g. U,S,B); default all.")
+    var steps: String?
+
     func validate() throws {
         if let level, !(1...2).contains(level) { throw ValidationError("--level must be 1 or 2.") }
     }
 
     func run() throws {
         let catalogue = try loadCatalogue(catalog)
-        let options = TemplateOptions(kommune: kommune, round: round, level: level)
+        var chosen: Set<String>?
+        if let steps {
+            let ids = steps.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let known = Set(catalogue.steps.map(\.id))
+            if let unknown = ids.first(where: { !known.contains($0) }) {
+                throw DataError(message: "--steps names '\(unknown)', which is not a sagsskridt of \(catalogue.id); "
+                    + "its steps are " + catalogue.steps.map(\.id).joined(separator: ", "))
+            }
+            guard !ids.isEmpty else { throw DataError(message: "--steps names no sagsskridt") }
+            chosen = Set(ids)
+        }
         try dataErrors {
             let records: [CaseRecord?] = try cases.map { try CaseList.read(path: $0).cases } ?? [nil]
+            let units = Array(Set(records.compactMap { $0?.enhed }.filter { !$0.isEmpty })).sorted()
             do {
                 try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             } catch {
                 throw DataError(message: "\(out): cannot create the folder")
             }
             var used: Set<String> = []
+            var written = 0
             for record in records {
-                var name = TemplateWriter.fileName(for: record)
-                while !used.insert(name.lowercased()).inserted { name = String(name.dropLast(5)) + "_2.xlsx" }
-                let path = URL(fileURLWithPath: out).appendingPathComponent(name).path
-                try TemplateWriter.write(catalogue: catalogue, case: record, options: options, to: path)
+                // The levels this case is reviewed at: from the list's niveau column, else --level.
+                let drawn = record?.extra.first { $0.key.lowercased() == "niveau" }.map(\.value)
+                var levels: [Int?] = [level]
+                if let drawn {
+                    guard let top = Int(drawn.trimmingCharacters(in: .whitespaces)), (1...2).contains(top) else {
+                        throw DataError(message: "\(cases ?? ""): line \(record?.line ?? 0): niveau must be 1 or 2")
+                    }
+                    levels = Array(1...top).filter { level == nil || $0 == level }
+                }
+                for caseLevel in levels {
+                    let options = TemplateOptions(
+                        kommune: kommune, round: round, level: caseLevel, steps: chosen, units: units)
+                    var name = drawn != nil && caseLevel != nil
+                        ? TemplateWriter.fileName(for: record, level: caseLevel ?? 1) : TemplateWriter.fileName(for: record)
+                    while !used.insert(name.lowercased()).inserted { name = String(name.dropLast(5)) + "_2.xlsx" }
+                    let path = URL(fileURLWithPath: out).appendingPathComponent(name).path
+                    try TemplateWriter.write(catalogue: catalogue, case: record, options: options, to: path)
+                    written += 1
+                }
             }
             let output = Output(descriptor: 2)
-            output.write("Wrote \(records.count) template\(records.count == 1 ? "" : "s") to \(out)\n")
+            output.write("Wrote \(written) template\(written == 1 ? "" : "s") to \(out)\n")
             output.flush()
         }
     }

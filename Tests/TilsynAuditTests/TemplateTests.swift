@@ -25,24 +25,28 @@ import TilsynTestSupport
         for key in ["Sagsnummer", "Enhed", "Indsats", "Alder", "Niveau", "Runde", "Reviewer", "Dato"] {
             #expect(names[key] != nil, "\(key)")
         }
-        // Drop-downs on exactly the answer cells (plus the Niveau cell).
+        // Drop-downs on exactly the answer cells, plus the metadata a reviewer may correct (Niveau, Enhed, Indsats,
+        // Udgangspunkt; Alder has a whole-number rule).
         var answerCells: Set<String> = []
         for question in catalogue.allQuestions {
             let formula = try #require(names[TemplateWriter.answerName(question.id)])
             answerCells.insert(String(formula.split(separator: "!")[1].filter { $0 != "$" }))
             #expect(names[TemplateWriter.remarkName(question.id)] != nil)
         }
-        let niveau = String((names["Niveau"] ?? "").split(separator: "!").last?.filter { $0 != "$" } ?? "")
+        func cell(_ name: String) -> String {
+            String((names[name] ?? "").split(separator: "!").last?.filter { $0 != "$" } ?? "")
+        }
         var validated: Set<String> = []
         for validation in sheet.dataValidations where validation.listValues != nil {
             for range in validation.ranges { validated.insert(range.description) }
         }
-        #expect(validated == answerCells.union([niveau]))
-        // Inapplicable questions (§ 30 case) are prefilled.
+        #expect(validated == answerCells.union(["Niveau", "Enhed", "Indsats", "Udgangspunkt"].map(cell)))
+        // Questions that do not apply to the § 30 case or the 11-year-old are prefilled.
         let filled = try TemplateReader.read(bytes: bytes, name: "t.xlsx")
         for question in catalogue.allQuestions {
             let answer = filled.answers[question.id]?.answer.value
-            #expect(answer == (question.applies(to: .forebyggende) ? nil : "Ikke relevant"), "\(question.id)")
+            let applies = question.applies(to: .forebyggende) && question.applies(toAge: 11)
+            #expect(answer == (applies ? nil : "Ikke relevant"), "\(question.id)")
         }
         #expect(filled.metadata["Sagsnummer"]?.value == "S-2024/17")
         #expect(filled.metadata["Alder"]?.value == "11")
@@ -67,15 +71,16 @@ import TilsynTestSupport
         names = {n: wb.defined_names[n].attr_text for n in wb.defined_names}
         ids = [r[1] for r in meta.iter_rows(values_only=True) if r[0] == "spørgsmål"]
         answers = {names["Svar_" + i.replace(".", "_")].split("!")[1].replace("$", "") for i in ids}
+        metadata = {names[k].split("!")[1].replace("$", "") for k in ["Niveau", "Enhed", "Indsats", "Alder", "Udgangspunkt"]}
         validated = set()
         for dv in ws.data_validations.dataValidation:
-            if dv.formula1 != '"1,2"':
-                validated |= {str(c) for r in dv.sqref.ranges for c in [r.coord]}
-        assert validated == answers, (sorted(validated - answers), sorted(answers - validated))
+            validated |= {str(c) for r in dv.sqref.ranges for c in [r.coord]}
+        assert validated - metadata == answers, (sorted(validated - answers), sorted(answers - validated))
         unlocked = {c.coordinate for row in ws.iter_rows() for c in row if c.protection.locked is False}
         prefilled = [a for a in answers if ws[a].value == "Ikke relevant"]
-        assert all(a not in unlocked for a in prefilled)
-        assert all(a in unlocked for a in answers if a not in prefilled)
+        # Every answer cell is open, the prefilled ones too: the reviewer may overrule a prefill.
+        assert all(a in unlocked for a in answers)
+        assert all(m in unlocked for m in metadata - {names["Niveau"].split("!")[1].replace("$", "")})
         print(len(ids), len(prefilled))
         """
 
@@ -88,7 +93,9 @@ import TilsynTestSupport
         try TemplateWriter.write(catalogue: catalogue, case: Self.record, options: Self.options, to: path)
         let result = try runPython(python, script: Self.openpyxlCheck, arguments: [path])
         #expect(result.status == 0, "\(result.stderr)")
-        let inapplicable = catalogue.allQuestions.filter { !$0.applies(to: .forebyggende) }.count
+        let inapplicable = catalogue.allQuestions.filter {
+            !$0.applies(to: .forebyggende) || !$0.applies(toAge: Self.record.alder)
+        }.count
         #expect(result.stdout == "\(catalogue.allQuestions.count) \(inapplicable)\n")
     }
 
@@ -169,8 +176,10 @@ import TilsynTestSupport
         for (id, answer) in filled.answers where answer.answer.value != nil || answer.remark.value != nil {
             given[id] = (answer.answer.value, answer.remark.value)
         }
-        // Only § 32-inapplicable questions carry a prefilled "Ikke relevant" besides the answers given.
-        let prefilled = Set(catalogue.allQuestions.filter { !$0.applies(to: .stottende) }.map(\.id))
+        // Only questions that do not apply to § 32 or a 14-year-old carry a prefilled "Ikke relevant" besides the
+        // answers given.
+        let prefilled = Set(catalogue.allQuestions.filter { !$0.applies(to: .stottende) || !$0.applies(toAge: 14) }
+            .map(\.id))
         #expect(Set(given.keys) == Set(expected.keys).union(prefilled))
         for (id, (answer, remark)) in expected {
             #expect(given[id]?.0 == answer, "\(id)")

@@ -159,8 +159,11 @@ struct WorkbookModel {
         }
     }
 
-    /// Moves a whole row to `target` (an empty row), leaving names where they were (openpyxl's `move_range`).
+    /// Moves a whole row to `target`, or the first empty row after it, leaving names where they were (openpyxl's
+    /// `move_range`).
     mutating func moveRow(_ row: Int, to target: Int) {
+        var target = target
+        while sheets[0].cells.keys.contains(where: { $0.row == target }) { target += 1 }
         remap(movingNames: false) { $0.row == row ? CellAddress(row: target, column: $0.column) : $0 }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TilsynAudit
 import TilsynTestSupport
 
 /// End-to-end runs of the built binary: catalogues, templates and the udtræk.
@@ -111,5 +112,47 @@ import TilsynTestSupport
         }
         #expect(strata.count == 20)
         #expect(strata.values.allSatisfy { $0 == 7 || $0 == 8 })
+    }
+}
+
+/// The udtræk drives the templates: every case drawn gets its niveau 1 workbook, and the 75 drawn on to niveau 2
+/// a second one, each named and filled for its level.
+@Suite struct SampleToTemplateTests {
+    @Test func sampleThenTemplateGivesBothLevelsWithTheirNames() throws {
+        let directory = try TemporaryDirectory("cli-sample-template")
+        defer { directory.cleanUp() }
+        let cases = TestPaths.packageRoot.appendingPathComponent("Samples/cases/sagsliste.csv").path
+        let sample = try runTilsyn([
+            "sample", "--cases", cases, "--size", "150", "--second-level", "75", "--seed", "9",
+            "--out", directory.path("udtraek.csv"),
+        ])
+        try #require(sample.status == 0, "\(sample.stderr)")
+        let template = try runTilsyn([
+            "template", "--catalog", "kk-2025", "--cases", directory.path("udtraek.csv"), "--round", "2025",
+            "--out", directory.path("skabeloner"),
+        ])
+        try #require(template.status == 0, "\(template.stderr)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path("skabeloner")).sorted()
+        let first = files.filter { $0.hasSuffix("_niveau1.xlsx") }
+        let second = files.filter { $0.hasSuffix("_niveau2.xlsx") }
+        #expect(first.count == 150 && second.count == 75 && files.count == 225)
+        // Every niveau 2 case has its niveau 1 file too, and the drawn list says which they are.
+        #expect(Set(second.map { $0.replacingOccurrences(of: "_niveau2", with: "_niveau1") }).isSubset(of: Set(first)))
+        let list = try String(contentsOfFile: directory.path("udtraek.csv"), encoding: .utf8)
+        let drawnForTwo = list.split(separator: "\r\n").dropFirst().filter { $0.hasSuffix(";2") }
+            .map { String($0.split(separator: ";")[0]).filter { $0 != "\u{FEFF}" } }
+        #expect(Set(second.map { String($0.dropLast("_niveau2.xlsx".count)) }) == Set(drawnForTwo))
+        // Each workbook carries its level.
+        for name in [first[0], second[0]] {
+            let filled = try TemplateReader.read(path: directory.path("skabeloner/\(name)"))
+            #expect(filled.metadata["Niveau"]?.value == (name.hasSuffix("_niveau2.xlsx") ? "2" : "1"), "\(name)")
+        }
+        // --level 2 writes only the niveau 2 workbooks.
+        let onlyTwo = try runTilsyn([
+            "template", "--catalog", "kk-2025", "--cases", directory.path("udtraek.csv"), "--level", "2",
+            "--out", directory.path("niveau2"),
+        ])
+        try #require(onlyTwo.status == 0, "\(onlyTwo.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path("niveau2")).sorted() == second)
     }
 }
