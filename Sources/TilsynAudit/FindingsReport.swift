@@ -1,17 +1,78 @@
 internal import TilsynSheets
 
-/// The validation report sent back to reviewers: one row per finding, in Danish.
+/// The report sent back to reviewers after an import or validation, in Danish.
 ///
-/// Columns: fil, ark, celle, alvor, besked, forslag. As a workbook (`.xlsx`, sheet "Fund", frozen header row, an
-/// auto-filter) or as CSV for Danish Excel (`.csv`: UTF-8 with BOM, `;`, CRLF; cells starting with `= + - @` are
-/// guarded against formula injection).
+/// As a workbook (`.xlsx`): a sheet **Overblik** with one row per file (file name, sagsnummer, niveau, runde, enhed,
+/// reviewer, status, the counts of fejl and advarsler) and a sheet **Fund** with one row per finding (the same
+/// identifying columns, then ark, celle, alvor, besked, forslag); capitalised headers, an auto-filter, a frozen
+/// header, rows as high as their wrapped text, printed on A4 landscape one page wide with the header on every page.
+/// As CSV for Danish Excel (`.csv`: UTF-8 with BOM, `;`, CRLF; cells starting with `= + - @` are guarded against
+/// formula injection): the Fund rows.
+///
+/// File names are shown relative to the folder given to the import, never as absolute paths.
 public enum FindingsReport {
-    /// The column headers.
-    public static let headers = ["fil", "ark", "celle", "alvor", "besked", "forslag"]
+    /// What happened to a file, as the reviewer reads it.
+    public enum Status: String, Sendable, CaseIterable {
+        case received = "Modtaget"
+        case receivedWithRemarks = "Modtaget med bemærkninger"
+        case rejected = "Afvist"
+        case alreadyImported = "Allerede indlæst"
+        case skipped = "Sprunget over"
+    }
 
-    /// Writes the report; the format follows the extension (`.csv`, else a workbook).
-    public static func write(_ findings: [Finding], to path: String) throws {
-        let rows = findings.map { [$0.file, $0.sheet, $0.cell, $0.severity.rawValue, $0.message, $0.suggestion] }
+    /// One file and its findings.
+    public struct File: Sendable {
+        /// The file name as shown: relative to the folder given.
+        public var name: String
+        public var status: Status
+        /// The reviews the file holds, as written (several for CSV files).
+        public var identities: [ReviewIdentity]
+        public var findings: [Finding]
+
+        public init(name: String, status: Status, identities: [ReviewIdentity], findings: [Finding]) {
+            self.name = name
+            self.status = status
+            self.identities = identities
+            self.findings = findings
+        }
+
+        /// The reviewers' initials in the file, joined; empty when none is written.
+        public var reviewers: String { Self.joined(identities.map(\.reviewer)) }
+
+        static func joined(_ values: [String]) -> String {
+            var seen: [String] = []
+            for value in values where !value.isEmpty && !seen.contains(value) { seen.append(value) }
+            return seen.joined(separator: ", ")
+        }
+
+        /// Sagsnummer, niveau, runde, enhed and reviewer, each joined over the file's reviews.
+        var identityColumns: [String] {
+            [
+                Self.joined(identities.map(\.caseNumber)), Self.joined(identities.map(\.level)),
+                Self.joined(identities.map(\.round)), Self.joined(identities.map(\.unit)), reviewers,
+            ]
+        }
+    }
+
+    /// The Overblik sheet's headers.
+    public static let overviewHeaders = [
+        "Fil", "Sagsnummer", "Niveau", "Runde", "Enhed", "Gennemført af", "Status", "Fejl", "Advarsler",
+    ]
+    /// The Fund sheet's (and the CSV report's) headers.
+    public static let headers = [
+        "Fil", "Sagsnummer", "Niveau", "Runde", "Enhed", "Gennemført af", "Ark", "Celle", "Alvor", "Besked", "Forslag",
+    ]
+
+    /// Writes the report for `files`; the format follows the extension (`.csv`, else a workbook).
+    public static func write(_ files: [File], to path: String) throws {
+        var rows: [[String]] = []
+        for file in files {
+            for finding in file.findings {
+                rows.append(
+                    [file.name] + file.identityColumns
+                        + [finding.sheet, finding.cell, finding.severity.rawValue, finding.message, finding.suggestion])
+            }
+        }
         do {
             if path.lowercased().hasSuffix(".csv") {
                 let writer = try CSVWriter(path: path)
@@ -22,21 +83,57 @@ public enum FindingsReport {
             }
             let writer = try XLSXWriter(path: path)
             writer.properties.title = "Ledelsestilsyn – fund ved indlæsning"
-            let bold = try writer.addStyle(XLSXWriter.Style(font: XLSXWriter.Font(bold: true)))
+            let bold = try writer.addStyle(
+                XLSXWriter.Style(
+                    font: XLSXWriter.Font(bold: true), alignment: XLSXWriter.Alignment(vertical: .top, wrapText: true)))
             let wrap = try writer.addStyle(
                 XLSXWriter.Style(alignment: XLSXWriter.Alignment(vertical: .top, wrapText: true)))
-            let widths: [Double] = [40, 12, 8, 10, 70, 60]
-            let sheet = try writer.addWorksheet(
-                "Fund",
-                options: XLSXWriter.SheetOptions(
-                    columns: widths.enumerated().map { XLSXWriter.Column.width($0.offset, $0.element) },
-                    frozenRows: 1))
-            try sheet.appendRow(headers.map { XLSXWriter.Cell.string($0, style: bold) })
-            for row in rows { try sheet.appendRow(row.map { XLSXWriter.Cell.string($0, style: wrap) }) }
-            try sheet.setAutoFilter("A1:F\(max(1, rows.count + 1))")
+            let count = try writer.addStyle(XLSXWriter.Style(alignment: XLSXWriter.Alignment(vertical: .top)))
+
+            let overviewWidths: [Double] = [40, 16, 8, 10, 16, 14, 24, 8, 10]
+            let overview = try sheet(writer, "Overblik", widths: overviewWidths)
+            try overview.appendRow(
+                overviewHeaders.map { XLSXWriter.Cell.string($0, style: bold) },
+                height: height(overviewHeaders, overviewWidths, bold: true))
+            for file in files {
+                let texts = [file.name] + file.identityColumns + [file.status.rawValue]
+                let errors = file.findings.filter { $0.severity == .error }.count
+                try overview.appendRow(
+                    texts.map { XLSXWriter.Cell.string($0, style: wrap) }
+                        + [.number(Double(errors), style: count),
+                           .number(Double(file.findings.count - errors), style: count)],
+                    height: height(texts, overviewWidths))
+            }
+            try overview.setAutoFilter("A1:I\(max(1, files.count + 1))")
+
+            let widths: [Double] = [36, 16, 7, 9, 16, 12, 12, 8, 10, 60, 50]
+            let fund = try sheet(writer, "Fund", widths: widths)
+            try fund.appendRow(headers.map { XLSXWriter.Cell.string($0, style: bold) },
+                               height: height(headers, widths, bold: true))
+            for row in rows {
+                try fund.appendRow(row.map { XLSXWriter.Cell.string($0, style: wrap) }, height: height(row, widths))
+            }
+            try fund.setAutoFilter("A1:K\(max(1, rows.count + 1))")
             try writer.close()
         } catch let error as SpreadsheetError {
             throw CatalogueError(.unreadable, "the report cannot be written: \(error.message)", file: path)
         }
+    }
+
+    /// A sheet printed on A4 landscape, one page wide, with its frozen header row repeated on every page.
+    private static func sheet(_ writer: XLSXWriter, _ name: String, widths: [Double]) throws -> XLSXWorksheetWriter {
+        try writer.addWorksheet(
+            name,
+            options: XLSXWriter.SheetOptions(
+                columns: widths.enumerated().map { XLSXWriter.Column.width($0.offset, $0.element) }, frozenRows: 1,
+                pageSetup: XLSXWriter.PageSetup(
+                    orientation: .landscape, paperSize: XLSXWriter.PageSetup.a4, fitToWidth: true,
+                    repeatedRows: 0...0)))
+    }
+
+    /// The height of a row of wrapped texts in columns of these widths.
+    private static func height(_ texts: [String], _ widths: [Double], bold: Bool = false) -> Double {
+        let lines = zip(texts, widths).map { TextMetrics.lineCount($0, columnWidth: $1, bold: bold) }.max() ?? 1
+        return TextMetrics.rowHeight(lines: lines)
     }
 }

@@ -75,9 +75,13 @@ public struct ReturnedFile: Sendable {
     /// The normalised reviews (empty when the file could not be read at all).
     public var reviews: [Review]
     public var findings: [Finding]
+    /// Which case, level and round each review in the file is about, as written, also when the review itself is
+    /// refused: for the reviewer's overview of findings.
+    public var identities: [ReviewIdentity]
 
     public init(
-        path: String, sha256: String, byteCount: Int, shape: InputShape?, reviews: [Review], findings: [Finding]
+        path: String, sha256: String, byteCount: Int, shape: InputShape?, reviews: [Review], findings: [Finding],
+        identities: [ReviewIdentity] = []
     ) {
         self.path = path
         self.sha256 = sha256
@@ -85,6 +89,7 @@ public struct ReturnedFile: Sendable {
         self.shape = shape
         self.reviews = reviews
         self.findings = findings
+        self.identities = identities
     }
 
     /// Whether any finding is an error: then nothing from the file is stored.
@@ -145,9 +150,19 @@ public enum ReturnedFileReader {
             context.add(severity: .error, rule: .unknownLayout, message: "Filen indeholder ingen gennemgang.",
                         suggestion: "Udfyld skabelonen for sagen, eller send den rigtige fil.")
         }
+        let identities = raws.map { raw in
+            func text(_ key: String) -> String {
+                let value = raw.metadata[key]?.text ?? ""
+                return options.redactCPR ? CPRDetector.redact(value) : value
+            }
+            return ReviewIdentity(
+                caseNumber: CPRDetector.containsCPR(text("Sagsnummer")) ? "" : text("Sagsnummer"), level: text("Niveau"),
+                round: raw.metadata["Runde"]?.text ?? options.round ?? "", unit: text("Enhed"),
+                reviewer: text("Reviewer"))
+        }
         return ReturnedFile(
             path: name, sha256: sha256 ?? SHA256.hex(bytes), byteCount: bytes.count, shape: shape, reviews: reviews,
-            findings: context.findings)
+            findings: context.findings, identities: identities)
     }
 
     // MARK: - Workbooks

@@ -155,3 +155,21 @@ public struct Answer: Sendable, Equatable {
         self.at = at
     }
 }
+
+/// Which review a file holds, as the reviewer wrote it (not normalised): case, level, round, unit and reviewer.
+/// Kept also for refused reviews, so the overview of findings can say whose file it is.
+public struct ReviewIdentity: Sendable, Hashable {
+    public var caseNumber: String
+    public var level: String
+    public var round: String
+    public var unit: String
+    public var reviewer: String
+
+    public init(caseNumber: String, level: String, round: String, unit: String, reviewer: String) {
+        self.caseNumber = caseNumber
+        self.level = level
+        self.round = round
+        self.unit = unit
+        self.reviewer = reviewer
+    }
+}

@@ -25,6 +25,8 @@ public struct FileReport: Sendable {
     public var answers: Int
     /// Every finding for the file: the reader's, the batch's and the store's.
     public var findings: [Finding]
+    /// The reviews the file holds, as written (empty for files not read).
+    public var identities: [ReviewIdentity] = []
 }
 
 /// Totals of an import or validation run.
@@ -181,7 +183,7 @@ public struct Importer: Sendable {
             reports.append(FileReport(
                 path: file.path, status: fileStatus, shape: file.shape,
                 reviews: fileStatus == .alreadyImported ? 0 : reviews,
-                answers: fileStatus == .alreadyImported ? 0 : answers, findings: findings))
+                answers: fileStatus == .alreadyImported ? 0 : answers, findings: findings, identities: file.identities))
             progress?(index + 1, paths.count)
         }
         return ImportSummary(files: reports)

@@ -23,8 +23,13 @@ struct ReadingOptions: ParsableArguments {
         help: "The catalogue for CSV files and foreign sheets that name none (id, e.g. kk-2025).")
     var catalogue = "kk-2025"
 
-    @Option(help: "Write the findings (Danish, one row per finding) to this .xlsx or .csv file.")
+    @Option(help: "Write the findings for the reviewers (Danish: an overview per file and one row per finding) to this .xlsx or .csv file.")
     var report: String?
+
+    @Option(
+        name: .customLong("report-per-reviewer"),
+        help: "Write one findings workbook per reviewer (fund-<initials>.xlsx, only their files) to this folder.")
+    var reportPerReviewer: String?
 
     @Flag(help: "Print warnings too, not only errors.")
     var verbose = false
@@ -60,29 +65,78 @@ struct ReadingOptions: ParsableArguments {
         return walked
     }
 
-    /// Prints findings, writes the report and the closing summary; returns the exit status.
+    /// A file's name as the reviewers see it in the report: relative to the folder it was found in, or its own name
+    /// when given directly; never an absolute path.
+    func shownName(_ path: String) -> String {
+        for given in paths where path.hasPrefix(given.hasSuffix("/") ? given : given + "/") {
+            return String(path.dropFirst(given.hasSuffix("/") ? given.count : given.count + 1))
+        }
+        return (path as NSString).lastPathComponent
+    }
+
+    /// The report's view of the files.
+    func reportFiles(_ summary: ImportSummary) -> [FindingsReport.File] {
+        summary.files.map { file in
+            let status: FindingsReport.Status =
+                switch file.status {
+                case .accepted: .received
+                case .acceptedWithWarnings: .receivedWithRemarks
+                case .rejected: .rejected
+                case .alreadyImported: .alreadyImported
+                case .skipped: .skipped
+                }
+            let findings = file.findings.map { finding -> Finding in
+                var finding = finding
+                finding.file = shownName(finding.file)
+                return finding
+            }
+            return FindingsReport.File(
+                name: shownName(file.path), status: status, identities: file.identities, findings: findings)
+        }
+    }
+
+    /// Prints findings, writes the reports and the closing summary (Danish, as the findings); returns the exit
+    /// status.
     func finish(_ summary: ImportSummary, verb: String) throws -> Int32 {
         let errors = Output(descriptor: 2)
         for finding in summary.findings where verbose || finding.severity == .error {
             errors.write(finding.line + "\n")
         }
         errors.flush()
+        let files = reportFiles(summary)
         if let report {
-            try dataErrors { try FindingsReport.write(summary.findings, to: report) }
+            try dataErrors { try FindingsReport.write(files, to: report) }
+        }
+        if let folder = reportPerReviewer {
+            try dataErrors {
+                do {
+                    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                } catch {
+                    throw DataError(message: "\(folder): cannot create the folder")
+                }
+                let byReviewer = Dictionary(grouping: files) { $0.reviewers.isEmpty ? "ukendt" : $0.reviewers }
+                for (reviewer, own) in byReviewer.sorted(by: { $0.key < $1.key }) {
+                    let name = "fund-" + String(reviewer.unicodeScalars.map { scalar -> Character in
+                        scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "-"
+                            ? Character(scalar) : "_"
+                    }) + ".xlsx"
+                    try FindingsReport.write(own, to: URL(fileURLWithPath: folder).appendingPathComponent(name).path)
+                }
+            }
         }
         let output = Output()
         let warnings = summary.findings.filter { $0.severity == .warning }.count
         output.write(
-            "Files: \(summary.accepted) accepted, \(summary.acceptedWithWarnings) accepted with warnings, "
-                + "\(summary.rejected) rejected"
-                + (summary.alreadyImported > 0 ? ", \(summary.alreadyImported) already imported" : "")
-                + (summary.skipped > 0 ? ", \(summary.skipped) skipped (not workbooks)" : "") + "\n")
-        output.write("Reviews \(verb): \(summary.reviews); answers: \(summary.answers)\n")
-        output.write("Findings: \(summary.findings.count - warnings) errors, \(warnings) warnings")
+            "Filer: \(summary.accepted) modtaget, \(summary.acceptedWithWarnings) modtaget med bemærkninger, "
+                + "\(summary.rejected) afvist"
+                + (summary.alreadyImported > 0 ? ", \(summary.alreadyImported) allerede indlæst" : "")
+                + (summary.skipped > 0 ? ", \(summary.skipped) sprunget over" : "") + "\n")
+        output.write("Gennemgange \(verb): \(summary.reviews); svar: \(summary.answers)\n")
+        output.write("Fund: \(summary.findings.count - warnings) fejl, \(warnings) advarsler")
         if let report {
-            output.write(" (report: \(report))\n")
+            output.write(" (rapport: \(report))\n")
         } else if !summary.findings.isEmpty {
-            output.write(verbose ? "\n" : " (--verbose prints warnings; --report FILE.xlsx writes them all)\n")
+            output.write(verbose ? "\n" : " (--verbose viser advarslerne; --report FIL.xlsx skriver alle fund)\n")
         } else {
             output.write("\n")
         }
@@ -145,7 +199,7 @@ struct ImportCommand: ParsableCommand {
             try importer.run(paths: files, store: store) { bar.update($0, $1) }
         }
         result.add(skipped: skipped)
-        let status = try reading.finish(result, verb: "stored")
+        let status = try reading.finish(result, verb: "gemt")
         if summary {
             try SummaryCommand.printSummary(database: StoreReader(store), groupings: [.theme, .step], level: nil)
         }
@@ -171,7 +225,7 @@ struct ValidateCommand: ParsableCommand {
         let bar = ProgressBar()
         var result = try storeErrors { try importer.validate(paths: files, storePath: store) { bar.update($0, $1) } }
         result.add(skipped: skipped)
-        let status = try reading.finish(result, verb: "valid")
+        let status = try reading.finish(result, verb: "gyldige")
         if status != 0 { throw ExitCode(status) }
     }
 }

@@ -21,8 +21,8 @@ import TilsynTestSupport
         #expect(result.status == 65, "\(result.stderr)")
         // The eight invalid files, and the original of the dublet: of two files with the same case, level and
         // round and other content in one batch, neither is stored, and each names the other.
-        #expect(result.stdout.contains("9 rejected"), "\(result.stdout)")
-        #expect(result.stdout.contains("Reviews stored: 451"))
+        #expect(result.stdout.contains("9 afvist"), "\(result.stdout)")
+        #expect(result.stdout.contains("Gennemgange gemt: 451"))
         #expect(result.stderr.contains("nord/S-2025-0009.xlsx: Tilsyn!C4: fejl: Samme sag, niveau og runde findes også i "
             + "filen \(Self.invalid)/dublet-S-2025-0009.xlsx"))
         #expect(result.stderr.contains("dublet-S-2025-0009.xlsx: Tilsyn!C4: fejl: Samme sag, niveau og runde findes også i "
@@ -40,20 +40,31 @@ import TilsynTestSupport
             if case .string(let text) = cell.value { return text }
             return ""
         } }
-        #expect(rows.first == ["fil", "ark", "celle", "alvor", "besked", "forslag"])
-        #expect(rows.dropFirst().filter { $0.count > 3 && $0[3] == "fejl" }.count == 9)
-        let cpr = try #require(rows.first { $0.first?.hasSuffix("cpr-i-bemaerkning.xlsx") == true })
-        #expect(cpr[1] == "Tilsyn")
-        #expect(cpr[2].hasPrefix("F"))
+        #expect(rows.first == FindingsReport.headers)
+        #expect(rows.dropFirst().filter { $0.count > 8 && $0[8] == "fejl" }.count == 9)
+        // File names relative to the folder given, never absolute.
+        #expect(!rows.dropFirst().contains { $0.first?.hasPrefix("/") == true })
+        let cpr = try #require(rows.first { $0.first == "cpr-i-bemaerkning.xlsx" })
+        #expect(cpr[6] == "Tilsyn")
+        #expect(cpr[7].hasPrefix("F"))
+        // The overview: one row per file, its status in Danish and its counts.
+        let overview = try workbook.load(try #require(workbook.sheet(named: "Overblik")))
+        #expect(overview.rows.count == 1 + 225 + 10)
+        let statuses = overview.rows.dropFirst().compactMap { row -> String? in
+            if case .string(let text)? = row[column: 7]?.value { return text }
+            return nil
+        }
+        #expect(statuses.filter { $0 == "Afvist" }.count == 9)
+        #expect(Set(statuses).isSubset(of: Set(FindingsReport.Status.allCases.map(\.rawValue))))
         #expect(!rows.joined().joined().contains("010101"))
 
         // A second run without the dublet stores the original and finds every other file already imported; the
         // numbers printed are what the store holds.
         let again = try runTilsyn(["import", Self.returned, "--db", db])
         #expect(again.status == 0, "\(again.stderr)")
-        #expect(again.stdout.contains("Files: 1 accepted, 0 accepted with warnings, 0 rejected, 224 already imported"),
+        #expect(again.stdout.contains("Filer: 1 modtaget, 0 modtaget med bemærkninger, 0 afvist, 224 allerede indlæst"),
                 "\(again.stdout)")
-        #expect(again.stdout.contains("Reviews stored: 1;"))
+        #expect(again.stdout.contains("Gennemgange gemt: 1;"))
         let totals = try DatabaseQueue(path: db).read { db in
             (try Int.fetchOne(db, sql: "SELECT count(*) FROM file"), try Int.fetchOne(db, sql: "SELECT count(*) FROM review"))
         }
@@ -76,11 +87,11 @@ import TilsynTestSupport
         let report = try Data(contentsOf: directory.url.appendingPathComponent("fund.csv"))
         #expect(report.starts(with: [0xEF, 0xBB, 0xBF]))
         let text = String(decoding: report.dropFirst(3), as: UTF8.self)
-        #expect(text.hasPrefix("fil;ark;celle;alvor;besked;forslag\r\n"))
+        #expect(text.hasPrefix(FindingsReport.headers.joined(separator: ";") + "\r\n"))
         #expect(text.contains(";fejl;Projektmappen er beskyttet med adgangskode"))
         let valid = try runTilsyn(["validate", Self.returned + "/2025/niveau2", "--db", db])
         #expect(valid.status == 0, "\(valid.stderr)")
-        #expect(valid.stdout.contains("Files: 75 accepted"), "\(valid.stdout)")
+        #expect(valid.stdout.contains("Filer: 75 modtaget"), "\(valid.stdout)")
     }
 
     @Test func redactCPRStoresTheMaskedRemark() throws {
@@ -113,5 +124,66 @@ import TilsynTestSupport
         let missing = try runTilsyn(["import", directory.path("none"), "--db", directory.path("y")])
         #expect(missing.status == 65)
         #expect(missing.stderr.hasPrefix("Error: "))
+    }
+}
+
+/// The findings workbooks reviewers get back: one per reviewer with only their files, printable on A4.
+@Suite struct FindingsWorkbookTests {
+    static var invalid: String { ImportCommandTests.invalid }
+
+    @Test func onePerReviewerWithOnlyTheirFiles() throws {
+        let directory = try TemporaryDirectory("cli-per-reviewer")
+        defer { directory.cleanUp() }
+        let result = try runTilsyn([
+            "validate", Self.invalid, "--db", directory.path("none.sqlite"), "--report-per-reviewer",
+            directory.path("fund"),
+        ])
+        #expect(result.status == 65)
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path("fund")).sorted()
+        #expect(names.count >= 2 && names.allSatisfy { $0.hasPrefix("fund-") && $0.hasSuffix(".xlsx") }, "\(names)")
+        var seen: [String] = []
+        for name in names {
+            let workbook = try Workbook(path: directory.path("fund/\(name)"))
+            let overview = try workbook.load(try #require(workbook.sheet(named: "Overblik")))
+            for row in overview.rows.dropFirst() {
+                guard case .string(let file)? = row[column: 1]?.value else { continue }
+                seen.append(file)
+                // The reviewer column holds this workbook's reviewer (or none for files without one).
+                let reviewer: String
+                if case .string(let text)? = row[column: 6]?.value { reviewer = text } else { reviewer = "" }
+                #expect(name == "fund-" + (reviewer.isEmpty ? "ukendt" : reviewer) + ".xlsx", "\(file) in \(name)")
+            }
+        }
+        // Every file is in exactly one of the workbooks.
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.invalid)
+        #expect(seen.sorted() == files.sorted())
+    }
+
+    @Test(.enabled(if: (ExternalTools.soffice != nil && ExternalTools.find(["pdftotext"]) != nil) || TestPaths.isCI,
+                   "needs LibreOffice and pdftotext"))
+    func printsOnePageWideWithEveryMessageWhole() throws {
+        let soffice = try #require(ExternalTools.soffice, "no soffice: .ci/run installs libreoffice-calc-nogui")
+        let pdftotext = try #require(ExternalTools.find(["pdftotext"]), "no pdftotext: .ci/run installs poppler-utils")
+        let directory = try TemporaryDirectory("cli-findings-pdf")
+        defer { directory.cleanUp() }
+        let report = directory.path("fund.xlsx")
+        _ = try runTilsyn(["validate", Self.invalid, "--db", directory.path("none.sqlite"), "--report", report])
+        let run = try ExternalTools.convertWithLibreOffice(soffice, files: [report], to: "pdf", outputDirectory: directory.url)
+        try #require(run.status == 0, "\(run.output)")
+        let text = try runProcess(pdftotext, [directory.path("fund.pdf"), "-"])
+        let flat = text.stdout.split { $0.isWhitespace }.joined(separator: " ")
+        // Every page carries the whole header row (one page wide), and each message is there in full.
+        let pages = text.stdout.split(separator: "\u{0C}").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        for page in pages where page.contains("Besked") {
+            #expect(page.contains("Forslag") && page.contains("Fil"))
+        }
+        let workbook = try Workbook(path: report)
+        let fund = try workbook.load(try #require(workbook.sheet(named: "Fund")))
+        for row in fund.rows.dropFirst() {
+            guard case .string(let message)? = row[column: 10]?.value else { continue }
+            let words = message.split { $0.isWhitespace }
+            // Long messages wrap inside their cell; each of their words is printed (nothing clipped).
+            #expect(words.allSatisfy { flat.contains($0) }, "\(message)")
+        }
     }
 }

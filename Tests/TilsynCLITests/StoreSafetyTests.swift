@@ -67,15 +67,15 @@ struct StoreSafetyTests {
         }
     }
 
-    /// `accepted + accepted with warnings` and `already imported` from the closing summary of `tilsyn import`.
+    /// `modtaget + modtaget med bemærkninger` and `allerede indlæst` from the closing summary of `tilsyn import`.
     static func fileCounts(_ stdout: String) -> (stored: Int, already: Int)? {
-        guard let line = stdout.split(separator: "\n").first(where: { $0.hasPrefix("Files: ") }) else { return nil }
+        guard let line = stdout.split(separator: "\n").first(where: { $0.hasPrefix("Filer: ") }) else { return nil }
         func number(before label: String) -> Int {
             guard let range = line.range(of: " " + label) else { return 0 }
             return Int(line[..<range.lowerBound].split(separator: " ").last ?? "") ?? 0
         }
-        let stored = number(before: "accepted,") + number(before: "accepted with warnings")
-        return (stored, number(before: "already imported"))
+        let stored = number(before: "modtaget,") + number(before: "modtaget med bemærkninger")
+        return (stored, number(before: "allerede indlæst"))
     }
 
     static func start(_ arguments: [String], output: String) throws -> Process {
