@@ -20,6 +20,7 @@ enum Vocabulary {
             ("Dato", ["dato", "dato for gennemgang", "gennemgangsdato", "date", "review date"]),
             ("Alder", ["alder", "barnets alder", "age"]),
             ("Kommune", ["kommune", "municipality"]),
+            ("Sagsbehandler", ["sagsbehandler", "caseworker"]),
             ("Katalog", ["katalog", "catalogue", "catalog"]),
             ("Version", ["version", "katalogversion"]),
         ]

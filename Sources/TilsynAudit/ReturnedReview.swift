@@ -112,6 +112,9 @@ public struct Review: Sendable, Equatable {
     /// Where the review is (the sagsnummer cell).
     public var at: Provenance
     public var answers: [Answer]
+    /// The caseworker (sagsbehandler) the case list names, for feedback to the unit; personal data, never in
+    /// exports or reports.
+    public var caseworker: String? = nil
 
     /// The identity the batch and the store keep unique: case, level and round.
     public var key: ReviewKey { ReviewKey(caseNumber: caseNumber, level: level, round: round) }

@@ -226,7 +226,7 @@ extension ReadContext {
             reviewer: value("Reviewer")?.text ?? "", unit: value("Enhed")?.text ?? "", measure: measure, age: age,
             kommune: value("Kommune")?.text, reviewDate: reviewDate, catalogueID: catalogue.id,
             catalogueVersion: raw.catalogueVersion.flatMap { $0.isEmpty ? nil : $0 } ?? catalogue.version, at: raw.at,
-            answers: answers)
+            answers: answers, caseworker: (value("Sagsbehandler") ?? value("sagsbehandler"))?.text)
     }
 
     /// Reports a cell whose content cannot be taken as the value the reviewer meant; `what` names the value.

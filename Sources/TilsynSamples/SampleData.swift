@@ -65,10 +65,15 @@ public struct SampleData: Sendable {
                 let age = 1 + rng.next(below: 17)
                 let month = 1 + rng.next(below: 12)
                 let day = 1 + rng.next(below: 28)
+                // Made-up caseworker initials, three per unit (`SNO1` … `SNO3` for Enhed Nord): for feedback per
+                // caseworker. Drawn without the generator, so the rest of the data is as before.
+                let caseworker = "S" + String(unit.dropFirst("Enhed ".count).prefix(2)).uppercased()
+                    + String(index % 3 + 1)
                 records.append(CaseRecord(
                     sagsnummer: "S-\(round)-" + pad(index, 4), enhed: unit, indsats: indsats, alder: age,
                     udgangspunkt: rng.next(below: 3) == 0 ? "Henvendelse" : "Underretning",
-                    udgangspunktDato: "\(pad(day, 2))-\(pad(month, 2))-\(year)", line: line))
+                    udgangspunktDato: "\(pad(day, 2))-\(pad(month, 2))-\(year)",
+                    extra: [MetadataField(key: "sagsbehandler", value: caseworker)], line: line))
                 line += 1
             }
         }

@@ -39,12 +39,12 @@ public struct SampleWriter: Sendable {
 
         // The case list.
         let list = try CSVWriter(path: path("cases/sagsliste.csv"))
-        try list.writeRow(CaseList.columns)
+        try list.writeRow(CaseList.columns + ["sagsbehandler"])
         for record in data.cases() {
             try list.writeRow([
                 record.sagsnummer, record.enhed, String(record.indsats.paragraph), record.alder.map(String.init) ?? "",
                 record.udgangspunkt, record.udgangspunktDato,
-            ])
+            ] + record.extra.filter { $0.key == "sagsbehandler" }.map(\.value))
         }
         try list.finish()
         count("cases")

@@ -170,7 +170,8 @@ extension AuditStore {
         var states: [StoredState] = []
         var findings: [Finding] = []
         let lookup = try db.cachedStatement(sql: """
-            SELECT r.id, f.path, u.name, v.initials, r.review_date, r.measure, r.age, r.kommune FROM review r
+            SELECT r.id, f.path, u.name, v.initials, r.review_date, r.measure, r.age, r.kommune, r.caseworker
+            FROM review r
             JOIN audit_case c ON c.id = r.case_id JOIN round d ON d.id = r.round_id JOIN file f ON f.id = r.file_id
             JOIN unit u ON u.id = r.unit_id JOIN reviewer v ON v.id = r.reviewer_id
             WHERE c.number = ? AND d.name = ? AND r.level = ?
@@ -198,6 +199,7 @@ extension AuditStore {
             if (row[5] as Int) != review.measure.paragraph { fields.append("indsats") }
             if (row[6] as Int?) != review.age { fields.append("barnets alder") }
             if (row[7] as String?) != review.kommune { fields.append("kommune") }
+            if (row[8] as String?) != review.caseworker { fields.append("sagsbehandler") }
             if stored == incoming, fields.isEmpty {
                 states.append(.unchanged)
                 continue
@@ -244,12 +246,12 @@ extension AuditStore {
         let reviewerID = try dimension("reviewer", "initials", review.reviewer, in: db)
         let unitID = try dimension("unit", "name", review.unit, in: db)
         try db.cachedStatement(sql: """
-            INSERT INTO review(case_id, round_id, level, reviewer_id, unit_id, measure, age, kommune, review_date,
+            INSERT INTO review(case_id, round_id, level, reviewer_id, unit_id, measure, age, kommune, caseworker, review_date,
                 catalogue, catalogue_version, file_id, sheet, cell)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
                 caseID, roundID, review.level, reviewerID, unitID, review.measure.paragraph, review.age,
-                review.kommune, review.reviewDate, review.catalogueID, review.catalogueVersion, fileID,
+                review.kommune, review.caseworker, review.reviewDate, review.catalogueID, review.catalogueVersion, fileID,
                 review.at.sheet, review.at.cell,
             ])
         let reviewID = db.lastInsertedRowID

@@ -153,6 +153,10 @@ extension AuditStore {
                 """)
             try updatePairCounts(in: db, reviews: "1", among: "1", arguments: [:], sign: 1)
         }
+        migrator.registerMigration("v3: the case's caseworker (sagsbehandler) on the review") { db in
+            // For feedback to the unit per caseworker; personal data, read by `tilsyn feedback` only.
+            try db.execute(sql: "ALTER TABLE review ADD COLUMN caseworker TEXT")
+        }
         return migrator
     }
 

@@ -1,0 +1,150 @@
+public import GRDB
+
+/// What a unit learns from a round's review of its cases: per case, the questions answered Nej or Lav grad at any
+/// level (with the remarks) and those where the levels disagreed; and the unit's compliance per sagsskridt beside
+/// the whole municipality's.
+///
+/// Internal by nature: it holds case numbers and remarks. Temanedslag questions are left out of the step figures
+/// (they are their own theme, not a sagsskridt of the case).
+public struct Feedback: Sendable, Equatable {
+    /// One question of one case with each level's answer and remark.
+    public struct Item: Sendable, Equatable {
+        public var questionID: String
+        /// The question's text from the stored catalogue.
+        public var text: String
+        public var step: String
+        /// Answer and remark by level.
+        public var answers: [Int: (answer: String?, remark: String?)]
+        /// Whether two levels answered differently (both answered, not Ikke relevant).
+        public var disagreement: Bool
+        /// Whether some level answered Nej or Lav grad.
+        public var shortfall: Bool
+
+        public static func == (a: Item, b: Item) -> Bool {
+            a.questionID == b.questionID && a.text == b.text && a.step == b.step && a.disagreement == b.disagreement
+                && a.shortfall == b.shortfall && a.answers.keys.sorted() == b.answers.keys.sorted()
+                && a.answers.keys.allSatisfy { a.answers[$0]?.answer == b.answers[$0]?.answer
+                    && a.answers[$0]?.remark == b.answers[$0]?.remark }
+        }
+    }
+
+    /// One case of the unit with the items to learn from.
+    public struct Case: Sendable, Equatable {
+        public var caseNumber: String
+        /// The indsats as the paragraph of barnets lov.
+        public var measure: Int
+        /// The levels the case was reviewed at.
+        public var levels: [Int]
+        /// The caseworker (sagsbehandler) when the case list named one.
+        public var caseworker: String?
+        public var items: [Item]
+    }
+
+    /// Compliance per sagsskridt and level: the unit's and the municipality's.
+    public struct StepFigure: Sendable, Equatable {
+        public var step: String
+        public var name: String
+        public var level: Int
+        public var unitYes: Int
+        public var unitNo: Int
+        public var allYes: Int
+        public var allNo: Int
+    }
+
+    public var unit: String
+    public var round: String
+    public var cases: [Case]
+    public var steps: [StepFigure]
+
+    /// The units with reviews in `round`.
+    public static func units(round: String, in reader: StoreReader) throws -> [String] {
+        try reader.database.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT DISTINCT u.name FROM review r JOIN unit u ON u.id = r.unit_id JOIN round d ON d.id = r.round_id
+                WHERE d.name = ? ORDER BY u.name
+                """, arguments: [round])
+        }
+    }
+
+    /// The feedback for `unit` in `round`; `temanedslag` (question ids) are left out of the step figures.
+    public static func load(
+        unit: String, round: String, temanedslag: Set<String> = [], from reader: StoreReader
+    ) throws -> Feedback {
+        let temanedslagJSON = "[" + temanedslag.sorted().map { "\"" + $0.filter { $0 != "\"" && $0 != "\\" } + "\"" }
+            .joined(separator: ",") + "]"
+        return try reader.database.read { db in
+            var cases: [String: Case] = [:]
+            var order: [String] = []
+            var items: [String: [String: Item]] = [:]
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT c.number, r.measure, r.level, r.caseworker, a.question, a.code, a.answer, a.remark,
+                    coalesce(q.text, a.question), coalesce(q.step, ''), coalesce(q.position, 1000000)
+                FROM review r
+                JOIN audit_case c ON c.id = r.case_id JOIN round d ON d.id = r.round_id JOIN unit u ON u.id = r.unit_id
+                JOIN answer a ON a.review_id = r.id
+                LEFT JOIN catalogue_question q ON q.catalogue = r.catalogue AND q.question = a.question
+                WHERE d.name = ? AND u.name = ?
+                ORDER BY c.number, coalesce(q.position, 1000000), a.question, r.level
+                """, arguments: [round, unit])
+            while let row = try rows.next() {
+                let number: String = row[0]
+                let level: Int = row[2]
+                if cases[number] == nil {
+                    order.append(number)
+                    cases[number] = Case(caseNumber: number, measure: row[1], levels: [], caseworker: row[3], items: [])
+                }
+                if cases[number]?.levels.contains(level) == false { cases[number]?.levels.append(level) }
+                let question: String = row[4]
+                let code: Int? = row[5]
+                var item = items[number]?[question] ?? Item(
+                    questionID: question, text: row[8], step: row[9], answers: [:], disagreement: false,
+                    shortfall: false)
+                item.answers[level] = (row[6], row[7])
+                if code == 2 || code == 4 { item.shortfall = true }
+                // The first time a question is seen fixes its place: the catalogue's order within the case.
+                if items[number]?[question] == nil { cases[number]?.items.append(item) }
+                items[number, default: [:]][question] = item
+            }
+            // Disagreement: two levels answered the question, neither Ikke relevant, with different answers.
+            let codes = try Row.fetchAll(db, sql: """
+                SELECT c.number, a.question, r.level, a.code FROM review r
+                JOIN audit_case c ON c.id = r.case_id JOIN round d ON d.id = r.round_id JOIN unit u ON u.id = r.unit_id
+                JOIN answer a ON a.review_id = r.id
+                WHERE d.name = ? AND u.name = ? AND a.applies AND a.code IS NOT NULL AND a.code <> 3
+                """, arguments: [round, unit])
+            var answered: [String: Set<Int>] = [:]
+            for row in codes {
+                let key = (row[0] as String) + "\u{1F}" + (row[1] as String)
+                answered[key, default: []].insert(row[3] as Int)
+            }
+            var result: [Case] = []
+            for number in order {
+                guard var record = cases[number] else { continue }
+                record.levels.sort()
+                record.items = record.items.compactMap { item in
+                    guard var item = items[number]?[item.questionID] else { return nil }
+                    item.disagreement = (answered[number + "\u{1F}" + item.questionID]?.count ?? 0) > 1
+                    return item.shortfall || item.disagreement ? item : nil
+                }
+                result.append(record)
+            }
+            let steps = try Row.fetchAll(db, sql: """
+                SELECT s.step, s.name, r.level,
+                    count(*) FILTER (WHERE u.name = :unit AND a.applies AND a.code = 1),
+                    count(*) FILTER (WHERE u.name = :unit AND a.applies AND a.code = 2),
+                    count(*) FILTER (WHERE a.applies AND a.code = 1),
+                    count(*) FILTER (WHERE a.applies AND a.code = 2)
+                FROM review r
+                JOIN round d ON d.id = r.round_id JOIN unit u ON u.id = r.unit_id JOIN answer a ON a.review_id = r.id
+                JOIN catalogue_question q ON q.catalogue = r.catalogue AND q.question = a.question
+                JOIN catalogue_step s ON s.catalogue = q.catalogue AND s.step = q.step
+                WHERE d.name = :round AND a.question NOT IN (SELECT value FROM json_each(:temanedslag))
+                GROUP BY s.step, r.level ORDER BY min(s.position), r.level
+                """, arguments: ["unit": unit, "round": round, "temanedslag": temanedslagJSON]).map {
+                    StepFigure(step: $0[0], name: $0[1], level: $0[2], unitYes: $0[3], unitNo: $0[4], allYes: $0[5],
+                               allNo: $0[6])
+                }
+            return Feedback(unit: unit, round: round, cases: result, steps: steps)
+        }
+    }
+}
