@@ -1,94 +1,136 @@
 public import Foundation
 
-/// The catalogues in a `Schemas/catalogues` folder, found at run time.
+/// The question catalogues a run can use, each from one place.
 ///
-/// `CatalogueStore.locate()` looks, in order, at:
-/// 1. the environment variable `TILSYN_SCHEMAS`: a `Schemas` folder (holding `catalogues/`);
-/// 2. the folders above the running executable, for one holding `Schemas/catalogues` (the package root, so both
-///    `swift run tilsyn` and `.build/debug/tilsyn` find the package's catalogues from any working directory);
-/// 3. the current directory and the folders above it.
+/// Catalogues come from, in this order (the first place that has an id wins):
+/// 1. a folder given on the command line (`--catalogs DIR`) of `<id>.json` files;
+/// 2. the folder in the environment variable `TILSYN_CATALOGS` (or the older `TILSYN_SCHEMAS`, a `Schemas`
+///    folder holding `catalogues/`);
+/// 3. the store: catalogues imported with `tilsyn catalog import --db`, kept there so a store describes itself;
+/// 4. the shipped catalogues, compiled into the binary (`BuiltInCatalogues`, generated from `Schemas/` by
+///    `Schemas/embed`), so a copied binary needs no files beside it.
 public struct CatalogueStore: Sendable {
-    /// The `Schemas` folder.
-    public let schemas: URL
+    /// Where a catalogue comes from.
+    public enum Origin: Sendable, Equatable, CustomStringConvertible {
+        /// A folder given on the command line.
+        case folder(String)
+        /// The folder in `TILSYN_CATALOGS` (or `TILSYN_SCHEMAS`).
+        case environment(String)
+        /// Imported into the store at this path.
+        case store(String)
+        /// Shipped inside the binary.
+        case builtIn
 
-    /// The folder holding `<id>.json` files.
-    public var directory: URL { schemas.appendingPathComponent("catalogues") }
-
-    /// The JSON Schema the catalogues follow.
-    public var schemaFile: URL { schemas.appendingPathComponent("catalogue.schema.json") }
-
-    public init(schemas: URL) {
-        self.schemas = schemas
+        public var description: String {
+            switch self {
+            case .folder(let path): "--catalogs \(path)"
+            case .environment(let path): "TILSYN_CATALOGS \(path)"
+            case .store(let path): "store \(path)"
+            case .builtIn: "built-in"
+            }
+        }
     }
 
-    /// Finds the `Schemas` folder as the type's documentation describes; throws when none is found.
-    public static func locate(
-        environment: [String: String] = ProcessInfo.processInfo.environment,
-        executable: URL? = Bundle.main.executableURL,
-        currentDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-    ) throws -> CatalogueStore {
-        let manager = FileManager.default
-        func hasCatalogues(_ schemas: URL) -> Bool {
-            var isDirectory: ObjCBool = false
-            return manager.fileExists(atPath: schemas.appendingPathComponent("catalogues").path,
-                                      isDirectory: &isDirectory) && isDirectory.boolValue
+    /// The catalogues by id: their JSON (or the file holding it) and where they come from.
+    private var entries: [String: (origin: Origin, file: String?, json: String?)] = [:]
+
+    /// The JSON Schema the catalogues follow, as shipped.
+    public static var schemaJSON: String { BuiltInCatalogues.schema }
+
+    /// The built-in catalogues' ids and versions, read off their JSON without decoding it (for `--version`).
+    public static var builtInVersions: [(id: String, version: String)] {
+        BuiltInCatalogues.files.map { file in
+            guard let key = file.json.range(of: "\"version\": \"") else { return (file.id, "?") }
+            return (file.id, String(file.json[key.upperBound...].prefix { $0 != "\"" }))
         }
-        if let explicit = environment["TILSYN_SCHEMAS"], !explicit.isEmpty {
-            let url = URL(fileURLWithPath: explicit)
-            guard hasCatalogues(url) else {
+    }
+
+    /// The shipped catalogues only.
+    public init() {
+        for (id, json) in BuiltInCatalogues.files { entries[id] = (.builtIn, nil, json) }
+    }
+
+    /// The catalogues of a `Schemas` folder (holding `catalogues/`), before the shipped ones.
+    public init(schemas: URL) {
+        self.init()
+        add(folder: schemas.appendingPathComponent("catalogues"), origin: .folder(schemas.path))
+    }
+
+    /// The catalogues of the places the type's documentation lists: `folder` (from `--catalogs`), then the
+    /// environment, then `stored` (id and JSON of the catalogues kept in the store at `storePath`), then the
+    /// shipped ones. Throws when a folder that was named does not exist.
+    public static func locate(
+        folder: String? = nil, stored: [(id: String, json: String)] = [], storePath: String = "",
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> CatalogueStore {
+        var store = CatalogueStore()
+        for (id, json) in stored { store.entries[id] = (.store(storePath), nil, json) }
+        let manager = FileManager.default
+        func isFolder(_ path: String) -> Bool {
+            var isDirectory: ObjCBool = false
+            return manager.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+        }
+        if let legacy = environment["TILSYN_SCHEMAS"], !legacy.isEmpty, environment["TILSYN_CATALOGS"] == nil {
+            let catalogues = URL(fileURLWithPath: legacy).appendingPathComponent("catalogues")
+            guard isFolder(catalogues.path) else {
                 throw CatalogueError(
                     .notFound, "TILSYN_SCHEMAS is set but has no catalogues/ folder; point it at the Schemas folder",
-                    file: explicit)
+                    file: legacy)
             }
-            return CatalogueStore(schemas: url)
+            store.add(folder: catalogues, origin: .environment(catalogues.path))
         }
-        var starts: [URL] = []
-        if let executable { starts.append(executable.resolvingSymlinksInPath().deletingLastPathComponent()) }
-        starts.append(currentDirectory)
-        for start in starts {
-            var folder = start.standardizedFileURL
-            while true {
-                let candidate = folder.appendingPathComponent("Schemas")
-                if hasCatalogues(candidate) { return CatalogueStore(schemas: candidate) }
-                let parent = folder.deletingLastPathComponent()
-                if parent.path == folder.path { break }
-                folder = parent
+        if let path = environment["TILSYN_CATALOGS"], !path.isEmpty {
+            guard isFolder(path) else {
+                throw CatalogueError(.notFound, "TILSYN_CATALOGS is set but is not a folder of catalogues", file: path)
             }
+            store.add(folder: URL(fileURLWithPath: path), origin: .environment(path))
         }
-        throw CatalogueError(
-            .notFound,
-            "no Schemas/catalogues folder found above the executable or the current directory; set TILSYN_SCHEMAS "
-                + "to the package's Schemas folder")
+        if let folder {
+            guard isFolder(folder) else {
+                throw CatalogueError(.notFound, "--catalogs names no folder", file: folder)
+            }
+            store.add(folder: URL(fileURLWithPath: folder), origin: .folder(folder))
+        }
+        return store
     }
 
-    /// The ids of the catalogues in the folder, sorted.
-    public func ids() throws -> [String] {
-        let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
-        } catch {
-            throw CatalogueError(.unreadable, "the catalogue folder cannot be read", file: directory.path)
+    /// Adds the `<id>.json` files of `folder`, in front of what is there.
+    private mutating func add(folder: URL, origin: Origin) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        for name in names where name.hasSuffix(".json") && !name.hasPrefix(".") {
+            let id = String(name.dropLast(5))
+            guard Catalogue.isCatalogueID(id) else { continue }
+            entries[id] = (origin, folder.appendingPathComponent(name).path, nil)
         }
-        return names.filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
     }
 
-    /// The path of the catalogue with this id.
-    public func path(of id: String) -> String { directory.appendingPathComponent(id + ".json").path }
+    /// The ids of the catalogues, sorted.
+    public func ids() throws -> [String] { entries.keys.sorted() }
 
-    /// Loads and validates the catalogue with this id; also checks that the file name matches the id inside.
+    /// Where the catalogue with this id comes from; nil when there is none.
+    public func origin(of id: String) -> Origin? { entries[id]?.origin }
+
+    /// Loads and validates the catalogue with this id; a file's name must match the id inside.
     public func load(_ id: String) throws -> Catalogue {
         guard Catalogue.isCatalogueID(id) else {
             throw CatalogueError(.notFound, "'\(id)' is not a catalogue id (lower-case letters, digits, hyphens)")
         }
-        let path = path(of: id)
-        guard FileManager.default.fileExists(atPath: path) else {
-            let known = (try? ids())?.joined(separator: ", ") ?? ""
-            throw CatalogueError(.notFound, "there is no catalogue '\(id)'; the catalogues are: \(known)")
+        guard let entry = entries[id] else {
+            throw CatalogueError(.notFound, "there is no catalogue '\(id)'; the catalogues are: "
+                + entries.keys.sorted().joined(separator: ", "))
         }
-        let catalogue = try Catalogue.load(path: path)
+        let catalogue: Catalogue
+        let where_: String
+        if let file = entry.file {
+            catalogue = try Catalogue.load(path: file)
+            where_ = file
+        } else {
+            where_ = "\(id) (\(entry.origin))"
+            catalogue = try Catalogue.decode(json: Array((entry.json ?? "").utf8), file: where_)
+        }
         guard catalogue.id == id else {
             throw CatalogueError(.invalidValue, "the file holds catalogue '\(catalogue.id)'; rename it or fix its id",
-                                 file: path)
+                                 file: where_)
         }
         return catalogue
     }

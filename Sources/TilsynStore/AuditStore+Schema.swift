@@ -157,6 +157,17 @@ extension AuditStore {
             // For feedback to the unit per caseworker; personal data, read by `tilsyn feedback` only.
             try db.execute(sql: "ALTER TABLE review ADD COLUMN caseworker TEXT")
         }
+        migrator.registerMigration("v4: catalogues kept in the store") { db in
+            // The JSON of catalogues imported with `tilsyn catalog import --db`, so a store describes itself.
+            try db.execute(sql: """
+                CREATE TABLE catalogue_source (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    version TEXT NOT NULL,
+                    json TEXT NOT NULL,
+                    imported_at TEXT NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TilsynAudit
+import TilsynStore
 import TilsynSheets
 
 /// Runs `body`, turning catalogue and spreadsheet errors into `DataError` (exit 65).
@@ -14,34 +15,53 @@ func dataErrors<T>(_ body: () throws -> T) throws -> T {
     }
 }
 
-/// Loads a catalogue by id (from the located Schemas folder) or from a `.json` path.
-func loadCatalogue(_ reference: String) throws -> Catalogue {
-    try dataErrors {
-        if reference.hasSuffix(".json") { return try Catalogue.load(path: reference) }
-        return try CatalogueStore.locate().load(reference)
+/// Where catalogues come from: `--catalogs DIR`, `TILSYN_CATALOGS`, the store, the built-in ones.
+struct CatalogueOptions: ParsableArguments {
+    @Option(name: .customLong("catalogs"), help: "A folder of catalogue .json files, used before all others.")
+    var folder: String?
+
+    /// The catalogues, with those kept in the store at `db` (when it exists) before the built-in ones.
+    func store(db: String?) throws -> CatalogueStore {
+        let path = db ?? AuditStore.defaultFileName
+        let kept = try storeErrors { try AuditStore.keptCatalogues(path: path) }
+        return try dataErrors { try CatalogueStore.locate(folder: folder, stored: kept, storePath: path) }
+    }
+
+    /// A catalogue by id, or from a `.json` path.
+    func load(_ reference: String, db: String?) throws -> Catalogue {
+        if reference.hasSuffix(".json") { return try dataErrors { try Catalogue.load(path: reference) } }
+        let store = try store(db: db)
+        return try dataErrors { try store.load(reference) }
     }
 }
 
-private let schemasHelp = """
-    Catalogues are read from Schemas/catalogues/<id>.json: in $TILSYN_SCHEMAS when set, else in the first folder \
-    above the tilsyn executable holding Schemas/catalogues (the package root), else above the current directory.
+let schemasHelp = """
+    Catalogues come from, in order: the folder given by --catalogs (<id>.json files), the folder in \
+    $TILSYN_CATALOGS, the store (catalogues kept with 'tilsyn catalog import --db'), and the catalogues built into \
+    tilsyn. 'tilsyn catalogs' says where each one comes from.
     """
 
 /// `tilsyn catalogs`: lists the catalogues.
 struct CatalogsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "catalogs", abstract: "List the question catalogues.", discussion: schemasHelp)
+        commandName: "catalogs", abstract: "List the question catalogues and where each comes from.",
+        discussion: schemasHelp)
+
+    @OptionGroup var catalogues: CatalogueOptions
+
+    @Option(help: "The store whose kept catalogues to include (default tilsyn.sqlite, when it exists).")
+    var db: String?
 
     func run() throws {
         let output = Output()
         defer { output.flush() }
+        let store = try catalogues.store(db: db)
         try dataErrors {
-            let store = try CatalogueStore.locate()
             for id in try store.ids() {
                 let catalogue = try store.load(id)
                 let tema = catalogue.temanedslag.map { " + \($0.questions.count) temanedslag" } ?? ""
                 output.write("\(id)\t\(catalogue.version)\t\(catalogue.questions.count) spørgsmål\(tema)\t"
-                    + "\(catalogue.title)\n")
+                    + "\(catalogue.title)\t\(store.origin(of: id)?.description ?? "")\n")
             }
         }
     }
@@ -66,8 +86,13 @@ struct CatalogCommand: ParsableCommand {
         @Option(help: "Output format: table, json or csv (Danish Excel dialect).")
         var format: Format = .table
 
+        @OptionGroup var catalogues: CatalogueOptions
+
+        @Option(help: "The store whose kept catalogues to include (default tilsyn.sqlite, when it exists).")
+        var db: String?
+
         func run() throws {
-            let catalogue = try loadCatalogue(catalogue)
+            let catalogue = try catalogues.load(catalogue, db: db)
             let output = Output()
             defer { output.flush() }
             switch format {
@@ -109,23 +134,38 @@ struct CatalogCommand: ParsableCommand {
     /// `tilsyn catalog import`.
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Read a catalogue from a workbook (sheets Spørgsmål and Katalog) and write its JSON.",
+            abstract: "Read a catalogue from a workbook (or JSON) and keep it in a store or write its JSON.",
             discussion: """
                 The Spørgsmål sheet has one question per row under the headers Id, Sagsskridt, Pejlemærke, \
                 Spørgsmål, Vejledning, Type, Gælder for, §, Bemærkning ved, Temanedslag (found by name, in any \
                 order). The Katalog sheet holds Id, Version, Titel, Kilde and the Svarskala, Sagsskridt and \
-                Pejlemærke rows. Export a catalogue to see the layout. The catalogue is validated; errors name \
-                the file and the question (exit 65).
+                Pejlemærke rows. Export a catalogue to see the layout. A .json file is read as a catalogue. The \
+                catalogue is validated; errors name the file and the question (exit 65). With --db it is kept in \
+                the store, which then offers it before the built-in catalogues; otherwise its JSON is written.
                 """)
 
-        @Argument(help: "The workbook (.xlsx).")
+        @Argument(help: "The workbook (.xlsx) or a catalogue .json file.")
         var file: String
 
         @Option(help: "Write the JSON to this file instead of standard output.")
         var out: String?
 
+        @Option(help: "Keep the catalogue in this store (created when missing).")
+        var db: String?
+
         func run() throws {
-            let catalogue = try dataErrors { try CatalogueWorkbook.import(path: file) }
+            let catalogue = try dataErrors {
+                file.lowercased().hasSuffix(".json")
+                    ? try Catalogue.load(path: file) : try CatalogueWorkbook.import(path: file)
+            }
+            if let db {
+                let store = try storeErrors { try AuditStore(path: db) }
+                try storeErrors { try store.keep(catalogue) }
+                let output = Output(descriptor: 2)
+                output.write("Kept catalogue \(catalogue.id) version \(catalogue.version) in \(db)\n")
+                output.flush()
+                if out == nil { return }
+            }
             let json = catalogue.canonicalJSON()
             if let out {
                 guard FileManager.default.createFile(atPath: out, contents: Data(json.utf8)) else {
@@ -150,8 +190,13 @@ struct CatalogCommand: ParsableCommand {
         @Option(help: "The workbook to write (.xlsx).")
         var out: String
 
+        @OptionGroup var catalogues: CatalogueOptions
+
+        @Option(help: "The store whose kept catalogues to include (default tilsyn.sqlite, when it exists).")
+        var db: String?
+
         func run() throws {
-            let catalogue = try loadCatalogue(catalogue)
+            let catalogue = try catalogues.load(catalogue, db: db)
             try dataErrors { try CatalogueWorkbook.export(catalogue, to: out) }
         }
     }
@@ -193,12 +238,17 @@ struct TemplateCommand: ParsableCommand {
     @Option(help: "The sagsskridt to ask about, by id, comma-separated (e.g. U,S,B); default all.")
     var steps: String?
 
+    @OptionGroup var catalogues: CatalogueOptions
+
+    @Option(help: "The store whose kept catalogues to include (default tilsyn.sqlite, when it exists).")
+    var db: String?
+
     func validate() throws {
         if let level, !(1...2).contains(level) { throw ValidationError("--level must be 1 or 2.") }
     }
 
     func run() throws {
-        let catalogue = try loadCatalogue(catalog)
+        let catalogue = try catalogues.load(catalog, db: db)
         var chosen: Set<String>?
         if let steps {
             let ids = steps.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

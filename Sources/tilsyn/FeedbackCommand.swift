@@ -42,7 +42,7 @@ struct FeedbackCommand: ParsableCommand {
 
     func run() throws {
         let reader = try storeErrors { try StoreReader(path: db) }
-        let catalogues = try? CatalogueSet(store: CatalogueStore.locate())
+        let catalogues = try? CatalogueSet(store: CatalogueOptions().store(db: db))
         let temanedslag = Set(catalogues?.byID.values.flatMap { $0.temanedslag?.questions.map(\.id) ?? [] } ?? [])
         try dataErrors {
             let units = try Feedback.units(round: round, in: reader)

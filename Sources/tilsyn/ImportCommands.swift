@@ -23,6 +23,8 @@ struct ReadingOptions: ParsableArguments {
         help: "The catalogue for CSV files and foreign sheets that name none (id, e.g. kk-2025).")
     var catalogue = "kk-2025"
 
+    @OptionGroup var catalogueSources: CatalogueOptions
+
     @Option(help: "Write the findings for the reviewers (Danish: an overview per file and one row per finding) to this .xlsx or .csv file.")
     var report: String?
 
@@ -45,7 +47,8 @@ struct ReadingOptions: ParsableArguments {
 
     /// The importer for these options.
     func importer(replace: Bool) throws -> Importer {
-        let catalogues = try dataErrors { try CatalogueSet(store: CatalogueStore.locate()) }
+        let sources = try catalogueSources.store(db: db)
+        let catalogues = try dataErrors { try CatalogueSet(store: sources) }
         guard catalogues[catalogue] != nil else {
             throw DataError(message: "there is no catalogue '\(catalogue)'; the catalogues are: "
                 + catalogues.byID.keys.sorted().joined(separator: ", "))

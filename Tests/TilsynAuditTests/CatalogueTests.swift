@@ -14,7 +14,9 @@ import TilsynTestSupport
 
     @Test(arguments: ids) func storedInCanonicalForm(id: String) throws {
         let catalogue = try Self.store.load(id)
-        let file = try String(contentsOfFile: Self.store.path(of: id), encoding: .utf8)
+        let file = try String(
+            contentsOfFile: TestPaths.packageRoot.appendingPathComponent("Schemas/catalogues/\(id).json").path,
+            encoding: .utf8)
         #expect(catalogue.canonicalJSON() == file)
     }
 
@@ -159,18 +161,10 @@ import TilsynTestSupport
         #expect(error.description.hasPrefix("edited.xlsx: question \(catalogue.questions[3].id): unknown step 'ZZ'"))
     }
 
-    @Test func storeLocatesSchemasFromTheEnvironmentOrAboveAFolder() throws {
+    @Test func theOlderTilsynSchemasVariableStillNamesAFolder() throws {
         let schemas = TestPaths.packageRoot.appendingPathComponent("Schemas")
-        let fromEnvironment = try CatalogueStore.locate(
-            environment: ["TILSYN_SCHEMAS": schemas.path], executable: nil,
-            currentDirectory: URL(fileURLWithPath: "/"))
-        #expect(fromEnvironment.schemas.path == schemas.path)
-        let fromExecutable = try CatalogueStore.locate(
-            environment: [:], executable: TestPaths.packageRoot.appendingPathComponent(".build/debug/tilsyn"),
-            currentDirectory: URL(fileURLWithPath: "/"))
-        #expect(fromExecutable.schemas.standardizedFileURL.path == schemas.standardizedFileURL.path)
-        #expect(throws: CatalogueError.self) {
-            try CatalogueStore.locate(environment: [:], executable: nil, currentDirectory: URL(fileURLWithPath: "/"))
-        }
+        let store = try CatalogueStore.locate(environment: ["TILSYN_SCHEMAS": schemas.path])
+        #expect(store.origin(of: "kk-2025") == .environment(schemas.appendingPathComponent("catalogues").path))
+        #expect(throws: CatalogueError.self) { try CatalogueStore.locate(environment: ["TILSYN_SCHEMAS": "/"]) }
     }
 }
