@@ -36,6 +36,8 @@ public final class Workbook: Sendable {
     /// Whether serials count from 1904-01-01 (old Mac Excel) rather than 1900.
     public let date1904: Bool
     public let options: ReadOptions
+    /// Whether the file is an OpenDocument spreadsheet (`.ods`) rather than XLSX.
+    public let isOpenDocument: Bool
     let archive: ZipArchive
     let sharedStrings: [String]
     let dateKinds: [ExcelDateTime.Kind?]
@@ -52,9 +54,15 @@ public final class Workbook: Sendable {
         self.options = options
         do {
             try FormatSniffer.requireZip(bytes)
-            let archive = try ZipArchive(bytes: bytes, limits: options.zipLimits)
-            try FormatSniffer.requireXLSX(archive)
+            let archive = try FormatSniffer.openZip(bytes, limits: options.zipLimits)
             self.archive = archive
+            isOpenDocument = try ODSPackage.isSpreadsheet(archive)
+            if isOpenDocument {
+                (sheets, definedNames) = try ODSPackage.open(archive, options: options)
+                (date1904, sharedStrings, dateKinds) = (false, [], [])
+                return
+            }
+            try FormatSniffer.requireXLSX(archive)
 
             // _rels/.rels names the workbook part; fall back to the conventional name.
             var workbookPart = "xl/workbook.xml"
@@ -196,6 +204,7 @@ public final class RowReader {
     private enum Source {
         case none
         case sequential(ZipEntryReader, SAXParser)
+        case openDocument(ZipEntryReader, SAXParser, ODSContentReader)
         case parallel(ParallelSheetReader)
     }
 
@@ -227,6 +236,12 @@ public final class RowReader {
             return
         }
         // Every stored property is set by now, so deinit frees the buffer if this initialiser throws.
+        if workbook.isOpenDocument, let entry = workbook.archive.entry(named: ODSPackage.contentPart) {
+            let reader = ODSContentReader(limits: options.limits, wantFormulas: options.formulas, target: sheet.index)
+            let parser = try SAXParser(handler: reader, partName: entry.name)
+            source = .openDocument(try ZipEntryReader(archive: workbook.archive, entry: entry), parser, reader)
+            return
+        }
         guard let partName = sheet.part, let entry = workbook.archive.entry(named: partName) else {
             throw SpreadsheetError(
                 .missingPart,
@@ -288,6 +303,11 @@ public final class RowReader {
             queue = trailer.completed
             trailer.completed.removeAll(keepingCapacity: true)
             parsedCells = trailer.cellCount
+        case .openDocument(let stream, let parser, let reader):
+            if try !parser.feed(from: stream, buffer: buffer) || reader.targetDone { finished = true }
+            queue = reader.completed
+            reader.completed.removeAll(keepingCapacity: true)
+            parsedCells = reader.cellCount
         case .parallel(let parallel):
             guard var segment = try parallel.next() else {
                 finished = true
@@ -307,7 +327,10 @@ public final class RowReader {
         }
     }
 
-    public var mergedRanges: [CellRange] { trailer.mergedRanges }
+    public var mergedRanges: [CellRange] {
+        if case .openDocument(_, _, let reader) = source { return reader.mergedRanges }
+        return trailer.mergedRanges
+    }
     public var dataValidations: [DataValidation] { trailer.dataValidations }
     public var dimension: CellRange? { trailer.dimension }
     public var isProtected: Bool { trailer.isProtected }

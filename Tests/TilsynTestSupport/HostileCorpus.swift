@@ -150,7 +150,7 @@ public enum HostileCorpus {
         return stride(from: 1024, to: full.count, by: 1024).map { cut in
             Case(
                 name: "truncated-at-\(cut / 1024)k.xlsx",
-                outcome: .rejected(.corruptZip, "no end-of-central-directory record was found"),
+                outcome: .rejected(.truncatedFile, "the file is cut off"),
                 make: { Array(truncationSource.prefix(cut)) })
         }
     }()
