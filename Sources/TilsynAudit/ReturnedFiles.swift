@@ -3,7 +3,7 @@ internal import Foundation
 /// Finds the returned files to read among paths given on the command line.
 public enum ReturnedFiles {
     /// The extensions read when walking a folder.
-    public static let extensions: Set<String> = ["xlsx", "xlsm", "xls", "csv", "tsv"]
+    public static let extensions: Set<String> = ["xlsx", "xlsm", "xls", "ods", "csv", "tsv"]
 
     /// The files: each file path as given; each folder walked recursively for files with a known extension,
     /// skipping hidden files and Excel's lock files (`~$…`), sorted by path. Throws for a path that does not exist.
