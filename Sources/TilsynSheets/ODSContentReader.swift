@@ -235,9 +235,13 @@ final class ODSContentReader: SAXHandler {
             paragraphDepth += 1
         } else if paragraphDepth > 0 {
             if name.is("s") {
-                let count = attributes.raw("c").map(Self.count) ?? 1
+                var count = attributes.raw("c").map(Self.count) ?? 1
                 guard text.count + count <= limits.maxCellBytes else { throw tooLong() }
-                for _ in 0..<count { try append(space) }
+                while count > 0 {
+                    let piece = min(count, Self.spaces.utf8CodeUnitCount)
+                    try append(UnsafeBufferPointer(start: Self.spaces.utf8Start, count: piece))
+                    count -= piece
+                }
             } else if name.is("tab") {
                 try append(tab)
             } else if name.is("line-break") {
@@ -252,7 +256,7 @@ final class ODSContentReader: SAXHandler {
     }
 
     private let newline: StaticString = "\n"
-    private let space: StaticString = " "
+    private static let spaces: StaticString = "                                                                "
     private let tab: StaticString = "\t"
 
     private func append(_ text: StaticString) throws {
@@ -533,6 +537,8 @@ extension String {
 /// Opens OpenDocument spreadsheets (`.ods`) for ``Workbook``: recognition, encryption, the sheet list and names.
 enum ODSPackage {
     static let contentPart = "content.xml"
+    /// The most bytes of content.xml that reading every sheet once may parse (sheets × the part's size).
+    static let maxSheetParseWork: Int64 = 1 << 30
 
     /// Whether the archive is an OpenDocument spreadsheet; throws for another OpenDocument file (text, slides).
     static func isSpreadsheet(_ archive: ZipArchive) throws -> Bool {
@@ -576,6 +582,16 @@ enum ODSPackage {
         guard !reader.sheets.isEmpty else {
             throw SpreadsheetError(
                 .noSheets, "the spreadsheet has no sheets: save it again with at least one sheet", part: contentPart)
+        }
+        // All sheets share content.xml, and reading one sheet parses the part up to that sheet's end: reading every
+        // sheet costs sheets × size. Bound that, so that thousands of empty sheets cannot make a small file slow.
+        let work = Int64(reader.sheets.count) * max(content.uncompressedSize, 1)
+        guard work <= maxSheetParseWork else {
+            throw SpreadsheetError(
+                .limitExceeded,
+                "the spreadsheet has \(reader.sheets.count) sheets in a content.xml of \(content.uncompressedSize) "
+                    + "bytes, more than can be read sheet by sheet: delete the sheets that are not needed, or save it "
+                    + "as .xlsx", part: contentPart)
         }
         let sheets = reader.sheets.enumerated().map { index, entry in
             SheetInfo(

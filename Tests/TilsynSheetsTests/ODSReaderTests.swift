@@ -226,6 +226,19 @@ struct ODSReaderTests {
         #expect(over?.code == .limitExceeded)
     }
 
+    @Test("thousands of empty sheets, each read by parsing the shared content.xml again, are refused up front")
+    func manySheets() throws {
+        var builder = ODSBuilder()
+        for k in 0..<6_000 { builder.addSheet("Ark\(k)", rows: B.row(B.empty(1_024))) }
+        let error = #expect(throws: SpreadsheetError.self) { try Self.open(builder) }
+        #expect(error?.code == .limitExceeded)
+        #expect(error?.part == "content.xml")
+        var fewer = ODSBuilder()
+        for k in 0..<100 { fewer.addSheet("Ark\(k)", rows: B.row(B.text("\(k)"))) }
+        let workbook = try Self.open(fewer)
+        #expect(try workbook.load(workbook.sheets[99])["A1"] == .string("99"))
+    }
+
     @Test("an entity bomb in content.xml is refused like one in an XLSX part")
     func entityBomb() throws {
         var builder = ODSBuilder()
