@@ -23,8 +23,8 @@ public struct ReadOptions: Sendable, Equatable {
     }
 }
 
-/// An XLSX/XLSM workbook opened for reading: sheet list, defined names and date system up front, sheets streamed
-/// row by row on demand.
+/// An XLSX/XLSM workbook, or an OpenDocument spreadsheet (`.ods`), opened for reading: sheet list, defined names and
+/// date system up front, sheets streamed row by row on demand.
 ///
 /// Reads what Excel, LibreOffice, Numbers, Google Sheets and generators write: Transitional and Strict namespaces,
 /// any namespace prefix, cells and rows without references, missing or wrong dimensions, absent shared strings.
