@@ -326,8 +326,8 @@ final class ODSContentReader: SAXHandler {
         guard row + repeats - 1 <= CellAddress.maxRow else {
             throw SpreadsheetError(
                 .limitExceeded,
-                "a row with values is repeated beyond the last row (\(CellAddress.maxRow)): the repeat count is not "
-                    + "one any spreadsheet program writes; the file was refused",
+                "a row with values is repeated beyond or lies beyond the last row (\(CellAddress.maxRow)): more rows "
+                    + "than Excel can hold; the file was refused",
                 cell: reference)
         }
         try countRepeats(cells.count * (repeats - 1))
