@@ -4,7 +4,9 @@
 import PackageDescription
 
 /// Each target feeds one reader; the name after `fuzz-` is what `Fuzz/run TARGET` takes.
-let targets = ["zip", "workbook-part", "relationships", "shared-strings", "styles", "worksheet", "workbook", "csv"]
+let targets = [
+    "zip", "workbook-part", "relationships", "shared-strings", "styles", "worksheet", "workbook", "csv", "ods-content", "ods",
+]
 
 let package = Package(
     name: "TilsynFuzz",

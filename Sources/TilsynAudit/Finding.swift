@@ -24,6 +24,8 @@ public struct Finding: Sendable, Equatable, Hashable {
         public static let passwordProtected = Rule("passwordProtected")
         /// An Excel 97–2003 `.xls` workbook.
         public static let legacyXLS = Rule("legacyXLS")
+        /// Another kind of file than a workbook or CSV (PDF, Word, HTML, text, `.xlsb`) under a workbook's name.
+        public static let wrongFileType = Rule("wrongFileType")
         /// Neither a template, nor a question/answer sheet, nor a known CSV layout.
         public static let unknownLayout = Rule("unknownLayout")
         /// Required metadata (sagsnummer, niveau, runde, enhed, indsats) is missing; reviewer or date as a warning.

@@ -87,6 +87,45 @@ public enum FuzzEntryPoints {
         }
     }
 
+    /// Parses the bytes as an OpenDocument `content.xml`, fed in three pieces: once for the sheet list and named
+    /// ranges, once for the rows of the first sheet (with formulas), with a small repeat budget.
+    public static func parseODSContent(bytes: [UInt8]) throws {
+        let metadata = ODSContentReader(limits: ReadLimits(), wantFormulas: false, target: nil)
+        try feedInThree(bytes, handler: metadata)
+        for name in metadata.definedNames { _ = name.formula.count }
+        let rows = ODSContentReader(limits: ReadLimits(maxRepeatedCells: 100_000), wantFormulas: true, target: 0)
+        try feedInThree(bytes, handler: rows)
+        for row in rows.completed { touch(row) }
+        for range in rows.mergedRanges { _ = range.description }
+    }
+
+    /// Opens the bytes as a workbook (an ODS file is expected) and reads its first eight sheets with formulas.
+    ///
+    /// Eight, not all: every sheet read parses content.xml again, which ``Workbook`` bounds by sheets × size; a
+    /// small input with thousands of sheets would otherwise only measure that bound.
+    public static func readODS(bytes: [UInt8]) throws {
+        let workbook = try Workbook(
+            bytes: bytes, name: "fuzz.ods",
+            options: ReadOptions(formulas: true, limits: ReadLimits(maxRepeatedCells: 100_000), parallel: false))
+        for name in workbook.definedNames { _ = name.formula.count }
+        for sheet in workbook.sheets.prefix(8) {
+            let loaded = try workbook.load(sheet)
+            for row in loaded.rows { touch(row) }
+            for range in loaded.mergedRanges { _ = range.description }
+        }
+    }
+
+    private static func feedInThree(_ bytes: [UInt8], handler: SAXHandler) throws {
+        let parser = try SAXParser(handler: handler, partName: "content.xml")
+        let third = bytes.count / 3
+        try bytes.withUnsafeBytes { raw in
+            try parser.feed(UnsafeRawBufferPointer(rebasing: raw[0..<third]))
+            try parser.feed(UnsafeRawBufferPointer(rebasing: raw[third..<(2 * third)]))
+            try parser.feed(UnsafeRawBufferPointer(rebasing: raw[(2 * third)...]))
+        }
+        try parser.feed(UnsafeRawBufferPointer(start: nil, count: 0), last: true)
+    }
+
     /// Reads the bytes as a CSV file, detecting delimiter and encoding.
     public static func readCSV(bytes: [UInt8]) throws {
         let reader = try CSVReader(bytes: bytes, name: "fuzz.csv")

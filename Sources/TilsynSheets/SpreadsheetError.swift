@@ -18,6 +18,12 @@ public struct SpreadsheetError: Error, CustomStringConvertible, Sendable, Equata
         public static let openDocument = Code("openDocument")
         public static let spreadsheetML2003 = Code("spreadsheetML2003")
         public static let htmlDisguised = Code("htmlDisguised")
+        public static let pdfDisguised = Code("pdfDisguised")
+        public static let csvDisguised = Code("csvDisguised")
+        public static let textFile = Code("textFile")
+        public static let wordDocument = Code("wordDocument")
+        public static let emptyFile = Code("emptyFile")
+        public static let truncatedFile = Code("truncatedFile")
         // ZIP
         public static let corruptZip = Code("corruptZip")
         public static let duplicateEntry = Code("duplicateEntry")

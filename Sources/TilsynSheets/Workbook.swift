@@ -23,8 +23,8 @@ public struct ReadOptions: Sendable, Equatable {
     }
 }
 
-/// An XLSX/XLSM workbook opened for reading: sheet list, defined names and date system up front, sheets streamed
-/// row by row on demand.
+/// An XLSX/XLSM workbook, or an OpenDocument spreadsheet (`.ods`), opened for reading: sheet list, defined names and
+/// date system up front, sheets streamed row by row on demand.
 ///
 /// Reads what Excel, LibreOffice, Numbers, Google Sheets and generators write: Transitional and Strict namespaces,
 /// any namespace prefix, cells and rows without references, missing or wrong dimensions, absent shared strings.
@@ -36,6 +36,8 @@ public final class Workbook: Sendable {
     /// Whether serials count from 1904-01-01 (old Mac Excel) rather than 1900.
     public let date1904: Bool
     public let options: ReadOptions
+    /// Whether the file is an OpenDocument spreadsheet (`.ods`) rather than XLSX.
+    public let isOpenDocument: Bool
     let archive: ZipArchive
     let sharedStrings: [String]
     let dateKinds: [ExcelDateTime.Kind?]
@@ -52,9 +54,15 @@ public final class Workbook: Sendable {
         self.options = options
         do {
             try FormatSniffer.requireZip(bytes)
-            let archive = try ZipArchive(bytes: bytes, limits: options.zipLimits)
-            try FormatSniffer.requireXLSX(archive)
+            let archive = try FormatSniffer.openZip(bytes, limits: options.zipLimits)
             self.archive = archive
+            isOpenDocument = try ODSPackage.isSpreadsheet(archive)
+            if isOpenDocument {
+                (sheets, definedNames) = try ODSPackage.open(archive, options: options)
+                (date1904, sharedStrings, dateKinds) = (false, [], [])
+                return
+            }
+            try FormatSniffer.requireXLSX(archive)
 
             // _rels/.rels names the workbook part; fall back to the conventional name.
             var workbookPart = "xl/workbook.xml"
@@ -211,6 +219,7 @@ public final class RowReader {
     private enum Source {
         case none
         case sequential(ZipEntryReader, SAXParser)
+        case openDocument(ZipEntryReader, SAXParser, ODSContentReader)
         case parallel(ParallelSheetReader)
     }
 
@@ -244,6 +253,12 @@ public final class RowReader {
             return
         }
         // Every stored property is set by now, so deinit frees the buffer if this initialiser throws.
+        if workbook.isOpenDocument, let entry = workbook.archive.entry(named: ODSPackage.contentPart) {
+            let reader = ODSContentReader(limits: options.limits, wantFormulas: options.formulas, target: sheet.index)
+            let parser = try SAXParser(handler: reader, partName: entry.name)
+            source = .openDocument(try ZipEntryReader(archive: workbook.archive, entry: entry), parser, reader)
+            return
+        }
         guard let partName = sheet.part, let entry = workbook.archive.entry(named: partName) else {
             throw SpreadsheetError(
                 .missingPart,
@@ -305,6 +320,11 @@ public final class RowReader {
             queue = trailer.completed
             trailer.completed.removeAll(keepingCapacity: true)
             parsedCells = trailer.cellCount
+        case .openDocument(let stream, let parser, let reader):
+            if try !parser.feed(from: stream, buffer: buffer) || reader.targetDone { finished = true }
+            queue = reader.completed
+            reader.completed.removeAll(keepingCapacity: true)
+            parsedCells = reader.cellCount
         case .parallel(let parallel):
             guard var segment = try parallel.next() else {
                 finished = true
@@ -327,12 +347,18 @@ public final class RowReader {
         }
     }
 
-    public var mergedRanges: [CellRange] { trailer.mergedRanges }
+    public var mergedRanges: [CellRange] {
+        if case .openDocument(_, _, let reader) = source { return reader.mergedRanges }
+        return trailer.mergedRanges
+    }
     /// Cells read so far that hold a formula without a cached result (`<f>` and no or an empty `<v>`): their value
     /// is unknown until a spreadsheet program recalculates and saves the file. Complete once ``next()`` returned nil.
     public var formulasWithoutValue: [CellAddress] {
-        if case .parallel = source { return uncached }
-        return trailer.formulasWithoutValue.map { CellAddress(row: $0.row, column: $0.column) }
+        switch source {
+        case .parallel: return uncached
+        case .openDocument(_, _, let reader): return reader.formulasWithoutValue
+        default: return trailer.formulasWithoutValue.map { CellAddress(row: $0.row, column: $0.column) }
+        }
     }
     public var dataValidations: [DataValidation] { trailer.dataValidations }
     public var dimension: CellRange? { trailer.dimension }

@@ -91,11 +91,19 @@ public struct ReadLimits: Sendable, Equatable {
     public var maxSharedStringBytes: Int
     /// The most bytes one cell's text may hold (Excel's own limit is 32,767 characters).
     public var maxCellBytes: Int
+    /// The most cells with values an OpenDocument sheet may gain from repeat counts (`number-columns-repeated`,
+    /// `number-rows-repeated`) beyond the cells written out: repeats cost no bytes, so the ZIP ratio limit does not
+    /// bound them. Empty repeats are free.
+    public var maxRepeatedCells: Int
 
-    public init(maxSharedStrings: Int = 2_000_000, maxSharedStringBytes: Int = 256 << 20, maxCellBytes: Int = 1 << 20) {
+    public init(
+        maxSharedStrings: Int = 2_000_000, maxSharedStringBytes: Int = 256 << 20, maxCellBytes: Int = 1 << 20,
+        maxRepeatedCells: Int = 1_000_000
+    ) {
         self.maxSharedStrings = maxSharedStrings
         self.maxSharedStringBytes = maxSharedStringBytes
         self.maxCellBytes = maxCellBytes
+        self.maxRepeatedCells = maxRepeatedCells
     }
 }
 

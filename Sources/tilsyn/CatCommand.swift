@@ -5,7 +5,7 @@ import TilsynSheets
 struct CatCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cat",
-        abstract: "Print the cells of a workbook (XLSX) or CSV file as Tilsyn reads them.",
+        abstract: "Print the cells of a workbook (XLSX or ODS) or CSV file as Tilsyn reads them.",
         discussion: """
             jsonl prints one object per non-empty cell in sheet order:
               {"sheet":"Ark1","cell":"B3","type":"number|string|bool|date|error","value":...}
@@ -20,7 +20,7 @@ struct CatCommand: ParsableCommand {
         case csv, jsonl
     }
 
-    @Argument(help: "The file to read (.xlsx, .xlsm or .csv).")
+    @Argument(help: "The file to read (.xlsx, .xlsm, .ods or .csv).")
     var file: String
 
     @Option(help: "Read only the sheet with this name.")

@@ -352,3 +352,162 @@ struct CorpusConformanceTests {
         #expect(peak < 500 << 20, "peak resident memory \(peak >> 20) MiB")
     }
 }
+
+/// The 15 OpenDocument spreadsheets in `../shared/corpus/ods/calamine` (see its `SOURCES.md`): each reads
+/// completely with the contents calamine's own tests state for it (restated here), or, for the encrypted and the
+/// hostile file, fails with its specific error.
+@Suite("ODS corpus conformance")
+struct ODSCorpusConformanceTests {
+    static let files = [
+        "any_sheets.ods", "covered.ods", "date.ods", "issue127.ods", "issue_594_dos.ods", "issues.ods",
+        "merged_cells.ods", "multi-empty.ods", "number_rows_repeated.ods", "pass_protected.ods", "picture.ods",
+        "richtext_issue.ods", "single-empty.ods", "special_cells.ods", "with-annotation.ods",
+    ]
+
+    /// The corpus folder; nil (a failure under CI) when `../shared/corpus/ods` is missing.
+    static func corpusFolder() -> URL? {
+        if let corpus = TestPaths.odsCorpus { return corpus.appendingPathComponent("calamine") }
+        if TestPaths.isCI { Issue.record("../shared/corpus/ods is missing: CI must run with ../shared beside the clone") }
+        return nil
+    }
+
+    static func open(_ file: String) throws -> Workbook {
+        let folder = try #require(corpusFolder(), "../shared/corpus/ods is missing")
+        return try Workbook(path: folder.appendingPathComponent(file).path)
+    }
+
+    static func sheet(_ file: String, _ name: String) throws -> Sheet {
+        let workbook = try open(file)
+        return try workbook.load(try #require(workbook.sheet(named: name), "\(file) has no sheet \(name)"))
+    }
+
+    /// The sheet's cells as `A1` → value.
+    static func cells(_ sheet: Sheet) -> [String: CellValue] {
+        var cells: [String: CellValue] = [:]
+        for row in sheet.rows {
+            for cell in row.cells { cells[CellAddress(row: row.number, column: cell.column).description] = cell.value }
+        }
+        return cells
+    }
+
+    @Test("the corpus holds the 15 files", .enabled(if: TestPaths.odsCorpus != nil || TestPaths.isCI))
+    func corpusIsComplete() throws {
+        let folder = try #require(Self.corpusFolder())
+        let found = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".ods") }
+        #expect(found.sorted() == Self.files)
+    }
+
+    @Test(
+        "every readable file reads completely", .enabled(if: TestPaths.odsCorpus != nil || TestPaths.isCI),
+        arguments: files.filter { $0 != "issue_594_dos.ods" && $0 != "pass_protected.ods" })
+    func readsCompletely(file: String) throws {
+        let folder = try #require(Self.corpusFolder())
+        _ = try CorpusConformanceTests.readCompletely(folder.appendingPathComponent(file).path)
+    }
+
+    @Test("issues.ods: data types, numbers with strings, special characters and named ranges",
+        .enabled(if: TestPaths.odsCorpus != nil || TestPaths.isCI))
+    func issues() throws {
+        let types = Self.cells(try Self.sheet("issues.ods", "datatypes"))
+        #expect(types == [
+            "A1": .number(1), "A2": .number(1.5), "A3": .string("ab"), "A4": .bool(false), "A5": .string("test"),
+            // Written as 2016-10-20T00:00:00: a date-time at midnight.
+            "A6": .date(ExcelDateTime(year: 2016, month: 10, day: 20)),
+        ])
+        #expect(Self.cells(try Self.sheet("issues.ods", "issue2")) == [
+            "A1": .number(1), "B1": .string("a"), "A2": .number(2), "B2": .string("b"), "A3": .number(3),
+            "B3": .string("c"),
+        ])
+        #expect(Self.cells(try Self.sheet("issues.ods", "issue5")) == ["A1": .number(0.5)])
+        let special = try Self.sheet("issues.ods", "spc_chrs")
+        #expect(special.rows.map { $0.cells.map(\.value) } == [
+            "&", "<", ">", "aaa ' aaa", "\"", "☺", "֍", "àâéêèçöïî«»",
+        ].map { [CellValue.string($0)] })
+        let names = Dictionary(uniqueKeysWithValues: try Self.open("issues.ods").definedNames.map { ($0.name, $0.formula) })
+        #expect(names["OneRange"] == "Sheet1!$A$1")
+        #expect(names["MyDataTypes"] == "datatypes!$A$1:$A$6")
+        #expect(names["MyBrokenRange"] == "[Sheet1.#REF!]")
+        #expect(names.count == 3)
+    }
+
+    @Test("sheet lists: order and hidden sheets", .enabled(if: TestPaths.odsCorpus != nil || TestPaths.isCI))
+    func sheetLists() throws {
+        let any = try Self.open("any_sheets.ods")
+        // ODS has no very hidden state and no chart sheets: both read as what they are in the file.
+        #expect(any.sheets.map(\.name) == ["Visible", "Hidden", "VeryHidden", "Chart"])
+        #expect(any.sheets.map(\.visibility) == [.visible, .hidden, .hidden, .visible])
+        #expect(any.sheets.allSatisfy { $0.kind == .worksheet })
+        #expect(try Self.open("issue127.ods").sheets.map(\.name) == (1...8).map { "Sheet\($0)" })
+    }
+
+    @Test("dates, date-times and times", .enabled(if: TestPaths.odsCorpus != nil || TestPaths.isCI))
+    func dates() throws {
+        let sheet = try Self.open("date.ods")
+        let cells = Self.cells(try sheet.load(sheet.sheets[0]))
+        #expect(cells["A1"] == .date(ExcelDateTime(year: 2021, month: 1, day: 1, kind: .date)))
+        #expect(cells["A2"] == .date(ExcelDateTime(year: 2021, month: 1, day: 1, hour: 10, minute: 10, second: 10)))
+        #expect(cells["A3"] == .date(ExcelDateTime(serial: 36_610.0 / 86_400, kind: .time)))
+        #expect(cells["A4"] == .date(ExcelDateTime(serial: 36_610.123456 / 86_400, kind: .time)))
+        #expect(cells["B1"] == .number(15))
+    }
+
+    @Test("covered, merged and repeated rows", .enabled(if: TestPaths.odsCorpus != nil || TestPaths.isCI))
+    func layout() throws {
+        #expect(Self.cells(try Self.sheet("covered.ods", "sheet1")) == [
+            "A1": .string("a1"), "A2": .string("a2"), "A3": .string("a3"),
+        ])
+        let mergedBook = try Self.open("merged_cells.ods")
+        let merged = try mergedBook.load(mergedBook.sheets[0])
+        #expect(Self.cells(merged) == [
+            "A1": .string("A"), "B1": .string("B"), "C1": .string("C"), "A2": .string("A"), "B2": .string("B"),
+            "C2": .string("C"), "C3": .string("C"),
+        ])
+        #expect(merged.mergedRanges == [CellRange("A2:A3")!])
+
+        // Three sheets with the same rows, starting 0, 1 and 2 rows down.
+        let repeated = try Self.open("number_rows_repeated.ods")
+        for (offset, info) in repeated.sheets.prefix(3).enumerated() {
+            let cells = Self.cells(try repeated.load(info))
+            var expected: [String: CellValue] = ["A\(1 + offset)": .string("A"), "B\(1 + offset)": .string("B")]
+            for row in [2, 3, 6, 8] {
+                expected["A\(row + offset)"] = .string("C")
+                expected["B\(row + offset)"] = .string("D")
+            }
+            #expect(cells == expected, "sheet \(info.name)")
+        }
+        for file in ["single-empty.ods", "multi-empty.ods"] {
+            let book = try Self.open(file)
+            #expect(Self.cells(try book.load(book.sheets[0])) == [
+                "A1": .string("StringCol"), "A2": .string("bbb"), "A3": .string("ccc"), "A4": .string("ddd"),
+                "A5": .string("eee"), "A13": .string("zzz"),
+            ], "\(file)")
+        }
+    }
+
+    @Test("text: rich text runs, spaces, line breaks, annotations", .enabled(if: TestPaths.odsCorpus != nil || TestPaths.isCI))
+    func text() throws {
+        #expect(Self.cells(try Self.sheet("richtext_issue.ods", "datatypes")) == ["A1": .string("abc")])
+        #expect(Self.cells(try Self.sheet("special_cells.ods", "sheet1")) == [
+            "A1": .string("Split\nLine"), "A2": .string("Value  With spaces"), "A3": .string("Value   With 3 spaces"),
+            "A4": .string(" Value   With spaces before and after "),
+            "A5": .string("  Value   With 2 spaces before and after  "),
+        ])
+        #expect(Self.cells(try Self.sheet("with-annotation.ods", "table1")) == ["A1": .string("cell a.1")])
+    }
+
+    @Test("the encrypted file and the repeat bomb are refused with their specific errors",
+        .enabled(if: TestPaths.odsCorpus != nil || TestPaths.isCI))
+    func refused() throws {
+        let folder = try #require(Self.corpusFolder())
+        let protected = #expect(throws: SpreadsheetError.self) {
+            try Workbook(path: folder.appendingPathComponent("pass_protected.ods").path)
+        }
+        #expect(protected?.code == .passwordProtected)
+        // A billion rows of a billion cells out of 1,000 bytes: refused at the first cell, nothing expanded.
+        let bomb = #expect(throws: SpreadsheetError.self) {
+            try CorpusConformanceTests.readCompletely(folder.appendingPathComponent("issue_594_dos.ods").path)
+        }
+        #expect(bomb?.code == .limitExceeded)
+        #expect(bomb?.sheet == "Sheet1")
+    }
+}

@@ -215,16 +215,29 @@ struct WorkbookReaderTests {
         #expect(error?.code == .limitExceeded)
     }
 
+    static let smallWorkbook: [UInt8] = {
+        var builder = XLSXBuilder()
+        builder.addSheet("S", rows: "<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>")
+        return builder.build()
+    }()
+
     static let notWorkbooks: [(String, [UInt8], SpreadsheetError.Code)] = [
         ("xls", [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] + [UInt8](repeating: 0, count: 600), .legacyXLS),
         ("encrypted", [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] + Array("EncryptedPackage".utf8).flatMap { [$0, 0] }, .passwordProtected),
-        ("csv", Array("sagsnummer;svar\r\n1;Ja\r\n".utf8), .notAWorkbook),
+        ("csv", Array("sagsnummer;svar\r\n1;Ja\r\n".utf8), .csvDisguised),
+        ("tab-separated", Array("sagsnummer\tsvar\n1\tJa\n2\tNej\n".utf8), .csvDisguised),
+        ("text", Array("Hej Anne,\nhermed mit svar.\nVenlig hilsen\n".utf8), .textFile),
+        ("pdf", Array("%PDF-1.7\n%\u{E2}\u{E3}\n1 0 obj\n".utf8), .pdfDisguised),
+        ("docx", ZipBuilder([.init("[Content_Types].xml", "<Types/>"), .init("word/document.xml", "<w:document/>")]).build(), .wordDocument),
+        ("truncated zip", Array(Self.smallWorkbook.prefix(300)), .truncatedFile),
         ("html", Array("<html><body><table><tr><td>1</td></tr></table></body></html>".utf8), .htmlDisguised),
         ("xml2003", Array("<?xml version=\"1.0\"?><Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\"/>".utf8), .spreadsheetML2003),
-        ("ods", ZipBuilder([.init("mimetype", "application/vnd.oasis.opendocument.spreadsheet", deflate: false)]).build(), .openDocument),
+        ("ods without content.xml", ZipBuilder([.init("mimetype", "application/vnd.oasis.opendocument.spreadsheet", deflate: false)]).build(), .missingPart),
+        ("odt", ZipBuilder([.init("mimetype", "application/vnd.oasis.opendocument.text", deflate: false)]).build(), .openDocument),
         ("xlsb", ZipBuilder([.init("[Content_Types].xml", "<Types/>"), .init("xl/workbook.bin", "x")]).build(), .binaryXLSB),
         ("plain zip", ZipBuilder([.init("readme.txt", "hej")]).build(), .notAWorkbook),
-        ("empty", [], .notAWorkbook),
+        ("empty", [], .emptyFile),
+        ("binary", [UInt8](repeating: 0x07, count: 64) + [0, 1, 2, 3], .notAWorkbook),
     ]
 
     @Test("files that are not XLSX get a message saying what they are", arguments: notWorkbooks)

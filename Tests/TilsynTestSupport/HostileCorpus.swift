@@ -26,7 +26,7 @@ public enum HostileCorpus {
         }
     }
 
-    /// One hostile file: its name (the extension says XLSX or CSV), how to make it, and the outcome.
+    /// One hostile file: its name (the extension says XLSX, ODS or CSV), how to make it, and the outcome.
     public struct Case: Sendable, CustomTestStringConvertible {
         public let name: String
         public let outcome: Outcome
@@ -51,7 +51,7 @@ public enum HostileCorpus {
     // MARK: The cases
 
     public static let cases: [Case] =
-        zipCases + truncatedCases + xmlCases + sizeCases + cellCases + packageCases + csvCases
+        zipCases + truncatedCases + xmlCases + sizeCases + cellCases + packageCases + csvCases + odsCases
 
     static let zipCases: [Case] = [
         Case(
@@ -150,7 +150,7 @@ public enum HostileCorpus {
         return stride(from: 1024, to: full.count, by: 1024).map { cut in
             Case(
                 name: "truncated-at-\(cut / 1024)k.xlsx",
-                outcome: .rejected(.corruptZip, "no end-of-central-directory record was found"),
+                outcome: .rejected(.truncatedFile, "the file is cut off"),
                 make: { Array(truncationSource.prefix(cut)) })
         }
     }()
@@ -343,6 +343,75 @@ public enum HostileCorpus {
             outcome: .rejected(.noSheets, "the workbook has no sheets"),
             make: { XLSXBuilder().build() }),
     ]
+
+    /// OpenDocument files: repeat counts are numbers, not bytes, so the ZIP limits do not bound them.
+    static let odsCases: [Case] = [
+        Case(
+            name: "ods-columns-repeated-billion.ods",
+            outcome: .rejected(.limitExceeded, "repeated beyond the last column"),
+            make: { ods(ODSBuilder.row(ODSBuilder.text("X", repeated: 999_999_999))) }),
+        Case(
+            name: "ods-rows-repeated-billion.ods",
+            outcome: .rejected(.limitExceeded, "beyond the last row"),
+            make: { ods(ODSBuilder.row(ODSBuilder.text("X"), repeated: 999_999_999)) }),
+        Case(
+            // Within XFD1048576, but 17 billion cells from a few hundred bytes.
+            name: "ods-repeats-fill-the-sheet.ods",
+            outcome: .rejected(.limitExceeded, "repeat counts"),
+            make: { ods(ODSBuilder.row(ODSBuilder.text("X", repeated: 16_384), repeated: 1_048_576)) }),
+        Case(
+            name: "ods-trailing-empty-repeats.ods",
+            outcome: .reads,
+            make: {
+                ods(ODSBuilder.row(ODSBuilder.text("X"), ODSBuilder.empty(16_383))
+                    + ODSBuilder.row(ODSBuilder.empty(16_384), repeated: 1_048_575))
+            }),
+        Case(
+            name: "ods-text-s-two-billion-spaces.ods",
+            outcome: .rejected(.limitExceeded, "bytes of text"),
+            make: {
+                ods(ODSBuilder.row(
+                    "<table:table-cell office:value-type=\"string\"><text:p><text:s text:c=\"2000000000\"/></text:p></table:table-cell>"))
+            }),
+        Case(
+            name: "ods-entity-bomb.ods",
+            outcome: .rejected(.forbiddenDTD, "declares a DTD"),
+            make: {
+                var builder = ODSBuilder()
+                builder.rawContent = "<?xml version=\"1.0\"?><!DOCTYPE d [<!ENTITY a \"aaaaaaaaaa\">"
+                    + "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">]>"
+                    + "<office:document-content \(ODSBuilder.namespaces)><office:body><office:spreadsheet>"
+                    + "<table:table table:name=\"A\"><table:table-row><table:table-cell office:value-type=\"string\">"
+                    + "<text:p>&c;</text:p></table:table-cell></table:table-row></table:table>"
+                    + "</office:spreadsheet></office:body></office:document-content>"
+                return builder.build()
+            }),
+        Case(
+            name: "ods-6000-empty-sheets.ods",
+            outcome: .rejected(.limitExceeded, "more than can be read sheet by sheet"),
+            make: {
+                var builder = ODSBuilder()
+                for k in 0..<6_000 { builder.addSheet("A\(k)", rows: ODSBuilder.row(ODSBuilder.empty(1_024))) }
+                return builder.build()
+            }),
+        Case(
+            name: "ods-encrypted.ods",
+            outcome: .rejected(.passwordProtected, "password-protected"),
+            make: {
+                var builder = ODSBuilder()
+                builder.addSheet("A", rows: ODSBuilder.row(ODSBuilder.text("X")))
+                builder.manifest = "<manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\">"
+                    + "<manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\">"
+                    + "<manifest:encryption-data/></manifest:file-entry></manifest:manifest>"
+                return builder.build()
+            }),
+    ]
+
+    static func ods(_ rows: String) -> [UInt8] {
+        var builder = ODSBuilder()
+        builder.addSheet("A", rows: rows)
+        return builder.build()
+    }
 
     static let csvCases: [Case] = [
         Case(

@@ -128,3 +128,11 @@ public func runTilsyn(_ arguments: [String], currentDirectory: URL? = nil) throw
 public func runPython(_ python: URL, script: String, arguments: [String] = []) throws -> ProcessResult {
     try runProcess(python, ["-c", script] + arguments)
 }
+
+extension TestPaths {
+    /// `../shared/corpus/ods` beside the clone, or nil when absent.
+    public static var odsCorpus: URL? {
+        let url = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus/ods")
+        return FileManager.default.fileExists(atPath: url.appendingPathComponent("SOURCES.md").path) ? url : nil
+    }
+}
