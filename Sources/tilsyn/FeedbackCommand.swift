@@ -31,6 +31,8 @@ struct FeedbackCommand: ParsableCommand {
     @Option(help: "The folder to write the workbooks to (created if missing).")
     var out: String
 
+    @OptionGroup var catalogueSources: CatalogueOptions
+
     @Flag(help: "Not available: feedback holds case numbers and remarks and is never external.")
     var external = false
 
@@ -42,7 +44,7 @@ struct FeedbackCommand: ParsableCommand {
 
     func run() throws {
         let reader = try storeErrors { try StoreReader(path: db) }
-        let catalogues = try? CatalogueSet(store: CatalogueOptions().store(db: db))
+        let catalogues = try? CatalogueSet(store: catalogueSources.store(db: db))
         let temanedslag = Set(catalogues?.byID.values.flatMap { $0.temanedslag?.questions.map(\.id) ?? [] } ?? [])
         try dataErrors {
             let units = try Feedback.units(round: round, in: reader)

@@ -156,3 +156,31 @@ import TilsynTestSupport
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path("niveau2")).sorted() == second)
     }
 }
+
+/// Catalogues kept in a store: imported once, offered before the built-in ones, named as the store's.
+@Suite struct KeptCatalogueTests {
+    @Test func importedIntoTheStoreAndListedAsTheStores() throws {
+        let directory = try TemporaryDirectory("cli-kept")
+        defer { directory.cleanUp() }
+        let db = directory.path("t.sqlite")
+        // A renamed copy of kk-2025 as a new catalogue.
+        var json = try String(
+            contentsOf: TestPaths.packageRoot.appendingPathComponent("Schemas/catalogues/kk-2025.json"), encoding: .utf8)
+        json = json.replacingOccurrences(of: "\"id\": \"kk-2025\"", with: "\"id\": \"aarhus-2026\"")
+        try json.write(toFile: directory.path("aarhus-2026.json"), atomically: true, encoding: .utf8)
+        let imported = try runTilsyn(["catalog", "import", directory.path("aarhus-2026.json"), "--db", db])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let listed = try runTilsyn(["catalogs", "--db", db])
+        #expect(listed.status == 0, "\(listed.stderr)")
+        let line = try #require(listed.stdout.split(separator: "\n").first { $0.hasPrefix("aarhus-2026") })
+        #expect(line.hasSuffix("store \(db)"))
+        #expect(listed.stdout.split(separator: "\n").contains { $0.hasPrefix("kk-2025") && $0.hasSuffix("built-in") })
+        // A template of the kept catalogue, from a folder without Schemas/.
+        let template = try runTilsyn(
+            ["template", "--catalog", "aarhus-2026", "--db", db, "--out", directory.path("skabelon")],
+            currentDirectory: directory.url)
+        #expect(template.status == 0, "\(template.stderr)")
+        let filled = try TemplateReader.read(path: directory.path("skabelon/tilsyn-skabelon.xlsx"))
+        #expect(filled.catalogueID == "aarhus-2026")
+    }
+}
