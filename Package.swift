@@ -45,7 +45,9 @@ let package = Package(
         // Analysis over the store: SQL aggregations (compliance by pejlemærke, sagsskridt and round, …).
         .target(
             name: "TilsynAnalysis",
-            dependencies: ["TilsynStore", "TilsynAudit", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: [
+                "TilsynStore", "TilsynAudit", "TilsynSheets", .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
 
         // Rendering: analysis results as tables, CSV, JSON and workbooks; exports and reports for other tools.
         .target(

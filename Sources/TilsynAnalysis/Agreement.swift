@@ -1,5 +1,6 @@
 public import GRDB
 internal import Foundation
+internal import TilsynSheets
 internal import TilsynStore
 
 /// Agreement between levels reviewing the same case and question, computed in SQL.
@@ -252,7 +253,7 @@ enum Partitioned {
         guard let low = bounds?[0] as Int?, let high = bounds?[1] as Int? else { return [] }
         let path = store.database.path
         let onDisk = !path.isEmpty && path != ":memory:" && high - low > 10_000
-        let count = onDisk ? max(1, min(8, ProcessInfo.processInfo.activeProcessorCount)) : 1
+        let count = onDisk ? max(1, min(8, availableCores())) : 1
         let width = (high - low) / count + 1
         let collector = Collector()
         let work: @Sendable (Int) -> Void = { part in

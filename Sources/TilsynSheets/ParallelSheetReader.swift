@@ -402,7 +402,47 @@ private func startThread(_ body: @escaping @Sendable () -> Void) -> Bool {
     return true
 }
 
-/// The number of cores online.
-func onlineCores() -> Int {
-    max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+/// The number of cores this process may run on: its CPU affinity (`taskset`, a cgroup's cpuset) as Linux states it
+/// in `/proc/self/status` (`Cpus_allowed_list: 0-1`), else the cores online. A process pinned to one core of two
+/// works as one core should: no second thread to hand work to and wait for.
+public func availableCores() -> Int {
+    let online = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    guard let allowed = allowedCPUs() else { return online }
+    return max(1, min(online, allowed))
+}
+
+/// The number of CPUs in `Cpus_allowed_list` of `/proc/self/status`; nil when it cannot be read.
+private func allowedCPUs() -> Int? {
+    let descriptor = open("/proc/self/status", O_RDONLY)
+    guard descriptor >= 0 else { return nil }
+    defer { close(descriptor) }
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    while bytes.count < 1 << 16 {
+        let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+        guard count > 0 else { break }
+        bytes.append(contentsOf: buffer[0..<count])
+    }
+    let key = Array("Cpus_allowed_list:".utf8)
+    guard let start = bytes.indices.first(where: { bytes[$0...].starts(with: key) }) else { return nil }
+    var total = 0
+    var low: Int?
+    var number: Int?
+    for byte in bytes[(start + key.count)...] {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"):
+            number = (number ?? 0) * 10 + Int(byte - UInt8(ascii: "0"))
+        case UInt8(ascii: "-"):
+            low = number
+            number = nil
+        case UInt8(ascii: ","), UInt8(ascii: "\n"):
+            if let high = number { total += low.map { high >= $0 ? high - $0 + 1 : 0 } ?? 1 }
+            low = nil
+            number = nil
+            if byte == UInt8(ascii: "\n") { return total > 0 ? total : nil }
+        default:
+            continue
+        }
+    }
+    return total > 0 ? total : nil
 }

@@ -266,7 +266,7 @@ public final class RowReader {
                     + "damaged; open it in Excel and save it again",
                 part: sheet.part, sheet: sheet.name)
         }
-        let cores = onlineCores()
+        let cores = availableCores()
         // Shared formulas refer back to their master cell, so formula reading stays sequential.
         if options.parallel, !options.formulas, cores > 1, entry.uncompressedSize >= options.parallelThreshold,
             let parallel = ParallelSheetReader(workbook: workbook, entry: entry, workers: cores)

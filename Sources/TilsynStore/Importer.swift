@@ -1,5 +1,6 @@
 public import TilsynAudit
 internal import Foundation
+internal import TilsynSheets
 internal import GRDB
 
 /// What happened to one file in an import or validation run.
@@ -72,7 +73,7 @@ public struct Importer: Sendable {
         self.catalogues = catalogues
         self.options = options
         self.replace = replace
-        self.threads = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        self.threads = max(1, threads ?? availableCores())
     }
 
     /// Imports `paths` (files, already collected) into `store`; `progress` is called after each file with the number
