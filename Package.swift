@@ -34,7 +34,10 @@ let package = Package(
         // The audit domain: question catalogues, reviewer templates, the udtræk, and the normalisation and
         // validation of returned files (pure Swift, no SQL). Knows spreadsheets only through TilsynSheets; the
         // catalogues themselves are data in Schemas/ at the package root.
-        .target(name: "TilsynAudit", dependencies: ["TilsynSheets"]),
+        // The content hash of a returned file is SHA-256 from swift-crypto.
+        .target(
+            name: "TilsynAudit",
+            dependencies: ["TilsynSheets", .product(name: "Crypto", package: "swift-crypto")]),
 
         // The audit store: the common model in SQLite (GRDB), migrations, atomic per-file imports, the counts the
         // aggregations read. The only module that speaks SQL for writing.

@@ -161,7 +161,7 @@ public enum ReturnedFileReader {
                 reviewer: text("Reviewer"))
         }
         return ReturnedFile(
-            path: name, sha256: sha256 ?? SHA256.hex(bytes), byteCount: bytes.count, shape: shape, reviews: reviews,
+            path: name, sha256: sha256 ?? ContentHash.sha256Hex(bytes), byteCount: bytes.count, shape: shape, reviews: reviews,
             findings: context.findings, identities: identities)
     }
 

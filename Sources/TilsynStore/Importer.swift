@@ -139,7 +139,7 @@ public struct Importer: Sendable {
                         results.put((ReturnedFileReader.unopenable(path), false), at: index)
                         continue
                     }
-                    let hash = SHA256.hex(bytes)
+                    let hash = ContentHash.sha256Hex(bytes)
                     if let known, known(hash) {
                         let file = ReturnedFile(
                             path: path, sha256: hash, byteCount: bytes.count, shape: nil, reviews: [], findings: [])

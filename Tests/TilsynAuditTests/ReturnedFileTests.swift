@@ -54,7 +54,7 @@ import TilsynTestSupport
             #expect(answer.at.sheet == "Tilsyn")
             #expect(answer.at.cell.hasPrefix("E"))
         }
-        #expect(file.sha256 == SHA256.hex(try Self.template()))
+        #expect(file.sha256 == ContentHash.sha256Hex(try Self.template()))
     }
 
     @Test func templateMovedRowsRenamedSheetAndAddedColumnsViaOpenpyxl() throws {

@@ -251,7 +251,7 @@ struct StoreSafetyTests {
     }
 
     static func sha(_ path: String) throws -> String {
-        SHA256.hex(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+        ContentHash.sha256Hex(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
     }
 
     @Test("a read-only store file or folder: a clear error, exit 65, the store as it was")
