@@ -28,9 +28,13 @@ public struct ExcelDateTime: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// A date-time from its calendar parts.
+    ///
+    /// Dates before 1900-03-01 get the serial Excel gives them (one less than the days since 1899-12-30, as Excel
+    /// counts the non-existent 1900-02-29), so that `components` gives back the same date: 1900-01-01 is serial 1.
     public init(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0, millisecond: Int = 0,
                 kind: Kind = .dateTime) {
-        let days = Double(ExcelDateTime.daysFromCivil(year: year, month: month, day: day) - ExcelDateTime.epochUnixDay)
+        var days = Double(ExcelDateTime.daysFromCivil(year: year, month: month, day: day) - ExcelDateTime.epochUnixDay)
+        if days >= 1 && days < 61 { days -= 1 }
         let seconds = Double(hour * 3600 + minute * 60 + second) + Double(millisecond) / 1000
         self.init(serial: days + seconds / 86_400, kind: kind)
     }

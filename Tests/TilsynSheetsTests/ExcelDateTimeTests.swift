@@ -121,3 +121,28 @@ extension String {
         String(drop { $0 == set }.reversed().drop { $0 == set }.reversed())
     }
 }
+
+/// Excel's 1900 system counts a 1900-02-29 that never was: dates before 1900-03-01 are one serial lower than the
+/// days since 1899-12-30. Dates built from their parts and dates read from serials must agree on it.
+@Suite struct ExcelDateTime1900Tests {
+    @Test func serialOneIsTheFirstOfJanuary1900() {
+        #expect(ExcelDateTime(year: 1900, month: 1, day: 1).serial == 1)
+        #expect(ExcelDateTime(year: 1900, month: 2, day: 28).serial == 59)
+        #expect(ExcelDateTime(year: 1900, month: 3, day: 1).serial == 61)
+        #expect(ExcelDateTime(serial: 1).iso8601 == "1900-01-01")
+        #expect(ExcelDateTime(serial: 61).iso8601 == "1900-03-01")
+    }
+
+    @Test func everyDayFromSerialOneRoundTrips() {
+        for serial in 1...400 where serial != 60 {
+            let date = ExcelDateTime(serial: Double(serial))
+            let c = date.components
+            #expect(ExcelDateTime(year: c.year, month: c.month, day: c.day).serial == Double(serial), "serial \(serial)")
+        }
+    }
+
+    @Test func anISODateCellOfTheFirstOfJanuary1900() {
+        #expect(ExcelDateTime(iso: "1900-01-01")?.iso8601 == "1900-01-01")
+        #expect(ExcelDateTime(iso: "1900-02-28T12:00:00")?.iso8601 == "1900-02-28T12:00:00")
+    }
+}
