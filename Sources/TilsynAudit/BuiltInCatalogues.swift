@@ -3281,6 +3281,7 @@ enum BuiltInCatalogues {
     "version": {"type": "string", "minLength": 1},
     "title": {"type": "string", "minLength": 1},
     "source": {"type": "string", "description": "Where the wording comes from, e.g. 'afledt af barnets lov — ikke Social- og Boligstyrelsens ordlyd'."},
+    "templateSteps": {"type": "array", "items": {"type": "string"}, "description": "The sagsskridt (step ids) the model's templates ask about, as tilsyn template --steps chooses them; all when absent."},
     "scope": {"type": "string", "description": "What the catalogue covers, one Danish sentence shown in templates and by tilsyn catalogs."},
     "basedOn": {"type": "array", "items": {"type": "string"}, "description": "For a municipality's model: the catalogues its questions are drawn from."},
     "scales": {

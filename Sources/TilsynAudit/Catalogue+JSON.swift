@@ -3,7 +3,7 @@ import TilsynSheets
 
 extension Catalogue: Decodable {
     private enum CodingKeys: String, CodingKey {
-        case id, version, title, source, scope, basedOn, scales, steps, themes, questions, temanedslag
+        case id, version, title, source, scope, basedOn, templateSteps, scales, steps, themes, questions, temanedslag
     }
 
     public init(from decoder: any Decoder) throws {
@@ -13,6 +13,7 @@ extension Catalogue: Decodable {
         title = try c.decode(String.self, forKey: .title)
         source = try c.decodeIfPresent(String.self, forKey: .source) ?? ""
         scope = try c.decodeIfPresent(String.self, forKey: .scope) ?? ""
+        templateSteps = try c.decodeIfPresent([String].self, forKey: .templateSteps)
         basedOn = try c.decodeIfPresent([String].self, forKey: .basedOn) ?? []
         scales = try c.decode([AnswerScale].self, forKey: .scales)
         steps = try c.decode([Step].self, forKey: .steps)
@@ -134,6 +135,7 @@ extension Catalogue {
             o.field("source") { $0.string(source) }
             if !scope.isEmpty { o.field("scope") { $0.string(scope) } }
             if !basedOn.isEmpty { o.field("basedOn") { $0.strings(basedOn, level: 1) } }
+            if let templateSteps { o.field("templateSteps") { $0.strings(templateSteps, level: 1) } }
             o.field("scales") { v in
                 v.array(scales, level: 1) { v, scale in
                     v.object(level: 2) { o in

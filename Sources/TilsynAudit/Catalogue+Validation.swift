@@ -50,6 +50,9 @@ extension Catalogue {
 
         let stepIDs = Set(steps.map(\.id))
         let themeIDs = Set(themes.map(\.id))
+        for step in templateSteps ?? [] where !stepIDs.contains(step) {
+            fail(.unknownStep, "templateSteps names '\(step)'; the steps are " + steps.map(\.id).joined(separator: ", "))
+        }
         var questionIDs: Set<String> = []
         for question in allQuestions {
             let qid = question.id
@@ -67,6 +70,9 @@ extension Catalogue {
                     + themes.map(\.id).joined(separator: ", "), question: qid)
             }
             if question.text.trimmed.isEmpty { fail(.emptyText, "the question text is empty", question: qid) }
+            if let low = question.minimumAge, let high = question.maximumAge, low > high {
+                fail(.invalidValue, "minimumAge \(low) is above maximumAge \(high)", question: qid)
+            }
             if let scale = scale(question.type) {
                 for answer in question.remarkRequiredOn where !scale.answers.contains(answer) {
                     fail(.invalidValue, "remarkRequiredOn names '\(answer)', which is not an answer of scale "

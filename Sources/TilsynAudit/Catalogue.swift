@@ -15,6 +15,9 @@ public struct Catalogue: Sendable, Equatable {
     /// What the catalogue covers, one Danish sentence for templates and `tilsyn catalogs` (e.g. that the SBS
     /// templates do not cover anbringelse uden samtykke); empty when not stated.
     public var scope: String = ""
+    /// The sagsskridt (step ids) a municipality's model asks about in its templates, as `tilsyn template --steps`
+    /// chooses them; nil for every step.
+    public var templateSteps: [String]? = nil
     /// The ids of the catalogues a model draws its questions from; empty for a base catalogue.
     public var basedOn: [String]
     public var scales: [AnswerScale]

@@ -235,7 +235,7 @@ struct TemplateCommand: ParsableCommand {
     @Option(help: "The municipality (kommune).")
     var kommune: String?
 
-    @Option(help: "The sagsskridt to ask about, by id, comma-separated (e.g. U,S,B); default all.")
+    @Option(help: "The sagsskridt to ask about, by id, comma-separated (e.g. U,S,B); default the catalogue's templateSteps, else all.")
     var steps: String?
 
     @OptionGroup var catalogues: CatalogueOptions
@@ -259,6 +259,9 @@ struct TemplateCommand: ParsableCommand {
             }
             guard !ids.isEmpty else { throw DataError(message: "--steps names no sagsskridt") }
             chosen = Set(ids)
+        } else if let modelSteps = catalogue.templateSteps {
+            // The municipality's model chooses its steps; --steps overrides it.
+            chosen = Set(modelSteps)
         }
         try dataErrors {
             let records: [CaseRecord?] = try cases.map { try CaseList.read(path: $0).cases } ?? [nil]

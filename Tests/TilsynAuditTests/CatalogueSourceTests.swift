@@ -67,3 +67,15 @@ import TilsynTestSupport
         }
     }
 }
+
+/// A model catalogue may choose the sagsskridt its templates ask about, as `--steps` does.
+@Suite struct TemplateStepsTests {
+    @Test func aModelsTemplateStepsRoundTripAndAreChecked() throws {
+        var catalogue = try CatalogueStore().load("kk-2025")
+        catalogue.templateSteps = ["U", "S", "B"]
+        let decoded = try Catalogue.decode(json: Array(catalogue.canonicalJSON().utf8), file: "model.json")
+        #expect(decoded.templateSteps == ["U", "S", "B"])
+        catalogue.templateSteps = ["U", "ZZ"]
+        #expect(throws: CatalogueError.self) { try catalogue.validate() }
+    }
+}

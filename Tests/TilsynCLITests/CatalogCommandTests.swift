@@ -184,3 +184,24 @@ import TilsynTestSupport
         #expect(filled.catalogueID == "aarhus-2026")
     }
 }
+
+/// A municipality's model that asks about some sagsskridt only: its templates hold those steps' questions.
+@Suite struct ModelStepsTemplateTests {
+    @Test func theModelsTemplateStepsChooseTheQuestions() throws {
+        let directory = try TemporaryDirectory("cli-model-steps")
+        defer { directory.cleanUp() }
+        var json = try String(
+            contentsOf: TestPaths.packageRoot.appendingPathComponent("Schemas/catalogues/kk-2025.json"), encoding: .utf8)
+        json = json.replacingOccurrences(of: "\"id\": \"kk-2025\",", with: "\"id\": \"kk-udredning\",\n  \"templateSteps\": [\"U\", \"S\"],")
+        try FileManager.default.createDirectory(atPath: directory.path("kataloger"), withIntermediateDirectories: true)
+        try json.write(toFile: directory.path("kataloger/kk-udredning.json"), atomically: true, encoding: .utf8)
+        let result = try runTilsyn([
+            "template", "--catalog", "kk-udredning", "--catalogs", directory.path("kataloger"), "--out",
+            directory.path("ud"),
+        ])
+        try #require(result.status == 0, "\(result.stderr)")
+        let filled = try TemplateReader.read(path: directory.path("ud/tilsyn-skabelon.xlsx"))
+        #expect(filled.steps == ["U", "S"])
+        #expect(!filled.answers.isEmpty && filled.answers.keys.allSatisfy { $0.hasPrefix("U.") || $0.hasPrefix("S.") })
+    }
+}
