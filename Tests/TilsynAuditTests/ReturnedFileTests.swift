@@ -57,8 +57,8 @@ import TilsynTestSupport
         #expect(file.sha256 == ContentHash.sha256Hex(try Self.template()))
     }
 
-    @Test func templateMovedRowsRenamedSheetAndAddedColumnsViaOpenpyxl() throws {
-        guard let python = Requirement.python() else { return }
+    @Test(.needsPython) func templateMovedRowsRenamedSheetAndAddedColumnsViaOpenpyxl() throws {
+        let python = try #require(TestPaths.python, "no .venv/bin/python: bash .ci/run creates it")
         let directory = try TemporaryDirectory("moved")
         defer { directory.cleanUp() }
         try Data(try Self.template()).write(to: URL(fileURLWithPath: directory.path("a.xlsx")))

@@ -84,8 +84,8 @@ import TilsynTestSupport
         print(len(ids), len(prefilled))
         """
 
-    @Test(arguments: ids) func openpyxlSeesDropdownsProtectionAndHiddenMeta(id: String) throws {
-        guard let python = Requirement.python() else { return }
+    @Test(.needsPython, arguments: ids) func openpyxlSeesDropdownsProtectionAndHiddenMeta(id: String) throws {
+        let python = try #require(TestPaths.python, "no .venv/bin/python: bash .ci/run creates it")
         let directory = try TemporaryDirectory("template")
         defer { directory.cleanUp() }
         let catalogue = try Self.store.load(id)
@@ -150,8 +150,8 @@ import TilsynTestSupport
         wb.save(sys.argv[2])
         """
 
-    @Test func filledByOpenpyxlReadsBackByQuestionID() throws {
-        guard let python = Requirement.python() else { return }
+    @Test(.needsPython) func filledByOpenpyxlReadsBackByQuestionID() throws {
+        let python = try #require(TestPaths.python, "no .venv/bin/python: bash .ci/run creates it")
         let directory = try TemporaryDirectory("filled")
         defer { directory.cleanUp() }
         let catalogue = try Self.store.load("kk-2025")

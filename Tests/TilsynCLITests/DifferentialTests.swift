@@ -10,9 +10,9 @@ struct DifferentialTests {
     static let cases = ["values", "dates1900", "dates1904", "formulas", "sheets"]
     static let writers = ["openpyxl", "xlsxwriter"]
 
-    @Test("tilsyn cat reads what openpyxl reads, from files written by openpyxl and by XlsxWriter")
+    @Test("tilsyn cat reads what openpyxl reads, from files written by openpyxl and by XlsxWriter", .needsPython)
     func againstOpenpyxl() throws {
-        guard let python = Requirement.python() else { return }
+        let python = try #require(TestPaths.python, "no .venv/bin/python: bash .ci/run creates it")
         let folder = try TemporaryDirectory("tilsyn-differential")
         defer { folder.cleanUp() }
         let script = TestPaths.packageRoot.appendingPathComponent("Tests/Python/differential.py").path

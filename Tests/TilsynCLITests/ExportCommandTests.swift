@@ -58,7 +58,7 @@ struct ExportTestError: Error, CustomStringConvertible {
     static func store() throws -> ExportSampleStore { try ExportSampleStore.shared.get() }
 
     /// Every format and shape, read back by pandas, DuckDB and openpyxl: columns, types and row counts.
-    @Test func everyFormatReadsBackInPandasDuckDBAndOpenpyxl() throws {
+    @Test(.needsPython) func everyFormatReadsBackInPandasDuckDBAndOpenpyxl() throws {
         let store = try Self.store()
         var files: [String] = []
         for format in ["csv", "xlsx", "json", "ndjson", "sqlite"] {
@@ -75,7 +75,7 @@ struct ExportTestError: Error, CustomStringConvertible {
         let (danish, result) = try store.export("all-long-da.csv", ["--format", "csv"])
         #expect(result.status == 0)
         files.append(danish)
-        guard let python = Requirement.python() else { return }
+        let python = try #require(TestPaths.python, "no .venv/bin/python: bash .ci/run creates it")
         let check = try runPython(
             python, script: Self.oracle, arguments: [String(store.reviews), String(store.answers)] + files)
         #expect(check.status == 0, "\(check.stdout)\n\(check.stderr)")
@@ -178,7 +178,7 @@ struct ExportTestError: Error, CustomStringConvertible {
         """#
 
     /// LibreOffice opens the Danish CSV as Danish Excel would: æøå intact, numbers as numbers, dates as dates.
-    @Test func libreOfficeReadsTheDanishCSV() throws {
+    @Test(.needsPython) func libreOfficeReadsTheDanishCSV() throws {
         let store = try Self.store()
         let (csv, result) = try store.export("lo-long.csv", ["--format", "csv", "--dialect", "excel-da"])
         #expect(result.status == 0, "\(result.stderr)")
@@ -202,7 +202,7 @@ struct ExportTestError: Error, CustomStringConvertible {
             ])
         #expect(converted.status == 0, "\(converted.stderr)")
         let xlsx = outDirectory.appendingPathComponent("lo-long.xlsx").path
-        guard let python = Requirement.python() else { return }
+        let python = try #require(TestPaths.python, "no .venv/bin/python: bash .ci/run creates it")
         let check = try runPython(
             python,
             script: """

@@ -71,8 +71,8 @@ import TilsynTestSupport
         try writer.close()
     }
 
-    @Test func openpyxlSeesTheTable() throws {
-        guard let python = Requirement.python() else { return }
+    @Test(.needsPython) func openpyxlSeesTheTable() throws {
+        let python = try #require(TestPaths.python, "no .venv/bin/python: bash .ci/run creates it")
         let directory = try TemporaryDirectory("xlsx-table")
         defer { directory.cleanUp() }
         let path = directory.path("t.xlsx")

@@ -136,3 +136,17 @@ extension TestPaths {
         return FileManager.default.fileExists(atPath: url.appendingPathComponent("SOURCES.md").path) ? url : nil
     }
 }
+
+/// Traits for tests that need a tool or the shared corpus: such a test is skipped, with the reason, where the
+/// tool is missing, and always runs under CI, where it then fails on its first `#require` of the tool.
+extension Trait where Self == ConditionTrait {
+    /// Needs `.venv/bin/python` with openpyxl (`bash .ci/run` makes it).
+    public static var needsPython: Self {
+        .enabled(if: TestPaths.python != nil || TestPaths.isCI, "needs .venv/bin/python with openpyxl; bash .ci/run makes it")
+    }
+
+    /// Needs `../shared/corpus/xlsx` beside the clone.
+    public static var needsCorpus: Self {
+        .enabled(if: TestPaths.corpus != nil || TestPaths.isCI, "needs ../shared/corpus/xlsx beside the clone")
+    }
+}
