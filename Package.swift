@@ -5,7 +5,6 @@ import PackageDescription
 
 let package = Package(
     name: "Tilsyn",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "tilsyn", targets: ["tilsyn"]),
         .library(name: "TilsynSheets", targets: ["TilsynSheets"]),
@@ -24,9 +23,9 @@ let package = Package(
     ],
     targets: [
         // C libraries from the system (apt: zlib1g-dev, libxml2-dev, pkg-config).
-        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
-        .systemLibrary(
-            name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
+        // Tilsyn is built for Linux (Glibc, /proc); the C libraries come from Debian's packages.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
 
         // Spreadsheet layer: ZIP, XLSX and CSV reading and writing. Knows nothing about audits.
         .target(name: "TilsynSheets", dependencies: ["CZlib", "CLibXML2"]),

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 @preconcurrency import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// How to read a CSV file: delimiter, encoding and limits; `nil` means "detect".
 public struct CSVReadOptions: Sendable, Equatable {

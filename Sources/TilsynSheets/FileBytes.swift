@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 @preconcurrency import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Whole-file reads and writes over POSIX calls, without Foundation.
 enum FileBytes {
@@ -33,18 +29,16 @@ enum FileBytes {
         // Read into uninitialised storage: zero-filling first would touch every page of a large file twice.
         var failure: SpreadsheetError?
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
-            #if os(Linux)
-                // A large buffer in huge pages: 2 MiB a page fault instead of 4 KiB, which is most of the system
-                // time of reading a large file. Only advice: where transparent huge pages are off it changes nothing.
-                if size >= Self.hugePageThreshold, let base = buffer.baseAddress {
-                    let huge = 2 << 20
-                    let start = (Int(bitPattern: base) + huge - 1) & ~(huge - 1)
-                    let end = (Int(bitPattern: base) + size) & ~(huge - 1)
-                    if end > start, let aligned = UnsafeMutableRawPointer(bitPattern: start) {
-                        _ = madvise(aligned, end - start, MADV_HUGEPAGE)
-                    }
+            // A large buffer in huge pages: 2 MiB a page fault instead of 4 KiB, which is most of the system time of
+            // reading a large file. Only advice: where transparent huge pages are off it changes nothing.
+            if size >= Self.hugePageThreshold, let base = buffer.baseAddress {
+                let huge = 2 << 20
+                let start = (Int(bitPattern: base) + huge - 1) & ~(huge - 1)
+                let end = (Int(bitPattern: base) + size) & ~(huge - 1)
+                if end > start, let aligned = UnsafeMutableRawPointer(bitPattern: start) {
+                    _ = madvise(aligned, end - start, MADV_HUGEPAGE)
                 }
-            #endif
+            }
             var done = 0
             while done < size {
                 let n = Glibc.read(fd, buffer.baseAddress! + done, size - done)

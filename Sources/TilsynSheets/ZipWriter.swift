@@ -1,9 +1,5 @@
 import Synchronization
-#if canImport(Glibc)
-    @preconcurrency import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+@preconcurrency import Glibc
 
 /// A ZIP archive written front to back, with entries deflated (or stored) as a stream.
 ///

@@ -1,10 +1,6 @@
 internal import GRDB
 
-#if canImport(Glibc)
-    @preconcurrency import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+@preconcurrency import Glibc
 
 /// A standalone SQLite file for an export: typed tables filled in one transaction, written under a temporary
 /// name next to the target and renamed into place by ``commit()``, so no reader sees half a database.

@@ -4,11 +4,7 @@
 // Benchmarks/peers/libxlsxwriter_write.c (libxlsxwriter); keep the three in step (see Benchmarks/README.md).
 import TilsynSheets
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 /// Content shared with the peers, value for value.
 enum BenchContent {

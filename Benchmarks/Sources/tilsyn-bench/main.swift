@@ -17,11 +17,7 @@ import TilsynSamples
 import TilsynSheets
 import TilsynStore
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 let usage = """
     usage: tilsyn-bench xlsx FILE... | xlsx-all FILE... | xlsx-sequential FILE... | csv FILE | csv-strings FILE

@@ -1,10 +1,6 @@
 internal import Crypto
 
-#if canImport(Glibc)
-    @preconcurrency import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+@preconcurrency import Glibc
 
 /// Keyed pseudonyms for case numbers: the first 16 hex digits of HMAC-SHA256(key, UTF-8 of the case number).
 ///
@@ -162,9 +158,5 @@ public struct Pseudonymizer: Sendable {
 
 /// POSIX `read`, named apart from `Pseudonymizer.read(_:)`.
 private func systemRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
-    #if canImport(Glibc)
-        Glibc.read(descriptor, buffer, count)
-    #else
-        Darwin.read(descriptor, buffer, count)
-    #endif
+    Glibc.read(descriptor, buffer, count)
 }
