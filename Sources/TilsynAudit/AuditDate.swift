@@ -47,15 +47,12 @@ public enum AuditDate {
     /// Whether day and month make a real date in that year (leap years included).
     public static func isValid(year: Int, month: Int, day: Int) -> Bool {
         guard (1...12).contains(month), day >= 1 else { return false }
-        let lengths = [31, isLeap(year) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-        return day <= lengths[month - 1]
+        return day <= ExcelDateTime.daysIn(year: year, month: month)
     }
 
-    static func isLeap(_ year: Int) -> Bool { year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) }
 
     private static func plausible(_ year: Int, _ month: Int, _ day: Int) -> String? {
         guard (2000...2099).contains(year), isValid(year: year, month: month, day: day) else { return nil }
-        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
-        return "\(year)-\(two(month))-\(two(day))"
+        return "\(year)-\(pad(month, 2))-\(pad(day, 2))"
     }
 }

@@ -10,11 +10,7 @@ extension CellValue {
             if number == number.rounded(), abs(number) < 1e15 { return String(Int(number)) }
             return String(number)
         case .bool(let flag): return flag ? "Ja" : "Nej"
-        case .date(let date):
-            let c = date.components
-            func two(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
-            let day = "\(two(c.day))-\(two(c.month))-\(c.year)"
-            return c.hour == 0 && c.minute == 0 && c.second == 0 ? day : day + " \(two(c.hour)):\(two(c.minute))"
+        case .date(let date): return date.danishText
         case .error(let text): return text
         }
     }

@@ -1,5 +1,6 @@
 internal import Foundation
 public import TilsynAudit
+internal import TilsynSheets
 
 /// Many returned templates, one case each, for benchmarks and crash tests.
 public enum BenchmarkWorkbooks {

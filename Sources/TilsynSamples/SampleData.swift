@@ -1,4 +1,5 @@
 public import TilsynAudit
+internal import TilsynSheets
 
 /// Deterministic, realistic audit data: cases, and reviews at two levels in two rounds.
 ///
@@ -170,7 +171,4 @@ public struct SampleData: Sendable {
     }
 }
 
-func pad(_ number: Int, _ width: Int) -> String {
-    let text = String(number)
-    return String(repeating: "0", count: max(0, width - text.count)) + text
-}
+

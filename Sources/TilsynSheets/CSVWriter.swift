@@ -344,22 +344,11 @@ public final class CSVWriter {
 
     static func isValidDate(year: Int, month: Int, day: Int) -> Bool {
         guard (1...9999).contains(year), (1...12).contains(month), day >= 1 else { return false }
-        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-        return day <= days[month - 1]
+        return day <= ExcelDateTime.daysIn(year: year, month: month)
     }
 
     /// The spreadsheet column name of a 0-based column: A, B, …, Z, AA, ….
-    static func columnName(_ column: Int) -> String {
-        var name: [UInt8] = []
-        var n = column + 1
-        while n > 0 {
-            n -= 1
-            name.append(0x41 + UInt8(n % 26))
-            n /= 26
-        }
-        return String(decoding: name.reversed(), as: UTF8.self)
-    }
+    static func columnName(_ column: Int) -> String { CellAddress.columnName(column + 1) }
 
     /// Appends the shortest decimal form of a finite `value` that reads back as the same `Double`.
     ///

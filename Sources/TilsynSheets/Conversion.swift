@@ -271,8 +271,7 @@ public enum SheetConversion {
             case .date where c.hour == 0 && c.minute == 0 && c.second == 0:
                 return .date(year: c.year, month: c.month, day: c.day)
             case .time:
-                func two(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
-                return .text("\(two(c.hour)):\(two(c.minute)):\(two(c.second))")
+                return .text("\(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2))")
             default:
                 return .dateTime(
                     year: c.year, month: c.month, day: c.day, hour: c.hour, minute: c.minute, second: c.second)

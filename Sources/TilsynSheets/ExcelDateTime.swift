@@ -178,18 +178,31 @@ public struct ExcelDateTime: Sendable, Hashable, CustomStringConvertible {
         return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
-    static func daysIn(year: Int, month: Int) -> Int {
+    /// Whether `year` is a leap year in the Gregorian calendar.
+    public static func isLeapYear(_ year: Int) -> Bool {
+        year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+    }
+
+    /// The number of days of `month` (1–12) in `year`.
+    public static func daysIn(year: Int, month: Int) -> Int {
         switch month {
-        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 2: isLeapYear(year) ? 29 : 28
         case 4, 6, 9, 11: 30
         default: 31
         }
     }
+
+    /// The date as Danish users write it: `dd-mm-yyyy`, with ` hh:mm` when it has a time of day.
+    public var danishText: String {
+        let c = components
+        let day = "\(pad(c.day, 2))-\(pad(c.month, 2))-\(c.year)"
+        return c.hour == 0 && c.minute == 0 && c.second == 0 ? day : day + " \(pad(c.hour, 2)):\(pad(c.minute, 2))"
+    }
 }
 
-/// Zero-padded decimal.
+/// `value` in decimal with zeros in front up to `width` digits: `pad(7, 2)` is `07`; the one owner of zero padding.
 @inline(__always)
-func pad(_ value: Int, _ width: Int) -> String {
+public func pad(_ value: Int, _ width: Int) -> String {
     let digits = String(value)
     return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
 }

@@ -14,7 +14,8 @@ public enum JSONText {
             case "\u{08}": out += "\\b"
             case "\u{0C}": out += "\\f"
             case "\u{00}"..."\u{1F}", "\u{2028}", "\u{2029}":
-                out += "\\u" + pad(String(scalar.value, radix: 16), 4)
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             default: out.unicodeScalars.append(scalar)
             }
         }
@@ -31,7 +32,4 @@ public enum JSONText {
         return value.description
     }
 
-    private static func pad(_ text: String, _ width: Int) -> String {
-        String(repeating: "0", count: max(0, width - text.count)) + text
-    }
 }

@@ -112,8 +112,7 @@ extension XLSXWriter {
 
         /// `2024-05-01T12:30:00Z` (seconds truncated), as the document properties store it.
         var w3cdtf: String {
-            func two(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
-            return "\(year)-\(two(month))-\(two(day))T\(two(hour)):\(two(minute)):\(two(Int(second)))Z"
+            "\(year)-\(pad(month, 2))-\(pad(day, 2))T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(Int(second), 2))Z"
         }
 
         public var description: String { w3cdtf }

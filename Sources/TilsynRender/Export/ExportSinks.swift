@@ -10,10 +10,6 @@ enum ExportValue: Equatable {
 
     /// `2025-03-14`.
     static func iso(_ year: Int, _ month: Int, _ day: Int) -> String {
-        func pad(_ value: Int, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
-        }
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
     }
 
