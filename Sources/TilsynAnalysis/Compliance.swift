@@ -15,6 +15,17 @@ public struct StoreReader: Sendable {
     public init(_ store: AuditStore) {
         database = store.database
     }
+
+    /// The level compliance figures are for when none is named: the store's setting, else the catalogue model's
+    /// baseline level, else 1.
+    public func baselineLevel() throws -> BaselineLevel {
+        try database.read { try BaselineLevel.read($0) }
+    }
+
+    /// The levels with reviews in the store, ascending.
+    public func levels() throws -> [Int] {
+        try database.read { db in try Int.fetchAll(db, sql: "SELECT DISTINCT level FROM review ORDER BY level") }
+    }
 }
 
 /// Compliance (lovoverholdelse) read from the store's answer counts, aggregated in SQL.

@@ -73,11 +73,16 @@ public enum QuestionKind: String, Sendable, Hashable {
 }
 
 /// Compliance grouped by any combination of dimensions, aggregated in SQL over the answer counts.
+///
+/// Every row is for one level: levels are different measurements of the same cases, compared and never added, so
+/// the rows are always grouped by level whether or not `.level` is among the requested dimensions.
 public enum Summary {
-    /// One group's counts; Ja/Nej and degree questions are always in separate rows.
+    /// One group's counts at one level; Ja/Nej and degree questions are always in separate rows.
     public struct Row: Sendable, Equatable {
         /// The requested grouping keys, and only those.
         public var keys: [Breakdown: KeyValue]
+        /// The level (niveau) the counts are from.
+        public var level: Int
         public var kind: QuestionKind
         public var yes: Int
         public var no: Int
@@ -88,10 +93,11 @@ public enum Summary {
         public var high: Int
 
         public init(
-            keys: [Breakdown: KeyValue], kind: QuestionKind, yes: Int = 0, no: Int = 0, notApplicable: Int = 0,
-            unanswered: Int = 0, low: Int = 0, some: Int = 0, high: Int = 0
+            keys: [Breakdown: KeyValue], level: Int, kind: QuestionKind, yes: Int = 0, no: Int = 0,
+            notApplicable: Int = 0, unanswered: Int = 0, low: Int = 0, some: Int = 0, high: Int = 0
         ) {
             self.keys = keys
+            self.level = level
             self.kind = kind
             self.yes = yes
             self.no = no
@@ -115,16 +121,20 @@ public enum Summary {
         public var highOrSome: Double? { kind == .degree && n > 0 ? Double(high + some) / Double(n) : nil }
     }
 
-    /// Counts grouped by `dimensions` (in the order given), one row per group and question kind.
+    /// Counts grouped by `dimensions` (in the order given) and by level, one row per group, level and question kind.
     ///
     /// Reads `answer_count` and groups by the requested keys only, so the cost follows the size of that table, not
-    /// the number of answers. Rows are ordered by their keys (catalogue order for questions, steps and themes).
+    /// the number of answers. Rows are ordered by their keys (catalogue order for questions, steps and themes); the
+    /// level comes first unless `.level` is requested at another position.
     public static func rows(_ store: StoreReader, by dimensions: [Breakdown], selection: Selection = Selection())
         throws -> [Row]
     {
         var seen: Set<Breakdown> = []
         let dimensions = dimensions.filter { seen.insert($0).inserted }
-        let (joins, columns, positions) = keySQL(dimensions)
+        // Grouped by level in any case: first, unless asked for at another position.
+        let grouped = dimensions.contains(.level) ? dimensions : [.level] + dimensions
+        let levelIndex = grouped.firstIndex(of: .level) ?? 0
+        let (joins, columns, positions) = keySQL(grouped)
         let order = zip(positions, columns).map { "min(\($0)), \($1)" }
         var conditions: [String] = []
         var arguments: [any DatabaseValueConvertible] = []
@@ -150,14 +160,14 @@ public enum Summary {
         return try store.database.read { db in
             try GRDB.Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
                 var keys: [Breakdown: KeyValue] = [:]
-                for (index, dimension) in dimensions.enumerated() {
+                for (index, dimension) in grouped.enumerated() where dimensions.contains(dimension) {
                     keys[dimension] = dimension.isNumeric ? .number(row[index]) : .text(row[index])
                 }
-                let base = dimensions.count
+                let base = grouped.count
                 let degree: Bool = row[base]
                 return Row(
-                    keys: keys, kind: degree ? .degree : .yesNo, yes: row[base + 1], no: row[base + 2],
-                    notApplicable: row[base + 3], unanswered: row[base + 4], low: row[base + 5],
+                    keys: keys, level: row[levelIndex], kind: degree ? .degree : .yesNo, yes: row[base + 1],
+                    no: row[base + 2], notApplicable: row[base + 3], unanswered: row[base + 4], low: row[base + 5],
                     some: row[base + 6], high: row[base + 7])
             }
         }

@@ -3,7 +3,7 @@ import TilsynSheets
 
 extension Catalogue: Decodable {
     private enum CodingKeys: String, CodingKey {
-        case id, version, title, source, basedOn, scales, steps, themes, questions, temanedslag
+        case id, version, title, source, basedOn, baselineLevel, scales, steps, themes, questions, temanedslag
     }
 
     public init(from decoder: any Decoder) throws {
@@ -13,6 +13,7 @@ extension Catalogue: Decodable {
         title = try c.decode(String.self, forKey: .title)
         source = try c.decodeIfPresent(String.self, forKey: .source) ?? ""
         basedOn = try c.decodeIfPresent([String].self, forKey: .basedOn) ?? []
+        baselineLevel = try c.decodeIfPresent(Int.self, forKey: .baselineLevel)
         scales = try c.decode([AnswerScale].self, forKey: .scales)
         steps = try c.decode([Step].self, forKey: .steps)
         themes = try c.decodeIfPresent([Theme].self, forKey: .themes) ?? []
@@ -128,6 +129,7 @@ extension Catalogue {
             o.field("title") { $0.string(title) }
             o.field("source") { $0.string(source) }
             if !basedOn.isEmpty { o.field("basedOn") { $0.strings(basedOn, level: 1) } }
+            if let baselineLevel { o.field("baselineLevel") { $0.text += String(baselineLevel) } }
             o.field("scales") { v in
                 v.array(scales, level: 1) { v, scale in
                     v.object(level: 2) { o in

@@ -27,6 +27,7 @@ public enum CatalogueWorkbook {
         static let title = "Titel"
         static let source = "Kilde"
         static let basedOn = "Bygger på"
+        static let baselineLevel = "Basisniveau"
         static let round = "Temanedslag runde"
         static let temaTitle = "Temanedslag titel"
         static let scale = "Svarskala"
@@ -86,6 +87,7 @@ public enum CatalogueWorkbook {
         try row(Key.title, [catalogue.title])
         try row(Key.source, [catalogue.source])
         try row(Key.basedOn, [catalogue.basedOn.joined(separator: ", ")])
+        try row(Key.baselineLevel, [catalogue.baselineLevel.map(String.init) ?? ""])
         try row(Key.round, [catalogue.temanedslag?.round ?? ""])
         try row(Key.temaTitle, [catalogue.temanedslag?.title ?? ""])
         try meta.appendRow([])
@@ -205,12 +207,13 @@ public enum CatalogueWorkbook {
             }
         }
         let round = field(Key.round)
-        let catalogue = Catalogue(
+        var catalogue = Catalogue(
             id: field(Key.id), version: field(Key.version), title: field(Key.title), source: field(Key.source),
             basedOn: splitList(field(Key.basedOn), separator: ","), scales: scales, steps: steps, themes: themes,
             questions: questions,
             temanedslag: temaQuestions.isEmpty && round.isEmpty
                 ? nil : Temanedslag(round: round, title: field(Key.temaTitle), questions: temaQuestions))
+        catalogue.baselineLevel = Int(field(Key.baselineLevel).trimmingCharacters(in: .whitespaces))
         try catalogue.validate(file: file)
         return catalogue
     }

@@ -68,12 +68,13 @@ struct SummaryCommand: ParsableCommand {
             Compliance is Ja / (Ja + Nej), shown the Danish way with its counts: 91,3 % (441/483), with the Wilson \
             95 % interval. Ikke relevant, blanks and answers to questions that do not apply to the case's indsats \
             leave the denominator. Degree questions show Lav / Nogen / Høj grad and the share "høj eller nogen grad". \
-            Groups with N < 20 are marked "forsigtig fortolkning"; with --external, groups with N < 5 are suppressed \
-            and a total row (keys "I alt") is added, with one more group suppressed when the total would reveal a \
-            suppressed one. Without --by, a table shows one section per level \
-            by pejlemærke and sagsskridt with one column per round. JSON rows: the requested grouping keys, then \
-            yes, no, notApplicable, unanswered, n, rate, ciLow, ciHigh (fractions or null) and for degree questions \
-            low, some, high, highOrSome.
+            Every row is for one level (levels are never added): tables print one block per level. Groups with \
+            N < 20 are marked "forsigtig fortolkning"; with --external, groups with N < 5 are suppressed and a \
+            total row per level (keys "I alt") is added, with one more group suppressed when the total would \
+            reveal a suppressed one. Without --by, a table shows one section per level by pejlemærke and \
+            sagsskridt with one column per round. JSON rows: level, the requested grouping keys, then yes, no, \
+            notApplicable, unanswered, n, rate, ciLow, ciHigh (fractions or null) and for degree questions low, \
+            some, high, highOrSome.
             """)
 
     @OptionGroup var options: AnalysisOptions
@@ -158,7 +159,8 @@ struct TrendCommand: ParsableCommand {
             For each group (--by question, theme, unit, …) and round, compliance over the Ja/Nej questions \
             answered in both that round and the baseline, and the change from the baseline's compliance over the \
             same questions in percentage points. The baseline is the earliest round (by name) unless --baseline \
-            names one. JSON rows: the grouping keys, round, baseline, rate, n, changePoints.
+            names one. Every row is for one level, compared with the baseline at the same level. JSON rows: \
+            level, the grouping keys, round, baseline, rate, n, changePoints.
             """)
 
     @OptionGroup var options: AnalysisOptions

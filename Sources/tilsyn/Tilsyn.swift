@@ -8,7 +8,7 @@ struct Tilsyn: ParsableCommand {
         subcommands: [
             CatCommand.self, ConvertCommand.self, CatalogsCommand.self, CatalogCommand.self, TemplateCommand.self,
             SampleCommand.self, ImportCommand.self, ValidateCommand.self, SummaryCommand.self, AgreementCommand.self,
-            TrendCommand.self, ReportCommand.self, ExportCommand.self,
+            TrendCommand.self, ReportCommand.self, ExportCommand.self, ConfigCommand.self,
         ])
 
     /// Runs the command; data errors print `Error: …` and exit with 65 instead of argument-parser's usage exit.

@@ -5,7 +5,8 @@ import TilsynRender
 @Suite("Analysis reports")
 struct AnalysisReportTests {
     /// The seeds' own figure: 441 of 483 is 91,3 %.
-    let seedRow = Summary.Row(keys: [.step: .text("Underretning (U)")], kind: .yesNo, yes: 441, no: 42, notApplicable: 7)
+    let seedRow = Summary.Row(
+        keys: [.step: .text("Underretning (U)")], level: 2, kind: .yesNo, yes: 441, no: 42, notApplicable: 7)
 
     @Test func tableShowsDanishRateWithCounts() {
         let report = SummaryReport.make([seedRow], by: [.step], external: false)
@@ -22,10 +23,11 @@ struct AnalysisReportTests {
         #expect(json.contains("\"yes\": 441"))
         #expect(json.contains("\"n\": 483"))
         #expect(json.contains("\"rate\": 0.913"))
+        #expect(json.contains("\"level\": 2"))
     }
 
     @Test func externalOutputSuppressesSmallGroupsAndTheirTotal() {
-        let small = Summary.Row(keys: [.step: .text("Screening (S)")], kind: .yesNo, yes: 3, no: 1)
+        let small = Summary.Row(keys: [.step: .text("Screening (S)")], level: 2, kind: .yesNo, yes: 3, no: 1)
         let report = SummaryReport.make([seedRow, small], by: [.step], external: true)
         #expect(report.notes.count == 1)
         let lines = report.json().split(separator: "\n")

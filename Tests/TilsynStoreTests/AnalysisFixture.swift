@@ -20,10 +20,11 @@ final class AnalysisFixture {
         try store.database.write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO catalogue VALUES ('fx', '1', 'Fixture');
+                    INSERT INTO catalogue(id, version, title) VALUES ('fx', '1', 'Fixture');
                     INSERT INTO catalogue_step VALUES ('fx', 'S1', 'Første skridt', 0), ('fx', 'S2', 'Andet skridt', 1);
                     INSERT INTO catalogue_theme VALUES ('fx', 'A', 'Tema A', 0), ('fx', 'B', 'Tema B', 1);
-                    INSERT INTO catalogue_question VALUES ('fx', 'J1', 'S1', 'JN', 'Første', 0),
+                    INSERT INTO catalogue_question(catalogue, question, step, type, text, position)
+                    VALUES ('fx', 'J1', 'S1', 'JN', 'Første', 0),
                         ('fx', 'J2', 'S1', 'JN', 'Andet', 1), ('fx', 'G1', 'S2', 'GRAD', 'Grad', 2);
                     INSERT INTO question_theme VALUES ('fx', 'J1', 'A'), ('fx', 'J1', 'B'), ('fx', 'J2', 'A'),
                         ('fx', 'G1', 'B');
