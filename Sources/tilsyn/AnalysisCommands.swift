@@ -122,7 +122,8 @@ struct AgreementCommand: ParsableCommand {
             Counts items (case, round, question) answered at every compared level (not Ikke relevant, not blank): \
             compared, agree and the rate, Cohen's κ for two levels and Fleiss' κ for more, and how often the \
             highest compared level overrules the lowest (Ja → Nej, Nej → Ja). Compares the levels given with \
-            --level (at least two), else every level in the store. --by takes question, theme and round. JSON \
+            --level (at least two), else every level in the store. --by takes question, theme, step, unit, \
+            measure, reviewer (those of the lowest compared level's review) and round. JSON \
             rows: levels, the grouping keys, compared, agree, rate, kappa, overruledYesToNo, overruledNoToYes.
             """)
 
@@ -130,7 +131,9 @@ struct AgreementCommand: ParsableCommand {
 
     func validate() throws {
         if let other = options.breakdowns.first(where: { !Agreement.dimensions.contains($0) }) {
-            throw ValidationError("agreement is grouped by question, theme or round, not \(other.rawValue).")
+            throw ValidationError(
+                "agreement is grouped by question, theme, step, unit, measure, reviewer or round, not "
+                    + "\(other.rawValue).")
         }
     }
 

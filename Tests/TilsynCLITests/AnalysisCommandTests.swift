@@ -129,7 +129,15 @@ import TilsynTestSupport
         let three = try Self.jsonRows(try runTilsyn(["agreement", "--db", db, "--format", "json"]).stdout)
         #expect(three[0]["levels"] as? [Int] == [1, 2, 3])
         #expect(three[0]["compared"] as? Int == 3 && three[0]["agree"] as? Int == 3)
-        let wrong = try runTilsyn(["agreement", "--db", db, "--by", "unit"])
+        // By the lowest level's unit and reviewer (once refused): levels 1 and 2, all in Enhed Vest, reviewer AB.
+        let byUnit = try runTilsyn(
+            ["agreement", "--db", db, "--by", "unit", "--by", "reviewer", "--level", "1", "--level", "2",
+             "--format", "json"])
+        #expect(byUnit.status == 0, "\(byUnit.stderr)")
+        let unitRows = try Self.jsonRows(byUnit.stdout)
+        #expect(unitRows.count == 1 && unitRows[0]["unit"] as? String == "Enhed Vest")
+        #expect(unitRows[0]["reviewer"] as? String == "AB" && unitRows[0]["compared"] as? Int == 10)
+        let wrong = try runTilsyn(["agreement", "--db", db, "--by", "level"])
         #expect(wrong.status != 0)
     }
 }
