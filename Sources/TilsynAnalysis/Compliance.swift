@@ -72,12 +72,15 @@ public enum Compliance {
                     """
                     JOIN question_theme t ON t.catalogue = c.catalogue AND t.question = c.question
                     JOIN catalogue_theme g ON g.catalogue = c.catalogue AND g.theme = t.theme
+                    JOIN catalogue_question q ON q.catalogue = c.catalogue AND q.question = c.question
+                        AND NOT q.temanedslag
                     """, "t.theme", "g.name", "g.position"
                 )
             case .step:
                 (
                     """
                     JOIN catalogue_question q ON q.catalogue = c.catalogue AND q.question = c.question
+                        AND NOT q.temanedslag
                     JOIN catalogue_step g ON g.catalogue = c.catalogue AND g.step = q.step
                     """, "q.step", "g.name", "g.position"
                 )

@@ -125,7 +125,9 @@ public enum Summary {
     ///
     /// Reads `answer_count` and groups by the requested keys only, so the cost follows the size of that table, not
     /// the number of answers. Rows are ordered by their keys (catalogue order for questions, steps and themes); the
-    /// level comes first unless `.level` is requested at another position.
+    /// level comes first unless `.level` is requested at another position. Temanedslag questions (asked in one round
+    /// besides the fixed ones) appear only in rows grouped by question: they never enter a pejlemærke, sagsskridt,
+    /// unit, measure or headline figure.
     public static func rows(_ store: StoreReader, by dimensions: [Breakdown], selection: Selection = Selection())
         throws -> [Row]
     {
@@ -136,7 +138,8 @@ public enum Summary {
         let levelIndex = grouped.firstIndex(of: .level) ?? 0
         let (joins, columns, positions) = keySQL(grouped)
         let order = zip(positions, columns).map { "min(\($0)), \($1)" }
-        var conditions: [String] = []
+        // Temanedslag questions count only as themselves: never in a pejlemærke, sagsskridt or headline figure.
+        var conditions = dimensions.contains(.question) ? [] : ["NOT coalesce(q.temanedslag, 0)"]
         var arguments: [any DatabaseValueConvertible] = []
         if !selection.levels.isEmpty {
             conditions.append("c.level IN (\(selection.levels.map { _ in "?" }.joined(separator: ", ")))")

@@ -58,7 +58,9 @@ public enum Trend {
         let dimensions = dimensions.filter { $0 != .round && $0 != .level && seen.insert($0).inserted }
         guard let baseline = try baseline ?? rounds(store).first else { return [] }
         let (joins, columns, positions) = Summary.keySQL(dimensions)
+        // Temanedslag questions count only as themselves (grouped by question).
         var conditions = ["coalesce(q.type, '') <> 'GRAD'"]
+        if !dimensions.contains(.question) { conditions.append("NOT coalesce(q.temanedslag, 0)") }
         var arguments: [any DatabaseValueConvertible] = []
         if !levels.isEmpty {
             conditions.append("c.level IN (\(levels.map { _ in "?" }.joined(separator: ", ")))")

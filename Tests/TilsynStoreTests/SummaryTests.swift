@@ -101,6 +101,26 @@ import TilsynStore
         #expect([themeB2[0].yes, themeB2[0].unanswered, themeB2[1].some, themeB2[1].high] as [Int] == [1, 1, 1, 1])
     }
 
+    /// A temanedslag question (T1, step S1, theme A) counts only as itself: C1 answers J1 Ja and T1 Nej, C2 T1 Nej.
+    @Test func temanedslagNeverEntersAStepThemeOrHeadline() throws {
+        let fixture = try AnalysisFixture()
+        try fixture.add(case: "C1", [("J1", 1), ("T1", 2)])
+        try fixture.add(case: "C2", [("T1", 2)])
+        try fixture.finish()
+        for dimensions in [[Breakdown](), [.step], [.theme], [.unit], [.measure, .round]] {
+            let rows = try Summary.rows(fixture.reader, by: dimensions).filter { $0.kind == .yesNo }
+            #expect(rows.map(\.yes) == rows.map { _ in 1 }, "\(dimensions)")
+            #expect(rows.allSatisfy { $0.no == 0 }, "\(dimensions)")
+        }
+        let byQuestion = try Summary.rows(fixture.reader, by: [.question])
+        #expect(byQuestion.map(\.keys) == [[.question: .text("J1")], [.question: .text("T1")]])
+        #expect([byQuestion[1].yes, byQuestion[1].no] as [Int] == [0, 2])
+        for grouping in [Compliance.Grouping.step, .theme] {
+            #expect(try Compliance.rows(fixture.reader, by: grouping).allSatisfy { $0.no == 0 && $0.yes == 1 })
+        }
+        #expect(try Trend.rows(fixture.reader, by: []).map(\.n) == [1])
+    }
+
     @Test func groupsByUnitMeasureReviewerAndFilters() throws {
         let fixture = try fourReviews()
         let rows = try Summary.rows(
