@@ -91,11 +91,16 @@ public enum Summary {
         public var low: Int
         public var some: Int
         public var high: Int
+        /// The distinct cases behind `n` (with a Ja, Nej or degree answer in the group); nil for a total row
+        /// added by a renderer, whose cases are not the sum of its groups'.
+        public var cases: Int?
 
         public init(
             keys: [Breakdown: KeyValue], level: Int, kind: QuestionKind, yes: Int = 0, no: Int = 0,
-            notApplicable: Int = 0, unanswered: Int = 0, low: Int = 0, some: Int = 0, high: Int = 0
+            notApplicable: Int = 0, unanswered: Int = 0, low: Int = 0, some: Int = 0, high: Int = 0,
+            cases: Int? = nil
         ) {
+            self.cases = cases
             self.keys = keys
             self.level = level
             self.kind = kind
@@ -160,8 +165,26 @@ public enum Summary {
             HAVING sum(c.yes + c.no + c.not_applicable + c.unanswered + c.low + c.some + c.high) > 0
             ORDER BY \((order + [kind]).joined(separator: ", "))
             """
+        // The distinct cases of each group: one grouped query over the answers (a case's answers to several
+        // questions, or in several rounds, are one case), with the same keys, joins and conditions.
+        let casesSQL = """
+            SELECT \((columns + [kind]).joined(separator: ", ")),
+                count(DISTINCT c.case_id) FILTER (WHERE c.applies AND c.code IN (1, 2, 4, 5, 6))
+            FROM (
+                SELECT r.catalogue, a.question, r.round_id, r.level, r.unit_id, r.measure, r.reviewer_id, r.case_id,
+                    a.code, a.applies
+                FROM answer a JOIN review r ON r.id = a.review_id
+            ) c
+            \(joins.joined(separator: "\n"))
+            \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
+            GROUP BY \((columns + [kind]).joined(separator: ", "))
+            """
         return try store.database.read { db in
-            try GRDB.Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
+            var cases: [[DatabaseValue]: Int] = [:]
+            for row in try GRDB.Row.fetchAll(db, sql: casesSQL, arguments: StatementArguments(arguments)) {
+                cases[(0...columns.count).map { row[$0] as DatabaseValue }] = row[columns.count + 1]
+            }
+            return try GRDB.Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
                 var keys: [Breakdown: KeyValue] = [:]
                 for (index, dimension) in grouped.enumerated() where dimensions.contains(dimension) {
                     keys[dimension] = dimension.isNumeric ? .number(row[index]) : .text(row[index])
@@ -171,7 +194,8 @@ public enum Summary {
                 return Row(
                     keys: keys, level: row[levelIndex], kind: degree ? .degree : .yesNo, yes: row[base + 1],
                     no: row[base + 2], notApplicable: row[base + 3], unanswered: row[base + 4], low: row[base + 5],
-                    some: row[base + 6], high: row[base + 7])
+                    some: row[base + 6], high: row[base + 7],
+                    cases: cases[(0...columns.count).map { row[$0] as DatabaseValue }] ?? 0)
             }
         }
     }

@@ -193,7 +193,7 @@ public enum SummaryReport {
             ReportColumn(key: "yes", header: "Ja"), ReportColumn(key: "no", header: "Nej"),
             ReportColumn(key: "notApplicable", header: "Ikke relevant"),
             ReportColumn(key: "unanswered", header: "Ubesvaret"), ReportColumn(key: "n", header: "N"),
-            ReportColumn(key: "rate", header: "Andel ja"), ReportColumn(key: "ciLow", header: "95 %-KI, nedre"),
+            ReportColumn(key: "cases", header: "Sager"), ReportColumn(key: "rate", header: "Andel ja"), ReportColumn(key: "ciLow", header: "95 %-KI, nedre"),
             ReportColumn(key: "ciHigh", header: "95 %-KI, øvre"),
         ]
         if hasDegree {
@@ -219,7 +219,7 @@ public enum SummaryReport {
             var line =
                 (levelColumn ? [ReportValue.integer(row.level)] : []) + keys + [
                     count(row.yes), count(row.no), count(row.notApplicable), count(row.unanswered), count(row.n),
-                    share(row.rate), share(row.interval?.low), share(row.interval?.high),
+                    row.cases.map(count) ?? .null, share(row.rate), share(row.interval?.low), share(row.interval?.high),
                 ]
             if hasDegree {
                 line +=

@@ -47,8 +47,11 @@ import TilsynTestSupport
         #expect(rows.count == 3)
         #expect(
             Set(rows[0].keys) == [
-                "question", "level", "yes", "no", "notApplicable", "unanswered", "n", "rate", "ciLow", "ciHigh",
+                "question", "level", "yes", "no", "notApplicable", "unanswered", "n", "cases", "rate", "ciLow",
+                "ciHigh",
             ])
+        // Per question and level, one answer per case: 483 answers from 483 cases.
+        #expect(rows[0]["cases"] as? Int == 483)
         #expect(rows[0]["question"] as? String == "U.1" && rows[0]["level"] as? Int == 1)
         #expect(rows[0]["yes"] as? Int == 441 && rows[0]["n"] as? Int == 483 && rows[0]["notApplicable"] as? Int == 3)
         let rate = try #require(rows[0]["rate"] as? Double)
@@ -61,9 +64,9 @@ import TilsynTestSupport
 
         let csv = try runTilsyn(["summary", "--db", db, "--by", "unit", "--format", "csv"])
         #expect(csv.stdoutBytes.starts(with: [0xEF, 0xBB, 0xBF]))
-        #expect(csv.stdout.contains("Niveau;Enhed;Ja;Nej;Ikke relevant;Ubesvaret;N;Andel ja"))
-        #expect(csv.stdout.contains("1;Enhed Vest;441;42;3;0;483;"))
-        #expect(csv.stdout.contains("2;Enhed Vest;8;2;0;0;10;"))
+        #expect(csv.stdout.contains("Niveau;Enhed;Ja;Nej;Ikke relevant;Ubesvaret;N;Sager;Andel ja"))
+        #expect(csv.stdout.contains("1;Enhed Vest;441;42;3;0;483;483;"))
+        #expect(csv.stdout.contains("2;Enhed Vest;8;2;0;0;10;10;"))
 
         let xlsx = directory.path("summary.xlsx")
         let workbook = try runTilsyn(["summary", "--db", db, "--by", "round", "--format", "xlsx", "-o", xlsx])

@@ -58,7 +58,7 @@ import TilsynAnalysis
         await propertyCheck(count: 25, input: Self.answers) { answers in
             let fixture = try AnalysisFixture()
             var seen: Set<String> = []
-            var stored: [(level: Int, question: String, code: Int?)] = []
+            var stored: [(number: Int, level: Int, question: String, code: Int?)] = []
             for value in answers {
                 let (number, level, unit) = (value % 6, value / 6 % 3 + 1, ["Vest", "Øst"][value / 18 % 2])
                 let (question, code) = (["J1", "J2", "G1"][value / 36 % 3], value / 108 % 7)
@@ -66,7 +66,7 @@ import TilsynAnalysis
                 guard seen.insert("\(number)|\(level)|\(question)").inserted else { continue }
                 let codes = question == "G1" ? [nil, 3, 4, 5, 6] : [nil, 1, 2, 3]
                 let measure = 32
-                stored.append((level, question, codes[code % codes.count]))
+                stored.append((number, level, question, codes[code % codes.count]))
                 try fixture.add(
                     case: "C\(number)", level: level, unit: unit, measure: measure,
                     [(question, codes[code % codes.count])])
@@ -87,6 +87,9 @@ import TilsynAnalysis
                 #expect((degree?.low ?? 0) == grad.filter { $0.code == 4 }.count)
                 #expect((degree?.some ?? 0) == grad.filter { $0.code == 5 }.count)
                 #expect((degree?.high ?? 0) == grad.filter { $0.code == 6 }.count)
+                // Cases: the distinct cases with a Ja or Nej (a degree) answer at this level.
+                #expect((yesNo?.cases ?? 0) == Set(jn.filter { [1, 2].contains($0.code) }.map(\.number)).count)
+                #expect((degree?.cases ?? 0) == Set(grad.filter { [4, 5, 6].contains($0.code) }.map(\.number)).count)
             }
             #expect(Set(totals.map(\.level)).isSubset(of: Set(stored.map(\.level))))
             #expect(totals.count == Set(totals.map { "\($0.level)|\($0.kind)" }).count)

@@ -81,6 +81,8 @@ import TilsynStore
         let byStep = try Summary.rows(fixture.reader, by: [.step])
         #expect(byStep.map(\.keys) == [[.step: .text("S1")], [.step: .text("S2")], [.step: .text("S1")], [.step: .text("S2")]])
         #expect(byStep.map(\.level) == [1, 1, 2, 2])
+        // The cases behind each row: C1 and C2 everywhere (3 answers at S1, level 1, from 2 cases).
+        #expect(byStep.map(\.cases) == [2, 2, 2, 2])
         // S1 at level 1: J1 Ja, Nej; J2 Nej, Ikke relevant → 1 Ja, 2 Nej, 1 Ikke relevant.
         #expect([byStep[0].yes, byStep[0].no, byStep[0].notApplicable, byStep[0].unanswered] as [Int] == [1, 2, 1, 0])
         #expect(byStep[0].kind == .yesNo && byStep[0].n == 3)
