@@ -139,6 +139,10 @@ let suppressionNote =
     "– Undertrykt: færre end 5 besvarelser, eller skjult for at en total ikke afslører et "
     + "undertrykt tal."
 
+/// The footnote on cells suppressed by their cases (children).
+let caseSuppressionNote =
+    "– Undertrykt: færre end 5 sager, eller skjult for at en total ikke afslører et undertrykt tal."
+
 /// Builds the compliance report.
 public enum SummaryReport {
     public static func make(_ source: [Summary.Row], by dimensions: [Breakdown], external: Bool, decimals: Int = 1)
@@ -160,7 +164,9 @@ public enum SummaryReport {
                 for kind in [QuestionKind.yesNo, .degree] {
                     let indices = block.indices.filter { block[$0].kind == kind }
                     guard !indices.isEmpty else { continue }
-                    let decision = Suppression.decide(indices.map { block[$0].n }, totalShown: !dimensions.isEmpty)
+                    // Small numbers are counted in children: a group rests on its cases, not its answers.
+                    let decision = Suppression.decide(
+                        indices.map { block[$0].cases ?? block[$0].n }, totalShown: !dimensions.isEmpty)
                     for (position, index) in indices.enumerated() { hidden[index] = decision.cells[position] }
                     if !dimensions.isEmpty {
                         var total = Summary.Row(keys: [:], level: level, kind: kind)
@@ -245,14 +251,15 @@ public enum SummaryReport {
                 text.append("")
                 text.append("høj/nogen/lav grad: \(row.high)/\(row.some)/\(row.low)")
             }
-            text.append(!hidden && row.n > 0 && row.n < Suppression.cautionThreshold ? Suppression.cautionText : "")
+            let base = row.cases ?? row.n
+            text.append(!hidden && base > 0 && base < Suppression.cautionThreshold ? Suppression.cautionText : "")
             table.append(text)
         }
         var headers = dimensions.map(\.danishHeader)
         headers += ["Andel (ja, eller høj/nogen grad)", "95 %-KI", "Svar", "Bemærkning"]
         return Report(
             title: "Ledelsestilsyn – lovoverholdelse", columns: columns, rows: values, tableHeaders: headers,
-            tableRows: table, notes: suppressed.contains(true) ? [suppressionNote] : [],
+            tableRows: table, notes: suppressed.contains(true) ? [caseSuppressionNote] : [],
             blocks: dimensions.contains(.level) ? [:] : blocks)
     }
 }

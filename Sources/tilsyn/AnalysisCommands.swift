@@ -73,7 +73,8 @@ struct SummaryCommand: ParsableCommand {
             total row per level (keys "I alt") is added, with one more group suppressed when the total would \
             reveal a suppressed one. Without --by, a table shows one section per level by pejlemærke and \
             sagsskridt with one column per round. JSON rows: level, the requested grouping keys, then yes, no, \
-            notApplicable, unanswered, n (answers), cases (distinct cases behind n), rate, ciLow, ciHigh (fractions or null) and for degree questions low, \
+            notApplicable, unanswered, n (answers), cases (distinct cases behind n), rate, ciLow, ciHigh \
+            (fractions or null) and for degree questions low, \
             some, high, highOrSome.
             """)
 
