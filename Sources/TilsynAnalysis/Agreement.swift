@@ -32,8 +32,12 @@ public enum Agreement {
         public var rate: Double? { compared > 0 ? Double(agree) / Double(compared) : nil }
     }
 
-    /// The dimensions agreement can be grouped by.
-    public static let dimensions: [Breakdown] = [.question, .theme, .round]
+    /// The dimensions agreement can be grouped by; unit, measure and reviewer are those of the lowest compared
+    /// level's review.
+    public static let dimensions: [Breakdown] = [.question, .theme, .step, .unit, .measure, .reviewer, .round]
+
+    /// Dimensions read from the lowest level's review, which `level_pair_count` does not keep.
+    static let reviewDimensions: Set<Breakdown> = [.unit, .measure, .reviewer]
 
     /// The answer codes compared: Ja, Nej, Lav, Nogen and Høj grad.
     static let categories = [1, 2, 4, 5, 6]
@@ -64,7 +68,7 @@ public enum Agreement {
         let dimensions = dimensions.filter { seen.insert($0).inserted }
         precondition(dimensions.allSatisfy { Agreement.dimensions.contains($0) })
         let count = levels.count
-        if count == 2 && !fromAnswers {
+        if count == 2 && !fromAnswers && reviewDimensions.isDisjoint(with: dimensions) {
             return try pairRows(store, levels: levels, by: dimensions, round: round)
         }
         var from = "review r1 JOIN answer a1 ON a1.review_id = r1.id"
@@ -79,7 +83,8 @@ public enum Agreement {
             conditions += ["a\(index).applies", "a\(index).code IN (1, 2, 4, 5, 6)"]
         }
         let (columns, order) = groupingJoins(
-            dimensions, catalogue: "r1.catalogue", question: "a1.question", round: "r1.round_id", into: &from)
+            dimensions, catalogue: "r1.catalogue", question: "a1.question", round: "r1.round_id", review: "r1",
+            into: &from)
         var arguments: [String] = []
         if let round {
             conditions.append("r1.round_id IN (SELECT id FROM round WHERE name = ?)")
@@ -116,8 +121,10 @@ public enum Agreement {
     /// the answers. The statistics are those of the self-join in `rows(_:levels:by:round:)`.
     /// Joins for grouping by question, theme or round onto `from`, given the SQL of the rows' catalogue, question
     /// and round; returns the grouping columns and the expressions that order the groups as the catalogue does.
+    /// `review` is the alias of the lowest level's review (unit, measure, reviewer), nil for `level_pair_count`.
     static func groupingJoins(
-        _ dimensions: [Breakdown], catalogue: String, question: String, round: String, into from: inout String
+        _ dimensions: [Breakdown], catalogue: String, question: String, round: String, review: String? = nil,
+        into from: inout String
     ) -> (columns: [String], order: [String]) {
         var columns: [String] = []
         var order: [String] = []
@@ -135,6 +142,25 @@ public enum Agreement {
                     """
                 columns.append("t.theme")
                 order.append("min(coalesce(g.position, 1e9))")
+            case .step:
+                from += "\nLEFT JOIN catalogue_question qs ON qs.catalogue = \(catalogue) AND qs.question = \(question)"
+                from += "\nLEFT JOIN catalogue_step st ON st.catalogue = qs.catalogue AND st.step = qs.step"
+                columns.append("coalesce(qs.step, '')")
+                order.append("min(coalesce(st.position, 1e9))")
+            case .unit:
+                precondition(review != nil, "grouping by unit needs the reviews")
+                from += "\nJOIN unit u ON u.id = \(review ?? "r1").unit_id"
+                columns.append("u.name")
+                order.append("0")
+            case .measure:
+                precondition(review != nil, "grouping by measure needs the reviews")
+                columns.append("CAST(\(review ?? "r1").measure AS TEXT)")
+                order.append("0")
+            case .reviewer:
+                precondition(review != nil, "grouping by reviewer needs the reviews")
+                from += "\nJOIN reviewer v ON v.id = \(review ?? "r1").reviewer_id"
+                columns.append("v.initials")
+                order.append("0")
             default:
                 from += "\nJOIN round d ON d.id = \(round)"
                 columns.append("d.name")

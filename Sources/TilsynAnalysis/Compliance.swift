@@ -15,6 +15,17 @@ public struct StoreReader: Sendable {
     public init(_ store: AuditStore) {
         database = store.database
     }
+
+    /// The level compliance figures are for when none is named: the store's setting, else the catalogue model's
+    /// baseline level, else 1.
+    public func baselineLevel() throws -> BaselineLevel {
+        try database.read { try BaselineLevel.read($0) }
+    }
+
+    /// The levels with reviews in the store, ascending.
+    public func levels() throws -> [Int] {
+        try database.read { db in try Int.fetchAll(db, sql: "SELECT DISTINCT level FROM review ORDER BY level") }
+    }
 }
 
 /// Compliance (lovoverholdelse) read from the store's answer counts, aggregated in SQL.
@@ -61,12 +72,15 @@ public enum Compliance {
                     """
                     JOIN question_theme t ON t.catalogue = c.catalogue AND t.question = c.question
                     JOIN catalogue_theme g ON g.catalogue = c.catalogue AND g.theme = t.theme
+                    JOIN catalogue_question q ON q.catalogue = c.catalogue AND q.question = c.question
+                        AND NOT q.temanedslag
                     """, "t.theme", "g.name", "g.position"
                 )
             case .step:
                 (
                     """
                     JOIN catalogue_question q ON q.catalogue = c.catalogue AND q.question = c.question
+                        AND NOT q.temanedslag
                     JOIN catalogue_step g ON g.catalogue = c.catalogue AND g.step = q.step
                     """, "q.step", "g.name", "g.position"
                 )

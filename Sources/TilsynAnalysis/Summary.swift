@@ -73,11 +73,16 @@ public enum QuestionKind: String, Sendable, Hashable {
 }
 
 /// Compliance grouped by any combination of dimensions, aggregated in SQL over the answer counts.
+///
+/// Every row is for one level: levels are different measurements of the same cases, compared and never added, so
+/// the rows are always grouped by level whether or not `.level` is among the requested dimensions.
 public enum Summary {
-    /// One group's counts; Ja/Nej and degree questions are always in separate rows.
+    /// One group's counts at one level; Ja/Nej and degree questions are always in separate rows.
     public struct Row: Sendable, Equatable {
         /// The requested grouping keys, and only those.
         public var keys: [Breakdown: KeyValue]
+        /// The level (niveau) the counts are from.
+        public var level: Int
         public var kind: QuestionKind
         public var yes: Int
         public var no: Int
@@ -86,12 +91,18 @@ public enum Summary {
         public var low: Int
         public var some: Int
         public var high: Int
+        /// The distinct cases behind `n` (with a Ja, Nej or degree answer in the group); nil for a total row
+        /// added by a renderer, whose cases are not the sum of its groups'.
+        public var cases: Int?
 
         public init(
-            keys: [Breakdown: KeyValue], kind: QuestionKind, yes: Int = 0, no: Int = 0, notApplicable: Int = 0,
-            unanswered: Int = 0, low: Int = 0, some: Int = 0, high: Int = 0
+            keys: [Breakdown: KeyValue], level: Int, kind: QuestionKind, yes: Int = 0, no: Int = 0,
+            notApplicable: Int = 0, unanswered: Int = 0, low: Int = 0, some: Int = 0, high: Int = 0,
+            cases: Int? = nil
         ) {
+            self.cases = cases
             self.keys = keys
+            self.level = level
             self.kind = kind
             self.yes = yes
             self.no = no
@@ -115,18 +126,25 @@ public enum Summary {
         public var highOrSome: Double? { kind == .degree && n > 0 ? Double(high + some) / Double(n) : nil }
     }
 
-    /// Counts grouped by `dimensions` (in the order given), one row per group and question kind.
+    /// Counts grouped by `dimensions` (in the order given) and by level, one row per group, level and question kind.
     ///
     /// Reads `answer_count` and groups by the requested keys only, so the cost follows the size of that table, not
-    /// the number of answers. Rows are ordered by their keys (catalogue order for questions, steps and themes).
+    /// the number of answers. Rows are ordered by their keys (catalogue order for questions, steps and themes); the
+    /// level comes first unless `.level` is requested at another position. Temanedslag questions (asked in one round
+    /// besides the fixed ones) appear only in rows grouped by question: they never enter a pejlemærke, sagsskridt,
+    /// unit, measure or headline figure.
     public static func rows(_ store: StoreReader, by dimensions: [Breakdown], selection: Selection = Selection())
         throws -> [Row]
     {
         var seen: Set<Breakdown> = []
         let dimensions = dimensions.filter { seen.insert($0).inserted }
-        let (joins, columns, positions) = keySQL(dimensions)
+        // Grouped by level in any case: first, unless asked for at another position.
+        let grouped = dimensions.contains(.level) ? dimensions : [.level] + dimensions
+        let levelIndex = grouped.firstIndex(of: .level) ?? 0
+        let (joins, columns, positions) = keySQL(grouped)
         let order = zip(positions, columns).map { "min(\($0)), \($1)" }
-        var conditions: [String] = []
+        // Temanedslag questions count only as themselves: never in a pejlemærke, sagsskridt or headline figure.
+        var conditions = dimensions.contains(.question) ? [] : ["NOT coalesce(q.temanedslag, 0)"]
         var arguments: [any DatabaseValueConvertible] = []
         if !selection.levels.isEmpty {
             conditions.append("c.level IN (\(selection.levels.map { _ in "?" }.joined(separator: ", ")))")
@@ -147,18 +165,37 @@ public enum Summary {
             HAVING sum(c.yes + c.no + c.not_applicable + c.unanswered + c.low + c.some + c.high) > 0
             ORDER BY \((order + [kind]).joined(separator: ", "))
             """
+        // The distinct cases of each group: one grouped query over the answers (a case's answers to several
+        // questions, or in several rounds, are one case), with the same keys, joins and conditions.
+        let casesSQL = """
+            SELECT \((columns + [kind]).joined(separator: ", ")),
+                count(DISTINCT c.case_id) FILTER (WHERE c.applies AND c.code IN (1, 2, 4, 5, 6))
+            FROM (
+                SELECT r.catalogue, a.question, r.round_id, r.level, r.unit_id, r.measure, r.reviewer_id, r.case_id,
+                    a.code, a.applies
+                FROM answer a JOIN review r ON r.id = a.review_id
+            ) c
+            \(joins.joined(separator: "\n"))
+            \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
+            GROUP BY \((columns + [kind]).joined(separator: ", "))
+            """
         return try store.database.read { db in
-            try GRDB.Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
+            var cases: [[DatabaseValue]: Int] = [:]
+            for row in try GRDB.Row.fetchAll(db, sql: casesSQL, arguments: StatementArguments(arguments)) {
+                cases[(0...columns.count).map { row[$0] as DatabaseValue }] = row[columns.count + 1]
+            }
+            return try GRDB.Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
                 var keys: [Breakdown: KeyValue] = [:]
-                for (index, dimension) in dimensions.enumerated() {
+                for (index, dimension) in grouped.enumerated() where dimensions.contains(dimension) {
                     keys[dimension] = dimension.isNumeric ? .number(row[index]) : .text(row[index])
                 }
-                let base = dimensions.count
+                let base = grouped.count
                 let degree: Bool = row[base]
                 return Row(
-                    keys: keys, kind: degree ? .degree : .yesNo, yes: row[base + 1], no: row[base + 2],
-                    notApplicable: row[base + 3], unanswered: row[base + 4], low: row[base + 5],
-                    some: row[base + 6], high: row[base + 7])
+                    keys: keys, level: row[levelIndex], kind: degree ? .degree : .yesNo, yes: row[base + 1],
+                    no: row[base + 2], notApplicable: row[base + 3], unanswered: row[base + 4], low: row[base + 5],
+                    some: row[base + 6], high: row[base + 7],
+                    cases: cases[(0...columns.count).map { row[$0] as DatabaseValue }] ?? 0)
             }
         }
     }

@@ -2,6 +2,8 @@ public import GRDB
 
 /// Compliance across rounds against a baseline round, aggregated in SQL over the answer counts.
 ///
+/// Every row is for one level, compared with the baseline round at the same level: levels are never added.
+///
 /// For each group and round the rate is computed over the Ja/Nej questions answered (Ja or Nej) in both that
 /// round and the baseline, and so is the baseline's rate it is compared with; the change is in percentage points.
 /// The baseline's own row compares it with itself over all its questions. A question renamed in a later catalogue
@@ -11,6 +13,8 @@ public enum Trend {
     public struct Row: Sendable, Equatable {
         /// The requested grouping keys, and only those.
         public var keys: [Breakdown: KeyValue]
+        /// The level (niveau) of this round's and the baseline's answers.
+        public var level: Int
         public var round: String
         public var baseline: String
         /// Ja and Ja + Nej in this round, over the questions shared with the baseline.
@@ -44,16 +48,19 @@ public enum Trend {
 
     /// The value per group and round against `baseline` (default: the earliest round by name).
     ///
-    /// `dimensions` may hold any breakdown but round. Rounds without any question in common with the baseline have
-    /// no row for that group.
+    /// `dimensions` may hold any breakdown but round and level (rows are always per level); `levels` restricts the
+    /// levels (all when empty). Rounds without any question in common with the baseline have no row for that group.
+    /// Rows are ordered by level, then keys, then round.
     public static func rows(
         _ store: StoreReader, by dimensions: [Breakdown], baseline: String? = nil, levels: [Int] = []
     ) throws -> [Row] {
         var seen: Set<Breakdown> = []
-        let dimensions = dimensions.filter { $0 != .round && seen.insert($0).inserted }
+        let dimensions = dimensions.filter { $0 != .round && $0 != .level && seen.insert($0).inserted }
         guard let baseline = try baseline ?? rounds(store).first else { return [] }
         let (joins, columns, positions) = Summary.keySQL(dimensions)
+        // Temanedslag questions count only as themselves (grouped by question).
         var conditions = ["coalesce(q.type, '') <> 'GRAD'"]
+        if !dimensions.contains(.question) { conditions.append("NOT coalesce(q.temanedslag, 0)") }
         var arguments: [any DatabaseValueConvertible] = []
         if !levels.isEmpty {
             conditions.append("c.level IN (\(levels.map { _ in "?" }.joined(separator: ", ")))")
@@ -63,9 +70,9 @@ public enum Trend {
         let keys = columns.enumerated().map { "\($1) AS k\($0)" }
         let keyNames = columns.indices.map { "x.k\($0)" }
         let cellPositions = positions.enumerated().map { "min(\($1)) AS o\($0)" }
-        let matches = (["question"] + columns.indices.map { "k\($0)" }).map { "b.\($0) IS x.\($0)" }
-        let order = columns.indices.map { "min(x.o\($0)), x.k\($0)" } + ["x.round"]
-        let cellColumns = keys + ["c.question AS question", "rr.name AS round"] + cellPositions
+        let matches = (["question", "level"] + columns.indices.map { "k\($0)" }).map { "b.\($0) IS x.\($0)" }
+        let order = ["x.level"] + columns.indices.map { "min(x.o\($0)), x.k\($0)" } + ["x.round"]
+        let cellColumns = keys + ["c.question AS question", "c.level AS level", "rr.name AS round"] + cellPositions
         let sql = """
             WITH cell AS (
                 SELECT \(cellColumns.joined(separator: ", ")),
@@ -79,12 +86,13 @@ public enum Trend {
                 JOIN round rr ON rr.id = c.round_id
                 \(joins.joined(separator: "\n"))
                 WHERE \(conditions.joined(separator: " AND "))
-                GROUP BY \((columns + ["c.question", "rr.name"]).joined(separator: ", "))
+                GROUP BY \((columns + ["c.question", "c.level", "rr.name"]).joined(separator: ", "))
                 HAVING sum(c.yes + c.no) > 0
             )
-            SELECT \((keyNames + ["x.round"]).joined(separator: ", ")), sum(x.yes), sum(x.n), sum(b.yes), sum(b.n)
+            SELECT \((keyNames + ["x.round", "x.level"]).joined(separator: ", ")), sum(x.yes), sum(x.n), sum(b.yes),
+                sum(b.n)
             FROM cell x JOIN cell b ON b.round = ? AND \(matches.joined(separator: " AND "))
-            GROUP BY \((keyNames + ["x.round"]).joined(separator: ", "))
+            GROUP BY \((keyNames + ["x.round", "x.level"]).joined(separator: ", "))
             ORDER BY \(order.joined(separator: ", "))
             """
         return try store.database.read { db in
@@ -95,8 +103,8 @@ public enum Trend {
                 }
                 let base = dimensions.count
                 return Row(
-                    keys: values, round: row[base], baseline: baseline, yes: row[base + 1], n: row[base + 2],
-                    baselineYes: row[base + 3], baselineN: row[base + 4])
+                    keys: values, level: row[base + 1], round: row[base], baseline: baseline, yes: row[base + 2],
+                    n: row[base + 3], baselineYes: row[base + 4], baselineN: row[base + 5])
             }
         }
     }

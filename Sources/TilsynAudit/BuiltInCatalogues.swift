@@ -17,6 +17,7 @@ enum BuiltInCatalogues {
     "sbs-overordnet",
     "sbs-tematiseret"
   ],
+  "baselineLevel": 2,
   "scales": [
     {
       "id": "JN",
@@ -3284,6 +3285,7 @@ enum BuiltInCatalogues {
     "templateSteps": {"type": "array", "items": {"type": "string"}, "description": "The sagsskridt (step ids) the model's templates ask about, as tilsyn template --steps chooses them; all when absent."},
     "scope": {"type": "string", "description": "What the catalogue covers, one Danish sentence shown in templates and by tilsyn catalogs."},
     "basedOn": {"type": "array", "items": {"type": "string"}, "description": "For a municipality's model: the catalogues its questions are drawn from."},
+    "baselineLevel": {"type": "integer", "minimum": 1, "maximum": 4, "description": "For a municipality's model: the level (niveau) whose answers are the statistical baseline; compliance figures default to it. Level 1 when absent."},
     "scales": {
       "type": "array",
       "minItems": 1,

@@ -3,7 +3,8 @@ import TilsynSheets
 
 extension Catalogue: Decodable {
     private enum CodingKeys: String, CodingKey {
-        case id, version, title, source, scope, basedOn, templateSteps, scales, steps, themes, questions, temanedslag
+        case id, version, title, source, scope, basedOn, baselineLevel, templateSteps, scales, steps, themes, questions
+        case temanedslag
     }
 
     public init(from decoder: any Decoder) throws {
@@ -15,6 +16,7 @@ extension Catalogue: Decodable {
         scope = try c.decodeIfPresent(String.self, forKey: .scope) ?? ""
         templateSteps = try c.decodeIfPresent([String].self, forKey: .templateSteps)
         basedOn = try c.decodeIfPresent([String].self, forKey: .basedOn) ?? []
+        baselineLevel = try c.decodeIfPresent(Int.self, forKey: .baselineLevel)
         scales = try c.decode([AnswerScale].self, forKey: .scales)
         steps = try c.decode([Step].self, forKey: .steps)
         themes = try c.decodeIfPresent([Theme].self, forKey: .themes) ?? []
@@ -136,6 +138,7 @@ extension Catalogue {
             if !scope.isEmpty { o.field("scope") { $0.string(scope) } }
             if !basedOn.isEmpty { o.field("basedOn") { $0.strings(basedOn, level: 1) } }
             if let templateSteps { o.field("templateSteps") { $0.strings(templateSteps, level: 1) } }
+            if let baselineLevel { o.field("baselineLevel") { $0.text += String(baselineLevel) } }
             o.field("scales") { v in
                 v.array(scales, level: 1) { v, scale in
                     v.object(level: 2) { o in

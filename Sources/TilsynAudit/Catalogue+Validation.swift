@@ -17,6 +17,9 @@ extension Catalogue {
         if title.trimmed.isEmpty { fail(.emptyText, "the title is empty") }
         if scales.isEmpty { fail(.invalidValue, "the catalogue defines no answer scales") }
         if steps.isEmpty { fail(.invalidValue, "the catalogue defines no sagsskridt (steps)") }
+        if let baselineLevel, !(1...4).contains(baselineLevel) {
+            fail(.invalidValue, "baselineLevel is \(baselineLevel); levels are 1 to 4")
+        }
 
         var scaleIDs: Set<String> = []
         for scale in scales {

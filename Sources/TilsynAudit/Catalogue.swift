@@ -28,6 +28,9 @@ public struct Catalogue: Sendable, Equatable {
     public var questions: [Question]
     /// The rotating thematic questions of one round, asked in addition to `questions`.
     public var temanedslag: Temanedslag?
+    /// For a municipality's model: the level (niveau) whose answers are the statistical baseline (kk-2025: 2);
+    /// nil when the model names none.
+    public var baselineLevel: Int? = nil
 
     public init(
         id: String, version: String, title: String, source: String, basedOn: [String] = [],

@@ -29,6 +29,7 @@ public enum CatalogueWorkbook {
         static let source = "Kilde"
         static let scope = "Omfang"
         static let basedOn = "Bygger på"
+        static let baselineLevel = "Basisniveau"
         static let round = "Temanedslag runde"
         static let temaTitle = "Temanedslag titel"
         static let scale = "Svarskala"
@@ -92,6 +93,7 @@ public enum CatalogueWorkbook {
         try row(Key.source, [catalogue.source])
         try row(Key.scope, [catalogue.scope])
         try row(Key.basedOn, [catalogue.basedOn.joined(separator: ", ")])
+        try row(Key.baselineLevel, [catalogue.baselineLevel.map(String.init) ?? ""])
         try row(Key.round, [catalogue.temanedslag?.round ?? ""])
         try row(Key.temaTitle, [catalogue.temanedslag?.title ?? ""])
         try meta.appendRow([])
@@ -229,6 +231,7 @@ public enum CatalogueWorkbook {
             temanedslag: temaQuestions.isEmpty && round.isEmpty
                 ? nil : Temanedslag(round: round, title: field(Key.temaTitle), questions: temaQuestions))
         catalogue.scope = field(Key.scope)
+        catalogue.baselineLevel = Int(field(Key.baselineLevel).trimmingCharacters(in: .whitespaces))
         try catalogue.validate(file: file)
         return catalogue
     }

@@ -51,6 +51,9 @@ public struct Report {
     public var tableRows: [[String]]
     /// Footnotes (Danish), printed under tables and written after the rows.
     public var notes: [String]
+    /// Titles of the table's blocks by the index of their first row (`Niveau 2`); the terminal table prints each
+    /// block under its title with its own header. Empty: one block.
+    public var blocks: [Int: String] = [:]
 
     /// One JSON object per row, in an array, one row per line.
     public func json() -> String {
@@ -71,14 +74,20 @@ public struct Report {
         for line in lines {
             for (index, cell) in line.enumerated() { widths[index] = max(widths[index], cell.count) }
         }
-        var text = ""
-        for (number, line) in lines.enumerated() {
+        func render(_ line: [String]) -> String {
             let cells = line.enumerated().map { index, cell in
                 let pad = String(repeating: " ", count: widths[index] - cell.count)
                 return index == 0 || Double(cell.prefix(1)) == nil && !cell.hasPrefix("–") ? cell + pad : pad + cell
             }
-            text += cells.joined(separator: "  ").trimmingTrailingSpaces() + "\n"
-            if number == 0 { text += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n" }
+            return cells.joined(separator: "  ").trimmingTrailingSpaces() + "\n"
+        }
+        let rule = widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
+        var text = blocks.isEmpty ? render(tableHeaders) + rule : ""
+        for (number, line) in tableRows.enumerated() {
+            if let title = blocks[number] {
+                text += (text.isEmpty ? "" : "\n") + title + "\n" + render(tableHeaders) + rule
+            }
+            text += render(line)
         }
         return notes.isEmpty ? text : text + "\n" + notes.joined(separator: "\n") + "\n"
     }
@@ -130,47 +139,67 @@ let suppressionNote =
     "– Undertrykt: færre end 5 besvarelser, eller skjult for at en total ikke afslører et "
     + "undertrykt tal."
 
+/// The footnote on cells suppressed by their cases (children).
+let caseSuppressionNote =
+    "– Undertrykt: færre end 5 sager, eller skjult for at en total ikke afslører et undertrykt tal."
+
 /// Builds the compliance report.
 public enum SummaryReport {
-    public static func make(_ rows: [Summary.Row], by dimensions: [Breakdown], external: Bool, decimals: Int = 1)
+    public static func make(_ source: [Summary.Row], by dimensions: [Breakdown], external: Bool, decimals: Int = 1)
         -> Report
     {
         var seen: Set<Breakdown> = []
         let dimensions = dimensions.filter { seen.insert($0).inserted }
-        var rows = rows
-        // External output carries a total per question kind; suppression keeps it from revealing small groups.
-        var suppressed = [Bool](repeating: false, count: rows.count)
-        if external {
-            for kind in [QuestionKind.yesNo, .degree] {
-                let indices = rows.indices.filter { rows[$0].kind == kind }
-                guard !indices.isEmpty else { continue }
-                let decision = Suppression.decide(indices.map { rows[$0].n }, totalShown: !dimensions.isEmpty)
-                for (position, index) in indices.enumerated() { suppressed[index] = decision.cells[position] }
-                if !dimensions.isEmpty {
-                    var total = Summary.Row(keys: [:], kind: kind)
-                    for index in indices {
-                        let row = rows[index]
-                        total.yes += row.yes
-                        total.no += row.no
-                        total.notApplicable += row.notApplicable
-                        total.unanswered += row.unanswered
-                        total.low += row.low
-                        total.some += row.some
-                        total.high += row.high
+        // One block per level (levels are never added); external output carries a total per level and question
+        // kind, and suppression keeps it from revealing small groups.
+        var rows: [Summary.Row] = []
+        var suppressed: [Bool] = []
+        var blocks: [Int: String] = [:]
+        for level in Array(Set(source.map(\.level))).sorted() {
+            let block = source.filter { $0.level == level }
+            blocks[rows.count] = "Niveau \(level)"
+            var totals: [(Summary.Row, Bool)] = []
+            var hidden = [Bool](repeating: false, count: block.count)
+            if external {
+                for kind in [QuestionKind.yesNo, .degree] {
+                    let indices = block.indices.filter { block[$0].kind == kind }
+                    guard !indices.isEmpty else { continue }
+                    // Small numbers are counted in children: a group rests on its cases, not its answers.
+                    let decision = Suppression.decide(
+                        indices.map { block[$0].cases ?? block[$0].n }, totalShown: !dimensions.isEmpty)
+                    for (position, index) in indices.enumerated() { hidden[index] = decision.cells[position] }
+                    if !dimensions.isEmpty {
+                        var total = Summary.Row(keys: [:], level: level, kind: kind)
+                        for index in indices {
+                            let row = block[index]
+                            total.yes += row.yes
+                            total.no += row.no
+                            total.notApplicable += row.notApplicable
+                            total.unanswered += row.unanswered
+                            total.low += row.low
+                            total.some += row.some
+                            total.high += row.high
+                        }
+                        for dimension in dimensions {
+                            total.keys[dimension] = dimension == .level ? .number(level) : .text("I alt")
+                        }
+                        totals.append((total, decision.total))
                     }
-                    for dimension in dimensions { total.keys[dimension] = .text("I alt") }
-                    rows.append(total)
-                    suppressed.append(decision.total)
                 }
             }
+            rows += block + totals.map(\.0)
+            suppressed += hidden + totals.map(\.1)
         }
         let hasDegree = rows.contains { $0.kind == .degree }
-        var columns = dimensions.map { ReportColumn(key: $0.rawValue, header: $0.danishHeader) }
+        // Every JSON row says its level; as a key when grouped by level, else in a column of its own.
+        let levelColumn = !dimensions.contains(.level)
+        var columns = levelColumn ? [ReportColumn(key: "level", header: "Niveau")] : []
+        columns += dimensions.map { ReportColumn(key: $0.rawValue, header: $0.danishHeader) }
         columns += [
             ReportColumn(key: "yes", header: "Ja"), ReportColumn(key: "no", header: "Nej"),
             ReportColumn(key: "notApplicable", header: "Ikke relevant"),
             ReportColumn(key: "unanswered", header: "Ubesvaret"), ReportColumn(key: "n", header: "N"),
-            ReportColumn(key: "rate", header: "Andel ja"), ReportColumn(key: "ciLow", header: "95 %-KI, nedre"),
+            ReportColumn(key: "cases", header: "Sager"), ReportColumn(key: "rate", header: "Andel ja"), ReportColumn(key: "ciLow", header: "95 %-KI, nedre"),
             ReportColumn(key: "ciHigh", header: "95 %-KI, øvre"),
         ]
         if hasDegree {
@@ -194,9 +223,9 @@ public enum SummaryReport {
             func count(_ value: Int) -> ReportValue { hidden ? .null : .integer(value) }
             func share(_ value: Double?) -> ReportValue { hidden ? .null : value.map { .fraction($0) } ?? .null }
             var line =
-                keys + [
+                (levelColumn ? [ReportValue.integer(row.level)] : []) + keys + [
                     count(row.yes), count(row.no), count(row.notApplicable), count(row.unanswered), count(row.n),
-                    share(row.rate), share(row.interval?.low), share(row.interval?.high),
+                    row.cases.map(count) ?? .null, share(row.rate), share(row.interval?.low), share(row.interval?.high),
                 ]
             if hasDegree {
                 line +=
@@ -222,14 +251,16 @@ public enum SummaryReport {
                 text.append("")
                 text.append("høj/nogen/lav grad: \(row.high)/\(row.some)/\(row.low)")
             }
-            text.append(!hidden && row.n > 0 && row.n < Suppression.cautionThreshold ? Suppression.cautionText : "")
+            let base = row.cases ?? row.n
+            text.append(!hidden && base > 0 && base < Suppression.cautionThreshold ? Suppression.cautionText : "")
             table.append(text)
         }
         var headers = dimensions.map(\.danishHeader)
         headers += ["Andel (ja, eller høj/nogen grad)", "95 %-KI", "Svar", "Bemærkning"]
         return Report(
             title: "Ledelsestilsyn – lovoverholdelse", columns: columns, rows: values, tableHeaders: headers,
-            tableRows: table, notes: suppressed.contains(true) ? [suppressionNote] : [])
+            tableRows: table, notes: suppressed.contains(true) ? [caseSuppressionNote] : [],
+            blocks: dimensions.contains(.level) ? [:] : blocks)
     }
 }
 
@@ -296,7 +327,8 @@ public enum TrendReport {
     {
         var seen: Set<Breakdown> = []
         let dimensions = dimensions.filter { seen.insert($0).inserted }
-        var columns = dimensions.map { ReportColumn(key: $0.rawValue, header: $0.danishHeader) }
+        var columns = [ReportColumn(key: "level", header: "Niveau")]
+        columns += dimensions.map { ReportColumn(key: $0.rawValue, header: $0.danishHeader) }
         columns += [
             ReportColumn(key: "round", header: "Runde"), ReportColumn(key: "baseline", header: "Basisrunde"),
             ReportColumn(key: "rate", header: "Andel ja"), ReportColumn(key: "n", header: "N"),
@@ -305,14 +337,19 @@ public enum TrendReport {
         var values: [[ReportValue]] = []
         var table: [[String]] = []
         var anyHidden = false
+        var blocks: [Int: String] = [:]
         for row in rows {
+            if values.last.map({ $0.first != .integer(row.level) }) ?? true {
+                blocks[values.count] = "Niveau \(row.level)"
+            }
             // Each cell stands alone (no total is shown): suppress it, or its baseline, when small.
             let hidden =
                 external
                 && ((row.n > 0 && row.n < Suppression.threshold)
                     || (row.baselineN > 0 && row.baselineN < Suppression.threshold))
             anyHidden = anyHidden || hidden
-            var line = dimensions.map { dimension -> ReportValue in
+            var line = [ReportValue.integer(row.level)]
+            line += dimensions.map { dimension -> ReportValue in
                 switch row.keys[dimension] {
                 case .text(let text): .text(text)
                 case .number(let number): .integer(number)
@@ -344,7 +381,7 @@ public enum TrendReport {
             ]
         return Report(
             title: "Ledelsestilsyn – udvikling", columns: columns, rows: values, tableHeaders: headers,
-            tableRows: table, notes: anyHidden ? [suppressionNote] : [])
+            tableRows: table, notes: anyHidden ? [suppressionNote] : [], blocks: blocks)
     }
 }
 

@@ -153,11 +153,30 @@ extension AuditStore {
                 """)
             try updatePairCounts(in: db, reviews: "1", among: "1", arguments: [:], sign: 1)
         }
-        migrator.registerMigration("v3: the case's caseworker (sagsbehandler) on the review") { db in
+        migrator.registerMigration("v3: settings, the catalogue's baseline level, temanedslag questions") { db in
+            // Frozen: the SQL is written out here, not taken from code that may change.
+            try db.execute(sql: """
+                -- Store-wide settings by name, e.g. 'baseline-level'; set with 'tilsyn config set'.
+                CREATE TABLE setting (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    value TEXT NOT NULL
+                ) WITHOUT ROWID;
+
+                -- The level a municipality's model names as its statistical baseline (kk-2025: 2); NULL when it
+                -- names none. Kept by registering catalogues.
+                ALTER TABLE catalogue ADD COLUMN baseline_level INTEGER;
+
+                -- 1 for a temanedslag question (asked in one round besides the fixed ones): such questions are
+                -- reported in a block of their own and never count in a pejlemærke, sagsskridt or headline figure.
+                -- Kept by registering catalogues.
+                ALTER TABLE catalogue_question ADD COLUMN temanedslag INTEGER NOT NULL DEFAULT 0;
+                """)
+        }
+        migrator.registerMigration("v4: the case's caseworker (sagsbehandler) on the review") { db in
             // For feedback to the unit per caseworker; personal data, read by `tilsyn feedback` only.
             try db.execute(sql: "ALTER TABLE review ADD COLUMN caseworker TEXT")
         }
-        migrator.registerMigration("v4: catalogues kept in the store") { db in
+        migrator.registerMigration("v5: catalogues kept in the store") { db in
             // The JSON of catalogues imported with `tilsyn catalog import --db`, so a store describes itself.
             try db.execute(sql: """
                 CREATE TABLE catalogue_source (

@@ -167,9 +167,10 @@ public final class AuditStore: Sendable {
     static func register(_ catalogue: Catalogue, in db: Database) throws {
         try db.execute(
             sql: """
-                INSERT INTO catalogue(id, version, title) VALUES (?, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET version = excluded.version, title = excluded.title
-                """, arguments: [catalogue.id, catalogue.version, catalogue.title])
+                INSERT INTO catalogue(id, version, title, baseline_level) VALUES (?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET version = excluded.version, title = excluded.title,
+                    baseline_level = excluded.baseline_level
+                """, arguments: [catalogue.id, catalogue.version, catalogue.title, catalogue.baselineLevel])
         for (position, step) in catalogue.steps.enumerated() {
             try db.execute(
                 sql: """
@@ -184,14 +185,19 @@ public final class AuditStore: Sendable {
                     ON CONFLICT DO UPDATE SET name = excluded.name, position = excluded.position
                     """, arguments: [catalogue.id, theme.id, theme.name, position])
         }
+        let temanedslag = Set(catalogue.temanedslag?.questions.map(\.id) ?? [])
         for (position, question) in catalogue.allQuestions.enumerated() {
             try db.execute(
                 sql: """
-                    INSERT INTO catalogue_question(catalogue, question, step, type, text, position)
-                    VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT INTO catalogue_question(catalogue, question, step, type, text, position, temanedslag)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT DO UPDATE SET step = excluded.step, type = excluded.type, text = excluded.text,
-                        position = excluded.position
-                    """, arguments: [catalogue.id, question.id, question.step, question.type, question.text, position])
+                        position = excluded.position, temanedslag = excluded.temanedslag
+                    """,
+                arguments: [
+                    catalogue.id, question.id, question.step, question.type, question.text, position,
+                    temanedslag.contains(question.id),
+                ])
             try db.execute(
                 sql: "DELETE FROM question_theme WHERE catalogue = ? AND question = ?",
                 arguments: [catalogue.id, question.id])

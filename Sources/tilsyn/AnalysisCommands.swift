@@ -68,12 +68,14 @@ struct SummaryCommand: ParsableCommand {
             Compliance is Ja / (Ja + Nej), shown the Danish way with its counts: 91,3 % (441/483), with the Wilson \
             95 % interval. Ikke relevant, blanks and answers to questions that do not apply to the case's indsats \
             leave the denominator. Degree questions show Lav / Nogen / Høj grad and the share "høj eller nogen grad". \
-            Groups with N < 20 are marked "forsigtig fortolkning"; with --external, groups with N < 5 are suppressed \
-            and a total row (keys "I alt") is added, with one more group suppressed when the total would reveal a \
-            suppressed one. Without --by, a table shows one section per level \
-            by pejlemærke and sagsskridt with one column per round. JSON rows: the requested grouping keys, then \
-            yes, no, notApplicable, unanswered, n, rate, ciLow, ciHigh (fractions or null) and for degree questions \
-            low, some, high, highOrSome.
+            Every row is for one level (levels are never added): tables print one block per level. Groups with \
+            N < 20 are marked "forsigtig fortolkning"; with --external, groups with N < 5 are suppressed and a \
+            total row per level (keys "I alt") is added, with one more group suppressed when the total would \
+            reveal a suppressed one. Without --by, a table shows one section per level by pejlemærke and \
+            sagsskridt with one column per round. JSON rows: level, the requested grouping keys, then yes, no, \
+            notApplicable, unanswered, n (answers), cases (distinct cases behind n), rate, ciLow, ciHigh \
+            (fractions or null) and for degree questions low, \
+            some, high, highOrSome.
             """)
 
     @OptionGroup var options: AnalysisOptions
@@ -121,7 +123,8 @@ struct AgreementCommand: ParsableCommand {
             Counts items (case, round, question) answered at every compared level (not Ikke relevant, not blank): \
             compared, agree and the rate, Cohen's κ for two levels and Fleiss' κ for more, and how often the \
             highest compared level overrules the lowest (Ja → Nej, Nej → Ja). Compares the levels given with \
-            --level (at least two), else every level in the store. --by takes question, theme and round. JSON \
+            --level (at least two), else every level in the store. --by takes question, theme, step, unit, \
+            measure, reviewer (those of the lowest compared level's review) and round. JSON \
             rows: levels, the grouping keys, compared, agree, rate, kappa, overruledYesToNo, overruledNoToYes.
             """)
 
@@ -129,7 +132,9 @@ struct AgreementCommand: ParsableCommand {
 
     func validate() throws {
         if let other = options.breakdowns.first(where: { !Agreement.dimensions.contains($0) }) {
-            throw ValidationError("agreement is grouped by question, theme or round, not \(other.rawValue).")
+            throw ValidationError(
+                "agreement is grouped by question, theme, step, unit, measure, reviewer or round, not "
+                    + "\(other.rawValue).")
         }
     }
 
@@ -158,7 +163,8 @@ struct TrendCommand: ParsableCommand {
             For each group (--by question, theme, unit, …) and round, compliance over the Ja/Nej questions \
             answered in both that round and the baseline, and the change from the baseline's compliance over the \
             same questions in percentage points. The baseline is the earliest round (by name) unless --baseline \
-            names one. JSON rows: the grouping keys, round, baseline, rate, n, changePoints.
+            names one. Every row is for one level, compared with the baseline at the same level. JSON rows: \
+            level, the grouping keys, round, baseline, rate, n, changePoints.
             """)
 
     @OptionGroup var options: AnalysisOptions

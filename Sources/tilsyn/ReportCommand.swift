@@ -15,8 +15,10 @@ struct ReportCommand: ParsableCommand {
             n/N; the development since the baseline in percentage points; agreement between levels and where the \
             higher level overrules; the questions with the lowest compliance; degree questions as stacked bars. \
             The format follows the extension of --out: .html is one self-contained page (inline CSS and SVG, no \
-            network, A4 print styles), .xlsx a workbook with one sheet per section. All levels are counted \
-            together unless --level names some, so the figures equal tilsyn summary --round R. An internal report \
+            network, A4 print styles), .xlsx a workbook with one sheet per section. Every compliance figure is \
+            for one level: --level, else the store's baseline level (tilsyn config get baseline-level); the \
+            round's other levels are shown beside it, never added, so the figures equal tilsyn summary --round R \
+            --level L. Agreement always compares every level of the round. An internal report \
             quotes up to three remarks on Nej answers to each of the lowest questions, with case numbers, CPR-like \
             numbers masked; --external leaves remarks and case numbers out and suppresses groups with N < 5 (–).
             """)
@@ -30,8 +32,8 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "The baseline round; the earliest by default.")
     var baseline: String?
 
-    @Option(help: "Only this level (niveau); repeatable. All levels by default.")
-    var level: [Int] = []
+    @Option(help: "The level (niveau) the figures are for; the store's baseline level by default.")
+    var level: Int?
 
     @Flag(help: "A report leaving the administration: suppress N < 5, leave out remarks and case numbers.")
     var external = false
@@ -78,7 +80,7 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         let reader = try storeErrors { try StoreReader(path: db) }
         let options = AuditReport.Options(
-            round: round, baseline: baseline, levels: level, external: external,
+            round: round, baseline: baseline, level: level, external: external,
             date: date.flatMap(Self.parse) ?? Self.today())
         let report: AuditReport
         do {

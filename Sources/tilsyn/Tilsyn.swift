@@ -10,7 +10,7 @@ struct Tilsyn: ParsableCommand {
         subcommands: [
             CatCommand.self, ConvertCommand.self, CatalogsCommand.self, CatalogCommand.self, TemplateCommand.self,
             SampleCommand.self, ImportCommand.self, ValidateCommand.self, SummaryCommand.self, AgreementCommand.self,
-            TrendCommand.self, ReportCommand.self, ExportCommand.self, FeedbackCommand.self,
+            TrendCommand.self, ReportCommand.self, ExportCommand.self, FeedbackCommand.self, ConfigCommand.self,
         ])
 
     /// The version of tilsyn.

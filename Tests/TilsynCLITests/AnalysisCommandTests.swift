@@ -47,8 +47,11 @@ import TilsynTestSupport
         #expect(rows.count == 3)
         #expect(
             Set(rows[0].keys) == [
-                "question", "level", "yes", "no", "notApplicable", "unanswered", "n", "rate", "ciLow", "ciHigh",
+                "question", "level", "yes", "no", "notApplicable", "unanswered", "n", "cases", "rate", "ciLow",
+                "ciHigh",
             ])
+        // Per question and level, one answer per case: 483 answers from 483 cases.
+        #expect(rows[0]["cases"] as? Int == 483)
         #expect(rows[0]["question"] as? String == "U.1" && rows[0]["level"] as? Int == 1)
         #expect(rows[0]["yes"] as? Int == 441 && rows[0]["n"] as? Int == 483 && rows[0]["notApplicable"] as? Int == 3)
         let rate = try #require(rows[0]["rate"] as? Double)
@@ -61,8 +64,9 @@ import TilsynTestSupport
 
         let csv = try runTilsyn(["summary", "--db", db, "--by", "unit", "--format", "csv"])
         #expect(csv.stdoutBytes.starts(with: [0xEF, 0xBB, 0xBF]))
-        #expect(csv.stdout.contains("Enhed;Ja;Nej;Ikke relevant;Ubesvaret;N;Andel ja"))
-        #expect(csv.stdout.contains("Enhed Vest;452;44;3;0;496;"))
+        #expect(csv.stdout.contains("Niveau;Enhed;Ja;Nej;Ikke relevant;Ubesvaret;N;Sager;Andel ja"))
+        #expect(csv.stdout.contains("1;Enhed Vest;441;42;3;0;483;483;"))
+        #expect(csv.stdout.contains("2;Enhed Vest;8;2;0;0;10;10;"))
 
         let xlsx = directory.path("summary.xlsx")
         let workbook = try runTilsyn(["summary", "--db", db, "--by", "round", "--format", "xlsx", "-o", xlsx])
@@ -72,21 +76,38 @@ import TilsynTestSupport
         #expect(missing.status != 0)
     }
 
+    /// The baseline level: kk-2025's model names niveau 2; a store-wide setting overrides it until unset.
+    @Test func baselineLevelIsAStoreSetting() throws {
+        let directory = try TemporaryDirectory("cli-config")
+        defer { directory.cleanUp() }
+        let db = try Self.store(in: directory)
+        let initial = try runTilsyn(["config", "get", "baseline-level", "--db", db])
+        #expect(initial.status == 0 && initial.stdout == "2 (the baseline level of catalogue kk-2025)\n")
+        #expect(try runTilsyn(["config", "set", "baseline-level", "1", "--db", db]).status == 0)
+        #expect(try runTilsyn(["config", "get", "baseline-level", "--db", db]).stdout == "1 (set in the store)\n")
+        let bad = try runTilsyn(["config", "set", "baseline-level", "5", "--db", db])
+        #expect(bad.status == 64 && bad.stderr.contains("1 to 4"))
+        #expect(try runTilsyn(["config", "get", "baseline-level", "--db", db]).stdout.hasPrefix("1 "))
+        #expect(try runTilsyn(["config", "unset", "baseline-level", "--db", db]).status == 0)
+        #expect(try runTilsyn(["config", "get", "baseline-level", "--db", db]).stdout.hasPrefix("2 "))
+        let missing = try runTilsyn(["config", "set", "baseline-level", "2", "--db", directory.path("none.sqlite")])
+        #expect(missing.status == 65 && !FileManager.default.fileExists(atPath: directory.path("none.sqlite")))
+    }
+
     @Test func externalOutputSuppressesSmallGroupsAndProtectsTheTotal() throws {
         let directory = try TemporaryDirectory("cli-external")
         defer { directory.cleanUp() }
         let db = try Self.store(in: directory)
-        // Levels 1 (483), 2 (10) and 3 (3), and the total 496: level 3 is suppressed, and so is level 2, the
-        // smallest group of 6 or more, or the total minus level 1 would give level 3's count.
+        // Levels 1 (483), 2 (10) and 3 (3) are never added: each level has its own total. Level 3 is suppressed,
+        // and so is its total (no other group at that level could hide it); no total over levels (496) exists.
         let json = try runTilsyn(["summary", "--db", db, "--by", "level", "--external", "--format", "json"])
         let rows = try Self.jsonRows(json.stdout)
-        #expect(rows.map { $0["n"] as? Int } == [483, nil, nil, 496])
-        #expect(rows.map { $0["level"] as? Int } == [1, 2, 3, nil])
-        #expect(rows[3]["level"] as? String == "I alt")
+        #expect(rows.map { $0["n"] as? Int } == [483, 483, 10, 10, nil, nil])
+        #expect(rows.map { $0["level"] as? Int } == [1, 1, 2, 2, 3, 3])
         let table = try runTilsyn(["summary", "--db", db, "--by", "level", "--external"])
         #expect(table.stdout.contains("– Undertrykt"))
-        #expect(!table.stdout.contains("(3/3)") && !table.stdout.contains("(8/10)"))
-        #expect(table.stdout.contains("91,1 % (452/496)"))
+        #expect(!table.stdout.contains("(3/3)") && !table.stdout.contains("496"))
+        #expect(table.stdout.contains("91,3 % (441/483)"))
     }
 
     @Test func agreementBetweenTwoLevels() throws {
@@ -111,7 +132,15 @@ import TilsynTestSupport
         let three = try Self.jsonRows(try runTilsyn(["agreement", "--db", db, "--format", "json"]).stdout)
         #expect(three[0]["levels"] as? [Int] == [1, 2, 3])
         #expect(three[0]["compared"] as? Int == 3 && three[0]["agree"] as? Int == 3)
-        let wrong = try runTilsyn(["agreement", "--db", db, "--by", "unit"])
+        // By the lowest level's unit and reviewer (once refused): levels 1 and 2, all in Enhed Vest, reviewer AB.
+        let byUnit = try runTilsyn(
+            ["agreement", "--db", db, "--by", "unit", "--by", "reviewer", "--level", "1", "--level", "2",
+             "--format", "json"])
+        #expect(byUnit.status == 0, "\(byUnit.stderr)")
+        let unitRows = try Self.jsonRows(byUnit.stdout)
+        #expect(unitRows.count == 1 && unitRows[0]["unit"] as? String == "Enhed Vest")
+        #expect(unitRows[0]["reviewer"] as? String == "AB" && unitRows[0]["compared"] as? Int == 10)
+        let wrong = try runTilsyn(["agreement", "--db", db, "--by", "level"])
         #expect(wrong.status != 0)
     }
 }
@@ -136,7 +165,8 @@ import TilsynTestSupport
         let rows = try AnalysisCommandTests.jsonRows(json.stdout)
         #expect(rows.map { $0["round"] as? String } == ["2019", "2025"])
         #expect(rows.allSatisfy { $0["baseline"] as? String == "2019" && $0["question"] as? String == "U.1" })
-        #expect(Set(rows[1].keys) == ["question", "round", "baseline", "rate", "n", "changePoints"])
+        #expect(Set(rows[1].keys) == ["level", "question", "round", "baseline", "rate", "n", "changePoints"])
+        #expect(rows.allSatisfy { $0["level"] as? Int == 1 })
         #expect(abs(try #require(rows[1]["changePoints"] as? Double) - 2.5) < 1e-9)
         let table = try runTilsyn(["trend", "--db", db, "--by", "question"])
         #expect(table.stdout.contains("87,5 % (7/8)") && table.stdout.contains("+2,5 pp"))

@@ -5,7 +5,8 @@ import TilsynRender
 @Suite("Analysis reports")
 struct AnalysisReportTests {
     /// The seeds' own figure: 441 of 483 is 91,3 %.
-    let seedRow = Summary.Row(keys: [.step: .text("Underretning (U)")], kind: .yesNo, yes: 441, no: 42, notApplicable: 7)
+    let seedRow = Summary.Row(
+        keys: [.step: .text("Underretning (U)")], level: 2, kind: .yesNo, yes: 441, no: 42, notApplicable: 7)
 
     @Test func tableShowsDanishRateWithCounts() {
         let report = SummaryReport.make([seedRow], by: [.step], external: false)
@@ -22,10 +23,31 @@ struct AnalysisReportTests {
         #expect(json.contains("\"yes\": 441"))
         #expect(json.contains("\"n\": 483"))
         #expect(json.contains("\"rate\": 0.913"))
+        #expect(json.contains("\"level\": 2"))
+    }
+
+    /// Units resting on 1, 4, 5 and 6 cases, each case with 8 answers: 1 and 4 cases are suppressed although their
+    /// answers (8, 32) are many, and 6 with them so the total cannot give their sum; 5 cases are shown.
+    @Test func externalOutputSuppressesByCasesNotAnswers() {
+        let rows = [1, 4, 5, 6].map { cases in
+            Summary.Row(keys: [.unit: .text("U\(cases)")], level: 2, kind: .yesNo, yes: 6 * cases, no: 2 * cases,
+                        cases: cases)
+        }
+        let report = SummaryReport.make(rows, by: [.unit], external: true)
+        let lines = report.json().split(separator: "\n")
+        func shown(_ unit: String) -> Bool {
+            let line = lines.first { $0.contains("\"\(unit)\"") } ?? ""
+            return !line.contains("\"n\": null")
+        }
+        #expect(!shown("U1") && !shown("U4") && !shown("U6"))
+        #expect(shown("U5") && shown("I alt"))
+        let table = report.table()
+        #expect(!table.contains("(6/8)") && !table.contains("(24/32)") && !table.contains("(36/48)"))
+        #expect(table.contains("(30/40)"))
     }
 
     @Test func externalOutputSuppressesSmallGroupsAndTheirTotal() {
-        let small = Summary.Row(keys: [.step: .text("Screening (S)")], kind: .yesNo, yes: 3, no: 1)
+        let small = Summary.Row(keys: [.step: .text("Screening (S)")], level: 2, kind: .yesNo, yes: 3, no: 1)
         let report = SummaryReport.make([seedRow, small], by: [.step], external: true)
         #expect(report.notes.count == 1)
         let lines = report.json().split(separator: "\n")

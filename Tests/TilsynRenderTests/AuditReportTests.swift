@@ -14,8 +14,8 @@ struct AuditReportTests {
         typealias Line = AuditReport.Line
         let overall = Line(id: "", name: "I alt", yes: 441, n: 483, hidden: false)
         return AuditReport(
-            title: "Ledelsestilsyn 2025", round: "2025", baseline: "2024", rounds: ["2024", "2025"], levels: [1, 2],
-            external: external, date: DanishDate(year: 2026, month: 11, day: 23), cases: 150,
+            title: "Ledelsestilsyn 2025", round: "2025", baseline: "2024", rounds: ["2024", "2025"], level: 2,
+            baselineLevel: 2, otherLevels: [1], external: external, date: DanishDate(year: 2026, month: 11, day: 23), cases: 150,
             levelLines: [
                 AuditReport.LevelLine(
                     level: 1, reviews: 150, cases: 150,

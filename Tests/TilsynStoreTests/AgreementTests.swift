@@ -1,5 +1,5 @@
 import Testing
-import TilsynAnalysis
+@testable import TilsynAnalysis
 
 /// Agreement between levels, κ on textbook tables and a four-level fixture counted by hand.
 @Suite struct AgreementTests {
@@ -63,6 +63,29 @@ import TilsynAnalysis
         #expect(byTheme.map(\.keys) == [[.theme: .text("A")], [.theme: .text("B")]])
         #expect(byTheme.map(\.compared) == [5, 4])
         #expect(byTheme.map(\.agree) == [3, 2])
+    }
+
+    /// Grouped by the lowest level's unit, measure and reviewer, and by step: every item of the fixture is one
+    /// unit (Vest), measure (32) and reviewer (AB), and J1, J2 are step S1; so each grouping has one row equal to
+    /// the ungrouped figure (levels 1 and 4: 6 compared, 4 agree), from the kept counts and the self-join alike.
+    @Test func groupsByStepUnitMeasureAndReviewer() throws {
+        let fixture = try fourLevels()
+        let whole = try #require(try Agreement.rows(fixture.reader, levels: [1, 4]).first)
+        for dimension in [Breakdown.step, .unit, .measure, .reviewer] {
+            let rows = try Agreement.rows(fixture.reader, levels: [1, 4], by: [dimension])
+            let joined = try Agreement.rows(
+                fixture.reader, levels: [1, 4], by: [dimension], round: nil, fromAnswers: true)
+            #expect(rows == joined)
+            #expect(rows.count == 1)
+            #expect(rows.first?.compared == 6 && rows.first?.agree == 4 && rows.first?.kappa == whole.kappa)
+        }
+        let keys = try Agreement.rows(fixture.reader, levels: [1, 2, 3, 4], by: [.unit, .measure, .reviewer, .step])
+        #expect(
+            keys.map(\.keys) == [
+                [.unit: .text("Vest"), .measure: .text("32"), .reviewer: .text("AB"), .step: .text("S1")]
+            ])
+        // All four levels: K1 (J1, J2), K2, K3 and K5 compared; K1 twice and K5 agree.
+        #expect(keys.first?.compared == 5 && keys.first?.agree == 3)
     }
 
     /// Levels 1 and 4 only: K1 (1, 1), K2 (1, 2), K3 (2, 1), K4 (1, 1), K5 (2, 2) on J1, and J2 on K1 (1, 1):

@@ -7,7 +7,7 @@ import TilsynTestSupport
 /// A store filled with SQL for analysis tests: a small catalogue and reviews written answer by answer.
 ///
 /// The catalogue `fx`: step `S1` with `J1` (Ja/Nej, themes `A` and `B`) and `J2` (Ja/Nej, theme `A`); step `S2` with
-/// `G1` (degree, theme `B`). `answer_count` and `level_pair_count` are rebuilt from the answers by `finish()` as
+/// `G1` (degree, theme `B`); `T1` (Ja/Nej, step `S1`, theme `A`) is a temanedslag question. `answer_count` and `level_pair_count` are rebuilt from the answers by `finish()` as
 /// the import would keep them.
 final class AnalysisFixture {
     let store: AuditStore
@@ -20,13 +20,16 @@ final class AnalysisFixture {
         try store.database.write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO catalogue VALUES ('fx', '1', 'Fixture');
+                    INSERT INTO catalogue(id, version, title) VALUES ('fx', '1', 'Fixture');
                     INSERT INTO catalogue_step VALUES ('fx', 'S1', 'Første skridt', 0), ('fx', 'S2', 'Andet skridt', 1);
                     INSERT INTO catalogue_theme VALUES ('fx', 'A', 'Tema A', 0), ('fx', 'B', 'Tema B', 1);
-                    INSERT INTO catalogue_question VALUES ('fx', 'J1', 'S1', 'JN', 'Første', 0),
+                    INSERT INTO catalogue_question(catalogue, question, step, type, text, position)
+                    VALUES ('fx', 'J1', 'S1', 'JN', 'Første', 0),
                         ('fx', 'J2', 'S1', 'JN', 'Andet', 1), ('fx', 'G1', 'S2', 'GRAD', 'Grad', 2);
                     INSERT INTO question_theme VALUES ('fx', 'J1', 'A'), ('fx', 'J1', 'B'), ('fx', 'J2', 'A'),
-                        ('fx', 'G1', 'B');
+                        ('fx', 'G1', 'B'), ('fx', 'T1', 'A');
+                    INSERT INTO catalogue_question(catalogue, question, step, type, text, position, temanedslag)
+                    VALUES ('fx', 'T1', 'S1', 'JN', 'Temanedslag', 3, 1);
                     INSERT INTO file(id, sha256, path, shape, bytes, imported_at, reviews, answers, warnings)
                     VALUES (1, 'x', 'fixture', 'csv', 0, '2025-01-01T00:00:00Z', 0, 0, 0);
                     """)

@@ -58,6 +58,7 @@ import TilsynAnalysis
         await propertyCheck(count: 25, input: Self.answers) { answers in
             let fixture = try AnalysisFixture()
             var seen: Set<String> = []
+            var stored: [(number: Int, level: Int, question: String, code: Int?)] = []
             for value in answers {
                 let (number, level, unit) = (value % 6, value / 6 % 3 + 1, ["Vest", "Øst"][value / 18 % 2])
                 let (question, code) = (["J1", "J2", "G1"][value / 36 % 3], value / 108 % 7)
@@ -65,23 +66,44 @@ import TilsynAnalysis
                 guard seen.insert("\(number)|\(level)|\(question)").inserted else { continue }
                 let codes = question == "G1" ? [nil, 3, 4, 5, 6] : [nil, 1, 2, 3]
                 let measure = 32
+                stored.append((number, level, question, codes[code % codes.count]))
                 try fixture.add(
                     case: "C\(number)", level: level, unit: unit, measure: measure,
                     [(question, codes[code % codes.count])])
             }
             try fixture.finish()
             let totals = try Summary.rows(fixture.reader, by: [])
+            // The per-level figures equal a plain recount from the answers; there is no row over all levels.
+            for level in Set(stored.map(\.level)) {
+                let here = stored.filter { $0.level == level }
+                let yesNo = totals.first { $0.level == level && $0.kind == .yesNo }
+                let degree = totals.first { $0.level == level && $0.kind == .degree }
+                let jn = here.filter { $0.question != "G1" }
+                let grad = here.filter { $0.question == "G1" }
+                #expect((yesNo?.yes ?? 0) == jn.filter { $0.code == 1 }.count)
+                #expect((yesNo?.no ?? 0) == jn.filter { $0.code == 2 }.count)
+                #expect((yesNo?.notApplicable ?? 0) == jn.filter { $0.code == 3 }.count)
+                #expect((yesNo?.unanswered ?? 0) == jn.filter { $0.code == nil }.count)
+                #expect((degree?.low ?? 0) == grad.filter { $0.code == 4 }.count)
+                #expect((degree?.some ?? 0) == grad.filter { $0.code == 5 }.count)
+                #expect((degree?.high ?? 0) == grad.filter { $0.code == 6 }.count)
+                // Cases: the distinct cases with a Ja or Nej (a degree) answer at this level.
+                #expect((yesNo?.cases ?? 0) == Set(jn.filter { [1, 2].contains($0.code) }.map(\.number)).count)
+                #expect((degree?.cases ?? 0) == Set(grad.filter { [4, 5, 6].contains($0.code) }.map(\.number)).count)
+            }
+            #expect(Set(totals.map(\.level)).isSubset(of: Set(stored.map(\.level))))
+            #expect(totals.count == Set(totals.map { "\($0.level)|\($0.kind)" }).count)
             for dimensions in [[Breakdown.question], [.unit, .level], [.step, .reviewer, .round], [.measure]] {
                 let rows = try Summary.rows(fixture.reader, by: dimensions)
-                for kind in [QuestionKind.yesNo, .degree] {
-                    let total = totals.first { $0.kind == kind }
-                    let group = rows.filter { $0.kind == kind }
+                for kind in [QuestionKind.yesNo, .degree] { for level in 1...3 {
+                    let total = totals.first { $0.kind == kind && $0.level == level }
+                    let group = rows.filter { $0.kind == kind && $0.level == level }
                     #expect(group.reduce(0) { $0 + $1.yes } == total?.yes ?? 0)
                     #expect(group.reduce(0) { $0 + $1.no } == total?.no ?? 0)
                     #expect(group.reduce(0) { $0 + $1.notApplicable } == total?.notApplicable ?? 0)
                     #expect(group.reduce(0) { $0 + $1.unanswered } == total?.unanswered ?? 0)
                     #expect(group.reduce(0) { $0 + $1.n } == total?.n ?? 0)
-                }
+                } }
                 for row in rows {
                     for value in [row.rate, row.interval?.low, row.interval?.high, row.highOrSome].compactMap({ $0 }) {
                         #expect(value >= 0 && value <= 1)

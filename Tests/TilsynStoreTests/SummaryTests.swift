@@ -77,15 +77,22 @@ import TilsynStore
 
     @Test func groupsByStepThemeAndLevel() throws {
         let fixture = try fourReviews()
+        // Every row is for one level (never summed over levels): level first, then the step.
         let byStep = try Summary.rows(fixture.reader, by: [.step])
-        #expect(byStep.map(\.keys) == [[.step: .text("S1")], [.step: .text("S2")]])
-        // S1: J1 Ja, Ja, Nej, blank; J2 Nej, Ja, Ikke relevant, Ja → 4 Ja, 2 Nej, 1 Ikke relevant, 1 blank.
-        #expect([byStep[0].yes, byStep[0].no, byStep[0].notApplicable, byStep[0].unanswered] as [Int] == [4, 2, 1, 1])
-        #expect(byStep[0].kind == .yesNo && byStep[0].n == 6)
-        // S2: G1 Høj, Nogen, Lav, Høj.
-        #expect(byStep[1].kind == .degree)
-        #expect([byStep[1].low, byStep[1].some, byStep[1].high, byStep[1].n] as [Int] == [1, 1, 2, 4])
-        #expect(byStep[1].highOrSome == 0.75 && byStep[1].rate == nil)
+        #expect(byStep.map(\.keys) == [[.step: .text("S1")], [.step: .text("S2")], [.step: .text("S1")], [.step: .text("S2")]])
+        #expect(byStep.map(\.level) == [1, 1, 2, 2])
+        // The cases behind each row: C1 and C2 everywhere (3 answers at S1, level 1, from 2 cases).
+        #expect(byStep.map(\.cases) == [2, 2, 2, 2])
+        // S1 at level 1: J1 Ja, Nej; J2 Nej, Ikke relevant → 1 Ja, 2 Nej, 1 Ikke relevant.
+        #expect([byStep[0].yes, byStep[0].no, byStep[0].notApplicable, byStep[0].unanswered] as [Int] == [1, 2, 1, 0])
+        #expect(byStep[0].kind == .yesNo && byStep[0].n == 3)
+        // S1 at level 2: J1 Ja, blank; J2 Ja, Ja → 3 Ja, 1 blank.
+        #expect([byStep[2].yes, byStep[2].no, byStep[2].notApplicable, byStep[2].unanswered] as [Int] == [3, 0, 0, 1])
+        // S2: G1 Høj, Lav at level 1; Nogen, Høj at level 2.
+        #expect(byStep[1].kind == .degree && byStep[3].kind == .degree)
+        #expect([byStep[1].low, byStep[1].some, byStep[1].high, byStep[1].n] as [Int] == [1, 0, 1, 2])
+        #expect([byStep[3].low, byStep[3].some, byStep[3].high, byStep[3].n] as [Int] == [0, 1, 1, 2])
+        #expect(byStep[1].highOrSome == 0.5 && byStep[3].highOrSome == 1 && byStep[1].rate == nil)
 
         // Theme B holds J1 (Ja/Nej) and G1 (degree): two rows. Theme A: J1 and J2.
         let byThemeAndLevel = try Summary.rows(fixture.reader, by: [.theme, .level])
@@ -94,6 +101,26 @@ import TilsynStore
         let themeB2 = byThemeAndLevel.filter { $0.keys == [.theme: .text("B"), .level: .number(2)] }
         #expect(themeB2.map(\.kind) == [.yesNo, .degree])
         #expect([themeB2[0].yes, themeB2[0].unanswered, themeB2[1].some, themeB2[1].high] as [Int] == [1, 1, 1, 1])
+    }
+
+    /// A temanedslag question (T1, step S1, theme A) counts only as itself: C1 answers J1 Ja and T1 Nej, C2 T1 Nej.
+    @Test func temanedslagNeverEntersAStepThemeOrHeadline() throws {
+        let fixture = try AnalysisFixture()
+        try fixture.add(case: "C1", [("J1", 1), ("T1", 2)])
+        try fixture.add(case: "C2", [("T1", 2)])
+        try fixture.finish()
+        for dimensions in [[Breakdown](), [.step], [.theme], [.unit], [.measure, .round]] {
+            let rows = try Summary.rows(fixture.reader, by: dimensions).filter { $0.kind == .yesNo }
+            #expect(rows.map(\.yes) == rows.map { _ in 1 }, "\(dimensions)")
+            #expect(rows.allSatisfy { $0.no == 0 }, "\(dimensions)")
+        }
+        let byQuestion = try Summary.rows(fixture.reader, by: [.question])
+        #expect(byQuestion.map(\.keys) == [[.question: .text("J1")], [.question: .text("T1")]])
+        #expect([byQuestion[1].yes, byQuestion[1].no] as [Int] == [0, 2])
+        for grouping in [Compliance.Grouping.step, .theme] {
+            #expect(try Compliance.rows(fixture.reader, by: grouping).allSatisfy { $0.no == 0 && $0.yes == 1 })
+        }
+        #expect(try Trend.rows(fixture.reader, by: []).map(\.n) == [1])
     }
 
     @Test func groupsByUnitMeasureReviewerAndFilters() throws {
@@ -108,10 +135,13 @@ import TilsynStore
                 [.unit: .text("Øst"), .measure: .number(52), .reviewer: .text("CD")],
             ])
         #expect(rows.map(\.yes) == [2, 1])
+        #expect(rows.map(\.level) == [2, 2])
         #expect(rows.map(\.unanswered) == [0, 1])
         #expect(try Summary.rows(fixture.reader, by: [.round], selection: Selection(round: "1999")).isEmpty)
         let all = try Summary.rows(fixture.reader, by: [], selection: Selection(round: "2025"))
-        #expect(all.map(\.kind) == [.yesNo, .degree])
-        #expect([all[0].yes, all[0].no] as [Int] == [4, 2])
+        // No figure over all levels: one Ja/Nej and one degree row per level.
+        #expect(all.map(\.kind) == [.yesNo, .degree, .yesNo, .degree])
+        #expect(all.map(\.level) == [1, 1, 2, 2])
+        #expect([all[0].yes, all[0].no, all[2].yes, all[2].no] as [Int] == [1, 2, 3, 0])
     }
 }

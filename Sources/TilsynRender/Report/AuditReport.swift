@@ -1,11 +1,14 @@
 public import TilsynAnalysis
 internal import TilsynAudit
+internal import TilsynStore
 
 /// The yearly report to the Socialudvalg: every figure of `tilsyn report`, built from the analysis results and
 /// rendered as HTML (`ReportHTML`) and as a workbook (`ReportWorkbook`) with the same content.
 ///
-/// The compliance figures are `Summary` rows of the report's round, so they equal `tilsyn summary --round R --by …`
-/// number by number. The report holds no case-level data but the remarks (internal reports only); every text that
+/// Every compliance figure is for one level (`level`, by default the store's baseline level): levels are different
+/// measurements of the same cases, compared and never added. The other levels of the round are shown beside it
+/// (`Line.others`). The figures are `Summary` rows of the report's round, so they equal
+/// `tilsyn summary --round R --level L --by …` number by number. The report holds no case-level data but the remarks (internal reports only); every text that
 /// comes from the data is passed through `CPRDetector.redact` before it is stored here.
 public struct AuditReport: Sendable {
     /// What to report.
@@ -14,8 +17,8 @@ public struct AuditReport: Sendable {
         public var round: String?
         /// The baseline round; the earliest by name when nil.
         public var baseline: String?
-        /// Only these levels; all when empty.
-        public var levels: [Int]
+        /// The level the figures are for; the store's baseline level when nil.
+        public var level: Int?
         /// Output leaving the administration: suppression below 5, no remarks and no case numbers.
         public var external: Bool
         /// The date printed on the report.
@@ -26,12 +29,12 @@ public struct AuditReport: Sendable {
         public var remarksPerQuestion: Int
 
         public init(
-            round: String? = nil, baseline: String? = nil, levels: [Int] = [], external: Bool = false,
+            round: String? = nil, baseline: String? = nil, level: Int? = nil, external: Bool = false,
             date: DanishDate, lowestCount: Int = 10, remarksPerQuestion: Int = 3
         ) {
             self.round = round
             self.baseline = baseline
-            self.levels = levels
+            self.level = level
             self.external = external
             self.date = date
             self.lowestCount = lowestCount
@@ -49,6 +52,9 @@ public struct AuditReport: Sendable {
         public var n: Int
         /// Suppressed (external reports, N < 5 or to protect a total): shown as `–`.
         public var hidden: Bool
+        /// The same group at the report's other levels (`AuditReport.otherLevels`, in that order), shown beside it;
+        /// n is 0 where a level has no answers in the group.
+        public var others: [Line] = []
 
         public var rate: Double? { n > 0 ? Double(yes) / Double(n) : nil }
         /// N < 20: "forsigtig fortolkning".
@@ -146,17 +152,22 @@ public struct AuditReport: Sendable {
     public var baseline: String
     /// Every round with answers, by name.
     public var rounds: [String]
-    /// The levels reported on; all levels in the store when the options named none.
-    public var levels: [Int]
+    /// The level every compliance figure is for.
+    public var level: Int
+    /// The store's baseline level (its setting, else the catalogue model's, else 1); `level` unless the options
+    /// named another.
+    public var baselineLevel: Int
+    /// The round's other levels, ascending: shown beside `level` as columns, never added to it.
+    public var otherLevels: [Int]
     public var external: Bool
     public var date: DanishDate
 
     /// Distinct cases reviewed in the round.
     public var cases: Int
     public var levelLines: [LevelLine]
-    /// All Ja/Nej answers of the round: the total the tables add up to (per step, unit and indsats).
+    /// All Ja/Nej answers of the round at `level`: the total the tables add up to (per step, unit and indsats).
     public var overall: Line
-    /// All degree answers of the round.
+    /// All degree answers of the round at `level`.
     public var overallDegree: DegreeLine?
 
     public var byTheme: [Line]
@@ -213,7 +224,17 @@ extension AuditReport {
             throw ReportError("baseline \(baseline) has no answers; rounds: \(rounds.joined(separator: ", "))")
         }
         let names = try ReportFacts.names(store)
-        let selection = Selection(levels: options.levels, round: round)
+        let baselineLevel = try store.baselineLevel().level
+        let roundLevels = try ReportFacts.levelCounts(store, round: round).map(\.level)
+        // The baseline level, or the round's lowest level when it has no reviews at the baseline level.
+        let level = options.level ?? (roundLevels.contains(baselineLevel) ? baselineLevel : roundLevels.first ?? 1)
+        guard roundLevels.contains(level) else {
+            throw ReportError(
+                "round \(round) has no reviews at level \(level); levels: "
+                    + roundLevels.map(String.init).joined(separator: ", "))
+        }
+        let otherLevels = roundLevels.filter { $0 != level }
+        let selection = Selection(levels: [level], round: round)
         let external = options.external
 
         func summary(_ by: [Breakdown]) throws -> [Summary.Row] {
@@ -231,18 +252,31 @@ extension AuditReport {
             default: redact(id)
             }
         }
-        /// Ja/Nej lines of one breakdown; suppressed against the round's total in external reports.
+        /// Ja/Nej lines of one breakdown at `level`, with the other levels beside them; each level suppressed
+        /// against its own total in external reports.
         func lines(_ dimension: Breakdown) throws -> (lines: [Line], totalHidden: Bool) {
-            let rows = try summary([dimension]).filter { $0.kind == .yesNo }
-            var lines = rows.map {
-                Line(
-                    id: key($0, dimension), name: name(key($0, dimension), dimension), yes: $0.yes, n: $0.n,
-                    hidden: false)
+            let all = try Summary.rows(store, by: [dimension], selection: Selection(round: round))
+                .filter { $0.kind == .yesNo }
+            func atLevel(_ level: Int) -> (lines: [Line], totalHidden: Bool) {
+                var lines = all.filter { $0.level == level }.map {
+                    Line(
+                        id: key($0, dimension), name: name(key($0, dimension), dimension), yes: $0.yes, n: $0.n,
+                        hidden: false)
+                }
+                guard external else { return (lines, false) }
+                let decision = Suppression.decide(lines.map(\.n), totalShown: true)
+                for index in lines.indices { lines[index].hidden = decision.cells[index] }
+                return (lines, decision.total)
             }
-            guard external else { return (lines, false) }
-            let decision = Suppression.decide(lines.map(\.n), totalShown: true)
-            for index in lines.indices { lines[index].hidden = decision.cells[index] }
-            return (lines, decision.total)
+            var (lines, totalHidden) = atLevel(level)
+            let others = otherLevels.map { atLevel($0).lines }
+            for index in lines.indices {
+                lines[index].others = others.map { other in
+                    other.first { $0.id == lines[index].id }
+                        ?? Line(id: lines[index].id, name: lines[index].name, yes: 0, n: 0, hidden: false)
+                }
+            }
+            return (lines, totalHidden)
         }
 
         let totals = try summary([])
@@ -259,11 +293,12 @@ extension AuditReport {
             overall.hidden = true
         }
 
+        // Each level's own compliance, side by side; no total over levels exists, so none can reveal a small one.
         var levelLines: [LevelLine] = []
-        let perLevel = try Summary.rows(store, by: [.level], selection: selection).filter { $0.kind == .yesNo }
-        let levelDecision = Suppression.decide(perLevel.map(\.n), totalShown: true)
-        for count in try ReportFacts.levelCounts(store, round: round, levels: options.levels) {
-            let index = perLevel.firstIndex { $0.keys[.level] == .number(count.level) }
+        let perLevel = try Summary.rows(store, by: [], selection: Selection(round: round)).filter { $0.kind == .yesNo }
+        let levelDecision = Suppression.decide(perLevel.map(\.n), totalShown: false)
+        for count in try ReportFacts.levelCounts(store, round: round) {
+            let index = perLevel.firstIndex { $0.level == count.level }
             let row = index.map { perLevel[$0] }
             levelLines.append(
                 LevelLine(
@@ -287,19 +322,19 @@ extension AuditReport {
             }
         }
         let trendRounds = trendLines(
-            try Trend.rows(store, by: [], baseline: baseline, levels: options.levels), nil)
+            try Trend.rows(store, by: [], baseline: baseline, levels: [level]), nil)
         let trendByTheme = trendLines(
-            try Trend.rows(store, by: [.theme], baseline: baseline, levels: options.levels).filter {
+            try Trend.rows(store, by: [.theme], baseline: baseline, levels: [level]).filter {
                 $0.round == round
             }, .theme)
         let trendByStep = trendLines(
-            try Trend.rows(store, by: [.step], baseline: baseline, levels: options.levels).filter {
+            try Trend.rows(store, by: [.step], baseline: baseline, levels: [level]).filter {
                 $0.round == round
             }, .step)
 
-        // Agreement between the levels reviewing the same cases in the round.
+        // Agreement between the levels reviewing the same cases in the round: computed on the store, whatever
+        // level the compliance figures are for.
         var agreementLevels = try Agreement.levels(store)
-        if !options.levels.isEmpty { agreementLevels = agreementLevels.filter { options.levels.contains($0) } }
         var agreement: AgreementLine?
         var agreementByTheme: [AgreementLine] = []
         var mostOverruled: [AgreementLine] = []
@@ -361,7 +396,7 @@ extension AuditReport {
         var remarks: [RemarkLine] = []
         if !external {
             remarks = try ReportFacts.remarks(
-                store, round: round, questions: lowest.map(\.id), levels: options.levels,
+                store, round: round, questions: lowest.map(\.id), levels: [level],
                 limit: options.remarksPerQuestion
             ).sorted { left, right in
                 let order = lowest.map(\.id)
@@ -373,11 +408,10 @@ extension AuditReport {
             }
         }
 
-        let allLevels = options.levels.isEmpty ? levelLines.map(\.level) : options.levels.sorted()
         return AuditReport(
-            title: "Ledelsestilsyn \(round)", round: round, baseline: baseline, rounds: rounds, levels: allLevels,
-            external: external, date: options.date,
-            cases: try ReportFacts.caseCount(store, round: round, levels: options.levels), levelLines: levelLines,
+            title: "Ledelsestilsyn \(round)", round: round, baseline: baseline, rounds: rounds, level: level,
+            baselineLevel: baselineLevel, otherLevels: otherLevels, external: external, date: options.date,
+            cases: try ReportFacts.caseCount(store, round: round), levelLines: levelLines,
             overall: overall,
             overallDegree: degreeTotal.map {
                 DegreeLine(

@@ -44,7 +44,7 @@ public enum ReportHTML {
         page.element("h1", report.title)
         var lead = "Resultater for runde \(report.round)"
         if report.baseline != report.round { lead += ", sammenlignet med baseline \(report.baseline)" }
-        lead += ". " + levelsText(report.levels) + "."
+        lead += ". " + levelText(report) + "."
         page.element("p", lead, class: "lead")
         page.element("p", "Udarbejdet \(report.date.text) med Tilsyn.", class: "meta")
         if report.external {
@@ -67,7 +67,7 @@ public enum ReportHTML {
     private static func keyFigures(_ report: AuditReport, _ page: inout HTMLPage) {
         page.openSection(0)
         page.raw("<div class=\"cards\">\n")
-        card(&page, "Lovoverholdelse i alt", value(report.overall), detail(report.overall))
+        card(&page, "Lovoverholdelse, niveau \(report.level)", value(report.overall), detail(report.overall))
         card(
             &page, "Sager gennemgået", ReportText.integer(report.cases),
             report.levelLines.map { "niveau \($0.level): \(ReportText.integer($0.cases))" }.joined(separator: ", "))
@@ -104,16 +104,7 @@ public enum ReportHTML {
             rows: report.levelLines.map {
                 ["Niveau \($0.level)", ReportText.integer($0.cases), ReportText.integer($0.reviews)]
                     + figures($0.compliance)
-            } + [
-                [
-                    "I alt", ReportText.integer(report.cases),
-                    ReportText.integer(
-                        report.levelLines.reduce(0) {
-                            $0 + $1.reviews
-                        }),
-                ] + figures(report.overall)
-            ],
-            totalRow: true)
+            })
         page.raw("</section>\n")
     }
 
@@ -124,17 +115,19 @@ public enum ReportHTML {
             "Lovoverholdelse er andelen Ja af de besvarede Ja/Nej-spørgsmål (Ja + Nej) i runde \(report.round). "
                 + "Et spørgsmål under flere pejlemærker tæller med under hvert af dem.")
         page.element("h3", "Pejlemærker")
-        lineBlock(report.byTheme, header: "Pejlemærke", title: "Lovoverholdelse pr. pejlemærke", total: nil, &page)
+        lineBlock(
+            report.byTheme, header: "Pejlemærke", title: "Lovoverholdelse pr. pejlemærke", total: nil, report, &page)
         page.element("h3", "Sagsskridt")
         lineBlock(
             report.byStep, header: "Sagsskridt", title: "Lovoverholdelse pr. sagsskridt", total: report.overall,
-            &page)
+            report, &page)
         page.raw("</section>\n")
     }
 
     private static func units(_ report: AuditReport, _ page: inout HTMLPage) {
         page.openSection(2)
-        lineBlock(report.byUnit, header: "Enhed", title: "Lovoverholdelse pr. enhed", total: report.overall, &page)
+        lineBlock(
+            report.byUnit, header: "Enhed", title: "Lovoverholdelse pr. enhed", total: report.overall, report, &page)
         page.raw("</section>\n")
     }
 
@@ -146,7 +139,7 @@ public enum ReportHTML {
                 + "sagens indsats, indgår ikke.")
         lineBlock(
             report.byMeasure, header: "Indsats", title: "Lovoverholdelse pr. indsats", total: report.overall,
-            &page)
+            report, &page)
         page.raw("</section>\n")
     }
 
@@ -319,18 +312,32 @@ public enum ReportHTML {
 
     // MARK: - Pieces
 
+    /// A breakdown at the report's level: bars, then a table with the other levels in columns beside it (their
+    /// own figures, never added to it).
     private static func lineBlock(
-        _ lines: [AuditReport.Line], header: String, title: String, total: AuditReport.Line?, _ page: inout HTMLPage
+        _ lines: [AuditReport.Line], header: String, title: String, total: AuditReport.Line?, _ report: AuditReport,
+        _ page: inout HTMLPage
     ) {
+        let title = "\(title), niveau \(report.level)"
         page.figure(
             ReportCharts.bars(
                 lines.map {
                     .init(label: $0.name, value: $0.hidden ? nil : $0.rate, text: value($0), caution: $0.caution)
                 }, title: title), caption: title)
+        let others = report.otherLevels.map { "Niveau \($0)" }
         page.table(
-            caption: title, headers: [header, "Ja/N", "Lovoverholdelse", "Note"], numeric: [1, 2],
-            rows: (lines + (total.map { [$0] } ?? [])).map { [$0.name] + figures($0) + [note($0)] },
+            caption: title,
+            headers: [header, "Ja/N", "Lovoverholdelse"] + others + ["Note"],
+            numeric: Set(1...(2 + others.count)),
+            rows: lines.map { line in
+                [line.name] + figures(line) + line.others.map(otherLevel) + [note(line)]
+            } + (total.map { [[$0.name] + figures($0) + others.map { _ in "" } + [note($0)]] } ?? []),
             totalRow: total != nil)
+    }
+
+    /// Another level's figure beside the report's level: `73,3 % (11/15)`, `–` when suppressed or empty.
+    private static func otherLevel(_ line: AuditReport.Line) -> String {
+        line.hidden || line.n == 0 ? "–" : "\(ReportText.percent(line.yes, line.n)) (\(ReportText.counts(line.yes, line.n)))"
     }
 
     private static func card(_ page: inout HTMLPage, _ label: String, _ value: String, _ detail: String) {
@@ -387,14 +394,10 @@ public enum ReportHTML {
         ]
     }
 
-    static func levelsText(_ levels: [Int]) -> String {
-        switch levels.count {
-        case 0: "Ingen niveauer"
-        case 1: "Niveau \(levels[0])"
-        default:
-            "Niveau " + levels.dropLast().map(String.init).joined(separator: ", ") + " og \(levels[levels.count - 1])"
-                + " talt sammen"
-        }
+    /// Which level the figures are for: `Tallene er for niveau 2, tilsynets statistiske baseline`.
+    static func levelText(_ report: AuditReport) -> String {
+        "Tallene er for niveau \(report.level)"
+            + (report.level == report.baselineLevel ? ", tilsynets statistiske baseline" : "")
     }
 
     static let style = """
@@ -455,8 +458,9 @@ enum ReportNotes {
         var notes: [String] = [
             "Lovoverholdelse = Ja / (Ja + Nej). Ikke relevant, ubesvarede spørgsmål og spørgsmål, der ikke gælder "
                 + "sagens indsats, indgår ikke i nævneren. Tallene vises som andel med antal: 91,3 % (441/483).",
-            "\(ReportHTML.levelsText(report.levels)). En sag, der er gennemgået på flere niveauer, tæller med én "
-                + "besvarelse pr. niveau; tallene svarer til tilsyn summary --round \(report.round).",
+            "\(ReportHTML.levelText(report)). Niveauerne er forskellige målinger af de samme sager og lægges "
+                + "aldrig sammen; de øvrige niveauer vises ved siden af. Tallene svarer til tilsyn summary --round "
+                + "\(report.round) --level \(report.level).",
             "Udviklingen sammenligner hver runde med baseline \(report.baseline) over de Ja/Nej-spørgsmål, der er "
                 + "besvaret i begge runder, og kan derfor afvige fra rundens samlede lovoverholdelse.",
             "Enighed tæller kun spørgsmål, som alle sammenlignede niveauer har besvaret med Ja, Nej eller en grad "

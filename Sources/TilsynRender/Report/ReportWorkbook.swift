@@ -22,7 +22,7 @@ public enum ReportWorkbook {
         let styles = try Styles(writer)
         let subtitle =
             "\(report.title) · runde \(report.round) · baseline \(report.baseline) · "
-            + ReportHTML.levelsText(report.levels) + " · \(report.date.text)"
+            + "niveau \(report.level)" + " · \(report.date.text)"
             + (report.external ? " · ekstern udgave" : " · intern udgave")
 
         // Nøgletal.
@@ -36,7 +36,8 @@ public enum ReportWorkbook {
                 .number(Double(report.levelLines.reduce(0) { $0 + $1.reviews })), nil, nil, nil,
             ])
         try sheet.row(
-            [.string("Lovoverholdelse i alt"), nil] + shares(report.overall, styles) + [note(report.overall)])
+            [.string("Lovoverholdelse, niveau \(report.level)"), nil] + shares(report.overall, styles)
+                + [note(report.overall)])
         if report.round != report.baseline, let total = report.trendRounds.first(where: { $0.round == report.round }) {
             try sheet.row([
                 .string("Udvikling siden \(report.baseline) (procentpoint)"),
@@ -72,11 +73,6 @@ public enum ReportWorkbook {
                 [.number(Double(level.level)), .number(Double(level.cases)), .number(Double(level.reviews))]
                     + counts(level.compliance, styles) + [note(level.compliance)])
         }
-        try sheet.row(
-            [
-                .string("I alt"), .number(Double(report.cases)),
-                .number(Double(report.levelLines.reduce(0) { $0 + $1.reviews })),
-            ] + counts(report.overall, styles) + [note(report.overall)], style: styles.bold)
 
         // One sheet per breakdown.
         for (name, title, lines, total) in [
@@ -86,15 +82,20 @@ public enum ReportWorkbook {
             ("Indsatser", "Lovoverholdelse pr. indsats", report.byMeasure, report.overall),
         ] as [(String, String, [AuditReport.Line], AuditReport.Line?)] {
             sheet = try Block(
-                writer, name, title: title, subtitle: subtitle, styles: styles,
-                widths: [8, 44, 9, 9, 13, 16, 22])
-            try sheet.header(lineHeaders)
+                writer, name, title: "\(title), niveau \(report.level)", subtitle: subtitle, styles: styles,
+                widths: [8, 44, 9, 9, 13, 16] + report.otherLevels.map { _ in 16 } + [22])
+            // The other levels beside the report's level, each its own share: never added to it.
+            try sheet.header(lineHeaders.dropLast() + report.otherLevels.map { "Niveau \($0)" } + ["Note"])
             for line in lines {
-                try sheet.row([.string(line.id), .string(line.name)] + counts(line, styles) + [note(line)])
+                let others: [XLSXWriter.Cell?] = line.others.map {
+                    $0.hidden || $0.n == 0 ? .string("–") : $0.rate.map { .number($0, style: styles.percent) }
+                }
+                try sheet.row([.string(line.id), .string(line.name)] + counts(line, styles) + others + [note(line)])
             }
             if let total {
                 try sheet.row(
-                    [.string(""), .string("I alt")] + counts(total, styles) + [note(total)],
+                    [.string(""), .string("I alt")] + counts(total, styles)
+                        + report.otherLevels.map { _ in nil } + [note(total)],
                     style: styles.bold)
             }
             try sheet.notes(ReportNotes.all(report).prefix(1) + (report.anySuppressed ? [suppressed] : []))

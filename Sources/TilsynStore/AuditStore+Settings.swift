@@ -1,0 +1,102 @@
+public import GRDB
+
+/// The level compliance figures are for when none is named, and where that choice comes from.
+///
+/// Levels are different measurements of the same cases: they are compared, never added. Every compliance figure is
+/// therefore for one level, by default this one: the store's `baseline-level` setting, else the level the catalogue's
+/// model names as its statistical baseline (kk-2025: niveau 2, as Copenhagen's reports), else level 1.
+public struct BaselineLevel: Sendable, Equatable {
+    /// Where the level comes from.
+    public enum Source: Sendable, Equatable {
+        /// `tilsyn config set baseline-level N`.
+        case setting
+        /// The `baselineLevel` of the named catalogue (the one most reviews use).
+        case catalogue(String)
+        /// Neither: level 1.
+        case fallback
+    }
+
+    public var level: Int
+    public var source: Source
+
+    public init(level: Int, source: Source) {
+        self.level = level
+        self.source = source
+    }
+
+    /// The baseline level of the store open in `db`.
+    public static func read(_ db: Database) throws -> BaselineLevel {
+        if let text = try String.fetchOne(
+            db, sql: "SELECT value FROM setting WHERE name = ?", arguments: [AuditStore.Setting.baselineLevel.rawValue]),
+            let level = Int(text)
+        {
+            return BaselineLevel(level: level, source: .setting)
+        }
+        let named = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT c.id, c.baseline_level FROM catalogue c
+                WHERE c.baseline_level IS NOT NULL
+                ORDER BY (SELECT count(*) FROM review r WHERE r.catalogue = c.id) DESC, c.id
+                LIMIT 1
+                """)
+        if let named {
+            return BaselineLevel(level: named[1], source: .catalogue(named[0]))
+        }
+        return BaselineLevel(level: 1, source: .fallback)
+    }
+}
+
+extension AuditStore {
+    /// A store-wide setting.
+    public enum Setting: String, Sendable, CaseIterable {
+        /// The level compliance figures are for unless a command names one (1–4).
+        case baselineLevel = "baseline-level"
+
+        /// Whether `value` is allowed; a message saying what is allowed when not.
+        public func check(_ value: String) -> String? {
+            switch self {
+            case .baselineLevel:
+                guard let level = Int(value), (1...4).contains(level) else {
+                    return "baseline-level is a level from 1 to 4, not '\(value)'"
+                }
+                return nil
+            }
+        }
+    }
+
+    /// The stored value of `setting`, or nil when it is not set.
+    public func value(of setting: Setting) throws -> String? {
+        try mapErrors("reading the settings") {
+            try database.read { db in
+                try String.fetchOne(
+                    db, sql: "SELECT value FROM setting WHERE name = ?", arguments: [setting.rawValue])
+            }
+        }
+    }
+
+    /// Stores `value` for `setting` (nil removes it, so the default applies again).
+    ///
+    /// The value must pass `setting.check`; the caller reports the message otherwise.
+    public func set(_ setting: Setting, to value: String?) throws {
+        if let value { precondition(setting.check(value) == nil, "unchecked setting value") }
+        try mapErrors("saving the setting") {
+            try database.write { db in
+                if let value {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO setting(name, value) VALUES (?, ?)
+                            ON CONFLICT(name) DO UPDATE SET value = excluded.value
+                            """, arguments: [setting.rawValue, value])
+                } else {
+                    try db.execute(sql: "DELETE FROM setting WHERE name = ?", arguments: [setting.rawValue])
+                }
+            }
+        }
+    }
+
+    /// The level compliance figures are for when none is named.
+    public func baselineLevel() throws -> BaselineLevel {
+        try mapErrors("reading the settings") { try database.read { try BaselineLevel.read($0) } }
+    }
+}

@@ -1,0 +1,96 @@
+import ArgumentParser
+import Foundation
+import TilsynAnalysis
+import TilsynStore
+
+/// A setting's name on the command line.
+enum SettingArgument: String, ExpressibleByArgument, CaseIterable {
+    case baselineLevel = "baseline-level"
+
+    var setting: AuditStore.Setting { AuditStore.Setting(rawValue: rawValue)! }
+}
+
+/// `tilsyn config`: store-wide settings.
+struct ConfigCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "config", abstract: "Store-wide settings (kept in the store).",
+        discussion: """
+            baseline-level: the level (niveau, 1–4) every compliance figure is for unless a command names one with \
+            --level. Without a setting it is the level the catalogue's model names as its baseline (kk-2025: 2), \
+            else 1. Levels are compared, never added.
+            """,
+        subcommands: [Get.self, SetValue.self, Unset.self])
+
+    struct Get: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a setting's value and where it comes from.")
+
+        @Option(help: "The store (SQLite file).")
+        var db: String = AuditStore.defaultFileName
+
+        @Argument(help: "The setting: baseline-level.")
+        var name: SettingArgument
+
+        func run() throws {
+            let reader = try storeErrors { try StoreReader(path: db) }
+            let baseline = try storeErrors { try reader.baselineLevel() }
+            let source =
+                switch baseline.source {
+                case .setting: "set in the store"
+                case .catalogue(let id): "the baseline level of catalogue \(id)"
+                case .fallback: "default: no setting and no catalogue names a baseline level"
+                }
+            let output = Output()
+            output.write("\(baseline.level) (\(source))\n")
+            output.flush()
+        }
+    }
+
+    struct SetValue: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "set", abstract: "Store a setting in the store.")
+
+        @Option(help: "The store (SQLite file); it must exist.")
+        var db: String = AuditStore.defaultFileName
+
+        @Argument(help: "The setting: baseline-level.")
+        var name: SettingArgument
+
+        @Argument(help: "The value: a level from 1 to 4 for baseline-level.")
+        var value: String
+
+        func validate() throws {
+            if let problem = name.setting.check(value) { throw ValidationError(problem + ".") }
+        }
+
+        func run() throws {
+            let store = try openExisting(db)
+            try storeErrors { try store.set(name.setting, to: value) }
+        }
+    }
+
+    struct Unset: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove a setting, so its default applies again.")
+
+        @Option(help: "The store (SQLite file); it must exist.")
+        var db: String = AuditStore.defaultFileName
+
+        @Argument(help: "The setting: baseline-level.")
+        var name: SettingArgument
+
+        func run() throws {
+            let store = try openExisting(db)
+            try storeErrors { try store.set(name.setting, to: nil) }
+        }
+    }
+
+    /// Opens (and migrates) a store that exists: a mistyped --db must not create a new one.
+    static func openExisting(_ path: String) throws -> AuditStore {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw DataError(message: "\(path): there is no store here; import files first with 'tilsyn import'")
+        }
+        return try storeErrors { try AuditStore(path: path) }
+    }
+}
+
+private func openExisting(_ path: String) throws -> AuditStore { try ConfigCommand.openExisting(path) }
