@@ -27,9 +27,17 @@ public enum Agreement {
         public var overruledYesToNo: Int
         /// Items the highest level answered Ja where the lowest answered Nej.
         public var overruledNoToYes: Int
+        /// The distinct cases behind `compared`: reviewed at every compared level with at least one item compared.
+        public var cases: Int
 
         /// agree / compared; nil when nothing was compared.
         public var rate: Double? { compared > 0 ? Double(agree) / Double(compared) : nil }
+
+        /// The share of compared items the highest level overruled (Ja → Nej or Nej → Ja); nil when nothing was
+        /// compared.
+        public var overruleRate: Double? {
+            compared > 0 ? Double(overruledYesToNo + overruledNoToYes) / Double(compared) : nil
+        }
     }
 
     /// The dimensions agreement can be grouped by; unit, measure and reviewer are those of the lowest compared
@@ -44,7 +52,24 @@ public enum Agreement {
 
     /// The levels with reviews in the store, ascending.
     public static func levels(_ store: StoreReader) throws -> [Int] {
-        try store.database.read { db in try Int.fetchAll(db, sql: "SELECT DISTINCT level FROM review ORDER BY level") }
+        try store.levels()
+    }
+
+    /// Agreement of every pair of `levels` (ascending pairs), then, with three levels or more, of all of them
+    /// together on the cases reviewed at every one of them (Copenhagen: "alle fire niveauer er enige i 441 ud af
+    /// 483 besvarede spørgsmål"). Always computed on the store: a level selection for other figures never narrows it.
+    public static func comparisons(
+        _ store: StoreReader, levels: [Int], by dimensions: [Breakdown] = [], round: String? = nil
+    ) throws -> [Row] {
+        let levels = Array(Set(levels)).sorted()
+        var rows: [Row] = []
+        for (index, low) in levels.enumerated() {
+            for high in levels[(index + 1)...] {
+                rows += try self.rows(store, levels: [low, high], by: dimensions, round: round)
+            }
+        }
+        if levels.count >= 3 { rows += try self.rows(store, levels: levels, by: dimensions, round: round) }
+        return rows
     }
 
     /// Agreement between `levels` (at least two), grouped by `dimensions` (question, theme and/or round).
@@ -68,8 +93,19 @@ public enum Agreement {
         let dimensions = dimensions.filter { seen.insert($0).inserted }
         precondition(dimensions.allSatisfy { Agreement.dimensions.contains($0) })
         let count = levels.count
-        if count == 2 && !fromAnswers && reviewDimensions.isDisjoint(with: dimensions) {
-            return try pairRows(store, levels: levels, by: dimensions, round: round)
+        let byQuestion = dimensions.contains(.question)
+        // The kept counts answer unless the grouping needs the reviews, crosses sagsskridt with pejlemærke, or
+        // spans rounds in which a case recurs (one child, counted once).
+        if count == 2 && !fromAnswers && reviewDimensions.isDisjoint(with: dimensions)
+            && (byQuestion || !(dimensions.contains(.step) && dimensions.contains(.theme)))
+        {
+            let roundFixed = dimensions.contains(.round) || round != nil
+            let recurring = try !roundFixed && store.database.read { db in
+                try Bool.fetchOne(
+                    db, sql: "SELECT EXISTS (SELECT 1 FROM review GROUP BY case_id, level HAVING count(*) > 1)")
+                    ?? false
+            }
+            if !recurring { return try pairRows(store, levels: levels, by: dimensions, round: round) }
         }
         var from = "review r1 JOIN answer a1 ON a1.review_id = r1.id"
         var conditions = ["r1.level = \(levels[0])", "a1.applies", "a1.code IN (1, 2, 4, 5, 6)"]
@@ -85,6 +121,11 @@ public enum Agreement {
         let (columns, order) = groupingJoins(
             dimensions, catalogue: "r1.catalogue", question: "a1.question", round: "r1.round_id", review: "r1",
             into: &from)
+        if !byQuestion {
+            // Temanedslag questions count only as themselves, never in a pejlemærke, sagsskridt or headline figure.
+            from += "\nLEFT JOIN catalogue_question qx ON qx.catalogue = r1.catalogue AND qx.question = a1.question"
+            conditions.append("NOT coalesce(qx.temanedslag, 0)")
+        }
         var arguments: [String] = []
         if let round {
             conditions.append("r1.round_id IN (SELECT id FROM round WHERE name = ?)")
@@ -104,6 +145,8 @@ public enum Agreement {
                 statistics += ["sum(\(raters))", "sum(\(raters) * \(raters))"]
             }
         }
+        // Distinct cases add up over the case ranges read in parallel: each case is in one range.
+        statistics.append("count(DISTINCT r1.case_id)")
         conditions.append("r1.case_id BETWEEN ? AND ?")
         let sql = """
             SELECT \((columns + order + statistics).joined(separator: ", "))
@@ -177,6 +220,11 @@ public enum Agreement {
         let (columns, order) = groupingJoins(
             dimensions, catalogue: "p.catalogue", question: "p.question", round: "p.round_id", into: &from)
         var conditions = ["p.low_level = \(levels[0])", "p.high_level = \(levels[1])"]
+        let byQuestion = dimensions.contains(.question)
+        if !byQuestion {
+            from += "\nLEFT JOIN catalogue_question qx ON qx.catalogue = p.catalogue AND qx.question = p.question"
+            conditions.append("NOT coalesce(qx.temanedslag, 0)")
+        }
         var arguments: [any DatabaseValueConvertible] = []
         if let round {
             conditions.append("p.round_id IN (SELECT id FROM round WHERE name = ?)")
@@ -193,17 +241,57 @@ public enum Agreement {
                 "sum(p.items) FILTER (WHERE p.high_code = \(category))",
             ]
         }
+        // The cases: filled in below from `level_pair_case_count` (by question, one item per case and round).
+        statistics.append("0")
         let sql = """
             SELECT \((columns + order + statistics).joined(separator: ", "))
             FROM \(from)
             WHERE \(conditions.joined(separator: " AND "))
             \(columns.isEmpty ? "" : "GROUP BY " + columns.joined(separator: ", "))
             """
-        let found = try store.database.read { db in
-            try GRDB.Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
+        let (found, cases) = try store.database.read { db in
+            (
+                try GRDB.Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)),
+                byQuestion ? [:] : try pairCases(db, levels: levels, by: dimensions, round: round)
+            )
         }
-        let groups = Partitioned.merge([found], keys: columns.count, orders: order.count)
+        var groups = Partitioned.merge([found], keys: columns.count, orders: order.count)
+        for index in groups.indices {
+            groups[index].sums[groups[index].sums.count - 1] =
+                byQuestion ? groups[index].sums[0] : cases[groups[index].keys] ?? 0
+        }
         return assemble(groups, levels: levels, dimensions: dimensions)
+    }
+
+    /// The cases with an item compared between two levels per group (theme, step and/or round; keys as texts in
+    /// the order of `dimensions`), from `level_pair_case_count`.
+    static func pairCases(_ db: Database, levels: [Int], by dimensions: [Breakdown], round: String?) throws
+        -> [[String]: Int]
+    {
+        let grouping = dimensions.contains(.step) ? "step" : dimensions.contains(.theme) ? "theme" : "all"
+        var from = "level_pair_case_count p"
+        let columns = dimensions.map { dimension -> String in
+            guard dimension == .round else { return "p.key" }
+            from += "\nJOIN round d ON d.id = p.round_id"
+            return "d.name"
+        }
+        var conditions = ["p.low_level = ?", "p.high_level = ?", "p.grouping = ?"]
+        var arguments: [any DatabaseValueConvertible] = [levels[0], levels[1], grouping]
+        if let round {
+            conditions.append("p.round_id IN (SELECT id FROM round WHERE name = ?)")
+            arguments.append(round)
+        }
+        let sql = """
+            SELECT \((columns + ["sum(p.cases)"]).joined(separator: ", "))
+            FROM \(from)
+            WHERE \(conditions.joined(separator: " AND "))
+            \(columns.isEmpty ? "" : "GROUP BY " + columns.joined(separator: ", "))
+            """
+        var cases: [[String]: Int] = [:]
+        for row in try GRDB.Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)) {
+            cases[columns.indices.map { row[$0] as String? ?? "" }] = row[columns.count] as Int? ?? 0
+        }
+        return cases
     }
 
     /// The rows of summed groups (`Partitioned.Group`), with a zero row when there are none and no grouping.
@@ -227,12 +315,12 @@ public enum Agreement {
                 : Kappa.fleiss(items: compared, raters: count, totals: first, squares: second)
             rows.append(Row(
                 levels: levels, keys: keys, compared: compared, agree: sums[1], kappa: kappa,
-                overruledYesToNo: sums[2], overruledNoToYes: sums[3]))
+                overruledYesToNo: sums[2], overruledNoToYes: sums[3], cases: sums[4 + 2 * categories.count]))
         }
         if rows.isEmpty && dimensions.isEmpty {
             rows.append(Row(
                 levels: levels, keys: [:], compared: 0, agree: 0, kappa: nil, overruledYesToNo: 0,
-                overruledNoToYes: 0))
+                overruledNoToYes: 0, cases: 0))
         }
         return rows
     }

@@ -22,6 +22,21 @@ public struct StoreReader: Sendable {
         try database.read { try BaselineLevel.read($0) }
     }
 
+    /// The fewest cases (children) a figure leaving the administration may rest on: the store's
+    /// `suppression-threshold` setting (never below 3), else 5.
+    public func suppressionThreshold() throws -> Int {
+        let text = try value(of: .suppressionThreshold)
+        let minimum = AuditStore.Setting.minimumSuppressionThreshold
+        return text.flatMap { Int($0) }.map { max(minimum, $0) } ?? AuditStore.Setting.defaultSuppressionThreshold
+    }
+
+    /// The stored value of `setting`, or nil when it is not set.
+    public func value(of setting: AuditStore.Setting) throws -> String? {
+        try database.read { db in
+            try String.fetchOne(db, sql: "SELECT value FROM setting WHERE name = ?", arguments: [setting.rawValue])
+        }
+    }
+
     /// The levels with reviews in the store, ascending.
     public func levels() throws -> [Int] {
         try database.read { db in try Int.fetchAll(db, sql: "SELECT DISTINCT level FROM review ORDER BY level") }

@@ -64,6 +64,21 @@ public struct Selection: Sendable, Equatable {
     }
 }
 
+extension Selection {
+    /// Adds the conditions (and their arguments) that keep the levels and round of `self` to a query over a counts
+    /// table aliased `c` (with `level` and `round_id`).
+    func restrict(_ conditions: inout [String], _ arguments: inout [any DatabaseValueConvertible]) {
+        if !levels.isEmpty {
+            conditions.append("c.level IN (\(levels.map { _ in "?" }.joined(separator: ", ")))")
+            arguments += levels.map { $0 as any DatabaseValueConvertible }
+        }
+        if let round {
+            conditions.append("c.round_id IN (SELECT id FROM round WHERE name = ?)")
+            arguments.append(round)
+        }
+    }
+}
+
 /// The kind of answers a question takes.
 public enum QuestionKind: String, Sendable, Hashable {
     /// Ja / Nej (`JN`).
@@ -146,14 +161,7 @@ public enum Summary {
         // Temanedslag questions count only as themselves: never in a pejlemærke, sagsskridt or headline figure.
         var conditions = dimensions.contains(.question) ? [] : ["NOT coalesce(q.temanedslag, 0)"]
         var arguments: [any DatabaseValueConvertible] = []
-        if !selection.levels.isEmpty {
-            conditions.append("c.level IN (\(selection.levels.map { _ in "?" }.joined(separator: ", ")))")
-            arguments += selection.levels.map { $0 as any DatabaseValueConvertible }
-        }
-        if let round = selection.round {
-            conditions.append("c.round_id IN (SELECT id FROM round WHERE name = ?)")
-            arguments.append(round)
-        }
+        selection.restrict(&conditions, &arguments)
         let kind = "coalesce(q.type = 'GRAD', 0)"
         let sql = """
             SELECT \((columns + [kind]).joined(separator: ", ")),
@@ -165,25 +173,11 @@ public enum Summary {
             HAVING sum(c.yes + c.no + c.not_applicable + c.unanswered + c.low + c.some + c.high) > 0
             ORDER BY \((order + [kind]).joined(separator: ", "))
             """
-        // The distinct cases of each group: one grouped query over the answers (a case's answers to several
-        // questions, or in several rounds, are one case), with the same keys, joins and conditions.
-        let casesSQL = """
-            SELECT \((columns + [kind]).joined(separator: ", ")),
-                count(DISTINCT c.case_id) FILTER (WHERE c.applies AND c.code IN (1, 2, 4, 5, 6))
-            FROM (
-                SELECT r.catalogue, a.question, r.round_id, r.level, r.unit_id, r.measure, r.reviewer_id, r.case_id,
-                    a.code, a.applies
-                FROM answer a JOIN review r ON r.id = a.review_id
-            ) c
-            \(joins.joined(separator: "\n"))
-            \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
-            GROUP BY \((columns + [kind]).joined(separator: ", "))
-            """
+        let key = columns + [kind]
         return try store.database.read { db in
-            var cases: [[DatabaseValue]: Int] = [:]
-            for row in try GRDB.Row.fetchAll(db, sql: casesSQL, arguments: StatementArguments(arguments)) {
-                cases[(0...columns.count).map { row[$0] as DatabaseValue }] = row[columns.count + 1]
-            }
+            let cases = try caseCounts(
+                db, dimensions: dimensions, key: key, joins: joins, conditions: conditions, arguments: arguments,
+                roundFixed: grouped.contains(.round) || selection.round != nil, selection: selection)
             return try GRDB.Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
                 var keys: [Breakdown: KeyValue] = [:]
                 for (index, dimension) in grouped.enumerated() where dimensions.contains(dimension) {
@@ -191,13 +185,213 @@ public enum Summary {
                 }
                 let base = grouped.count
                 let degree: Bool = row[base]
-                return Row(
+                var result = Row(
                     keys: keys, level: row[levelIndex], kind: degree ? .degree : .yesNo, yes: row[base + 1],
                     no: row[base + 2], notApplicable: row[base + 3], unanswered: row[base + 4], low: row[base + 5],
-                    some: row[base + 6], high: row[base + 7],
-                    cases: cases[(0...columns.count).map { row[$0] as DatabaseValue }] ?? 0)
+                    some: row[base + 6], high: row[base + 7])
+                let values = (0...columns.count).map { row[$0] as DatabaseValue }
+                // Per question, one answer per case, round and level: the cases are the answers counted.
+                result.cases = dimensions.contains(.question) ? result.n - (cases[values] ?? 0) : cases[values] ?? 0
+                return result
             }
         }
+    }
+
+    /// One group's cases in one round at one level, and how many of them had every applicable Ja/Nej question of
+    /// the group answered Ja (Copenhagen's measure for sagsskridt: "sager, hvor alle spørgsmål er besvaret ja").
+    public struct AllYesRow: Sendable, Equatable {
+        /// The requested grouping keys (the round always among them).
+        public var keys: [Breakdown: KeyValue]
+        public var level: Int
+        /// Cases with a Ja or Nej answer in the group.
+        public var cases: Int
+        /// Of those, the cases whose Ja/Nej answers in the group are all Ja.
+        public var allYes: Int
+
+        public init(keys: [Breakdown: KeyValue], level: Int, cases: Int, allYes: Int) {
+            self.keys = keys
+            self.level = level
+            self.cases = cases
+            self.allYes = allYes
+        }
+
+        /// allYes / cases; nil when there are no cases.
+        public var rate: Double? { cases > 0 ? Double(allYes) / Double(cases) : nil }
+    }
+
+    /// The share of cases with every applicable Ja/Nej question of the group answered Ja (`--measure cases-all-ja`),
+    /// grouped by `dimensions`, always by round and level (a case is judged within one review), over Ja/Nej questions
+    /// only; in the order of ``rows(_:by:selection:)``.
+    public static func allYesRows(_ store: StoreReader, by dimensions: [Breakdown], selection: Selection = Selection())
+        throws -> [AllYesRow]
+    {
+        var seen: Set<Breakdown> = []
+        var dimensions = dimensions.filter { seen.insert($0).inserted }
+        if !dimensions.contains(.round) { dimensions.append(.round) }
+        let grouped = dimensions.contains(.level) ? dimensions : [.level] + dimensions
+        let ordered = try rows(store, by: dimensions, selection: selection).filter { $0.kind == .yesNo }
+        let (joins, columns, _) = keySQL(grouped)
+        var conditions = dimensions.contains(.question) ? [] : ["NOT coalesce(q.temanedslag, 0)"]
+        var arguments: [any DatabaseValueConvertible] = []
+        selection.restrict(&conditions, &arguments)
+        let kind = "coalesce(q.type = 'GRAD', 0)"
+        let key = columns + [kind]
+        let found: [[DatabaseValue]: (cases: Int, allYes: Int)] = try store.database.read { db in
+            if dimensions.contains(.question) {
+                // One answer per case, round, level and question: the cases are Ja + Nej, all Ja the Ja.
+                let sql = """
+                    SELECT \(key.joined(separator: ", ")), sum(c.yes + c.no), sum(c.yes)
+                    FROM answer_count c
+                    \(joins.joined(separator: "\n"))
+                    \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
+                    GROUP BY \(key.joined(separator: ", "))
+                    """
+                var found: [[DatabaseValue]: (cases: Int, allYes: Int)] = [:]
+                for row in try GRDB.Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)) {
+                    found[(0..<key.count).map { row[$0] as DatabaseValue }] = (row[key.count], row[key.count + 1])
+                }
+                return found
+            }
+            if dimensions.contains(.step) && dimensions.contains(.theme) {
+                return try scan(db, key: key, joins: joins, conditions: conditions, arguments: arguments,
+                                recurringOnly: false).mapValues { ($0.cases, $0.allYes) }
+            }
+            return try keptCaseCounts(db, dimensions: dimensions, key: key, selection: selection)
+        }
+        var byKeys: [[Breakdown: KeyValue]: (cases: Int, allYes: Int)] = [:]
+        for (values, counts) in found where values.last == 0.databaseValue {
+            var keys: [Breakdown: KeyValue] = [:]
+            for (index, dimension) in grouped.enumerated() {
+                guard let value = dimension.isNumeric
+                    ? Int.fromDatabaseValue(values[index]).map(KeyValue.number)
+                    : String.fromDatabaseValue(values[index]).map(KeyValue.text)
+                else { continue }
+                keys[dimension] = value
+            }
+            byKeys[keys] = counts
+        }
+        return ordered.map { row in
+            var keys = row.keys
+            keys[.level] = .number(row.level)
+            let counts = byKeys[keys] ?? (0, 0)
+            return AllYesRow(keys: row.keys, level: row.level, cases: counts.cases, allYes: counts.allYes)
+        }
+    }
+
+    /// The distinct cases of each group (by `key`, the grouping columns and the question kind).
+    ///
+    /// Read from the counts the import keeps (`case_count`: reviews with a counted answer per sagsskridt, pejlemærke
+    /// or all questions), which are the cases whenever the round is fixed: a case has one review per round and
+    /// level. Across rounds a case reviewed in several rounds is one child, so the reviews of such recurring cases
+    /// are read from the answers and their repeats taken off. Grouped by question, the cases are the answers counted,
+    /// less the same repeats; the value returned is then the repeats (to subtract). Grouped by both sagsskridt and
+    /// pejlemærke (which the kept counts do not cross) the answers are read.
+    static func caseCounts(
+        _ db: Database, dimensions: [Breakdown], key: [String], joins: [String], conditions: [String],
+        arguments: [any DatabaseValueConvertible], roundFixed: Bool, selection: Selection
+    ) throws -> [[DatabaseValue]: Int] {
+        let byQuestion = dimensions.contains(.question)
+        if !byQuestion && dimensions.contains(.step) && dimensions.contains(.theme) {
+            return try scan(db, key: key, joins: joins, conditions: conditions, arguments: arguments,
+                            recurringOnly: false).mapValues(\.cases)
+        }
+        var counts: [[DatabaseValue]: Int] = [:]
+        if !byQuestion {
+            counts = try keptCaseCounts(db, dimensions: dimensions, key: key, selection: selection).mapValues(\.cases)
+        }
+        guard !roundFixed else { return counts }
+        let recurring = try Bool.fetchOne(
+            db, sql: "SELECT EXISTS (SELECT 1 FROM review GROUP BY case_id, level HAVING count(*) > 1)") ?? false
+        guard recurring else { return counts }
+        for (group, found) in try scan(
+            db, key: key, joins: joins, conditions: conditions, arguments: arguments, recurringOnly: true)
+        {
+            // Grouped by question the caller subtracts the repeats from the answers; else they come off the reviews.
+            counts[group, default: 0] += byQuestion ? found.reviews - found.cases : found.cases - found.reviews
+        }
+        return counts
+    }
+
+    /// The cases and all-Ja cases per group (by `key`) from `case_count`, for groupings without the question and
+    /// not by both sagsskridt and pejlemærke: exact per round (a case has one review per round and level).
+    static func keptCaseCounts(_ db: Database, dimensions: [Breakdown], key: [String], selection: Selection) throws
+        -> [[DatabaseValue]: (cases: Int, allYes: Int)]
+    {
+        let grouping = dimensions.contains(.step) ? "step" : dimensions.contains(.theme) ? "theme" : "all"
+        let (caseJoins, caseKey) = caseCountSQL(dimensions: dimensions, key: key)
+        var conditions = ["c.grouping = '\(grouping)'"]
+        var arguments: [any DatabaseValueConvertible] = []
+        selection.restrict(&conditions, &arguments)
+        let sql = """
+            SELECT \(caseKey.joined(separator: ", ")), sum(c.cases), sum(c.all_yes)
+            FROM case_count c
+            \(caseJoins.joined(separator: "\n"))
+            WHERE \(conditions.joined(separator: " AND "))
+            GROUP BY \(caseKey.joined(separator: ", "))
+            """
+        var found: [[DatabaseValue]: (cases: Int, allYes: Int)] = [:]
+        for row in try GRDB.Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)) {
+            found[(0..<key.count).map { row[$0] as DatabaseValue }] = (row[key.count], row[key.count + 1])
+        }
+        return found
+    }
+
+    /// Per group (by `key`): the reviews and distinct cases with a counted answer (Ja, Nej or a degree to a
+    /// question that applies), and the reviews whose Ja/Nej answers in the group are all Ja, read from the answers;
+    /// `recurringOnly` reads only the cases reviewed in more than one round at a level.
+    static func scan(
+        _ db: Database, key: [String], joins: [String], conditions: [String],
+        arguments: [any DatabaseValueConvertible], recurringOnly: Bool
+    ) throws -> [[DatabaseValue]: (reviews: Int, cases: Int, allYes: Int)] {
+        let aliases = key.indices.map { "k\($0)" }
+        let recurring = recurringOnly
+            ? "AND r.case_id IN (SELECT case_id FROM review GROUP BY case_id, level HAVING count(*) > 1)" : ""
+        let sql = """
+            SELECT \(aliases.joined(separator: ", ")), count(*), count(DISTINCT case_id), sum(all_yes)
+            FROM (
+                SELECT \(zip(key, aliases).map { "\($0) AS \($1)" }.joined(separator: ", ")), c.review_id,
+                    c.case_id, min(c.code = 1) AS all_yes
+                FROM (
+                    SELECT r.catalogue, a.question, r.round_id, r.level, r.unit_id, r.measure, r.reviewer_id,
+                        r.case_id, r.id AS review_id, a.code
+                    FROM answer a JOIN review r ON r.id = a.review_id
+                    WHERE a.applies AND a.code IN (1, 2, 4, 5, 6) \(recurring)
+                ) c
+                \(joins.joined(separator: "\n"))
+                \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
+                GROUP BY \(aliases.joined(separator: ", ")), c.review_id
+            )
+            GROUP BY \(aliases.joined(separator: ", "))
+            """
+        var found: [[DatabaseValue]: (reviews: Int, cases: Int, allYes: Int)] = [:]
+        for row in try GRDB.Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)) {
+            found[(0..<key.count).map { row[$0] as DatabaseValue }] =
+                (row[key.count], row[key.count + 1], row[key.count + 2])
+        }
+        return found
+    }
+
+    /// The joins and key expressions that group `case_count c` as `keySQL` groups `answer_count` (the same values,
+    /// in the same order, ending with the question kind); `key` is `keySQL`'s for the same dimensions.
+    static func caseCountSQL(dimensions: [Breakdown], key: [String]) -> (joins: [String], key: [String]) {
+        var joins: [String] = []
+        var columns: [String] = []
+        for expression in key.dropLast() {
+            switch expression {
+            case "coalesce(q.step, '')", "t.theme": columns.append("c.key")
+            case "u.name":
+                joins.append("JOIN unit u ON u.id = c.unit_id")
+                columns.append("u.name")
+            case "r.name":
+                joins.append("JOIN round r ON r.id = c.round_id")
+                columns.append("r.name")
+            case "v.initials":
+                joins.append("JOIN reviewer v ON v.id = c.reviewer_id")
+                columns.append("v.initials")
+            default: columns.append(expression)  // c.level, c.measure
+            }
+        }
+        return (joins, columns + ["c.degree"])
     }
 
     /// The joins, key expressions and position expressions (catalogue order, else the key) that group

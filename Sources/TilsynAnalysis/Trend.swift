@@ -17,12 +17,18 @@ public enum Trend {
         public var level: Int
         public var round: String
         public var baseline: String
-        /// Ja and Ja + Nej in this round, over the questions shared with the baseline.
+        /// Ja/Nej questions (the share Ja) or degree questions (the share Høj or Nogen grad).
+        public var kind: QuestionKind = .yesNo
+        /// Ja (for degree questions Høj + Nogen grad) and Ja + Nej (Lav + Nogen + Høj grad) in this round, over the
+        /// questions shared with the baseline.
         public var yes: Int
         public var n: Int
         /// Ja and Ja + Nej in the baseline, over the same questions.
         public var baselineYes: Int
         public var baselineN: Int
+        /// The distinct cases behind the group in this round and in the baseline, at this level (for suppression).
+        public var cases: Int = 0
+        public var baselineCases: Int = 0
 
         /// Ja / (Ja + Nej) in this round.
         public var rate: Double? { n > 0 ? Double(yes) / Double(n) : nil }
@@ -52,14 +58,17 @@ public enum Trend {
     /// levels (all when empty). Rounds without any question in common with the baseline have no row for that group.
     /// Rows are ordered by level, then keys, then round.
     public static func rows(
-        _ store: StoreReader, by dimensions: [Breakdown], baseline: String? = nil, levels: [Int] = []
+        _ store: StoreReader, by dimensions: [Breakdown], baseline: String? = nil, levels: [Int] = [],
+        kind: QuestionKind = .yesNo
     ) throws -> [Row] {
         var seen: Set<Breakdown> = []
         let dimensions = dimensions.filter { $0 != .round && $0 != .level && seen.insert($0).inserted }
         guard let baseline = try baseline ?? rounds(store).first else { return [] }
         let (joins, columns, positions) = Summary.keySQL(dimensions)
         // Temanedslag questions count only as themselves (grouped by question).
-        var conditions = ["coalesce(q.type, '') <> 'GRAD'"]
+        let degree = kind == .degree
+        var conditions = [degree ? "q.type = 'GRAD'" : "coalesce(q.type, '') <> 'GRAD'"]
+        let (yes, n) = degree ? ("c.some + c.high", "c.low + c.some + c.high") : ("c.yes", "c.yes + c.no")
         if !dimensions.contains(.question) { conditions.append("NOT coalesce(q.temanedslag, 0)") }
         var arguments: [any DatabaseValueConvertible] = []
         if !levels.isEmpty {
@@ -76,10 +85,10 @@ public enum Trend {
         let sql = """
             WITH cell AS (
                 SELECT \(cellColumns.joined(separator: ", ")),
-                    sum(c.yes) AS yes, sum(c.yes + c.no) AS n
+                    sum(\(yes)) AS yes, sum(\(n)) AS n
                 FROM (
                     SELECT a.catalogue, coalesce(m.question, a.question) AS question, a.round_id, a.level, a.unit_id,
-                        a.measure, a.reviewer_id, a.yes, a.no
+                        a.measure, a.reviewer_id, a.yes, a.no, a.low, a.some, a.high
                     FROM answer_count a
                     LEFT JOIN question_rename m ON m.catalogue = a.catalogue AND m.previous = a.question
                 ) c
@@ -87,7 +96,7 @@ public enum Trend {
                 \(joins.joined(separator: "\n"))
                 WHERE \(conditions.joined(separator: " AND "))
                 GROUP BY \((columns + ["c.question", "c.level", "rr.name"]).joined(separator: ", "))
-                HAVING sum(c.yes + c.no) > 0
+                HAVING sum(\(n)) > 0
             )
             SELECT \((keyNames + ["x.round", "x.level"]).joined(separator: ", ")), sum(x.yes), sum(x.n), sum(b.yes),
                 sum(b.n)
@@ -95,6 +104,20 @@ public enum Trend {
             GROUP BY \((keyNames + ["x.round", "x.level"]).joined(separator: ", "))
             ORDER BY \(order.joined(separator: ", "))
             """
+        // The cases behind each group per round and level, for suppression: no more than the answers counted.
+        var cases: [[Breakdown: KeyValue]: Int] = [:]
+        for row in try Summary.rows(store, by: dimensions + [.round], selection: Selection(levels: levels))
+        where row.kind == kind {
+            var keys = row.keys
+            keys[.level] = .number(row.level)
+            cases[keys] = row.cases ?? row.n
+        }
+        func casesOf(_ keys: [Breakdown: KeyValue], level: Int, round: String, bound: Int) -> Int {
+            var keys = keys
+            keys[.level] = .number(level)
+            keys[.round] = .text(round)
+            return min(bound, cases[keys] ?? bound)
+        }
         return try store.database.read { db in
             try GRDB.Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
                 var values: [Breakdown: KeyValue] = [:]
@@ -102,9 +125,13 @@ public enum Trend {
                     values[dimension] = dimension.isNumeric ? .number(row[index]) : .text(row[index])
                 }
                 let base = dimensions.count
-                return Row(
+                var result = Row(
                     keys: values, level: row[base + 1], round: row[base], baseline: baseline, yes: row[base + 2],
                     n: row[base + 3], baselineYes: row[base + 4], baselineN: row[base + 5])
+                result.kind = kind
+                result.cases = casesOf(values, level: result.level, round: result.round, bound: result.n)
+                result.baselineCases = casesOf(values, level: result.level, round: baseline, bound: result.baselineN)
+                return result
             }
         }
     }

@@ -134,19 +134,17 @@ extension String {
     }
 }
 
-/// The footnote on suppressed cells.
-let suppressionNote =
-    "– Undertrykt: færre end 5 besvarelser, eller skjult for at en total ikke afslører et "
-    + "undertrykt tal."
-
-/// The footnote on cells suppressed by their cases (children).
-let caseSuppressionNote =
-    "– Undertrykt: færre end 5 sager, eller skjult for at en total ikke afslører et undertrykt tal."
+/// The footnote on cells suppressed because they rest on fewer than `threshold` cases (children).
+func suppressionFootnote(threshold: Int) -> String {
+    "– Undertrykt: færre end \(threshold) sager (børn), eller skjult for at en total ikke afslører et undertrykt tal."
+}
 
 /// Builds the compliance report.
 public enum SummaryReport {
-    public static func make(_ source: [Summary.Row], by dimensions: [Breakdown], external: Bool, decimals: Int = 1)
-        -> Report
+    public static func make(
+        _ source: [Summary.Row], by dimensions: [Breakdown], external: Bool, decimals: Int = 1,
+        threshold: Int = Suppression.threshold
+    ) -> Report
     {
         var seen: Set<Breakdown> = []
         let dimensions = dimensions.filter { seen.insert($0).inserted }
@@ -166,7 +164,8 @@ public enum SummaryReport {
                     guard !indices.isEmpty else { continue }
                     // Small numbers are counted in children: a group rests on its cases, not its answers.
                     let decision = Suppression.decide(
-                        indices.map { block[$0].cases ?? block[$0].n }, totalShown: !dimensions.isEmpty)
+                        indices.map { block[$0].cases ?? block[$0].n }, totalShown: !dimensions.isEmpty,
+                        threshold: threshold)
                     for (position, index) in indices.enumerated() { hidden[index] = decision.cells[position] }
                     if !dimensions.isEmpty {
                         var total = Summary.Row(keys: [:], level: level, kind: kind)
@@ -259,29 +258,33 @@ public enum SummaryReport {
         headers += ["Andel (ja, eller høj/nogen grad)", "95 %-KI", "Svar", "Bemærkning"]
         return Report(
             title: "Ledelsestilsyn – lovoverholdelse", columns: columns, rows: values, tableHeaders: headers,
-            tableRows: table, notes: suppressed.contains(true) ? [caseSuppressionNote] : [],
+            tableRows: table, notes: suppressed.contains(true) ? [suppressionFootnote(threshold: threshold)] : [],
             blocks: dimensions.contains(.level) ? [:] : blocks)
     }
 }
 
 /// Builds the agreement report.
 public enum AgreementReport {
-    public static func make(_ rows: [Agreement.Row], by dimensions: [Breakdown], external: Bool, decimals: Int = 1)
-        -> Report
-    {
+    public static func make(
+        _ rows: [Agreement.Row], by dimensions: [Breakdown], external: Bool, decimals: Int = 1,
+        threshold: Int = Suppression.threshold
+    ) -> Report {
         var seen: Set<Breakdown> = []
         let dimensions = dimensions.filter { seen.insert($0).inserted }
+        // Each row stands alone (no total): suppressed when it rests on fewer cases (children) than the threshold.
         let decision =
             external
-            ? Suppression.decide(rows.map(\.compared), totalShown: false)
+            ? Suppression.decide(rows.map(\.cases), totalShown: false, threshold: threshold)
             : Suppression.Decision(cells: rows.map { _ in false }, total: false)
         var columns = [ReportColumn(key: "levels", header: "Niveauer")]
         columns += dimensions.map { ReportColumn(key: $0.rawValue, header: $0.danishHeader) }
         columns += [
+            ReportColumn(key: "cases", header: "Sager"),
             ReportColumn(key: "compared", header: "Sammenlignet"), ReportColumn(key: "agree", header: "Enige"),
             ReportColumn(key: "rate", header: "Enighed"), ReportColumn(key: "kappa", header: "Kappa"),
             ReportColumn(key: "overruledYesToNo", header: "Omgjort ja til nej"),
             ReportColumn(key: "overruledNoToYes", header: "Omgjort nej til ja"),
+            ReportColumn(key: "overruleRate", header: "Andel omgjort"),
         ]
         var values: [[ReportValue]] = []
         var table: [[String]] = []
@@ -292,61 +295,71 @@ public enum AgreementReport {
                 [ReportValue.integers(row.levels)]
                 + dimensions.map { row.keys[$0].map { ReportValue.text($0.description) } ?? .null }
             line += [
-                count(row.compared), count(row.agree), hidden ? .null : row.rate.map { .fraction($0) } ?? .null,
+                count(row.cases), count(row.compared), count(row.agree),
+                hidden ? .null : row.rate.map { .fraction($0) } ?? .null,
                 hidden ? .null : row.kappa.map { .fraction($0) } ?? .null, count(row.overruledYesToNo),
-                count(row.overruledNoToYes),
+                count(row.overruledNoToYes), hidden ? .null : row.overruleRate.map { .fraction($0) } ?? .null,
             ]
             values.append(line)
             var text = [row.levels.map(String.init).joined(separator: "–")]
             text += dimensions.map { row.keys[$0]?.description ?? "" }
             if hidden {
-                text += ["–", "", "", ""]
+                text += ["–", "–", "", "", "", ""]
             } else {
+                text.append(String(row.cases))
                 text.append(DanishPercent.rate(yes: row.agree, n: row.compared, decimals: decimals))
                 text.append(row.kappa.map { DanishDecimal.format($0, decimals: 2) } ?? "–")
                 text.append(String(row.overruledYesToNo))
                 text.append(String(row.overruledNoToYes))
+                text.append(
+                    DanishPercent.rate(
+                        yes: row.overruledYesToNo + row.overruledNoToYes, n: row.compared, decimals: decimals))
             }
             text.append(
-                !hidden && row.compared > 0 && row.compared < Suppression.cautionThreshold
+                !hidden && row.cases > 0 && row.cases < Suppression.cautionThreshold
                     ? Suppression.cautionText : "")
             table.append(text)
         }
         var headers = ["Niveauer"] + dimensions.map(\.danishHeader)
-        headers += ["Enighed", "Kappa", "Omgjort ja→nej", "Omgjort nej→ja", "Bemærkning"]
+        headers += ["Sager", "Enighed", "Kappa", "Omgjort ja→nej", "Omgjort nej→ja", "Andel omgjort", "Bemærkning"]
         return Report(
             title: "Ledelsestilsyn – enighed mellem niveauer", columns: columns, rows: values, tableHeaders: headers,
-            tableRows: table, notes: decision.cells.contains(true) ? [suppressionNote] : [])
+            tableRows: table, notes: decision.cells.contains(true) ? [suppressionFootnote(threshold: threshold)] : [])
     }
 }
 
 /// Builds the trend report.
 public enum TrendReport {
-    public static func make(_ rows: [Trend.Row], by dimensions: [Breakdown], external: Bool, decimals: Int = 1)
-        -> Report
-    {
+    public static func make(
+        _ rows: [Trend.Row], by dimensions: [Breakdown], external: Bool, decimals: Int = 1,
+        threshold: Int = Suppression.threshold
+    ) -> Report {
         var seen: Set<Breakdown> = []
         let dimensions = dimensions.filter { seen.insert($0).inserted }
         var columns = [ReportColumn(key: "level", header: "Niveau")]
         columns += dimensions.map { ReportColumn(key: $0.rawValue, header: $0.danishHeader) }
         columns += [
             ReportColumn(key: "round", header: "Runde"), ReportColumn(key: "baseline", header: "Basisrunde"),
-            ReportColumn(key: "rate", header: "Andel ja"), ReportColumn(key: "n", header: "N"),
+            ReportColumn(key: "kind", header: "Spørgsmålstype"),
+            ReportColumn(key: "rate", header: "Andel ja / høj eller nogen grad"), ReportColumn(key: "n", header: "N"),
+            ReportColumn(key: "cases", header: "Sager"),
             ReportColumn(key: "changePoints", header: "Ændring (procentpoint)"),
         ]
         var values: [[ReportValue]] = []
         var table: [[String]] = []
         var anyHidden = false
         var blocks: [Int: String] = [:]
-        for row in rows {
-            if values.last.map({ $0.first != .integer(row.level) }) ?? true {
-                blocks[values.count] = "Niveau \(row.level)"
+        for (index, row) in rows.enumerated() {
+            let block =
+                "Niveau \(row.level)" + (row.kind == .degree ? ", socialfaglig kvalitet (høj eller nogen grad)" : "")
+            if index == 0 || rows[index - 1].level != row.level || rows[index - 1].kind != row.kind {
+                blocks[values.count] = block
             }
-            // Each cell stands alone (no total is shown): suppress it, or its baseline, when small.
+            // Each cell stands alone (no total is shown): suppress it, or its baseline, when it rests on few cases.
             let hidden =
                 external
-                && ((row.n > 0 && row.n < Suppression.threshold)
-                    || (row.baselineN > 0 && row.baselineN < Suppression.threshold))
+                && ((row.cases > 0 && row.cases < threshold)
+                    || (row.baselineCases > 0 && row.baselineCases < threshold))
             anyHidden = anyHidden || hidden
             var line = [ReportValue.integer(row.level)]
             line += dimensions.map { dimension -> ReportValue in
@@ -357,8 +370,10 @@ public enum TrendReport {
                 }
             }
             line += [
-                .text(row.round), .text(row.baseline), hidden ? .null : row.rate.map { .fraction($0) } ?? .null,
-                hidden ? .null : .integer(row.n), hidden ? .null : row.changePoints.map { .fraction($0) } ?? .null,
+                .text(row.round), .text(row.baseline), .text(row.kind == .degree ? "degree" : "yesNo"),
+                hidden ? .null : row.rate.map { .fraction($0) } ?? .null,
+                hidden ? .null : .integer(row.n), hidden ? .null : .integer(row.cases),
+                hidden ? .null : row.changePoints.map { .fraction($0) } ?? .null,
             ]
             values.append(line)
             var text = dimensions.map { row.keys[$0]?.description ?? "" } + [row.round]
@@ -372,16 +387,17 @@ public enum TrendReport {
                         : row.changePoints.map { ($0 >= 0 ? "+" : "") + DanishDecimal.format($0, decimals: 1) + " pp" }
                             ?? "")
             }
-            text.append(!hidden && row.n > 0 && row.n < Suppression.cautionThreshold ? Suppression.cautionText : "")
+            text.append(
+                !hidden && row.cases > 0 && row.cases < Suppression.cautionThreshold ? Suppression.cautionText : "")
             table.append(text)
         }
         let headers =
             dimensions.map(\.danishHeader) + [
-                "Runde", "Andel ja", "Ændring fra \(rows.first?.baseline ?? "basis")", "Bemærkning",
+                "Runde", "Andel", "Ændring fra \(rows.first?.baseline ?? "basis")", "Bemærkning",
             ]
         return Report(
             title: "Ledelsestilsyn – udvikling", columns: columns, rows: values, tableHeaders: headers,
-            tableRows: table, notes: anyHidden ? [suppressionNote] : [], blocks: blocks)
+            tableRows: table, notes: anyHidden ? [suppressionFootnote(threshold: threshold)] : [], blocks: blocks)
     }
 }
 
@@ -396,5 +412,57 @@ public enum DanishDecimal {
         let divisor = Int(scale)
         let digits = String(magnitude % divisor)
         return "\(sign)\(magnitude / divisor),\(String(repeating: "0", count: decimals - digits.count))\(digits)"
+    }
+}
+
+/// Builds the report of `summary --measure cases-all-ja`: per group, round and level, the cases with every
+/// applicable Ja/Nej question of the group answered Ja.
+public enum AllYesReport {
+    public static func make(
+        _ rows: [Summary.AllYesRow], by dimensions: [Breakdown], external: Bool, decimals: Int = 1,
+        threshold: Int = Suppression.threshold
+    ) -> Report {
+        var seen: Set<Breakdown> = []
+        var dimensions = dimensions.filter { $0 != .level && seen.insert($0).inserted }
+        if !dimensions.contains(.round) { dimensions.append(.round) }
+        var columns = [ReportColumn(key: "level", header: "Niveau")]
+        columns += dimensions.map { ReportColumn(key: $0.rawValue, header: $0.danishHeader) }
+        columns += [
+            ReportColumn(key: "cases", header: "Sager"), ReportColumn(key: "allYes", header: "Sager med alle ja"),
+            ReportColumn(key: "rate", header: "Andel sager med alle ja"),
+        ]
+        var values: [[ReportValue]] = []
+        var table: [[String]] = []
+        var blocks: [Int: String] = [:]
+        var anyHidden = false
+        for (index, row) in rows.enumerated() {
+            if index == 0 || rows[index - 1].level != row.level { blocks[values.count] = "Niveau \(row.level)" }
+            // Each row stands alone (no total is shown): suppressed when it rests on few cases.
+            let hidden = external && row.cases > 0 && row.cases < threshold
+            anyHidden = anyHidden || hidden
+            var line = [ReportValue.integer(row.level)]
+            line += dimensions.map { dimension -> ReportValue in
+                switch row.keys[dimension] {
+                case .text(let text): .text(text)
+                case .number(let number): .integer(number)
+                case nil: .null
+                }
+            }
+            line += [
+                hidden ? .null : .integer(row.cases), hidden ? .null : .integer(row.allYes),
+                hidden ? .null : row.rate.map { .fraction($0) } ?? .null,
+            ]
+            values.append(line)
+            var text = dimensions.map { row.keys[$0]?.description ?? "" }
+            text.append(hidden ? "–" : DanishPercent.rate(yes: row.allYes, n: row.cases, decimals: decimals))
+            text.append(
+                !hidden && row.cases > 0 && row.cases < Suppression.cautionThreshold ? Suppression.cautionText : "")
+            table.append(text)
+        }
+        let headers = dimensions.map(\.danishHeader) + ["Sager med alle ja", "Bemærkning"]
+        return Report(
+            title: "Ledelsestilsyn – sager, hvor alle spørgsmål er besvaret ja", columns: columns, rows: values,
+            tableHeaders: headers, tableRows: table,
+            notes: anyHidden ? [suppressionFootnote(threshold: threshold)] : [], blocks: blocks)
     }
 }

@@ -147,6 +147,9 @@ extension AuditStore {
             try updateCounts(in: db, filter: "r.id = ?", arguments: [oldID], sign: -1)
             try updatePairCounts(in: db, reviews: "s.id = :id", among: "o.id = :id", arguments: ["id": oldID],
                                  sign: -1)
+            try updateCaseCounts(in: db, filter: "r.id = ?", arguments: [oldID], sign: -1)
+            try updatePairCaseCounts(in: db, reviews: "s.id = :id", among: "o.id = :id", arguments: ["id": oldID],
+                                     sign: -1)
             try db.cachedStatement(sql: "DELETE FROM answer WHERE review_id = ?").execute(arguments: [oldID])
             try db.cachedStatement(sql: "DELETE FROM review WHERE id = ?").execute(arguments: [oldID])
             replaced += 1
@@ -158,6 +161,9 @@ extension AuditStore {
         try updateCounts(in: db, filter: "r.file_id = ?", arguments: [fileID], sign: 1)
         try updatePairCounts(in: db, reviews: "s.file_id = :file", among: "o.file_id = :file",
                              arguments: ["file": fileID], sign: 1)
+        try updateCaseCounts(in: db, filter: "r.file_id = ?", arguments: [fileID], sign: 1)
+        try updatePairCaseCounts(in: db, reviews: "s.file_id = :file", among: "o.file_id = :file",
+                                 arguments: ["file": fileID], sign: 1)
         return ImportOutcome(
             status: .imported, findings: comparison.findings, reviewsStored: stored, answersStored: answers,
             reviewsReplaced: replaced, reviewsUnchanged: unchanged)

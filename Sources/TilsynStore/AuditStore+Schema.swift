@@ -187,6 +187,45 @@ extension AuditStore {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v6: case counts") { db in
+            // Statistics are counted in cases (children), not answers. These tables are filled from the answers by
+            // the live code when `PRAGMA user_version` is older than `AuditStore.caseCountsVersion` (so this
+            // migration never changes), and kept up to date by every import and replacement after that.
+            try db.execute(sql: """
+                -- Per catalogue group (a sagsskridt, a pejlemærke, or 'all' questions outside temanedslag), question
+                -- kind (degree 1 for degree questions) and review dimensions: the reviews (one case each) with a
+                -- Ja, Nej or degree answer in the group to a question that applies, and of those the reviews whose
+                -- Ja/Nej answers in the group are all Ja.
+                CREATE TABLE case_count (
+                    catalogue TEXT NOT NULL,
+                    grouping TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    degree INTEGER NOT NULL,
+                    round_id INTEGER NOT NULL,
+                    level INTEGER NOT NULL,
+                    unit_id INTEGER NOT NULL,
+                    measure INTEGER NOT NULL,
+                    reviewer_id INTEGER NOT NULL,
+                    cases INTEGER NOT NULL,
+                    all_yes INTEGER NOT NULL,
+                    PRIMARY KEY (catalogue, grouping, key, degree, round_id, level, unit_id, measure, reviewer_id)
+                ) WITHOUT ROWID;
+
+                -- Per pair of levels, round and catalogue group (as in case_count): the cases with at least one
+                -- item compared between the two levels (both answered Ja, Nej or a degree to a question that
+                -- applies). catalogue: the lower level's review's.
+                CREATE TABLE level_pair_case_count (
+                    low_level INTEGER NOT NULL,
+                    high_level INTEGER NOT NULL,
+                    round_id INTEGER NOT NULL,
+                    catalogue TEXT NOT NULL,
+                    grouping TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    cases INTEGER NOT NULL,
+                    PRIMARY KEY (low_level, high_level, round_id, catalogue, grouping, key)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 

@@ -52,6 +52,13 @@ extension AuditStore {
     public enum Setting: String, Sendable, CaseIterable {
         /// The level compliance figures are for unless a command names one (1–4).
         case baselineLevel = "baseline-level"
+        /// The fewest cases (children) a figure leaving the administration may rest on (default 5, at least 3).
+        case suppressionThreshold = "suppression-threshold"
+
+        /// The lowest `suppression-threshold` allowed: fewer children than this identify a child.
+        public static let minimumSuppressionThreshold = 3
+        /// The `suppression-threshold` without a setting.
+        public static let defaultSuppressionThreshold = 5
 
         /// Whether `value` is allowed; a message saying what is allowed when not.
         public func check(_ value: String) -> String? {
@@ -59,6 +66,12 @@ extension AuditStore {
             case .baselineLevel:
                 guard let level = Int(value), (1...4).contains(level) else {
                     return "baseline-level is a level from 1 to 4, not '\(value)'"
+                }
+                return nil
+            case .suppressionThreshold:
+                let lowest = Setting.minimumSuppressionThreshold
+                guard let threshold = Int(value), (lowest...1000).contains(threshold) else {
+                    return "suppression-threshold is a number of cases from \(lowest) to 1000, not '\(value)'"
                 }
                 return nil
             }

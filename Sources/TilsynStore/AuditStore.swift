@@ -52,6 +52,7 @@ public final class AuditStore: Sendable {
             do {
                 let pool = try DatabasePool(path: path, configuration: configuration)
                 try migrate(pool)
+                try refreshCaseCounts(pool)
                 return pool
             } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && Date() < deadline {
                 usleep(pause + UInt32.random(in: 0..<pause))
@@ -91,7 +92,7 @@ public final class AuditStore: Sendable {
         configuration.busyMode = .timeout(busyTimeout)
         do {
             let queue = try DatabaseQueue(path: path, configuration: configuration)
-            let complete = try queue.read { try migrator.hasCompletedMigrations($0) }
+            let complete = try queue.read { try migrator.hasCompletedMigrations($0) && caseCountsAreCurrent($0) }
             guard complete else {
                 throw StoreError(.outdated, "the store's schema is older than this program's; run 'tilsyn import' "
                     + "once to upgrade it", path: path)
@@ -165,6 +166,18 @@ public final class AuditStore: Sendable {
     }
 
     static func register(_ catalogue: Catalogue, in db: Database) throws {
+        let before = try groupingFingerprint(of: catalogue.id, in: db)
+        try registerRows(catalogue, in: db)
+        // Questions moved to another sagsskridt or pejlemærke (or made temanedslag): the cases are counted anew.
+        if try groupingFingerprint(of: catalogue.id, in: db) != before,
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM review WHERE catalogue = ?)",
+                              arguments: [catalogue.id]) == true
+        {
+            try rebuildCaseCounts(in: db)
+        }
+    }
+
+    private static func registerRows(_ catalogue: Catalogue, in db: Database) throws {
         try db.execute(
             sql: """
                 INSERT INTO catalogue(id, version, title, baseline_level) VALUES (?, ?, ?, ?)

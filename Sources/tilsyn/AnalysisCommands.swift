@@ -12,6 +12,14 @@ enum BreakdownArgument: String, ExpressibleByArgument, CaseIterable {
     var breakdown: Breakdown { Breakdown(rawValue: rawValue)! }
 }
 
+/// What `tilsyn summary` counts.
+enum MeasureArgument: String, ExpressibleByArgument, CaseIterable {
+    /// Answers: Ja / (Ja + Nej) over the answers.
+    case answers
+    /// Cases: the share of cases with every applicable Ja/Nej question of the group answered Ja.
+    case casesAllJa = "cases-all-ja"
+}
+
 /// How `tilsyn summary`, `agreement` and `trend` write their results.
 enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
     case table, csv, json, xlsx
@@ -34,7 +42,11 @@ struct AnalysisOptions: ParsableArguments {
     @Option(help: "Only this round (runde).")
     var round: String?
 
-    @Flag(help: "Output leaving the administration: suppress groups with N < 5 (shown as –, with a footnote).")
+    @Flag(
+        help: """
+            Output leaving the administration: suppress groups resting on fewer than 5 cases (children; the store's \
+            suppression-threshold setting), shown as –, with a footnote.
+            """)
     var external = false
 
     @Flag(name: .customLong("whole-percent"), help: "Tables show whole percent, as the 2019 report: 88 % (7/8).")
@@ -58,6 +70,9 @@ struct AnalysisOptions: ParsableArguments {
 
     /// Opens the store for reading.
     func reader() throws -> StoreReader { try storeErrors { try StoreReader(path: db) } }
+
+    /// The fewest cases a figure of external output may rest on (the store's setting, else 5).
+    func threshold(_ reader: StoreReader) throws -> Int { try storeErrors { try reader.suppressionThreshold() } }
 }
 
 /// `tilsyn summary`.
@@ -80,8 +95,25 @@ struct SummaryCommand: ParsableCommand {
 
     @OptionGroup var options: AnalysisOptions
 
+    @Option(
+        help: """
+            answers (Ja / (Ja + Nej) over the answers) or cases-all-ja (the share of cases, per round and level, \
+            with every applicable Ja/Nej question of the group answered Ja).
+            """)
+    var measure: MeasureArgument = .answers
+
     func run() throws {
         let reader = try options.reader()
+        if measure == .casesAllJa {
+            let rows = try storeErrors {
+                try Summary.allYesRows(reader, by: options.breakdowns, selection: options.selection)
+            }
+            try write(
+                AllYesReport.make(
+                    rows, by: options.breakdowns, external: options.external, decimals: options.decimals,
+                    threshold: options.threshold(reader)), options: options)
+            return
+        }
         let pivot: [Compliance.Grouping]? =
             if options.format == .table && !options.external && !options.wholePercent && options.round == nil
                 && options.level.count <= 1
@@ -97,8 +129,9 @@ struct SummaryCommand: ParsableCommand {
         }
         let rows = try storeErrors { try Summary.rows(reader, by: options.breakdowns, selection: options.selection) }
         try write(
-            SummaryReport.make(rows, by: options.breakdowns, external: options.external, decimals: options.decimals),
-            options: options)
+            SummaryReport.make(
+                rows, by: options.breakdowns, external: options.external, decimals: options.decimals,
+                threshold: options.threshold(reader)), options: options)
     }
 
     /// The classic report: one section per level, one line per group, one column per round.
@@ -121,11 +154,15 @@ struct AgreementCommand: ParsableCommand {
         commandName: "agreement", abstract: "Agreement between levels on the same case and question.",
         discussion: """
             Counts items (case, round, question) answered at every compared level (not Ikke relevant, not blank): \
-            compared, agree and the rate, Cohen's κ for two levels and Fleiss' κ for more, and how often the \
-            highest compared level overrules the lowest (Ja → Nej, Nej → Ja). Compares the levels given with \
-            --level (at least two), else every level in the store. --by takes question, theme, step, unit, \
-            measure, reviewer (those of the lowest compared level's review) and round. JSON \
-            rows: levels, the grouping keys, compared, agree, rate, kappa, overruledYesToNo, overruledNoToYes.
+            the cases behind them, compared, agree and the rate, Cohen's κ for two levels and Fleiss' κ for more, \
+            and how often the highest compared level overrules the lowest (Ja → Nej, Nej → Ja, and their share of \
+            the compared items). Every pair of levels is compared, then, with three levels or more, all of them \
+            together on the cases reviewed at every level. Compares the levels given with --level (at least two), \
+            else every level in the store; the store is never narrowed to one level first. --by takes question, \
+            theme, step, unit, measure, reviewer (those of the lowest compared level's review) and round (the \
+            development over rounds). With --external a row resting on fewer than 5 cases is suppressed. JSON \
+            rows: levels, the grouping keys, cases, compared, agree, rate, kappa, overruledYesToNo, \
+            overruledNoToYes, overruleRate.
             """)
 
     @OptionGroup var options: AnalysisOptions
@@ -147,11 +184,12 @@ struct AgreementCommand: ParsableCommand {
                     + (levels.isEmpty ? "none" : "only level \(levels[0])"))
         }
         let rows = try storeErrors {
-            try Agreement.rows(reader, levels: levels, by: options.breakdowns, round: options.round)
+            try Agreement.comparisons(reader, levels: levels, by: options.breakdowns, round: options.round)
         }
         try write(
             AgreementReport.make(
-                rows, by: options.breakdowns, external: options.external, decimals: options.decimals), options: options)
+                rows, by: options.breakdowns, external: options.external, decimals: options.decimals,
+                threshold: options.threshold(reader)), options: options)
     }
 }
 
@@ -163,8 +201,10 @@ struct TrendCommand: ParsableCommand {
             For each group (--by question, theme, unit, …) and round, compliance over the Ja/Nej questions \
             answered in both that round and the baseline, and the change from the baseline's compliance over the \
             same questions in percentage points. The baseline is the earliest round (by name) unless --baseline \
-            names one. Every row is for one level, compared with the baseline at the same level. JSON rows: \
-            level, the grouping keys, round, baseline, rate, n, changePoints.
+            names one. Every row is for one level, compared with the baseline at the same level. Degree questions \
+            follow in blocks of their own, as the share answered Høj or Nogen grad. With --external a row whose \
+            round or baseline rests on fewer than 5 cases is suppressed. JSON rows: level, the grouping keys, \
+            round, baseline, kind (yesNo or degree), rate, n, cases, changePoints.
             """)
 
     @OptionGroup var options: AnalysisOptions
@@ -180,11 +220,15 @@ struct TrendCommand: ParsableCommand {
     func run() throws {
         let reader = try options.reader()
         let rows = try storeErrors {
-            try Trend.rows(reader, by: options.breakdowns, baseline: baseline, levels: options.level)
+            // Per level, the Ja/Nej rows, then the degree rows, each in their own order.
+            try [QuestionKind.yesNo, .degree].flatMap { kind in
+                try Trend.rows(reader, by: options.breakdowns, baseline: baseline, levels: options.level, kind: kind)
+            }.enumerated().sorted { ($0.element.level, $0.offset) < ($1.element.level, $1.offset) }.map(\.element)
         }
         try write(
-            TrendReport.make(rows, by: options.breakdowns, external: options.external, decimals: options.decimals),
-            options: options)
+            TrendReport.make(
+                rows, by: options.breakdowns, external: options.external, decimals: options.decimals,
+                threshold: options.threshold(reader)), options: options)
     }
 }
 

@@ -6,6 +6,7 @@ import TilsynStore
 /// A setting's name on the command line.
 enum SettingArgument: String, ExpressibleByArgument, CaseIterable {
     case baselineLevel = "baseline-level"
+    case suppressionThreshold = "suppression-threshold"
 
     var setting: AuditStore.Setting { AuditStore.Setting(rawValue: rawValue)! }
 }
@@ -18,6 +19,7 @@ struct ConfigCommand: ParsableCommand {
             baseline-level: the level (niveau, 1–4) every compliance figure is for unless a command names one with \
             --level. Without a setting it is the level the catalogue's model names as its baseline (kk-2025: 2), \
             else 1. Levels are compared, never added.
+            suppression-threshold: with --external (and in external reports) a figure resting on fewer cases             (children) than this is suppressed; 5 by default, never below 3.
             """,
         subcommands: [Get.self, SetValue.self, Unset.self])
 
@@ -28,11 +30,19 @@ struct ConfigCommand: ParsableCommand {
         @Option(help: "The store (SQLite file).")
         var db: String = AuditStore.defaultFileName
 
-        @Argument(help: "The setting: baseline-level.")
+        @Argument(help: "The setting: baseline-level or suppression-threshold.")
         var name: SettingArgument
 
         func run() throws {
             let reader = try storeErrors { try StoreReader(path: db) }
+            if name == .suppressionThreshold {
+                let threshold = try storeErrors { try reader.suppressionThreshold() }
+                let set = try storeErrors { try reader.value(of: .suppressionThreshold) } != nil
+                let output = Output()
+                output.write("\(threshold) (\(set ? "set in the store" : "default"))\n")
+                output.flush()
+                return
+            }
             let baseline = try storeErrors { try reader.baselineLevel() }
             let source =
                 switch baseline.source {
@@ -52,10 +62,10 @@ struct ConfigCommand: ParsableCommand {
         @Option(help: "The store (SQLite file); it must exist.")
         var db: String = AuditStore.defaultFileName
 
-        @Argument(help: "The setting: baseline-level.")
+        @Argument(help: "The setting: baseline-level or suppression-threshold.")
         var name: SettingArgument
 
-        @Argument(help: "The value: a level from 1 to 4 for baseline-level.")
+        @Argument(help: "The value: a level from 1 to 4 for baseline-level; a number of cases, at least 3, for suppression-threshold.")
         var value: String
 
         func validate() throws {
@@ -75,7 +85,7 @@ struct ConfigCommand: ParsableCommand {
         @Option(help: "The store (SQLite file); it must exist.")
         var db: String = AuditStore.defaultFileName
 
-        @Argument(help: "The setting: baseline-level.")
+        @Argument(help: "The setting: baseline-level or suppression-threshold.")
         var name: SettingArgument
 
         func run() throws {

@@ -20,7 +20,8 @@ struct ReportCommand: ParsableCommand {
             round's other levels are shown beside it, never added, so the figures equal tilsyn summary --round R \
             --level L. Agreement always compares every level of the round. An internal report \
             quotes up to three remarks on Nej answers to each of the lowest questions, with case numbers, CPR-like \
-            numbers masked; --external leaves remarks and case numbers out and suppresses groups with N < 5 (–).
+            numbers masked; --external leaves remarks and case numbers out and suppresses groups resting on fewer \
+            than 5 cases (children; the store's suppression-threshold setting) as –.
             """)
 
     @Option(help: "The store (SQLite file).")
@@ -79,9 +80,10 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let reader = try storeErrors { try StoreReader(path: db) }
-        let options = AuditReport.Options(
+        var options = AuditReport.Options(
             round: round, baseline: baseline, level: level, external: external,
             date: date.flatMap(Self.parse) ?? Self.today())
+        options.threshold = try storeErrors { try reader.suppressionThreshold() }
         let report: AuditReport
         do {
             report = try storeErrors { try AuditReport.make(reader, options: options) }

@@ -128,10 +128,11 @@ import TilsynTestSupport
         #expect(abs(try #require(rows[0]["kappa"] as? Double)) < 1e-12)
         let table = try runTilsyn(["agreement", "--db", db, "--level", "1", "--level", "2"])
         #expect(table.stdout.contains("80,0 % (8/10)"))
-        // All three levels: S-0 … S-2, all Ja.
+        // Every pair of levels, then all three together: S-0 … S-2, all Ja at every level.
         let three = try Self.jsonRows(try runTilsyn(["agreement", "--db", db, "--format", "json"]).stdout)
-        #expect(three[0]["levels"] as? [Int] == [1, 2, 3])
-        #expect(three[0]["compared"] as? Int == 3 && three[0]["agree"] as? Int == 3)
+        #expect(three.map { $0["levels"] as? [Int] ?? [] } == [[1, 2], [1, 3], [2, 3], [1, 2, 3]])
+        #expect(three[3]["compared"] as? Int == 3 && three[3]["agree"] as? Int == 3 && three[3]["cases"] as? Int == 3)
+        #expect(three[0]["cases"] as? Int == 10 && three[0]["overruleRate"] as? Double == 0.2)
         // By the lowest level's unit and reviewer (once refused): levels 1 and 2, all in Enhed Vest, reviewer AB.
         let byUnit = try runTilsyn(
             ["agreement", "--db", db, "--by", "unit", "--by", "reviewer", "--level", "1", "--level", "2",
@@ -165,7 +166,11 @@ import TilsynTestSupport
         let rows = try AnalysisCommandTests.jsonRows(json.stdout)
         #expect(rows.map { $0["round"] as? String } == ["2019", "2025"])
         #expect(rows.allSatisfy { $0["baseline"] as? String == "2019" && $0["question"] as? String == "U.1" })
-        #expect(Set(rows[1].keys) == ["level", "question", "round", "baseline", "rate", "n", "changePoints"])
+        #expect(
+            Set(rows[1].keys) == [
+                "level", "question", "round", "baseline", "kind", "rate", "n", "cases", "changePoints",
+            ])
+        #expect(rows.map { $0["cases"] as? Int } == [8, 10] && rows.allSatisfy { $0["kind"] as? String == "yesNo" })
         #expect(rows.allSatisfy { $0["level"] as? Int == 1 })
         #expect(abs(try #require(rows[1]["changePoints"] as? Double) - 2.5) < 1e-9)
         let table = try runTilsyn(["trend", "--db", db, "--by", "question"])

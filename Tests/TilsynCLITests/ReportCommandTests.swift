@@ -137,7 +137,9 @@ import TilsynTestSupport
             #expect(abs((Double(row[5]) ?? 9) - kappa) <= 0.005)
         }
 
-        let trend = try Self.json(db, ["trend", "--by", "theme", "--level", "2"]).filter { $0["round"] as? String == "2025" }
+        let trend = try Self.json(db, ["trend", "--by", "theme", "--level", "2"]).filter {
+            $0["round"] as? String == "2025" && $0["kind"] as? String == "yesNo"
+        }
         let trendRows = try Self.table(workbook, "Udvikling", after: "Pr. pejlemærke")
         #expect(trendRows.count == trend.count && !trend.isEmpty)
         for group in trend {
@@ -325,7 +327,7 @@ import TilsynTestSupport
         #expect(text.contains("<td>Enhed Vest</td><td class=\"num\">–</td>"))
         #expect(text.contains("<td>Enhed Syd</td><td class=\"num\">–</td>"), "the total would reveal Vest")
         #expect(text.contains("<td>Enhed Nord</td><td class=\"num\">30/40</td>"))
-        #expect(text.contains("Undertrykt: færre end 5 besvarelser"))
+        #expect(text.contains("Undertrykt: færre end 5 sager (børn)"))
         #expect(!text.contains("Mangler") && !text.contains("S-Syd-") && !text.contains("S-ord-"))
 
         let xlsx = directory.path("ekstern.xlsx")

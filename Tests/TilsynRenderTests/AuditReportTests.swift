@@ -60,7 +60,7 @@ struct AuditReportTests {
             lowest: [
                 AuditReport.QuestionLine(
                     id: "B.3", text: "Er barnet inddraget?", step: "Børnefaglig undersøgelse",
-                    yes: 7, n: 8)
+                    yes: 7, n: 8, cases: 8)
             ],
             degree: [
                 AuditReport.DegreeLine(id: "P.4", name: "I hvilken grad …", low: 3, some: 7, high: 10, hidden: false)
@@ -113,7 +113,7 @@ struct AuditReportTests {
         let html = ReportHTML.render(Self.report(external: true))
         #expect(!html.contains("Bemærkninger til Nej-svar") && !html.contains("S-2025-0001"))
         #expect(html.contains("<td>Screening</td><td class=\"num\">–</td>"))
-        #expect(html.contains("Undertrykt: færre end 5 besvarelser"))
+        #expect(html.contains("Undertrykt: færre end 5 sager (børn)"))
         #expect(html.contains("Ekstern udgave"))
     }
 

@@ -114,5 +114,6 @@ final class AnalysisFixture {
                     """)
         }
         try store.rebuildLevelPairCounts()
+        try store.rebuildCaseCounts()
     }
 }

@@ -57,6 +57,18 @@ import TilsynTestSupport
                 """)
             #expect(kept == recomputed)
         }
+        // The case counts the import keeps equal those rebuilt from the answers.
+        func caseCounts() throws -> [[Row]] {
+            try store.database.read { db in
+                [
+                    try Row.fetchAll(db, sql: "SELECT * FROM case_count ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9"),
+                    try Row.fetchAll(db, sql: "SELECT * FROM level_pair_case_count ORDER BY 1, 2, 3, 4, 5, 6"),
+                ]
+            }
+        }
+        let imported = try caseCounts()
+        try store.rebuildCaseCounts()
+        #expect(try caseCounts() == imported)
     }
 
     @Test func importStoresReviewsAnswersAndProvenance() throws {

@@ -27,6 +27,8 @@ public struct AuditReport: Sendable {
         public var lowestCount: Int
         /// How many remarks per listed question an internal report shows.
         public var remarksPerQuestion: Int
+        /// External reports suppress a figure resting on fewer cases (children) than this (the store's setting).
+        public var threshold: Int = Suppression.threshold
 
         public init(
             round: String? = nil, baseline: String? = nil, level: Int? = nil, external: Bool = false,
@@ -55,10 +57,12 @@ public struct AuditReport: Sendable {
         /// The same group at the report's other levels (`AuditReport.otherLevels`, in that order), shown beside it;
         /// n is 0 where a level has no answers in the group.
         public var others: [Line] = []
+        /// The distinct cases behind `n`: suppression and caution count children, not answers.
+        public var cases: Int = 0
 
         public var rate: Double? { n > 0 ? Double(yes) / Double(n) : nil }
-        /// N < 20: "forsigtig fortolkning".
-        public var caution: Bool { !hidden && n > 0 && n < Suppression.cautionThreshold }
+        /// Fewer than 20 cases: "forsigtig fortolkning".
+        public var caution: Bool { !hidden && cases > 0 && cases < Suppression.cautionThreshold }
     }
 
     /// A degree question's distribution.
@@ -69,11 +73,13 @@ public struct AuditReport: Sendable {
         public var some: Int
         public var high: Int
         public var hidden: Bool
+        /// The distinct cases behind the answers.
+        public var cases: Int = 0
 
         public var n: Int { low + some + high }
         /// The share "høj eller nogen grad".
         public var highOrSome: Double? { n > 0 ? Double(high + some) / Double(n) : nil }
-        public var caution: Bool { !hidden && n > 0 && n < Suppression.cautionThreshold }
+        public var caution: Bool { !hidden && cases > 0 && cases < Suppression.cautionThreshold }
     }
 
     /// One group in the round against the baseline, over the questions both rounds asked.
@@ -86,6 +92,9 @@ public struct AuditReport: Sendable {
         public var baselineYes: Int
         public var baselineN: Int
         public var hidden: Bool
+        /// The distinct cases behind `n` and `baselineN`.
+        public var cases: Int = 0
+        public var baselineCases: Int = 0
 
         public var rate: Double? { n > 0 ? Double(yes) / Double(n) : nil }
         public var baselineRate: Double? { baselineN > 0 ? Double(baselineYes) / Double(baselineN) : nil }
@@ -96,9 +105,8 @@ public struct AuditReport: Sendable {
         }
         public var caution: Bool {
             !hidden
-                && (n > 0 && n < Suppression.cautionThreshold
-                    || baselineN > 0
-                        && baselineN < Suppression.cautionThreshold)
+                && (cases > 0 && cases < Suppression.cautionThreshold
+                    || baselineCases > 0 && baselineCases < Suppression.cautionThreshold)
         }
     }
 
@@ -112,9 +120,15 @@ public struct AuditReport: Sendable {
         public var overruledYesToNo: Int
         public var overruledNoToYes: Int
         public var hidden: Bool
+        /// The distinct cases behind `compared`.
+        public var cases: Int = 0
 
         public var rate: Double? { compared > 0 ? Double(agree) / Double(compared) : nil }
-        public var caution: Bool { !hidden && compared > 0 && compared < Suppression.cautionThreshold }
+        /// The share of compared items the higher level overruled.
+        public var overruleRate: Double? {
+            compared > 0 ? Double(overruledYesToNo + overruledNoToYes) / Double(compared) : nil
+        }
+        public var caution: Bool { !hidden && cases > 0 && cases < Suppression.cautionThreshold }
     }
 
     /// A question on the lowest-compliance list.
@@ -124,9 +138,11 @@ public struct AuditReport: Sendable {
         public var step: String
         public var yes: Int
         public var n: Int
+        /// The distinct cases behind `n`.
+        public var cases: Int = 0
 
         public var rate: Double? { n > 0 ? Double(yes) / Double(n) : nil }
-        public var caution: Bool { n > 0 && n < Suppression.cautionThreshold }
+        public var caution: Bool { cases > 0 && cases < Suppression.cautionThreshold }
     }
 
     /// A remark on a Nej answer (internal reports only), redacted.
@@ -160,6 +176,8 @@ public struct AuditReport: Sendable {
     /// The round's other levels, ascending: shown beside `level` as columns, never added to it.
     public var otherLevels: [Int]
     public var external: Bool
+    /// The fewest cases (children) a figure of an external report may rest on.
+    public var threshold: Int = Suppression.threshold
     public var date: DanishDate
 
     /// Distinct cases reviewed in the round.
@@ -236,6 +254,7 @@ extension AuditReport {
         let otherLevels = roundLevels.filter { $0 != level }
         let selection = Selection(levels: [level], round: round)
         let external = options.external
+        let threshold = options.threshold
 
         func summary(_ by: [Breakdown]) throws -> [Summary.Row] {
             try Summary.rows(store, by: by, selection: selection)
@@ -261,10 +280,10 @@ extension AuditReport {
                 var lines = all.filter { $0.level == level }.map {
                     Line(
                         id: key($0, dimension), name: name(key($0, dimension), dimension), yes: $0.yes, n: $0.n,
-                        hidden: false)
+                        hidden: false, cases: $0.cases ?? 0)
                 }
                 guard external else { return (lines, false) }
-                let decision = Suppression.decide(lines.map(\.n), totalShown: true)
+                let decision = Suppression.decide(lines.map(\.cases), totalShown: true, threshold: threshold)
                 for index in lines.indices { lines[index].hidden = decision.cells[index] }
                 return (lines, decision.total)
             }
@@ -282,9 +301,10 @@ extension AuditReport {
         let totals = try summary([])
         let yesNoTotal = totals.first { $0.kind == .yesNo }
         let degreeTotal = totals.first { $0.kind == .degree }
+        let overallCases = yesNoTotal?.cases ?? 0
         var overall = Line(
             id: "", name: "I alt", yes: yesNoTotal?.yes ?? 0, n: yesNoTotal?.n ?? 0,
-            hidden: external && (yesNoTotal?.n ?? 0) > 0 && (yesNoTotal?.n ?? 0) < Suppression.threshold)
+            hidden: external && overallCases > 0 && overallCases < threshold, cases: overallCases)
         let themes = try lines(.theme)
         let steps = try lines(.step)
         let units = try lines(.unit)
@@ -296,7 +316,8 @@ extension AuditReport {
         // Each level's own compliance, side by side; no total over levels exists, so none can reveal a small one.
         var levelLines: [LevelLine] = []
         let perLevel = try Summary.rows(store, by: [], selection: Selection(round: round)).filter { $0.kind == .yesNo }
-        let levelDecision = Suppression.decide(perLevel.map(\.n), totalShown: false)
+        let levelDecision = Suppression.decide(
+            perLevel.map { $0.cases ?? 0 }, totalShown: false, threshold: threshold)
         for count in try ReportFacts.levelCounts(store, round: round) {
             let index = perLevel.firstIndex { $0.level == count.level }
             let row = index.map { perLevel[$0] }
@@ -305,7 +326,7 @@ extension AuditReport {
                     level: count.level, reviews: count.reviews, cases: count.cases,
                     compliance: Line(
                         id: String(count.level), name: "Niveau \(count.level)", yes: row?.yes ?? 0, n: row?.n ?? 0,
-                        hidden: external && index.map { levelDecision.cells[$0] } ?? false)))
+                        hidden: external && index.map { levelDecision.cells[$0] } ?? false, cases: row?.cases ?? 0)))
         }
 
         // Trend: each round against the baseline, and the round per theme and step.
@@ -314,11 +335,12 @@ extension AuditReport {
                 let id = redact(dimension.flatMap { row.keys[$0]?.description } ?? "")
                 let hidden =
                     external
-                    && (row.n > 0 && row.n < Suppression.threshold
-                        || row.baselineN > 0 && row.baselineN < Suppression.threshold)
+                    && (row.cases > 0 && row.cases < threshold
+                        || row.baselineCases > 0 && row.baselineCases < threshold)
                 return TrendLine(
                     id: id, name: dimension.map { name(id, $0) } ?? "I alt", round: row.round, yes: row.yes, n: row.n,
-                    baselineYes: row.baselineYes, baselineN: row.baselineN, hidden: hidden)
+                    baselineYes: row.baselineYes, baselineN: row.baselineN, hidden: hidden, cases: row.cases,
+                    baselineCases: row.baselineCases)
             }
         }
         let trendRounds = trendLines(
@@ -342,14 +364,14 @@ extension AuditReport {
             func agreementLines(_ rows: [Agreement.Row], _ dimension: Breakdown?) -> [AgreementLine] {
                 let decision =
                     external
-                    ? Suppression.decide(rows.map(\.compared), totalShown: false)
+                    ? Suppression.decide(rows.map(\.cases), totalShown: false, threshold: threshold)
                     : Suppression.Decision(cells: rows.map { _ in false }, total: false)
                 return rows.enumerated().map { index, row in
                     let id = redact(dimension.flatMap { row.keys[$0]?.description } ?? "")
                     return AgreementLine(
                         id: id, name: dimension.map { name(id, $0) } ?? "I alt", compared: row.compared,
                         agree: row.agree, kappa: row.kappa, overruledYesToNo: row.overruledYesToNo,
-                        overruledNoToYes: row.overruledNoToYes, hidden: decision.cells[index])
+                        overruledNoToYes: row.overruledNoToYes, hidden: decision.cells[index], cases: row.cases)
                 }
             }
             agreement = agreementLines(try Agreement.rows(store, levels: agreementLevels, round: round), nil).first
@@ -374,7 +396,7 @@ extension AuditReport {
 
         // Questions: the lowest Ja/Nej compliance, and the degree questions.
         let questions = try summary([.question])
-        let lowest = questions.filter { $0.kind == .yesNo && $0.n >= (external ? Suppression.threshold : 1) }
+        let lowest = questions.filter { $0.kind == .yesNo && $0.n > 0 && (!external || ($0.cases ?? 0) >= threshold) }
             .sorted { left, right in
                 let l = Double(left.yes) / Double(left.n)
                 let r = Double(right.yes) / Double(right.n)
@@ -385,13 +407,14 @@ extension AuditReport {
                 let id = key(row, .question)
                 return QuestionLine(
                     id: id, text: name(id, .question),
-                    step: names.questionSteps[id].map { name($0, .step) } ?? "", yes: row.yes, n: row.n)
+                    step: names.questionSteps[id].map { name($0, .step) } ?? "", yes: row.yes, n: row.n,
+                    cases: row.cases ?? 0)
             }
         let degree = questions.filter { $0.kind == .degree }.map { row in
             let id = key(row, .question)
             return DegreeLine(
                 id: id, name: name(id, .question), low: row.low, some: row.some, high: row.high,
-                hidden: external && row.n > 0 && row.n < Suppression.threshold)
+                hidden: external && (row.cases ?? 0) > 0 && (row.cases ?? 0) < threshold, cases: row.cases ?? 0)
         }
         var remarks: [RemarkLine] = []
         if !external {
@@ -410,13 +433,14 @@ extension AuditReport {
 
         return AuditReport(
             title: "Ledelsestilsyn \(round)", round: round, baseline: baseline, rounds: rounds, level: level,
-            baselineLevel: baselineLevel, otherLevels: otherLevels, external: external, date: options.date,
+            baselineLevel: baselineLevel, otherLevels: otherLevels, external: external, threshold: threshold,
+            date: options.date,
             cases: try ReportFacts.caseCount(store, round: round), levelLines: levelLines,
             overall: overall,
             overallDegree: degreeTotal.map {
                 DegreeLine(
                     id: "", name: "I alt", low: $0.low, some: $0.some, high: $0.high,
-                    hidden: external && $0.n > 0 && $0.n < Suppression.threshold)
+                    hidden: external && ($0.cases ?? 0) > 0 && ($0.cases ?? 0) < threshold, cases: $0.cases ?? 0)
             },
             byTheme: themes.lines, byStep: steps.lines, byUnit: units.lines, byMeasure: measures.lines,
             trendRounds: trendRounds, trendByTheme: trendByTheme, trendByStep: trendByStep,

@@ -453,7 +453,7 @@ public enum ReportHTML {
 enum ReportNotes {
     static func all(_ report: AuditReport) -> [String] {
         let caution: String =
-            "Forsigtig fortolkning: grupper med færre end \(Suppression.cautionThreshold) besvarelser er markeret "
+            "Forsigtig fortolkning: grupper med færre end \(Suppression.cautionThreshold) sager er markeret "
             + "og vist med lysere søjler."
         var notes: [String] = [
             "Lovoverholdelse = Ja / (Ja + Nej). Ikke relevant, ubesvarede spørgsmål og spørgsmål, der ikke gælder "
@@ -468,9 +468,9 @@ enum ReportNotes {
             caution,
         ]
         if report.external {
-            let threshold = Suppression.threshold
             notes.append(
-                "Ekstern udgave: grupper med færre end \(threshold) besvarelser er undertrykt (–); når "
+                "Ekstern udgave: grupper, der bygger på færre end \(report.threshold) sager (børn), er undertrykt "
+                    + "(–); når "
                     + "en total vises, er endnu en gruppe undertrykt, så det undertrykte tal ikke kan regnes ud. "
                     + "Bemærkninger og sagsnumre er udeladt.")
         } else {
@@ -479,7 +479,7 @@ enum ReportNotes {
                     + "maskeret (XXXXXX-XXXX). Rapporten må ikke forlade forvaltningen; brug --external.")
         }
         if report.anySuppressed {
-            notes.append(ReportWorkbook.suppressed)
+            notes.append(suppressionFootnote(threshold: report.threshold))
         }
         return notes
     }

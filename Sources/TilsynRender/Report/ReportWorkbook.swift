@@ -98,7 +98,7 @@ public enum ReportWorkbook {
                         + report.otherLevels.map { _ in nil } + [note(total)],
                     style: styles.bold)
             }
-            try sheet.notes(ReportNotes.all(report).prefix(1) + (report.anySuppressed ? [suppressed] : []))
+            try sheet.notes(ReportNotes.all(report).prefix(1) + (report.anySuppressed ? [suppressed(report)] : []))
         }
 
         // Udvikling.
@@ -126,7 +126,7 @@ public enum ReportWorkbook {
                     [.string(line.id), .string(line.name)] + trendCells(line, styles, baseline: report.baseline))
             }
         }
-        try sheet.notes([ReportNotes.all(report)[2]] + (report.anySuppressed ? [suppressed] : []))
+        try sheet.notes([ReportNotes.all(report)[2]] + (report.anySuppressed ? [suppressed(report)] : []))
 
         // Enighed.
         sheet = try Block(
@@ -207,7 +207,7 @@ public enum ReportWorkbook {
                 ])
             }
         }
-        try sheet.notes(report.anySuppressed ? [suppressed] : [])
+        try sheet.notes(report.anySuppressed ? [suppressed(report)] : [])
 
         // Bemærkninger (internal only).
         if !report.remarks.isEmpty {
@@ -235,8 +235,8 @@ public enum ReportWorkbook {
         String(UnicodeScalar(UInt8(65 + min(25, max(0, index)))))
     }
 
-    static let suppressed =
-        "– Undertrykt: færre end 5 besvarelser, eller skjult for at en total ikke afslører et undertrykt tal."
+    /// The footnote on suppressed figures, with the report's threshold.
+    static func suppressed(_ report: AuditReport) -> String { suppressionFootnote(threshold: report.threshold) }
 
     /// Ja, N, `Ja/N` and the share; `–` and blanks when suppressed.
     private static func counts(_ line: AuditReport.Line, _ styles: Styles) -> [XLSXWriter.Cell?] {

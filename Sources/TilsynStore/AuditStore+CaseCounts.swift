@@ -1,0 +1,131 @@
+internal import GRDB
+
+/// The counts in cases (children) that statistics rest on, kept beside the answers.
+///
+/// `case_count` and `level_pair_case_count` (migration v6) are derived from the answers and the catalogue's groups.
+/// The import keeps them up to date in the same transaction as the answers; a catalogue whose questions move to
+/// another sagsskridt or pejlemærke has them rebuilt; and a store whose `PRAGMA user_version` is older than
+/// ``AuditStore/caseCountsVersion`` (made before they existed, or by a program that counted differently) has them
+/// rebuilt when it is next opened for writing. Readers refuse a store whose counts are older than the program's.
+extension AuditStore {
+    /// The version of the derived case counts, kept in `PRAGMA user_version`; raise it when their SQL changes.
+    static let caseCountsVersion = 1
+
+    /// The catalogue groups of an answer `a` of review `r` whose catalogue is `catalogue`: its sagsskridt (`''` for a
+    /// question the catalogue does not know), each of its pejlemærker, and `all`, for questions outside temanedslag.
+    /// Yields `k.grouping` and the key expression; conditions go into the WHERE clause.
+    private static func groups(catalogue: String, question: String) -> (from: String, key: String, where: String) {
+        (
+            """
+            JOIN (SELECT 'step' AS grouping UNION ALL SELECT 'theme' UNION ALL SELECT 'all') k
+            LEFT JOIN catalogue_question q ON q.catalogue = \(catalogue) AND q.question = \(question)
+            LEFT JOIN question_theme t ON k.grouping = 'theme' AND t.catalogue = \(catalogue)
+                AND t.question = \(question)
+            """,
+            "CASE k.grouping WHEN 'step' THEN coalesce(q.step, '') WHEN 'theme' THEN t.theme ELSE '' END",
+            "NOT coalesce(q.temanedslag, 0) AND (k.grouping <> 'theme' OR t.theme IS NOT NULL)"
+        )
+    }
+
+    /// Adds (`sign` 1) or removes (`sign` -1) to `case_count` the reviews `r` matching `filter`.
+    static func updateCaseCounts(in db: Database, filter: String, arguments: StatementArguments, sign: Int) throws {
+        let s = sign < 0 ? "-" : ""
+        let (from, key, condition) = groups(catalogue: "r.catalogue", question: "a.question")
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO case_count(catalogue, grouping, key, degree, round_id, level, unit_id, measure,
+                    reviewer_id, cases, all_yes)
+                SELECT catalogue, grouping, key, degree, round_id, level, unit_id, measure, reviewer_id,
+                    \(s)count(*), \(s)sum(all_yes)
+                FROM (
+                    SELECT r.id, r.catalogue, k.grouping, \(key) AS key, coalesce(q.type = 'GRAD', 0) AS degree,
+                        r.round_id, r.level, r.unit_id, r.measure, r.reviewer_id, min(a.code = 1) AS all_yes
+                    FROM review r JOIN answer a ON a.review_id = r.id
+                    \(from)
+                    WHERE (\(filter)) AND a.applies AND a.code IN (1, 2, 4, 5, 6) AND \(condition)
+                    GROUP BY r.id, k.grouping, 4, 5
+                )
+                GROUP BY catalogue, grouping, key, degree, round_id, level, unit_id, measure, reviewer_id
+                ON CONFLICT DO UPDATE SET cases = cases + excluded.cases, all_yes = all_yes + excluded.all_yes
+                """
+        ).execute(arguments: arguments)
+        if sign < 0 { try db.execute(sql: "DELETE FROM case_count WHERE cases = 0") }
+    }
+
+    /// Adds (`sign` 1) or removes (`sign` -1) to `level_pair_case_count` the cases compared between the reviews `s`
+    /// matching `reviews` and every other stored review `o` of the same case and round at another level; `among`
+    /// says whether `o` is one of the reviews as well (such pairs count once, from their lower level), as in
+    /// `updatePairCounts`.
+    static func updatePairCaseCounts(
+        in db: Database, reviews: String, among: String, arguments: StatementArguments, sign: Int
+    ) throws {
+        let s = sign < 0 ? "-" : ""
+        let catalogue = "CASE WHEN s.level < o.level THEN s.catalogue ELSE o.catalogue END"
+        let (from, key, condition) = groups(catalogue: catalogue, question: "x.question")
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO level_pair_case_count(low_level, high_level, round_id, catalogue, grouping, key, cases)
+                SELECT low, high, round_id, catalogue, grouping, key, \(s)count(*)
+                FROM (
+                    SELECT DISTINCT s.id, o.id, min(s.level, o.level) AS low, max(s.level, o.level) AS high,
+                        s.round_id, \(catalogue) AS catalogue, k.grouping, \(key) AS key
+                    FROM review s
+                    JOIN review o ON o.case_id = s.case_id AND o.round_id = s.round_id AND o.level <> s.level
+                    JOIN answer x ON x.review_id = s.id
+                    JOIN answer y ON y.review_id = o.id AND y.question = x.question
+                    \(from)
+                    WHERE (\(reviews)) AND (s.level < o.level OR NOT (\(among)))
+                        AND x.applies AND x.code IN (1, 2, 4, 5, 6) AND y.applies AND y.code IN (1, 2, 4, 5, 6)
+                        AND \(condition)
+                )
+                GROUP BY low, high, round_id, catalogue, grouping, key
+                ON CONFLICT DO UPDATE SET cases = cases + excluded.cases
+                """
+        ).execute(arguments: arguments)
+        if sign < 0 { try db.execute(sql: "DELETE FROM level_pair_case_count WHERE cases = 0") }
+    }
+
+    /// Recomputes `case_count` and `level_pair_case_count` from the answers and stamps the store with
+    /// ``caseCountsVersion``.
+    static func rebuildCaseCounts(in db: Database) throws {
+        try db.execute(sql: "DELETE FROM case_count; DELETE FROM level_pair_case_count")
+        try updateCaseCounts(in: db, filter: "1", arguments: [], sign: 1)
+        try updatePairCaseCounts(in: db, reviews: "1", among: "1", arguments: [], sign: 1)
+        try db.execute(sql: "PRAGMA user_version = \(caseCountsVersion)")
+    }
+
+    /// Recomputes the case counts from the answers (for stores filled other than by the import, and tests).
+    public func rebuildCaseCounts() throws {
+        try mapErrors("counting the cases") {
+            try database.write { db in try AuditStore.rebuildCaseCounts(in: db) }
+        }
+    }
+
+    /// Rebuilds the case counts of a store whose counts are older than this program's; a no-op otherwise. The
+    /// version is read again inside the write transaction, so two processes opening the store rebuild once.
+    static func refreshCaseCounts(_ pool: DatabasePool) throws {
+        guard try pool.read({ try caseCountsAreCurrent($0) }) == false else { return }
+        try pool.write { db in
+            if try !caseCountsAreCurrent(db) { try rebuildCaseCounts(in: db) }
+        }
+    }
+
+    /// Whether the store's case counts were made by this program's SQL.
+    static func caseCountsAreCurrent(_ db: Database) throws -> Bool {
+        try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 >= caseCountsVersion
+    }
+
+    /// What decides a catalogue's case counts: each question's sagsskridt, kind, temanedslag flag and pejlemærker.
+    static func groupingFingerprint(of catalogue: String, in db: Database) throws -> String {
+        try String.fetchOne(
+            db,
+            sql: """
+                SELECT group_concat(line, ';') FROM (
+                    SELECT q.question || '|' || q.step || '|' || q.type || '|' || q.temanedslag || '|'
+                        || coalesce((SELECT group_concat(theme, ',') FROM (
+                            SELECT theme FROM question_theme t
+                            WHERE t.catalogue = q.catalogue AND t.question = q.question ORDER BY theme)), '') AS line
+                    FROM catalogue_question q WHERE q.catalogue = ? ORDER BY q.question)
+                """, arguments: [catalogue]) ?? ""
+    }
+}
