@@ -57,6 +57,9 @@ public enum Compliance {
         case step
         /// The question.
         case question
+        /// The temanedslag questions (asked in one round besides the fixed ones), each on its own: they never enter
+        /// a pejlemærke, sagsskridt or headline figure, so they are shown in a block of their own.
+        case temanedslag
     }
 
     /// One group's counts in one round at one level.
@@ -103,6 +106,13 @@ public enum Compliance {
                 (
                     "JOIN catalogue_question q ON q.catalogue = c.catalogue AND q.question = c.question",
                     "c.question", "c.question", "q.position"
+                )
+            case .temanedslag:
+                (
+                    """
+                    JOIN catalogue_question q ON q.catalogue = c.catalogue AND q.question = c.question
+                        AND q.temanedslag
+                    """, "c.question", "c.question", "q.position"
                 )
             }
         let sql = """

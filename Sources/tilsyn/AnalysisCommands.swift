@@ -84,10 +84,11 @@ struct SummaryCommand: ParsableCommand {
             95 % interval. Ikke relevant, blanks and answers to questions that do not apply to the case's indsats \
             leave the denominator. Degree questions show Lav / Nogen / Høj grad and the share "høj eller nogen grad". \
             Every row is for one level (levels are never added): tables print one block per level. Groups with \
-            N < 20 are marked "forsigtig fortolkning"; with --external, groups with N < 5 are suppressed and a \
+            fewer than 20 cases are marked "forsigtig fortolkning"; with --external, groups resting on fewer than 5 \
+            cases (children; the suppression-threshold setting) are suppressed and a \
             total row per level (keys "I alt") is added, with one more group suppressed when the total would \
             reveal a suppressed one. Without --by, a table shows one section per level by pejlemærke and \
-            sagsskridt with one column per round. JSON rows: level, the requested grouping keys, then yes, no, \
+            sagsskridt, then the temanedslag questions, with one column per round. JSON rows: level, the requested grouping keys, then yes, no, \
             notApplicable, unanswered, n (answers), cases (distinct cases behind n), rate, ciLow, ciHigh \
             (fractions or null) and for degree questions low, \
             some, high, highOrSome.
@@ -119,7 +120,8 @@ struct SummaryCommand: ParsableCommand {
                 && options.level.count <= 1
             {
                 options.by.isEmpty
-                    ? [.theme, .step] : options.by.compactMap { Compliance.Grouping(rawValue: $0.rawValue) }
+                    ? [.theme, .step, .temanedslag]
+                    : options.by.compactMap { Compliance.Grouping(rawValue: $0.rawValue) }
             } else {
                 nil
             }
@@ -138,9 +140,13 @@ struct SummaryCommand: ParsableCommand {
     static func printSummary(database: StoreReader, groupings: [Compliance.Grouping], level: Int?) throws {
         let output = Output()
         defer { output.flush() }
-        let titles: [Compliance.Grouping: String] = [.theme: "Pejlemærke", .step: "Sagsskridt", .question: "Spørgsmål"]
+        let titles: [Compliance.Grouping: String] = [
+            .theme: "Pejlemærke", .step: "Sagsskridt", .question: "Spørgsmål", .temanedslag: "Temanedslag",
+        ]
         for (index, grouping) in groupings.enumerated() {
             let rows = try storeErrors { try Compliance.rows(database, by: grouping, level: level) }
+            // A store without temanedslag questions has no such block.
+            if grouping == .temanedslag && rows.isEmpty { continue }
             if index > 0 { output.write("\n") }
             output.write(
                 rows.isEmpty ? "No answers in the store.\n" : Compliance.table(rows, title: titles[grouping] ?? ""))

@@ -36,7 +36,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "The level (niveau) the figures are for; the store's baseline level by default.")
     var level: Int?
 
-    @Flag(help: "A report leaving the administration: suppress N < 5, leave out remarks and case numbers.")
+    @Flag(help: "A report leaving the administration: suppress groups of fewer than 5 cases, leave out remarks and case numbers.")
     var external = false
 
     @Option(help: "The date printed on the report (YYYY-MM-DD); today by default.")

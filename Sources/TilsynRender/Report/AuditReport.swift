@@ -52,7 +52,7 @@ public struct AuditReport: Sendable {
         public var name: String
         public var yes: Int
         public var n: Int
-        /// Suppressed (external reports, N < 5 or to protect a total): shown as `–`.
+        /// Suppressed (external reports, fewer than 5 cases or to protect a total): shown as `–`.
         public var hidden: Bool
         /// The same group at the report's other levels (`AuditReport.otherLevels`, in that order), shown beside it;
         /// n is 0 where a level has no answers in the group.
