@@ -23,8 +23,11 @@ REVIEWS = -(-ANSWERS // QUESTIONS)  # 227,273 reviews → 10,000,012 answers
 ROUNDS = 4
 UNITS = 20
 PARAMS = {"reviews": REVIEWS, "questions": QUESTIONS, "rounds": ROUNDS, "units": UNITS, "version": 2}
-# The store's own stamp: version 2 adds `level_pair_count` (schema v2), without regenerating the DuckDB twin.
-STORE_PARAMS = {**PARAMS, "store": 2}
+# The store's own stamp: version 2 adds `level_pair_count` (schema v2), version 3 the case counts (schema v6),
+# without regenerating the DuckDB twin.
+STORE_PARAMS = {**PARAMS, "store": 3}
+# The four-level variant (agreement over all levels): the same answers, each case reviewed at levels 1 to 4.
+LEVELS4_PARAMS = {**PARAMS, "levels": 4, "store": 3}
 
 # Review r (1-based): case (r + 1) / 2, level 1 or 2; round, unit and measure follow from the case, so that
 # every unit has cases in every round.
@@ -34,15 +37,27 @@ REVIEW_COLUMNS = """
     CASE WHEN ((r + 1) / 2) % 3 = 0 THEN 52 ELSE 32 END AS measure
 """.format(rounds=ROUNDS, units=UNITS)
 
-# h: the case's answer (0–999) to question q (0-based position); level 2 changes it when d < 110.
+
+
+def review_columns(levels: int) -> str:
+    """`REVIEW_COLUMNS` for cases reviewed at `levels` levels (the same expressions for 2)."""
+    case = f"((r + {levels - 1}) / {levels})"
+    return f"""
+    r AS id, {case} AS case_id, ({case} / {UNITS}) % {ROUNDS} + 1 AS round_id, (r - 1) % {levels} + 1 AS level,
+    ({case} % {UNITS}) * {levels} + (r - 1) % {levels} + 1 AS reviewer_id, {case} % {UNITS} + 1 AS unit_id,
+    CASE WHEN {case} % 3 = 0 THEN 52 ELSE 32 END AS measure
+"""
+
+
+# h: the case's answer (0–999) to question q (0-based position); levels above 1 change it when d < 110.
 HASH = "(((x.case_id * 7919 + q.position * 104729) % 1009) * 997 % 1000)"
 DIFF = "((x.id * 31 + q.position * 577) % 1000)"
 CODE = f"""
     CASE WHEN q.type = 'GRAD' THEN
-        CASE WHEN x.level = 2 AND {DIFF} < 110 THEN 4 + ({HASH} + 1) % 3 ELSE 4 + {HASH} % 3 END
+        CASE WHEN x.level >= 2 AND {DIFF} < 110 THEN 4 + ({HASH} + 1) % 3 ELSE 4 + {HASH} % 3 END
     ELSE
         CASE
-            WHEN x.level = 2 AND {DIFF} < 110 AND {HASH} < 900 THEN CASE WHEN {HASH} < 780 THEN 2 ELSE 1 END
+            WHEN x.level >= 2 AND {DIFF} < 110 AND {HASH} < 900 THEN CASE WHEN {HASH} < 780 THEN 2 ELSE 1 END
             WHEN {HASH} < 780 THEN 1 WHEN {HASH} < 900 THEN 2 WHEN {HASH} < 980 THEN 3 ELSE NULL
         END
     END
@@ -64,10 +79,14 @@ def _fresh(path: Path, params: dict = PARAMS) -> bool:
     return path.exists() and stamp.exists() and json.loads(stamp.read_text()).get("params") == params
 
 
-def store(workdir: Path, tilsyn: Path) -> dict:
-    """The Tilsyn store `analysis.sqlite` with the generated answers and their counts."""
-    path = workdir / "analysis.sqlite"
-    if _fresh(path, STORE_PARAMS):
+def store(workdir: Path, tilsyn: Path, levels: int = 2) -> dict:
+    """The Tilsyn store `analysis.sqlite` (`analysis4.sqlite` for four levels) with the generated answers and the
+    counts the import keeps: `answer_count` and `level_pair_count` by SQL here, the case counts by `tilsyn`
+    itself (a store whose counts are older than the program's has them rebuilt when opened for writing)."""
+    path = workdir / ("analysis.sqlite" if levels == 2 else f"analysis{levels}.sqlite")
+    params = STORE_PARAMS if levels == 2 else {**LEVELS4_PARAMS, "levels": levels}
+    columns = REVIEW_COLUMNS if levels == 2 else review_columns(levels)
+    if _fresh(path, params):
         return json.loads(_stamp(path).read_text())
     for suffix in ("", "-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
@@ -89,12 +108,13 @@ def store(workdir: Path, tilsyn: Path) -> dict:
         UPDATE file SET id = 1;
         INSERT INTO round(id, name) SELECT value, 'R' || (2021 + value) FROM {series(ROUNDS)};
         INSERT INTO unit(id, name) SELECT value, 'Enhed ' || value FROM {series(UNITS)};
-        INSERT INTO reviewer(id, initials) SELECT value, 'R' || value FROM {series(2 * UNITS)};
-        INSERT INTO audit_case(id, number) SELECT value, 'C-' || value FROM {series((REVIEWS + 1) // 2)};
+        INSERT INTO reviewer(id, initials) SELECT value, 'R' || value FROM {series(levels * UNITS)};
+        INSERT INTO audit_case(id, number) SELECT value, 'C-' || value
+        FROM {series((REVIEWS + levels - 1) // levels)};
         INSERT INTO review(id, case_id, round_id, level, reviewer_id, unit_id, measure, catalogue,
             catalogue_version, file_id, sheet, cell)
         SELECT *, 'kk-2025', '1', 1, 'Tilsyn', 'A1'
-        FROM (SELECT {REVIEW_COLUMNS} FROM (SELECT value AS r FROM {series(REVIEWS)}));
+        FROM (SELECT {columns} FROM (SELECT value AS r FROM {series(REVIEWS)}));
         INSERT INTO answer(review_id, question, code, answer, applies, remark, sheet, cell)
         SELECT x.id, q.question, {CODE}, NULL, 1, NULL, 'Tilsyn', 'E' || (q.position + 10)
         FROM review x CROSS JOIN (SELECT question, position, type FROM catalogue_question
@@ -119,11 +139,19 @@ def store(workdir: Path, tilsyn: Path) -> dict:
         """)
     answers = db.execute("SELECT count(*) FROM answer").fetchone()[0]
     answered = db.execute("SELECT count(*) FROM answer WHERE code IN (1, 2)").fetchone()[0]
+    # The case counts are the program's: stale counts make the next writer rebuild them.
+    db.execute("DELETE FROM case_count")
+    db.execute("DELETE FROM level_pair_case_count")
+    db.execute("PRAGMA user_version = 0")
     db.commit()
+    db.close()
+    for arguments in (["config", "set", "baseline-level", "1"], ["config", "unset", "baseline-level"]):
+        subprocess.run([str(tilsyn), *arguments, "--db", str(path)], check=True, capture_output=True)
+    db = sqlite3.connect(path)
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.execute("ANALYZE")
     db.close()
-    stamp = {"params": STORE_PARAMS, "cells": answers, "yes_or_no": answered}
+    stamp = {"params": params, "cells": answers, "yes_or_no": answered}
     _stamp(path).write_text(json.dumps(stamp))
     return stamp
 

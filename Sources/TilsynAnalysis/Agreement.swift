@@ -72,11 +72,13 @@ public enum Agreement {
         return rows
     }
 
-    /// Agreement between `levels` (at least two), grouped by `dimensions` (question, theme and/or round).
+    /// Agreement between `levels` (at least two), grouped by `dimensions`.
     ///
-    /// Two levels read the pair counts the import keeps (`level_pair_count`), so the cost does not grow with the
-    /// answers. More levels self-join the answers of each compared level on case, round and question. Either way the
-    /// sufficient statistics of κ are aggregated in SQL.
+    /// Two levels read the pair counts the import keeps (`level_pair_count`), three or four the level set counts
+    /// (`level_set_count`), so the cost does not grow with the answers. The answers are self-joined (one join per
+    /// compared level on case, round and question) for five levels or more, for groupings by the lowest level's
+    /// unit, measure or reviewer, for sagsskridt crossed with pejlemærke, and across rounds in which a case recurs
+    /// (one child, counted once). Either way the sufficient statistics of κ are aggregated in SQL.
     public static func rows(
         _ store: StoreReader, levels: [Int], by dimensions: [Breakdown] = [], round: String? = nil
     ) throws -> [Row] {
@@ -96,7 +98,8 @@ public enum Agreement {
         let byQuestion = dimensions.contains(.question)
         // The kept counts answer unless the grouping needs the reviews, crosses sagsskridt with pejlemærke, or
         // spans rounds in which a case recurs (one child, counted once).
-        if count == 2 && !fromAnswers && reviewDimensions.isDisjoint(with: dimensions)
+        if (count == 2 || AuditStore.keptLevelSetSizes.contains(count)) && !fromAnswers
+            && reviewDimensions.isDisjoint(with: dimensions)
             && (byQuestion || !(dimensions.contains(.step) && dimensions.contains(.theme)))
         {
             let roundFixed = dimensions.contains(.round) || round != nil
@@ -105,7 +108,7 @@ public enum Agreement {
                     db, sql: "SELECT EXISTS (SELECT 1 FROM review GROUP BY case_id, level HAVING count(*) > 1)")
                     ?? false
             }
-            if !recurring { return try pairRows(store, levels: levels, by: dimensions, round: round) }
+            if !recurring { return try keptRows(store, levels: levels, by: dimensions, round: round) }
         }
         var from = "review r1 JOIN answer a1 ON a1.review_id = r1.id"
         var conditions = ["r1.level = \(levels[0])", "a1.applies", "a1.code IN (1, 2, 4, 5, 6)"]
@@ -213,13 +216,19 @@ public enum Agreement {
         return (columns, order)
     }
 
-    static func pairRows(
+    /// Agreement from the counts the import keeps: `level_pair_count` for two levels, `level_set_count` for three
+    /// or four; the statistics are those of the self-join in `rows(_:levels:by:round:)`, so the cost does not grow
+    /// with the answers.
+    static func keptRows(
         _ store: StoreReader, levels: [Int], by dimensions: [Breakdown], round: String?
     ) throws -> [Row] {
-        var from = "level_pair_count p"
+        let pair = levels.count == 2
+        var from = pair ? "level_pair_count p" : "level_set_count p"
         let (columns, order) = groupingJoins(
             dimensions, catalogue: "p.catalogue", question: "p.question", round: "p.round_id", into: &from)
-        var conditions = ["p.low_level = \(levels[0])", "p.high_level = \(levels[1])"]
+        let levelSet = levels.map(String.init).joined(separator: ",")
+        var conditions =
+            pair ? ["p.low_level = \(levels[0])", "p.high_level = \(levels[1])"] : ["p.levels = '\(levelSet)'"]
         let byQuestion = dimensions.contains(.question)
         if !byQuestion {
             from += "\nLEFT JOIN catalogue_question qx ON qx.catalogue = p.catalogue AND qx.question = p.question"
@@ -230,16 +239,22 @@ public enum Agreement {
             conditions.append("p.round_id IN (SELECT id FROM round WHERE name = ?)")
             arguments.append(round)
         }
-        var statistics = [
-            "sum(p.items)", "sum(p.items) FILTER (WHERE p.low_code = p.high_code)",
-            "sum(p.items) FILTER (WHERE p.low_code = 1 AND p.high_code = 2)",
-            "sum(p.items) FILTER (WHERE p.low_code = 2 AND p.high_code = 1)",
-        ]
-        for category in categories {
-            statistics += [
-                "sum(p.items) FILTER (WHERE p.low_code = \(category))",
-                "sum(p.items) FILTER (WHERE p.high_code = \(category))",
+        var statistics: [String]
+        if pair {
+            statistics = [
+                "sum(p.items)", "sum(p.items) FILTER (WHERE p.low_code = p.high_code)",
+                "sum(p.items) FILTER (WHERE p.low_code = 1 AND p.high_code = 2)",
+                "sum(p.items) FILTER (WHERE p.low_code = 2 AND p.high_code = 1)",
             ]
+            for category in categories {
+                statistics += [
+                    "sum(p.items) FILTER (WHERE p.low_code = \(category))",
+                    "sum(p.items) FILTER (WHERE p.high_code = \(category))",
+                ]
+            }
+        } else {
+            statistics = ["sum(p.compared)", "sum(p.agree)", "sum(p.yes_to_no)", "sum(p.no_to_yes)"]
+            for category in categories { statistics += ["sum(p.t\(category))", "sum(p.q\(category))"] }
         }
         // The cases: filled in below from `level_pair_case_count` (by question, one item per case and round).
         statistics.append("0")
@@ -252,7 +267,7 @@ public enum Agreement {
         let (found, cases) = try store.database.read { db in
             (
                 try GRDB.Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)),
-                byQuestion ? [:] : try pairCases(db, levels: levels, by: dimensions, round: round)
+                byQuestion ? [:] : try keptCases(db, levels: levels, by: dimensions, round: round)
             )
         }
         var groups = Partitioned.merge([found], keys: columns.count, orders: order.count)
@@ -263,20 +278,22 @@ public enum Agreement {
         return assemble(groups, levels: levels, dimensions: dimensions)
     }
 
-    /// The cases with an item compared between two levels per group (theme, step and/or round; keys as texts in
-    /// the order of `dimensions`), from `level_pair_case_count`.
-    static func pairCases(_ db: Database, levels: [Int], by dimensions: [Breakdown], round: String?) throws
+    /// The cases with an item compared between `levels` per group (theme, step and/or round; keys as texts in
+    /// the order of `dimensions`), from `level_pair_case_count` or `level_set_case_count`.
+    static func keptCases(_ db: Database, levels: [Int], by dimensions: [Breakdown], round: String?) throws
         -> [[String]: Int]
     {
         let grouping = dimensions.contains(.step) ? "step" : dimensions.contains(.theme) ? "theme" : "all"
-        var from = "level_pair_case_count p"
+        let pair = levels.count == 2
+        var from = pair ? "level_pair_case_count p" : "level_set_case_count p"
         let columns = dimensions.map { dimension -> String in
             guard dimension == .round else { return "p.key" }
             from += "\nJOIN round d ON d.id = p.round_id"
             return "d.name"
         }
-        var conditions = ["p.low_level = ?", "p.high_level = ?", "p.grouping = ?"]
-        var arguments: [any DatabaseValueConvertible] = [levels[0], levels[1], grouping]
+        var conditions = pair ? ["p.low_level = ?", "p.high_level = ?", "p.grouping = ?"] : ["p.levels = ?", "p.grouping = ?"]
+        var arguments: [any DatabaseValueConvertible] =
+            pair ? [levels[0], levels[1], grouping] : [levels.map(String.init).joined(separator: ","), grouping]
         if let round {
             conditions.append("p.round_id IN (SELECT id FROM round WHERE name = ?)")
             arguments.append(round)

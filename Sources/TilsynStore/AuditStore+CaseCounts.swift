@@ -85,12 +85,99 @@ extension AuditStore {
         if sign < 0 { try db.execute(sql: "DELETE FROM level_pair_case_count WHERE cases = 0") }
     }
 
-    /// Recomputes `case_count` and `level_pair_case_count` from the answers and stamps the store with
+    /// The levels whose all-levels agreement is kept (`level_set_count`): sets of three and of four levels.
+    public static let keptLevelSetSizes = [3, 4]
+
+    /// The items (case, round, question) answered Ja, Nej or a degree, to a question that applies, at each of `size`
+    /// levels of a case and round whose lowest review `r1` matches `filter`: one row per item and set of levels,
+    /// with `levels` ('1,2,3'), `round_id`, `catalogue` (r1's), `question`, `case_id` and the codes `c1` … `cN`.
+    private static func levelSetItems(_ size: Int, filter: String) -> String {
+        var from = "review r1 JOIN answer a1 ON a1.review_id = r1.id"
+        var conditions = ["(\(filter))", "a1.applies", "a1.code IN (1, 2, 4, 5, 6)"]
+        for index in 2...size {
+            from += """
+
+                JOIN review r\(index) ON r\(index).case_id = r1.case_id AND r\(index).round_id = r1.round_id
+                    AND r\(index).level > r\(index - 1).level
+                JOIN answer a\(index) ON a\(index).review_id = r\(index).id AND a\(index).question = a1.question
+                """
+            conditions += ["a\(index).applies", "a\(index).code IN (1, 2, 4, 5, 6)"]
+        }
+        let levels = (1...size).map { "r\($0).level" }.joined(separator: " || ',' || ")
+        let codes = (1...size).map { "a\($0).code AS c\($0)" }.joined(separator: ", ")
+        return """
+            SELECT \(levels) AS levels, r1.round_id AS round_id, r1.catalogue AS catalogue, a1.question AS question,
+                r1.case_id AS case_id, \(codes)
+            FROM \(from)
+            WHERE \(conditions.joined(separator: " AND "))
+            """
+    }
+
+    /// Adds (`sign` 1) or removes (`sign` -1) to `level_set_count` and `level_set_case_count` the items of every
+    /// set of three or four levels of the cases and rounds whose reviews `r1` match `filter`.
+    ///
+    /// An item's sets change whenever a level of its case and round is stored or replaced, so the import takes
+    /// the touched cases and rounds out before it changes them and adds them again afterwards.
+    static func updateLevelSetCounts(in db: Database, filter: String, arguments: StatementArguments, sign: Int)
+        throws
+    {
+        let s = sign < 0 ? "-" : ""
+        let (from, key, condition) = groups(catalogue: "i.catalogue", question: "i.question")
+        for size in keptLevelSetSizes {
+            let items = levelSetItems(size, filter: filter)
+            let codes = (1...size).map { "c\($0)" }
+            let agree = zip(codes.dropLast(), codes.dropFirst()).map { "\($0) = \($1)" }.joined(separator: " AND ")
+            var statistics = [
+                "\(s)count(*)", "\(s)sum(\(agree))", "\(s)sum(c1 = 1 AND c\(size) = 2)",
+                "\(s)sum(c1 = 2 AND c\(size) = 1)",
+            ]
+            let raters = [1, 2, 4, 5, 6].map { code in "(" + codes.map { "(\($0) = \(code))" }.joined(separator: " + ") + ")" }
+            statistics += raters.map { "\(s)sum(\($0))" } + raters.map { "\(s)sum(\($0) * \($0))" }
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO level_set_count(levels, round_id, catalogue, question, compared, agree, yes_to_no,
+                        no_to_yes, t1, t2, t4, t5, t6, q1, q2, q4, q5, q6)
+                    SELECT levels, round_id, catalogue, question, \(statistics.joined(separator: ", "))
+                    FROM (\(items))
+                    GROUP BY levels, round_id, catalogue, question
+                    ON CONFLICT DO UPDATE SET compared = compared + excluded.compared, agree = agree + excluded.agree,
+                        yes_to_no = yes_to_no + excluded.yes_to_no, no_to_yes = no_to_yes + excluded.no_to_yes,
+                        t1 = t1 + excluded.t1, t2 = t2 + excluded.t2, t4 = t4 + excluded.t4, t5 = t5 + excluded.t5,
+                        t6 = t6 + excluded.t6, q1 = q1 + excluded.q1, q2 = q2 + excluded.q2, q4 = q4 + excluded.q4,
+                        q5 = q5 + excluded.q5, q6 = q6 + excluded.q6
+                    """
+            ).execute(arguments: arguments)
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO level_set_case_count(levels, round_id, catalogue, grouping, key, cases)
+                    SELECT levels, round_id, catalogue, grouping, key, \(s)count(*)
+                    FROM (
+                        SELECT DISTINCT i.levels, i.round_id, i.catalogue, k.grouping, \(key) AS key, i.case_id
+                        FROM (\(items)) i
+                        \(from)
+                        WHERE \(condition)
+                    )
+                    GROUP BY levels, round_id, catalogue, grouping, key
+                    ON CONFLICT DO UPDATE SET cases = cases + excluded.cases
+                    """
+            ).execute(arguments: arguments)
+        }
+        if sign < 0 {
+            try db.execute(sql: "DELETE FROM level_set_count WHERE compared = 0")
+            try db.execute(sql: "DELETE FROM level_set_case_count WHERE cases = 0")
+        }
+    }
+
+    /// Recomputes the case counts and the level set counts from the answers and stamps the store with
     /// ``caseCountsVersion``.
     static func rebuildCaseCounts(in db: Database) throws {
-        try db.execute(sql: "DELETE FROM case_count; DELETE FROM level_pair_case_count")
+        try db.execute(sql: """
+            DELETE FROM case_count; DELETE FROM level_pair_case_count; DELETE FROM level_set_count;
+            DELETE FROM level_set_case_count
+            """)
         try updateCaseCounts(in: db, filter: "1", arguments: [], sign: 1)
         try updatePairCaseCounts(in: db, reviews: "1", among: "1", arguments: [], sign: 1)
+        try updateLevelSetCounts(in: db, filter: "1", arguments: [], sign: 1)
         try db.execute(sql: "PRAGMA user_version = \(caseCountsVersion)")
     }
 

@@ -141,6 +141,17 @@ extension AuditStore {
                 answers, warnings,
             ])
         let fileID = db.lastInsertedRowID
+        // Agreement over three or four levels counts each case and round as a whole: those this file changes are
+        // taken out before any review changes and added again afterwards.
+        var touched: [(caseNumber: String, round: String)] = []
+        var seen: Set<[String]> = []
+        for (review, state) in zip(file.reviews, comparison.states) {
+            if case .unchanged = state { continue }
+            if seen.insert([review.caseNumber, review.round]).inserted {
+                touched.append((review.caseNumber, review.round))
+            }
+        }
+        try updateLevelSets(touched, in: db, sign: -1)
         // Replaced reviews go first, each with its counts, before any of the file's reviews is stored: the pairs
         // it formed with reviews still stored are taken out once, and never with a review of this file.
         for case .differs(let oldID) in comparison.states {
@@ -161,6 +172,7 @@ extension AuditStore {
         try updateCounts(in: db, filter: "r.file_id = ?", arguments: [fileID], sign: 1)
         try updatePairCounts(in: db, reviews: "s.file_id = :file", among: "o.file_id = :file",
                              arguments: ["file": fileID], sign: 1)
+        try updateLevelSets(touched, in: db, sign: 1)
         try updateCaseCounts(in: db, filter: "r.file_id = ?", arguments: [fileID], sign: 1)
         try updatePairCaseCounts(in: db, reviews: "s.file_id = :file", among: "o.file_id = :file",
                                  arguments: ["file": fileID], sign: 1)
@@ -234,6 +246,27 @@ extension AuditStore {
             }
         }
         return (states, findings)
+    }
+
+    /// Adds or removes the level set counts of the stored cases and rounds among `touched` that have reviews at
+    /// three levels or more (the others have no items in `level_set_count`).
+    private static func updateLevelSets(
+        _ touched: [(caseNumber: String, round: String)], in db: Database, sign: Int
+    ) throws {
+        for (caseNumber, round) in touched {
+            guard
+                let ids = try Row.fetchOne(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT r.case_id, r.round_id FROM review r
+                            JOIN audit_case c ON c.id = r.case_id AND c.number = ?
+                            JOIN round d ON d.id = r.round_id AND d.name = ?
+                            GROUP BY r.case_id, r.round_id HAVING count(*) >= 3
+                            """), arguments: [caseNumber, round])
+            else { continue }
+            try updateLevelSetCounts(
+                in: db, filter: "r1.case_id = ? AND r1.round_id = ?", arguments: [ids[0], ids[1]], sign: sign)
+        }
     }
 
     private static func dimension(_ table: String, _ column: String, _ value: String, in db: Database) throws -> Int64 {

@@ -224,6 +224,38 @@ extension AuditStore {
                     cases INTEGER NOT NULL,
                     PRIMARY KEY (low_level, high_level, round_id, catalogue, grouping, key)
                 ) WITHOUT ROWID;
+
+                -- Agreement over three or four levels together, as level_pair_count is for two: per set of
+                -- levels ('1,2,3'), round, catalogue (the lowest level's review's) and question, the items answered
+                -- Ja, Nej or a degree at every level of the set, how many agree throughout, how often the highest
+                -- level overruled the lowest (Ja to Nej, Nej to Ja), and per answer code (t1 … t6) the sum over items
+                -- of the levels choosing it and (q1 … q6) of its square: the sufficient statistics of Fleiss' κ.
+                CREATE TABLE level_set_count (
+                    levels TEXT NOT NULL,
+                    round_id INTEGER NOT NULL,
+                    catalogue TEXT NOT NULL,
+                    question TEXT NOT NULL,
+                    compared INTEGER NOT NULL,
+                    agree INTEGER NOT NULL,
+                    yes_to_no INTEGER NOT NULL,
+                    no_to_yes INTEGER NOT NULL,
+                    t1 INTEGER NOT NULL, t2 INTEGER NOT NULL, t4 INTEGER NOT NULL, t5 INTEGER NOT NULL,
+                    t6 INTEGER NOT NULL,
+                    q1 INTEGER NOT NULL, q2 INTEGER NOT NULL, q4 INTEGER NOT NULL, q5 INTEGER NOT NULL,
+                    q6 INTEGER NOT NULL,
+                    PRIMARY KEY (levels, round_id, catalogue, question)
+                ) WITHOUT ROWID;
+
+                -- The cases behind level_set_count per catalogue group, as level_pair_case_count.
+                CREATE TABLE level_set_case_count (
+                    levels TEXT NOT NULL,
+                    round_id INTEGER NOT NULL,
+                    catalogue TEXT NOT NULL,
+                    grouping TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    cases INTEGER NOT NULL,
+                    PRIMARY KEY (levels, round_id, catalogue, grouping, key)
+                ) WITHOUT ROWID;
                 """)
         }
         return migrator

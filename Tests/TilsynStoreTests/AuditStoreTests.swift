@@ -63,6 +63,8 @@ import TilsynTestSupport
                 [
                     try Row.fetchAll(db, sql: "SELECT * FROM case_count ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9"),
                     try Row.fetchAll(db, sql: "SELECT * FROM level_pair_case_count ORDER BY 1, 2, 3, 4, 5, 6"),
+                    try Row.fetchAll(db, sql: "SELECT * FROM level_set_count ORDER BY 1, 2, 3, 4"),
+                    try Row.fetchAll(db, sql: "SELECT * FROM level_set_case_count ORDER BY 1, 2, 3, 4, 5"),
                 ]
             }
         }

@@ -119,12 +119,14 @@ import TilsynStore
         let byStep = try Agreement.rows(fixture.reader, levels: [1, 2], by: [.step, .round])
         #expect(line(byStep, .step, "S1") == [3, 2, 2] && line(byStep, .step, "S2") == [1, 1, 1])
 
-        // The kept pair counts and the self-join of the answers agree, figure for figure.
-        for dimensions in [[], [Breakdown.question], [.theme], [.step], [.round], [.theme, .round], [.step, .round]] {
-            let kept = try Agreement.rows(fixture.reader, levels: [1, 2], by: dimensions + [.round])
-            let joined = try Agreement.rows(
-                fixture.reader, levels: [1, 2], by: dimensions + [.round], round: nil, fromAnswers: true)
-            #expect(kept == joined, "\(dimensions)")
+        // The kept pair and level set counts and the self-join of the answers agree, figure for figure.
+        for levels in [[1, 2], [1, 3], [2, 3], [1, 2, 3]] {
+            for dimensions in [[], [Breakdown.question], [.theme], [.step], [.theme, .round], [.question, .round]] {
+                let kept = try Agreement.rows(fixture.reader, levels: levels, by: dimensions + [.round])
+                let joined = try Agreement.rows(
+                    fixture.reader, levels: levels, by: dimensions + [.round], round: nil, fromAnswers: true)
+                #expect(kept == joined, "\(levels) \(dimensions)")
+            }
         }
     }
 
