@@ -150,8 +150,20 @@ def store(workdir: Path, tilsyn: Path, levels: int = 2) -> dict:
     db = sqlite3.connect(path)
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.execute("ANALYZE")
-    db.close()
     stamp = {"params": params, "cells": answers, "yes_or_no": answered}
+    if levels > 2:
+        # Items answered at every level, the expected count of agreement over all of them: a self-join here,
+        # independent of the counts Tilsyn keeps.
+        joins = "".join(
+            f" JOIN review r{i} ON r{i}.case_id = r1.case_id AND r{i}.round_id = r1.round_id AND r{i}.level = {i}"
+            f" JOIN answer a{i} ON a{i}.review_id = r{i}.id AND a{i}.question = a1.question"
+            for i in range(2, levels + 1))
+        codes = " AND ".join(f"a{i}.code IN (1, 2, 4, 5, 6)" for i in range(1, levels + 1))
+        temanedslag = "(SELECT question FROM catalogue_question WHERE temanedslag)"
+        stamp["compared"] = db.execute(
+            f"SELECT count(*) FROM review r1 JOIN answer a1 ON a1.review_id = r1.id{joins} "
+            f"WHERE r1.level = 1 AND {codes} AND a1.question NOT IN {temanedslag}").fetchone()[0]
+    db.close()
     _stamp(path).write_text(json.dumps(stamp))
     return stamp
 

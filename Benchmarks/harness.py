@@ -618,6 +618,40 @@ def group_analysis_agreement(context: Context) -> Group:
     )
 
 
+def group_analysis_groupings(context: Context) -> Group:
+    readers, stamp = analysis_readers(context, "groupings")
+    return Group(
+        name="analysis-groupings",
+        input_label=f"{stamp.get('cells', 0):,} answers: summary by each grouping, by sagsskridt × pejlemærke "
+        "and cases-all-ja; time = the slowest; cells = Ja + Nej by level",
+        expected_cells=stamp.get("yes_or_no", 0),
+        readers=readers[:1],
+        targets=[target_seconds(0.2)],
+    )
+
+
+def group_analysis_agreement_all(context: Context) -> Group:
+    """Agreement over four levels: every pair and all four together, on a store whose cases have four levels."""
+    if "binary" not in ANALYSIS_PREPARED:
+        ANALYSIS_PREPARED["binary"], ANALYSIS_PREPARED["why"] = build_tilsyn_cli(context.skip_build)
+    binary = ANALYSIS_PREPARED["binary"]
+    if not isinstance(binary, Path):
+        return Group(name="analysis-agreement-4", input_label="", expected_cells=0,
+                     readers=[Reader(TILSYN, [], unavailable=str(ANALYSIS_PREPARED["why"]))], targets=[])
+    stamp = prepare("analysis4.sqlite", lambda workdir: analysis_inputs.store(workdir, binary, levels=4),
+                    context.workdir)
+    store = str(context.workdir / "analysis4.sqlite")
+    return Group(
+        name="analysis-agreement-4",
+        input_label=f"{stamp.get('cells', 0):,} answers at 4 levels: agreement of every pair and of all four; "
+        "cells = items compared at all four",
+        expected_cells=stamp.get("compared", 0),
+        readers=[Reader(TILSYN, [context.python, str(PEERS / "tilsyn_analysis.py"), str(binary), "agreement-all",
+                                 store])],
+        targets=[target_seconds(1.0)],
+    )
+
+
 GROUPS: dict[str, Callable[[Context], Group]] = {
     "xlsx-large": group_xlsx_large,
     "xlsx-templates": group_xlsx_templates,
@@ -627,6 +661,8 @@ GROUPS: dict[str, Callable[[Context], Group]] = {
     "import": group_import,
     "analysis-summary": group_analysis_summary,
     "analysis-agreement": group_analysis_agreement,
+    "analysis-groupings": group_analysis_groupings,
+    "analysis-agreement-4": group_analysis_agreement_all,
 }
 
 

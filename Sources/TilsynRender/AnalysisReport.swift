@@ -212,13 +212,7 @@ public enum SummaryReport {
         var table: [[String]] = []
         for (index, row) in rows.enumerated() {
             let hidden = suppressed[index]
-            let keys = dimensions.map { dimension -> ReportValue in
-                switch row.keys[dimension] {
-                case .text(let text): .text(text)
-                case .number(let number): .integer(number)
-                case nil: .null
-                }
-            }
+            let keys = dimensions.map { ReportValue(key: row.keys[$0]) }
             func count(_ value: Int) -> ReportValue { hidden ? .null : .integer(value) }
             func share(_ value: Double?) -> ReportValue { hidden ? .null : value.map { .fraction($0) } ?? .null }
             var line =
@@ -322,9 +316,29 @@ public enum AgreementReport {
         }
         var headers = ["Niveauer"] + dimensions.map(\.danishHeader)
         headers += ["Sager", "Enighed", "Kappa", "Omgjort ja→nej", "Omgjort nej→ja", "Andel omgjort", "Bemærkning"]
+        // Without a grouping, each comparison in Copenhagen's words: "Niveau 1, 2, 3 og 4 er enige i 441 ud af 483
+        // besvarede spørgsmål, svarende til 91,3 %."
+        var notes: [String] = []
+        if dimensions.isEmpty {
+            for (index, row) in rows.enumerated() where !decision.cells[index] && row.compared > 0 {
+                notes.append(AgreementReport.sentence(row, decimals: decimals))
+            }
+        }
+        if decision.cells.contains(true) { notes.append(suppressionFootnote(threshold: threshold)) }
         return Report(
             title: "Ledelsestilsyn – enighed mellem niveauer", columns: columns, rows: values, tableHeaders: headers,
-            tableRows: table, notes: decision.cells.contains(true) ? [suppressionFootnote(threshold: threshold)] : [])
+            tableRows: table, notes: notes)
+    }
+
+    /// "Niveau 1 og 2 er enige i 441 ud af 483 besvarede spørgsmål (130 sager), svarende til 91,3 %."
+    public static func sentence(_ row: Agreement.Row, decimals: Int = 1) -> String {
+        let names = row.levels.map(String.init)
+        let levels = names.count <= 1
+            ? names.joined() : names.dropLast().joined(separator: ", ") + " og " + (names.last ?? "")
+        let share = row.compared > 0 ? DanishPercent.format(row.agree, of: row.compared, decimals: decimals) : "–"
+        let cases = row.cases == 1 ? "1 sag" : "\(row.cases) sager"
+        return "Niveau \(levels) er enige i \(row.agree) ud af \(row.compared) besvarede spørgsmål (\(cases)), "
+            + "svarende til \(share)."
     }
 }
 
@@ -362,13 +376,7 @@ public enum TrendReport {
                     || (row.baselineCases > 0 && row.baselineCases < threshold))
             anyHidden = anyHidden || hidden
             var line = [ReportValue.integer(row.level)]
-            line += dimensions.map { dimension -> ReportValue in
-                switch row.keys[dimension] {
-                case .text(let text): .text(text)
-                case .number(let number): .integer(number)
-                case nil: .null
-                }
-            }
+            line += dimensions.map { ReportValue(key: row.keys[$0]) }
             line += [
                 .text(row.round), .text(row.baseline), .text(row.kind == .degree ? "degree" : "yesNo"),
                 hidden ? .null : row.rate.map { .fraction($0) } ?? .null,
@@ -441,13 +449,7 @@ public enum AllYesReport {
             let hidden = external && row.cases > 0 && row.cases < threshold
             anyHidden = anyHidden || hidden
             var line = [ReportValue.integer(row.level)]
-            line += dimensions.map { dimension -> ReportValue in
-                switch row.keys[dimension] {
-                case .text(let text): .text(text)
-                case .number(let number): .integer(number)
-                case nil: .null
-                }
-            }
+            line += dimensions.map { ReportValue(key: row.keys[$0]) }
             line += [
                 hidden ? .null : .integer(row.cases), hidden ? .null : .integer(row.allYes),
                 hidden ? .null : row.rate.map { .fraction($0) } ?? .null,
@@ -464,5 +466,16 @@ public enum AllYesReport {
             title: "Ledelsestilsyn – sager, hvor alle spørgsmål er besvaret ja", columns: columns, rows: values,
             tableHeaders: headers, tableRows: table,
             notes: anyHidden ? [suppressionFootnote(threshold: threshold)] : [], blocks: blocks)
+    }
+}
+
+extension ReportValue {
+    /// A grouping key as a JSON value: text, a number (level, measure), or null when the row has no such key.
+    init(key: KeyValue?) {
+        switch key {
+        case .text(let text): self = .text(text)
+        case .number(let number): self = .integer(number)
+        case nil: self = .null
+        }
     }
 }

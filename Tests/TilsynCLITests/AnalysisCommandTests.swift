@@ -133,6 +133,9 @@ import TilsynTestSupport
         #expect(three.map { $0["levels"] as? [Int] ?? [] } == [[1, 2], [1, 3], [2, 3], [1, 2, 3]])
         #expect(three[3]["compared"] as? Int == 3 && three[3]["agree"] as? Int == 3 && three[3]["cases"] as? Int == 3)
         #expect(three[0]["cases"] as? Int == 10 && three[0]["overruleRate"] as? Double == 0.2)
+        let sentences = try runTilsyn(["agreement", "--db", db]).stdout
+        #expect(sentences.contains("Niveau 1 og 2 er enige i 8 ud af 10 besvarede spørgsmål (10 sager), svarende til 80,0 %."))
+        #expect(sentences.contains("Niveau 1, 2 og 3 er enige i 3 ud af 3 besvarede spørgsmål (3 sager), svarende til 100,0 %."))
         // By the lowest level's unit and reviewer (once refused): levels 1 and 2, all in Enhed Vest, reviewer AB.
         let byUnit = try runTilsyn(
             ["agreement", "--db", db, "--by", "unit", "--by", "reviewer", "--level", "1", "--level", "2",
