@@ -10,6 +10,12 @@ public enum ReportFacts {
         public var questions: [String: String] = [:]
         /// The step of each question.
         public var questionSteps: [String: String] = [:]
+        /// The temanedslag questions (asked in one round besides the fixed ones).
+        public var temanedslag: Set<String> = []
+        /// The question ids in catalogue order.
+        public var questionOrder: [String] = []
+        /// The step ids in catalogue order.
+        public var stepOrder: [String] = []
 
         public init() {}
     }
@@ -21,6 +27,7 @@ public enum ReportFacts {
             for row in try GRDB.Row.fetchAll(
                 db, sql: "SELECT step, name FROM catalogue_step ORDER BY catalogue, position")
             {
+                if names.steps[row[0]] == nil { names.stepOrder.append(row[0]) }
                 names.steps[row[0]] = row[1]
             }
             for row in try GRDB.Row.fetchAll(
@@ -29,10 +36,13 @@ public enum ReportFacts {
                 names.themes[row[0]] = row[1]
             }
             for row in try GRDB.Row.fetchAll(
-                db, sql: "SELECT question, text, step FROM catalogue_question ORDER BY catalogue, position")
+                db,
+                sql: "SELECT question, text, step, temanedslag FROM catalogue_question ORDER BY catalogue, position")
             {
+                if names.questions[row[0]] == nil { names.questionOrder.append(row[0]) }
                 names.questions[row[0]] = row[1]
                 names.questionSteps[row[0]] = row[2]
+                if row[3] as Bool { names.temanedslag.insert(row[0]) }
             }
             return names
         }
@@ -57,6 +67,59 @@ public enum ReportFacts {
                     """, arguments: [round]
             ).map { LevelCount(level: $0[0], reviews: $0[1], cases: $0[2]) }
                 .filter { levels.isEmpty || levels.contains($0.level) }
+        }
+    }
+
+    /// What a round's review covers: the cases per udgangspunkt with the period of their udgangspunkt dates and
+    /// their mean age at review, and per level the cases and when they were reviewed.
+    public struct Scope: Sendable, Equatable {
+        /// The cases of one udgangspunkt (empty: not given) at the report's level.
+        public struct Origin: Sendable, Equatable {
+            public var udgangspunkt: String
+            public var cases: Int
+            /// The earliest and latest udgangspunkt dates (ISO); nil when none is given.
+            public var earliest: String?
+            public var latest: String?
+            /// The mean days from the udgangspunkt to the review, over the cases with both dates.
+            public var meanAgeDays: Double?
+        }
+
+        /// One level's cases and reviews in the round.
+        public struct Level: Sendable, Equatable {
+            public var level: Int
+            public var cases: Int
+            public var reviews: Int
+            /// The first and last review dates (ISO); nil when no review gives one.
+            public var firstReview: String?
+            public var lastReview: String?
+        }
+
+        public var origins: [Origin]
+        public var levels: [Level]
+    }
+
+    /// The scope of `round`: udgangspunkter at `level` (most cases first), and every level.
+    public static func scope(_ store: StoreReader, round: String, level: Int) throws -> Scope {
+        try store.database.read { db in
+            let origins = try GRDB.Row.fetchAll(
+                db,
+                sql: """
+                    SELECT coalesce(udgangspunkt, ''), count(DISTINCT case_id), min(udgangspunkt_date),
+                        max(udgangspunkt_date), avg(julianday(review_date) - julianday(udgangspunkt_date))
+                    FROM review
+                    WHERE round_id IN (SELECT id FROM round WHERE name = ?) AND level = ?
+                    GROUP BY 1 ORDER BY 2 DESC, 1
+                    """, arguments: [round, level]
+            ).map { Scope.Origin(udgangspunkt: $0[0], cases: $0[1], earliest: $0[2], latest: $0[3], meanAgeDays: $0[4]) }
+            let levels = try GRDB.Row.fetchAll(
+                db,
+                sql: """
+                    SELECT level, count(DISTINCT case_id), count(*), min(review_date), max(review_date)
+                    FROM review WHERE round_id IN (SELECT id FROM round WHERE name = ?)
+                    GROUP BY level ORDER BY level
+                    """, arguments: [round]
+            ).map { Scope.Level(level: $0[0], cases: $0[1], reviews: $0[2], firstReview: $0[3], lastReview: $0[4]) }
+            return Scope(origins: origins, levels: levels)
         }
     }
 

@@ -21,6 +21,8 @@ enum Vocabulary {
             ("Alder", ["alder", "barnets alder", "age"]),
             ("Kommune", ["kommune", "municipality"]),
             ("Sagsbehandler", ["sagsbehandler", "caseworker"]),
+            ("Udgangspunkt", ["udgangspunkt"]),
+            ("UdgangspunktDato", ["udgangspunkt_dato", "udgangspunktdato", "udgangspunkt dato", "dato for udgangspunkt"]),
             ("Katalog", ["katalog", "catalogue", "catalog"]),
             ("Version", ["version", "katalogversion"]),
         ]

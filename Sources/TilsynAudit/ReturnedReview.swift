@@ -115,6 +115,10 @@ public struct Review: Sendable, Equatable {
     /// The caseworker (sagsbehandler) the case list names, for feedback to the unit; personal data, never in
     /// exports or reports.
     public var caseworker: String? = nil
+    /// What the case was drawn for (udgangspunkt: the sagsskridt or event the sample took it from), as written.
+    public var udgangspunkt: String? = nil
+    /// The date of the udgangspunkt, ISO (`2024-11-02`): with the review date, the case's age at review.
+    public var udgangspunktDate: String? = nil
 
     /// The identity the batch and the store keep unique: case, level and round.
     public var key: ReviewKey { ReviewKey(caseNumber: caseNumber, level: level, round: round) }

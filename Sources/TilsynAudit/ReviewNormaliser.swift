@@ -94,6 +94,16 @@ extension ReadContext {
                     suggestion: "Skriv datoen som dd-mm-åååå, fx 14-03-2025.")
             }
         }
+        var udgangspunktDate: String?
+        if let text = value("UdgangspunktDato")?.text {
+            if let date = AuditDate.parse(text, date1904: date1904) {
+                udgangspunktDate = date
+            } else {
+                add(at: fallback("UdgangspunktDato"), severity: .warning, rule: .invalidMetadata,
+                    message: "Datoen for udgangspunktet \(quote(text)) kan ikke læses og gemmes ikke.",
+                    suggestion: "Skriv datoen som dd-mm-åååå, fx 02-11-2024.")
+            }
+        }
         var age: Int?
         if let text = value("Alder")?.text {
             if let years = Int(text), (0...30).contains(years) {
@@ -226,7 +236,8 @@ extension ReadContext {
             reviewer: value("Reviewer")?.text ?? "", unit: value("Enhed")?.text ?? "", measure: measure, age: age,
             kommune: value("Kommune")?.text, reviewDate: reviewDate, catalogueID: catalogue.id,
             catalogueVersion: raw.catalogueVersion.flatMap { $0.isEmpty ? nil : $0 } ?? catalogue.version, at: raw.at,
-            answers: answers, caseworker: (value("Sagsbehandler") ?? value("sagsbehandler"))?.text)
+            answers: answers, caseworker: (value("Sagsbehandler") ?? value("sagsbehandler"))?.text,
+            udgangspunkt: value("Udgangspunkt")?.text, udgangspunktDate: udgangspunktDate)
     }
 
     /// Reports a cell whose content cannot be taken as the value the reviewer meant; `what` names the value.

@@ -188,7 +188,8 @@ extension AuditStore {
         var states: [StoredState] = []
         var findings: [Finding] = []
         let lookup = try db.cachedStatement(sql: """
-            SELECT r.id, f.path, u.name, v.initials, r.review_date, r.measure, r.age, r.kommune, r.caseworker
+            SELECT r.id, f.path, u.name, v.initials, r.review_date, r.measure, r.age, r.kommune, r.caseworker,
+                r.udgangspunkt, r.udgangspunkt_date
             FROM review r
             JOIN audit_case c ON c.id = r.case_id JOIN round d ON d.id = r.round_id JOIN file f ON f.id = r.file_id
             JOIN unit u ON u.id = r.unit_id JOIN reviewer v ON v.id = r.reviewer_id
@@ -218,6 +219,8 @@ extension AuditStore {
             if (row[6] as Int?) != review.age { fields.append("barnets alder") }
             if (row[7] as String?) != review.kommune { fields.append("kommune") }
             if (row[8] as String?) != review.caseworker { fields.append("sagsbehandler") }
+            if (row[9] as String?) != review.udgangspunkt { fields.append("udgangspunkt") }
+            if (row[10] as String?) != review.udgangspunktDate { fields.append("dato for udgangspunkt") }
             if stored == incoming, fields.isEmpty {
                 states.append(.unchanged)
                 continue
@@ -286,12 +289,12 @@ extension AuditStore {
         let unitID = try dimension("unit", "name", review.unit, in: db)
         try db.cachedStatement(sql: """
             INSERT INTO review(case_id, round_id, level, reviewer_id, unit_id, measure, age, kommune, caseworker, review_date,
-                catalogue, catalogue_version, file_id, sheet, cell)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                catalogue, catalogue_version, file_id, sheet, cell, udgangspunkt, udgangspunkt_date)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
                 caseID, roundID, review.level, reviewerID, unitID, review.measure.paragraph, review.age,
                 review.kommune, review.caseworker, review.reviewDate, review.catalogueID, review.catalogueVersion, fileID,
-                review.at.sheet, review.at.cell,
+                review.at.sheet, review.at.cell, review.udgangspunkt, review.udgangspunktDate,
             ])
         let reviewID = db.lastInsertedRowID
         // Answers in chunks of up to 50 rows per statement: one execution instead of one per answer.

@@ -258,6 +258,14 @@ extension AuditStore {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v7: the case's udgangspunkt") { db in
+            // What the case was drawn for and its date (ISO), from the case list and the templates: the report's
+            // scope (cases per udgangspunkt, the period covered, the case's age at review).
+            try db.execute(sql: """
+                ALTER TABLE review ADD COLUMN udgangspunkt TEXT;
+                ALTER TABLE review ADD COLUMN udgangspunkt_date TEXT;
+                """)
+        }
         return migrator
     }
 

@@ -10,18 +10,22 @@ struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report", abstract: "The yearly report to the Socialudvalg, as an HTML page or a workbook.",
         discussion: """
-            Writes the report for one round (--round, default the latest) against a baseline (--baseline, default \
-            the earliest): key figures; compliance per pejlemærke and sagsskridt, per enhed and per indsats with \
-            n/N; the development since the baseline in percentage points; agreement between levels and where the \
-            higher level overrules; the questions with the lowest compliance; degree questions as stacked bars. \
-            The format follows the extension of --out: .html is one self-contained page (inline CSS and SVG, no \
-            network, A4 print styles), .xlsx a workbook with one sheet per section. Every compliance figure is \
-            for one level: --level, else the store's baseline level (tilsyn config get baseline-level); the \
-            round's other levels are shown beside it, never added, so the figures equal tilsyn summary --round R \
-            --level L. Agreement always compares every level of the round. An internal report \
-            quotes up to three remarks on Nej answers to each of the lowest questions, with case numbers, CPR-like \
-            numbers masked; --external leaves remarks and case numbers out and suppresses groups resting on fewer \
-            than 5 cases (children; the store's suppression-threshold setting) as –.
+            Writes the report to the Socialudvalg for one round (--round, default the latest) against a baseline \
+            (--baseline, default the earliest), in Copenhagen's form: key figures; scope (cases per udgangspunkt, \
+            the period covered, the cases' age at review, each level's cases and review dates); the main results \
+            per pejlemærke and sagsskridt over the last six rounds with the change in percentage points; every \
+            question per sagsskridt over rounds with the largest changes named; compliance per enhed and per \
+            indsats with the enhed × sagsskridt, enhed × pejlemærke and indsats × sagsskridt matrices; the \
+            development since the baseline; agreement per pair of levels and over all levels, with κ, overrule \
+            rates and its development; the questions with the lowest compliance; degree questions over rounds; \
+            the temanedslag; notes on method. The format follows the extension of --out: .html is one \
+            self-contained page (inline CSS and SVG, no network, A4 print styles), .xlsx a workbook with one sheet \
+            per section. Every compliance figure is for one level: --level, else the store's baseline level \
+            (tilsyn config get baseline-level); the round's other levels are shown beside it, never added. The \
+            report is the committee's (external) version unless --internal is given: no remarks, no case numbers, \
+            and no figure resting on fewer than 5 cases (children; the store's suppression-threshold setting), \
+            shown as –. The internal version quotes up to three remarks on Nej answers to each of the lowest \
+            questions, with case numbers and CPR-like numbers masked.
             """)
 
     @Option(help: "The store (SQLite file).")
@@ -36,7 +40,14 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "The level (niveau) the figures are for; the store's baseline level by default.")
     var level: Int?
 
-    @Flag(help: "A report leaving the administration: suppress groups of fewer than 5 cases, leave out remarks and case numbers.")
+    @Flag(
+        help: """
+            The internal version: remarks on Nej answers and case numbers, no suppression; it says so on its cover \
+            and must not leave the administration. Without it the report is the committee's (external) version.
+            """)
+    var `internal` = false
+
+    @Flag(help: "The external (committee) version, the default; kept for scripts that name it.")
     var external = false
 
     @Option(help: "The date printed on the report (YYYY-MM-DD); today by default.")
@@ -56,6 +67,7 @@ struct ReportCommand: ParsableCommand {
     }
 
     func validate() throws {
+        if `internal` && external { throw ValidationError("--internal and --external exclude each other.") }
         if kind == nil {
             throw ValidationError("--out must end in .html or .xlsx (the report's format follows the extension).")
         }
@@ -81,7 +93,7 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         let reader = try storeErrors { try StoreReader(path: db) }
         var options = AuditReport.Options(
-            round: round, baseline: baseline, level: level, external: external,
+            round: round, baseline: baseline, level: level, external: !`internal`,
             date: date.flatMap(Self.parse) ?? Self.today())
         options.threshold = try storeErrors { try reader.suppressionThreshold() }
         let report: AuditReport

@@ -19,9 +19,10 @@ import TilsynTestSupport
     }
 
     static let sectionTitles = [
-        "Nøgletal", "Lovoverholdelse pr. pejlemærke og sagsskridt", "Lovoverholdelse pr. enhed",
-        "Lovoverholdelse pr. indsats", "Udvikling siden baseline", "Enighed mellem niveauer",
-        "Spørgsmål med lavest overholdelse", "Socialfaglig kvalitet", "Noter og metode",
+        "Nøgletal", "Omfang", "Hovedresultater", "Lovoverholdelse pr. pejlemærke og sagsskridt",
+        "Spørgsmål pr. sagsskridt", "Lovoverholdelse pr. enhed", "Lovoverholdelse pr. indsats",
+        "Udvikling siden baseline", "Enighed mellem niveauer", "Spørgsmål med lavest overholdelse",
+        "Socialfaglig kvalitet", "Temanedslag", "Noter og metode",
     ]
 
     // MARK: - Number by number
@@ -35,15 +36,17 @@ import TilsynTestSupport
         let xlsx = directory.path("rapport.xlsx")
         let html = directory.path("rapport.html")
         for out in [xlsx, html] {
-            let run = try runTilsyn(["report", "--db", db, "--round", "2025", "--out", out, "--date", "2026-11-23"])
+            let run = try runTilsyn(
+                ["report", "--db", db, "--round", "2025", "--internal", "--out", out, "--date", "2026-11-23"])
             try #require(run.status == 0, "\(run.stderr)")
         }
         let page = try String(contentsOfFile: html, encoding: .utf8)
         let workbook = try Workbook(path: xlsx)
         #expect(
             workbook.sheets.map(\.name) == [
-                "Nøgletal", "Pejlemærker", "Sagsskridt", "Enheder", "Indsatser", "Udvikling", "Enighed",
-                "Lavest overholdelse", "Socialfaglig kvalitet", "Bemærkninger", "Noter",
+                "Nøgletal", "Omfang", "Hovedresultater", "Pejlemærker", "Sagsskridt", "Enheder", "Indsatser",
+                "Spørgsmål pr. sagsskridt", "Udvikling", "Enighed", "Lavest overholdelse", "Socialfaglig kvalitet",
+                "Temanedslag", "Bemærkninger", "Noter",
             ])
 
         var checked = 0
@@ -119,7 +122,7 @@ import TilsynTestSupport
         let directory = try TemporaryDirectory("report-agreement")
         defer { directory.cleanUp() }
         let xlsx = directory.path("rapport.xlsx")
-        let run = try runTilsyn(["report", "--db", db, "--out", xlsx, "--date", "2026-11-23"])
+        let run = try runTilsyn(["report", "--db", db, "--internal", "--out", xlsx, "--date", "2026-11-23"])
         try #require(run.status == 0, "\(run.stderr)")
         let workbook = try Workbook(path: xlsx)
 
@@ -153,7 +156,8 @@ import TilsynTestSupport
         }
 
         let levelOne = directory.path("niveau1.xlsx")
-        let one = try runTilsyn(["report", "--db", db, "--level", "1", "--out", levelOne, "--date", "2026-11-23"])
+        let one = try runTilsyn(
+            ["report", "--db", db, "--level", "1", "--internal", "--out", levelOne, "--date", "2026-11-23"])
         try #require(one.status == 0, "\(one.stderr)")
         let steps = try Self.json(db, ["summary", "--round", "2025", "--level", "1", "--by", "step"])
             .filter { $0["low"] == nil }
@@ -180,7 +184,7 @@ import TilsynTestSupport
         let directory = try TemporaryDirectory("report-chromium")
         defer { directory.cleanUp() }
         let html = directory.path("rapport.html")
-        let run = try runTilsyn(["report", "--db", db, "--out", html, "--date", "2026-11-23"])
+        let run = try runTilsyn(["report", "--db", db, "--internal", "--out", html, "--date", "2026-11-23"])
         try #require(run.status == 0, "\(run.stderr)")
         let control = directory.path("kontrol.html")
         try Data(
@@ -249,8 +253,8 @@ import TilsynTestSupport
         #expect(names.status == 0, "\(names.stderr)")
         #expect(
             names.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-                == "Nøgletal|Pejlemærker|Sagsskridt|Enheder|Indsatser|Udvikling|Enighed|Lavest overholdelse|"
-                + "Socialfaglig kvalitet|Noter")
+                == "Nøgletal|Omfang|Hovedresultater|Pejlemærker|Sagsskridt|Enheder|Indsatser|Spørgsmål pr. sagsskridt|"
+                + "Udvikling|Enighed|Lavest overholdelse|Socialfaglig kvalitet|Temanedslag|Noter")
     }
 
     // MARK: - CPR
@@ -279,7 +283,7 @@ import TilsynTestSupport
             for name in ["rapport.html", "rapport.xlsx"] {
                 let out = directory.path((external ? "ekstern-" : "") + name)
                 let run = try runTilsyn(
-                    ["report", "--db", db, "--out", out, "--date", "2026-11-23"] + (external ? ["--external"] : []))
+                    ["report", "--db", db, "--out", out, "--date", "2026-11-23"] + (external ? [] : ["--internal"]))
                 try #require(run.status == 0, "\(run.stderr)")
                 let text = try Self.allText(out)
                 let found = text.split(separator: "\n").filter { CPRDetector.containsCPR(String($0)) }.prefix(3)
@@ -315,7 +319,7 @@ import TilsynTestSupport
         try #require(imported.status == 0, "\(imported.stderr)")
 
         let intern = directory.path("intern.html")
-        #expect(try runTilsyn(["report", "--db", db, "--out", intern]).status == 0)
+        #expect(try runTilsyn(["report", "--db", db, "--internal", "--out", intern]).status == 0)
         let internalText = try String(contentsOfFile: intern, encoding: .utf8)
         #expect(internalText.contains("<td>Enhed Vest</td><td class=\"num\">2/3</td>"))
         #expect(internalText.contains("forsigtig fortolkning"))

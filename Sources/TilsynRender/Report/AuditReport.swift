@@ -221,10 +221,28 @@ public struct AuditReport: Sendable {
 
     /// The section headings, in order; HTML `<h2>` and workbook sheets follow them.
     public static let sectionTitles = [
-        "Nøgletal", "Lovoverholdelse pr. pejlemærke og sagsskridt", "Lovoverholdelse pr. enhed",
-        "Lovoverholdelse pr. indsats", "Udvikling siden baseline", "Enighed mellem niveauer",
-        "Spørgsmål med lavest overholdelse", "Socialfaglig kvalitet", "Noter og metode",
+        "Nøgletal", "Omfang", "Hovedresultater", "Lovoverholdelse pr. pejlemærke og sagsskridt",
+        "Spørgsmål pr. sagsskridt", "Lovoverholdelse pr. enhed", "Lovoverholdelse pr. indsats",
+        "Udvikling siden baseline", "Enighed mellem niveauer", "Spørgsmål med lavest overholdelse",
+        "Socialfaglig kvalitet", "Temanedslag", "Noter og metode",
     ]
+
+    /// Scope: cases per udgangspunkt and per level.
+    public var scope = ReportSection()
+    /// The main results over rounds: per pejlemærke and sagsskridt.
+    public var history = ReportSection()
+    /// Every question per sagsskridt over rounds.
+    public var stepQuestions = ReportSection()
+    /// Enhed × sagsskridt and enhed × pejlemærke.
+    public var unitMatrices = ReportSection()
+    /// Indsats × sagsskridt.
+    public var measureMatrix = ReportSection()
+    /// Agreement per pair of levels and over rounds.
+    public var agreementTables = ReportSection()
+    /// The degree questions over rounds.
+    public var degreeHistory = ReportSection()
+    /// The temanedslag questions.
+    public var temanedslag = ReportSection()
 }
 
 extension AuditReport {
@@ -431,7 +449,7 @@ extension AuditReport {
             }
         }
 
-        return AuditReport(
+        var report = AuditReport(
             title: "Ledelsestilsyn \(round)", round: round, baseline: baseline, rounds: rounds, level: level,
             baselineLevel: baselineLevel, otherLevels: otherLevels, external: external, threshold: threshold,
             date: options.date,
@@ -447,6 +465,18 @@ extension AuditReport {
             agreementLevels: agreementLevels, agreement: agreement, agreementByTheme: agreementByTheme,
             mostOverruled: mostOverruled,
             lowest: Array(lowest), degree: degree, remarks: remarks)
+        let sections = ReportSections(
+            store: store, round: round, baseline: baseline, allRounds: rounds, level: level, external: external,
+            threshold: threshold, names: names)
+        report.scope = try sections.scope()
+        report.history = try sections.history()
+        report.stepQuestions = try sections.stepQuestions()
+        report.unitMatrices = try sections.unitMatrices()
+        report.measureMatrix = try sections.measureMatrix()
+        report.agreementTables = try sections.agreement()
+        report.degreeHistory = try sections.degreeHistory()
+        report.temanedslag = try sections.temanedslag()
+        return report
     }
 
     /// Masks CPR-like numbers in a text from the data.

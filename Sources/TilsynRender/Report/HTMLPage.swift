@@ -8,8 +8,10 @@ struct HTMLPage {
         text += "<\(name)\(className.map { " class=\"\(htmlEscape($0))\"" } ?? "")>\(htmlEscape(content))</\(name)>\n"
     }
 
-    mutating func openSection(_ index: Int) {
-        text += "<section id=\"\(ReportHTML.sectionIDs[index])\">\n"
+    /// Opens the section with this id (one of `ReportHTML.sectionIDs`) under its title.
+    mutating func openSection(_ id: String) {
+        let index = ReportHTML.sectionIDs.firstIndex(of: id) ?? 0
+        text += "<section id=\"\(id)\">\n"
         element("h2", AuditReport.sectionTitles[index])
     }
 

@@ -18,13 +18,17 @@ public enum ReportHTML {
         page.raw("\n<style>\n\(style)</style>\n</head>\n<body>\n")
         cover(report, &page)
         keyFigures(report, &page)
+        tableSection("omfang", report.scope, &page)
+        tableSection("hovedresultater", report.history, &page)
         compliance(report, &page)
+        tableSection("spoergsmaal", report.stepQuestions, &page)
         units(report, &page)
         measures(report, &page)
         trend(report, &page)
         agreement(report, &page)
         lowest(report, &page)
         degree(report, &page)
+        tableSection("temanedslag", report.temanedslag, &page)
         notes(report, &page)
         page.raw("</body>\n</html>\n")
         return page.text
@@ -32,11 +36,18 @@ public enum ReportHTML {
 
     /// Section ids, in the order of `AuditReport.sectionTitles`.
     static let sectionIDs = [
-        "noegletal", "pejlemaerker-og-sagsskridt", "enheder", "indsatser", "udvikling", "enighed", "lavest",
-        "socialfaglig-kvalitet", "noter",
+        "noegletal", "omfang", "hovedresultater", "pejlemaerker-og-sagsskridt", "spoergsmaal", "enheder",
+        "indsatser", "udvikling", "enighed", "lavest", "socialfaglig-kvalitet", "temanedslag", "noter",
     ]
 
     // MARK: - Sections
+
+    /// A section made only of paragraphs and tables.
+    private static func tableSection(_ id: String, _ section: ReportSection, _ page: inout HTMLPage) {
+        page.openSection(id)
+        page.section(section)
+        page.raw("</section>\n")
+    }
 
     private static func cover(_ report: AuditReport, _ page: inout HTMLPage) {
         page.raw("<header class=\"cover\">\n")
@@ -49,13 +60,14 @@ public enum ReportHTML {
         page.element("p", "Udarbejdet \(report.date.text) med Tilsyn.", class: "meta")
         if report.external {
             page.element(
-                "p", "Ekstern udgave: tal under 5 er undertrykt (–), og bemærkninger og sagsnumre er udeladt.",
-                class: "badge")
+                "p",
+                "Ekstern udgave: tal, der bygger på færre end \(report.threshold) sager, er undertrykt (–), og "
+                    + "bemærkninger og sagsnumre er udeladt.", class: "badge")
         } else {
             page.element(
                 "p",
-                "Intern udgave: indeholder bemærkninger fra gennemgangen. Brug --external før rapporten "
-                    + "forlader forvaltningen.", class: "badge internal")
+                "Intern udgave: indeholder bemærkninger og sagsnumre fra gennemgangen og må ikke forlade "
+                    + "forvaltningen.", class: "badge internal")
         }
         page.raw("<nav><h2 class=\"toc\">Indhold</h2><ol>\n")
         for (index, title) in AuditReport.sectionTitles.enumerated() {
@@ -65,7 +77,7 @@ public enum ReportHTML {
     }
 
     private static func keyFigures(_ report: AuditReport, _ page: inout HTMLPage) {
-        page.openSection(0)
+        page.openSection("noegletal")
         page.raw("<div class=\"cards\">\n")
         card(&page, "Lovoverholdelse, niveau \(report.level)", value(report.overall), detail(report.overall))
         card(
@@ -109,7 +121,7 @@ public enum ReportHTML {
     }
 
     private static func compliance(_ report: AuditReport, _ page: inout HTMLPage) {
-        page.openSection(1)
+        page.openSection("pejlemaerker-og-sagsskridt")
         page.element(
             "p",
             "Lovoverholdelse er andelen Ja af de besvarede Ja/Nej-spørgsmål (Ja + Nej) i runde \(report.round). "
@@ -125,14 +137,15 @@ public enum ReportHTML {
     }
 
     private static func units(_ report: AuditReport, _ page: inout HTMLPage) {
-        page.openSection(2)
+        page.openSection("enheder")
         lineBlock(
             report.byUnit, header: "Enhed", title: "Lovoverholdelse pr. enhed", total: report.overall, report, &page)
+        page.section(report.unitMatrices)
         page.raw("</section>\n")
     }
 
     private static func measures(_ report: AuditReport, _ page: inout HTMLPage) {
-        page.openSection(3)
+        page.openSection("indsatser")
         page.element(
             "p",
             "Indsatsen er sagens paragraf i barnets lov (§ 30, 32, 46 og 47). Spørgsmål, der ikke gælder "
@@ -140,11 +153,12 @@ public enum ReportHTML {
         lineBlock(
             report.byMeasure, header: "Indsats", title: "Lovoverholdelse pr. indsats", total: report.overall,
             report, &page)
+        page.section(report.measureMatrix)
         page.raw("</section>\n")
     }
 
     private static func trend(_ report: AuditReport, _ page: inout HTMLPage) {
-        page.openSection(4)
+        page.openSection("udvikling")
         guard report.round != report.baseline else {
             page.element(
                 "p",
@@ -178,7 +192,7 @@ public enum ReportHTML {
     }
 
     private static func agreement(_ report: AuditReport, _ page: inout HTMLPage) {
-        page.openSection(5)
+        page.openSection("enighed")
         guard let total = report.agreement else {
             page.element("p", "Runden har ikke gennemgange af de samme sager på to niveauer eller flere.")
             page.raw("</section>\n")
@@ -236,6 +250,7 @@ public enum ReportHTML {
                     ]
                 })
         }
+        page.section(report.agreementTables)
         page.element(
             "p",
             "Ja → Nej: det højeste niveau svarede Nej, hvor det laveste svarede Ja (underkendt); Nej → Ja: "
@@ -244,7 +259,7 @@ public enum ReportHTML {
     }
 
     private static func lowest(_ report: AuditReport, _ page: inout HTMLPage) {
-        page.openSection(6)
+        page.openSection("lavest")
         page.element(
             "p",
             "De \(report.lowest.count) Ja/Nej-spørgsmål med lavest lovoverholdelse i runde \(report.round)"
@@ -269,7 +284,7 @@ public enum ReportHTML {
     }
 
     private static func degree(_ report: AuditReport, _ page: inout HTMLPage) {
-        page.openSection(7)
+        page.openSection("socialfaglig-kvalitet")
         guard !report.degree.isEmpty else {
             page.element("p", "Runden har ingen gradsspørgsmål.")
             page.raw("</section>\n")
@@ -300,11 +315,12 @@ public enum ReportHTML {
                     $0.caution ? Suppression.cautionText : "",
                 ]
             })
+        page.section(report.degreeHistory)
         page.raw("</section>\n")
     }
 
     private static func notes(_ report: AuditReport, _ page: inout HTMLPage) {
-        page.openSection(8)
+        page.openSection("noter")
         page.raw("<ul class=\"notes\">\n")
         for note in ReportNotes.all(report) { page.element("li", note) }
         page.raw("</ul>\n</section>\n")
@@ -459,8 +475,8 @@ enum ReportNotes {
             "Lovoverholdelse = Ja / (Ja + Nej). Ikke relevant, ubesvarede spørgsmål og spørgsmål, der ikke gælder "
                 + "sagens indsats, indgår ikke i nævneren. Tallene vises som andel med antal: 91,3 % (441/483).",
             "\(ReportHTML.levelText(report)). Niveauerne er forskellige målinger af de samme sager og lægges "
-                + "aldrig sammen; de øvrige niveauer vises ved siden af. Tallene svarer til tilsyn summary --round "
-                + "\(report.round) --level \(report.level).",
+                + "aldrig sammen; de øvrige niveauer vises ved siden af. Tallene er tællinger af sager og svar i "
+                + "runde \(report.round) på niveau \(report.level).",
             "Udviklingen sammenligner hver runde med baseline \(report.baseline) over de Ja/Nej-spørgsmål, der er "
                 + "besvaret i begge runder, og kan derfor afvige fra rundens samlede lovoverholdelse.",
             "Enighed tæller kun spørgsmål, som alle sammenlignede niveauer har besvaret med Ja, Nej eller en grad "
@@ -476,7 +492,7 @@ enum ReportNotes {
         } else {
             notes.append(
                 "Intern udgave: bemærkningerne er gengivet, som gennemgangen skrev dem, med CPR-lignende numre "
-                    + "maskeret (XXXXXX-XXXX). Rapporten må ikke forlade forvaltningen; brug --external.")
+                    + "maskeret (XXXXXX-XXXX). Rapporten må ikke forlade forvaltningen.")
         }
         if report.anySuppressed {
             notes.append(suppressionFootnote(threshold: report.threshold))

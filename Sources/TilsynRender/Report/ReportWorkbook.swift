@@ -9,9 +9,13 @@ internal import TilsynSheets
 public enum ReportWorkbook {
     /// The sheet names, in order (`Bemærkninger` only in internal reports with remarks).
     public static let sheetNames = [
-        "Nøgletal", "Pejlemærker", "Sagsskridt", "Enheder", "Indsatser", "Udvikling", "Enighed",
-        "Lavest overholdelse", "Socialfaglig kvalitet", "Bemærkninger", "Noter",
+        "Nøgletal", "Omfang", "Hovedresultater", "Pejlemærker", "Sagsskridt", "Enheder", "Indsatser",
+        "Spørgsmål pr. sagsskridt", "Udvikling", "Enighed", "Lavest overholdelse", "Socialfaglig kvalitet", "Temanedslag",
+        "Bemærkninger", "Noter",
     ]
+
+    /// The column widths of the sheets made only of tables: a name, then figures.
+    static let tableWidths: [Double] = [34] + Array(repeating: 18, count: 12)
 
     /// The header of the line sheets (pejlemærker, sagsskridt, enheder, indsatser).
     public static let lineHeaders = ["Id", "Navn", "Ja", "N", "Ja/N", "Lovoverholdelse", "Note"]
@@ -74,6 +78,13 @@ public enum ReportWorkbook {
                     + counts(level.compliance, styles) + [note(level.compliance)])
         }
 
+        for (name, title, section) in [
+            ("Omfang", "Omfang", report.scope), ("Hovedresultater", "Hovedresultater", report.history),
+        ] {
+            sheet = try Block(writer, name, title: title, subtitle: subtitle, styles: styles, widths: tableWidths)
+            try sheet.section(section)
+        }
+
         // One sheet per breakdown.
         for (name, title, lines, total) in [
             ("Pejlemærker", "Lovoverholdelse pr. pejlemærke", report.byTheme, nil),
@@ -98,8 +109,15 @@ public enum ReportWorkbook {
                         + report.otherLevels.map { _ in nil } + [note(total)],
                     style: styles.bold)
             }
+            if name == "Enheder" { try sheet.section(report.unitMatrices) }
+            if name == "Indsatser" { try sheet.section(report.measureMatrix) }
             try sheet.notes(ReportNotes.all(report).prefix(1) + (report.anySuppressed ? [suppressed(report)] : []))
         }
+
+        sheet = try Block(
+            writer, "Spørgsmål pr. sagsskridt", title: "Spørgsmål pr. sagsskridt", subtitle: subtitle, styles: styles,
+            widths: [8] + tableWidths)
+        try sheet.section(report.stepQuestions)
 
         // Udvikling.
         sheet = try Block(
@@ -167,6 +185,7 @@ public enum ReportWorkbook {
                     ])
                 }
             }
+            try sheet.section(report.agreementTables)
             try sheet.notes([
                 "Ja → Nej: det højeste niveau svarede Nej, hvor det laveste svarede Ja; Nej → Ja: omvendt.",
                 ReportNotes.all(report)[3],
@@ -207,7 +226,12 @@ public enum ReportWorkbook {
                 ])
             }
         }
+        try sheet.section(report.degreeHistory)
         try sheet.notes(report.anySuppressed ? [suppressed(report)] : [])
+
+        sheet = try Block(
+            writer, "Temanedslag", title: "Temanedslag", subtitle: subtitle, styles: styles, widths: [8] + tableWidths)
+        try sheet.section(report.temanedslag)
 
         // Bemærkninger (internal only).
         if !report.remarks.isEmpty {
