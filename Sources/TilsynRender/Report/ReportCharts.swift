@@ -17,18 +17,25 @@ enum ReportCharts {
     static let rowHeight = 22.0
     static let blue = "#1f5f8b"
     static let grey = "#a7b4c0"
-    static let amber = "#e0a030"
-    static let red = "#c0504d"
-    static let green = "#4f9a55"
+    /// Lav, nogen and høj grad: one blue ramp from light to dark, told apart by lightness alone, so that no
+    /// red-green pair carries meaning (colour-blind safe, and legible in black and white).
+    static let low = "#c6dbef"
+    static let some = "#6baed6"
+    static let high = "#08519c"
+    /// The height of one line of a wrapped label.
+    static let lineHeight = 12.0
+    /// Characters per line of a label before it wraps.
+    static let labelLine = 42
 
     /// Horizontal bars from 0 to 100 % with gridlines at every 25 %.
     static func bars(_ bars: [Bar], title: String) -> String {
         let plot = width - labelWidth - valueWidth
-        let height = Double(bars.count) * rowHeight + 28
+        let (rows, end) = layout(bars.map(\.label), top: 6)
+        let height = end + 22
         var svg = open(title: title, height: height)
         svg += axis(x: labelWidth, plot: plot, top: 4, bottom: height - 20)
         for (index, bar) in bars.enumerated() {
-            let y = 6 + Double(index) * rowHeight
+            let y = rows[index]
             svg += label(bar.label, x: labelWidth - 6, y: y + 14)
             if let value = bar.value {
                 let length = max(0, min(1, value)) * plot
@@ -46,13 +53,13 @@ enum ReportCharts {
         title: String, baselineName: String, roundName: String
     ) -> String {
         let plot = width - labelWidth - valueWidth
-        let group = 30.0
-        let height = Double(groups.count) * group + 48
+        let (positions, end) = layout(groups.map(\.label), top: 26, minimum: 30)
+        let height = end + 22
         var svg = open(title: title, height: height)
         svg += legend([(grey, baselineName), (blue, roundName)], y: 12)
         svg += axis(x: labelWidth, plot: plot, top: 24, bottom: height - 20)
         for (index, item) in groups.enumerated() {
-            let y = 26 + Double(index) * group
+            let y = positions[index]
             svg += label(item.label, x: labelWidth - 6, y: y + 16)
             for (offset, value, colour) in [(2.0, item.baseline, grey), (14.0, item.round, blue)] {
                 if let value {
@@ -105,17 +112,18 @@ enum ReportCharts {
         -> String
     {
         let plot = width - labelWidth - valueWidth
-        let height = Double(rows.count) * rowHeight + 48
+        let (positions, end) = layout(rows.map(\.label), top: 26)
+        let height = end + 22
         var svg = open(title: title, height: height)
-        svg += legend([(red, "Lav grad"), (amber, "Nogen grad"), (green, "Høj grad")], y: 12)
+        svg += legend([(low, "Lav grad"), (some, "Nogen grad"), (high, "Høj grad")], y: 12)
         svg += axis(x: labelWidth, plot: plot, top: 24, bottom: height - 20)
         for (index, row) in rows.enumerated() {
-            let y = 26 + Double(index) * rowHeight
+            let y = positions[index]
             svg += label(row.label, x: labelWidth - 6, y: y + 14)
             let total = row.low + row.some + row.high
             if total > 0 {
                 var x = labelWidth
-                for (count, colour) in [(row.low, red), (row.some, amber), (row.high, green)] where count > 0 {
+                for (count, colour) in [(row.low, low), (row.some, some), (row.high, high)] where count > 0 {
                     let length = Double(count) / Double(total) * plot
                     svg += "<rect x=\"\(n(x))\" y=\"\(n(y + 3))\" width=\"\(n(length))\" height=\"14\" "
                     svg += "fill=\"\(colour)\"/>"
@@ -157,10 +165,41 @@ enum ReportCharts {
     }
 
     /// A row label, cut to fit the label column (the full text is in the table below the chart).
+    /// The top of each row, each as tall as its wrapped label needs, and the bottom of the last.
+    static func layout(_ labels: [String], top: Double, minimum: Double = rowHeight) -> (rows: [Double], end: Double) {
+        var rows: [Double] = []
+        var y = top
+        for label in labels {
+            rows.append(y)
+            y += max(minimum, Double(wrap(label).count) * lineHeight + 8)
+        }
+        return (rows, y)
+    }
+
+    /// A label in lines of at most `labelLine` characters, broken between words (a longer word stands alone).
+    static func wrap(_ label: String) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for word in label.split(separator: " ") {
+            if !line.isEmpty && line.count + 1 + word.count > labelLine {
+                lines.append(line)
+                line = ""
+            }
+            line += (line.isEmpty ? "" : " ") + word
+        }
+        if !line.isEmpty || lines.isEmpty { lines.append(line) }
+        return lines
+    }
+
+    /// The whole label, wrapped, right-aligned before the bar; its first line level with the bar.
     private static func label(_ label: String, x: Double, y: Double) -> String {
-        let limit = 38
-        let shown = label.count > limit ? String(label.prefix(limit - 1)) + "…" : label
-        return text(shown, x: x, y: y, anchor: "end")
+        let lines = wrap(label)
+        guard lines.count > 1 else { return text(label, x: x, y: y, anchor: "end") }
+        var svg = "<text x=\"\(n(x))\" y=\"\(n(y))\" text-anchor=\"end\">"
+        for (index, line) in lines.enumerated() {
+            svg += "<tspan x=\"\(n(x))\" dy=\"\(index == 0 ? "0" : n(lineHeight))\">\(htmlEscape(line))</tspan>"
+        }
+        return svg + "</text>"
     }
 
     private static func text(_ text: String, x: Double, y: Double, anchor: String, bold: Bool = false) -> String {
