@@ -123,6 +123,37 @@ public enum ReportFacts {
         }
     }
 
+    /// A catalogue a round's reviews used: its id, title and version, and how many reviews used that version.
+    public struct CatalogueUse: Sendable, Equatable {
+        public var id: String
+        public var title: String
+        public var version: String
+        public var reviews: Int
+    }
+
+    /// The catalogue versions the reviews of `round` used, most used first.
+    public static func catalogues(_ store: StoreReader, round: String) throws -> [CatalogueUse] {
+        try store.database.read { db in
+            try GRDB.Row.fetchAll(
+                db,
+                sql: """
+                    SELECT r.catalogue, coalesce(c.title, r.catalogue), r.catalogue_version, count(*)
+                    FROM review r LEFT JOIN catalogue c ON c.id = r.catalogue
+                    WHERE r.round_id IN (SELECT id FROM round WHERE name = ?)
+                    GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1, 3
+                    """, arguments: [round]
+            ).map { CatalogueUse(id: $0[0], title: $0[1], version: $0[2], reviews: $0[3]) }
+        }
+    }
+
+    /// Questions a catalogue's current version renamed: (catalogue, the earlier id, the current id).
+    public static func renames(_ store: StoreReader) throws -> [(catalogue: String, previous: String, question: String)] {
+        try store.database.read { db in
+            try GRDB.Row.fetchAll(db, sql: "SELECT catalogue, previous, question FROM question_rename ORDER BY 1, 3, 2")
+                .map { ($0[0], $0[1], $0[2]) }
+        }
+    }
+
     /// The distinct cases reviewed in `round` at `levels` (all when empty).
     public static func caseCount(_ store: StoreReader, round: String, levels: [Int] = []) throws -> Int {
         var sql = "SELECT count(DISTINCT case_id) FROM review WHERE round_id IN (SELECT id FROM round WHERE name = ?)"

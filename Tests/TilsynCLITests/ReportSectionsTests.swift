@@ -173,4 +173,36 @@ import TilsynTestSupport
         #expect(html.contains("<td>Enhed E</td><td class=\"num\">–</td>"))
         #expect(!html.contains("G-2025-"), "no case number")
     }
+
+    /// The internal version says so on every printed page; the external one on none.
+    @Test func theInternalVersionSaysSoOnEveryPrintedPage() throws {
+        guard let chromium = Requirement.chromium() else { return }
+        let pdftotext = try #require(ExternalTools.find(["pdftotext"]), "no pdftotext: .ci/run installs poppler-utils")
+        let pdfinfo = try #require(ExternalTools.find(["pdfinfo"]), "no pdfinfo: .ci/run installs poppler-utils")
+        let directory = try TemporaryDirectory("report-internal-mark")
+        defer { directory.cleanUp() }
+        let db = try Self.store(in: directory)
+        for isInternal in [true, false] {
+            let html = directory.path("rapport-\(isInternal).html")
+            let pdf = directory.path("rapport-\(isInternal).pdf")
+            let run = try runTilsyn(
+                ["report", "--db", db, "--out", html, "--date", "2026-12-03"] + (isInternal ? ["--internal"] : []))
+            try #require(run.status == 0, "\(run.stderr)")
+            let print = try runProcess(
+                chromium,
+                [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                    "--user-data-dir=\(directory.path("profile"))", "--print-to-pdf=\(pdf)", "file://\(html)",
+                ])
+            try #require(print.status == 0, "\(print.stderr)")
+            let info = try runProcess(pdfinfo, [pdf]).stdout
+            let pages = try #require(
+                info.split(separator: "\n").first { $0.hasPrefix("Pages:") }
+                    .flatMap { Int($0.split(separator: " ").last ?? "") })
+            let text = try runProcess(pdftotext, [pdf, "-"]).stdout
+            let marks = text.components(separatedBy: "Intern udgave – må ikke forlade forvaltningen").count - 1
+            #expect(pages > 5)
+            #expect(marks == (isInternal ? pages : 0), "\(marks) marks on \(pages) pages")
+        }
+    }
 }

@@ -368,6 +368,38 @@ struct ReportSections {
     }
 }
 
+extension ReportSections {
+    /// The notes on method: what is counted, which level, what is suppressed, and which catalogues.
+    func methodNotes(baselineLevel: Int) throws -> [String] {
+        var notes = [
+            "Enheder: en sag er ét barn. Tabellerne viser svar (Ja, Nej eller en grad) og sager; en sag, der er "
+                + "gennemgået i flere runder, tæller som én sag, og niveauerne lægges aldrig sammen.",
+            "Niveau \(level) er rapportens niveau"
+                + (level == baselineLevel ? ", tilsynets statistiske baseline." : "; baseline er niveau \(baselineLevel)."),
+            external
+                ? "Tal, der bygger på færre end \(threshold) sager, er undertrykt (–), og når en total vises, er "
+                    + "endnu en gruppe undertrykt, så det undertrykte tal ikke kan regnes ud. Grupper med færre end "
+                    + "\(Suppression.cautionThreshold) sager bør fortolkes forsigtigt."
+                : "Intern udgave: ingen tal er undertrykt. Grupper med færre end \(Suppression.cautionThreshold) sager "
+                    + "bør fortolkes forsigtigt.",
+        ]
+        let catalogues = try ReportFacts.catalogues(store, round: round)
+        if !catalogues.isEmpty {
+            notes.append(
+                "Spørgsmålskatalog i runde \(round): "
+                    + catalogues.map { "\(AuditReport.redact($0.title)) (\($0.id)), version \($0.version), "
+                        + "\(ReportText.integer($0.reviews)) gennemgange" }.joined(separator: "; ") + ".")
+        }
+        let renames = try ReportFacts.renames(store)
+        if !renames.isEmpty {
+            notes.append(
+                "Spørgsmål omdøbt mellem katalogversioner og talt som det nye i alle runder: "
+                    + renames.map { "\($0.previous) → \($0.question)" }.joined(separator: ", ") + ".")
+        }
+        return notes
+    }
+}
+
 extension DanishDate {
     /// A date from ISO text (`2024-11-02`); nil when it is not one.
     init?(iso: String) {

@@ -243,6 +243,9 @@ public struct AuditReport: Sendable {
     public var degreeHistory = ReportSection()
     /// The temanedslag questions.
     public var temanedslag = ReportSection()
+    /// Method notes from the store: the units, the baseline level, the suppression rule, the catalogues and
+    /// their versions, and the questions renamed between versions.
+    public var methodNotes: [String] = []
 }
 
 extension AuditReport {
@@ -476,6 +479,7 @@ extension AuditReport {
         report.agreementTables = try sections.agreement()
         report.degreeHistory = try sections.degreeHistory()
         report.temanedslag = try sections.temanedslag()
+        report.methodNotes = try sections.methodNotes(baselineLevel: baselineLevel)
         return report
     }
 

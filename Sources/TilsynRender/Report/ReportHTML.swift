@@ -16,6 +16,10 @@ public enum ReportHTML {
         page.raw("<meta name=\"generator\" content=\"Tilsyn\">\n")
         page.element("title", report.title + " – rapport til Socialudvalget")
         page.raw("\n<style>\n\(style)</style>\n</head>\n<body>\n")
+        if !report.external {
+            // Printed at the top of every page (a fixed element repeats on each printed page).
+            page.element("div", "Intern udgave – må ikke forlade forvaltningen", class: "internal-mark")
+        }
         cover(report, &page)
         keyFigures(report, &page)
         tableSection("omfang", report.scope, &page)
@@ -452,6 +456,7 @@ public enum ReportHTML {
         svg.chart { width: 100%; height: auto; display: block; font-size: 11px; font-family: inherit;
                     fill: #1d2730; }
         ul.notes li { margin-bottom: 4pt; }
+        .internal-mark { display: none; }
         @media print {
             body { padding: 0; max-width: none; }
             section { break-before: page; margin-top: 0; }
@@ -460,6 +465,7 @@ public enum ReportHTML {
             thead { display: table-header-group; }
             h2, h3 { break-after: avoid; }
             nav a { color: inherit; }
+            .internal-mark { display: block; position: fixed; top: 0; right: 0; font-size: 8pt; color: #8a5a00; }
         }
 
         """
@@ -497,6 +503,6 @@ enum ReportNotes {
         if report.anySuppressed {
             notes.append(suppressionFootnote(threshold: report.threshold))
         }
-        return notes
+        return notes + report.methodNotes
     }
 }
