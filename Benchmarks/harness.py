@@ -13,6 +13,7 @@ and returns readers and targets, and append it to GROUPS. See Benchmarks/README.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -153,11 +154,16 @@ def build_launcher() -> Path:
 
 
 LAUNCHER: Path | None = None
+# Whether the runs being measured are pinned to one core (`taskset -c 0`): the "one core" rows.
+ONE_CORE = False
 
 
 def measure_once(command: list[str]) -> Run:
-    """Run `command` through the launcher and read its wall time and its own peak RSS (wait4)."""
+    """Run `command` through the launcher and read its wall time and its own peak RSS (wait4); on one core when
+    `ONE_CORE` is set, the launcher and every process and thread it starts pinned to CPU 0."""
     assert LAUNCHER is not None, "build_launcher() first"
+    if ONE_CORE:
+        command = ["taskset", "-c", "0", *command]
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
             tempfile.NamedTemporaryFile("r", suffix=".measure") as result:
         process = subprocess.Popen(
@@ -772,6 +778,10 @@ def main() -> int:
     parser.add_argument("--runs", type=int, help="runs per reader (best is kept); overrides --quick")
     parser.add_argument("--group", action="append", choices=list(GROUPS), help="only this group (repeatable)")
     parser.add_argument("--skip-build", action="store_true", help="use the tilsyn-bench built last time")
+    parser.add_argument(
+        "--cores", choices=["both", "all", "one"], default="both",
+        help="measure every group on all cores, pinned to one core (taskset -c 0), or both (default); "
+        "targets against single-threaded peers are judged on the one-core rows")
     args = parser.parse_args()
     runs = args.runs or (1 if args.quick else 3)
     if runs < 1:
@@ -785,11 +795,20 @@ def main() -> int:
     print(f"tilsyn-bench: {binary if binary else 'unavailable (' + str(unavailable) + ')'}")
     print(f"python: {sys.executable} ({platform.python_version()}); best of {runs} run(s) per reader")
 
-    groups = [GROUPS[name](context) for name in (args.group or list(GROUPS))]
-    for group in groups:
-        for reader in group.readers:
-            print(f"  measuring {group.name}: {reader.name} ...", flush=True)
-            group.measurements.append(measure(reader, runs))
+    global ONE_CORE
+    groups: list[Group] = []
+    for name in args.group or list(GROUPS):
+        group = GROUPS[name](context)
+        variants = {"all": [False], "one": [True], "both": [False, True]}[args.cores]
+        for pinned in variants:
+            measured = dataclasses.replace(
+                group, name=group.name + (" [1 core]" if pinned else " [all cores]"), measurements=[])
+            ONE_CORE = pinned
+            for reader in measured.readers:
+                print(f"  measuring {measured.name}: {reader.name} ...", flush=True)
+                measured.measurements.append(measure(reader, runs))
+            groups.append(measured)
+    ONE_CORE = False
 
     mismatches: list[str] = []
     summary = []
