@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // The analyst's Markdown text in the report (tilsyn report --narrative).
+        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
     ],
     targets: [
         // C libraries from the system (apt: zlib1g-dev, libxml2-dev, pkg-config).
@@ -57,6 +59,7 @@ let package = Package(
             dependencies: [
                 "TilsynAnalysis", "TilsynStore", "TilsynAudit", "TilsynSheets",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Ink", package: "Ink"),
             ]),
 
         // Deterministic sample data: case lists and returned workbooks and CSV files in every input shape.

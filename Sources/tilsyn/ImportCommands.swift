@@ -193,6 +193,14 @@ struct ImportCommand: ParsableCommand {
     @Flag(help: "Print the compliance summary of the store afterwards (as 'tilsyn summary').")
     var summary = false
 
+    /// The next step after the summary: the report, with the analyst's text (the sample one where it is at hand).
+    static func reportHint(db: String) -> String {
+        let sample = "Samples/narrative.md"
+        let narrative = FileManager.default.fileExists(atPath: sample) ? sample : "tekst.md"
+        return "\nNext: the report to the Socialudvalg, with the analyst's text:\n"
+            + "  tilsyn report --db \(shellQuoted(db)) --narrative \(narrative) --out rapport.pdf"
+    }
+
     func run() throws {
         let importer = try reading.importer(replace: replace)
         let (files, skipped) = try reading.files()
@@ -205,6 +213,7 @@ struct ImportCommand: ParsableCommand {
         let status = try reading.finish(result, verb: "gemt")
         if summary {
             try SummaryCommand.printSummary(database: StoreReader(store), groupings: [.theme, .step], level: nil)
+            print(Self.reportHint(db: reading.db))
         }
         if status != 0 { throw ExitCode(status) }
     }
@@ -240,4 +249,10 @@ func storeErrors<T>(_ body: () throws -> T) throws -> T {
     } catch let error as StoreError {
         throw DataError(message: error.description)
     }
+}
+
+/// A path as a shell word: as it is when it holds only safe characters, else in single quotes.
+func shellQuoted(_ text: String) -> String {
+    let safe = text.allSatisfy { $0.isLetter || $0.isNumber || "/._-+=:,@%".contains($0) }
+    return safe && !text.isEmpty ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
 }

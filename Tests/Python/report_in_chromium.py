@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Opens HTML pages in headless Chromium and records every request each page makes. Standard library only.
 
-    report_in_chromium.py CHROMIUM OUTPUT_DIR PAGE.html [PAGE.html ...]
+    report_in_chromium.py [--print-checks] CHROMIUM OUTPUT_DIR PAGE.html [PAGE.html ...]
 
 Chromium runs with --remote-debugging-pipe: the DevTools protocol (CDP) goes over file descriptors 3 and 4 as
 NUL-terminated JSON, so no port is opened and no websocket library is needed. For each page the script attaches to
@@ -14,6 +14,10 @@ waits for the load event and a short settling time, and records:
 - console and log errors (a CSP violation is logged as an error);
 - for the first page only: a PNG screenshot of the first screen (OUTPUT_DIR/report.png) and the page printed to
   PDF as the browser prints on A4 (OUTPUT_DIR/report.pdf), with its page count.
+
+With --print-checks, the first page is then laid out as it prints (print media, the A4 page's content width of
+180 mm) and the script records every element whose content is wider than its box (scrollWidth > clientWidth, an
+overflow; for a chart's text: its box outside the chart's viewBox), and a PNG screenshot of each section (OUTPUT_DIR/section-<id>.png).
 
 As a second guard the browser resolves no host (--host-resolver-rules) and sends everything else to a proxy on the
 closed loopback port 9, so even a request that slipped through could not leave the machine. Prints one JSON object:
@@ -129,7 +133,53 @@ INSPECT = """JSON.stringify({
 })"""
 
 
-def visit(browser, path, output, first):
+OVERFLOW = """JSON.stringify(Array.from(document.querySelectorAll('body, body *'))
+  .filter(e => !(e instanceof SVGElement) && e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1)
+  .map(e => ({tag: e.tagName.toLowerCase(), id: e.id, cls: e.className, text: (e.textContent || '').trim().slice(0, 60),
+      scrollWidth: e.scrollWidth, clientWidth: e.clientWidth}))
+  .concat(Array.from(document.querySelectorAll('svg text')).filter(e => {
+    const box = e.getBBox(), view = e.ownerSVGElement.viewBox.baseVal;
+    return box.x < view.x - 1 || box.x + box.width > view.x + view.width + 1;
+  }).map(e => ({tag: 'svg text', id: '', cls: '', text: (e.textContent || '').trim().slice(0, 60),
+      scrollWidth: Math.round(e.getBBox().x + e.getBBox().width), clientWidth: e.ownerSVGElement.viewBox.baseVal.width}))))"""
+
+SECTIONS = """JSON.stringify(Array.from(document.querySelectorAll('section')).map(e => {
+  const r = e.getBoundingClientRect();
+  return {id: e.id, x: r.left + window.scrollX, y: r.top + window.scrollY, width: r.width, height: r.height};
+}))"""
+
+# The A4 page's content width in CSS pixels: 210 mm less the 15 mm margins, at 96 px per inch.
+PRINT_WIDTH = round((210 - 30) / 25.4 * 96)
+
+
+def print_checks(browser, session, output):
+    """Lays the page out as printed; returns the overflowing elements and one screenshot per section."""
+    browser.call("Emulation.setEmulatedMedia", {"media": "print"}, session=session)
+    browser.call("Emulation.setDeviceMetricsOverride",
+                 {"width": PRINT_WIDTH, "height": 1000, "deviceScaleFactor": 1, "mobile": False}, session=session)
+    browser.read(0.5)
+
+    def evaluate(expression):
+        return json.loads(browser.call(
+            "Runtime.evaluate", {"expression": expression, "returnByValue": True}, session=session)["result"]["value"])
+
+    overflow = evaluate(OVERFLOW)
+    shots = []
+    for section in evaluate(SECTIONS):
+        if section["width"] <= 0 or section["height"] <= 0:
+            continue
+        clip = {"x": section["x"], "y": section["y"], "width": section["width"],
+                "height": min(section["height"], 6000), "scale": 1}
+        data = browser.call("Page.captureScreenshot",
+                            {"format": "png", "clip": clip, "captureBeyondViewport": True}, session=session)["data"]
+        png = os.path.join(output, "section-%s.png" % (section["id"] or len(shots)))
+        with open(png, "wb") as file:
+            file.write(base64.b64decode(data))
+        shots.append(png)
+    return {"overflow": overflow, "printWidth": PRINT_WIDTH, "sectionScreenshots": shots}
+
+
+def visit(browser, path, output, first, checks=False):
     url = urllib.parse.urljoin("file:", urllib.request.pathname2url(os.path.abspath(path)))
     target = browser.call("Target.createTarget", {"url": "about:blank"})["targetId"]
     session = browser.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
@@ -158,6 +208,8 @@ def visit(browser, path, output, first):
             file.write(pdf_data)
         result.update(screenshot=png, pdf=pdf, pdfPages=pdf_data.count(b"/Type /Page") - pdf_data.count(
             b"/Type /Pages"))
+        if checks:
+            result.update(print_checks(browser, session, output))
     events = [e for e in browser.events[start:] if e.get("sessionId") == session]
     result["requests"] = [e["params"]["request"]["url"] for e in events
                           if e.get("method") == "Network.requestWillBeSent"]
@@ -173,12 +225,15 @@ def visit(browser, path, output, first):
 
 
 def main():
-    executable, output, pages = sys.argv[1], sys.argv[2], sys.argv[3:]
+    arguments = sys.argv[1:]
+    checks = "--print-checks" in arguments
+    arguments = [argument for argument in arguments if argument != "--print-checks"]
+    executable, output, pages = arguments[0], arguments[1], arguments[2:]
     profile = tempfile.mkdtemp(prefix="tilsyn-chromium-")
     with open(os.path.join(output, "chromium.log"), "wb") as log:
         browser = Browser(executable, profile, log)
         try:
-            results = [visit(browser, page, output, index == 0) for index, page in enumerate(pages)]
+            results = [visit(browser, page, output, index == 0, checks) for index, page in enumerate(pages)]
         finally:
             browser.close()
             shutil.rmtree(profile, ignore_errors=True)

@@ -345,8 +345,10 @@ import TilsynTestSupport
         let db = try Self.samples.get()
         let directory = try TemporaryDirectory("report-errors")
         defer { directory.cleanUp() }
-        let pdf = try runTilsyn(["report", "--db", db, "--out", directory.path("rapport.pdf")])
-        #expect(pdf.status == 64 && pdf.stderr.contains(".html or .xlsx"))
+        let text = try runTilsyn(["report", "--db", db, "--out", directory.path("rapport.txt")])
+        #expect(text.status == 64 && text.stderr.contains(".html, .pdf or .xlsx"), "\(text.stderr)")
+        let decimals = try runTilsyn(["report", "--db", db, "--decimals", "3", "--out", directory.path("r.html")])
+        #expect(decimals.status == 64 && decimals.stderr.contains("--decimals must be 0, 1 or 2"))
         let round = try runTilsyn(["report", "--db", db, "--round", "1999", "--out", directory.path("r.html")])
         #expect(round.status == 65 && round.stderr.contains("Error: round 1999 has no answers"))
         let empty = directory.path("tom.sqlite")

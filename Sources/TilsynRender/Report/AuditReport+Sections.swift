@@ -19,6 +19,8 @@ struct ReportSections {
     let rounds: [String]
     /// The round the changes "since the baseline" are measured from.
     let baseline: String
+    /// Decimals of the percentages in the sentences (the report's).
+    var decimals = 0
 
     init(
         store: StoreReader, round: String, baseline: String, allRounds: [String], level: Int, external: Bool,
@@ -70,11 +72,11 @@ struct ReportSections {
 
     func key(_ row: Summary.Row, _ dimension: Breakdown) -> String { row.keys[dimension]?.description ?? "" }
 
-    /// Whole percent, as the sentences say it: `62 %`.
+    /// A percentage as the sentences say it: `62 %` (with the report's decimals).
     func whole(_ row: Summary.Row) -> String {
         row.kind == .degree
-            ? DanishPercent.format(row.high + row.some, of: row.n, decimals: 0)
-            : DanishPercent.format(row.yes, of: row.n, decimals: 0)
+            ? DanishPercent.format(row.high + row.some, of: row.n, decimals: decimals)
+            : DanishPercent.format(row.yes, of: row.n, decimals: decimals)
     }
 
     /// Rows at the report's level, Ja/Nej or degree.

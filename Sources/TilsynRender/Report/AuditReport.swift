@@ -29,6 +29,8 @@ public struct AuditReport: Sendable {
         public var remarksPerQuestion: Int
         /// External reports suppress a figure resting on fewer cases (children) than this (the store's setting).
         public var threshold: Int = Suppression.threshold
+        /// Decimals of the percentages printed (0–2): `88 % (7/8)` with 0, Copenhagen's form.
+        public var decimals: Int = 0
 
         public init(
             round: String? = nil, baseline: String? = nil, level: Int? = nil, external: Bool = false,
@@ -179,6 +181,10 @@ public struct AuditReport: Sendable {
     /// The fewest cases (children) a figure of an external report may rest on.
     public var threshold: Int = Suppression.threshold
     public var date: DanishDate
+    /// Decimals of the percentages printed (the options').
+    public var decimals: Int = 0
+    /// The analyst's own text, placed at its marked points; nil for none.
+    public var narrative: ReportNarrative?
 
     /// Distinct cases reviewed in the round.
     public var cases: Int
@@ -455,7 +461,7 @@ extension AuditReport {
         var report = AuditReport(
             title: "Ledelsestilsyn \(round)", round: round, baseline: baseline, rounds: rounds, level: level,
             baselineLevel: baselineLevel, otherLevels: otherLevels, external: external, threshold: threshold,
-            date: options.date,
+            date: options.date, decimals: options.decimals,
             cases: try ReportFacts.caseCount(store, round: round), levelLines: levelLines,
             overall: overall,
             overallDegree: degreeTotal.map {
@@ -468,9 +474,10 @@ extension AuditReport {
             agreementLevels: agreementLevels, agreement: agreement, agreementByTheme: agreementByTheme,
             mostOverruled: mostOverruled,
             lowest: Array(lowest), degree: degree, remarks: remarks)
-        let sections = ReportSections(
+        var sections = ReportSections(
             store: store, round: round, baseline: baseline, allRounds: rounds, level: level, external: external,
             threshold: threshold, names: names)
+        sections.decimals = options.decimals
         report.scope = try sections.scope()
         report.history = try sections.history()
         report.stepQuestions = try sections.stepQuestions()

@@ -2,6 +2,10 @@ internal import TilsynAnalysis
 
 /// Danish formatting of the report's figures.
 public enum ReportText {
+    /// The decimals of the percentages while a report is rendered: `ReportHTML.render` and `ReportWorkbook.write`
+    /// bind the report's own (`--decimals`) for the time they run; 1 elsewhere.
+    @TaskLocal public static var decimals = 1
+
     /// `4.321`: thousands separated by a point.
     public static func integer(_ value: Int) -> String {
         let digits = String(abs(value))
@@ -16,9 +20,9 @@ public enum ReportText {
     /// `441/483`.
     public static func counts(_ yes: Int, _ n: Int) -> String { "\(integer(yes))/\(integer(n))" }
 
-    /// `91,3 %`, exact from the counts; `–` when n is 0.
+    /// `91,3 %` (or `91 %` with 0 decimals), exact from the counts; `–` when n is 0.
     public static func percent(_ yes: Int, _ n: Int) -> String {
-        n > 0 ? DanishPercent.format(yes, of: n, decimals: 1) : "–"
+        n > 0 ? DanishPercent.format(yes, of: n, decimals: decimals) : "–"
     }
 
     /// `+3,1 pp` or `-2,0 pp`.

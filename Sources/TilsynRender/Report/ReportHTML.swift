@@ -7,6 +7,10 @@ internal import TilsynAnalysis
 /// report was built.
 public enum ReportHTML {
     public static func render(_ report: AuditReport) -> String {
+        ReportText.$decimals.withValue(report.decimals) { page(report) }
+    }
+
+    private static func page(_ report: AuditReport) -> String {
         var page = HTMLPage()
         page.raw("<!DOCTYPE html>\n<html lang=\"da\">\n<head>\n<meta charset=\"utf-8\">\n")
         page.raw(
@@ -22,8 +26,10 @@ public enum ReportHTML {
         }
         cover(report, &page)
         keyFigures(report, &page)
+        narrative(.summary, report, &page)
         tableSection("omfang", report.scope, &page)
         tableSection("hovedresultater", report.history, &page)
+        narrative(.trends, report, &page)
         compliance(report, &page)
         tableSection("spoergsmaal", report.stepQuestions, &page)
         units(report, &page)
@@ -31,8 +37,10 @@ public enum ReportHTML {
         trend(report, &page)
         agreement(report, &page)
         lowest(report, &page)
+        narrative(.challenges, report, &page)
         degree(report, &page)
         tableSection("temanedslag", report.temanedslag, &page)
+        narrative(.nextSteps, report, &page)
         notes(report, &page)
         page.raw("</body>\n</html>\n")
         return page.text
@@ -51,6 +59,15 @@ public enum ReportHTML {
         page.openSection(id)
         page.section(section)
         page.raw("</section>\n")
+    }
+
+    /// The analyst's part, when the narrative has it: HTML checked by `ReportNarrative`.
+    private static func narrative(_ part: ReportNarrative.Part, _ report: AuditReport, _ page: inout HTMLPage) {
+        guard let section = report.narrative?.section(part) else { return }
+        page.raw("<section id=\"\(part.rawValue)\" class=\"narrative\">\n")
+        page.element("h2", part.title)
+        page.raw(section.html)
+        page.raw("\n</section>\n")
     }
 
     private static func cover(_ report: AuditReport, _ page: inout HTMLPage) {
@@ -421,7 +438,10 @@ public enum ReportHTML {
     }
 
     static let style = """
-        @page { size: A4; margin: 16mm 15mm 18mm 15mm; }
+        @page { size: A4; margin: 16mm 15mm 18mm 15mm;
+                @bottom-left { content: "Ledelsestilsyn · Rapport til Socialudvalget"; font-size: 8pt; color: #5a6b78; }
+                @bottom-right { content: "Side " counter(page) " af " counter(pages); font-size: 8pt;
+                                color: #5a6b78; } }
         * { box-sizing: border-box; }
         html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
         body { font-family: "Liberation Sans", Arial, Helvetica, sans-serif; font-size: 10.5pt; line-height: 1.4;
@@ -451,11 +471,17 @@ public enum ReportHTML {
         th, td { border-bottom: 1px solid #d5dbe0; padding: 2.5pt 5pt; text-align: left; vertical-align: top; }
         th { background: #e8f0f6; font-weight: bold; }
         td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+        table.wide { font-size: 8.5pt; }
+        table.wide td.num, table.wide th.num { white-space: normal; }
+        table.wide th, table.wide td { padding: 2pt 3pt; }
         tr.total td { font-weight: bold; border-top: 1.5px solid #1d2730; }
         figure { margin: 6pt 0 10pt; }
         svg.chart { width: 100%; height: auto; display: block; font-size: 11px; font-family: inherit;
                     fill: #1d2730; }
         ul.notes li { margin-bottom: 4pt; }
+        section.narrative table th, section.narrative table td { overflow-wrap: anywhere; }
+        section.narrative pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+        section.narrative p, section.narrative li { overflow-wrap: anywhere; }
         .internal-mark { display: none; }
         @media print {
             body { padding: 0; max-width: none; }
@@ -479,7 +505,8 @@ enum ReportNotes {
             + "og vist med lysere søjler."
         var notes: [String] = [
             "Lovoverholdelse = Ja / (Ja + Nej). Ikke relevant, ubesvarede spørgsmål og spørgsmål, der ikke gælder "
-                + "sagens indsats, indgår ikke i nævneren. Tallene vises som andel med antal: 91,3 % (441/483).",
+                + "sagens indsats, indgår ikke i nævneren. Tallene vises som andel med antal: "
+                + "\(ReportText.percent(441, 483)) (441/483).",
             "\(ReportHTML.levelText(report)). Niveauerne er forskellige målinger af de samme sager og lægges "
                 + "aldrig sammen; de øvrige niveauer vises ved siden af. Tallene er tællinger af sager og svar i "
                 + "runde \(report.round) på niveau \(report.level).",

@@ -7,11 +7,12 @@ internal import TilsynSheets
 /// Every table starts at row 4 under a title and a subtitle, with its header row frozen; the `Id` column holds the
 /// key `tilsyn summary` prints, so the figures can be checked against it.
 public enum ReportWorkbook {
-    /// The sheet names, in order (`Bemærkninger` only in internal reports with remarks).
+    /// The sheet names, in order (`Bemærkninger` only in internal reports with remarks, `Analytikerens tekst` only
+    /// with a narrative).
     public static let sheetNames = [
         "Nøgletal", "Omfang", "Hovedresultater", "Pejlemærker", "Sagsskridt", "Enheder", "Indsatser",
         "Spørgsmål pr. sagsskridt", "Udvikling", "Enighed", "Lavest overholdelse", "Socialfaglig kvalitet", "Temanedslag",
-        "Bemærkninger", "Noter",
+        "Bemærkninger", "Analytikerens tekst", "Noter",
     ]
 
     /// The column widths of the sheets made only of tables: a name, then figures.
@@ -21,9 +22,13 @@ public enum ReportWorkbook {
     public static let lineHeaders = ["Id", "Navn", "Ja", "N", "Ja/N", "Lovoverholdelse", "Note"]
 
     public static func write(_ report: AuditReport, to path: String) throws {
+        try ReportText.$decimals.withValue(report.decimals) { try workbook(report, to: path) }
+    }
+
+    private static func workbook(_ report: AuditReport, to path: String) throws {
         let writer = try XLSXWriter(path: path)
         writer.properties.title = report.title + " – rapport til Socialudvalget"
-        let styles = try Styles(writer)
+        let styles = try Styles(writer, decimals: report.decimals)
         let subtitle =
             "\(report.title) · runde \(report.round) · baseline \(report.baseline) · "
             + "niveau \(report.level)" + " · \(report.date.text)"
@@ -247,6 +252,18 @@ public enum ReportWorkbook {
             }
         }
 
+        // Analytikerens tekst: each part's paragraphs wrapped, its tables as cells.
+        if let narrative = report.narrative {
+            sheet = try Block(
+                writer, "Analytikerens tekst", title: "Analytikerens tekst", subtitle: subtitle, styles: styles,
+                widths: [30, 40, 40, 40], frozenRows: 3)
+            for section in narrative.sections {
+                try sheet.caption(section.part.title)
+                try sheet.narrative(section.markdown)
+                try sheet.gap()
+            }
+        }
+
         // Noter.
         sheet = try Block(
             writer, "Noter", title: "Noter og metode", subtitle: subtitle, styles: styles, widths: [120], frozenRows: 3)
@@ -307,14 +324,15 @@ public enum ReportWorkbook {
         let note: XLSXWriter.StyleID
         let right: XLSXWriter.StyleID
 
-        init(_ writer: XLSXWriter) throws {
+        init(_ writer: XLSXWriter, decimals: Int) throws {
             title = try writer.addStyle(XLSXWriter.Style(font: XLSXWriter.Font(size: 14, bold: true)))
             bold = try writer.addStyle(XLSXWriter.Style(font: XLSXWriter.Font(bold: true)))
             header = try writer.addStyle(
                 XLSXWriter.Style(
                     font: XLSXWriter.Font(bold: true), fill: XLSXWriter.Color(rgb: 0xE8F0F6),
                     border: XLSXWriter.Border(bottom: .thin)))
-            percent = try writer.addStyle(XLSXWriter.Style(numberFormat: .custom("0.0 %")))
+            let places = decimals > 0 ? "." + String(repeating: "0", count: decimals) : ""
+            percent = try writer.addStyle(XLSXWriter.Style(numberFormat: .custom("0\(places) %")))
             points = try writer.addStyle(XLSXWriter.Style(numberFormat: .custom("+0.0;-0.0;0.0")))
             decimal2 = try writer.addStyle(XLSXWriter.Style(numberFormat: .decimal2))
             note = try writer.addStyle(
@@ -363,6 +381,47 @@ public enum ReportWorkbook {
         }
 
         func gap() throws { try sheet.appendRow([]) }
+
+        /// Markdown lines as the sheet shows them: a paragraph per run of text lines, wrapped; a list item per row
+        /// with a bullet; a table's rows as cells (its header row in the header style, the `---` row left out);
+        /// strong emphasis without its `**`; everything else as written.
+        func narrative(_ lines: [String]) throws {
+            var paragraph: [String] = []
+            var tableRow = 0
+            func flush() throws {
+                if !paragraph.isEmpty { try notes([paragraph.joined(separator: " ")]) }
+                paragraph = []
+            }
+            for line in lines {
+                let text = line.trimmingSpaces()
+                if text.hasPrefix("|") {
+                    try flush()
+                    let cells = text.dropFirst().split(separator: "|", omittingEmptySubsequences: false)
+                        .map { $0.trimmingSpaces() }
+                    let trimmed = cells.last?.isEmpty == true ? Array(cells.dropLast()) : cells
+                    if trimmed.allSatisfy({ !$0.isEmpty && $0.allSatisfy { "-: ".contains($0) } }) { continue }
+                    try row(trimmed.map { .string($0) }, style: tableRow == 0 ? styles.header : styles.note)
+                    tableRow += 1
+                } else if text.isEmpty {
+                    try flush()
+                    tableRow = 0
+                } else if text.hasPrefix("- ") || text.hasPrefix("* ") {
+                    // A list item: a row of its own, with a bullet.
+                    try flush()
+                    tableRow = 0
+                    paragraph.append("• " + plain(text.dropFirst(2)))
+                    try flush()
+                } else {
+                    tableRow = 0
+                    paragraph.append(plain(text))
+                }
+            }
+            try flush()
+        }
+
+        private func plain(_ text: some StringProtocol) -> String {
+            String(text).replacing("**", with: "").replacing("__", with: "")
+        }
 
         func notes(_ notes: some Collection<String>) throws {
             guard !notes.isEmpty else { return }
