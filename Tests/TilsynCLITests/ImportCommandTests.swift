@@ -17,7 +17,7 @@ import TilsynTestSupport
         let db = directory.path("t.sqlite")
         let result = try runTilsyn([
             "import", Self.returned, Self.invalid, "--db", db, "--report", directory.path("fund.xlsx"), "--summary",
-        ])
+        ], currentDirectory: TestPaths.packageRoot)
         #expect(result.status == 65, "\(result.stderr)")
         // The eight invalid files, and the original of the dublet: of two files with the same case, level and
         // round and other content in one batch, neither is stored, and each names the other.
@@ -29,6 +29,9 @@ import TilsynTestSupport
             + "filen \(Self.returned)/2025/niveau1/nord/S-2025-0009.xlsx"))
         #expect(result.stdout.contains("Pejlemærke, niveau 1"))
         #expect(result.stdout.contains("Runde 2024"))
+        // The next step: the report with the sample narrative.
+        #expect(result.stdout.hasSuffix(
+            "tilsyn report --db \(db) --narrative Samples/narrative.md --out rapport.pdf\n"), "\(result.stdout.suffix(200))")
         // No progress bar when standard error is not a terminal; no CPR number anywhere.
         #expect(!result.stderr.contains("\r"))
         #expect(!result.stderr.contains("010101"))
