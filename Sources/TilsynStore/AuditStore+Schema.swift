@@ -150,8 +150,19 @@ extension AuditStore {
                     question TEXT NOT NULL,
                     PRIMARY KEY (catalogue, previous)
                 ) WITHOUT ROWID;
+
+                -- The pairs already stored, each counted once from its lower level. Frozen: written out here, so
+                -- this migration does not change when the live upkeep (updatePairCounts) does.
+                INSERT INTO level_pair_count(low_level, high_level, round_id, catalogue, question, low_code,
+                    high_code, items)
+                SELECT s.level, o.level, s.round_id, s.catalogue, x.question, x.code, y.code, count(*)
+                FROM review s
+                JOIN review o ON o.case_id = s.case_id AND o.round_id = s.round_id AND o.level > s.level
+                JOIN answer x ON x.review_id = s.id
+                JOIN answer y ON y.review_id = o.id AND y.question = x.question
+                WHERE x.applies AND x.code IN (1, 2, 4, 5, 6) AND y.applies AND y.code IN (1, 2, 4, 5, 6)
+                GROUP BY 1, 2, 3, 4, 5, 6, 7;
                 """)
-            try updatePairCounts(in: db, reviews: "1", among: "1", arguments: [:], sign: 1)
         }
         migrator.registerMigration("v3: settings, the catalogue's baseline level, temanedslag questions") { db in
             // Frozen: the SQL is written out here, not taken from code that may change.
