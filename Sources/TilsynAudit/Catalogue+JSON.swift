@@ -2,12 +2,13 @@ internal import Foundation
 import TilsynSheets
 
 extension Catalogue: Decodable {
-    private enum CodingKeys: String, CodingKey {
+    private enum CodingKeys: String, CodingKey, CaseIterable {
         case id, version, title, source, scope, basedOn, baselineLevel, templateSteps, scales, steps, themes, questions
         case temanedslag
     }
 
     public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self, also: ["$schema"], in: "a catalogue")
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(String.self, forKey: .id)
         version = try c.decode(String.self, forKey: .version)
@@ -26,9 +27,10 @@ extension Catalogue: Decodable {
 }
 
 extension AnswerScale: Decodable {
-    private enum CodingKeys: String, CodingKey { case id, name, answers, notApplicable }
+    private enum CodingKeys: String, CodingKey, CaseIterable { case id, name, answers, notApplicable }
 
     public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self, in: "an answer scale")
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(String.self, forKey: .id)
         name = try c.decodeIfPresent(String.self, forKey: .name) ?? id
@@ -39,12 +41,13 @@ extension AnswerScale: Decodable {
 
 
 extension Question: Decodable {
-    private enum CodingKeys: String, CodingKey {
+    private enum CodingKeys: String, CodingKey, CaseIterable {
         case id, step, themes, text, help, type, appliesTo, legal, remarkRequiredOn, replaces, optional, minimumAge
         case maximumAge
     }
 
     public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self, in: "a question")
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(String.self, forKey: .id)
         step = try c.decode(String.self, forKey: .step)
@@ -59,6 +62,64 @@ extension Question: Decodable {
         optional = try c.decodeIfPresent(Bool.self, forKey: .optional) ?? false
         minimumAge = try c.decodeIfPresent(Int.self, forKey: .minimumAge)
         maximumAge = try c.decodeIfPresent(Int.self, forKey: .maximumAge)
+    }
+}
+
+extension Step: Decodable {
+    private enum CodingKeys: String, CodingKey, CaseIterable { case id, name }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self, in: "a sagsskridt")
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(id: try c.decode(String.self, forKey: .id), name: try c.decode(String.self, forKey: .name))
+    }
+}
+
+extension Theme: Decodable {
+    private enum CodingKeys: String, CodingKey, CaseIterable { case id, name }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self, in: "a pejlemærke")
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(id: try c.decode(String.self, forKey: .id), name: try c.decode(String.self, forKey: .name))
+    }
+}
+
+extension Temanedslag: Decodable {
+    private enum CodingKeys: String, CodingKey, CaseIterable { case round, title, questions }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self, in: "the temanedslag")
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            round: try c.decode(String.self, forKey: .round), title: try c.decode(String.self, forKey: .title),
+            questions: try c.decode([Question].self, forKey: .questions))
+    }
+}
+
+/// Any key of a JSON object, to find the ones a type does not know.
+private struct AnyJSONKey: CodingKey {
+    let stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+extension Decoder {
+    /// Throws for a key of the object that `Keys` does not name (the schema's `additionalProperties: false`), so a
+    /// misspelt field is an error naming it and where it is, not a setting silently dropped.
+    fileprivate func rejectUnknownKeys<Keys: CodingKey & CaseIterable>(
+        _ keys: Keys.Type, also: [String] = [], in object: String
+    ) throws {
+        let known = Keys.allCases.map(\.stringValue) + also
+        for key in try container(keyedBy: AnyJSONKey.self).allKeys where !known.contains(key.stringValue) {
+            let near = known.first { $0.lowercased() == key.stringValue.lowercased() }
+            throw DecodingError.dataCorrupted(
+                DecodingError.Context(
+                    codingPath: codingPath + [key],
+                    debugDescription: "\(object) has no field '\(key.stringValue)'"
+                        + (near.map { "; did you mean '\($0)'?" } ?? "; its fields are " + known.joined(separator: ", "))))
+        }
     }
 }
 

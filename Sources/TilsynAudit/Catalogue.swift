@@ -84,7 +84,7 @@ public struct AnswerScale: Sendable, Equatable {
 }
 
 /// A case step (sagsskridt), e.g. `B` Børnefaglig undersøgelse.
-public struct Step: Sendable, Equatable, Decodable {
+public struct Step: Sendable, Equatable {
     public var id: String
     public var name: String
 
@@ -95,7 +95,7 @@ public struct Step: Sendable, Equatable, Decodable {
 }
 
 /// A theme (pejlemærke), e.g. `INB` Inddragelse af barnet.
-public struct Theme: Sendable, Equatable, Decodable {
+public struct Theme: Sendable, Equatable {
     public var id: String
     public var name: String
 
@@ -170,7 +170,7 @@ public struct Question: Sendable, Equatable {
 }
 
 /// The temanedslag of one round: 2–4 thematic questions asked in addition to the fixed ones.
-public struct Temanedslag: Sendable, Equatable, Decodable {
+public struct Temanedslag: Sendable, Equatable {
     /// The round the questions belong to, e.g. `2025`.
     public var round: String
     /// The theme of the round, e.g. "Bisidder og anbringelsens kvalitet".

@@ -151,6 +151,63 @@ import TilsynTestSupport
         #expect(error.description.hasPrefix("bad.json: version has the wrong type"), "\(error)")
     }
 
+    /// The schema forbids fields it does not name (`additionalProperties: false`); so does the decoder, naming the
+    /// field and where it is, with the field meant when only its case differs.
+    @Test(arguments: [
+        ("question", "remarkRequiredon", "questions[0].remarkRequiredon is invalid: a question has no field "
+            + "'remarkRequiredon'; did you mean 'remarkRequiredOn'?"),
+        ("catalogue", "baseline", "baseline is invalid: a catalogue has no field 'baseline'; its fields are id, "),
+        ("scale", "default", "scales[0].default is invalid: an answer scale has no field 'default'"),
+        ("step", "Name", "steps[0].Name is invalid: a sagsskridt has no field 'Name'; did you mean 'name'?"),
+        ("theme", "colour", "themes[0].colour is invalid: a pejlemærke has no field 'colour'"),
+    ])
+    func anUnknownFieldIsNamed(place: String, key: String, message: String) throws {
+        let bytes = try Self.minimal { catalogue in
+            switch place {
+            case "question": Self.editQuestion(key, ["Nej"])(&catalogue)
+            case "catalogue": catalogue[key] = 2
+            default:
+                let list = ["scale": "scales", "step": "steps", "theme": "themes"][place] ?? place
+                var items = catalogue[list] as? [[String: Any]] ?? []
+                items[0][key] = "x"
+                catalogue[list] = items
+            }
+        }
+        let error = try #require(throws: CatalogueError.self) { try Catalogue.decode(json: bytes, file: "typo.json") }
+        #expect(error.code == .invalidJSON)
+        #expect(error.description.hasPrefix("typo.json: " + message), "\(error)")
+    }
+
+    /// Every shipped catalogue is valid against `Schemas/catalogue.schema.json` by a JSON Schema validator of its
+    /// own (Python's jsonschema, Draft 2020-12), and a misspelt field is not.
+    @Test(.needsPython) func theShippedCataloguesAreValidAgainstTheSchema() throws {
+        let python = try #require(TestPaths.python, "no .venv/bin/python: bash .ci/run creates it")
+        let schemas = TestPaths.packageRoot.appendingPathComponent("Schemas")
+        let typo = try TemporaryDirectory("catalogue-schema")
+        defer { typo.cleanUp() }
+        let misspelt = typo.path("typo.json")
+        try Data(try Self.minimal(Self.editQuestion("remarkRequiredon", ["Nej"]))).write(to: URL(fileURLWithPath: misspelt))
+        let files = Self.ids.map { schemas.appendingPathComponent("catalogues/\($0).json").path } + [misspelt]
+        let result = try runPython(
+            python,
+            script: """
+                import json, sys, jsonschema
+                schema = json.load(open(sys.argv[1], encoding="utf-8"))
+                validator = jsonschema.Draft202012Validator(schema)
+                jsonschema.Draft202012Validator.check_schema(schema)
+                for path in sys.argv[2:]:
+                    errors = sorted(validator.iter_errors(json.load(open(path, encoding="utf-8"))), key=str)
+                    print(path.rsplit("/", 1)[-1], len(errors), errors[0].message if errors else "")
+                """,
+            arguments: [schemas.appendingPathComponent("catalogue.schema.json").path] + files)
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == files.count)
+        for id in Self.ids { #expect(lines.contains("\(id).json 0 "), "\(result.stdout)") }
+        #expect(lines.last?.hasPrefix("typo.json 1 Additional properties are not allowed ('remarkRequiredon'") == true,
+                "\(result.stdout)")
+    }
+
     @Test func importedWorkbookErrorsNameTheQuestion() throws {
         var catalogue = try Self.store.load("sbs-tematiseret")
         catalogue.questions[3].step = "ZZ"
