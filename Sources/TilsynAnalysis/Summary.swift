@@ -252,10 +252,6 @@ public enum Summary {
                 }
                 return found
             }
-            if dimensions.contains(.step) && dimensions.contains(.theme) {
-                return try scan(db, key: key, joins: joins, conditions: conditions, arguments: arguments,
-                                recurringOnly: false).mapValues { ($0.cases, $0.allYes) }
-            }
             return try keptCaseCounts(db, dimensions: dimensions, key: key, selection: selection)
         }
         var byKeys: [[Breakdown: KeyValue]: (cases: Int, allYes: Int)] = [:]
@@ -284,17 +280,12 @@ public enum Summary {
     /// or all questions), which are the cases whenever the round is fixed: a case has one review per round and
     /// level. Across rounds a case reviewed in several rounds is one child, so the reviews of such recurring cases
     /// are read from the answers and their repeats taken off. Grouped by question, the cases are the answers counted,
-    /// less the same repeats; the value returned is then the repeats (to subtract). Grouped by both sagsskridt and
-    /// pejlemærke (which the kept counts do not cross) the answers are read.
+    /// less the same repeats; the value returned is then the repeats (to subtract).
     static func caseCounts(
         _ db: Database, dimensions: [Breakdown], key: [String], joins: [String], conditions: [String],
         arguments: [any DatabaseValueConvertible], roundFixed: Bool, selection: Selection
     ) throws -> [[DatabaseValue]: Int] {
         let byQuestion = dimensions.contains(.question)
-        if !byQuestion && dimensions.contains(.step) && dimensions.contains(.theme) {
-            return try scan(db, key: key, joins: joins, conditions: conditions, arguments: arguments,
-                            recurringOnly: false).mapValues(\.cases)
-        }
         var counts: [[DatabaseValue]: Int] = [:]
         if !byQuestion {
             counts = try keptCaseCounts(db, dimensions: dimensions, key: key, selection: selection).mapValues(\.cases)
@@ -312,12 +303,13 @@ public enum Summary {
         return counts
     }
 
-    /// The cases and all-Ja cases per group (by `key`) from `case_count`, for groupings without the question and
-    /// not by both sagsskridt and pejlemærke: exact per round (a case has one review per round and level).
+    /// The cases and all-Ja cases per group (by `key`) from `case_count`, for groupings without the question: exact
+    /// per round (a case has one review per round and level).
     static func keptCaseCounts(_ db: Database, dimensions: [Breakdown], key: [String], selection: Selection) throws
         -> [[DatabaseValue]: (cases: Int, allYes: Int)]
     {
-        let grouping = dimensions.contains(.step) ? "step" : dimensions.contains(.theme) ? "theme" : "all"
+        let (step, theme) = (dimensions.contains(.step), dimensions.contains(.theme))
+        let grouping = step && theme ? "step-theme" : step ? "step" : theme ? "theme" : "all"
         let (caseJoins, caseKey) = caseCountSQL(dimensions: dimensions, key: key)
         var conditions = ["c.grouping = '\(grouping)'"]
         var arguments: [any DatabaseValueConvertible] = []
@@ -376,8 +368,12 @@ public enum Summary {
     static func caseCountSQL(dimensions: [Breakdown], key: [String]) -> (joins: [String], key: [String]) {
         var joins: [String] = []
         var columns: [String] = []
+        let crossed = dimensions.contains(.step) && dimensions.contains(.theme)
         for expression in key.dropLast() {
             switch expression {
+            // `step-theme` keys are the sagsskridt and the pejlemærke, separated by char(31).
+            case "coalesce(q.step, '')" where crossed: columns.append("substr(c.key, 1, instr(c.key, char(31)) - 1)")
+            case "t.theme" where crossed: columns.append("substr(c.key, instr(c.key, char(31)) + 1)")
             case "coalesce(q.step, '')", "t.theme": columns.append("c.key")
             case "u.name":
                 joins.append("JOIN unit u ON u.id = c.unit_id")

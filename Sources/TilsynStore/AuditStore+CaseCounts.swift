@@ -9,28 +9,36 @@ internal import GRDB
 /// rebuilt when it is next opened for writing. Readers refuse a store whose counts are older than the program's.
 extension AuditStore {
     /// The version of the derived case counts, kept in `PRAGMA user_version`; raise it when their SQL changes.
-    static let caseCountsVersion = 1
+    /// 2: `case_count` also crosses sagsskridt and pejlemærke (`step-theme`).
+    static let caseCountsVersion = 2
 
     /// The catalogue groups of an answer `a` of review `r` whose catalogue is `catalogue`: its sagsskridt (`''` for a
-    /// question the catalogue does not know), each of its pejlemærker, and `all`, for questions outside temanedslag.
+    /// question the catalogue does not know), each of its pejlemærker, `all`, for questions outside temanedslag,
+    /// and with `crossed` each pair of sagsskridt and pejlemærke (`step-theme`, the key `step || char(31) || theme`).
     /// Yields `k.grouping` and the key expression; conditions go into the WHERE clause.
-    private static func groups(catalogue: String, question: String) -> (from: String, key: String, where: String) {
+    private static func groups(catalogue: String, question: String, crossed: Bool = false)
+        -> (from: String, key: String, where: String)
+    {
         (
             """
-            JOIN (SELECT 'step' AS grouping UNION ALL SELECT 'theme' UNION ALL SELECT 'all') k
+            JOIN (SELECT 'step' AS grouping UNION ALL SELECT 'theme' UNION ALL SELECT 'all'\(
+                crossed ? " UNION ALL SELECT 'step-theme'" : "")) k
             LEFT JOIN catalogue_question q ON q.catalogue = \(catalogue) AND q.question = \(question)
-            LEFT JOIN question_theme t ON k.grouping = 'theme' AND t.catalogue = \(catalogue)
+            LEFT JOIN question_theme t ON k.grouping IN ('theme', 'step-theme') AND t.catalogue = \(catalogue)
                 AND t.question = \(question)
             """,
-            "CASE k.grouping WHEN 'step' THEN coalesce(q.step, '') WHEN 'theme' THEN t.theme ELSE '' END",
-            "NOT coalesce(q.temanedslag, 0) AND (k.grouping <> 'theme' OR t.theme IS NOT NULL)"
+            """
+            CASE k.grouping WHEN 'step' THEN coalesce(q.step, '') WHEN 'theme' THEN t.theme
+                WHEN 'step-theme' THEN coalesce(q.step, '') || char(31) || t.theme ELSE '' END
+            """,
+            "NOT coalesce(q.temanedslag, 0) AND (k.grouping NOT IN ('theme', 'step-theme') OR t.theme IS NOT NULL)"
         )
     }
 
     /// Adds (`sign` 1) or removes (`sign` -1) to `case_count` the reviews `r` matching `filter`.
     static func updateCaseCounts(in db: Database, filter: String, arguments: StatementArguments, sign: Int) throws {
         let s = sign < 0 ? "-" : ""
-        let (from, key, condition) = groups(catalogue: "r.catalogue", question: "a.question")
+        let (from, key, condition) = groups(catalogue: "r.catalogue", question: "a.question", crossed: true)
         try db.cachedStatement(
             sql: """
                 INSERT INTO case_count(catalogue, grouping, key, degree, round_id, level, unit_id, measure,

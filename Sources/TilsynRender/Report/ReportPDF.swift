@@ -57,7 +57,7 @@ public enum ReportPDF {
         do {
             try fileManager.createDirectory(at: folder, withIntermediateDirectories: false)
             try Data(html.utf8).write(to: page)
-            fileManager.createFile(atPath: log.path, contents: nil)
+            _ = fileManager.createFile(atPath: log.path, contents: nil)
         } catch {
             throw Failure(reason: .notWritable(fileManager.temporaryDirectory.path))
         }
