@@ -24,10 +24,11 @@ ROUNDS = 4
 UNITS = 20
 PARAMS = {"reviews": REVIEWS, "questions": QUESTIONS, "rounds": ROUNDS, "units": UNITS, "version": 2}
 # The store's own stamp: version 2 adds `level_pair_count` (schema v2), version 3 the case counts (schema v6),
-# without regenerating the DuckDB twin.
-STORE_PARAMS = {**PARAMS, "store": 3}
+# version 4 the case counts crossing sagsskridt and pejlemærke (case counts version 2), without regenerating the
+# DuckDB twin.
+STORE_PARAMS = {**PARAMS, "store": 4}
 # The four-level variant (agreement over all levels): the same answers, each case reviewed at levels 1 to 4.
-LEVELS4_PARAMS = {**PARAMS, "levels": 4, "store": 3}
+LEVELS4_PARAMS = {**PARAMS, "levels": 4, "store": 4}
 
 # Review r (1-based): case (r + 1) / 2, level 1 or 2; round, unit and measure follow from the case, so that
 # every unit has cases in every round.

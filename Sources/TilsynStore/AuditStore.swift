@@ -8,9 +8,10 @@ internal import Glibc
 /// The audit store: every accepted review and answer, with provenance, in one SQLite file.
 ///
 /// Opened as a GRDB `DatabasePool` in WAL mode with `synchronous = NORMAL`: a commit survives the process being
-/// killed (`kill -9`), and readers never block the writer. Each returned file is imported in one `IMMEDIATE`
-/// transaction, so the store holds every file wholly or not at all; a busy timeout lets several imports run at
-/// once. The schema is created and upgraded by `AuditStore.migrator`; see `Schema.md` in the DocC catalogue.
+/// killed (`kill -9`), and readers never block the writer. Returned files are imported in batches, each file under
+/// its own savepoint inside the batch's `IMMEDIATE` transaction (``withImportBatch(maxFiles:maxSeconds:_:)``), so
+/// the store holds every file wholly or not at all; a busy timeout lets several imports run at once. The schema is
+/// created and upgraded by `AuditStore.migrator`, whose migrations are frozen once registered.
 public final class AuditStore: Sendable {
     /// The embedded default: `tilsyn.sqlite` in the working directory.
     public static let defaultFileName = "tilsyn.sqlite"
