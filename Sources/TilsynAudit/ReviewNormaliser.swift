@@ -62,7 +62,7 @@ extension ReadContext {
             usable = false
             add(at: fallback("Runde"), severity: .error, rule: .roundConflict,
                 message: "Filen er fra runde \(quote(text)), men indlæsningen gælder runde \(quote(given)).",
-                suggestion: "Ret runden i filen, eller indlæs filen uden --round eller med den rigtige runde.")
+                suggestion: "Ret runden i filen, eller indlæs filen sammen med filerne fra dens egen runde.")
         }
         round = round.trimmed
 

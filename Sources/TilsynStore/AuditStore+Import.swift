@@ -244,8 +244,8 @@ extension AuditStore {
                     rule: .resubmission,
                     message: "Gennemgangen er indsendt før (i filen \(earlierFile)) med \(difference). Den nye fil "
                         + "er ikke indlæst.",
-                    suggestion: "Afklar, hvilken version der er rigtig. Indlæs den nye med --replace, hvis den skal "
-                        + "erstatte den gamle."))
+                    suggestion: "Afklar, hvilken version der er rigtig. Skal den nye erstatte den gamle, kan den "
+                        + "indlæses igen som erstatning."))
             }
         }
         return (states, findings)

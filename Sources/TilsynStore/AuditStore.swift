@@ -269,7 +269,7 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
         switch error.resultCode {
         case .SQLITE_READONLY:
             self.init(.readOnly, "the store is read-only (\(sqlite)): \(untouched). Make the file, the folder it is "
-                + "in and its -wal and -shm files writable, or name another store with --db", path: path)
+                + "in and its -wal and -shm files writable, or use another store", path: path)
         case .SQLITE_FULL:
             self.init(.diskFull, "the disk is full (\(sqlite)): \(untouched). Free some space and run the import "
                 + "again; files already imported are skipped", path: path)
@@ -287,18 +287,18 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
             var isFolder: ObjCBool = false
             if !FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) || !isFolder.boolValue {
                 self.init(.cannotOpen, "the store cannot be opened (\(sqlite)): its folder does not exist; create "
-                    + "it or name another store with --db", path: path)
+                    + "it or use another store", path: path)
             } else if let reason = StoreError.unwritable(path: path, folder: folder) {
                 self.init(.readOnly, "the store is read-only: \(reason) (\(sqlite)): \(untouched). Make the file, "
-                    + "the folder it is in and its -wal and -shm files writable, or name another store with --db",
+                    + "the folder it is in and its -wal and -shm files writable, or use another store",
                     path: path)
             } else {
                 self.init(.cannotOpen, "the store cannot be opened (\(sqlite)): check that the folder and the file "
                     + "can be read and written", path: path)
             }
         case .SQLITE_NOTADB, .SQLITE_CORRUPT:
-            self.init(.cannotOpen, "the file is not a Tilsyn store or is damaged (\(sqlite)): name another store "
-                + "with --db", path: path)
+            self.init(.cannotOpen, "the file is not a Tilsyn store or is damaged (\(sqlite)): use another store",
+                path: path)
         case .SQLITE_IOERR:
             self.init(.writeFailed, "a disk error (\(sqlite)): \(untouched). Check the disk and its free space, "
                 + "then run the import again", path: path)

@@ -127,6 +127,8 @@ private func exportErrors<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
     } catch let error as ExportError {
-        throw DataError(message: error.description)
+        // The library says what is wrong; the flags to use are the command's.
+        let advice = error.code == .tooLarge ? " (--format csv or --format sqlite, or --shape wide)" : ""
+        throw DataError(message: error.description + advice)
     }
 }

@@ -143,6 +143,15 @@ struct ReadingOptions: ParsableArguments {
         } else {
             output.write("\n")
         }
+        // What the flags of this command can do about the errors (the findings themselves name no flags: they go to
+        // the reviewers).
+        let rules = Set(summary.findings.filter { $0.severity == .error }.map(\.rule))
+        if rules.contains(.resubmission) {
+            output.write("Gennemgange indsendt igen med andre svar er ikke indlæst; --replace erstatter de gemte.\n")
+        }
+        if rules.contains(.roundConflict) {
+            output.write("--round gælder alle filer i indlæsningen; indlæs filer fra en anden runde for sig.\n")
+        }
         output.flush()
         return summary.rejected > 0 ? 65 : 0
     }
@@ -247,7 +256,9 @@ func storeErrors<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
     } catch let error as StoreError {
-        throw DataError(message: error.description)
+        // The library says what is wrong; the flag to use is the command's.
+        let advice = [.readOnly, .cannotOpen].contains(error.code) ? " (--db FILE)" : ""
+        throw DataError(message: error.description + advice)
     }
 }
 

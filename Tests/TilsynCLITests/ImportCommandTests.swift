@@ -190,3 +190,31 @@ import TilsynTestSupport
         }
     }
 }
+
+/// The findings go to reviewers and name no flags; the command's closing lines say which of its flags helps.
+@Suite struct ImportFlagAdviceTests {
+    @Test func aResubmissionAndARoundConflictAreAnsweredWithTheFlagThatHelps() throws {
+        let directory = try TemporaryDirectory("import-advice")
+        defer { directory.cleanUp() }
+        let header = "sagsnummer;niveau;runde;spørgsmål;svar;bemærkning;enhed;indsats;reviewer;dato\r\n"
+        func file(_ name: String, answer: String, round: String = "2025") throws -> String {
+            let path = directory.path(name)
+            try (header + "S-2025-0001;1;\(round);U.1;\(answer);;Enhed Vest;32;AB;14-03-2025\r\n")
+                .write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+        let db = directory.path("t.sqlite")
+        #expect(try runTilsyn(["import", try file("a.csv", answer: "Ja"), "--db", db]).status == 0)
+
+        let again = try runTilsyn(["import", try file("b.csv", answer: "Nej"), "--db", db])
+        #expect(again.status == 65)
+        #expect(again.stderr.contains("Gennemgangen er indsendt før") && !again.stderr.contains("--replace"))
+        #expect(again.stdout.contains("--replace erstatter de gemte"), "\(again.stdout)")
+        #expect(try runTilsyn(["import", directory.path("b.csv"), "--db", db, "--replace"]).status == 0)
+
+        let other = try runTilsyn(["import", try file("c.csv", answer: "Ja", round: "2024"), "--db", db, "--round", "2025"])
+        #expect(other.status == 65)
+        #expect(!other.stderr.contains("--round"), "\(other.stderr)")
+        #expect(other.stdout.contains("--round gælder alle filer i indlæsningen"), "\(other.stdout)")
+    }
+}

@@ -305,6 +305,7 @@ struct StoreSafetyTests {
             """, folder: directory)
         #expect(result.status == 65, "\(result.stderr)")
         #expect(result.stderr.hasPrefix("Error: \(db): the store is read-only"), "\(result.stderr)")
+        #expect(result.stderr.hasSuffix("or use another store (--db FILE)\n"), "the CLI names its flag: \(result.stderr)")
         #expect(result.stderr.contains("the store holds what it held before"), "\(result.stderr)")
         #expect(try Self.sha(db) == before.0)
         #expect(try Self.content(db) == before.1)

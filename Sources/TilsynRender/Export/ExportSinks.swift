@@ -234,8 +234,8 @@ final class XLSXExportSink: ExportSink {
         guard sheet.nextRow < 1_048_576 else {
             throw ExportError(
                 .tooLarge,
-                "the export has more rows than an Excel sheet holds (1,048,575 below the header): use --format csv, "
-                    + "sqlite or --shape wide", path: path)
+                "the export has more rows than an Excel sheet holds (1,048,575 below the header): export it as CSV "
+                    + "or SQLite, or in the wide shape (a row per review)", path: path)
         }
         try sheet.appendRow(
             row.map { value -> XLSXWriter.Cell? in
