@@ -49,9 +49,7 @@ let package = Package(
         // Analysis over the store: SQL aggregations (compliance by pejlemærke, sagsskridt and round, …).
         .target(
             name: "TilsynAnalysis",
-            dependencies: [
-                "TilsynStore", "TilsynAudit", "TilsynSheets", .product(name: "GRDB", package: "GRDB.swift"),
-            ]),
+            dependencies: ["TilsynStore", "TilsynSheets", .product(name: "GRDB", package: "GRDB.swift")]),
 
         // Rendering: analysis results as tables, CSV, JSON and workbooks; exports and reports for other tools.
         .target(

@@ -39,13 +39,6 @@ static inline int CLibXML2_wellFormed(xmlParserCtxtPtr ctxt) {
     return ctxt->wellFormed;
 }
 
-/// glibc's memmem (a GNU extension the Glibc module does not export), for finding tags in raw XML bytes.
-static inline void *CLibXML2_memmem(const void *haystack, size_t haystackLength, const void *needle,
-                                    size_t needleLength) {
-    extern void *memmem(const void *, size_t, const void *, size_t);
-    return memmem(haystack, haystackLength, needle, needleLength);
-}
-
 /// Ignores an error libxml2 reports outside any parser context.
 static void CLibXML2_ignoreGenericError(void *ctx, const char *msg, ...) {
     (void)ctx;

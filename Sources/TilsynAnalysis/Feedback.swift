@@ -1,4 +1,4 @@
-public import GRDB
+internal import GRDB
 
 /// What a unit learns from a round's review of its cases: per case, the questions answered Nej or Lav grad at any
 /// level (with the remarks) and those where the levels disagreed; and the unit's compliance per sagsskridt beside

@@ -1,4 +1,4 @@
-public import GRDB
+internal import GRDB
 
 /// The facts a yearly report needs besides the counts: catalogue names, how many cases and reviews a round has, and
 /// reviewers' remarks on Nej answers.

@@ -1,4 +1,4 @@
-public import GRDB
+internal import GRDB
 
 /// A breakdown (dimension) that answers can be grouped by.
 public enum Breakdown: String, Sendable, CaseIterable, Hashable {

@@ -1,4 +1,4 @@
-public import GRDB
+internal import GRDB
 
 /// Compliance across rounds against a baseline round, aggregated in SQL over the answer counts.
 ///

@@ -189,7 +189,7 @@ extension Catalogue {
     /// The catalogues in `Schemas/catalogues` are stored in this form, so exporting and importing one reproduces
     /// the file byte for byte.
     public func canonicalJSON() -> String {
-        var json = _JSONText()
+        var json = CanonicalJSONWriter()
         json.object(level: 0) { o in
             o.field("$schema") { $0.string("../catalogue.schema.json") }
             o.field("id") { $0.string(id) }
@@ -240,15 +240,15 @@ extension Catalogue {
 }
 
 /// Writes JSON as Python's `json.dumps(indent=2, ensure_ascii=False)` does, so hand edits and scripts agree.
-struct _JSONText {
+struct CanonicalJSONWriter {
     var text = ""
 
     struct ObjectWriter {
-        var json: _JSONText
+        var json: CanonicalJSONWriter
         let level: Int
         var first = true
 
-        mutating func field(_ key: String, _ value: (inout _JSONText) -> Void) {
+        mutating func field(_ key: String, _ value: (inout CanonicalJSONWriter) -> Void) {
             json.text += first ? "\n" : ",\n"
             first = false
             json.indent(level + 1)
@@ -274,7 +274,7 @@ struct _JSONText {
         }
     }
 
-    mutating func array<T>(_ items: [T], level: Int, _ element: (inout _JSONText, T) -> Void) {
+    mutating func array<T>(_ items: [T], level: Int, _ element: (inout CanonicalJSONWriter, T) -> Void) {
         guard !items.isEmpty else {
             text += "[]"
             return

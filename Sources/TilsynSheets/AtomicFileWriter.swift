@@ -6,7 +6,7 @@
 /// as it was.
 public final class AtomicFileWriter {
     private static let flushThreshold = 64 * 1024
-    private let file: _CSVAtomicFile
+    private let file: AtomicFile
     private var buffer: [UInt8] = []
 
     /// The target path.
@@ -14,7 +14,7 @@ public final class AtomicFileWriter {
 
     /// Creates the temporary file next to `path`; throws a `SpreadsheetError` when the folder is not writable.
     public init(path: String) throws {
-        file = try _CSVAtomicFile(path: path)
+        file = try AtomicFile(path: path)
         buffer.reserveCapacity(Self.flushThreshold + 4096)
     }
 

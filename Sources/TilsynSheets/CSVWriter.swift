@@ -80,7 +80,7 @@ public final class CSVWriter {
 
     private static let flushThreshold = 64 * 1024
     private var buffer: [UInt8] = []
-    private let file: _CSVAtomicFile?
+    private let file: AtomicFile?
     private let name: String?
     private var finished = false
     private var failed = false
@@ -90,7 +90,7 @@ public final class CSVWriter {
     /// Starts writing a CSV file at `path`; the file appears (or is replaced) only when ``finish()`` succeeds.
     public init(path: String, options: CSVWriteOptions = .init()) throws {
         self.options = options
-        file = try _CSVAtomicFile(path: path)
+        file = try AtomicFile(path: path)
         name = path
         delimiter = options.dialect.delimiter
         lineEnd = options.dialect.lineEnd

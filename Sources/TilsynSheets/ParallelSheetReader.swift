@@ -219,7 +219,7 @@ final class ParallelSheetReader: @unchecked Sendable {
 /// section or processing instruction, and records the framing (opening tags up to `<sheetData>`, closing tags).
 ///
 /// Raw `<` cannot occur in XML text or attribute values, so a segment without `<!` or `<?` can be cut at the first
-/// `</row>` (or `</x:row>`) past the target size: found with `memmem`, nearly free. A segment that holds a comment,
+/// `</row>` (or `</x:row>`) past the target size: found with `memchr`, nearly free. A segment that holds a comment,
 /// CDATA or instruction is cut by a precise scan instead.
 struct SegmentCutter {
     struct Framing {
@@ -372,12 +372,23 @@ struct SegmentCutter {
         return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
     }
 
+    /// The first occurrence of `pattern` at or after `from`: `memchr` for the pattern's rarest byte in XML (the last
+    /// one that is not markup punctuation: `!` of `<!`, `w` of `row>`), each hit checked whole. The patterns are
+    /// short and the candidates few, so this is as fast as a two-way search here.
     private static func find(_ pattern: [UInt8], in bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
-        guard from < bytes.count, let base = bytes.baseAddress else { return nil }
-        return pattern.withUnsafeBufferPointer { needle in
-            guard let hit = CLibXML2_memmem(base + from, bytes.count - from, needle.baseAddress, needle.count) else { return nil }
-            return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        guard !pattern.isEmpty else { return from <= bytes.count ? from : nil }
+        let common: Set<UInt8> = [UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "/"), UInt8(ascii: "\""),
+                                  UInt8(ascii: " "), UInt8(ascii: "=")]
+        let key = pattern.lastIndex { !common.contains($0) } ?? pattern.count - 1
+        var at = from + key
+        while let hit = find(pattern[key], in: bytes, from: at) {
+            let start = hit - key
+            if start + pattern.count <= bytes.count && pattern.indices.allSatisfy({ bytes[start + $0] == pattern[$0] }) {
+                return start
+            }
+            at = hit + 1
         }
+        return nil
     }
 }
 

@@ -478,7 +478,7 @@ import TilsynTestSupport
         let directory = try TemporaryDirectory("walk")
         defer { directory.cleanUp() }
         for name in ["b.xlsx", "a.ods", "c.csv", "~$b.xlsx", ".~lock.b.xlsx#", ".DS_Store", "noter.docx"] {
-            FileManager.default.createFile(atPath: directory.path(name), contents: Data([1]))
+            _ = FileManager.default.createFile(atPath: directory.path(name), contents: Data([1]))
         }
         let walked = try ReturnedFiles.walk([directory.url.path])
         #expect(walked.files.map { ($0 as NSString).lastPathComponent } == ["a.ods", "b.xlsx", "c.csv"])

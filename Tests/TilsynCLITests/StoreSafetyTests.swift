@@ -83,8 +83,8 @@ struct StoreSafetyTests {
         process.executableURL = TestPaths.tilsynExecutable
         process.arguments = arguments
         process.standardInput = FileHandle.nullDevice
-        FileManager.default.createFile(atPath: output + ".out", contents: nil)
-        FileManager.default.createFile(atPath: output + ".err", contents: nil)
+        _ = FileManager.default.createFile(atPath: output + ".out", contents: nil)
+        _ = FileManager.default.createFile(atPath: output + ".err", contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output + ".out"))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: output + ".err"))
         try process.run()

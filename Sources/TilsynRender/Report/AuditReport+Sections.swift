@@ -1,4 +1,4 @@
-public import TilsynAnalysis
+internal import TilsynAnalysis
 internal import TilsynAudit
 
 /// The sections of the report in Copenhagen's form that are built as tables: scope, the main results over rounds,

@@ -4,7 +4,7 @@
 ///
 /// Until ``commit()`` succeeds the target is untouched; a failed or abandoned write removes the temporary
 /// file, so no reader ever sees half a file. Owns its file descriptor.
-final class _CSVAtomicFile {
+final class AtomicFile {
     let path: String
     let temporaryPath: String
     private var descriptor: Int32
