@@ -19,11 +19,7 @@ public enum ReportHTML {
         page.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
         page.raw("<meta name=\"generator\" content=\"Tilsyn\">\n")
         page.element("title", report.title + " – rapport til Socialudvalget")
-        page.raw("\n<style>\n\(style)</style>\n</head>\n<body>\n")
-        if !report.external {
-            // Printed at the top of every page (a fixed element repeats on each printed page).
-            page.element("div", "Intern udgave – må ikke forlade forvaltningen", class: "internal-mark")
-        }
+        page.raw("\n<style>\n\(style)\(report.external ? "" : internalStyle)</style>\n</head>\n<body>\n")
         cover(report, &page)
         keyFigures(report, &page)
         narrative(.summary, report, &page)

@@ -46,7 +46,6 @@ extension ReportHTML {
         section.narrative table th, section.narrative table td { overflow-wrap: anywhere; }
         section.narrative pre { white-space: pre-wrap; overflow-wrap: anywhere; }
         section.narrative p, section.narrative li { overflow-wrap: anywhere; }
-        .internal-mark { display: none; }
         @media print {
             body { padding: 0; max-width: none; }
             section { break-before: page; margin-top: 0; }
@@ -55,8 +54,15 @@ extension ReportHTML {
             thead { display: table-header-group; }
             h2, h3 { break-after: avoid; }
             nav a { color: inherit; }
-            .internal-mark { display: block; position: fixed; top: 0; right: 0; font-size: 8pt; color: #8a5a00; }
         }
+
+        """
+
+    /// The internal version's mark, in the top margin of every printed page (a page margin box, so it never covers
+    /// the text).
+    static let internalStyle = """
+        @page { @top-right { content: "Intern udgave – må ikke forlade forvaltningen"; font-size: 8pt;
+                             color: #8a5a00; } }
 
         """
 }
