@@ -178,8 +178,9 @@ import TilsynTestSupport
     /// The page renders in headless Chromium: a screenshot and an A4 PDF, every section heading in the DOM, no
     /// request but the page itself (recorded over the DevTools protocol), no console error. A control page with an
     /// outside image proves that the recorder sees requests.
-    @Test func htmlRendersInChromiumWithoutAnyRequest() throws {
-        guard let chromium = Requirement.chromium(), let python = Requirement.python3() else { return }
+    @Test(.needsChromium) func htmlRendersInChromiumWithoutAnyRequest() throws {
+        let chromium = try #require(Requirement.chromium())
+        let python = try #require(Requirement.python3())
         let db = try Self.samples.get()
         let directory = try TemporaryDirectory("report-chromium")
         defer { directory.cleanUp() }
@@ -231,8 +232,8 @@ import TilsynTestSupport
     // MARK: - LibreOffice
 
     /// LibreOffice converts the workbook without errors; openpyxl sees the sheets.
-    @Test func workbookOpensInLibreOfficeAndOpenpyxl() throws {
-        guard let soffice = Requirement.soffice() else { return }
+    @Test(.needsLibreOffice, .needsPython) func workbookOpensInLibreOfficeAndOpenpyxl() throws {
+        let soffice = try #require(Requirement.soffice())
         let db = try Self.samples.get()
         let directory = try TemporaryDirectory("report-libreoffice")
         defer { directory.cleanUp() }
@@ -246,7 +247,7 @@ import TilsynTestSupport
         let pdf = try Data(contentsOf: URL(fileURLWithPath: directory.path("rapport.pdf")))
         #expect(pdf.starts(with: Array("%PDF".utf8)) && pdf.count > 10_000)
 
-        guard let python = Requirement.python() else { return }
+        let python = try #require(Requirement.python(), "no .venv/bin/python: bash .ci/run creates it")
         let names = try runPython(
             python, script: "import openpyxl, sys; print('|'.join(openpyxl.load_workbook(sys.argv[1]).sheetnames))",
             arguments: [xlsx])

@@ -32,8 +32,8 @@ struct ReportPDFTests {
         return Set(expression.matches(in: text, range: range).compactMap { Range($0.range, in: text).map { String(text[$0]) } })
     }
 
-    @Test func thePDFHoldsEverySectionEveryTableFigureAndPageNumbers() throws {
-        guard Requirement.chromium() != nil else { return }
+    @Test(.needsChromium) func thePDFHoldsEverySectionEveryTableFigureAndPageNumbers() throws {
+        _ = try #require(Requirement.chromium())
         let pdftotext = try #require(ExternalTools.find(["pdftotext"]), "no pdftotext: .ci/run installs poppler-utils")
         let pdfinfo = try #require(ExternalTools.find(["pdfinfo"]), "no pdfinfo: .ci/run installs poppler-utils")
         let db = try ReportCommandTests.samples.get()
@@ -80,9 +80,10 @@ struct ReportPDFTests {
 
     /// Laid out as printed (print media, the A4 content width), no element's content is wider than its box and no
     /// chart text leaves its chart; one screenshot per section is kept in .build/report-test/sections to look at.
-    @Test(arguments: ["samples", "six rounds"])
+    @Test(.needsChromium, arguments: ["samples", "six rounds"])
     func nothingOverflowsItsBoxWhenPrinted(store: String) throws {
-        guard let chromium = Requirement.chromium(), let python = Requirement.python3() else { return }
+        let chromium = try #require(Requirement.chromium())
+        let python = try #require(Requirement.python3())
         let directory = try TemporaryDirectory("report-overflow")
         defer { directory.cleanUp() }
         let db = store == "samples" ? try ReportCommandTests.samples.get() : try ReportSectionsTests.store(in: directory)

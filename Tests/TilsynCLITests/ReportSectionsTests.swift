@@ -175,8 +175,8 @@ import TilsynTestSupport
     }
 
     /// The internal version says so on every printed page; the external one on none.
-    @Test func theInternalVersionSaysSoOnEveryPrintedPage() throws {
-        guard let chromium = Requirement.chromium() else { return }
+    @Test(.needsChromium) func theInternalVersionSaysSoOnEveryPrintedPage() throws {
+        let chromium = try #require(Requirement.chromium())
         let pdftotext = try #require(ExternalTools.find(["pdftotext"]), "no pdftotext: .ci/run installs poppler-utils")
         let pdfinfo = try #require(ExternalTools.find(["pdfinfo"]), "no pdfinfo: .ci/run installs poppler-utils")
         let directory = try TemporaryDirectory("report-internal-mark")

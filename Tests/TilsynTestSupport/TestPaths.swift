@@ -145,6 +145,16 @@ extension Trait where Self == ConditionTrait {
         .enabled(if: TestPaths.python != nil || TestPaths.isCI, "needs .venv/bin/python with openpyxl; bash .ci/run makes it")
     }
 
+    /// Needs headless Chromium on PATH (`bash .ci/run` installs Debian's chromium).
+    public static var needsChromium: Self {
+        .enabled(if: ExternalTools.chromium != nil || TestPaths.isCI, "needs chromium on PATH; bash .ci/run installs it")
+    }
+
+    /// Needs LibreOffice's soffice on PATH (`bash .ci/run` installs libreoffice-calc-nogui).
+    public static var needsLibreOffice: Self {
+        .enabled(if: ExternalTools.soffice != nil || TestPaths.isCI, "needs soffice on PATH; bash .ci/run installs it")
+    }
+
     /// Needs `../shared/corpus/xlsx` beside the clone.
     public static var needsCorpus: Self {
         .enabled(if: TestPaths.corpus != nil || TestPaths.isCI, "needs ../shared/corpus/xlsx beside the clone")
