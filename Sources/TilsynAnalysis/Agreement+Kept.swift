@@ -1,0 +1,100 @@
+internal import GRDB
+internal import TilsynStore
+
+/// Agreement from the counts the import keeps, so its cost does not grow with the answers.
+extension Agreement {
+    /// Agreement from the counts the import keeps: `level_pair_count` for two levels, `level_set_count` for three
+    /// or four; the statistics are those of the self-join in `rows(_:levels:by:round:)`, so the cost does not grow
+    /// with the answers.
+    static func keptRows(
+        _ store: StoreReader, levels: [Int], by dimensions: [Breakdown], round: String?
+    ) throws -> [Row] {
+        let pair = levels.count == 2
+        var from = pair ? "level_pair_count p" : "level_set_count p"
+        let (columns, order) = groupingJoins(
+            dimensions, catalogue: "p.catalogue", question: "p.question", round: "p.round_id", into: &from)
+        let levelSet = levels.map(String.init).joined(separator: ",")
+        var conditions =
+            pair ? ["p.low_level = \(levels[0])", "p.high_level = \(levels[1])"] : ["p.levels = '\(levelSet)'"]
+        let byQuestion = dimensions.contains(.question)
+        if !byQuestion {
+            from += "\nLEFT JOIN catalogue_question qx ON qx.catalogue = p.catalogue AND qx.question = p.question"
+            conditions.append("NOT coalesce(qx.temanedslag, 0)")
+        }
+        var arguments: [any DatabaseValueConvertible] = []
+        if let round {
+            conditions.append("p.round_id IN (SELECT id FROM round WHERE name = ?)")
+            arguments.append(round)
+        }
+        var statistics: [String]
+        if pair {
+            statistics = [
+                "sum(p.items)", "sum(p.items) FILTER (WHERE p.low_code = p.high_code)",
+                "sum(p.items) FILTER (WHERE p.low_code = 1 AND p.high_code = 2)",
+                "sum(p.items) FILTER (WHERE p.low_code = 2 AND p.high_code = 1)",
+            ]
+            for category in categories {
+                statistics += [
+                    "sum(p.items) FILTER (WHERE p.low_code = \(category))",
+                    "sum(p.items) FILTER (WHERE p.high_code = \(category))",
+                ]
+            }
+        } else {
+            statistics = ["sum(p.compared)", "sum(p.agree)", "sum(p.yes_to_no)", "sum(p.no_to_yes)"]
+            for category in categories { statistics += ["sum(p.t\(category))", "sum(p.q\(category))"] }
+        }
+        // The cases: filled in below from `level_pair_case_count` (by question, one item per case and round).
+        statistics.append("0")
+        let sql = """
+            SELECT \((columns + order + statistics).joined(separator: ", "))
+            FROM \(from)
+            WHERE \(conditions.joined(separator: " AND "))
+            \(columns.isEmpty ? "" : "GROUP BY " + columns.joined(separator: ", "))
+            """
+        let (found, cases) = try store.database.read { db in
+            (
+                try GRDB.Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)),
+                byQuestion ? [:] : try keptCases(db, levels: levels, by: dimensions, round: round)
+            )
+        }
+        var groups = Partitioned.merge([found], keys: columns.count, orders: order.count)
+        for index in groups.indices {
+            groups[index].sums[groups[index].sums.count - 1] =
+                byQuestion ? groups[index].sums[0] : cases[groups[index].keys] ?? 0
+        }
+        return assemble(groups, levels: levels, dimensions: dimensions)
+    }
+
+    /// The cases with an item compared between `levels` per group (theme, step and/or round; keys as texts in
+    /// the order of `dimensions`), from `level_pair_case_count` or `level_set_case_count`.
+    static func keptCases(_ db: Database, levels: [Int], by dimensions: [Breakdown], round: String?) throws
+        -> [[String]: Int]
+    {
+        let grouping = dimensions.contains(.step) ? "step" : dimensions.contains(.theme) ? "theme" : "all"
+        let pair = levels.count == 2
+        var from = pair ? "level_pair_case_count p" : "level_set_case_count p"
+        let columns = dimensions.map { dimension -> String in
+            guard dimension == .round else { return "p.key" }
+            from += "\nJOIN round d ON d.id = p.round_id"
+            return "d.name"
+        }
+        var conditions = pair ? ["p.low_level = ?", "p.high_level = ?", "p.grouping = ?"] : ["p.levels = ?", "p.grouping = ?"]
+        var arguments: [any DatabaseValueConvertible] =
+            pair ? [levels[0], levels[1], grouping] : [levels.map(String.init).joined(separator: ","), grouping]
+        if let round {
+            conditions.append("p.round_id IN (SELECT id FROM round WHERE name = ?)")
+            arguments.append(round)
+        }
+        let sql = """
+            SELECT \((columns + ["sum(p.cases)"]).joined(separator: ", "))
+            FROM \(from)
+            WHERE \(conditions.joined(separator: " AND "))
+            \(columns.isEmpty ? "" : "GROUP BY " + columns.joined(separator: ", "))
+            """
+        var cases: [[String]: Int] = [:]
+        for row in try GRDB.Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)) {
+            cases[columns.indices.map { row[$0] as String? ?? "" }] = row[columns.count] as Int? ?? 0
+        }
+        return cases
+    }
+}

@@ -1,0 +1,156 @@
+internal import GRDB
+internal import Foundation
+internal import TilsynSheets
+internal import TilsynStore
+
+/// Runs an aggregate query over ranges of case ids in parallel and adds up its sums per group.
+enum Partitioned {
+    /// One group: its key texts, ordering values (the first of them seen) and summed statistics.
+    struct Group {
+        var keys: [String]
+        var orders: [Double]
+        var sums: [Int]
+    }
+
+    /// Collects partial results from the worker threads.
+    private final class Collector: @unchecked Sendable {
+        let lock = NSLock()
+        var parts: [[GRDB.Row]] = []
+        var error: (any Error)?
+
+        func add(_ rows: [GRDB.Row]) {
+            lock.lock()
+            parts.append(rows)
+            lock.unlock()
+        }
+
+        func fail(_ error: any Error) {
+            lock.lock()
+            self.error = error
+            lock.unlock()
+        }
+    }
+
+    /// Reads `sql` (whose last two arguments are the case id range) once per range; the rows are `keys` key
+    /// texts, `orders` ordering numbers, then sums. Groups come back sorted by their ordering values, then keys.
+    static func read(
+        _ store: StoreReader, sql: String, arguments: [String], keys: Int, orders: Int,
+        level: Int
+    ) throws -> [Group] {
+        let bounds = try store.database.read { db in
+            try GRDB.Row.fetchOne(db, sql: "SELECT min(case_id), max(case_id) FROM review WHERE level = ?",
+                                  arguments: [level])
+        }
+        guard let low = bounds?[0] as Int?, let high = bounds?[1] as Int? else { return [] }
+        let path = store.database.path
+        let onDisk = !path.isEmpty && path != ":memory:" && high - low > 10_000
+        let count = onDisk ? max(1, min(8, availableCores())) : 1
+        let width = (high - low) / count + 1
+        let collector = Collector()
+        let work: @Sendable (Int) -> Void = { part in
+            let range = [low + part * width, min(high, low + (part + 1) * width - 1)]
+            let bound: [(any DatabaseValueConvertible)?] = arguments.map { $0 } + range.map { $0 }
+            let values = StatementArguments(bound)
+            do {
+                let rows: [GRDB.Row]
+                if !onDisk {
+                    rows = try store.database.read { db in try GRDB.Row.fetchAll(db, sql: sql, arguments: values) }
+                } else {
+                    // Its own connection per range, memory-mapped: the self-join is mostly B-tree searches.
+                    var configuration = Configuration()
+                    configuration.readonly = true
+                    configuration.busyMode = .timeout(AuditStore.busyTimeout)
+                    configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA mmap_size = 4294967296") }
+                    let connection = try DatabaseQueue(path: path, configuration: configuration)
+                    rows = try connection.read { db in
+                        try db.execute(sql: "PRAGMA cache_size = -65536")
+                        return try GRDB.Row.fetchAll(db, sql: sql, arguments: values)
+                    }
+                }
+                collector.add(rows)
+            } catch {
+                collector.fail(error)
+            }
+        }
+        if count == 1 {
+            work(0)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: count, execute: work)
+        }
+        if let error = collector.error { throw error }
+        return merge(collector.parts, keys: keys, orders: orders)
+    }
+
+    /// Adds up the sums of rows from several parts per group (rows as in `read`), sorted as `read` returns them.
+    static func merge(_ parts: [[GRDB.Row]], keys: Int, orders: Int) -> [Group] {
+        var groups: [[String]: Group] = [:]
+        for part in parts {
+            for row in part {
+                let texts = (0..<keys).map { row[$0] as String? ?? "" }
+                let sums = (keys + orders..<row.count).map { row[$0] as Int? ?? 0 }
+                // An aggregate without GROUP BY returns one row even for no matches: it adds nothing.
+                guard sums.first ?? 0 > 0 else { continue }
+                if var group = groups[texts] {
+                    for index in sums.indices { group.sums[index] += sums[index] }
+                    for index in 0..<orders { group.orders[index] = min(group.orders[index], row[keys + index]) }
+                    groups[texts] = group
+                } else {
+                    groups[texts] = Group(keys: texts, orders: (0..<orders).map { row[keys + $0] }, sums: sums)
+                }
+            }
+        }
+        return groups.values.sorted { left, right in
+            for index in 0..<keys {
+                if left.orders[index] != right.orders[index] { return left.orders[index] < right.orders[index] }
+                if left.keys[index] != right.keys[index] { return left.keys[index] < right.keys[index] }
+            }
+            return false
+        }
+    }
+}
+
+/// Chance-corrected agreement.
+public enum Kappa {
+    /// Cohen's κ from its sufficient statistics: `items` rated by two raters, `agree` of them alike, and each rater's
+    /// count per category (`first[c]`, `second[c]`). nil when there are no items or chance agreement is 1.
+    public static func cohen(items: Int, agree: Int, first: [Int], second: [Int]) -> Double? {
+        guard items > 0 else { return nil }
+        let total = Double(items)
+        let observed = Double(agree) / total
+        let expected = zip(first, second).reduce(0.0) { $0 + Double($1.0) * Double($1.1) } / (total * total)
+        guard expected < 1 else { return nil }
+        return (observed - expected) / (1 - expected)
+    }
+
+    /// Cohen's κ of a square contingency table (`table[i][j]`: rater one said i, rater two said j).
+    public static func cohen(table: [[Int]]) -> Double? {
+        let size = table.count
+        let items = table.reduce(0) { $0 + $1.reduce(0, +) }
+        let agree = (0..<size).reduce(0) { $0 + table[$1][$1] }
+        let first = table.map { $0.reduce(0, +) }
+        let second = (0..<size).map { column in table.reduce(0) { $0 + $1[column] } }
+        return cohen(items: items, agree: agree, first: first, second: second)
+    }
+
+    /// Fleiss' κ from its sufficient statistics: `items` each rated by `raters`; per category the sum over items of
+    /// the raters choosing it (`totals[c]`) and of its square (`squares[c]`). nil when undefined.
+    public static func fleiss(items: Int, raters: Int, totals: [Int], squares: [Int]) -> Double? {
+        guard items > 0, raters >= 2 else { return nil }
+        let ratings = Double(items * raters)
+        let observed = (Double(squares.reduce(0, +)) - ratings) / (ratings * Double(raters - 1))
+        let expected = totals.reduce(0.0) { $0 + (Double($1) / ratings) * (Double($1) / ratings) }
+        guard expected < 1 else { return nil }
+        return (observed - expected) / (1 - expected)
+    }
+
+    /// Fleiss' κ of a table with one row per item and one column per category (`counts[i][c]`: raters choosing c).
+    public static func fleiss(counts: [[Int]]) -> Double? {
+        guard let raters = counts.first?.reduce(0, +), counts.allSatisfy({ $0.reduce(0, +) == raters }) else {
+            return nil
+        }
+        let categories = counts.first?.count ?? 0
+        let totals = (0..<categories).map { c in counts.reduce(0) { $0 + $1[c] } }
+        let squares = (0..<categories).map { c in counts.reduce(0) { $0 + $1[c] * $1[c] } }
+        return fleiss(items: counts.count, raters: raters, totals: totals, squares: squares)
+    }
+}

@@ -1,0 +1,121 @@
+internal import GRDB
+
+/// The cases (children) behind the summary's groups: from the kept `case_count`, with the repeats of cases
+/// reviewed in several rounds read from the answers.
+extension Summary {
+    /// The distinct cases of each group (by `key`, the grouping columns and the question kind).
+    ///
+    /// Read from the counts the import keeps (`case_count`: reviews with a counted answer per sagsskridt, pejlemærke
+    /// or all questions), which are the cases whenever the round is fixed: a case has one review per round and
+    /// level. Across rounds a case reviewed in several rounds is one child, so the reviews of such recurring cases
+    /// are read from the answers and their repeats taken off. Grouped by question, the cases are the answers counted,
+    /// less the same repeats; the value returned is then the repeats (to subtract).
+    static func caseCounts(
+        _ db: Database, dimensions: [Breakdown], key: [String], joins: [String], conditions: [String],
+        arguments: [any DatabaseValueConvertible], roundFixed: Bool, selection: Selection
+    ) throws -> [[DatabaseValue]: Int] {
+        let byQuestion = dimensions.contains(.question)
+        var counts: [[DatabaseValue]: Int] = [:]
+        if !byQuestion {
+            counts = try keptCaseCounts(db, dimensions: dimensions, key: key, selection: selection).mapValues(\.cases)
+        }
+        guard !roundFixed else { return counts }
+        let recurring = try Bool.fetchOne(
+            db, sql: "SELECT EXISTS (SELECT 1 FROM review GROUP BY case_id, level HAVING count(*) > 1)") ?? false
+        guard recurring else { return counts }
+        for (group, found) in try scan(
+            db, key: key, joins: joins, conditions: conditions, arguments: arguments, recurringOnly: true)
+        {
+            // Grouped by question the caller subtracts the repeats from the answers; else they come off the reviews.
+            counts[group, default: 0] += byQuestion ? found.reviews - found.cases : found.cases - found.reviews
+        }
+        return counts
+    }
+
+    /// The cases and all-Ja cases per group (by `key`) from `case_count`, for groupings without the question: exact
+    /// per round (a case has one review per round and level).
+    static func keptCaseCounts(_ db: Database, dimensions: [Breakdown], key: [String], selection: Selection) throws
+        -> [[DatabaseValue]: (cases: Int, allYes: Int)]
+    {
+        let (step, theme) = (dimensions.contains(.step), dimensions.contains(.theme))
+        let grouping = step && theme ? "step-theme" : step ? "step" : theme ? "theme" : "all"
+        let (caseJoins, caseKey) = caseCountSQL(dimensions: dimensions, key: key)
+        var conditions = ["c.grouping = '\(grouping)'"]
+        var arguments: [any DatabaseValueConvertible] = []
+        selection.restrict(&conditions, &arguments)
+        let sql = """
+            SELECT \(caseKey.joined(separator: ", ")), sum(c.cases), sum(c.all_yes)
+            FROM case_count c
+            \(caseJoins.joined(separator: "\n"))
+            WHERE \(conditions.joined(separator: " AND "))
+            GROUP BY \(caseKey.joined(separator: ", "))
+            """
+        var found: [[DatabaseValue]: (cases: Int, allYes: Int)] = [:]
+        for row in try GRDB.Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)) {
+            found[(0..<key.count).map { row[$0] as DatabaseValue }] = (row[key.count], row[key.count + 1])
+        }
+        return found
+    }
+
+    /// Per group (by `key`): the reviews and distinct cases with a counted answer (Ja, Nej or a degree to a
+    /// question that applies), and the reviews whose Ja/Nej answers in the group are all Ja, read from the answers;
+    /// `recurringOnly` reads only the cases reviewed in more than one round at a level.
+    static func scan(
+        _ db: Database, key: [String], joins: [String], conditions: [String],
+        arguments: [any DatabaseValueConvertible], recurringOnly: Bool
+    ) throws -> [[DatabaseValue]: (reviews: Int, cases: Int, allYes: Int)] {
+        let aliases = key.indices.map { "k\($0)" }
+        let recurring = recurringOnly
+            ? "AND r.case_id IN (SELECT case_id FROM review GROUP BY case_id, level HAVING count(*) > 1)" : ""
+        let sql = """
+            SELECT \(aliases.joined(separator: ", ")), count(*), count(DISTINCT case_id), sum(all_yes)
+            FROM (
+                SELECT \(zip(key, aliases).map { "\($0) AS \($1)" }.joined(separator: ", ")), c.review_id,
+                    c.case_id, min(c.code = 1) AS all_yes
+                FROM (
+                    SELECT r.catalogue, a.question, r.round_id, r.level, r.unit_id, r.measure, r.reviewer_id,
+                        r.case_id, r.id AS review_id, a.code
+                    FROM answer a JOIN review r ON r.id = a.review_id
+                    WHERE a.applies AND a.code IN (1, 2, 4, 5, 6) \(recurring)
+                ) c
+                \(joins.joined(separator: "\n"))
+                \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
+                GROUP BY \(aliases.joined(separator: ", ")), c.review_id
+            )
+            GROUP BY \(aliases.joined(separator: ", "))
+            """
+        var found: [[DatabaseValue]: (reviews: Int, cases: Int, allYes: Int)] = [:]
+        for row in try GRDB.Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)) {
+            found[(0..<key.count).map { row[$0] as DatabaseValue }] =
+                (row[key.count], row[key.count + 1], row[key.count + 2])
+        }
+        return found
+    }
+
+    /// The joins and key expressions that group `case_count c` as `keySQL` groups `answer_count` (the same values,
+    /// in the same order, ending with the question kind); `key` is `keySQL`'s for the same dimensions.
+    static func caseCountSQL(dimensions: [Breakdown], key: [String]) -> (joins: [String], key: [String]) {
+        var joins: [String] = []
+        var columns: [String] = []
+        let crossed = dimensions.contains(.step) && dimensions.contains(.theme)
+        for expression in key.dropLast() {
+            switch expression {
+            // `step-theme` keys are the sagsskridt and the pejlemærke, separated by char(31).
+            case "coalesce(q.step, '')" where crossed: columns.append("substr(c.key, 1, instr(c.key, char(31)) - 1)")
+            case "t.theme" where crossed: columns.append("substr(c.key, instr(c.key, char(31)) + 1)")
+            case "coalesce(q.step, '')", "t.theme": columns.append("c.key")
+            case "u.name":
+                joins.append("JOIN unit u ON u.id = c.unit_id")
+                columns.append("u.name")
+            case "r.name":
+                joins.append("JOIN round r ON r.id = c.round_id")
+                columns.append("r.name")
+            case "v.initials":
+                joins.append("JOIN reviewer v ON v.id = c.reviewer_id")
+                columns.append("v.initials")
+            default: columns.append(expression)  // c.level, c.measure
+            }
+        }
+        return (joins, columns + ["c.degree"])
+    }
+}
