@@ -103,7 +103,7 @@ public enum Agreement {
             let roundFixed = dimensions.contains(.round) || round != nil
             let recurring = try !roundFixed && store.database.read { db in
                 try Bool.fetchOne(
-                    db, sql: "SELECT EXISTS (SELECT 1 FROM review GROUP BY case_id, level HAVING count(*) > 1)")
+                    db, sql: "SELECT EXISTS (SELECT 1 FROM recurring_case)")
                     ?? false
             }
             if !recurring { return try keptRows(store, levels: levels, by: dimensions, round: round) }

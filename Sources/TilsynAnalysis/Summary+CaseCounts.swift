@@ -21,7 +21,7 @@ extension Summary {
         }
         guard !roundFixed else { return counts }
         let recurring = try Bool.fetchOne(
-            db, sql: "SELECT EXISTS (SELECT 1 FROM review GROUP BY case_id, level HAVING count(*) > 1)") ?? false
+            db, sql: "SELECT EXISTS (SELECT 1 FROM recurring_case)") ?? false
         guard recurring else { return counts }
         for (group, found) in try scan(
             db, key: key, joins: joins, conditions: conditions, arguments: arguments, recurringOnly: true)
@@ -66,7 +66,7 @@ extension Summary {
     ) throws -> [[DatabaseValue]: (reviews: Int, cases: Int, allYes: Int)] {
         let aliases = key.indices.map { "k\($0)" }
         let recurring = recurringOnly
-            ? "AND r.case_id IN (SELECT case_id FROM review GROUP BY case_id, level HAVING count(*) > 1)" : ""
+            ? "AND r.case_id IN (SELECT case_id FROM recurring_case)" : ""
         let sql = """
             SELECT \(aliases.joined(separator: ", ")), count(*), count(DISTINCT case_id), sum(all_yes)
             FROM (

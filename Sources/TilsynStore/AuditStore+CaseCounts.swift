@@ -9,8 +9,8 @@ internal import GRDB
 /// rebuilt when it is next opened for writing. Readers refuse a store whose counts are older than the program's.
 extension AuditStore {
     /// The version of the derived case counts, kept in `PRAGMA user_version`; raise it when their SQL changes.
-    /// 2: `case_count` also crosses sagsskridt and pejlemærke (`step-theme`).
-    static let caseCountsVersion = 2
+    /// 2: `case_count` also crosses sagsskridt and pejlemærke (`step-theme`). 3: `recurring_case` (v8).
+    static let caseCountsVersion = 3
 
     /// The catalogue groups of an answer `a` of review `r` whose catalogue is `catalogue`: its sagsskridt (`''` for a
     /// question the catalogue does not know), each of its pejlemærker, `all`, for questions outside temanedslag,
@@ -176,12 +176,37 @@ extension AuditStore {
         }
     }
 
+    /// Adds to `recurring_case` the cases and levels of the reviews matching `filter` that another review of the
+    /// same case and level shares (another round).
+    static func addRecurringCases(in db: Database, filter: String, arguments: StatementArguments) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT OR IGNORE INTO recurring_case(case_id, level)
+                SELECT r.case_id, r.level FROM review r
+                WHERE (\(filter)) AND EXISTS (
+                    SELECT 1 FROM review o WHERE o.case_id = r.case_id AND o.level = r.level AND o.id <> r.id)
+                """
+        ).execute(arguments: arguments)
+    }
+
+    /// Takes a case and level out of `recurring_case` when fewer than two of its reviews are left.
+    static func dropRecurringCase(in db: Database, caseID: Int64, level: Int) throws {
+        try db.cachedStatement(
+            sql: """
+                DELETE FROM recurring_case WHERE case_id = :case AND level = :level
+                    AND (SELECT count(*) FROM review WHERE case_id = :case AND level = :level) < 2
+                """
+        ).execute(arguments: ["case": caseID, "level": level])
+    }
+
     /// Recomputes the case counts and the level set counts from the answers and stamps the store with
     /// ``caseCountsVersion``.
     static func rebuildCaseCounts(in db: Database) throws {
         try db.execute(sql: """
             DELETE FROM case_count; DELETE FROM level_pair_case_count; DELETE FROM level_set_count;
-            DELETE FROM level_set_case_count
+            DELETE FROM level_set_case_count; DELETE FROM recurring_case;
+            INSERT INTO recurring_case(case_id, level)
+            SELECT case_id, level FROM review GROUP BY case_id, level HAVING count(*) > 1;
             """)
         try updateCaseCounts(in: db, filter: "1", arguments: [], sign: 1)
         try updatePairCaseCounts(in: db, reviews: "1", among: "1", arguments: [], sign: 1)

@@ -161,8 +161,11 @@ extension AuditStore {
             try updateCaseCounts(in: db, filter: "r.id = ?", arguments: [oldID], sign: -1)
             try updatePairCaseCounts(in: db, reviews: "s.id = :id", among: "o.id = :id", arguments: ["id": oldID],
                                      sign: -1)
+            let old = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT case_id, level FROM review WHERE id = ?"), arguments: [oldID])
             try db.cachedStatement(sql: "DELETE FROM answer WHERE review_id = ?").execute(arguments: [oldID])
             try db.cachedStatement(sql: "DELETE FROM review WHERE id = ?").execute(arguments: [oldID])
+            if let old { try dropRecurringCase(in: db, caseID: old["case_id"], level: old["level"]) }
             replaced += 1
         }
         for (review, state) in zip(file.reviews, comparison.states) {
@@ -176,6 +179,7 @@ extension AuditStore {
         try updateCaseCounts(in: db, filter: "r.file_id = ?", arguments: [fileID], sign: 1)
         try updatePairCaseCounts(in: db, reviews: "s.file_id = :file", among: "o.file_id = :file",
                                  arguments: ["file": fileID], sign: 1)
+        try addRecurringCases(in: db, filter: "r.file_id = ?", arguments: [fileID])
         return ImportOutcome(
             status: .imported, findings: comparison.findings, reviewsStored: stored, answersStored: answers,
             reviewsReplaced: replaced, reviewsUnchanged: unchanged)

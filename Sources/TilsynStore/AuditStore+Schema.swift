@@ -277,6 +277,18 @@ extension AuditStore {
                 ALTER TABLE review ADD COLUMN udgangspunkt_date TEXT;
                 """)
         }
+        migrator.registerMigration("v8: recurring cases") { db in
+            // Filled by the live code with the case counts (case counts version 3), and kept by every import.
+            try db.execute(sql: """
+                -- The cases reviewed at a level in more than one round: one child, counted once when figures span
+                -- rounds. Kept so that such figures know at once whether any case recurs.
+                CREATE TABLE recurring_case (
+                    case_id INTEGER NOT NULL,
+                    level INTEGER NOT NULL,
+                    PRIMARY KEY (case_id, level)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 

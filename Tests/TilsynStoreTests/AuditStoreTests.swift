@@ -123,6 +123,38 @@ import TilsynTestSupport
         #expect(try store.totals() == AuditStore.Totals(files: 0, reviews: 0, answers: 0))
     }
 
+    /// The cases reviewed at a level in more than one round, kept by the import through new rounds and
+    /// replacements, equal those found from scratch.
+    @Test func recurringCasesAreKeptByTheImport() throws {
+        let (store, directory) = try Self.makeStore()
+        defer { directory.cleanUp() }
+        func recurring() throws -> [[Int]] {
+            try store.database.read { db in
+                try Row.fetchAll(
+                    db, sql: """
+                        SELECT c.number, k.level FROM recurring_case k JOIN audit_case c ON c.id = k.case_id
+                        ORDER BY 1, 2
+                        """
+                ).map { [Int(String(($0["number"] as String).dropFirst(2))) ?? 0, $0["level"]] }
+            }
+        }
+        _ = try store.importFile(Self.file(Self.header + Self.row("A-1", "U.1", "Ja", round: "2024"), name: "a.csv"),
+                                 replace: false)
+        #expect(try recurring().isEmpty)
+        _ = try store.importFile(
+            Self.file(Self.header + Self.row("A-1", "U.1", "Nej", remark: "x", round: "2025")
+                + Self.row("A-2", "U.1", "Ja", round: "2025") + Self.row("A-1", "U.1", "Ja", level: 2, round: "2025"),
+                      name: "b.csv"), replace: false)
+        #expect(try recurring() == [[1, 1]], "A-1 at niveau 1 in 2024 and 2025; A-2 once; A-1 at niveau 2 once")
+        let replaced = try store.importFile(
+            Self.file(Self.header + Self.row("A-1", "U.1", "Ja", round: "2025"), name: "c.csv"), replace: true)
+        #expect(replaced.reviewsReplaced == 1)
+        #expect(try recurring() == [[1, 1]])
+        let kept = try recurring()
+        try store.rebuildCaseCounts()
+        #expect(try recurring() == kept)
+    }
+
     @Test func resubmissionWithOtherAnswersIsRejectedUnlessReplacing() throws {
         let (store, directory) = try Self.makeStore()
         defer { directory.cleanUp() }

@@ -59,14 +59,16 @@ import TilsynTestSupport
         try queue.close()
         let upgraded = try AuditStore(path: path)
         let expected = try fixture.store.database.read { db in
-            try ["level_pair_count", "case_count", "level_pair_case_count", "level_set_count", "level_set_case_count"]
+            try ["level_pair_count", "case_count", "level_pair_case_count", "level_set_count", "level_set_case_count",
+                 "recurring_case"]
                 .map { try Self.all(db, $0) }
         }
         let got = try upgraded.database.read { db in
-            try ["level_pair_count", "case_count", "level_pair_case_count", "level_set_count", "level_set_case_count"]
+            try ["level_pair_count", "case_count", "level_pair_case_count", "level_set_count", "level_set_case_count",
+                 "recurring_case"]
                 .map { try Self.all(db, $0) }
         }
-        #expect(!expected[0].isEmpty && !expected[1].isEmpty && !expected[3].isEmpty)
+        #expect(!expected[0].isEmpty && !expected[1].isEmpty && !expected[3].isEmpty && !expected[5].isEmpty)
         #expect(got == expected)
     }
 }
