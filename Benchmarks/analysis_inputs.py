@@ -24,11 +24,12 @@ ROUNDS = 4
 UNITS = 20
 PARAMS = {"reviews": REVIEWS, "questions": QUESTIONS, "rounds": ROUNDS, "units": UNITS, "version": 2}
 # The store's own stamp: version 2 adds `level_pair_count` (schema v2), version 3 the case counts (schema v6),
-# version 4 the case counts crossing sagsskridt and pejlemærke (case counts version 2), without regenerating the
+# version 4 the case counts crossing sagsskridt and pejlemærke (case counts version 2), version 5 the recurring
+# cases (case counts version 3), without regenerating the
 # DuckDB twin.
-STORE_PARAMS = {**PARAMS, "store": 4}
+STORE_PARAMS = {**PARAMS, "store": 5}
 # The four-level variant (agreement over all levels): the same answers, each case reviewed at levels 1 to 4.
-LEVELS4_PARAMS = {**PARAMS, "levels": 4, "store": 4}
+LEVELS4_PARAMS = {**PARAMS, "levels": 4, "store": 5}
 
 # Review r (1-based): case (r + 1) / 2, level 1 or 2; round, unit and measure follow from the case, so that
 # every unit has cases in every round.
@@ -88,7 +89,7 @@ def store(workdir: Path, tilsyn: Path, levels: int = 2) -> dict:
     params = STORE_PARAMS if levels == 2 else {**LEVELS4_PARAMS, "levels": levels}
     columns = REVIEW_COLUMNS if levels == 2 else review_columns(levels)
     if _fresh(path, params):
-        return json.loads(_stamp(path).read_text())
+        return _with_apart(path, json.loads(_stamp(path).read_text()))
     for suffix in ("", "-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
     seed = workdir / "analysis-seed.csv"
@@ -166,6 +167,21 @@ def store(workdir: Path, tilsyn: Path, levels: int = 2) -> dict:
             f"WHERE r1.level = 1 AND {codes} AND a1.question NOT IN {temanedslag}").fetchone()[0]
     db.close()
     _stamp(path).write_text(json.dumps(stamp))
+    return _with_apart(path, stamp)
+
+
+def _with_apart(path: Path, stamp: dict) -> dict:
+    """Adds to the stamp (once) the Ja and Nej answers outside the temanedslag, which every figure but those by
+    question leaves out (they are a block of their own): the expected cells of `summary --by level`."""
+    if "yes_or_no_apart" not in stamp:
+        db = sqlite3.connect(path)
+        stamp["yes_or_no_apart"] = db.execute("""
+            SELECT count(*) FROM answer a JOIN review r ON r.id = a.review_id
+            JOIN catalogue_question q ON q.catalogue = r.catalogue AND q.question = a.question
+            WHERE a.applies AND a.code IN (1, 2) AND NOT q.temanedslag
+            """).fetchone()[0]
+        db.close()
+        _stamp(path).write_text(json.dumps(stamp))
     return stamp
 
 
@@ -175,7 +191,7 @@ def duckdb_database(workdir: Path) -> dict:
 
     path = workdir / "analysis.duckdb"
     if _fresh(path):
-        return json.loads(_stamp(path).read_text())
+        return _duckdb_apart(workdir, path, json.loads(_stamp(path).read_text()))
     path.unlink(missing_ok=True)
     questions = sqlite3.connect(workdir / "analysis.sqlite").execute(
         "SELECT question, position, type FROM catalogue_question WHERE catalogue = 'kk-2025'").fetchall()
@@ -206,4 +222,28 @@ def duckdb_database(workdir: Path) -> dict:
     db.close()
     stamp = {"params": PARAMS, "cells": answers, "compared": compared}
     _stamp(path).write_text(json.dumps(stamp))
+    return _duckdb_apart(workdir, path, stamp)
+
+
+def _duckdb_apart(workdir: Path, path: Path, stamp: dict) -> dict:
+    """Adds (once) the table `temanedslag` of the catalogue's temanedslag questions to the DuckDB twin, and to the
+    stamp the items compared at levels 1 and 2 outside them: agreement leaves the temanedslag out unless grouped
+    by question, so the peer does too."""
+    import duckdb
+
+    if "compared_apart" not in stamp:
+        questions = sqlite3.connect(workdir / "analysis.sqlite").execute(
+            "SELECT question FROM catalogue_question WHERE catalogue = 'kk-2025' AND temanedslag").fetchall()
+        db = duckdb.connect(str(path))
+        db.execute("CREATE OR REPLACE TABLE temanedslag(question VARCHAR)")
+        db.executemany("INSERT INTO temanedslag VALUES (?)", questions)
+        stamp["compared_apart"] = db.execute("""
+            SELECT count(*) FROM answer a1 JOIN review r1 ON r1.id = a1.review_id
+            JOIN review r2 ON r2.case_id = r1.case_id AND r2.round_id = r1.round_id AND r2.level = 2
+            JOIN answer a2 ON a2.review_id = r2.id AND a2.question = a1.question
+            WHERE r1.level = 1 AND a1.code IN (1, 2, 4, 5, 6) AND a2.code IN (1, 2, 4, 5, 6)
+                AND a1.question NOT IN (SELECT question FROM temanedslag)
+            """).fetchone()[0]
+        db.close()
+        _stamp(path).write_text(json.dumps(stamp))
     return stamp

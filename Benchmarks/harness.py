@@ -617,8 +617,9 @@ def group_analysis_agreement(context: Context) -> Group:
     readers, stamp = analysis_readers(context, "agreement")
     return Group(
         name="analysis-agreement",
-        input_label=f"{stamp.get('cells', 0):,} answers: agreement between levels 1 and 2; cells = items compared",
-        expected_cells=stamp.get("compared", 0),
+        input_label=f"{stamp.get('cells', 0):,} answers: agreement between levels 1 and 2 (temanedslag apart); "
+        "cells = items compared",
+        expected_cells=stamp.get("compared_apart", 0),
         readers=readers,
         targets=[target_seconds(5.0)],
     )
@@ -629,8 +630,8 @@ def group_analysis_groupings(context: Context) -> Group:
     return Group(
         name="analysis-groupings",
         input_label=f"{stamp.get('cells', 0):,} answers: summary by each grouping, by sagsskridt × pejlemærke "
-        "and cases-all-ja; time = the slowest; cells = Ja + Nej by level",
-        expected_cells=stamp.get("yes_or_no", 0),
+        "and cases-all-ja; time = the slowest; cells = Ja + Nej by level (temanedslag apart)",
+        expected_cells=stamp.get("yes_or_no_apart", 0),
         readers=readers[:1],
         targets=[target_seconds(0.2)],
     )

@@ -38,6 +38,8 @@ AGREEMENT = """
     JOIN answer a2 ON a2.review_id = r2.id AND a2.question = a1.question
     WHERE r1.level = 1 AND a1.applies = 1 AND a2.applies = 1
         AND a1.code IN (1, 2, 4, 5, 6) AND a2.code IN (1, 2, 4, 5, 6)
+        -- As tilsyn agreement: the temanedslag are compared only when grouped by question.
+        AND a1.question NOT IN (SELECT question FROM temanedslag)
 """
 
 
