@@ -43,9 +43,9 @@ extension ReportHTML {
         svg.chart { width: 100%; height: auto; display: block; font-size: 11px; font-family: inherit;
                     fill: #1d2730; }
         ul.notes li { margin-bottom: 4pt; }
-        section.narrative table th, section.narrative table td { overflow-wrap: anywhere; }
+        section.narrative th, section.narrative td, section.narrative p, section.narrative li {
+            overflow-wrap: break-word; hyphens: auto; }
         section.narrative pre { white-space: pre-wrap; overflow-wrap: anywhere; }
-        section.narrative p, section.narrative li { overflow-wrap: anywhere; }
         @media print {
             body { padding: 0; max-width: none; }
             section { break-before: page; margin-top: 0; }
