@@ -165,8 +165,6 @@ struct ReportCommand: ParsableCommand {
             }
         } catch let error as ReportPDF.Failure {
             switch error.reason {
-            case .browserMissing:
-                throw DataError(message: "\(out): Chromium was not found")
             case .browserFailed(let status, let log):
                 throw DataError(
                     message: "\(out): Chromium (\(browser ?? "")) did not print the report (status \(status))"

@@ -12,8 +12,6 @@ public enum ReportPDF {
     /// Why the PDF could not be made.
     public struct Failure: Error, Sendable, Equatable {
         public enum Reason: Sendable, Equatable {
-            /// No Chromium on PATH (or at `TILSYN_CHROMIUM`).
-            case browserMissing
             /// Chromium ran but gave no PDF: its exit status and the last lines it printed.
             case browserFailed(status: Int32, log: String)
             /// Chromium did not finish within the time allowed.
