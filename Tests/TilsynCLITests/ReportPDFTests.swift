@@ -78,6 +78,34 @@ struct ReportPDFTests {
         #expect(missing.isEmpty, "not in the PDF: \(missing.sorted().prefix(20))")
     }
 
+    /// A table longer than a page carries its header row onto every page it spans.
+    @Test(.needsChromium) func aTableOverSeveralPagesRepeatsItsHeader() throws {
+        _ = try #require(Requirement.chromium())
+        let pdftotext = try #require(ExternalTools.find(["pdftotext"]), "no pdftotext: .ci/run installs poppler-utils")
+        let db = try ReportCommandTests.samples.get()
+        let directory = try TemporaryDirectory("report-pdf-header")
+        defer { directory.cleanUp() }
+        let rows = (1...90).map { "| Sagstrin \($0) | Udfordring \($0) | Set i sag \($0) | Tiltag \($0) |" }
+        let markdown = directory.path("tekst.md")
+        try (["## Udfordringer", "| Sagstrin | Vigtigste udfordring | Hvad ses i sagerne | Mulige tiltag |",
+              "|---|---|---|---|"] + rows).joined(separator: "\n").write(toFile: markdown, atomically: true, encoding: .utf8)
+        let pdf = directory.path("rapport.pdf")
+        let run = try runTilsyn(["report", "--db", db, "--narrative", markdown, "--out", pdf])
+        try #require(run.status == 0, "\(run.stderr)")
+        // The pages holding rows of the table: each has the header too.
+        var pages: [Int] = []
+        for page in 1...60 {
+            let text = try runProcess(pdftotext, ["-f", String(page), "-l", String(page), pdf, "-"])
+            guard text.status == 0 else { break }
+            guard text.stdout.contains("Udfordring 1") || text.stdout.contains("Udfordring 90")
+                || (1...90).contains(where: { text.stdout.contains("Set i sag \($0)\n") })
+            else { continue }
+            pages.append(page)
+            #expect(text.stdout.contains("Vigtigste udfordring"), "page \(page) has rows but no header")
+        }
+        #expect(pages.count >= 2, "the table spans \(pages)")
+    }
+
     /// Laid out as printed (print media, the A4 content width), no element's content is wider than its box and no
     /// chart text leaves its chart; one screenshot per section is kept in .build/report-test/sections to look at.
     @Test(.needsChromium, arguments: ["samples", "six rounds"])
