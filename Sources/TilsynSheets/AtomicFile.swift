@@ -1,6 +1,7 @@
 @preconcurrency import Glibc
 
-/// A file written under a temporary name and renamed into place on commit, over POSIX calls.
+/// A file written under a temporary name and renamed into place on commit, over POSIX calls: the one way
+/// TilsynSheets writes a file (CSV, ZIP and so XLSX, JSON).
 ///
 /// Until ``commit()`` succeeds the target is untouched; a failed or abandoned write removes the temporary
 /// file, so no reader ever sees half a file. Owns its file descriptor.
@@ -12,16 +13,12 @@ final class AtomicFile {
 
     /// Creates the temporary file next to `path` (same folder, so the rename stays on one file system).
     init(path: String) throws {
-        guard !path.isEmpty, !path.hasSuffix("/") else {
+        guard let temporaryPath = TemporaryFile.path(beside: path) else {
             throw SpreadsheetError(
                 .writeFailed, "the output path names a folder, not a file: add a file name", file: path)
         }
         self.path = path
-        let folderEnd = path.lastIndex(of: "/")
-        let folder = folderEnd.map { String(path[...$0]) } ?? ""
-        let base = folderEnd.map { String(path[path.index(after: $0)...]) } ?? path
-        let tag = String(UInt64.random(in: 0...UInt64.max), radix: 36)
-        temporaryPath = "\(folder).\(base).\(tag).tmp"
+        self.temporaryPath = temporaryPath
         descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
         guard descriptor >= 0 else {
             throw SpreadsheetError(
@@ -51,10 +48,10 @@ final class AtomicFile {
         }
     }
 
-    /// Flushes the file to disk and renames it into place.
-    func commit() throws {
+    /// Flushes the file to disk (unless `syncToDisk` is false) and renames it into place.
+    func commit(syncToDisk: Bool = true) throws {
         guard !done else { return }
-        guard fsync(descriptor) == 0 else { throw failure("flushing to disk failed") }
+        guard !syncToDisk || fsync(descriptor) == 0 else { throw failure("flushing to disk failed") }
         let closed = close(descriptor)
         descriptor = -1
         guard closed == 0 else { throw failure("closing the file failed") }
@@ -87,4 +84,17 @@ final class AtomicFile {
 /// POSIX `write`, named apart from the method above.
 private func systemWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
     Glibc.write(descriptor, bytes, count)
+}
+
+/// Where a file is written before it is renamed into place.
+public enum TemporaryFile {
+    /// A hidden name beside `path`, unique per write: `.<name>.<random>.tmp` in the same folder, so the final
+    /// rename stays on one file system; nil when `path` names a folder.
+    public static func path(beside path: String) -> String? {
+        let folderEnd = path.lastIndex(of: "/")
+        let folder = folderEnd.map { String(path[...$0]) } ?? ""
+        let base = folderEnd.map { String(path[path.index(after: $0)...]) } ?? path
+        guard !base.isEmpty else { return nil }
+        return "\(folder).\(base).\(String(UInt64.random(in: 0...UInt64.max), radix: 36)).tmp"
+    }
 }

@@ -84,8 +84,8 @@ public final class ZipWriter {
         case memory
         /// A descriptor the caller owns and closes.
         case descriptor(Int32)
-        /// A temporary file this writer created, renamed to `path` on success.
-        case temporaryFile(fd: Int32, temporaryPath: String, path: String)
+        /// A temporary file this writer created, renamed into place on success.
+        case file(AtomicFile)
     }
 
     private enum State: Equatable {
@@ -147,34 +147,8 @@ public final class ZipWriter {
     /// The archive is written to a new temporary file in the same folder (so the final rename is atomic),
     /// created with the permissions a new file gets (0666 less the umask).
     public convenience init(path: String, options: Options = Options()) throws {
-        guard !path.isEmpty, !path.hasSuffix("/") else {
-            throw SpreadsheetError(.invalidArgument, "the output path is empty or names a folder: give a file name")
-        }
-        var attempt = 0
-        while true {
-            let temporaryPath = "\(path).tmp-\(getpid())-\(attempt)"
-            let fd = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-            if fd >= 0 {
-                do {
-                    try self.init(
-                        target: .temporaryFile(fd: fd, temporaryPath: temporaryPath, path: path), options: options)
-                } catch {
-                    close(fd)
-                    unlink(temporaryPath)
-                    throw error
-                }
-                return
-            }
-            if errno == EEXIST && attempt < 100 {
-                attempt += 1
-                continue
-            }
-            throw SpreadsheetError(
-                .writeFailed,
-                "cannot create a file next to the output (\(FileBytes.errnoText())): "
-                    + "check the folder exists and is writable",
-                file: path)
-        }
+        let file = try AtomicFile(path: path)
+        try self.init(target: .file(file), options: options)
     }
 
     private init(target: Target, options: Options) throws {
@@ -441,25 +415,9 @@ public final class ZipWriter {
                 break
             case .descriptor:
                 break
-            case .temporaryFile(let fd, let temporaryPath, let path):
-                if options.syncToDisk && fsync(fd) != 0 {
-                    throw SpreadsheetError(
-                        .writeFailed, "cannot save the file to disk (\(FileBytes.errnoText()))", file: path)
-                }
+            case .file(let file):
                 target = .descriptor(-1)
-                if close(fd) != 0 {
-                    let reason = FileBytes.errnoText()
-                    unlink(temporaryPath)
-                    throw SpreadsheetError(.writeFailed, "cannot save the file (\(reason))", file: path)
-                }
-                if rename(temporaryPath, path) != 0 {
-                    let reason = FileBytes.errnoText()
-                    unlink(temporaryPath)
-                    throw SpreadsheetError(
-                        .writeFailed,
-                        "cannot move the finished file into place (\(reason)): check the folder's permissions",
-                        file: path)
-                }
+                try file.commit(syncToDisk: options.syncToDisk)
             }
             state = .finished
         }
@@ -467,9 +425,8 @@ public final class ZipWriter {
 
     /// Abandons the archive: a temporary file is closed and removed. Later calls throw.
     public func discard() {
-        if case .temporaryFile(let fd, let temporaryPath, _) = target {
-            close(fd)
-            unlink(temporaryPath)
+        if case .file(let file) = target {
+            file.discard()
             target = .descriptor(-1)
         }
         if state != .finished { state = .failed }
@@ -632,28 +589,26 @@ public final class ZipWriter {
 
     private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
         let fd: Int32
-        var file: String?
         switch target {
         case .memory:
             memory.append(contentsOf: bytes)
             return
         case .descriptor(let descriptor):
             fd = descriptor
-        case .temporaryFile(let descriptor, _, let path):
-            fd = descriptor
-            file = path
+        case .file(let atomic):
+            try atomic.write(bytes)
+            return
         }
         guard fd >= 0, let base = bytes.baseAddress else {
             if bytes.isEmpty { return }
-            throw SpreadsheetError(.writeFailed, "the output file is already closed", file: file)
+            throw SpreadsheetError(.writeFailed, "the output file is already closed")
         }
         var done = 0
         while done < bytes.count {
             let n = Glibc.write(fd, base + done, bytes.count - done)
             if n < 0 {
                 if errno == EINTR { continue }
-                throw SpreadsheetError(
-                    .writeFailed, "writing failed (\(FileBytes.errnoText())): check the disk has space", file: file)
+                throw SpreadsheetError(.writeFailed, "writing failed (\(FileBytes.errnoText())): check the disk has space")
             }
             done += n
         }

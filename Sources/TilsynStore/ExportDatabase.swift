@@ -1,4 +1,5 @@
 internal import GRDB
+internal import TilsynSheets
 
 @preconcurrency import Glibc
 
@@ -30,13 +31,10 @@ public final class ExportDatabase {
     /// Creates the temporary database next to `path` and begins its transaction.
     public init(path: String) throws {
         self.path = path
-        let folderEnd = path.lastIndex(of: "/")
-        let folder = folderEnd.map { String(path[...$0]) } ?? ""
-        let base = folderEnd.map { String(path[path.index(after: $0)...]) } ?? path
-        guard !base.isEmpty else {
+        guard let temporaryPath = TemporaryFile.path(beside: path) else {
             throw StoreError(.writeFailed, "the output path names a folder, not a file: add a file name", path: path)
         }
-        temporaryPath = "\(folder).\(base).\(String(UInt64.random(in: 0...UInt64.max), radix: 36)).tmp"
+        self.temporaryPath = temporaryPath
         do {
             var configuration = Configuration()
             configuration.journalMode = .default
