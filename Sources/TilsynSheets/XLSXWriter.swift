@@ -33,15 +33,18 @@ public final class XLSXWriter {
         /// Whether a workbook written to a path is flushed to disk before it is renamed into place (see
         /// `ZipWriter.Options.syncToDisk`); on by default.
         public var syncToDisk: Bool
+        /// Where the workbook's small package parts are kept deflated (see `ZipWriter.Options.deflateCache`).
+        public var deflateCache: DeflateCache?
 
         public init(
             compressionLevel: Int = 6, sharedStrings: Bool = true, guardFormulaText: Bool = false,
-            syncToDisk: Bool = true
+            syncToDisk: Bool = true, deflateCache: DeflateCache? = .shared
         ) {
             self.compressionLevel = compressionLevel
             self.sharedStrings = sharedStrings
             self.guardFormulaText = guardFormulaText
             self.syncToDisk = syncToDisk
+            self.deflateCache = deflateCache
         }
     }
 
@@ -86,13 +89,16 @@ public final class XLSXWriter {
     public convenience init(path: String, options: Options = Options()) throws {
         let zip = try ZipWriter(
             path: path,
-            options: ZipWriter.Options(compressionLevel: options.compressionLevel, syncToDisk: options.syncToDisk))
+            options: ZipWriter.Options(
+                compressionLevel: options.compressionLevel, syncToDisk: options.syncToDisk,
+                deflateCache: options.deflateCache))
         self.init(zip: zip, options: options, file: path)
     }
 
     /// A writer to memory; read the workbook from `bytes` after `close()`.
     public convenience init(options: Options = Options()) throws {
-        let zip = try ZipWriter(options: ZipWriter.Options(compressionLevel: options.compressionLevel))
+        let zip = try ZipWriter(
+            options: ZipWriter.Options(compressionLevel: options.compressionLevel, deflateCache: options.deflateCache))
         self.init(zip: zip, options: options, file: nil)
     }
 

@@ -38,45 +38,21 @@ public final class ZipWriter {
         /// a crash cannot leave an empty or partial file under the final name. On by default; turn it off only
         /// for many files that are cheap to write again (a flush costs milliseconds per file).
         public var syncToDisk: Bool
+        /// Where small whole entries are kept deflated, to be added again without deflating them (nil: deflate
+        /// every entry). The shared cache by default; see ``DeflateCache``.
+        public var deflateCache: DeflateCache?
         /// Forces ZIP64 records for every entry and the archive; for tests of the ZIP64 path.
         var forceZip64 = false
 
         public init(
             compressionLevel: Int = 6, bufferSize: Int = 1 << 16, timestamp: DOSTimestamp = .earliest,
-            syncToDisk: Bool = true
+            syncToDisk: Bool = true, deflateCache: DeflateCache? = .shared
         ) {
             self.compressionLevel = compressionLevel
             self.bufferSize = bufferSize
             self.timestamp = timestamp
             self.syncToDisk = syncToDisk
-        }
-    }
-
-    /// A date and time as ZIP stores it: 1980–2107, two-second resolution.
-    public struct DOSTimestamp: Sendable, Equatable {
-        public let date: UInt16
-        public let time: UInt16
-
-        /// 1980-01-01 00:00:00, the earliest time ZIP can hold and what Excel's own reference files carry.
-        public static let earliest = DOSTimestamp(date: 0x21, time: 0)
-
-        private init(date: UInt16, time: UInt16) {
-            self.date = date
-            self.time = time
-        }
-
-        /// A timestamp from its parts; throws when they are outside what ZIP can hold.
-        public init(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0) throws {
-            guard (1980...2107).contains(year), (1...12).contains(month), (1...31).contains(day),
-                (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second)
-            else {
-                throw SpreadsheetError(
-                    .invalidArgument,
-                    "the ZIP timestamp \(year)-\(month)-\(day) \(hour):\(minute):\(second) is invalid: "
-                        + "ZIP holds years 1980 to 2107")
-            }
-            date = UInt16((year - 1980) << 9 | month << 5 | day)
-            time = UInt16(hour << 11 | minute << 5 | second / 2)
+            self.deflateCache = deflateCache
         }
     }
 
@@ -185,10 +161,8 @@ public final class ZipWriter {
         try guarded {
             try requireState(.idle, doing: "add entry '\(name)'")
             let nameBytes = try checkedName(name)
-            let cacheKey =
-                method == .deflated && contents.count <= Self.cachedEntrySize
-                ? SmallEntryKey(level: options.compressionLevel, contents: contents) : nil
-            let cached = cacheKey.flatMap { key in Self.smallEntries.withLock { $0[key] } }
+            let cache = method == .deflated ? options.deflateCache?.holding(contents) : nil
+            let cached = cache?.entry(contents, level: options.compressionLevel)
             let crc = cached?.crc ?? contents.withUnsafeBytes { crc32Update(0, $0) }
             var compressed: [UInt8] = cached?.compressed ?? []
             if method == .deflated && cached == nil {
@@ -198,15 +172,11 @@ public final class ZipWriter {
                     try deflater.compress(raw, into: deflateOutput) { compressed.append(contentsOf: $0) }
                 }
                 try deflater.finish(into: deflateOutput) { compressed.append(contentsOf: $0) }
-                if let cacheKey {
-                    let entry = Precompressed(
+                cache?.keep(
+                    Precompressed(
                         level: options.compressionLevel, compressed: compressed, crc: crc,
-                        uncompressedSize: contents.count)
-                    Self.smallEntries.withLock { cache in
-                        if cache.count >= Self.cachedEntryCount { cache.removeAll(keepingCapacity: true) }
-                        cache[cacheKey] = entry
-                    }
-                }
+                        uncompressedSize: contents.count),
+                    for: contents)
             }
             let compressedSize = UInt64(method == .deflated ? compressed.count : contents.count)
             let uncompressedSize = UInt64(contents.count)
@@ -224,20 +194,6 @@ public final class ZipWriter {
             records.append(record)
         }
     }
-
-    /// Whole entries up to this size are deflated once per process and level: package parts such as
-    /// `[Content_Types].xml`, relationships, styles and document properties are often the same in every
-    /// workbook a program writes, and deflating them again cost half the time of writing a small workbook.
-    static let cachedEntrySize = 8 << 10
-    /// The most small entries kept (at most 2 MiB of contents); the cache is emptied when it is full.
-    static let cachedEntryCount = 256
-
-    struct SmallEntryKey: Hashable, Sendable {
-        var level: Int
-        var contents: [UInt8]
-    }
-
-    private static let smallEntries = Mutex<[SmallEntryKey: Precompressed]>([:])
 
     /// Deflates `contents` at `level` on its own, for entries that are the same in every archive: compress once,
     /// add many times with `addEntry(_:precompressed:)`.

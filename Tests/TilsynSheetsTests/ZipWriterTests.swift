@@ -151,6 +151,24 @@ struct ZipWriterTests {
         #expect(Array(first.bytes[10..<14]) == [0, 0, 0x21, 0])
     }
 
+    @Test("the deflate cache is the writer's to choose, and a hit writes the bytes deflating would")
+    func deflateCacheIsInjected() throws {
+        let entries = sampleEntries()
+        let own = DeflateCache(maxEntrySize: 1 << 10, maxEntries: 64)
+        let small = Set(entries.filter { !$0.streamed && $0.method == .deflated && $0.contents.count <= 1 << 10 }
+            .map(\.contents)).count
+        #expect(small > 0)
+        var archives: [[UInt8]] = []
+        for cache in [nil, own, own] as [DeflateCache?] {
+            let writer = try ZipWriter(options: ZipWriter.Options(deflateCache: cache))
+            try write(entries, to: writer)
+            archives.append(writer.bytes)
+        }
+        #expect(own.count == small, "the small deflated entries, each once")
+        #expect(archives[0] == archives[1] && archives[1] == archives[2], "no cache, filling it, hitting it")
+        #expect(own != DeflateCache.shared && DeflateCache.shared == .shared)
+    }
+
     @Test("a file descriptor target receives the archive")
     func fileDescriptorTarget() throws {
         let folder = try WriterTemporaryFolder()
