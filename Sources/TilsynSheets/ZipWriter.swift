@@ -1,4 +1,3 @@
-import Synchronization
 @preconcurrency import Glibc
 
 /// A ZIP archive written front to back, with entries deflated (or stored) as a stream.
