@@ -75,6 +75,20 @@ public enum Compliance {
         public var notApplicable: Int
         public var unanswered: Int
 
+        public init(
+            group: String, name: String, round: String, level: Int, yes: Int, no: Int, notApplicable: Int,
+            unanswered: Int
+        ) {
+            self.group = group
+            self.name = name
+            self.round = round
+            self.level = level
+            self.yes = yes
+            self.no = no
+            self.notApplicable = notApplicable
+            self.unanswered = unanswered
+        }
+
         /// Ja + Nej.
         public var n: Int { yes + no }
         /// Ja / (Ja + Nej); nil when nobody answered Ja or Nej.
@@ -130,65 +144,5 @@ public enum Compliance {
                     notApplicable: row[6], unanswered: row[7])
             }
         }
-    }
-
-    /// A rate the Danish way with its counts: `91,3 % (441/483)`; `– (0/0)` when n is 0.
-    public static func format(yes: Int, n: Int) -> String {
-        guard n > 0 else { return "– (0/0)" }
-        let tenths = (Double(yes) * 1000 / Double(n)).rounded()
-        let whole = Int(tenths) / 10
-        let decimal = Int(tenths) % 10
-        return "\(whole),\(decimal) % (\(yes)/\(n))"
-    }
-
-    /// A compact text table: one section per level, one line per group, one column per round.
-    public static func table(_ rows: [Row], title: String) -> String {
-        let rounds = Array(Set(rows.map(\.round))).sorted()
-        var text = ""
-        for level in Array(Set(rows.map(\.level))).sorted() {
-            let atLevel = rows.filter { $0.level == level }
-            var groups: [(String, String)] = []
-            for row in atLevel where !groups.contains(where: { $0.0 == row.group }) {
-                groups.append((row.group, row.name))
-            }
-            // Degree-only groups (no Ja/Nej answers in any round) have no compliance rate.
-            groups = groups.filter { group in atLevel.contains { $0.group == group.0 && $0.n > 0 } }
-            guard !groups.isEmpty else { continue }
-            var lines = [[title + ", niveau \(level)"] + rounds.map { "Runde \($0)" }]
-            for (group, name) in groups {
-                var line = [name == group ? group : "\(name) (\(group))"]
-                for round in rounds {
-                    let cell = atLevel.first { $0.group == group && $0.round == round }
-                    line.append(cell.map { format(yes: $0.yes, n: $0.n) } ?? "")
-                }
-                lines.append(line)
-            }
-            if !text.isEmpty { text += "\n" }
-            text += render(lines)
-        }
-        return text
-    }
-
-    private static func render(_ lines: [[String]]) -> String {
-        var widths: [Int] = []
-        for line in lines {
-            for (index, cell) in line.enumerated() {
-                if index >= widths.count { widths.append(0) }
-                widths[index] = max(widths[index], cell.count)
-            }
-        }
-        var text = ""
-        for (number, line) in lines.enumerated() {
-            var parts: [String] = []
-            for (index, cell) in line.enumerated() {
-                let pad = String(repeating: " ", count: widths[index] - cell.count)
-                parts.append(index == 0 ? cell + pad : pad + cell)
-            }
-            text += parts.joined(separator: "  ") + "\n"
-            if number == 0 {
-                text += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
-            }
-        }
-        return text
     }
 }

@@ -139,19 +139,6 @@ func suppressionFootnote(threshold: Int) -> String {
 }
 
 
-/// Danish decimals: `0,47`.
-public enum DanishDecimal {
-    public static func format(_ value: Double, decimals: Int) -> String {
-        var scale = 1.0
-        for _ in 0..<decimals { scale *= 10 }
-        let scaled = Int((value * scale).rounded())
-        let sign = scaled < 0 ? "-" : ""
-        let magnitude = abs(scaled)
-        let divisor = Int(scale)
-        let digits = String(magnitude % divisor)
-        return "\(sign)\(magnitude / divisor),\(String(repeating: "0", count: decimals - digits.count))\(digits)"
-    }
-}
 
 
 extension ReportValue {

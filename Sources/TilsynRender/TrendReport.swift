@@ -50,7 +50,7 @@ public enum TrendReport {
                 text.append(
                     row.round == row.baseline
                         ? "basis"
-                        : row.changePoints.map { ($0 >= 0 ? "+" : "") + DanishDecimal.format($0, decimals: 1) + " pp" }
+                        : row.changePoints.map { DanishDecimal.points($0) }
                             ?? "")
             }
             text.append(

@@ -149,7 +149,7 @@ struct SummaryCommand: ParsableCommand {
             if grouping == .temanedslag && rows.isEmpty { continue }
             if index > 0 { output.write("\n") }
             output.write(
-                rows.isEmpty ? "No answers in the store.\n" : Compliance.table(rows, title: titles[grouping] ?? ""))
+                rows.isEmpty ? "No answers in the store.\n" : ComplianceTable.text(rows, title: titles[grouping] ?? ""))
         }
     }
 }

@@ -205,7 +205,7 @@ struct ZipWriterTests {
         #expect(try folder.contents().isEmpty)
 
         // An existing file is replaced only on success.
-        FileManager.default.createFile(atPath: path, contents: Data("old".utf8))
+        _ = FileManager.default.createFile(atPath: path, contents: Data("old".utf8))
         do {
             let replacing = try ZipWriter(path: path)
             try replacing.addEntry("x", text: "new")

@@ -329,13 +329,6 @@ import TilsynTestSupport
 
     // MARK: - Compliance
 
-    @Test func complianceFormatsTheDanishWay() {
-        #expect(Compliance.format(yes: 441, n: 483) == "91,3 % (441/483)")
-        #expect(Compliance.format(yes: 7, n: 8) == "87,5 % (7/8)")
-        #expect(Compliance.format(yes: 0, n: 0) == "– (0/0)")
-        #expect(Compliance.format(yes: 1, n: 1) == "100,0 % (1/1)")
-    }
-
     @Test func complianceByThemeAndStepFromTheCounts() throws {
         let (store, directory) = try Self.makeStore()
         defer { directory.cleanUp() }
@@ -354,9 +347,6 @@ import TilsynTestSupport
         #expect((plan.n, plan.notApplicable) == (0, 1))
         let steps = try Compliance.rows(StoreReader(store), by: .step)
         #expect(steps.first { $0.group == "U" }.map { ($0.yes, $0.n) } ?? (0, 0) == (3, 4))
-        let table = Compliance.table(themes, title: "Pejlemærke")
-        #expect(table.contains("Udredning af barnet (UDR)     66,7 % (2/3)\n"))
-        #expect(!table.contains("PLAN"), "no Ja/Nej answers: no rate")
     }
 }
 

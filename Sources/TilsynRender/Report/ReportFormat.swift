@@ -25,12 +25,8 @@ public enum ReportText {
         n > 0 ? DanishPercent.format(yes, of: n, decimals: decimals) : "–"
     }
 
-    /// `+3,1 pp` or `-2,0 pp`.
-    public static func points(_ value: Double?) -> String {
-        guard let value else { return "–" }
-        let text = DanishDecimal.format(value, decimals: 1)
-        return (value >= 0 && !text.hasPrefix("-") ? "+" : "") + text.replacingMinus() + " pp"
-    }
+    /// `+3,1 pp` or `−2,0 pp`; `–` when there is no change to show.
+    public static func points(_ value: Double?) -> String { value.map { DanishDecimal.points($0) } ?? "–" }
 
     /// κ with two decimals: `0,62`; `–` when undefined.
     public static func kappa(_ value: Double?) -> String {
