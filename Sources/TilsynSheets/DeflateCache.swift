@@ -50,3 +50,28 @@ public final class DeflateCache: Sendable, Equatable {
     /// Caches are the same when they are the same object.
     public static func == (lhs: DeflateCache, rhs: DeflateCache) -> Bool { lhs === rhs }
 }
+
+extension ZipWriter {
+    /// Deflates `contents` at `level` on its own, for entries that are the same in every archive: compress once,
+    /// add many times with `addEntry(_:precompressed:)`.
+    static func precompress(_ contents: [UInt8], level: Int) throws -> Precompressed {
+        let deflater = try Deflater(level: level)
+        let output = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+        defer { output.deallocate() }
+        var compressed: [UInt8] = []
+        try contents.withUnsafeBytes { raw in
+            try deflater.compress(raw, into: output) { compressed.append(contentsOf: $0) }
+        }
+        try deflater.finish(into: output) { compressed.append(contentsOf: $0) }
+        let crc = contents.withUnsafeBytes { crc32Update(0, $0) }
+        return Precompressed(level: level, compressed: compressed, crc: crc, uncompressedSize: contents.count)
+    }
+
+    /// An entry's contents deflated ahead of time.
+    struct Precompressed: Sendable {
+        var level: Int
+        var compressed: [UInt8]
+        var crc: UInt32
+        var uncompressedSize: Int
+    }
+}

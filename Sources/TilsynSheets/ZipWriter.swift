@@ -71,19 +71,10 @@ public final class ZipWriter {
     }
 
     /// One entry as the central directory will describe it.
-    private struct Record {
-        var name: [UInt8]
-        var flags: UInt16
-        var method: UInt16
-        var crc: UInt32
-        var compressedSize: UInt64
-        var uncompressedSize: UInt64
-        var offset: UInt64
-        var zip64InLocalHeader: Bool
-    }
+    private typealias Record = ZipRecord
 
-    static let marker32: UInt64 = 0xFFFF_FFFF
-    static let marker16 = 0xFFFF
+    static let marker32 = ZipRecord.marker32
+    static let marker16 = ZipRecord.marker16
 
     /// The writer's settings.
     public let options: Options
@@ -181,10 +172,10 @@ public final class ZipWriter {
             let uncompressedSize = UInt64(contents.count)
             let zip64 = options.forceZip64 || compressedSize >= Self.marker32 || uncompressedSize >= Self.marker32
             let record = Record(
-                name: nameBytes, flags: flags(for: nameBytes, streamed: false), method: method == .deflated ? 8 : 0,
+                name: nameBytes, flags: ZipRecord.flags(for: nameBytes, streamed: false), method: method == .deflated ? 8 : 0,
                 crc: crc, compressedSize: compressedSize, uncompressedSize: uncompressedSize, offset: position,
                 zip64InLocalHeader: zip64)
-            try writeLocalHeader(record)
+            try emit(record.localHeader(timestamp: options.timestamp))
             if method == .deflated {
                 try compressed.withUnsafeBytes { try emit($0) }
             } else {
@@ -192,29 +183,6 @@ public final class ZipWriter {
             }
             records.append(record)
         }
-    }
-
-    /// Deflates `contents` at `level` on its own, for entries that are the same in every archive: compress once,
-    /// add many times with `addEntry(_:precompressed:)`.
-    static func precompress(_ contents: [UInt8], level: Int) throws -> Precompressed {
-        let deflater = try Deflater(level: level)
-        let output = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
-        defer { output.deallocate() }
-        var compressed: [UInt8] = []
-        try contents.withUnsafeBytes { raw in
-            try deflater.compress(raw, into: output) { compressed.append(contentsOf: $0) }
-        }
-        try deflater.finish(into: output) { compressed.append(contentsOf: $0) }
-        let crc = contents.withUnsafeBytes { crc32Update(0, $0) }
-        return Precompressed(level: level, compressed: compressed, crc: crc, uncompressedSize: contents.count)
-    }
-
-    /// An entry's contents deflated ahead of time.
-    struct Precompressed: Sendable {
-        var level: Int
-        var compressed: [UInt8]
-        var crc: UInt32
-        var uncompressedSize: Int
     }
 
     /// Adds a whole entry deflated ahead of time (at this writer's level, so the archive is the same).
@@ -226,10 +194,10 @@ public final class ZipWriter {
             let uncompressedSize = UInt64(precompressed.uncompressedSize)
             let zip64 = options.forceZip64 || compressedSize >= Self.marker32 || uncompressedSize >= Self.marker32
             let record = Record(
-                name: nameBytes, flags: flags(for: nameBytes, streamed: false), method: 8, crc: precompressed.crc,
+                name: nameBytes, flags: ZipRecord.flags(for: nameBytes, streamed: false), method: 8, crc: precompressed.crc,
                 compressedSize: compressedSize, uncompressedSize: uncompressedSize, offset: position,
                 zip64InLocalHeader: zip64)
-            try writeLocalHeader(record)
+            try emit(record.localHeader(timestamp: options.timestamp))
             try precompressed.compressed.withUnsafeBytes { try emit($0) }
             records.append(record)
         }
@@ -246,11 +214,11 @@ public final class ZipWriter {
             try requireState(.idle, doing: "begin entry '\(name)'")
             let nameBytes = try checkedName(name)
             let record = Record(
-                name: nameBytes, flags: flags(for: nameBytes, streamed: true), method: method == .deflated ? 8 : 0,
+                name: nameBytes, flags: ZipRecord.flags(for: nameBytes, streamed: true), method: method == .deflated ? 8 : 0,
                 crc: 0, compressedSize: 0, uncompressedSize: 0, offset: position, zip64InLocalHeader: options.forceZip64
             )
             if method == .deflated { try deflater.reset() }
-            try writeLocalHeader(record)
+            try emit(record.localHeader(timestamp: options.timestamp))
             current = record
             currentCRC = 0
             currentCompressed = 0
@@ -328,42 +296,13 @@ public final class ZipWriter {
             try requireState(.idle, doing: "finish the archive")
             let directoryOffset = position
             for record in records {
-                try emit(centralHeader(record))
+                try emit(record.centralHeader(timestamp: options.timestamp, forceZip64: options.forceZip64))
             }
             let directorySize = position - directoryOffset
-            let count = UInt64(records.count)
-            let zip64 =
-                options.forceZip64 || count >= UInt64(Self.marker16) || directorySize >= Self.marker32
-                || directoryOffset >= Self.marker32
-            var end = LittleEndianBytes()
-            if zip64 {
-                let recordOffset = position
-                end.u32(0x0606_4b50)
-                end.u64(44)  // size of the rest of this record
-                end.u16(45)  // version made by
-                end.u16(45)  // version needed
-                end.u32(0)  // this disk
-                end.u32(0)  // disk with the central directory
-                end.u64(count)
-                end.u64(count)
-                end.u64(directorySize)
-                end.u64(directoryOffset)
-                end.u32(0x0706_4b50)  // locator
-                end.u32(0)
-                end.u64(recordOffset)
-                end.u32(1)  // total disks
-            }
-            let force = options.forceZip64
-            end.u32(0x0605_4b50)
-            end.u16(0)
-            end.u16(0)
-            let count16 = force || count >= UInt64(Self.marker16) ? UInt16(Self.marker16) : UInt16(count)
-            end.u16(count16)
-            end.u16(count16)
-            end.u32(force || directorySize >= Self.marker32 ? UInt32(Self.marker32) : UInt32(directorySize))
-            end.u32(force || directoryOffset >= Self.marker32 ? UInt32(Self.marker32) : UInt32(directoryOffset))
-            end.u16(0)  // comment length
-            try emit(end.bytes)
+            try emit(
+                ZipRecord.endOfCentralDirectory(
+                    entries: UInt64(records.count), directorySize: directorySize, directoryOffset: directoryOffset,
+                    forceZip64: options.forceZip64))
             try flush()
             switch target {
             case .memory:
@@ -387,82 +326,7 @@ public final class ZipWriter {
         if state != .finished { state = .failed }
     }
 
-    // MARK: - Records
-
-    private func flags(for name: [UInt8], streamed: Bool) -> UInt16 {
-        var flags: UInt16 = streamed ? 0x0008 : 0
-        if name.contains(where: { $0 >= 0x80 }) { flags |= 0x0800 }
-        return flags
-    }
-
-    private func writeLocalHeader(_ record: Record) throws {
-        let streamed = record.flags & 0x0008 != 0
-        var header = LittleEndianBytes()
-        header.u32(0x0403_4b50)
-        header.u16(record.zip64InLocalHeader ? 45 : 20)
-        header.u16(record.flags)
-        header.u16(record.method)
-        header.u16(options.timestamp.time)
-        header.u16(options.timestamp.date)
-        header.u32(streamed ? 0 : record.crc)
-        if record.zip64InLocalHeader {
-            header.u32(UInt32(Self.marker32))
-            header.u32(UInt32(Self.marker32))
-        } else {
-            header.u32(streamed ? 0 : UInt32(record.compressedSize))
-            header.u32(streamed ? 0 : UInt32(record.uncompressedSize))
-        }
-        header.u16(UInt16(record.name.count))
-        header.u16(record.zip64InLocalHeader ? 20 : 0)
-        header.append(record.name)
-        if record.zip64InLocalHeader {
-            // The local ZIP64 field holds both sizes; zero when they follow in the data descriptor.
-            header.u16(0x0001)
-            header.u16(16)
-            header.u64(streamed ? 0 : record.uncompressedSize)
-            header.u64(streamed ? 0 : record.compressedSize)
-        }
-        try emit(header.bytes)
-    }
-
-    private func centralHeader(_ record: Record) -> [UInt8] {
-        let force = options.forceZip64
-        let wideUncompressed = force || record.uncompressedSize >= Self.marker32
-        let wideCompressed = force || record.compressedSize >= Self.marker32
-        let wideOffset = force || record.offset >= Self.marker32
-        var extra = LittleEndianBytes()
-        if wideUncompressed || wideCompressed || wideOffset {
-            var fields = LittleEndianBytes()
-            if wideUncompressed { fields.u64(record.uncompressedSize) }
-            if wideCompressed { fields.u64(record.compressedSize) }
-            if wideOffset { fields.u64(record.offset) }
-            extra.u16(0x0001)
-            extra.u16(UInt16(fields.bytes.count))
-            extra.append(fields.bytes)
-        }
-        let version: UInt16 = extra.bytes.isEmpty && !record.zip64InLocalHeader ? 20 : 45
-        var header = LittleEndianBytes()
-        header.u32(0x0201_4b50)
-        header.u16(version)  // made by: MS-DOS attributes, this spec version
-        header.u16(version)  // needed
-        header.u16(record.flags)
-        header.u16(record.method)
-        header.u16(options.timestamp.time)
-        header.u16(options.timestamp.date)
-        header.u32(record.crc)
-        header.u32(wideCompressed ? UInt32(Self.marker32) : UInt32(record.compressedSize))
-        header.u32(wideUncompressed ? UInt32(Self.marker32) : UInt32(record.uncompressedSize))
-        header.u16(UInt16(record.name.count))
-        header.u16(UInt16(extra.bytes.count))
-        header.u16(0)  // comment length
-        header.u16(0)  // disk number
-        header.u16(0)  // internal attributes
-        header.u32(0)  // external attributes
-        header.u32(wideOffset ? UInt32(Self.marker32) : UInt32(record.offset))
-        header.append(record.name)
-        header.append(extra.bytes)
-        return header.bytes
-    }
+    // MARK: - Checks
 
     private func checkedName(_ name: String) throws -> [UInt8] {
         let bytes = Array(name.utf8)
@@ -567,27 +431,5 @@ public final class ZipWriter {
             }
             done += n
         }
-    }
-}
-
-/// A growing little-endian byte string for ZIP headers.
-struct LittleEndianBytes {
-    var bytes: [UInt8] = []
-
-    mutating func u16(_ value: UInt16) {
-        bytes.append(UInt8(truncatingIfNeeded: value))
-        bytes.append(UInt8(truncatingIfNeeded: value >> 8))
-    }
-
-    mutating func u32(_ value: UInt32) {
-        for shift in stride(from: 0, to: 32, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt32(shift))) }
-    }
-
-    mutating func u64(_ value: UInt64) {
-        for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
-    }
-
-    mutating func append(_ other: [UInt8]) {
-        bytes.append(contentsOf: other)
     }
 }
