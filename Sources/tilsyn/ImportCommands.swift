@@ -202,6 +202,18 @@ struct ImportCommand: ParsableCommand {
     @Flag(help: "Print the compliance summary of the store afterwards (as 'tilsyn summary').")
     var summary = false
 
+    /// For the crash tests: with `TILSYN_TEST_PAUSE_AFTER_FILES=N` the import stops for good after its N-th file,
+    /// before the batch holding it is committed, and says `paused` on standard error, so that a test can kill it
+    /// at a known point instead of after a guessed time.
+    static let pauseVariable = "TILSYN_TEST_PAUSE_AFTER_FILES"
+
+    static func pauseForTest() {
+        let errors = Output(descriptor: 2)
+        errors.write("paused\n")
+        errors.flush()
+        while true { pause() }
+    }
+
     /// The next step after the summary: the report, with the analyst's text (the sample one where it is at hand).
     static func reportHint(db: String) -> String {
         let sample = "Samples/narrative.md"
@@ -215,8 +227,12 @@ struct ImportCommand: ParsableCommand {
         let (files, skipped) = try reading.files()
         let store = try storeErrors { try AuditStore(path: reading.db) }
         let bar = ProgressBar()
+        let pauseAfter = ProcessInfo.processInfo.environment[Self.pauseVariable].flatMap { Int($0) }
         var result = try storeErrors {
-            try importer.run(paths: files, store: store) { bar.update($0, $1) }
+            try importer.run(paths: files, store: store) { done, total in
+                bar.update(done, total)
+                if done == pauseAfter { Self.pauseForTest() }
+            }
         }
         result.add(skipped: skipped)
         let status = try reading.finish(result, verb: "gemt")

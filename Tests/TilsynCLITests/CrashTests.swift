@@ -47,6 +47,29 @@ import Glibc
         }
     }
 
+    /// Runs `tilsyn` with the import pausing after `after` files, waits until it says so, and kills it.
+    static func killPaused(_ arguments: [String], after: Int) throws {
+        let process = Process()
+        process.executableURL = TestPaths.tilsynExecutable
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(
+            ["TILSYN_TEST_PAUSE_AFTER_FILES": String(after)]) { $1 }
+        let errors = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = errors
+        try process.run()
+        var said = ""
+        while !said.contains("paused") {
+            let data = errors.fileHandleForReading.availableData
+            if data.isEmpty { break }  // the process ended without pausing
+            said += String(decoding: data, as: UTF8.self)
+        }
+        #expect(said.contains("paused"), "the import ended before file \(after): \(said.suffix(300))")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal)
+    }
+
     @Test(.timeLimit(.minutes(3))) func importKilledAtRandomPointsTwentyTimes() throws {
         let directory = try TemporaryDirectory("crash")
         defer { directory.cleanUp() }
@@ -64,22 +87,15 @@ import Glibc
             if round % 5 == 0 {
                 for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
             }
-            let process = Process()
-            process.executableURL = TestPaths.tilsynExecutable
-            process.arguments = ["import", folder, "--db", db]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            usleep(UInt32(100_000 + rng.next(below: 1_100_000)))
-            if process.isRunning {
-                kill(process.processIdentifier, SIGKILL)
-                killedMidway += 1
-            }
-            process.waitUntilExit()
+            // Killed after a file chosen at random: the import pauses there (a test hook), before the batch holding
+            // that file is committed, whatever the machine's speed.
+            let pauseAfter = 1 + rng.next(below: Self.fileCount - 1)
+            try Self.killPaused(["import", folder, "--db", db], after: pauseAfter)
+            killedMidway += 1
             let stored = try Self.checkConsistent(db, files: files)
             #expect(stored <= Self.fileCount)
         }
-        #expect(killedMidway >= 10)
+        #expect(killedMidway == 20)
         let last = try runTilsyn(["import", folder, "--db", db])
         #expect(last.status == 0, "\(last.stderr)")
         #expect(try Self.checkConsistent(db, files: files) == Self.fileCount)
