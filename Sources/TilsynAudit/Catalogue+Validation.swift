@@ -1,3 +1,5 @@
+internal import TilsynSheets
+
 extension Catalogue {
     /// Every problem in the catalogue, in file order; empty when it is valid.
     ///
@@ -144,25 +146,4 @@ extension Catalogue {
 extension Unicode.Scalar {
     fileprivate var isDigit: Bool { ("0"..."9").contains(self) }
     fileprivate var isLowerAlnum: Bool { ("a"..."z").contains(self) || isDigit }
-}
-
-extension String {
-    /// The text without leading and trailing white space.
-    var trimmed: String {
-        guard let first = unicodeScalars.first, let last = unicodeScalars.last else { return self }
-        if !first.isSpace && !last.isSpace { return self }
-        var scalars = Substring(self).unicodeScalars
-        while let first = scalars.first, first.isSpace { scalars.removeFirst() }
-        while let last = scalars.last, last.isSpace { scalars.removeLast() }
-        return String(scalars)
-    }
-}
-
-extension Unicode.Scalar {
-    /// White space (Unicode's `White_Space`), answered for ASCII without the property tables (a hot path: every
-    /// cell read is trimmed).
-    @inline(__always)
-    fileprivate var isSpace: Bool {
-        value < 0x80 ? value == 0x20 || (0x09...0x0D).contains(value) : properties.isWhitespace
-    }
 }

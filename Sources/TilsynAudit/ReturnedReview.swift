@@ -1,3 +1,5 @@
+internal import TilsynSheets
+
 /// Where a value was read: the sheet (empty for CSV) and the cell.
 public struct Provenance: Sendable, Hashable {
     public var sheet: String

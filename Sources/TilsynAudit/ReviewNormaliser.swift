@@ -1,3 +1,5 @@
+internal import TilsynSheets
+
 /// Turns raw reviews into normalised ones, applying the validation rules to each.
 extension ReadContext {
     /// Metadata that must be present: the file is rejected without it.

@@ -1,4 +1,5 @@
 internal import Ink
+internal import TilsynSheets
 
 /// The analyst's own text for the report: Markdown with one `##` heading per part, placed at fixed points of the
 /// report (`tilsyn report --narrative FILE.md`).
@@ -64,10 +65,10 @@ public struct ReportNarrative: Sendable, Equatable {
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
         for (index, raw) in lines.enumerated() {
             let line = index + 1
-            let trimmed = raw.trimmingSpaces()
+            let trimmed = raw.trimmed
             if trimmed.hasPrefix("#") {
                 let level = trimmed.prefix { $0 == "#" }.count
-                let heading = String(trimmed.dropFirst(level)).trimmingSpaces()
+                let heading = String(trimmed.dropFirst(level)).trimmed
                 if level == 2 {
                     guard let part = Part.named(heading) else {
                         throw Error(line: line, message: "the heading '\(heading)' is not one of \(Self.headings)")
@@ -158,13 +159,5 @@ public struct ReportNarrative: Sendable, Equatable {
             rest = rest[rest.index(after: close)...]
         }
         return html
-    }
-}
-
-extension StringProtocol {
-    /// Without leading and trailing spaces and tabs (and a trailing carriage return).
-    func trimmingSpaces() -> String {
-        let characters = drop { $0 == " " || $0 == "\t" }
-        return String(characters.reversed().drop { $0 == " " || $0 == "\t" || $0 == "\r" }.reversed())
     }
 }

@@ -393,11 +393,11 @@ public enum ReportWorkbook {
                 paragraph = []
             }
             for line in lines {
-                let text = line.trimmingSpaces()
+                let text = line.trimmed
                 if text.hasPrefix("|") {
                     try flush()
                     let cells = text.dropFirst().split(separator: "|", omittingEmptySubsequences: false)
-                        .map { $0.trimmingSpaces() }
+                        .map { $0.trimmed }
                     let trimmed = cells.last?.isEmpty == true ? Array(cells.dropLast()) : cells
                     if trimmed.allSatisfy({ !$0.isEmpty && $0.allSatisfy { "-: ".contains($0) } }) { continue }
                     try row(trimmed.map { .string($0) }, style: tableRow == 0 ? styles.header : styles.note)
