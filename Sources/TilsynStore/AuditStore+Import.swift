@@ -96,7 +96,9 @@ extension AuditStore {
         try compare(file, replace: replace, in: db).findings
     }
 
-    static func importFile(_ file: ReturnedFile, replace: Bool, in db: Database) throws -> ImportOutcome {
+    static func importFile(
+        _ file: ReturnedFile, replace: Bool, in db: Database, groupings: CatalogueGroupings = CatalogueGroupings()
+    ) throws -> ImportOutcome {
         if try Bool.fetchOne(
             db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM file WHERE sha256 = ?)"), arguments: [file.sha256])
             == true
@@ -168,15 +170,18 @@ extension AuditStore {
             if let old { try dropRecurringCase(in: db, caseID: old["case_id"], level: old["level"]) }
             replaced += 1
         }
+        var inserted: [(review: Review, stored: StoredReview)] = []
         for (review, state) in zip(file.reviews, comparison.states) {
             if case .unchanged = state { continue }
-            try insert(review, fileID: fileID, in: db)
+            inserted.append((review, try insert(review, fileID: fileID, in: db)))
         }
         try updateCounts(in: db, filter: "r.file_id = ?", arguments: [fileID], sign: 1)
         try updatePairCounts(in: db, reviews: "s.file_id = :file", among: "o.file_id = :file",
                              arguments: ["file": fileID], sign: 1)
         try updateLevelSets(touched, in: db, sign: 1)
-        try updateCaseCounts(in: db, filter: "r.file_id = ?", arguments: [fileID], sign: 1)
+        for (review, stored) in inserted {
+            try addCaseCounts(of: review, stored: stored, groupings: groupings, in: db)
+        }
         try updatePairCaseCounts(in: db, reviews: "s.file_id = :file", among: "o.file_id = :file",
                                  arguments: ["file": fileID], sign: 1)
         try addRecurringCases(in: db, filter: "r.file_id = ?", arguments: [fileID])
@@ -286,7 +291,7 @@ extension AuditStore {
         return db.lastInsertedRowID
     }
 
-    private static func insert(_ review: Review, fileID: Int64, in db: Database) throws {
+    private static func insert(_ review: Review, fileID: Int64, in db: Database) throws -> StoredReview {
         let caseID = try dimension("audit_case", "number", review.caseNumber, in: db)
         let roundID = try dimension("round", "name", review.round, in: db)
         let reviewerID = try dimension("reviewer", "initials", review.reviewer, in: db)
@@ -321,6 +326,7 @@ extension AuditStore {
             statement.setUncheckedArguments(StatementArguments(values))
             try statement.execute()
         }
+        return StoredReview(id: reviewID, caseID: caseID, roundID: roundID, reviewerID: reviewerID, unitID: unitID)
     }
 
     /// The current time, ISO 8601 in UTC to the second.
@@ -341,6 +347,8 @@ public final class ImportBatch {
     private var started: ContinuousClock.Instant?
     /// The files stored in the uncommitted transaction, to write again one by one if it cannot be committed.
     private var pending: [(file: ReturnedFile, replace: Bool)] = []
+    /// The catalogues' groups, read once for the batch's files.
+    private let groupings = CatalogueGroupings()
 
     init(db: Database, path: String, busyTimeout: TimeInterval, maxFiles: Int, maxSeconds: Double) {
         self.db = db
@@ -360,7 +368,7 @@ public final class ImportBatch {
                 started = .now
             }
             try db.inSavepoint {
-                outcome = try AuditStore.importFile(file, replace: replace, in: db)
+                outcome = try AuditStore.importFile(file, replace: replace, in: db, groupings: groupings)
                 return outcome.status == .imported ? .commit : .rollback
             }
         } catch let error as DatabaseError {
@@ -403,7 +411,7 @@ public final class ImportBatch {
         for (file, replace) in replay {
             do {
                 try db.inTransaction(.immediate) {
-                    let outcome = try AuditStore.importFile(file, replace: replace, in: db)
+                    let outcome = try AuditStore.importFile(file, replace: replace, in: db, groupings: groupings)
                     last = outcome
                     return outcome.status == .imported ? .commit : .rollback
                 }
