@@ -266,9 +266,10 @@ public final class RowReader {
                     + "damaged; open it in Excel and save it again",
                 part: sheet.part, sheet: sheet.name)
         }
-        let cores = availableCores()
-        // Shared formulas refer back to their master cell, so formula reading stays sequential.
-        if options.parallel, !options.formulas, cores > 1, entry.uncompressedSize >= options.parallelThreshold,
+        // Shared formulas refer back to their master cell, so formula reading stays sequential. The cores are asked
+        // only for a sheet large enough to share out (asking reads /proc: 4 % of reading a small workbook).
+        if options.parallel, !options.formulas, entry.uncompressedSize >= options.parallelThreshold,
+            case let cores = availableCores(), cores > 1,
             let parallel = ParallelSheetReader(workbook: workbook, entry: entry, workers: cores)
         {
             source = .parallel(parallel)
