@@ -659,6 +659,103 @@ def group_analysis_agreement_all(context: Context) -> Group:
     )
 
 
+def tilsyn_cli(context: Context) -> tuple[Path | None, str | None]:
+    """The `tilsyn` command in release mode, built once per run (the analysis and convert groups run it)."""
+    if "binary" not in ANALYSIS_PREPARED:
+        ANALYSIS_PREPARED["binary"], ANALYSIS_PREPARED["why"] = build_tilsyn_cli(context.skip_build)
+    binary = ANALYSIS_PREPARED["binary"]
+    return (binary, None) if isinstance(binary, Path) else (None, str(ANALYSIS_PREPARED["why"]))
+
+
+def group_analysis_agreement_by(context: Context) -> Group:
+    """Agreement between levels 1 and 2 by groupings the kept pair counts do not hold (enhed, indsats, reviewer,
+    question × enhed): each must still be under 0.2 s."""
+    readers, stamp = analysis_readers(context, "agreement-groupings")
+    return Group(
+        name="analysis-agreement-by",
+        input_label=f"{stamp.get('cells', 0):,} answers: agreement 1–2 by enhed, indsats, reviewer and "
+        "question × enhed; time = the slowest; cells = items compared by enhed (temanedslag apart)",
+        expected_cells=stamp.get("compared_apart", 0),
+        readers=readers[:1],
+        targets=[target_seconds(0.2)],
+    )
+
+
+def convert_readers(context: Context, source: Path, name: str, peer: Reader) -> list[Reader]:
+    binary, why = tilsyn_cli(context)
+    folder = WORK / "write" / "convert"
+    ours = Reader(TILSYN, [context.python, str(PEERS / "tilsyn_convert.py"), str(binary), str(source),
+                           str(folder / "tilsyn" / name)] if binary else [], unavailable=why,
+                  prepare=fresh_folder(folder / "tilsyn"))
+    peer.command = [*peer.command, str(folder / "peer" / name)]
+    peer.prepare = fresh_folder(folder / "peer")
+    return [ours, peer]
+
+
+def group_convert_csv_xlsx(context: Context) -> Group:
+    """`tilsyn convert` of a Danish CSV of 1,000,000 cells to XLSX against Python's csv + XlsxWriter."""
+    stamp = prepare("convert.csv", inputs.convert_csv, context.workdir)
+    source = context.workdir / "convert.csv"
+    peer = peer_reader(context, "csv+XlsxWriter", "csv_xlsxwriter_convert.py", str(source))
+    return Group(
+        name="convert-csv-xlsx",
+        input_label=f"convert.csv → XLSX ({stamp['cells']:,} cells; typed numbers and dates, bold header)",
+        expected_cells=stamp["cells"],
+        readers=convert_readers(context, source, "convert.xlsx", peer),
+        targets=[target_speed("csv+XlsxWriter", 6.0)],
+    )
+
+
+def group_convert_xlsx_csv(context: Context) -> Group:
+    """`tilsyn convert` of the large sheet (1,000,000 cells) to a Danish CSV against fastexcel + polars."""
+    stamp = prepare("large.xlsx", inputs.large_xlsx, context.workdir)
+    source = context.workdir / "large.xlsx"
+    peer = peer_reader(context, "fastexcel+polars", "fastexcel_polars_csv.py", str(source))
+    return Group(
+        name="convert-xlsx-csv",
+        input_label=f"large.xlsx → CSV ({stamp['cells']:,} cells)",
+        expected_cells=stamp["cells"],
+        readers=convert_readers(context, source, "large.csv", peer),
+        targets=[target_speed("fastexcel+polars", 1.1)],
+    )
+
+
+LONG_REVIEWS, LONG_SMALL_REVIEWS = 25_000, 2_500  # × 41 questions: 1,025,000 and 102,500 answers
+
+
+def group_import_csv(context: Context) -> Group:
+    """`tilsyn import` of one long CSV of 1,025,000 answers (25,000 reviews) into a new store, and of a tenth of it
+    (peak RSS must not grow with the file), beside pandas reading the same file."""
+    stamp = prepare("long.csv", lambda workdir: inputs.long_csv(workdir, LONG_REVIEWS, "long.csv"), context.workdir)
+    small = prepare("long-small.csv", lambda workdir: inputs.long_csv(workdir, LONG_SMALL_REVIEWS, "long-small.csv"),
+                    context.workdir)
+    source = str(context.workdir / "long.csv")
+    small_reader = tilsyn_reader(context, "import", str(context.workdir / "long-small.csv"),
+                                 str(context.workdir / "import-csv-small.sqlite"))
+    small_reader.name = f"{TILSYN} ({small['cells']:,} answers)"
+    small_reader.expected_cells = small["cells"]
+    return Group(
+        name="import-csv",
+        input_label=f"long.csv ({LONG_REVIEWS:,} reviews, {stamp['cells']:,} answers in one long CSV)",
+        expected_cells=stamp["cells"],
+        readers=[
+            tilsyn_reader(context, "import", source, str(context.workdir / "import-csv.sqlite")),
+            small_reader,
+            peer_reader(context, "pandas read_csv", "pandas_long_csv.py", source),
+        ],
+        targets=[target_cells_per_second(300_000), target_rss_flat(small_reader.name, 1.1)],
+    )
+
+
+def target_cells_per_second(minimum: float) -> Target:
+    def check(by_name: dict[str, Measurement]) -> tuple[bool, str]:
+        ours = by_name[TILSYN]
+        rate = (ours.cells or 0) / ours.seconds
+        return rate >= minimum, f"{rate:,.0f} answers/s"
+
+    return Target(f"answers/s ≥ {minimum:,.0f}", check, (TILSYN,))
+
+
 GROUPS: dict[str, Callable[[Context], Group]] = {
     "xlsx-large": group_xlsx_large,
     "xlsx-templates": group_xlsx_templates,
@@ -670,6 +767,10 @@ GROUPS: dict[str, Callable[[Context], Group]] = {
     "analysis-agreement": group_analysis_agreement,
     "analysis-groupings": group_analysis_groupings,
     "analysis-agreement-4": group_analysis_agreement_all,
+    "analysis-agreement-by": group_analysis_agreement_by,
+    "convert-csv-xlsx": group_convert_csv_xlsx,
+    "convert-xlsx-csv": group_convert_xlsx_csv,
+    "import-csv": group_import_csv,
 }
 
 

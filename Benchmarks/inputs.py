@@ -222,10 +222,10 @@ def _csv_field(value: str) -> str:
     return value
 
 
-def large_csv(workdir: Path, rows: int = 1_000_000, seed: int = 5150) -> dict:
-    """`large.csv`: a header plus `rows` records of 8 fields; `;`-separated, UTF-8 with BOM, CRLF,
+def large_csv(workdir: Path, rows: int = 1_000_000, seed: int = 5150, name: str = "large.csv") -> dict:
+    """`large.csv` (or `name`): a header plus `rows` records of 8 fields; `;`-separated, UTF-8 with BOM, CRLF,
     decimal commas, æøå, and quoted fields containing `;`, `"` and line breaks."""
-    target = workdir / "large.csv"
+    target = workdir / name
     params = {"version": GENERATOR_VERSION, "rows": rows, "fields": 8, "seed": seed}
     if (stamp := _fresh(target, params)) is not None:
         return stamp
@@ -264,7 +264,71 @@ def large_csv(workdir: Path, rows: int = 1_000_000, seed: int = 5150) -> dict:
     return _write_stamp(target, params, (rows + 1) * len(header))
 
 
-GENERATORS = {"large-xlsx": large_xlsx, "templates": templates, "large-csv": large_csv}
+def convert_csv(workdir: Path) -> dict:
+    """`convert.csv`: `large.csv`'s kind of data, 124,999 records + the header × 8 fields = 1,000,000 cells."""
+    return large_csv(workdir, rows=124_999, seed=5151, name="convert.csv")
+
+
+CATALOGUE = Path(__file__).resolve().parent.parent / "Schemas" / "catalogues" / "kk-2025.json"
+LONG_UNITS = ["Børn og Unge Nord", "Børn og Unge Syd", "Familieafsnit Øst", "Familieafsnit Vest", "Ungeenheden",
+              "Handicapteamet Åparken"]
+LONG_REMARKS = ["Børnesamtalen er ikke dokumenteret.", "Handleplanen mangler mål for skolegang.",
+                "Opfølgning er aftalt; frist overskredet med 3 uger.", "Forældrenes perspektiv fremgår ikke.",
+                "Underretningen er vurderet, men begrundelsen mangler.", "Se journalnotat af 12. marts."]
+LONG_HEADER = ["sagsnummer", "niveau", "runde", "spørgsmål", "svar", "bemærkning", "enhed", "indsats", "reviewer",
+               "dato"]
+
+
+def long_csv(workdir: Path, reviews: int, name: str, seed: int = 4141) -> dict:
+    """A long audit CSV as `tilsyn import` reads it: one row per answer (sagsnummer;niveau;runde;spørgsmål;svar;
+    bemærkning;enhed;indsats;reviewer;dato), `reviews` reviews of kk-2025's 41 questions, each case at niveau 1 in
+    round 2025; answers drawn as reviewers give them (mostly Ja, a remark with every Nej and some Ja, degrees for
+    degree questions, questions that do not apply to the case's indsats left blank). Cells = answers."""
+    target = workdir / name
+    catalogue = json.loads(CATALOGUE.read_text())
+    questions = [(question["id"], question["type"], question["appliesTo"]) for question in catalogue["questions"]]
+    params = {"version": GENERATOR_VERSION, "reviews": reviews, "questions": len(questions), "seed": seed,
+              "catalogue": catalogue["version"]}
+    if (stamp := _fresh(target, params)) is not None:
+        return stamp
+    rng = random.Random(seed)
+    base_date = dt.date(2025, 1, 6)
+    initials = ["AS", "BL", "CØ", "DÅ", "EM"]
+    temporary = target.with_name(target.name + ".tmp")
+    answers = 0
+    with open(temporary, "wb") as handle:
+        handle.write(b"\xef\xbb\xbf" + (";".join(LONG_HEADER) + "\r\n").encode())
+        lines: list[str] = []
+        for review in range(reviews):
+            case = f"S-{review + 1:07d}"
+            unit = LONG_UNITS[review % len(LONG_UNITS)]
+            measure = [32, 30, 46, 47][review % 7 % 4]
+            reviewer = initials[review % len(initials)]
+            date = (base_date + dt.timedelta(days=review % 200)).strftime("%d-%m-%Y")
+            for question, kind, applies in questions:
+                remark = ""
+                if measure not in applies:
+                    answer = ""
+                elif kind == "GRAD":
+                    answer = rng.choice(["Lav grad", "Nogen grad", "Høj grad", "Høj grad"])
+                else:
+                    draw = rng.random()
+                    answer = "Ja" if draw < 0.78 else "Nej" if draw < 0.92 else "Ikke relevant"
+                if answer in ("Nej", "Lav grad") or (answer == "Ja" and rng.random() < 0.05):
+                    remark = rng.choice(LONG_REMARKS)
+                fields = [case, "1", "2025", question, answer, remark, unit, str(measure), reviewer, date]
+                lines.append(";".join(_csv_field(field) for field in fields))
+                answers += 1
+            if len(lines) >= 10_000:
+                handle.write(("\r\n".join(lines) + "\r\n").encode())
+                lines.clear()
+        if lines:
+            handle.write(("\r\n".join(lines) + "\r\n").encode())
+    os.replace(temporary, target)
+    return _write_stamp(target, params, answers)
+
+
+GENERATORS = {"large-xlsx": large_xlsx, "templates": templates, "large-csv": large_csv, "convert-csv": convert_csv}
 
 if __name__ == "__main__":
     if len(sys.argv) != 3 or sys.argv[1] not in GENERATORS:

@@ -5,6 +5,9 @@
     tilsyn_analysis.py TILSYN groupings DB   summary --by each grouping alone, by sagsskridt × pejlemærke
                                              (outside the kept counts) and --measure cases-all-ja --by step
                                              -> cells = Σ n of the Ja/Nej rows by level; time = the slowest run
+    tilsyn_analysis.py TILSYN agreement-groupings DB  agreement 1–2 by unit, measure, reviewer, question × unit
+                                             (outside the kept pair counts) -> cells = items compared by unit;
+                                             time = the slowest run
     tilsyn_analysis.py TILSYN agreement-all DB  every pair of levels and all levels together
                                              -> cells = items compared at every level
 
@@ -28,6 +31,9 @@ def main() -> None:
     tilsyn, command, path = sys.argv[1], sys.argv[2], sys.argv[3]
     if command == "groupings":
         groupings()
+        return
+    if command == "agreement-groupings":
+        agreement_groupings()
         return
     if command == "summary":
         arguments = ["summary", "--db", path, "--by", "question", "--by", "unit", "--by", "round", "--format", "json"]
@@ -72,6 +78,23 @@ def groupings() -> None:
         slowest = max(slowest, elapsed)
         if arguments == ["--by", "level"]:
             cells = sum(row["yes"] + row["no"] for row in rows if "low" not in row)
+    print(f"cells={cells}")
+    print(f"groups={len(runs)}")
+    print(f"work_seconds={slowest:.6f}")
+
+
+def agreement_groupings() -> None:
+    tilsyn, path = sys.argv[1], sys.argv[3]
+    runs = [["--by", "unit"], ["--by", "measure"], ["--by", "reviewer"], ["--by", "question", "--by", "unit"]]
+    slowest = 0.0
+    cells = 0
+    for arguments in runs:
+        elapsed, rows = run(tilsyn, ["agreement", "--db", path, "--level", "1", "--level", "2", *arguments,
+                                     "--format", "json"])
+        sys.stderr.write(f"agreement {' '.join(arguments)}: {elapsed:.3f} s, {len(rows)} rows\n")
+        slowest = max(slowest, elapsed)
+        if arguments == ["--by", "unit"]:
+            cells = sum(row["compared"] for row in rows)
     print(f"cells={cells}")
     print(f"groups={len(runs)}")
     print(f"work_seconds={slowest:.6f}")
