@@ -1,5 +1,4 @@
 internal import GRDB
-internal import TilsynAudit
 
 /// The counts in cases (children) that statistics rest on, kept beside the answers.
 ///
@@ -59,50 +58,6 @@ extension AuditStore {
                 """
         ).execute(arguments: arguments)
         if sign < 0 { try db.execute(sql: "DELETE FROM case_count WHERE cases = 0") }
-    }
-
-    /// Adds to `case_count` the review just stored as `stored`, as ``updateCaseCounts(in:filter:arguments:sign:)``
-    /// with sign 1 does for it, computed from the review's answers and the catalogue's groups (`groupings`) instead
-    /// of joined in SQL: the import's per-file upkeep (a GROUP BY over a join per file cost 0.5 ms of the ~1 ms a
-    /// returned workbook took to store). The property tests compare both with a recount.
-    static func addCaseCounts(
-        of review: Review, stored: StoredReview, groupings: CatalogueGroupings, in db: Database
-    ) throws {
-        let questions = try groupings.questions(of: review.catalogueID, in: db)
-        // Per group (grouping, key, degree): whether every answer in it is Ja.
-        var groups: [CaseGroup: Bool] = [:]
-        func add(_ grouping: String, _ key: String, _ degree: Int, _ yes: Bool) {
-            let group = CaseGroup(grouping: grouping, key: key, degree: degree)
-            groups[group] = (groups[group] ?? true) && yes
-        }
-        for answer in review.answers {
-            guard answer.applies, let code = answer.code, code != .notApplicable else { continue }
-            let question = questions[answer.questionID]
-            if question?.temanedslag == true { continue }
-            let step = question?.step ?? ""
-            let degree = question?.degree == true ? 1 : 0
-            let yes = code == .yes
-            add("step", step, degree, yes)
-            add("all", "", degree, yes)
-            for theme in question?.themes ?? [] {
-                add("theme", theme, degree, yes)
-                add("step-theme", step + "\u{1F}" + theme, degree, yes)
-            }
-        }
-        guard !groups.isEmpty else { return }
-        let statement = try db.cachedStatement(
-            sql: """
-                INSERT INTO case_count(catalogue, grouping, key, degree, round_id, level, unit_id, measure,
-                    reviewer_id, cases, all_yes)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
-                ON CONFLICT DO UPDATE SET cases = cases + 1, all_yes = all_yes + excluded.all_yes
-                """)
-        for (group, allYes) in groups {
-            try statement.execute(arguments: [
-                review.catalogueID, group.grouping, group.key, group.degree, stored.roundID, review.level,
-                stored.unitID, review.measure.paragraph, stored.reviewerID, allYes ? 1 : 0,
-            ])
-        }
     }
 
     /// Adds (`sign` 1) or removes (`sign` -1) to `level_pair_case_count` the cases compared between the reviews `s`
@@ -292,59 +247,5 @@ extension AuditStore {
                             WHERE t.catalogue = q.catalogue AND t.question = q.question ORDER BY theme)), '') AS line
                     FROM catalogue_question q WHERE q.catalogue = ? ORDER BY q.question)
                 """, arguments: [catalogue]) ?? ""
-    }
-}
-
-/// A review as the store holds it: its row and the ids of its dimensions.
-struct StoredReview {
-    var id: Int64
-    var caseID: Int64
-    var roundID: Int64
-    var reviewerID: Int64
-    var unitID: Int64
-}
-
-/// A group a review's case is counted in: a grouping (`step`, `theme`, `all`, `step-theme`), its key and the
-/// question kind (1 for degree questions).
-struct CaseGroup: Hashable {
-    var grouping: String
-    var key: String
-    var degree: Int
-}
-
-/// The catalogues' groups as the store holds them (`catalogue_question`, `question_theme`), read once per catalogue
-/// for the files of one import: the store's tables, not the program's catalogues, decide the counts.
-final class CatalogueGroupings {
-    struct Question {
-        var step: String
-        var degree: Bool
-        var temanedslag: Bool
-        var themes: [String]
-    }
-
-    private var catalogues: [String: [String: Question]] = [:]
-
-    /// The questions of `catalogue` with their groups (empty for a catalogue the store does not know).
-    func questions(of catalogue: String, in db: Database) throws -> [String: Question] {
-        if let known = catalogues[catalogue] { return known }
-        var questions: [String: Question] = [:]
-        for row in try Row.fetchAll(
-            db, sql: "SELECT question, step, type, temanedslag FROM catalogue_question WHERE catalogue = ?",
-            arguments: [catalogue])
-        {
-            questions[row[0]] = Question(step: row[1], degree: (row[2] as String) == "GRAD", temanedslag: row[3],
-                                         themes: [])
-        }
-        for row in try Row.fetchAll(
-            db, sql: "SELECT question, theme FROM question_theme WHERE catalogue = ? ORDER BY question, theme",
-            arguments: [catalogue])
-        {
-            let question: String = row[0]
-            // A theme of a question the catalogue does not list still groups it (the SQL joins them apart).
-            questions[question, default: Question(step: "", degree: false, temanedslag: false, themes: [])]
-                .themes.append(row[1])
-        }
-        catalogues[catalogue] = questions
-        return questions
     }
 }

@@ -175,13 +175,14 @@ extension AuditStore {
             if case .unchanged = state { continue }
             inserted.append((review, try insert(review, fileID: fileID, in: db)))
         }
-        try updateCounts(in: db, filter: "r.file_id = ?", arguments: [fileID], sign: 1)
+        var counts = KeptCounts()
+        for (review, stored) in inserted {
+            counts.add(review, stored: stored, questions: try groupings.questions(of: review.catalogueID, in: db))
+        }
+        try counts.write(in: db)
         try updatePairCounts(in: db, reviews: "s.file_id = :file", among: "o.file_id = :file",
                              arguments: ["file": fileID], sign: 1)
         try updateLevelSets(touched, in: db, sign: 1)
-        for (review, stored) in inserted {
-            try addCaseCounts(of: review, stored: stored, groupings: groupings, in: db)
-        }
         try updatePairCaseCounts(in: db, reviews: "s.file_id = :file", among: "o.file_id = :file",
                                  arguments: ["file": fileID], sign: 1)
         try addRecurringCases(in: db, filter: "r.file_id = ?", arguments: [fileID])

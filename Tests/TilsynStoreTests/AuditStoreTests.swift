@@ -15,10 +15,13 @@ import TilsynTestSupport
     static let catalogues = CatalogueSet([catalogue])
     static let header = "sagsnummer;niveau;runde;spørgsmål;svar;bemærkning;enhed;indsats;reviewer;dato\r\n"
 
-    /// A store in a fresh temporary directory.
+    /// A store in a fresh temporary directory, with kk-2025 registered (as `tilsyn import` registers it), so the
+    /// counts by sagsskridt and pejlemærke have the catalogue's groups.
     static func makeStore() throws -> (AuditStore, TemporaryDirectory) {
         let directory = try TemporaryDirectory("store")
-        return (try AuditStore(path: directory.path("tilsyn.sqlite")), directory)
+        let store = try AuditStore(path: directory.path("tilsyn.sqlite"))
+        try store.register(catalogues)
+        return (store, directory)
     }
 
     static func file(_ csv: String, name: String = "svar.csv", options: ImportOptions = ImportOptions())

@@ -9,8 +9,9 @@ import TilsynTestSupport
 /// The baseline level: the store's setting, else the catalogue model's, else level 1; and the temanedslag flag.
 @Suite struct BaselineLevelTests {
     @Test func settingBeatsCatalogueBeatsLevelOne() throws {
-        let (store, directory) = try AuditStoreTests.makeStore()
+        let directory = try TemporaryDirectory("store")
         defer { directory.cleanUp() }
+        let store = try AuditStore(path: directory.path("tilsyn.sqlite"))
         #expect(try store.baselineLevel() == BaselineLevel(level: 1, source: .fallback))
 
         // kk-2025 names niveau 2 as its statistical baseline.

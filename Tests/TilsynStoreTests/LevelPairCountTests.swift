@@ -58,7 +58,8 @@ import TilsynTestSupport
         }
     }
 
-    static let questions = ["U.1", "U.2", "S.1", "T.1"]
+    /// B.1 does not apply to § 30; TN.1 is the temanedslag of round 2025 (in the counts by question only).
+    static let questions = ["U.1", "U.2", "S.1", "T.1", "B.1", "TN.1"]
     static let answers = ["Ja", "Nej", "Ikke relevant", "", "Høj grad", "Lav grad"]
 
     /// A long CSV file of the reviews `spec` describes: each an integer read as case (3), level (3), round (2),
