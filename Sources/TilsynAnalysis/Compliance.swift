@@ -95,54 +95,64 @@ public enum Compliance {
         public var rate: Double? { n == 0 ? nil : Double(yes) / Double(n) }
     }
 
-    /// Counts by group, round and level, in catalogue order, then round and level.
+    /// Counts by group, round and level, in catalogue order, then round and level: ``Summary/rows(_:by:selection:)``
+    /// by the group, round and level, with Ja/Nej and degree questions added together and each group named as the
+    /// catalogue names it. Groups the catalogue does not name (a sagsskridt or pejlemærke it does not list) are left
+    /// out; temanedslag questions appear by question and as `.temanedslag`, never in a pejlemærke or sagsskridt.
     public static func rows(_ store: StoreReader, by grouping: Grouping, level: Int? = nil) throws -> [Row] {
-        let (join, key, name, position) =
+        let dimension: Breakdown =
             switch grouping {
-            case .theme:
-                (
-                    """
-                    JOIN question_theme t ON t.catalogue = c.catalogue AND t.question = c.question
-                    JOIN catalogue_theme g ON g.catalogue = c.catalogue AND g.theme = t.theme
-                    JOIN catalogue_question q ON q.catalogue = c.catalogue AND q.question = c.question
-                        AND NOT q.temanedslag
-                    """, "t.theme", "g.name", "g.position"
-                )
-            case .step:
-                (
-                    """
-                    JOIN catalogue_question q ON q.catalogue = c.catalogue AND q.question = c.question
-                        AND NOT q.temanedslag
-                    JOIN catalogue_step g ON g.catalogue = c.catalogue AND g.step = q.step
-                    """, "q.step", "g.name", "g.position"
-                )
-            case .question:
-                (
-                    "JOIN catalogue_question q ON q.catalogue = c.catalogue AND q.question = c.question",
-                    "c.question", "c.question", "q.position"
-                )
-            case .temanedslag:
-                (
-                    """
-                    JOIN catalogue_question q ON q.catalogue = c.catalogue AND q.question = c.question
-                        AND q.temanedslag
-                    """, "c.question", "c.question", "q.position"
-                )
+            case .theme: .theme
+            case .step: .step
+            case .question, .temanedslag: .question
             }
-        let sql = """
-            SELECT \(key), \(name), r.name, c.level, sum(c.yes), sum(c.no), sum(c.not_applicable), sum(c.unanswered)
-            FROM answer_count c \(join)
-            JOIN round r ON r.id = c.round_id
-            WHERE (?1 IS NULL OR c.level = ?1)
-            GROUP BY \(key), r.name, c.level
-            ORDER BY min(\(position)), \(key), r.name, c.level
-            """
-        return try store.database.read { db in
-            try GRDB.Row.fetchAll(db, sql: sql, arguments: [level]).map { row in
-                Row(
-                    group: row[0], name: row[1], round: row[2], level: row[3], yes: row[4], no: row[5],
-                    notApplicable: row[6], unanswered: row[7])
+        let (names, temanedslag) = try store.database.read { db in
+            let names: [String: String]
+            switch grouping {
+            case .theme: names = try groupNames(db, table: "catalogue_theme", key: "theme")
+            case .step: names = try groupNames(db, table: "catalogue_step", key: "step")
+            case .question, .temanedslag: names = [:]
             }
+            return (names, Set(try String.fetchAll(
+                db, sql: "SELECT DISTINCT question FROM catalogue_question WHERE temanedslag")))
         }
+        let summary = try Summary.rows(
+            store, by: [dimension, .round, .level], selection: Selection(levels: level.map { [$0] } ?? []))
+        var rows: [Row] = []
+        var index: [[String]: Int] = [:]
+        for row in summary {
+            guard case .text(let group)? = row.keys[dimension], case .text(let round)? = row.keys[.round] else {
+                continue
+            }
+            switch grouping {
+            case .theme, .step: if names[group] == nil { continue }
+            case .temanedslag: if !temanedslag.contains(group) { continue }
+            case .question: break
+            }
+            let key = [group, round, String(row.level)]
+            if let at = index[key] {
+                rows[at].yes += row.yes
+                rows[at].no += row.no
+                rows[at].notApplicable += row.notApplicable
+                rows[at].unanswered += row.unanswered
+                continue
+            }
+            index[key] = rows.count
+            rows.append(Row(
+                group: group, name: names[group] ?? group, round: round, level: row.level, yes: row.yes, no: row.no,
+                notApplicable: row.notApplicable, unanswered: row.unanswered))
+        }
+        return rows
+    }
+
+    /// Each sagsskridt's or pejlemærke's name (`table` is `catalogue_step` or `catalogue_theme`); where catalogues
+    /// name the same id differently, the first in catalogue order.
+    private static func groupNames(_ db: Database, table: String, key: String) throws -> [String: String] {
+        var names: [String: String] = [:]
+        for row in try GRDB.Row.fetchAll(db, sql: "SELECT \(key), name FROM \(table) ORDER BY position, catalogue") {
+            let id: String = row[0]
+            if names[id] == nil { names[id] = row[1] }
+        }
+        return names
     }
 }
