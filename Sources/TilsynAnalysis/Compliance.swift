@@ -13,7 +13,7 @@ public struct StoreReader: Sendable {
 
     /// Reads an open store.
     public init(_ store: AuditStore) {
-        database = store.database
+        database = store.reader
     }
 
     /// The level compliance figures are for when none is named: the store's setting, else the catalogue model's

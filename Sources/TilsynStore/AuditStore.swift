@@ -22,8 +22,12 @@ public final class AuditStore: Sendable {
     public let path: String
     /// How long a write waits for another process's transaction.
     public let busyTimeout: TimeInterval
-    /// The database, for queries (analysis) and tests.
-    public let database: any DatabaseWriter
+    /// The database. Only this module writes to it; other modules of the package (tests) may reach it, and
+    /// everything else reads through ``reader``.
+    package let database: any DatabaseWriter
+
+    /// The database for queries (analysis): reads only.
+    public var reader: any DatabaseReader { database }
 
     /// Opens (creating if needed) the store at `path` and brings its schema up to date; `busyTimeout` is how long
     /// a write waits for another process's transaction before failing with ``StoreError/Code-swift.struct/busy``.
