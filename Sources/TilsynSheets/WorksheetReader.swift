@@ -3,7 +3,7 @@ internal import CLibXML2
 /// Streams the rows of one worksheet part, resolving shared strings and date styles.
 final class WorksheetReader: SAXHandler {
     private enum CellType: UInt8 { case number, sharedString, inlineString, formulaString, bool, error, isoDate }
-    fileprivate enum Capture: UInt8 { case none, value, inlineText, formula, validationFormula, sqref }
+    enum Capture: UInt8 { case none, value, inlineText, formula, validationFormula, sqref }
 
     private let sharedStrings: [String]
     private let dateKinds: [ExcelDateTime.Kind?]
@@ -13,10 +13,10 @@ final class WorksheetReader: SAXHandler {
 
     // Row and cell state. Only this reader touches it, on one thread: no dynamic exclusivity checks needed.
     @exclusivity(unchecked) private var inSheetData = false
-    @exclusivity(unchecked) private var rowNumber = 0
+    @exclusivity(unchecked) var rowNumber = 0
     @exclusivity(unchecked) private var rowHasNumber = false
     @exclusivity(unchecked) private var nextColumn = 1
-    @exclusivity(unchecked) private var column = 1
+    @exclusivity(unchecked) var column = 1
     @exclusivity(unchecked) private var cellType = CellType.number
     @exclusivity(unchecked) private var style = 0
     @exclusivity(unchecked) private var inCell = false
@@ -24,10 +24,10 @@ final class WorksheetReader: SAXHandler {
     @exclusivity(unchecked) private var phoneticDepth = 0
     @exclusivity(unchecked) private var hasValue = false
     @exclusivity(unchecked) private var hasInline = false
-    @exclusivity(unchecked) fileprivate var capture = Capture.none
+    @exclusivity(unchecked) var capture = Capture.none
     @exclusivity(unchecked) private var value = ByteBuffer(capacity: 64)
     @exclusivity(unchecked) private var inline = ByteBuffer()
-    @exclusivity(unchecked) private var formula = ByteBuffer()
+    @exclusivity(unchecked) var formula = ByteBuffer()
     @exclusivity(unchecked) private var cells: [Cell] = []
 
     /// Whether row numbers are known: false for a segment of a sheet parsed in parallel until its first row (or cell)
@@ -38,20 +38,20 @@ final class WorksheetReader: SAXHandler {
     /// The number of the last row seen (absolute when anchored).
     var lastRowNumber: Int { rowNumber }
     // Formula state, touched only when formulas were asked for.
-    private struct SharedFormula {
+    struct SharedFormula {
         var text: String
         /// The master cell, where the text is written; the children's offsets count from it.
         var row: Int
         var column: Int
     }
-    @exclusivity(unchecked) private var hasFormula = false
+    @exclusivity(unchecked) var hasFormula = false
     /// Whether the current cell has an `<f>` element, noted even when formulas were not asked for.
     @exclusivity(unchecked) private var sawFormula = false
     /// Cells with a formula but no cached result (as openpyxl and scripts write them): the reader cannot know their
     /// value. `relative` rows were numbered before this segment was anchored (see ``relativeRows``).
     var formulasWithoutValue: [(row: Int, column: Int, relative: Bool)] = []
-    private var formulaSharedIndex: Int?
-    private var sharedFormulas: [Int: SharedFormula] = [:]
+    var formulaSharedIndex: Int?
+    var sharedFormulas: [Int: SharedFormula] = [:]
 
     /// Rows completed since the row reader last took them.
     @exclusivity(unchecked) var completed: [Row] = []
@@ -377,36 +377,6 @@ final class WorksheetReader: SAXHandler {
         cellCount += 1
     }
 
-    // MARK: Formulas
-
-    private func startFormula(_ attributes: XMLAttributes) {
-        capture = .formula
-        formula.removeAll()
-        hasFormula = true
-        formulaSharedIndex = nil
-        // The group's `ref` range is not needed: the master is the first member in the file, and the members'
-        // offsets count from the master cell, where its text is written.
-        if attributes.string("t") == "shared" {
-            formulaSharedIndex = attributes.raw("si").flatMap(ExcelText.index)
-        }
-    }
-
-    /// The cell's formula text: as written, or for a member of a shared-formula group the master's text moved to
-    /// this cell. Nil for a member whose master has not been seen.
-    private func endFormula() -> String? {
-        hasFormula = false
-        let text = formula.isEmpty ? nil : formula.string
-        formula.removeAll()
-        guard let index = formulaSharedIndex else { return text }
-        let row = max(rowNumber, 1)
-        if let text {
-            sharedFormulas[index] = SharedFormula(text: text, row: row, column: column)
-            return text
-        }
-        guard let master = sharedFormulas[index] else { return nil }
-        return FormulaShifter.shift(master.text, rows: row - master.row, columns: column - master.column)
-    }
-
     @inline(__always)
     private func convert(_ bytes: UnsafeBufferPointer<UInt8>) throws -> CellValue? {
         switch cellType {
@@ -452,50 +422,5 @@ final class WorksheetReader: SAXHandler {
             }
             return .date(date)
         }
-    }
-
-    /// C callbacks that call this class directly (no dynamic dispatch): the worksheet is the hot path.
-    nonisolated(unsafe) static let callbacks: xmlSAXHandler = {
-        var callbacks = SAXParser.callbacks()
-        callbacks.startElementNs = { ctx, localname, _, uri, _, _, nbAttributes, _, attributes in
-            guard let ctx, let localname else { return }
-            let reader = Unmanaged<WorksheetReader>.fromOpaque(ctx).takeUnretainedValue()
-            guard reader.enter() else { return }
-            do {
-                try reader.startElement(
-                    XMLName(local: localname, namespace: reader.namespace(of: uri)),
-                    XMLAttributes(base: attributes, count: Int(nbAttributes)))
-            } catch {
-                reader.fail(error)
-            }
-        }
-        callbacks.endElementNs = { ctx, localname, _, uri in
-            guard let ctx, let localname else { return }
-            let reader = Unmanaged<WorksheetReader>.fromOpaque(ctx).takeUnretainedValue()
-            guard reader.leave() else { return }
-            do {
-                try reader.endElement(XMLName(local: localname, namespace: reader.namespace(of: uri)))
-            } catch {
-                reader.fail(error)
-            }
-        }
-        let characters: charactersSAXFunc = { ctx, bytes, length in
-            guard let ctx, let bytes, length > 0 else { return }
-            let reader = Unmanaged<WorksheetReader>.fromOpaque(ctx).takeUnretainedValue()
-            guard reader.capture != .none, reader.error == nil else { return }
-            do {
-                try reader.characters(UnsafeBufferPointer(start: bytes, count: Int(length)))
-            } catch {
-                reader.fail(error)
-            }
-        }
-        callbacks.characters = characters
-        callbacks.cdataBlock = characters
-        return callbacks
-    }()
-
-    /// Parses a space-separated list of ranges (`A1:A5 C3`).
-    static func ranges(_ sqref: String) -> [CellRange] {
-        sqref.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).compactMap { CellRange($0) }
     }
 }
