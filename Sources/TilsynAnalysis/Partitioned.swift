@@ -1,5 +1,5 @@
 internal import GRDB
-internal import Foundation
+internal import Synchronization
 internal import TilsynSheets
 internal import TilsynStore
 
@@ -12,23 +12,19 @@ enum Partitioned {
         var sums: [Int]
     }
 
-    /// Collects partial results from the worker threads.
-    private final class Collector: @unchecked Sendable {
-        let lock = NSLock()
-        var parts: [[GRDB.Row]] = []
-        var error: (any Error)?
-
-        func add(_ rows: [GRDB.Row]) {
-            lock.lock()
-            parts.append(rows)
-            lock.unlock()
+    /// Collects the groups each worker thread summed over its range, or the first error.
+    private final class Collector: Sendable {
+        private struct State {
+            var parts: [[Group]] = []
+            var error: (any Error)?
         }
 
-        func fail(_ error: any Error) {
-            lock.lock()
-            self.error = error
-            lock.unlock()
-        }
+        private let state = Mutex(State())
+
+        func add(_ groups: [Group]) { state.withLock { $0.parts.append(groups) } }
+        func fail(_ error: any Error) { state.withLock { $0.error = $0.error ?? error } }
+        var parts: [[Group]] { state.withLock { $0.parts } }
+        var error: (any Error)? { state.withLock { $0.error } }
     }
 
     /// Reads `sql` (whose last two arguments are the case id range) once per range; the rows are `keys` key
@@ -67,37 +63,44 @@ enum Partitioned {
                         return try GRDB.Row.fetchAll(db, sql: sql, arguments: values)
                     }
                 }
-                collector.add(rows)
+                collector.add(merge([rows], keys: keys, orders: orders))
             } catch {
                 collector.fail(error)
             }
         }
-        if count == 1 {
-            work(0)
-        } else {
-            DispatchQueue.concurrentPerform(iterations: count, execute: work)
-        }
+        inParallel(count, work)
         if let error = collector.error { throw error }
-        return merge(collector.parts, keys: keys, orders: orders)
+        return merge(groups: collector.parts.flatMap { $0 }, keys: keys)
     }
 
     /// Adds up the sums of rows from several parts per group (rows as in `read`), sorted as `read` returns them.
     static func merge(_ parts: [[GRDB.Row]], keys: Int, orders: Int) -> [Group] {
-        var groups: [[String]: Group] = [:]
+        var groups: [Group] = []
         for part in parts {
             for row in part {
-                let texts = (0..<keys).map { row[$0] as String? ?? "" }
                 let sums = (keys + orders..<row.count).map { row[$0] as Int? ?? 0 }
                 // An aggregate without GROUP BY returns one row even for no matches: it adds nothing.
                 guard sums.first ?? 0 > 0 else { continue }
-                if var group = groups[texts] {
-                    for index in sums.indices { group.sums[index] += sums[index] }
-                    for index in 0..<orders { group.orders[index] = min(group.orders[index], row[keys + index]) }
-                    groups[texts] = group
-                } else {
-                    groups[texts] = Group(keys: texts, orders: (0..<orders).map { row[keys + $0] }, sums: sums)
-                }
+                groups.append(Group(
+                    keys: (0..<keys).map { row[$0] as String? ?? "" }, orders: (0..<orders).map { row[keys + $0] },
+                    sums: sums))
             }
+        }
+        return merge(groups: groups, keys: keys)
+    }
+
+    /// Adds up groups with the same keys (the lowest ordering values win) and sorts them by ordering values, then
+    /// keys.
+    static func merge(groups list: [Group], keys: Int) -> [Group] {
+        var groups: [[String]: Group] = [:]
+        for item in list {
+            guard var group = groups[item.keys] else {
+                groups[item.keys] = item
+                continue
+            }
+            for index in item.sums.indices { group.sums[index] += item.sums[index] }
+            for index in item.orders.indices { group.orders[index] = min(group.orders[index], item.orders[index]) }
+            groups[item.keys] = group
         }
         return groups.values.sorted { left, right in
             for index in 0..<keys {

@@ -131,29 +131,31 @@ public struct Importer: Sendable {
         let options = options
         let results = OrderedResults<(file: ReturnedFile, known: Bool)>(count: paths.count)
         let workers = min(threads, max(1, paths.count))
-        for _ in 0..<workers {
-            let thread = Thread {
-                while let index = results.claim() {
-                    let path = paths[index]
-                    guard let bytes = ReturnedFileReader.contents(path) else {
-                        results.put((ReturnedFileReader.unopenable(path), false), at: index)
-                        continue
-                    }
-                    let hash = ContentHash.sha256Hex(bytes)
-                    if let known, known(hash) {
-                        let file = ReturnedFile(
-                            path: path, sha256: hash, byteCount: bytes.count, shape: nil, reviews: [], findings: [])
-                        results.put((file, true), at: index)
-                        continue
-                    }
-                    let file = ReturnedFileReader.read(
-                        bytes: bytes, name: path, sha256: hash, catalogues: catalogues, options: options)
-                    results.put((file, false), at: index)
+        // Whatever ends this run, no worker claims another file.
+        defer { results.cancel() }
+        let readFiles: @Sendable () -> Void = {
+            while let index = results.claim() {
+                let path = paths[index]
+                guard let bytes = ReturnedFileReader.contents(path) else {
+                    results.put((ReturnedFileReader.unopenable(path), false), at: index)
+                    continue
                 }
+                let hash = ContentHash.sha256Hex(bytes)
+                if let known, known(hash) {
+                    let file = ReturnedFile(
+                        path: path, sha256: hash, byteCount: bytes.count, shape: nil, reviews: [], findings: [])
+                    results.put((file, true), at: index)
+                    continue
+                }
+                let file = ReturnedFileReader.read(
+                    bytes: bytes, name: path, sha256: hash, catalogues: catalogues, options: options)
+                results.put((file, false), at: index)
             }
-            thread.stackSize = 4 << 20
-            thread.start()
         }
+        // 4 MiB of stack for the readers' recursion into nested XML; a thread the system refuses leaves the work to
+        // the others, and to this thread when none could start.
+        let started = (0..<workers).filter { _ in startThread(stackSize: 4 << 20, readFiles) }.count
+        if started == 0 { readFiles() }
         // Every file is read before any is stored: two files with the same case, level and round must both be
         // known before either is stored, as neither may win by its place in the path order.
         var read: [(file: ReturnedFile, known: Bool)] = []
@@ -188,41 +190,5 @@ public struct Importer: Sendable {
             progress?(index + 1, paths.count)
         }
         return ImportSummary(files: reports)
-    }
-}
-
-/// Results produced by worker threads in any order and consumed in index order.
-final class OrderedResults<Value: Sendable>: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var slots: [Value?]
-    private var next = 0
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    /// The next index to work on, or nil when all are claimed.
-    func claim() -> Int? {
-        condition.lock()
-        defer { condition.unlock() }
-        guard next < slots.count else { return nil }
-        next += 1
-        return next - 1
-    }
-
-    func put(_ value: Value, at index: Int) {
-        condition.lock()
-        slots[index] = value
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    /// Waits for the value at `index` and removes it.
-    func take(_ index: Int) -> Value {
-        condition.lock()
-        defer { condition.unlock() }
-        while slots[index] == nil { condition.wait() }
-        let value = slots[index]
-        slots[index] = nil
-        // The loop above guarantees a value.
-        return value.unsafelyUnwrapped
     }
 }

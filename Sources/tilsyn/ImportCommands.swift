@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import TilsynAnalysis
 import TilsynAudit
 import TilsynStore
@@ -158,25 +159,25 @@ struct ReadingOptions: ParsableArguments {
 }
 
 /// A progress bar on standard error when it is a terminal; nothing otherwise.
-final class ProgressBar: @unchecked Sendable {
+final class ProgressBar: Sendable {
     private let enabled = isTerminal(2)
-    private let lock = NSLock()
-    private var shown = -1
+    /// The percentage last shown.
+    private let shown = Mutex(-1)
 
     func update(_ done: Int, _ total: Int) {
         guard enabled, total > 0 else { return }
-        lock.lock()
-        defer { lock.unlock() }
         let width = 30
         let filled = done * width / total
         let percent = done * 100 / total
-        guard percent != shown || done == total else { return }
-        shown = percent
-        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-        let output = Output(descriptor: 2)
-        output.write("\r[\(bar)] \(done)/\(total) files")
-        if done == total { output.write("\r\u{1B}[K") }
-        output.flush()
+        shown.withLock { shown in
+            guard percent != shown || done == total else { return }
+            shown = percent
+            let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+            let output = Output(descriptor: 2)
+            output.write("\r[\(bar)] \(done)/\(total) files")
+            if done == total { output.write("\r\u{1B}[K") }
+            output.flush()
+        }
     }
 }
 
