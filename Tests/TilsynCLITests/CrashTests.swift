@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 import TilsynAudit
 import TilsynSamples
@@ -49,25 +50,12 @@ import Glibc
 
     /// Runs `tilsyn` with the import pausing after `after` files, waits until it says so, and kills it.
     static func killPaused(_ arguments: [String], after: Int) throws {
-        let process = Process()
-        process.executableURL = TestPaths.tilsynExecutable
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(
-            ["TILSYN_TEST_PAUSE_AFTER_FILES": String(after)]) { $1 }
-        let errors = Pipe()
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = errors
-        try process.run()
-        var said = ""
-        while !said.contains("paused") {
-            let data = errors.fileHandleForReading.availableData
-            if data.isEmpty { break }  // the process ended without pausing
-            said += String(decoding: data, as: UTF8.self)
-        }
-        #expect(said.contains("paused"), "the import ended before file \(after): \(said.suffix(300))")
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        #expect(process.terminationReason == .uncaughtSignal)
+        let run = try PausingImport(arguments, after: after)
+        while !run.hasPaused, run.process.isRunning { usleep(5_000) }
+        #expect(run.hasPaused, "the import ended before file \(after): \(run.said.suffix(300))")
+        kill(run.process.processIdentifier, SIGKILL)
+        run.process.waitUntilExit()
+        #expect(run.process.terminationReason == .uncaughtSignal)
     }
 
     @Test(.timeLimit(.minutes(3))) func importKilledAtRandomPointsTwentyTimes() throws {
@@ -119,33 +107,63 @@ import Glibc
             if round % 5 == 0 {
                 for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
             }
-            let processes = try halves.map { half in
-                let process = Process()
-                process.executableURL = TestPaths.tilsynExecutable
-                process.arguments = ["import"] + half + ["--db", db]
-                process.standardOutput = FileHandle.nullDevice
-                process.standardError = FileHandle.nullDevice
-                try process.run()
-                return process
+            // Each pauses after a file of its own chosen at random (a test hook: it stops before that file's batch
+            // commits, holding the write lock, while the other waits for it) and is killed there.
+            let imports = try halves.map { half in
+                try PausingImport(["import"] + half + ["--db", db], after: 1 + rng.next(below: half.count - 1))
             }
-            // Each is killed at its own random point (or finishes first).
-            for process in processes.shuffled(using: &rng) {
-                usleep(UInt32(50_000 + rng.next(below: 700_000)))
-                if process.isRunning {
-                    kill(process.processIdentifier, SIGKILL)
+            var running = imports
+            let deadline = Date().addingTimeInterval(120)
+            while !running.isEmpty, Date() < deadline {
+                for run in running where run.hasPaused {
+                    kill(run.process.processIdentifier, SIGKILL)
+                    run.process.waitUntilExit()
+                    #expect(run.process.terminationReason == .uncaughtSignal)
                     killedMidway += 1
                 }
+                running.removeAll { !$0.process.isRunning }
+                usleep(5_000)
             }
-            for process in processes {
-                process.waitUntilExit()
-                #expect(process.terminationStatus == 0 || process.terminationReason == .uncaughtSignal)
+            for run in imports {
+                #expect(run.hasPaused, "an import ended before its pause: \(run.said.suffix(300))")
+                if run.process.isRunning { kill(run.process.processIdentifier, SIGKILL) }
+                run.process.waitUntilExit()
             }
             let stored = try Self.checkConsistent(db, files: files)
             #expect(stored <= Self.fileCount)
         }
-        #expect(killedMidway >= 20)
+        #expect(killedMidway == 40)
         let last = try runTilsyn(["import", folder, "--db", db])
         #expect(last.status == 0, "\(last.stderr)")
         #expect(try Self.checkConsistent(db, files: files) == Self.fileCount)
     }
+}
+
+/// A `tilsyn` run with the import's pause hook (`TILSYN_TEST_PAUSE_AFTER_FILES`), whose standard error is collected
+/// as it comes.
+final class PausingImport: Sendable {
+    let process: Process
+    private final class Text: Sendable { let value = Mutex("") }
+    private let errors = Text()
+
+    init(_ arguments: [String], after: Int) throws {
+        process = Process()
+        process.executableURL = TestPaths.tilsynExecutable
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(
+            ["TILSYN_TEST_PAUSE_AFTER_FILES": String(after)]) { $1 }
+        let pipe = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = pipe
+        pipe.fileHandleForReading.readabilityHandler = { [errors] handle in
+            let data = handle.availableData
+            errors.value.withLock { $0 += String(decoding: data, as: UTF8.self) }
+        }
+        try process.run()
+    }
+
+    /// What it wrote on standard error so far.
+    var said: String { errors.value.withLock { $0 } }
+    /// Whether it has stopped at its pause.
+    var hasPaused: Bool { said.contains("paused") }
 }
