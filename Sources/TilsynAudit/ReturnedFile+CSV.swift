@@ -6,11 +6,8 @@ extension ReturnedFileReader {
         let records: [CSVRecord]
         do {
             records = try CSVReader(bytes: bytes, name: context.file).readAll()
-        } catch let error as SpreadsheetError {
-            context.unreadable(error)
-            return (nil, [])
         } catch {
-            context.unreadable(nil)
+            context.unreadable(error)
             return (nil, [])
         }
         let rows = records.filter { !$0.fields.allSatisfy { $0.trimmed.isEmpty } }
@@ -92,6 +89,19 @@ extension ReadContext {
         return columns
     }
 
+    /// The catalogue a row names in its Katalog column, else the default one; nil, with an error finding at the
+    /// cell, when no catalogue has that id.
+    private mutating func catalogue(of record: CSVRecord, columns: [String: Int]) -> Catalogue? {
+        let catalogueID = field(record, columns["Katalog"]) ?? options.defaultCatalogue
+        guard let catalogue = catalogues[catalogueID] else {
+            add(at: columns["Katalog"].map { place(record, $0) }, severity: .error, rule: .unknownCatalogue,
+                message: "Spørgsmålskataloget \(quote(catalogueID)) findes ikke.",
+                suggestion: "Skriv et af katalogerne: " + catalogues.byID.keys.sorted().joined(separator: ", ") + ".")
+            return nil
+        }
+        return catalogue
+    }
+
     private func field(_ record: CSVRecord, _ column: Int?) -> String? {
         guard let column, column < record.fields.count else { return nil }
         let text = record.fields[column].trimmed
@@ -132,14 +142,7 @@ extension ReadContext {
             // One review per case, level and round: rows that differ in reviewer or date are one review with a
             // mistake in it, reported below, not two reviews.
             let key = ["Sagsnummer", "Niveau", "Runde"].map { field(record, columns[$0]) ?? "" }
-            let catalogueID = field(record, columns["Katalog"]) ?? options.defaultCatalogue
-            guard let catalogue = catalogues[catalogueID] else {
-                add(at: columns["Katalog"].map { place(record, $0) }, severity: .error, rule: .unknownCatalogue,
-                    message: "Spørgsmålskataloget \(quote(catalogueID)) findes ikke.",
-                    suggestion: "Skriv et af katalogerne: " + catalogues.byID.keys.sorted().joined(separator: ", ")
-                        + ".")
-                continue
-            }
+            guard let catalogue = catalogue(of: record, columns: columns) else { continue }
             let matcher = matchers[catalogue.id] ?? QuestionMatcher(catalogue: catalogue)
             matchers[catalogue.id] = matcher
             let answerText = SourceText(field(record, answer), at: place(record, answer))
@@ -200,14 +203,7 @@ extension ReadContext {
         }
         var reviews: [RawReview] = []
         for record in rows {
-            let catalogueID = field(record, columns["Katalog"]) ?? options.defaultCatalogue
-            guard let catalogue = catalogues[catalogueID] else {
-                add(at: columns["Katalog"].map { place(record, $0) }, severity: .error, rule: .unknownCatalogue,
-                    message: "Spørgsmålskataloget \(quote(catalogueID)) findes ikke.",
-                    suggestion: "Skriv et af katalogerne: " + catalogues.byID.keys.sorted().joined(separator: ", ")
-                        + ".")
-                continue
-            }
+            guard let catalogue = catalogue(of: record, columns: columns) else { continue }
             let matcher = QuestionMatcher(catalogue: catalogue)
             let answers = answerColumns.map { item in
                 let remarkColumn = remarkColumns[item.id]

@@ -171,11 +171,8 @@ public enum ReturnedFileReader {
         let workbook: Workbook
         do {
             workbook = try Workbook(bytes: bytes, name: context.file)
-        } catch let error as SpreadsheetError {
-            context.unreadable(error)
-            return (nil, [])
         } catch {
-            context.unreadable(nil)
+            context.unreadable(error)
             return (nil, [])
         }
         let sheets = SheetCache(workbook)
@@ -186,11 +183,8 @@ public enum ReturnedFileReader {
             return (.template, [context.rawReview(from: filled)])
         } catch let error as CatalogueError where error.code == .notATemplate {
             // Not one of ours: a foreign layout.
-        } catch let error as SpreadsheetError {
-            context.unreadable(error)
-            return (nil, [])
         } catch {
-            context.unreadable(nil)
+            context.unreadable(error)
             return (nil, [])
         }
         do {
@@ -202,11 +196,8 @@ public enum ReturnedFileReader {
             for sheet in visibleFirst {
                 if let raws = context.readForeignSheet(sheet) { return (.sheet, raws) }
             }
-        } catch let error as SpreadsheetError {
-            context.unreadable(error)
-            return (nil, [])
         } catch {
-            context.unreadable(nil)
+            context.unreadable(error)
             return (nil, [])
         }
         context.add(
@@ -242,8 +233,8 @@ struct ReadContext {
     }
 
     /// A finding for a file the spreadsheet layer could not read.
-    mutating func unreadable(_ error: SpreadsheetError?) {
-        switch error?.code {
+    mutating func unreadable(_ error: any Error) {
+        switch (error as? SpreadsheetError)?.code {
         case SpreadsheetError.Code.passwordProtected:
             add(severity: .error, rule: .passwordProtected,
                 message: "Projektmappen er beskyttet med adgangskode (krypteret) og kan ikke læses.",

@@ -215,14 +215,7 @@ public enum SheetConversion {
         }
         let info: SheetInfo
         if let sheet {
-            guard let found = workbook.sheet(named: sheet) else {
-                throw SpreadsheetError(
-                    .sheetNotFound,
-                    "there is no sheet named '\(sheet)'; the sheets are: "
-                        + workbook.sheets.map { "'\($0.name)'" }.joined(separator: ", "),
-                    file: input)
-            }
-            info = found
+            info = try workbook.requireSheet(named: sheet, file: input)
         } else {
             guard let first = workbook.sheets.first else {
                 throw SpreadsheetError(.noSheets, "the workbook has no sheets", file: input)

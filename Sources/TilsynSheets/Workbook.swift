@@ -146,6 +146,19 @@ public final class Workbook: Sendable {
         sheets.first { $0.name == name } ?? sheets.first { $0.name.lowercased() == name.lowercased() }
     }
 
+    /// The sheet named `name` (as ``sheet(named:)`` finds it); throws `.sheetNotFound`, listing the sheets there are,
+    /// when there is none. `file` names the workbook in the error.
+    public func requireSheet(named name: String, file: String) throws -> SheetInfo {
+        guard let found = sheet(named: name) else {
+            throw SpreadsheetError(
+                .sheetNotFound,
+                "there is no sheet named '\(name)'; the sheets are: "
+                    + sheets.map { "'\($0.name)'" }.joined(separator: ", "),
+                file: file)
+        }
+        return found
+    }
+
     /// A reader handing out the sheet's rows one at a time; memory does not grow with the sheet.
     public func rows(of sheet: SheetInfo) throws -> RowReader {
         do {

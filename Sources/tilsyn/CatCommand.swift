@@ -62,14 +62,7 @@ struct CatCommand: ParsableCommand {
         let workbook = try Workbook(path: file)
         let chosen: [SheetInfo]
         if let sheet {
-            guard let found = workbook.sheet(named: sheet) else {
-                throw SpreadsheetError(
-                    .sheetNotFound,
-                    "there is no sheet named '\(sheet)'; the sheets are: "
-                        + workbook.sheets.map { "'\($0.name)'" }.joined(separator: ", "),
-                    file: file)
-            }
-            chosen = [found]
+            chosen = [try workbook.requireSheet(named: sheet, file: file)]
         } else {
             chosen = all ? workbook.sheets : [workbook.sheets[0]]
         }
