@@ -57,14 +57,8 @@ public enum FuzzEntryPoints {
         let reader = WorksheetReader(
             sharedStrings: sharedStrings, dateKinds: dateKinds, date1904: bytes.count % 2 == 1, wantFormulas: true,
             limits: ReadLimits())
-        let parser = try SAXParser(handler: reader, callbacks: WorksheetReader.callbacks, partName: "sheet1.xml")
-        let third = bytes.count / 3
-        try bytes.withUnsafeBytes { raw in
-            try parser.feed(UnsafeRawBufferPointer(rebasing: raw[0..<third]))
-            try parser.feed(UnsafeRawBufferPointer(rebasing: raw[third..<(2 * third)]))
-            try parser.feed(UnsafeRawBufferPointer(rebasing: raw[(2 * third)...]))
-        }
-        try parser.feed(UnsafeRawBufferPointer(start: nil, count: 0), last: true)
+        try feedInThree(
+            bytes, to: SAXParser(handler: reader, callbacks: WorksheetReader.callbacks, partName: "sheet1.xml"))
         for row in reader.completed { touch(row) }
         for range in reader.mergedRanges { _ = range.description }
         for validation in reader.dataValidations { _ = validation.listValues }
@@ -91,10 +85,10 @@ public enum FuzzEntryPoints {
     /// ranges, once for the rows of the first sheet (with formulas), with a small repeat budget.
     public static func parseODSContent(bytes: [UInt8]) throws {
         let metadata = ODSContentReader(limits: ReadLimits(), wantFormulas: false, target: nil)
-        try feedInThree(bytes, handler: metadata)
+        try feedInThree(bytes, to: SAXParser(handler: metadata, partName: "content.xml"))
         for name in metadata.definedNames { _ = name.formula.count }
         let rows = ODSContentReader(limits: ReadLimits(maxRepeatedCells: 100_000), wantFormulas: true, target: 0)
-        try feedInThree(bytes, handler: rows)
+        try feedInThree(bytes, to: SAXParser(handler: rows, partName: "content.xml"))
         for row in rows.completed { touch(row) }
         for range in rows.mergedRanges { _ = range.description }
     }
@@ -115,8 +109,7 @@ public enum FuzzEntryPoints {
         }
     }
 
-    private static func feedInThree(_ bytes: [UInt8], handler: SAXHandler) throws {
-        let parser = try SAXParser(handler: handler, partName: "content.xml")
+    private static func feedInThree(_ bytes: [UInt8], to parser: SAXParser) throws {
         let third = bytes.count / 3
         try bytes.withUnsafeBytes { raw in
             try parser.feed(UnsafeRawBufferPointer(rebasing: raw[0..<third]))
