@@ -60,6 +60,7 @@ public struct CatalogueSet: Sendable {
         self.init(try store.ids().map { try store.load($0) })
     }
 
+    /// The catalogue with this id, if the set holds it.
     public subscript(id: String) -> Catalogue? { byID[id] }
 }
 

@@ -7,6 +7,7 @@ public enum ReturnedFiles {
 
     /// A file in a walked folder that is not read, and why.
     public struct Skipped: Sendable, Equatable {
+        /// Why the file is not read.
         public enum Reason: String, Sendable, Equatable {
             /// `~$Bog.xlsx` (Excel) or `.~lock.Bog.xlsx#` (LibreOffice): the program's note that the file is open.
             case lockFile

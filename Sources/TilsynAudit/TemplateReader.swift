@@ -53,6 +53,7 @@ public struct FilledTemplate: Sendable, Equatable {
 
 /// A place where a filled template's cells, names and header do not agree on what was answered.
 public struct TemplateConflict: Sendable, Equatable {
+    /// What disagrees.
     public enum Kind: Sendable, Equatable {
         /// The question's id is in two rows and both have an answer or remark (`cell` and `otherCell`).
         case duplicateRow

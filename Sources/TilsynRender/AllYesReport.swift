@@ -3,6 +3,8 @@ public import TilsynAnalysis
 /// Builds the report of `summary --measure cases-all-ja`: per group, round and level, the cases with every
 /// applicable Ja/Nej question of the group answered Ja.
 public enum AllYesReport {
+    /// The report of `rows`: with `external`, groups resting on fewer than `threshold` cases (children) are
+    /// suppressed; shares are shown with `decimals` decimals.
     public static func make(
         _ rows: [Summary.AllYesRow], by dimensions: [Breakdown], external: Bool, decimals: Int = 1,
         threshold: Int = Suppression.threshold

@@ -38,6 +38,7 @@ public enum DanishPercent {
 
 /// Danish decimals: `0,47`; a negative number with a hyphen-minus (`-0,47`), as in data.
 public enum DanishDecimal {
+    /// `value` with `decimals` decimals and a decimal comma.
     public static func format(_ value: Double, decimals: Int) -> String {
         precondition(decimals >= 0 && decimals <= 6)
         var divisor = 1

@@ -2,6 +2,8 @@ public import TilsynAnalysis
 
 /// Builds the compliance report.
 public enum SummaryReport {
+    /// The compliance summary report of `rows`: with `external`, groups resting on fewer than `threshold` cases (children) are
+    /// suppressed; shares are shown with `decimals` decimals.
     public static func make(
         _ source: [Summary.Row], by dimensions: [Breakdown], external: Bool, decimals: Int = 1,
         threshold: Int = Suppression.threshold

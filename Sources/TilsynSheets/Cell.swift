@@ -139,6 +139,7 @@ public struct CellRange: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// Whether `address` lies within the range (its corners included).
     public func contains(_ address: CellAddress) -> Bool {
         (first.row...last.row).contains(address.row) && (first.column...last.column).contains(address.column)
     }

@@ -1,6 +1,9 @@
 /// A sheet as the workbook lists it.
 public struct SheetInfo: Sendable, Equatable {
+    /// Whether Excel shows the sheet's tab: `hidden` sheets can be unhidden from the menu, `veryHidden` ones only
+    /// from the VBA editor.
     public enum Visibility: String, Sendable { case visible, hidden, veryHidden }
+    /// What the sheet holds: cells (`worksheet`), a chart, an Excel 5 dialog or an Excel 4 macro sheet.
     public enum Kind: String, Sendable { case worksheet, chartsheet, dialogsheet, macrosheet, unknown }
 
     /// The sheet name as shown on its tab.

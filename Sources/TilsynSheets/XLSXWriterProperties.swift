@@ -36,6 +36,7 @@ extension XLSXWriter {
 
     /// A named custom document property (File > Info > Properties > Custom in Excel).
     public struct CustomProperty: Sendable, Equatable {
+        /// The property's typed value.
         public enum Value: Sendable, Equatable {
             case string(String)
             case number(Double)

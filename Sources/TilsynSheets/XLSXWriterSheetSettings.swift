@@ -50,6 +50,7 @@ extension XLSXWriter {
 
     /// How a sheet prints.
     public struct PageSetup: Sendable, Equatable {
+        /// Portrait or landscape paper.
         public enum Orientation: String, Sendable, Equatable {
             case portrait, landscape
         }
@@ -148,6 +149,7 @@ extension XLSXWriter {
 
     /// A rule for what may be typed into cells, with an optional prompt and error message.
     public struct DataValidation: Sendable, Equatable {
+        /// What a cell may hold.
         public enum Rule: Sendable, Equatable {
             /// A drop-down of these values; together (with separating commas) at most 255 characters, none
             /// containing a comma.

@@ -123,10 +123,12 @@ extension XLSXWriter {
 
     /// Where text sits in a cell and whether it wraps.
     public struct Alignment: Hashable, Sendable {
+        /// Horizontal placement, as Excel's alignment buttons.
         public enum Horizontal: String, Hashable, Sendable {
             case left, center, right, fill, justify, centerContinuous, distributed
         }
 
+        /// Vertical placement in a row taller than its text.
         public enum Vertical: String, Hashable, Sendable {
             case top, center, bottom, justify, distributed
         }

@@ -33,17 +33,23 @@ extension XLSXWriter {
             self.style = style
         }
 
+        /// A text cell.
         public static func string(_ text: String, style: StyleID? = nil) -> Cell { Cell(.string(text), style: style) }
+        /// A number cell.
         public static func number(_ number: Double, style: StyleID? = nil) -> Cell {
             Cell(.number(number), style: style)
         }
+        /// A TRUE/FALSE cell.
         public static func bool(_ flag: Bool, style: StyleID? = nil) -> Cell { Cell(.bool(flag), style: style) }
+        /// A date or date-time cell (give it a style with a date number format).
         public static func dateTime(_ date: DateTime, style: StyleID? = nil) -> Cell {
             Cell(.dateTime(date), style: style)
         }
+        /// A formula (without `=`), with the result readers show until the workbook is recalculated.
         public static func formula(_ formula: String, cached: FormulaResult? = nil, style: StyleID? = nil) -> Cell {
             Cell(.formula(formula, cached: cached), style: style)
         }
+        /// An empty cell that carries a style (a border, a fill, an unlocked input cell).
         public static func blank(style: StyleID) -> Cell { Cell(.blank, style: style) }
     }
 

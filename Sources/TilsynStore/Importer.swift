@@ -34,6 +34,7 @@ public struct FileReport: Sendable {
 public struct ImportSummary: Sendable {
     public var files: [FileReport]
 
+    /// The files that ended with `status`.
     public func count(_ status: FileReport.Status) -> Int { files.filter { $0.status == status }.count }
     public var accepted: Int { count(.accepted) }
     public var acceptedWithWarnings: Int { count(.acceptedWithWarnings) }

@@ -59,6 +59,7 @@ public struct ExportSummary: Sendable, Equatable {
 
 /// An export that cannot be written; the message names no case number, remark or CPR number.
 public struct ExportError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// What went wrong.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         public let name: String
         init(_ name: String) { self.name = name }

@@ -6,6 +6,7 @@ internal import TilsynAnalysis
 /// change slipped one in. Every text is escaped; texts from the data were already redacted for CPR numbers when the
 /// report was built.
 public enum ReportHTML {
+    /// The report as one self-contained HTML page (styles inline, no scripts, no outside resources).
     public static func render(_ report: AuditReport) -> String {
         ReportText.$decimals.withValue(report.decimals) { page(report) }
     }

@@ -14,6 +14,7 @@ internal import TilsynSheets
 /// links keep their text only, images their alternative text, code its escaped text; and the HTML Ink returns is
 /// checked against a short list of tags before it is used.
 public struct ReportNarrative: Sendable, Equatable {
+    /// The places in the report the analyst's text can fill, each introduced by its `##` heading.
     public enum Part: String, Sendable, CaseIterable {
         case summary = "sammenfatning"
         case trends = "tendenser"
@@ -51,6 +52,7 @@ public struct ReportNarrative: Sendable, Equatable {
 
     public private(set) var sections: [Section] = []
 
+    /// The analyst's text for `part`, if the file has it.
     public func section(_ part: Part) -> Section? { sections.first { $0.part == part } }
 
     /// A mistake in the narrative file, with its 1-based line.

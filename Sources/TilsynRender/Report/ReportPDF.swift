@@ -11,6 +11,7 @@ internal import TilsynSheets
 public enum ReportPDF {
     /// Why the PDF could not be made.
     public struct Failure: Error, Sendable, Equatable {
+        /// What went wrong.
         public enum Reason: Sendable, Equatable {
             /// Chromium ran but gave no PDF: its exit status and the last lines it printed.
             case browserFailed(status: Int32, log: String)

@@ -21,6 +21,7 @@ public enum ReportWorkbook {
     /// The header of the line sheets (pejlemærker, sagsskridt, enheder, indsatser).
     public static let lineHeaders = ["Id", "Navn", "Ja", "N", "Ja/N", "Lovoverholdelse", "Note"]
 
+    /// Writes the report as an XLSX workbook at `path` (replaced whole, or left as it was on an error).
     public static func write(_ report: AuditReport, to path: String) throws {
         try ReportText.$decimals.withValue(report.decimals) { try workbook(report, to: path) }
     }
