@@ -68,13 +68,20 @@ public enum Compliance {
         public var group: String
         /// Its name (`Inddragelse af barnet`); the question id for questions.
         public var name: String
+        /// The round.
         public var round: String
+        /// The level.
         public var level: Int
+        /// Answers Ja and Nej to questions that apply.
         public var yes: Int
+        /// See `yes`.
         public var no: Int
+        /// Answers Ikke relevant, and answers to questions that do not apply to the case's indsats.
         public var notApplicable: Int
+        /// Questions left blank.
         public var unanswered: Int
 
+        /// A row with the counts given.
         public init(
             group: String, name: String, round: String, level: Int, yes: Int, no: Int, notApplicable: Int,
             unanswered: Int

@@ -9,9 +9,11 @@ internal import GRDB
 public struct Feedback: Sendable, Equatable {
     /// One question of one case with each level's answer and remark.
     public struct Item: Sendable, Equatable {
+        /// The question id (`B.2`).
         public var questionID: String
         /// The question's text from the stored catalogue.
         public var text: String
+        /// The question's sagsskridt.
         public var step: String
         /// Answer and remark by level.
         public var answers: [Int: (answer: String?, remark: String?)]
@@ -30,6 +32,7 @@ public struct Feedback: Sendable, Equatable {
 
     /// One case of the unit with the items to learn from.
     public struct Case: Sendable, Equatable {
+        /// The case number (sagsnummer).
         public var caseNumber: String
         /// The indsats as the paragraph of barnets lov.
         public var measure: Int
@@ -37,23 +40,35 @@ public struct Feedback: Sendable, Equatable {
         public var levels: [Int]
         /// The caseworker (sagsbehandler) when the case list named one.
         public var caseworker: String?
+        /// The questions to learn from, in catalogue order.
         public var items: [Item]
     }
 
     /// Compliance per sagsskridt and level: the unit's and the municipality's.
     public struct StepFigure: Sendable, Equatable {
+        /// The sagsskridt id.
         public var step: String
+        /// Its name.
         public var name: String
+        /// The level the answers are from.
         public var level: Int
+        /// The unit's Ja and Nej answers in the sagsskridt.
         public var unitYes: Int
+        /// See `unitYes`.
         public var unitNo: Int
+        /// The whole municipality's Ja and Nej answers in the sagsskridt, for comparison.
         public var allYes: Int
+        /// See `allYes`.
         public var allNo: Int
     }
 
+    /// The enhed the feedback is for.
     public var unit: String
+    /// The round reviewed.
     public var round: String
+    /// The unit's cases, in case order.
     public var cases: [Case]
+    /// The unit's compliance per sagsskridt and level beside the municipality's.
     public var steps: [StepFigure]
 
     /// The units with reviews in `round`.

@@ -5,8 +5,11 @@ internal import GRDB
 public enum ReportFacts {
     /// Names from the catalogues in the store: sagsskridt, pejlemærker and question texts, by id.
     public struct Names: Sendable, Equatable {
+        /// Sagsskridt names by id.
         public var steps: [String: String] = [:]
+        /// Pejlemærke names by id.
         public var themes: [String: String] = [:]
+        /// Question texts by id.
         public var questions: [String: String] = [:]
         /// The step of each question.
         public var questionSteps: [String: String] = [:]
@@ -17,6 +20,7 @@ public enum ReportFacts {
         /// The step ids in catalogue order.
         public var stepOrder: [String] = []
 
+        /// No names yet.
         public init() {}
     }
 
@@ -50,8 +54,11 @@ public enum ReportFacts {
 
     /// How many reviews and distinct cases one level has in a round.
     public struct LevelCount: Sendable, Equatable {
+        /// The level.
         public var level: Int
+        /// Its reviews in the round.
         public var reviews: Int
+        /// Its distinct cases in the round.
         public var cases: Int
     }
 
@@ -75,10 +82,13 @@ public enum ReportFacts {
     public struct Scope: Sendable, Equatable {
         /// The cases of one udgangspunkt (empty: not given) at the report's level.
         public struct Origin: Sendable, Equatable {
+            /// What brought the cases into the review (from the case list), or empty.
             public var udgangspunkt: String
+            /// Its cases.
             public var cases: Int
             /// The earliest and latest udgangspunkt dates (ISO); nil when none is given.
             public var earliest: String?
+            /// See `earliest`.
             public var latest: String?
             /// The mean days from the udgangspunkt to the review, over the cases with both dates.
             public var meanAgeDays: Double?
@@ -86,15 +96,21 @@ public enum ReportFacts {
 
         /// One level's cases and reviews in the round.
         public struct Level: Sendable, Equatable {
+            /// The level.
             public var level: Int
+            /// Its distinct cases.
             public var cases: Int
+            /// Its reviews.
             public var reviews: Int
             /// The first and last review dates (ISO); nil when no review gives one.
             public var firstReview: String?
+            /// See `firstReview`.
             public var lastReview: String?
         }
 
+        /// The cases per udgangspunkt.
         public var origins: [Origin]
+        /// The cases and reviews per level.
         public var levels: [Level]
     }
 
@@ -125,9 +141,13 @@ public enum ReportFacts {
 
     /// A catalogue a round's reviews used: its id, title and version, and how many reviews used that version.
     public struct CatalogueUse: Sendable, Equatable {
+        /// The catalogue's id.
         public var id: String
+        /// Its title.
         public var title: String
+        /// The version the reviews used.
         public var version: String
+        /// How many reviews used that version.
         public var reviews: Int
     }
 
@@ -169,10 +189,15 @@ public enum ReportFacts {
 
     /// A reviewer's remark on a Nej answer.
     public struct Remark: Sendable, Equatable {
+        /// The question id.
         public var question: String
+        /// The case it was made on.
         public var caseNumber: String
+        /// The level of the review.
         public var level: Int
+        /// The case's enhed.
         public var unit: String
+        /// The remark as written.
         public var text: String
     }
 

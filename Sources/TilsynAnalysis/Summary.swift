@@ -39,7 +39,9 @@ public enum Breakdown: String, Sendable, CaseIterable, Hashable {
 
 /// The value of one grouping key in a row.
 public enum KeyValue: Sendable, Hashable, CustomStringConvertible {
+    /// A text key (a question id, a unit's name, a round).
     case text(String)
+    /// A number key (a level, an indsats paragraph).
     case number(Int)
 
     /// The value as shown in a table.
@@ -58,6 +60,7 @@ public struct Selection: Sendable, Equatable {
     /// Only this round (by name).
     public var round: String?
 
+    /// A selection of `levels` (all when empty) and `round` (all when nil).
     public init(levels: [Int] = [], round: String? = nil) {
         self.levels = levels
         self.round = round
@@ -98,18 +101,27 @@ public enum Summary {
         public var keys: [Breakdown: KeyValue]
         /// The level (niveau) the counts are from.
         public var level: Int
+        /// Ja/Nej or degree questions: the two are never counted together.
         public var kind: QuestionKind
+        /// Answers Ja and Nej to questions that apply.
         public var yes: Int
+        /// See `yes`.
         public var no: Int
+        /// Answers Ikke relevant, and any answer to a question that does not apply to the case's indsats.
         public var notApplicable: Int
+        /// Questions left blank.
         public var unanswered: Int
+        /// Answers Lav, Nogen and Høj grad to degree questions that apply.
         public var low: Int
+        /// See `low`.
         public var some: Int
+        /// See `low`.
         public var high: Int
         /// The distinct cases behind `n` (with a Ja, Nej or degree answer in the group); nil for a total row
         /// added by a renderer, whose cases are not the sum of its groups'.
         public var cases: Int?
 
+        /// A row with the counts given (zero where not).
         public init(
             keys: [Breakdown: KeyValue], level: Int, kind: QuestionKind, yes: Int = 0, no: Int = 0,
             notApplicable: Int = 0, unanswered: Int = 0, low: Int = 0, some: Int = 0, high: Int = 0,
@@ -202,12 +214,14 @@ public enum Summary {
     public struct AllYesRow: Sendable, Equatable {
         /// The requested grouping keys (the round always among them).
         public var keys: [Breakdown: KeyValue]
+        /// The level the reviews are at.
         public var level: Int
         /// Cases with a Ja or Nej answer in the group.
         public var cases: Int
         /// Of those, the cases whose Ja/Nej answers in the group are all Ja.
         public var allYes: Int
 
+        /// A group's cases and its cases with every answer Ja.
         public init(keys: [Breakdown: KeyValue], level: Int, cases: Int, allYes: Int) {
             self.keys = keys
             self.level = level
@@ -323,7 +337,9 @@ public enum Summary {
 public enum Wilson {
     /// A confidence interval, as fractions in [0, 1].
     public struct Interval: Sendable, Equatable {
+        /// The lower bound.
         public var low: Double
+        /// The upper bound.
         public var high: Double
     }
 

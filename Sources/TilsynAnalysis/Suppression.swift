@@ -17,6 +17,7 @@ public enum Suppression {
         /// Whether the total must be suppressed too (no cell could hide the suppressed ones).
         public var total: Bool
 
+        /// A decision with a flag per cell and one for the total.
         public init(cells: [Bool], total: Bool) {
             self.cells = cells
             self.total = total

@@ -15,19 +15,24 @@ public enum Trend {
         public var keys: [Breakdown: KeyValue]
         /// The level (niveau) of this round's and the baseline's answers.
         public var level: Int
+        /// The round compared.
         public var round: String
+        /// The round it is compared with (by default the earliest by name).
         public var baseline: String
         /// Ja/Nej questions (the share Ja) or degree questions (the share Høj or Nogen grad).
         public var kind: QuestionKind = .yesNo
         /// Ja (for degree questions Høj + Nogen grad) and Ja + Nej (Lav + Nogen + Høj grad) in this round, over the
         /// questions shared with the baseline.
         public var yes: Int
+        /// See `yes`.
         public var n: Int
         /// Ja and Ja + Nej in the baseline, over the same questions.
         public var baselineYes: Int
+        /// See `baselineYes`.
         public var baselineN: Int
         /// The distinct cases behind the group in this round and in the baseline, at this level (for suppression).
         public var cases: Int = 0
+        /// See `cases`.
         public var baselineCases: Int = 0
 
         /// Ja / (Ja + Nej) in this round.

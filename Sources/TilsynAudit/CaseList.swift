@@ -5,7 +5,9 @@ internal import TilsynSheets
 public struct CaseRecord: Sendable, Equatable {
     /// The case number or pseudonym (never a CPR number).
     public var sagsnummer: String
+    /// The enhed (unit) owning the case.
     public var enhed: String
+    /// The indsats under barnets lov.
     public var indsats: Indsats
     /// The child's age in years, when given.
     public var alder: Int?
@@ -18,6 +20,7 @@ public struct CaseRecord: Sendable, Equatable {
     /// The line of the case in the list (1-based), for errors that must not show the case number.
     public var line: Int
 
+    /// A case from the list.
     public init(
         sagsnummer: String, enhed: String, indsats: Indsats, alder: Int? = nil, udgangspunkt: String = "",
         udgangspunktDato: String = "", extra: [MetadataField] = [], line: Int = 0
@@ -35,9 +38,12 @@ public struct CaseRecord: Sendable, Equatable {
 
 /// A named metadata value, such as an extra column of the case list.
 public struct MetadataField: Sendable, Equatable {
+    /// The name (a column header).
     public var key: String
+    /// The value.
     public var value: String
 
+    /// A metadata value named `key`.
     public init(key: String, value: String) {
         self.key = key
         self.value = value
@@ -56,6 +62,7 @@ public enum CaseList {
         public var header: [String]
         /// The fields of each case as written, parallel to `cases`.
         public var rows: [[String]]
+        /// The cases, in list order.
         public var cases: [CaseRecord]
     }
 

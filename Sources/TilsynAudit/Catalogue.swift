@@ -9,6 +9,7 @@ public struct Catalogue: Sendable, Equatable {
     public var id: String
     /// The version of the question set, e.g. `2025.1`; templates record it so answers can be traced to wording.
     public var version: String
+    /// The catalogue's Danish title.
     public var title: String
     /// Where the wording comes from, e.g. "afledt af barnets lov — ikke Social- og Boligstyrelsens ordlyd".
     public var source: String
@@ -20,11 +21,13 @@ public struct Catalogue: Sendable, Equatable {
     public var templateSteps: [String]? = nil
     /// The ids of the catalogues a model draws its questions from; empty for a base catalogue.
     public var basedOn: [String]
+    /// The answer scales its questions use.
     public var scales: [AnswerScale]
     /// The sagsskridt in case order; templates group questions under them in this order.
     public var steps: [Step]
     /// The pejlemærker (themes) questions can be tagged with.
     public var themes: [Theme]
+    /// The fixed questions, in template order.
     public var questions: [Question]
     /// The rotating thematic questions of one round, asked in addition to `questions`.
     public var temanedslag: Temanedslag?
@@ -32,6 +35,7 @@ public struct Catalogue: Sendable, Equatable {
     /// nil when the model names none.
     public var baselineLevel: Int? = nil
 
+    /// A catalogue (see `Schemas/catalogue.schema.json` for the fields).
     public init(
         id: String, version: String, title: String, source: String, basedOn: [String] = [],
         scales: [AnswerScale], steps: [Step], themes: [Theme], questions: [Question], temanedslag: Temanedslag? = nil
@@ -68,6 +72,7 @@ public struct Catalogue: Sendable, Equatable {
 public struct AnswerScale: Sendable, Equatable {
     /// A short id questions refer to in `type` (`JN`, `GRAD`).
     public var id: String
+    /// Its name (`Ja / Nej / Ikke relevant`).
     public var name: String
     /// The answers in the order a drop-down shows them, including the not-applicable answer.
     public var answers: [String]
@@ -75,6 +80,7 @@ public struct AnswerScale: Sendable, Equatable {
     /// compliance denominators; nil when the scale has none.
     public var notApplicable: String?
 
+    /// A scale of `answers`.
     public init(id: String, name: String, answers: [String], notApplicable: String? = nil) {
         self.id = id
         self.name = name
@@ -85,9 +91,12 @@ public struct AnswerScale: Sendable, Equatable {
 
 /// A case step (sagsskridt), e.g. `B` Børnefaglig undersøgelse.
 public struct Step: Sendable, Equatable {
+    /// The step's id (`B`).
     public var id: String
+    /// Its Danish name.
     public var name: String
 
+    /// A step named `name`.
     public init(id: String, name: String) {
         self.id = id
         self.name = name
@@ -96,9 +105,12 @@ public struct Step: Sendable, Equatable {
 
 /// A theme (pejlemærke), e.g. `INB` Inddragelse af barnet.
 public struct Theme: Sendable, Equatable {
+    /// The theme's id (`INB`).
     public var id: String
+    /// Its Danish name.
     public var name: String
 
+    /// A theme named `name`.
     public init(id: String, name: String) {
         self.id = id
         self.name = name
@@ -136,6 +148,7 @@ public struct Question: Sendable, Equatable {
     /// The oldest age the question applies to; nil for every age.
     public var maximumAge: Int?
 
+    /// A question (see `Schemas/catalogue.schema.json` for the fields).
     public init(
         id: String, step: String, themes: [String] = [], text: String, help: String = "", type: String,
         appliesTo: [Int] = Indsats.allParagraphs, legal: [String] = [], remarkRequiredOn: [String] = [],
@@ -175,8 +188,10 @@ public struct Temanedslag: Sendable, Equatable {
     public var round: String
     /// The theme of the round, e.g. "Bisidder og anbringelsens kvalitet".
     public var title: String
+    /// The round's extra questions.
     public var questions: [Question]
 
+    /// The temanedslag of `round`.
     public init(round: String, title: String, questions: [Question]) {
         self.round = round
         self.title = title

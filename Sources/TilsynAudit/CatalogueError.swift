@@ -2,6 +2,7 @@
 public struct CatalogueError: Error, CustomStringConvertible, Sendable, Equatable {
     /// What went wrong, for callers that react to particular errors.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
+        /// The code's name (`unreadable`).
         public let name: String
         init(_ name: String) { self.name = name }
         public var description: String { name }
@@ -32,6 +33,7 @@ public struct CatalogueError: Error, CustomStringConvertible, Sendable, Equatabl
         public static let invalidCaseList = Code("invalidCaseList")
     }
 
+    /// What kind of error it is.
     public var code: Code
     /// What is wrong and how to fix it.
     public var message: String
@@ -42,6 +44,7 @@ public struct CatalogueError: Error, CustomStringConvertible, Sendable, Equatabl
     /// Where in a workbook or CSV file (`Spørgsmål!B7`, `line 4`), when known.
     public var location: String?
 
+    /// An error of kind `code`.
     public init(_ code: Code, _ message: String, file: String? = nil, question: String? = nil, location: String? = nil)
     {
         self.code = code

@@ -14,6 +14,7 @@ public struct Finding: Sendable, Equatable, Hashable {
 
     /// Which rule found it: stable codes for tests and scripts.
     public struct Rule: Hashable, Sendable, CustomStringConvertible {
+        /// The rule's name (`unknownAnswer`).
         public let name: String
         init(_ name: String) { self.name = name }
         public var description: String { name }
@@ -75,13 +76,16 @@ public struct Finding: Sendable, Equatable, Hashable {
     public var sheet: String
     /// The cell (`E12`); for CSV the cell Excel shows when it opens the file; empty for whole-file findings.
     public var cell: String
+    /// An error rejects the file; a warning is stored with it.
     public var severity: Severity
+    /// Which check found it.
     public var rule: Rule
     /// What is wrong (Danish).
     public var message: String
     /// What to do about it (Danish): the forslag.
     public var suggestion: String
 
+    /// A finding at `cell` of `sheet` in `file`.
     public init(
         file: String, sheet: String = "", cell: String = "", severity: Severity, rule: Rule, message: String,
         suggestion: String

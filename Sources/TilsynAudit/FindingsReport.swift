@@ -13,10 +13,15 @@ internal import TilsynSheets
 public enum FindingsReport {
     /// What happened to a file, as the reviewer reads it.
     public enum Status: String, Sendable, CaseIterable {
+        /// Stored without findings.
         case received = "Modtaget"
+        /// Stored with warnings.
         case receivedWithRemarks = "Modtaget med bemærkninger"
+        /// Not stored: it has errors.
         case rejected = "Afvist"
+        /// Imported before.
         case alreadyImported = "Allerede indlæst"
+        /// Not read (a lock file, another kind of file).
         case skipped = "Sprunget over"
     }
 
@@ -24,11 +29,14 @@ public enum FindingsReport {
     public struct File: Sendable {
         /// The file name as shown: relative to the folder given.
         public var name: String
+        /// What happened to it.
         public var status: Status
         /// The reviews the file holds, as written (several for CSV files).
         public var identities: [ReviewIdentity]
+        /// Its findings, in file order.
         public var findings: [Finding]
 
+        /// A file's line in the report.
         public init(name: String, status: Status, identities: [ReviewIdentity], findings: [Finding]) {
             self.name = name
             self.status = status

@@ -15,11 +15,14 @@ public struct QuestionMatcher: Sendable {
         case none
     }
 
+    /// The least similarity (0–1) a question text must reach to match.
     public let threshold: Double
+    /// How far ahead of the next the best match must be; closer is ambiguous.
     public let margin: Double
     private let ids: [String: String]
     private let questions: [(id: String, tokens: Set<String>)]
 
+    /// A matcher of texts against `catalogue`'s questions.
     public init(catalogue: Catalogue, threshold: Double = 0.5, margin: Double = 0.1) {
         self.threshold = threshold
         self.margin = margin

@@ -22,6 +22,7 @@ public struct ImportOptions: Sendable, Equatable {
     /// The catalogue for CSV files and foreign sheets that name none.
     public var defaultCatalogue: String
 
+    /// Options for reading returned files.
     public init(round: String? = nil, redactCPR: Bool = false, defaultCatalogue: String = "kk-2025") {
         self.round = round
         self.redactCPR = redactCPR
@@ -31,10 +32,12 @@ public struct ImportOptions: Sendable, Equatable {
 
 /// The catalogues an import can refer to, by id.
 public struct CatalogueSet: Sendable {
+    /// The catalogues by id.
     public let byID: [String: Catalogue]
     /// Each catalogue's questions by id, and their position in `allQuestions`.
     let questions: [String: [String: (question: Question, position: Int)]]
 
+    /// A set of `catalogues` (a later one with the same id wins).
     public init(_ catalogues: [Catalogue]) {
         var byID: [String: Catalogue] = [:]
         var questions: [String: [String: (question: Question, position: Int)]] = [:]
@@ -70,16 +73,19 @@ public struct ReturnedFile: Sendable {
     public var path: String
     /// SHA-256 of the file's bytes, lower-case hex.
     public var sha256: String
+    /// The file's size in bytes.
     public var byteCount: Int
     /// The layout; nil when the file could not be read.
     public var shape: InputShape?
     /// The normalised reviews (empty when the file could not be read at all).
     public var reviews: [Review]
+    /// Everything found wrong with it, in file order.
     public var findings: [Finding]
     /// Which case, level and round each review in the file is about, as written, also when the review itself is
     /// refused: for the reviewer's overview of findings.
     public var identities: [ReviewIdentity]
 
+    /// A file as read.
     public init(
         path: String, sha256: String, byteCount: Int, shape: InputShape?, reviews: [Review], findings: [Finding],
         identities: [ReviewIdentity] = []

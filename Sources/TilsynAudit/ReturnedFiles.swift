@@ -17,7 +17,9 @@ public enum ReturnedFiles {
             case otherKind
         }
 
+        /// The file's path.
         public var path: String
+        /// Why it is not read.
         public var reason: Reason
     }
 

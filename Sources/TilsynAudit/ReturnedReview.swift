@@ -2,10 +2,12 @@ internal import TilsynSheets
 
 /// Where a value was read: the sheet (empty for CSV) and the cell.
 public struct Provenance: Sendable, Hashable {
+    /// The sheet's name; empty for CSV.
     public var sheet: String
     /// `E12`; for CSV the cell Excel shows when it opens the file.
     public var cell: String
 
+    /// The cell `cell` of `sheet`.
     public init(sheet: String, cell: String) {
         self.sheet = sheet
         self.cell = cell
@@ -35,11 +37,14 @@ public enum CellProblem: Sendable, Hashable {
 
 /// A text read from a file with its provenance; nil text for an empty cell.
 public struct SourceText: Sendable, Hashable {
+    /// The text, trimmed; nil for an empty cell.
     public var text: String?
+    /// Where it was read.
     public var at: Provenance
     /// Set when the cell holds something that is not plain text or number (see `CellProblem`).
     public var problem: CellProblem?
 
+    /// `text` read at `at`, trimmed (blank text counts as empty).
     public init(_ text: String?, at: Provenance, problem: CellProblem? = nil) {
         let trimmed = text?.trimmed
         self.text = trimmed?.isEmpty == true ? nil : trimmed
@@ -53,11 +58,15 @@ public struct SourceText: Sendable, Hashable {
 /// Metadata keys are the template's (`Sagsnummer`, `Enhed`, `Indsats`, `Alder`, `Kommune`, `Runde`, `Niveau`,
 /// `Reviewer`, `Dato`); every input shape maps its columns or labels to them.
 public struct RawReview: Sendable {
+    /// The metadata by the template's key.
     public var metadata: [String: SourceText]
+    /// The answers in file order.
     public var answers: [RawAnswer]
     /// Where the review as a whole is (the sagsnummer cell, or the first cell of the record).
     public var at: Provenance
+    /// The catalogue the file names (or the default).
     public var catalogueID: String
+    /// The catalogue version a template carries; nil for other files.
     public var catalogueVersion: String?
     /// Question ids a template's meta sheet lists that its sheet no longer has.
     public var missing: [String] = []
@@ -66,6 +75,7 @@ public struct RawReview: Sendable {
     /// The sagsskridt the file asks about, when a template was made for some steps only; nil for all.
     public var steps: Set<String>?
 
+    /// A review read from a file.
     public init(
         metadata: [String: SourceText], answers: [RawAnswer], at: Provenance, catalogueID: String,
         catalogueVersion: String? = nil
@@ -80,10 +90,14 @@ public struct RawReview: Sendable {
 
 /// One answer and its remark as a file holds them.
 public struct RawAnswer: Sendable {
+    /// The question id as the file gives it (matched to the catalogue by the normaliser).
     public var questionID: String
+    /// The answer as written.
     public var answer: SourceText
+    /// The remark as written.
     public var remark: SourceText
 
+    /// An answer and its remark.
     public init(questionID: String, answer: SourceText, remark: SourceText) {
         self.questionID = questionID
         self.answer = answer
@@ -105,14 +119,19 @@ public struct Review: Sendable, Equatable {
     public var unit: String
     /// The measure (indsats).
     public var measure: Indsats
+    /// The child's age in years, when given.
     public var age: Int?
+    /// The municipality, when the file names one.
     public var kommune: String?
     /// The date of the review, ISO (`2025-03-14`).
     public var reviewDate: String?
+    /// The catalogue the review answers.
     public var catalogueID: String
+    /// Its version, as the template carried it (the catalogue's own for other files).
     public var catalogueVersion: String
     /// Where the review is (the sagsnummer cell).
     public var at: Provenance
+    /// The answers, one per question, in catalogue order.
     public var answers: [Answer]
     /// The caseworker (sagsbehandler) the case list names, for feedback to the unit; personal data, never in
     /// exports or reports.
@@ -128,10 +147,14 @@ public struct Review: Sendable, Equatable {
 
 /// Case, level and round: at most one review each.
 public struct ReviewKey: Sendable, Hashable {
+    /// The case number.
     public var caseNumber: String
+    /// The level.
     public var level: Int
+    /// The round.
     public var round: String
 
+    /// The key of a review.
     public init(caseNumber: String, level: Int, round: String) {
         self.caseNumber = caseNumber
         self.level = level
@@ -141,6 +164,7 @@ public struct ReviewKey: Sendable, Hashable {
 
 /// One normalised answer with its provenance.
 public struct Answer: Sendable, Equatable {
+    /// The catalogue's question id.
     public var questionID: String
     /// The canonical answer on the question's scale (`Ja`, `Høj grad`); nil when unanswered.
     public var answer: String?
@@ -153,6 +177,7 @@ public struct Answer: Sendable, Equatable {
     /// Where the answer was read.
     public var at: Provenance
 
+    /// A normalised answer.
     public init(
         questionID: String, answer: String?, code: AnswerCode?, remark: String?, applies: Bool, at: Provenance
     ) {
@@ -168,12 +193,18 @@ public struct Answer: Sendable, Equatable {
 /// Which review a file holds, as the reviewer wrote it (not normalised): case, level, round, unit and reviewer.
 /// Kept also for refused reviews, so the overview of findings can say whose file it is.
 public struct ReviewIdentity: Sendable, Hashable {
+    /// The case number as written.
     public var caseNumber: String
+    /// The level as written.
     public var level: String
+    /// The round as written.
     public var round: String
+    /// The enhed as written.
     public var unit: String
+    /// The reviewer as written.
     public var reviewer: String
 
+    /// The identity of a review as written.
     public init(caseNumber: String, level: String, round: String, unit: String, reviewer: String) {
         self.caseNumber = caseNumber
         self.level = level

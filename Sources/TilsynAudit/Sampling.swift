@@ -2,6 +2,7 @@
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
+    /// A generator starting from `seed`.
     public init(seed: UInt64) { state = seed }
 
     public mutating func next() -> UInt64 {
@@ -29,13 +30,17 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
 public enum Sampler {
     /// How cases are grouped into strata.
     public enum Strata: String, Sendable, CaseIterable {
+        /// By indsats (§ 30, § 32, § 46, § 47).
         case indsats
+        /// By indsats and enhed together.
         case indsatsAndEnhed = "indsats,enhed"
     }
 
     /// One drawn case: its index in the input and the highest level it is reviewed at (1, or 2 for both levels).
     public struct Pick: Sendable, Equatable {
+        /// The case's index in the input.
         public var index: Int
+        /// 1, or 2 when the case is reviewed at both levels.
         public var level: Int
     }
 

@@ -10,6 +10,7 @@ public struct TemplateValue: Sendable, Equatable {
     /// Set when the cell holds something the reviewer cannot have meant as this value (see `CellProblem`).
     public var problem: CellProblem?
 
+    /// A value read at `cell`.
     public init(value: String?, cell: String, problem: CellProblem? = nil) {
         self.value = value
         self.cell = cell
@@ -19,10 +20,14 @@ public struct TemplateValue: Sendable, Equatable {
 
 /// One question's answer and remark from a filled template.
 public struct TemplateAnswer: Sendable, Equatable {
+    /// The question id.
     public var questionID: String
+    /// The answer cell.
     public var answer: TemplateValue
+    /// The remark cell.
     public var remark: TemplateValue
 
+    /// A question's answer and remark.
     public init(questionID: String, answer: TemplateValue, remark: TemplateValue) {
         self.questionID = questionID
         self.answer = answer
@@ -32,7 +37,9 @@ public struct TemplateAnswer: Sendable, Equatable {
 
 /// What a filled template holds: the catalogue it was made from, the metadata and the answers by question id.
 public struct FilledTemplate: Sendable, Equatable {
+    /// The catalogue the template was made from (its meta sheet).
     public var catalogueID: String
+    /// That catalogue's version then.
     public var catalogueVersion: String
     /// The name of the sheet the answers were read from (it may have been renamed).
     public var sheetName: String
@@ -63,6 +70,7 @@ public struct TemplateConflict: Sendable, Equatable {
         case rowWithoutQuestion
     }
 
+    /// What disagrees.
     public var kind: Kind
     /// The question id (empty for `rowWithoutQuestion`).
     public var questionID: String
@@ -71,6 +79,7 @@ public struct TemplateConflict: Sendable, Equatable {
     /// The other cell involved, `Tilsyn!E40`; empty when there is none.
     public var otherCell: String
 
+    /// A conflict of `kind` at `cell`.
     public init(kind: Kind, questionID: String, cell: String, otherCell: String = "") {
         self.kind = kind
         self.questionID = questionID

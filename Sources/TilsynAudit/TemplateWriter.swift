@@ -2,6 +2,7 @@ internal import TilsynSheets
 
 /// Settings of a reviewer template that are the same for every case of a round.
 public struct TemplateOptions: Sendable, Equatable {
+    /// The municipality, written in the template's metadata.
     public var kommune: String?
     /// The round (runde), e.g. `2025`.
     public var round: String?
@@ -12,6 +13,7 @@ public struct TemplateOptions: Sendable, Equatable {
     /// The units offered in the Enhed dropdown (every enhed of the case list); the case's own is always offered.
     public var units: [String]
 
+    /// Settings for a round's templates.
     public init(
         kommune: String? = nil, round: String? = nil, level: Int? = nil, steps: Set<String>? = nil, units: [String] = []
     ) {
@@ -34,6 +36,7 @@ public struct TemplateFill: Sendable, Equatable {
     /// Remarks by question id.
     public var remarks: [String: String]
 
+    /// A reviewer's fill.
     public init(reviewer: String? = nil, date: String? = nil, answers: [String: String] = [:],
                 remarks: [String: String] = [:]) {
         self.reviewer = reviewer

@@ -3,8 +3,11 @@ public import TilsynSheets
 
 /// One value of a report cell.
 public enum ReportValue: Equatable {
+    /// Text.
     case text(String)
+    /// A whole number.
     case integer(Int)
+    /// A share or κ as a fraction (`0.88`); percentages are made by the writers.
     case fraction(Double)
     /// A JSON array of integers; `1–2` elsewhere.
     case integers([Int])
@@ -13,6 +16,7 @@ public enum ReportValue: Equatable {
     /// Left out of the JSON row, an empty cell elsewhere.
     case absent
 
+    /// The value as a JSON literal; nil for `absent`.
     public var json: String? {
         switch self {
         case .text(let text): JSONText.string(text)
@@ -24,6 +28,7 @@ public enum ReportValue: Equatable {
         }
     }
 
+    /// The value as a CSV field.
     public var csv: CSVValue {
         switch self {
         case .text(let text): .text(text)
@@ -37,16 +42,23 @@ public enum ReportValue: Equatable {
 
 /// A column: its JSON key and its Danish header.
 public struct ReportColumn {
+    /// The JSON key (`compared`).
     public var key: String
+    /// The Danish header (`Sammenlignet`).
     public var header: String
 }
 
 /// A report: typed rows for JSON, CSV and workbooks, and text rows for the terminal table.
 public struct Report {
+    /// The report's Danish title.
     public var title: String
+    /// The columns of `rows`.
     public var columns: [ReportColumn]
+    /// The typed rows, one value per column.
     public var rows: [[ReportValue]]
+    /// The terminal table's headers.
     public var tableHeaders: [String]
+    /// The terminal table's rows as printed (Danish numbers, `–` where suppressed).
     public var tableRows: [[String]]
     /// Footnotes (Danish), printed under tables and written after the rows.
     public var notes: [String]

@@ -15,7 +15,9 @@ public struct SampleData: Sendable {
     /// The rounds: 2024 is the baseline.
     public static let rounds = ["2024", "2025"]
 
+    /// The catalogue the reviews answer.
     public let catalogue: Catalogue
+    /// The seed of the generator: the same seed gives the same samples, byte for byte.
     public let seed: UInt64
     /// Cases per round in the case list (the sample is drawn from them).
     public let casesPerRound: Int
@@ -24,6 +26,8 @@ public struct SampleData: Sendable {
     /// Of those, cases reviewed again at niveau 2.
     public let levelTwoCount: Int
 
+    /// Sample data for `catalogue`: Copenhagen's proportions by default (150 cases at niveau 1 per round, 75 of them
+    /// at niveau 2).
     public init(
         catalogue: Catalogue, seed: UInt64 = 2025, casesPerRound: Int = 155, levelOneCount: Int = 150,
         levelTwoCount: Int = 75
@@ -37,14 +41,19 @@ public struct SampleData: Sendable {
 
     /// One generated review: the case, who reviewed it, and the answers as typed.
     public struct GeneratedReview: Sendable {
+        /// The case as the case list gives it.
         public var record: CaseRecord
+        /// The round.
         public var round: String
+        /// The level.
         public var level: Int
+        /// The reviewer's initials.
         public var reviewer: String
         /// ISO date of review.
         public var date: String
         /// Canonical answers by question id (blank questions are absent).
         public var answers: [String: String]
+        /// Remarks by question id.
         public var remarks: [String: String]
         /// Questions in catalogue order that the round asks.
         public var questions: [Question]

@@ -13,13 +13,17 @@ internal import TilsynSheets
 /// - `returned/2025/niveau2/`: Tilsyn templates;
 /// - `invalid/`: the mistakes reviewers make (see `Samples/README.md`).
 public struct SampleWriter: Sendable {
+    /// What to write.
     public let data: SampleData
 
+    /// A writer of `data`.
     public init(data: SampleData) { self.data = data }
 
     /// The number of files written, by folder.
     public struct Manifest: Sendable {
+        /// Files written per folder.
         public var files: [String: Int] = [:]
+        /// Files written in all.
         public var total: Int { files.values.reduce(0, +) }
     }
 

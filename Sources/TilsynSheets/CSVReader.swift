@@ -16,6 +16,7 @@ public struct CSVReadOptions: Sendable, Equatable {
     /// The largest file accepted, in bytes.
     public var maxFileSize: Int
 
+    /// Options for reading; the delimiter and encoding are detected when nil.
     public init(
         delimiter: UInt8? = nil, encoding: CSVEncoding? = nil, maxFieldSize: Int = 1 << 20,
         maxFieldsPerRecord: Int = 16_384, maxFileSize: Int = 1 << 30
@@ -35,6 +36,7 @@ public struct CSVRecord: Sendable, Equatable {
     /// The fields, unquoted; a blank line gives no fields.
     public var fields: [String]
 
+    /// A record starting at `line`.
     public init(line: Int, fields: [String]) {
         self.line = line
         self.fields = fields

@@ -36,12 +36,19 @@ public enum CSVDialect: Sendable, Equatable {
 ///   Excel reads as a date). Impossible dates and times are rejected.
 /// - `empty`: an empty field.
 public enum CSVValue: Sendable, Equatable {
+    /// Text.
     case text(String)
+    /// A number with the dialect's decimal separator.
     case number(Double)
+    /// A whole number.
     case integer(Int)
+    /// A truth value.
     case bool(Bool)
+    /// A date.
     case date(year: Int, month: Int, day: Int)
+    /// A date and time.
     case dateTime(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int)
+    /// An empty field.
     case empty
 }
 
@@ -53,6 +60,7 @@ public struct CSVWriteOptions: Sendable, Equatable {
     /// CSV injection). Values written as `.number` or `.integer` are not text and are never changed.
     public var guardFormulas: Bool
 
+    /// Options for writing.
     public init(dialect: CSVDialect = .excelDA, guardFormulas: Bool = true) {
         self.dialect = dialect
         self.guardFormulas = guardFormulas

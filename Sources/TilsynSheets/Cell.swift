@@ -1,7 +1,10 @@
 /// A value read from a cell.
 public enum CellValue: Sendable, Equatable, Hashable {
+    /// Text (shared, inline or a formula's text result).
     case string(String)
+    /// A number shown without a date format.
     case number(Double)
+    /// TRUE or FALSE.
     case bool(Bool)
     /// A number shown with a date or time format, or an ISO date cell (`t="d"`).
     case date(ExcelDateTime)
@@ -24,11 +27,13 @@ public enum CellValue: Sendable, Equatable, Hashable {
 public struct Cell: Sendable, Equatable {
     /// The 1-based column number (A = 1).
     public var column: Int
+    /// What the cell holds.
     public var value: CellValue
     /// The formula text (without `=`), when the reader was asked for formulas: as written in the cell, or for a
     /// member of a shared formula the master's text with its relative references moved to this cell.
     public var formula: String?
 
+    /// A cell in `column` holding `value`.
     public init(column: Int, value: CellValue, formula: String? = nil) {
         self.column = column
         self.value = value
@@ -40,8 +45,10 @@ public struct Cell: Sendable, Equatable {
 public struct Row: Sendable, Equatable {
     /// The 1-based row number.
     public var number: Int
+    /// Its non-empty cells, in column order.
     public var cells: [Cell]
 
+    /// Row `number` with `cells`.
     public init(number: Int, cells: [Cell]) {
         self.number = number
         self.cells = cells
@@ -55,15 +62,20 @@ public struct Row: Sendable, Equatable {
 
 /// A cell address: 1-based row and column.
 public struct CellAddress: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The 1-based row.
     public var row: Int
+    /// The 1-based column (A = 1).
     public var column: Int
 
+    /// The cell at `row` and `column`.
     public init(row: Int, column: Int) {
         self.row = row
         self.column = column
     }
 
+    /// Excel's last row.
     public static let maxRow = 1_048_576
+    /// Excel's last column (XFD).
     public static let maxColumn = 16_384
 
     /// Parses `B3`, `$B$3` or `b3`; nil when it is not a valid reference within XFD1048576.
@@ -116,9 +128,12 @@ public struct CellAddress: Sendable, Hashable, Comparable, CustomStringConvertib
 
 /// A rectangular range such as `A1:C4` (a single cell is a range of one).
 public struct CellRange: Sendable, Hashable, CustomStringConvertible {
+    /// The top left cell.
     public var first: CellAddress
+    /// The bottom right cell.
     public var last: CellAddress
 
+    /// The range spanned by two corners, in either order.
     public init(first: CellAddress, last: CellAddress) {
         self.first = CellAddress(row: min(first.row, last.row), column: min(first.column, last.column))
         self.last = CellAddress(row: max(first.row, last.row), column: max(first.column, last.column))

@@ -1,7 +1,9 @@
 extension ZipWriter {
     /// A date and time as ZIP stores it: 1980–2107, two-second resolution.
     public struct DOSTimestamp: Sendable, Equatable {
+        /// The date field: years since 1980, month and day packed into 16 bits.
         public let date: UInt16
+        /// The time field: hours, minutes and seconds / 2 packed into 16 bits.
         public let time: UInt16
 
         /// 1980-01-01 00:00:00, the earliest time ZIP can hold and what Excel's own reference files carry.

@@ -6,7 +6,9 @@ public struct DataValidation: Sendable, Equatable {
     public var ranges: [CellRange]
     /// The first formula: for lists the inline values (`"Ja,Nej"`) or a range (`Lister!$A$1:$A$3`).
     public var formula1: String?
+    /// The second formula (the upper bound of a between rule), when there is one.
     public var formula2: String?
+    /// Whether an empty cell is valid.
     public var allowBlank: Bool
 
     /// For a list rule with inline values, the values; nil for a range or another type.

@@ -23,6 +23,7 @@ public final class DeflateCache: Sendable, Equatable {
 
     private let entries = Mutex<[Key: ZipWriter.Precompressed]>([:])
 
+    /// A cache of at most `maxEntries` entries of at most `maxEntrySize` bytes each.
     public init(maxEntrySize: Int = 8 << 10, maxEntries: Int = 256) {
         self.maxEntrySize = maxEntrySize
         self.maxEntries = maxEntries

@@ -4,16 +4,19 @@
 public struct ExcelDateTime: Sendable, Hashable, CustomStringConvertible {
     /// What a cell's number format shows.
     public enum Kind: Sendable, Hashable {
+        /// A date, a time of day, or both.
         case date, time, dateTime
     }
 
     /// Days since 1899-12-30 with the time of day as the fraction (Excel's 1900 system for dates after 1900-02-28).
     public var serial: Double
+    /// What the cell's format shows.
     public var kind: Kind
 
     /// The largest serial Excel shows as a date: 9999-12-31.
     public static let maxSerial = 2_958_465.999_999
 
+    /// The instant at `serial` (1900 system).
     public init(serial: Double, kind: Kind = .dateTime) {
         self.serial = serial
         self.kind = kind

@@ -2,14 +2,18 @@
 public struct ReadOptions: Sendable, Equatable {
     /// Keep each cell's formula text as well as its cached value.
     public var formulas: Bool
+    /// Limits on the ZIP container (sizes, ratio, entries) against hostile files.
     public var zipLimits: ZipLimits
+    /// Limits on the XML content (shared strings, text per cell, repeated cells).
     public var limits: ReadLimits
     /// Parse sheets whose XML is at least ``parallelThreshold`` bytes on all cores.
     public var parallel: Bool
+    /// See `parallel`: 4 MiB by default.
     public var parallelThreshold: Int64
     /// The size of the pieces a large sheet is cut into for parallel parsing.
     public var segmentSize: Int
 
+    /// Options for reading; the defaults suit returned workbooks and large exports alike.
     public init(
         formulas: Bool = false, zipLimits: ZipLimits = .default, limits: ReadLimits = ReadLimits(),
         parallel: Bool = true, parallelThreshold: Int64 = 4 << 20, segmentSize: Int = 1 << 20
@@ -31,10 +35,13 @@ public struct ReadOptions: Sendable, Equatable {
 public final class Workbook: Sendable {
     /// The file name as the caller gave it (used in errors).
     public let fileName: String
+    /// The sheets in workbook order.
     public let sheets: [SheetInfo]
+    /// The defined names (named ranges), workbook- and sheet-scoped.
     public let definedNames: [DefinedName]
     /// Whether serials count from 1904-01-01 (old Mac Excel) rather than 1900.
     public let date1904: Bool
+    /// The options it was opened with.
     public let options: ReadOptions
     /// Whether the file is an OpenDocument spreadsheet (`.ods`) rather than XLSX.
     public let isOpenDocument: Bool
@@ -183,16 +190,22 @@ public final class Workbook: Sendable {
 
 /// A whole sheet in memory.
 public struct Sheet: Sendable, Equatable {
+    /// The sheet as the workbook lists it.
     public var info: SheetInfo
+    /// Its rows with values, in order.
     public var rows: [Row]
+    /// Its merged ranges.
     public var mergedRanges: [CellRange]
+    /// Its data validations (drop-down lists and other rules).
     public var dataValidations: [DataValidation]
     /// The `<dimension>` the file declares: a hint at most, often missing or wrong.
     public var dimension: CellRange?
+    /// Whether the sheet is protected.
     public var isProtected: Bool
     /// Cells holding a formula without a cached result: their value is unknown (see `RowReader`).
     public var formulasWithoutValue: [CellAddress]
 
+    /// A sheet read whole.
     public init(
         info: SheetInfo, rows: [Row], mergedRanges: [CellRange] = [], dataValidations: [DataValidation] = [],
         dimension: CellRange? = nil, isProtected: Bool = false, formulasWithoutValue: [CellAddress] = []
@@ -206,6 +219,7 @@ public struct Sheet: Sendable, Equatable {
         self.formulasWithoutValue = formulasWithoutValue
     }
 
+    /// The sheet's name.
     public var name: String { info.name }
 
     /// The value at an address, if the cell has one.
@@ -236,6 +250,7 @@ public final class RowReader {
         case parallel(ParallelSheetReader)
     }
 
+    /// The sheet being read.
     public let sheet: SheetInfo
     private let workbook: Workbook
     private var source: Source
@@ -361,6 +376,7 @@ public final class RowReader {
         }
     }
 
+    /// The sheet's merged ranges; complete once ``next()`` returned nil.
     public var mergedRanges: [CellRange] {
         if case .openDocument(_, _, let reader) = source { return reader.mergedRanges }
         return trailer.mergedRanges
@@ -374,8 +390,11 @@ public final class RowReader {
         default: return trailer.formulasWithoutValue.map { CellAddress(row: $0.row, column: $0.column) }
         }
     }
+    /// The sheet's data validations; complete once ``next()`` returned nil.
     public var dataValidations: [DataValidation] { trailer.dataValidations }
+    /// The `<dimension>` the sheet declares, if any.
     public var dimension: CellRange? { trailer.dimension }
+    /// Whether the sheet is protected; known once ``next()`` returned nil.
     public var isProtected: Bool { trailer.isProtected }
     /// The number of non-empty cells read so far.
     public var cellCount: Int { parsedCells }

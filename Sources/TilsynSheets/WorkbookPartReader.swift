@@ -2,15 +2,23 @@
 public struct SheetInfo: Sendable, Equatable {
     /// Whether Excel shows the sheet's tab: `hidden` sheets can be unhidden from the menu, `veryHidden` ones only
     /// from the VBA editor.
-    public enum Visibility: String, Sendable { case visible, hidden, veryHidden }
+    public enum Visibility: String, Sendable {
+        /// Shown, hidden, or hidden so that only VBA can show it.
+        case visible, hidden, veryHidden
+    }
     /// What the sheet holds: cells (`worksheet`), a chart, an Excel 5 dialog or an Excel 4 macro sheet.
-    public enum Kind: String, Sendable { case worksheet, chartsheet, dialogsheet, macrosheet, unknown }
+    public enum Kind: String, Sendable {
+        /// The sheet kinds SpreadsheetML knows, and `unknown` for anything else.
+        case worksheet, chartsheet, dialogsheet, macrosheet, unknown
+    }
 
     /// The sheet name as shown on its tab.
     public var name: String
     /// The 0-based position in the workbook's tab order.
     public var index: Int
+    /// Whether its tab shows.
     public var visibility: Visibility
+    /// What it holds.
     public var kind: Kind
     /// The package part holding the sheet (`xl/worksheets/sheet1.xml`), nil when no relationship points to one.
     public var part: String?
@@ -18,11 +26,13 @@ public struct SheetInfo: Sendable, Equatable {
 
 /// A workbook-level or sheet-level defined name.
 public struct DefinedName: Sendable, Equatable {
+    /// The name (`Svar_B_2`, `_xlnm.Print_Titles`).
     public var name: String
     /// The formula or reference as written, e.g. `'Tilsyn'!$D$12`.
     public var formula: String
     /// The 0-based index of the sheet the name is local to; nil for a workbook-level name.
     public var localSheet: Int?
+    /// Whether Excel hides the name from its Name Manager.
     public var hidden: Bool
 }
 
@@ -99,6 +109,7 @@ public struct ReadLimits: Sendable, Equatable {
     /// bound them. Empty repeats are free.
     public var maxRepeatedCells: Int
 
+    /// Limits far above any real workbook and far below what would exhaust memory.
     public init(
         maxSharedStrings: Int = 2_000_000, maxSharedStringBytes: Int = 256 << 20, maxCellBytes: Int = 1 << 20,
         maxRepeatedCells: Int = 1_000_000

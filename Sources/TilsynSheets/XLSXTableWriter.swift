@@ -18,6 +18,7 @@ extension XLSXWriter {
         /// Banded rows.
         public var showRowStripes: Bool
 
+        /// A table named `name` with `columns`.
         public init(
             name: String, columns: [String], firstColumn: Int = 0, style: String? = "TableStyleMedium2",
             showRowStripes: Bool = true

@@ -36,6 +36,7 @@ public final class XLSXWriter {
         /// Where the workbook's small package parts are kept deflated (see `ZipWriter.Options.deflateCache`).
         public var deflateCache: DeflateCache?
 
+        /// Options for writing; the defaults are safe ones (flushed, shared strings, zlib level 6).
         public init(
             compressionLevel: Int = 6, sharedStrings: Bool = true, guardFormulaText: Bool = false,
             syncToDisk: Bool = true, deflateCache: DeflateCache? = .shared

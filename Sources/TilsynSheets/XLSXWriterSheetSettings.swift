@@ -1,6 +1,7 @@
 extension XLSXWriter {
     /// Whether a sheet's tab shows.
     public enum SheetVisibility: String, Sendable, Equatable {
+        /// Shown.
         case visible
         /// Hidden; the user can unhide it from Excel's menu.
         case hidden
@@ -12,12 +13,16 @@ extension XLSXWriter {
     public struct Column: Sendable, Equatable {
         /// Zero-based first and last column of the run.
         public var first: Int
+        /// See `first`.
         public var last: Int
         /// The width in characters of the default font, as Excel's Column Width dialog shows it.
         public var width: Double?
+        /// The style of the run's empty cells, or none.
         public var style: StyleID?
+        /// Whether the columns are hidden.
         public var hidden: Bool
 
+        /// A run of columns `first...last`.
         public init(first: Int, last: Int, width: Double? = nil, style: StyleID? = nil, hidden: Bool = false) {
             self.first = first
             self.last = last
@@ -52,6 +57,7 @@ extension XLSXWriter {
     public struct PageSetup: Sendable, Equatable {
         /// Portrait or landscape paper.
         public enum Orientation: String, Sendable, Equatable {
+            /// Upright or sideways paper.
             case portrait, landscape
         }
 
@@ -74,6 +80,7 @@ extension XLSXWriter {
         /// Centre the printout horizontally on the page.
         public var centerHorizontally: Bool
 
+        /// A page setup; the printer's defaults when nothing is given.
         public init(
             orientation: Orientation? = nil, paperSize: Int? = nil, fitToWidth: Bool = false,
             repeatedRows: ClosedRange<Int>? = nil, printGridLines: Bool = false, centerHorizontally: Bool = false,
@@ -93,9 +100,12 @@ extension XLSXWriter {
 
     /// How many pages wide and tall a printout is scaled to; 0 means as many as needed.
     public struct FitToPages: Sendable, Equatable {
+        /// Pages wide.
         public var wide: Int
+        /// Pages tall.
         public var tall: Int
 
+        /// Scale to `wide` × `tall` pages.
         public init(wide: Int, tall: Int) {
             self.wide = wide
             self.tall = tall
@@ -104,6 +114,7 @@ extension XLSXWriter {
 
     /// Settings that Excel stores before a sheet's rows, so they are fixed when the sheet is created.
     public struct SheetOptions: Sendable, Equatable {
+        /// Whether the sheet's tab shows.
         public var visibility: SheetVisibility
         /// Column widths, styles and hidden columns; runs must not overlap.
         public var columns: [Column]
@@ -119,14 +130,18 @@ extension XLSXWriter {
         /// The dimension precedes the rows in the file but is known only after them; Excel does not need it (it
         /// computes the used range on load), so by default it is omitted rather than guessed.
         public var dimension: String?
+        /// Whether the cell grid shows on screen.
         public var showGridLines: Bool
         /// Zoom in percent, 10 to 400, or Excel's 100 when nil.
         public var zoom: Int?
+        /// The tab's colour, or Excel's when nil.
         public var tabColor: Color?
         /// The default height of rows in points, or Excel's 15 when nil.
         public var defaultRowHeight: Double?
+        /// How the sheet prints.
         public var pageSetup: PageSetup
 
+        /// Options as given; Excel's defaults otherwise.
         public init(
             visibility: SheetVisibility = .visible, columns: [Column] = [], frozenRows: Int = 0,
             frozenColumns: Int = 0, dimension: String? = nil, showGridLines: Bool = true, zoom: Int? = nil,
@@ -176,17 +191,22 @@ extension XLSXWriter {
             case information
         }
 
+        /// What the cells may hold.
         public var rule: Rule
         /// Whether an empty cell is valid.
         public var allowBlank: Bool
         /// The prompt's title (at most 32 characters) and text (at most 255) shown when the cell is selected.
         public var inputTitle: String?
+        /// See `inputTitle`.
         public var inputMessage: String?
         /// The error's title (at most 32 characters) and text (at most 255) shown for invalid input.
         public var errorTitle: String?
+        /// See `errorTitle`.
         public var errorMessage: String?
+        /// What Excel does with invalid input.
         public var errorStyle: ErrorStyle
 
+        /// A validation by `rule`.
         public init(
             _ rule: Rule, allowBlank: Bool = true, inputTitle: String? = nil, inputMessage: String? = nil,
             errorTitle: String? = nil, errorMessage: String? = nil, errorStyle: ErrorStyle = .stop
@@ -206,15 +226,24 @@ extension XLSXWriter {
     /// Without a password anyone can unprotect the sheet; the optional password uses Excel's legacy 16-bit hash,
     /// which keeps honest users from editing by mistake and is no security.
     public struct SheetProtection: Sendable, Equatable {
+        /// The password to unprotect the sheet, or none.
         public var password: String?
+        /// What users may still do on the protected sheet, as Excel's Protect Sheet dialog lists it.
         public var allowSelectingLockedCells: Bool
+        /// See `allowSelectingLockedCells`.
         public var allowSelectingUnlockedCells: Bool
+        /// See `allowSelectingLockedCells`.
         public var allowFormattingCells: Bool
+        /// See `allowSelectingLockedCells`.
         public var allowFormattingColumns: Bool
+        /// See `allowSelectingLockedCells`.
         public var allowFormattingRows: Bool
+        /// See `allowSelectingLockedCells`.
         public var allowSorting: Bool
+        /// See `allowSelectingLockedCells`.
         public var allowAutoFilter: Bool
 
+        /// Protection as Excel's dialog sets it by default.
         public init(
             password: String? = nil, allowSelectingLockedCells: Bool = true, allowSelectingUnlockedCells: Bool = true,
             allowFormattingCells: Bool = false, allowFormattingColumns: Bool = false, allowFormattingRows: Bool = false,

@@ -9,6 +9,7 @@ extension XLSXWriter {
         /// The workbook's default style (Calibri 11, General).
         public static let `default` = StyleID(0)
 
+        /// `style 3`.
         public var description: String { "style \(index)" }
     }
 
@@ -16,17 +17,22 @@ extension XLSXWriter {
     ///
     /// Register a style once with `XLSXWriter.addStyle(_:)`; equal styles get the same `StyleID`.
     public struct Style: Hashable, Sendable {
+        /// The font.
         public var font: Font
         /// A solid background colour, or none.
         public var fill: Color?
+        /// The cell's edges.
         public var border: Border
+        /// Where text sits.
         public var alignment: Alignment
+        /// How numbers and dates are shown.
         public var numberFormat: NumberFormat
         /// Whether the cell is locked when the sheet is protected (Excel's default); unlock input cells.
         public var locked: Bool
         /// Whether a formula is hidden in the formula bar when the sheet is protected.
         public var hidden: Bool
 
+        /// A style; the defaults are Excel's.
         public init(
             font: Font = Font(), fill: Color? = nil, border: Border = Border(), alignment: Alignment = Alignment(),
             numberFormat: NumberFormat = .general, locked: Bool = true, hidden: Bool = false
@@ -55,26 +61,37 @@ extension XLSXWriter {
             return "FF" + String(repeating: "0", count: 6 - digits.count) + digits
         }
 
+        /// `#RRGGBB`.
         public var description: String { "#" + argb.dropFirst(2) }
 
+        /// #000000.
         public static let black = Color(rgb: 0x000000)
+        /// #FFFFFF.
         public static let white = Color(rgb: 0xFFFFFF)
+        /// #FF0000.
         public static let red = Color(rgb: 0xFF0000)
+        /// #FFFF00.
         public static let yellow = Color(rgb: 0xFFFF00)
+        /// #D9D9D9, Excel's light grey fill.
         public static let lightGray = Color(rgb: 0xD9D9D9)
     }
 
     /// A font; the default is Excel's Calibri 11 in the theme's text colour.
     public struct Font: Hashable, Sendable {
+        /// The font's name (`Calibri`).
         public var name: String
         /// Points, 1 to 409.
         public var size: Double
+        /// Bold.
         public var bold: Bool
+        /// Italic.
         public var italic: Bool
+        /// Underlined (single).
         public var underline: Bool
         /// The text colour, or the theme's text colour when nil.
         public var color: Color?
 
+        /// A font; the defaults are Excel's.
         public init(
             name: String = "Calibri", size: Double = 11, bold: Bool = false, italic: Bool = false,
             underline: Bool = false, color: Color? = nil
@@ -90,18 +107,24 @@ extension XLSXWriter {
 
     /// The line style of a cell edge.
     public enum BorderStyle: String, Hashable, Sendable, CaseIterable {
+        /// The line styles as Excel names them.
         case thin, medium, thick, dashed, dotted, double, hair
     }
 
     /// The four edges of a cell; nil edges have no line.
     public struct Border: Hashable, Sendable {
+        /// The left edge.
         public var left: BorderStyle?
+        /// The right edge.
         public var right: BorderStyle?
+        /// The top edge.
         public var top: BorderStyle?
+        /// The bottom edge.
         public var bottom: BorderStyle?
         /// The colour of every edge, or automatic (black) when nil.
         public var color: Color?
 
+        /// Edges as given; none by default.
         public init(
             left: BorderStyle? = nil, right: BorderStyle? = nil, top: BorderStyle? = nil, bottom: BorderStyle? = nil,
             color: Color? = nil
@@ -125,20 +148,26 @@ extension XLSXWriter {
     public struct Alignment: Hashable, Sendable {
         /// Horizontal placement, as Excel's alignment buttons.
         public enum Horizontal: String, Hashable, Sendable {
+            /// The placements as SpreadsheetML names them.
             case left, center, right, fill, justify, centerContinuous, distributed
         }
 
         /// Vertical placement in a row taller than its text.
         public enum Vertical: String, Hashable, Sendable {
+            /// The placements as SpreadsheetML names them.
             case top, center, bottom, justify, distributed
         }
 
+        /// Horizontal placement; Excel's general when nil.
         public var horizontal: Horizontal?
+        /// Vertical placement; bottom when nil.
         public var vertical: Vertical?
+        /// Whether long text wraps onto more lines.
         public var wrapText: Bool
         /// Indent in steps of three spaces, 0 to 250 (with left, right or distributed alignment).
         public var indent: Int
 
+        /// An alignment; Excel's default when nothing is given.
         public init(horizontal: Horizontal? = nil, vertical: Vertical? = nil, wrapText: Bool = false, indent: Int = 0) {
             self.horizontal = horizontal
             self.vertical = vertical
@@ -153,7 +182,9 @@ extension XLSXWriter {
     ///
     /// A custom code equal to a built-in one is written with the built-in id, as Excel does.
     public enum NumberFormat: Hashable, Sendable {
+        /// A built-in format by its id.
         case builtIn(Int)
+        /// A format code (`0.0%`, `dd-mm-yyyy`).
         case custom(String)
 
         /// `General` (id 0).

@@ -5,6 +5,7 @@ extension XLSXWriter {
         case string(String)
         /// A finite number; Excel has no NaN or infinity.
         case number(Double)
+        /// TRUE or FALSE.
         case bool(Bool)
         /// A date and time, stored as an Excel serial (1900 system) with a date number format.
         case dateTime(DateTime)
@@ -18,16 +19,22 @@ extension XLSXWriter {
 
     /// The cached result of a formula.
     public enum FormulaResult: Sendable, Equatable {
+        /// A number.
         case number(Double)
+        /// Text.
         case string(String)
+        /// TRUE or FALSE.
         case bool(Bool)
     }
 
     /// A value with an optional style, for one position in a row.
     public struct Cell: Sendable, Equatable {
+        /// What the cell holds.
         public var value: Value
+        /// Its style; the default style when nil.
         public var style: StyleID?
 
+        /// A cell holding `value`.
         public init(_ value: Value, style: StyleID? = nil) {
             self.value = value
             self.style = style
@@ -45,7 +52,7 @@ extension XLSXWriter {
         public static func dateTime(_ date: DateTime, style: StyleID? = nil) -> Cell {
             Cell(.dateTime(date), style: style)
         }
-        /// A formula (without `=`), with the result readers show until the workbook is recalculated.
+        /// A formula (with or without a leading `=`), with the result readers show until it is recalculated.
         public static func formula(_ formula: String, cached: FormulaResult? = nil, style: StyleID? = nil) -> Cell {
             Cell(.formula(formula, cached: cached), style: style)
         }
@@ -55,10 +62,15 @@ extension XLSXWriter {
 
     /// A calendar date and wall-clock time without a time zone, as Excel keeps them (1900-01-01 to 9999-12-31).
     public struct DateTime: Sendable, Hashable, CustomStringConvertible {
+        /// The year, 1900–9999.
         public let year: Int
+        /// The month, 1–12.
         public let month: Int
+        /// The day of the month.
         public let day: Int
+        /// The hour, 0–23.
         public let hour: Int
+        /// The minute, 0–59.
         public let minute: Int
         /// Seconds, with a fraction if needed.
         public let second: Double

@@ -4,15 +4,21 @@ public struct ZipEntry: Sendable, Equatable {
     public let name: String
     /// The name folded for case-insensitive lookup.
     let key: String
+    /// The compression method: 0 stored, 8 deflated.
     public let method: UInt16
+    /// The general-purpose flags (bit 0: encrypted; bit 3: sizes in a data descriptor).
     public let flags: UInt16
+    /// The CRC-32 of the uncompressed bytes.
     public let crc32: UInt32
+    /// The size as stored.
     public let compressedSize: Int64
+    /// The size unpacked.
     public let uncompressedSize: Int64
     let localHeaderOffset: Int64
     /// Where the entry's compressed bytes start in the archive (after the local header).
     let dataOffset: Int
 
+    /// Whether the entry is a folder (its name ends in `/`).
     public var isDirectory: Bool { name.hasSuffix("/") }
 }
 
@@ -21,8 +27,11 @@ public struct ZipEntry: Sendable, Equatable {
 /// Supports stored and deflated entries, data descriptors and ZIP64; verifies CRC-32 and sizes; rejects
 /// duplicate names (compared case-insensitively, `\` as `/`), overlapping entries and zip bombs.
 public final class ZipArchive: Sendable {
+    /// The archive's bytes.
     public let bytes: [UInt8]
+    /// Its entries in central-directory order.
     public let entries: [ZipEntry]
+    /// The limits it was checked against.
     public let limits: ZipLimits
     private let index: [String: Int]
 
@@ -101,7 +110,9 @@ public final class ZipArchive: Sendable {
 
 /// Pull-style reader of one entry's uncompressed bytes, checking size and CRC-32 as it goes.
 public final class ZipEntryReader {
+    /// The archive read from.
     public let archive: ZipArchive
+    /// The entry read.
     public let entry: ZipEntry
     private let inflater: Inflater?
     private var consumed = 0
@@ -109,6 +120,7 @@ public final class ZipEntryReader {
     private var crc: UInt32 = 0
     private var finished = false
 
+    /// A reader of `entry`; throws for an encrypted entry or an unsupported method.
     public init(archive: ZipArchive, entry: ZipEntry) throws {
         self.archive = archive
         self.entry = entry

@@ -13,6 +13,7 @@ public struct ZipLimits: Sendable, Equatable {
     /// The most entries an archive may have.
     public var maxEntries: Int
 
+    /// Limits; the defaults are `.default`'s.
     public init(
         maxArchiveSize: Int = 1 << 30, maxEntrySize: Int64 = 1 << 30, maxTotalSize: Int64 = 4 << 30,
         maxCompressionRatio: Int64 = 1000, ratioThreshold: Int64 = 4 << 20, maxEntries: Int = 50_000

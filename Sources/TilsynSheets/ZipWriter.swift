@@ -43,6 +43,7 @@ public final class ZipWriter {
         /// Forces ZIP64 records for every entry and the archive; for tests of the ZIP64 path.
         var forceZip64 = false
 
+        /// Options for writing; zlib level 6 and flushed to disk by default.
         public init(
             compressionLevel: Int = 6, bufferSize: Int = 1 << 16, timestamp: DOSTimestamp = .earliest,
             syncToDisk: Bool = true, deflateCache: DeflateCache? = .shared

@@ -4,23 +4,33 @@ public import GRDB
 public struct ExportAnswer: Sendable, Equatable {
     /// The review's row id: consecutive answers with the same id belong to one review.
     public var reviewID: Int64
+    /// The round (runde) the review belongs to.
     public var round: String
+    /// The level (niveau): 1 the team leader, 2 the jurist, and so on.
     public var level: Int
     /// The case number as stored (exports pseudonymise or redact it).
     public var caseNumber: String
+    /// The municipality the template named, if any.
     public var kommune: String?
+    /// The enhed (unit) the case belongs to.
     public var unit: String
     /// The indsats paragraph: 30, 32, 46 or 47.
     public var measure: Int
+    /// The child's age in years, if the review gave it.
     public var age: Int?
+    /// The reviewer's initials.
     public var reviewer: String
     /// ISO date (`2025-03-14`) or nil.
     public var reviewDate: String?
+    /// The id of the question catalogue the review was filled in (`kk-2025`).
     public var catalogue: String
+    /// That catalogue's version as the template carried it.
     public var catalogueVersion: String
+    /// The question id (`B.2`).
     public var question: String
     /// The question's position in its catalogue (0-based), or nil when the catalogue does not list it.
     public var questionPosition: Int?
+    /// The question's sagsskridt, or nil when the catalogue does not list the question.
     public var step: String?
     /// The question's pejlemærker, in catalogue order.
     public var themes: [String]
@@ -32,25 +42,37 @@ public struct ExportAnswer: Sendable, Equatable {
     public var answer: String?
     /// Whether the question applies to the case's indsats.
     public var applies: Bool
+    /// The reviewer's bemærkning, as written.
     public var remark: String?
-    /// The imported file's path as given to `tilsyn import`, and its SHA-256.
+    /// The imported file's path as given to `tilsyn import`.
     public var filePath: String
+    /// The SHA-256 of the imported file's bytes, in hex.
     public var fileSHA256: String
-    /// Where the answer was read.
+    /// The sheet the answer was read from.
     public var sheet: String
+    /// The cell the answer was read from (`E12`).
     public var cell: String
 }
 
 /// A catalogue question as the store registered it, for an export's question list.
 public struct ExportQuestion: Sendable, Equatable {
+    /// The catalogue's id.
     public var catalogue: String
+    /// The catalogue's version.
     public var catalogueVersion: String
+    /// The catalogue's title.
     public var catalogueTitle: String
+    /// The question id (`B.2`).
     public var question: String
+    /// The question's position in the catalogue (0-based).
     public var position: Int
+    /// The question's sagsskridt id.
     public var step: String
+    /// The sagsskridt's name, when the catalogue names it.
     public var stepName: String?
+    /// `JN` (Ja / Nej / Ikke relevant) or `GRAD` (Lav / Nogen / Høj grad).
     public var type: String
+    /// The question as the reviewer reads it.
     public var text: String
     /// Pejlemærke ids, in catalogue order.
     public var themes: [String]

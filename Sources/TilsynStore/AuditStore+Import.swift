@@ -15,6 +15,7 @@ public struct ImportOutcome: Sendable, Equatable {
         case rejected
     }
 
+    /// What became of the file.
     public var status: Status
     /// Findings the store added: resubmissions.
     public var findings: [Finding]

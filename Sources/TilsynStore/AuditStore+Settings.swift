@@ -16,9 +16,12 @@ public struct BaselineLevel: Sendable, Equatable {
         case fallback
     }
 
+    /// The level compliance figures are for.
     public var level: Int
+    /// Where the level comes from.
     public var source: Source
 
+    /// A baseline level and where it comes from.
     public init(level: Int, source: Source) {
         self.level = level
         self.source = source

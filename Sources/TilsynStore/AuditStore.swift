@@ -19,6 +19,7 @@ public final class AuditStore: Sendable {
     /// How long a writer waits for another process's import to commit.
     public static let busyTimeout: TimeInterval = 30
 
+    /// The store's file.
     public let path: String
     /// How long a write waits for another process's transaction.
     public let busyTimeout: TimeInterval
@@ -119,10 +120,14 @@ public final class AuditStore: Sendable {
 
     /// Totals over the whole store.
     public struct Totals: Sendable, Equatable {
+        /// Files imported.
         public var files: Int
+        /// Reviews stored (case × level × round).
         public var reviews: Int
+        /// Answers stored.
         public var answers: Int
 
+        /// Totals of files, reviews and answers.
         public init(files: Int, reviews: Int, answers: Int) {
             self.files = files
             self.reviews = reviews
@@ -233,6 +238,7 @@ public final class AuditStore: Sendable {
 public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
     /// What went wrong.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
+        /// The code's name (`busy`).
         public let name: String
         init(_ name: String) { self.name = name }
         public var description: String { name }
@@ -253,10 +259,14 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
         public static let busy = Code("busy")
     }
 
+    /// What kind of error it is.
     public var code: Code
+    /// What went wrong and what to do, in words (no flags, no bound values).
     public var message: String
+    /// The store's file, when the error concerns one.
     public var path: String?
 
+    /// An error of kind `code` about the store at `path`.
     public init(_ code: Code, _ message: String, path: String? = nil) {
         self.code = code
         self.message = message

@@ -8,7 +8,9 @@ internal import TilsynSheets
 public final class ExportDatabase {
     /// The declared type of a column.
     public enum ColumnType: String, Sendable {
+        /// Text.
         case text = "TEXT"
+        /// A whole number.
         case integer = "INTEGER"
         /// An ISO date (`2025-03-14`) stored as text under the declared type `DATE`, which DuckDB and pandas
         /// (with `parse_dates`) read as a date.
@@ -17,8 +19,11 @@ public final class ExportDatabase {
 
     /// A value to insert.
     public enum Value: Sendable, Equatable {
+        /// Text.
         case text(String)
+        /// A whole number.
         case integer(Int)
+        /// No value (SQL NULL).
         case null
     }
 

@@ -19,10 +19,15 @@ public struct FileReport: Sendable {
         case skipped
     }
 
+    /// The file's path as given.
     public var path: String
+    /// What became of it.
     public var status: Status
+    /// How it was read (template, foreign sheet, long or wide CSV); nil for files not read.
     public var shape: InputShape?
+    /// Reviews stored from it (or that would be).
     public var reviews: Int
+    /// Answers stored from it (or that would be).
     public var answers: Int
     /// Every finding for the file: the reader's, the batch's and the store's.
     public var findings: [Finding]
@@ -32,18 +37,25 @@ public struct FileReport: Sendable {
 
 /// Totals of an import or validation run.
 public struct ImportSummary: Sendable {
+    /// Every file of the run, in the order given.
     public var files: [FileReport]
 
     /// The files that ended with `status`.
     public func count(_ status: FileReport.Status) -> Int { files.filter { $0.status == status }.count }
+    /// Files stored without warnings.
     public var accepted: Int { count(.accepted) }
+    /// Files stored with warnings.
     public var acceptedWithWarnings: Int { count(.acceptedWithWarnings) }
+    /// Files not stored: they have errors.
     public var rejected: Int { count(.rejected) }
+    /// Files imported before (the same bytes or the very same reviews).
     public var alreadyImported: Int { count(.alreadyImported) }
+    /// Files a folder walk did not read.
     public var skipped: Int { count(.skipped) }
     /// Reviews stored (or that would be) by accepted files: new ones and ones replacing a stored review.
     public var reviews: Int { files.filter { $0.status != .rejected }.reduce(0) { $0 + $1.reviews } }
 
+    /// A summary of `files`.
     public init(files: [FileReport]) { self.files = files }
 
     /// Adds the files a folder walk skipped, each with a warning saying why.
@@ -63,13 +75,16 @@ public struct ImportSummary: Sendable {
 /// Imports (or validates) a batch of returned files: reads and normalises them in parallel, then checks and stores
 /// them one by one in the order given, each atomically under its own savepoint, committed in batches.
 public struct Importer: Sendable {
+    /// The catalogues returned files may name.
     public var catalogues: CatalogueSet
+    /// How files are read (round, default catalogue, CPR redaction).
     public var options: ImportOptions
     /// Replace stored reviews whose answers differ.
     public var replace: Bool
     /// Reader threads; the default is the number of cores.
     public var threads: Int
 
+    /// An importer reading with `threads` threads (the cores this process may use by default).
     public init(catalogues: CatalogueSet, options: ImportOptions, replace: Bool = false, threads: Int? = nil) {
         self.catalogues = catalogues
         self.options = options

@@ -24,7 +24,9 @@ public enum ExportShape: String, Sendable, CaseIterable {
 
 /// How to export.
 public struct ExportOptions: Sendable {
+    /// The file format.
     public var format: ExportFormat
+    /// One row per answer or one per review.
     public var shape: ExportShape
     /// The CSV dialect (CSV only).
     public var dialect: CSVDialect
@@ -33,6 +35,7 @@ public struct ExportOptions: Sendable {
     /// Whether remarks (bemærkninger) are exported.
     public var includeRemarks: Bool
 
+    /// Options for an export in `format`.
     public init(
         format: ExportFormat, shape: ExportShape = .long, dialect: CSVDialect = .excelDA,
         pseudonymizer: Pseudonymizer? = nil, includeRemarks: Bool = true
@@ -61,6 +64,7 @@ public struct ExportSummary: Sendable, Equatable {
 public struct ExportError: Error, CustomStringConvertible, Sendable, Equatable {
     /// What went wrong.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
+        /// The code's name (`badKey`).
         public let name: String
         init(_ name: String) { self.name = name }
         public var description: String { name }
@@ -75,10 +79,14 @@ public struct ExportError: Error, CustomStringConvertible, Sendable, Equatable {
         public static let cannotRead = Code("cannotRead")
     }
 
+    /// What kind of error it is.
     public var code: Code
+    /// What went wrong and what to do, in words.
     public var message: String
+    /// The file concerned, if any.
     public var path: String?
 
+    /// An error of kind `code` about `path`.
     public init(_ code: Code, _ message: String, path: String? = nil) {
         self.code = code
         self.message = message

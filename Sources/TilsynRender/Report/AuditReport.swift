@@ -32,6 +32,7 @@ public struct AuditReport: Sendable {
         /// Decimals of the percentages printed (0–2): `88 % (7/8)` with 0, Copenhagen's form.
         public var decimals: Int = 0
 
+        /// Options for the report of `round` (the latest when nil) against `baseline` (the earliest when nil).
         public init(
             round: String? = nil, baseline: String? = nil, level: Int? = nil, external: Bool = false,
             date: DanishDate, lowestCount: Int = 10, remarksPerQuestion: Int = 3
@@ -46,8 +47,11 @@ public struct AuditReport: Sendable {
         }
     }
 
+    /// The report's title.
     public var title: String
+    /// The round reported on.
     public var round: String
+    /// The round compared with (the earliest by default).
     public var baseline: String
     /// Every round with answers, by name.
     public var rounds: [String]
@@ -58,9 +62,11 @@ public struct AuditReport: Sendable {
     public var baselineLevel: Int
     /// The round's other levels, ascending: shown beside `level` as columns, never added to it.
     public var otherLevels: [Int]
+    /// An external report: suppressed small groups, no remarks or case numbers.
     public var external: Bool
     /// The fewest cases (children) a figure of an external report may rest on.
     public var threshold: Int = Suppression.threshold
+    /// The report's date.
     public var date: DanishDate
     /// Decimals of the percentages printed (the options').
     public var decimals: Int = 0
@@ -69,31 +75,41 @@ public struct AuditReport: Sendable {
 
     /// Distinct cases reviewed in the round.
     public var cases: Int
+    /// Reviews and cases per level.
     public var levelLines: [LevelLine]
     /// All Ja/Nej answers of the round at `level`: the total the tables add up to (per step, unit and indsats).
     public var overall: Line
     /// All degree answers of the round at `level`.
     public var overallDegree: DegreeLine?
 
+    /// Compliance at `level` per pejlemærke, sagsskridt, enhed and indsats.
     public var byTheme: [Line]
+    /// See `byTheme`.
     public var byStep: [Line]
+    /// See `byTheme`.
     public var byUnit: [Line]
+    /// See `byTheme`.
     public var byMeasure: [Line]
 
     /// Each round against the baseline (all groups together).
     public var trendRounds: [TrendLine]
     /// The round against the baseline per pejlemærke and per sagsskridt.
     public var trendByTheme: [TrendLine]
+    /// See `trendByTheme`.
     public var trendByStep: [TrendLine]
 
     /// The compared levels, ascending; empty when the round has fewer than two.
     public var agreementLevels: [Int]
+    /// Agreement between the lowest and the highest compared level over all questions.
     public var agreement: AgreementLine?
+    /// The same per pejlemærke.
     public var agreementByTheme: [AgreementLine]
     /// The questions the highest level changed most often (Ja → Nej plus Nej → Ja), at most five.
     public var mostOverruled: [AgreementLine]
 
+    /// The questions with the lowest compliance (the options' `lowestCount`).
     public var lowest: [QuestionLine]
+    /// The degree questions' distributions.
     public var degree: [DegreeLine]
     /// Empty in external reports.
     public var remarks: [RemarkLine]

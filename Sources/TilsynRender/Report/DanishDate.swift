@@ -1,7 +1,9 @@
 /// A report that cannot be built: no answers, or an unknown round.
 public struct ReportError: Error, CustomStringConvertible, Sendable {
+    /// What is wrong, in words.
     public var message: String
 
+    /// An error saying `message`.
     public init(_ message: String) { self.message = message }
 
     public var description: String { message }
@@ -9,10 +11,14 @@ public struct ReportError: Error, CustomStringConvertible, Sendable {
 
 /// A calendar date written the Danish way: `23. november 2026`.
 public struct DanishDate: Sendable, Equatable {
+    /// The year.
     public var year: Int
+    /// The month, 1–12.
     public var month: Int
+    /// The day of the month.
     public var day: Int
 
+    /// The date `day`-`month`-`year`.
     public init(year: Int, month: Int, day: Int) {
         self.year = year
         self.month = month

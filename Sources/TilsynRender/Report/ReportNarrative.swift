@@ -16,9 +16,13 @@ internal import TilsynSheets
 public struct ReportNarrative: Sendable, Equatable {
     /// The places in the report the analyst's text can fill, each introduced by its `##` heading.
     public enum Part: String, Sendable, CaseIterable {
+        /// `## Sammenfatning`, after the key figures.
         case summary = "sammenfatning"
+        /// `## Tendenser`, after the main results.
         case trends = "tendenser"
+        /// `## Udfordringer` (or `## De væsentligste udfordringer`), after the lowest questions.
         case challenges = "udfordringer"
+        /// `## Næste skridt`, before the notes.
         case nextSteps = "naeste-skridt"
 
         /// The section's heading in the report.
@@ -45,11 +49,15 @@ public struct ReportNarrative: Sendable, Equatable {
 
     /// One part: its Markdown lines as written and the checked HTML.
     public struct Section: Sendable, Equatable {
+        /// Where it goes.
         public let part: Part
+        /// Its lines as written.
         public let markdown: [String]
+        /// The HTML it became, checked against the allowed tags.
         public let html: String
     }
 
+    /// The parts the file fills, in file order.
     public private(set) var sections: [Section] = []
 
     /// The analyst's text for `part`, if the file has it.
@@ -57,7 +65,9 @@ public struct ReportNarrative: Sendable, Equatable {
 
     /// A mistake in the narrative file, with its 1-based line.
     public struct Error: Swift.Error, Sendable, Equatable {
+        /// The line of the file (1-based).
         public let line: Int
+        /// What is wrong there and how to fix it.
         public let message: String
     }
 

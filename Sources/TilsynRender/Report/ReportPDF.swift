@@ -21,6 +21,7 @@ public enum ReportPDF {
             case notWritable(String)
         }
 
+        /// What went wrong.
         public let reason: Reason
     }
 

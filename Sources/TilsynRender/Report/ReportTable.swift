@@ -6,7 +6,9 @@ internal import TilsynSheets
 public struct ReportTable: Sendable, Equatable {
     /// One cell.
     public enum Cell: Sendable, Equatable {
+        /// Text.
         case text(String)
+        /// A count (`150`).
         case count(Int)
         /// A share with its counts: `88,0 % (7/8)` on the page, the fraction with a percent format in the workbook.
         case share(yes: Int, n: Int)
@@ -20,12 +22,16 @@ public struct ReportTable: Sendable, Equatable {
         case empty
     }
 
+    /// The caption above the table.
     public var caption: String
+    /// The column headers.
     public var headers: [String]
+    /// The rows, one cell per header.
     public var rows: [[Cell]]
     /// Generated sentences shown under the table.
     public var notes: [String]
 
+    /// A table with its caption, headers, rows and notes.
     public init(caption: String, headers: [String], rows: [[Cell]], notes: [String] = []) {
         self.caption = caption
         self.headers = headers
@@ -50,14 +56,18 @@ public struct ReportTable: Sendable, Equatable {
 
 /// A section of the report made of tables: its lead paragraphs, then the tables.
 public struct ReportSection: Sendable, Equatable {
+    /// The lead paragraphs.
     public var paragraphs: [String]
+    /// The tables, in order.
     public var tables: [ReportTable]
 
+    /// A section of `paragraphs` and `tables`.
     public init(paragraphs: [String] = [], tables: [ReportTable] = []) {
         self.paragraphs = paragraphs
         self.tables = tables
     }
 
+    /// Whether the section has nothing to show.
     public var isEmpty: Bool { paragraphs.isEmpty && tables.isEmpty }
 }
 
