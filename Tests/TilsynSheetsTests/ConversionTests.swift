@@ -35,6 +35,7 @@ struct ConversionTests {
         "true, false, SAND and FALSK in any case are booleans",
         arguments: [
             ("true", true), ("TRUE", true), ("False", false), ("SAND", true), ("sand", true), ("FALSK", false),
+            ("tRuE", true), ("fAlSk", false), ("falsE", false),
         ])
     func booleans(field: String, expected: Bool) {
         #expect(SheetConversion.typedValue(field) == .bool(expected))
@@ -46,6 +47,8 @@ struct ConversionTests {
             "Ja", "Nej", "ja", "NEJ", "Ved ikke", "0800", "007", "1e5", "1.234.567", "1,234.5", "12,", ",5", "-", "+",
             "1 000", "31-02-2024", "2024-13-01", "17-05-24", "17/05/2024", "17-05-2024 25:00", "17-05-2024T08:00",
             "1234567890123456", "S-1", " 42", "42 ", "yes", "",
+            // Near misses of the booleans: other lengths, spaces, a letter off, non-ASCII look-alikes.
+            "tru", "truee", " true", "true ", "sandt", "falske", "tr\u{00FC}e", "\u{0161}and", "fals\u{212A}", "TRUE\u{0}",
         ])
     func text(field: String) {
         #expect(SheetConversion.typedValue(field) == .string(field))
