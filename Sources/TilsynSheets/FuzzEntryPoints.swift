@@ -1,4 +1,4 @@
-/// Entry points for the libFuzzer targets in `Fuzz/`: each reader fed raw bytes, as a hostile file would feed it.
+/// Entry points for the libFuzzer targets in `Tests/Fuzz/`: each reader fed raw bytes, as a hostile file would feed it.
 ///
 /// Not part of the supported API (`@_spi(Fuzzing)`). Every function reads its input to the end, touching every
 /// value it produces, and throws only ``SpreadsheetError``; the fuzz targets treat any other outcome (a trap, a

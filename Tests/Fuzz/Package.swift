@@ -1,6 +1,6 @@
 // swift-tools-version: 6.1
 // libFuzzer targets for Tilsyn's readers. A separate package so that the main package's build and test suite
-// never need the fuzzer flags; `Fuzz/run` builds it with `-sanitize=fuzzer,address` and runs the targets.
+// never need the fuzzer flags; `Tests/Fuzz/run` builds it with `-sanitize=fuzzer,address` and runs the targets.
 import PackageDescription
 
 /// Each target feeds one reader; the name after `fuzz-` is what `Fuzz/run TARGET` takes.
@@ -10,9 +10,8 @@ let targets = [
 
 let package = Package(
     name: "TilsynFuzz",
-    platforms: [.macOS(.v15)],
     dependencies: [
-        .package(name: "Tilsyn", path: "..")
+        .package(name: "Tilsyn", path: "../..")
     ],
     targets: [
         // Declares libFuzzer's LLVMFuzzerRunDriver, which the executables call from their own main.
