@@ -38,7 +38,9 @@ let package = Package(
         // The content hash of a returned file is SHA-256 from swift-crypto.
         .target(
             name: "TilsynAudit",
-            dependencies: ["TilsynSheets", .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: ["TilsynSheets", .product(name: "Crypto", package: "swift-crypto")],
+            // The shipped catalogues, compiled in from Schemas/ (Sources/TilsynAudit/Schemas links there).
+            resources: [.embedInCode("Schemas/catalogues"), .embedInCode("Schemas/catalogue.schema.json")]),
 
         // The audit store: the common model in SQLite (GRDB), migrations, atomic per-file imports, the counts the
         // aggregations read. The only module that speaks SQL for writing.
