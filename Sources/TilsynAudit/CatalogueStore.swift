@@ -7,8 +7,8 @@ public import Foundation
 /// 2. the folder in the environment variable `TILSYN_CATALOGS` (or the older `TILSYN_SCHEMAS`, a `Schemas`
 ///    folder holding `catalogues/`);
 /// 3. the store: catalogues imported with `tilsyn catalog import --db`, kept there so a store describes itself;
-/// 4. the shipped catalogues, compiled into the binary (`BuiltInCatalogues`, generated from `Schemas/` by
-///    `Schemas/embed`), so a copied binary needs no files beside it.
+/// 4. the shipped catalogues, compiled into the binary from `Schemas/` (`BuiltInCatalogues`), so a copied binary
+///    needs no files beside it.
 public struct CatalogueStore: Sendable {
     /// Where a catalogue comes from.
     public enum Origin: Sendable, Equatable, CustomStringConvertible {
