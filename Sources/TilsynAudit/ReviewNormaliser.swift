@@ -86,26 +86,17 @@ extension ReadContext {
             }
         }
 
-        var reviewDate: String?
-        if let text = value("Dato")?.text {
-            if let date = AuditDate.parse(text, date1904: date1904) {
-                reviewDate = date
-            } else {
-                add(at: fallback("Dato"), severity: .warning, rule: .invalidMetadata,
-                    message: "Datoen for gennemgangen kan ikke læses.",
-                    suggestion: "Skriv datoen som dd-mm-åååå, fx 14-03-2025.")
-            }
+        // A date that cannot be read is a warning: the review is stored without it.
+        func date(_ key: String, of what: String, example: String) -> String? {
+            guard let text = value(key)?.text else { return nil }
+            if let date = AuditDate.parse(text, date1904: date1904) { return date }
+            add(at: fallback(key), severity: .warning, rule: .invalidMetadata,
+                message: "Datoen for \(what) kan ikke læses og gemmes ikke.",
+                suggestion: "Skriv datoen som dd-mm-åååå, fx \(example).")
+            return nil
         }
-        var udgangspunktDate: String?
-        if let text = value("UdgangspunktDato")?.text {
-            if let date = AuditDate.parse(text, date1904: date1904) {
-                udgangspunktDate = date
-            } else {
-                add(at: fallback("UdgangspunktDato"), severity: .warning, rule: .invalidMetadata,
-                    message: "Datoen for udgangspunktet \(quote(text)) kan ikke læses og gemmes ikke.",
-                    suggestion: "Skriv datoen som dd-mm-åååå, fx 02-11-2024.")
-            }
-        }
+        let reviewDate = date("Dato", of: "gennemgangen", example: "14-03-2025")
+        let udgangspunktDate = date("UdgangspunktDato", of: "udgangspunktet", example: "02-11-2024")
         var age: Int?
         if let text = value("Alder")?.text {
             if let years = Int(text), (0...30).contains(years) {

@@ -300,6 +300,17 @@ import TilsynTestSupport
         #expect(file.reviews.isEmpty)
     }
 
+    @Test func anUnreadableReviewDateIsAWarningAndIsNotStored() throws {
+        let file = Self.read(csv: Self.longHeader + "L-1;1;2025;U.1;Ja;;Enhed Vest;32;AB;31-02-2025\r\n")
+        #expect(!file.isRejected)
+        #expect(Self.rules(file, .warning).contains(.invalidMetadata))
+        let finding = try #require(file.findings.first { $0.rule == .invalidMetadata })
+        #expect(finding.cell == "J2")
+        // The text itself is not repeated: a field with digits might hold a CPR number.
+        #expect(finding.message == "Datoen for gennemgangen kan ikke læses og gemmes ikke.")
+        #expect(file.reviews.first?.reviewDate == nil)
+    }
+
     @Test func sameQuestionTwiceWithAnotherReviewerIsOneReviewWithMistakes() throws {
         // Rows of one case, level and round are one review: a reviewer that differs between them is that mistake,
         // not a second review, and the question answered twice is named with both cells.
