@@ -46,7 +46,7 @@ public enum SheetConversion {
                 rowCount += 1
                 if widths.count < record.count { widths += Array(repeating: 0, count: record.count - widths.count) }
                 for (column, field) in record.enumerated() {
-                    let shown = header ? field.count + 2 : displayWidth(of: typedValue(field), text: field)
+                    let shown = header ? field.count + 2 : displayWidth(of: field)
                     widths[column] = max(widths[column], shown)
                 }
             }
@@ -89,13 +89,13 @@ public enum SheetConversion {
         return Summary(rows: rowCount, columns: widths.count)
     }
 
-    /// The characters a value takes on screen, for sizing its column.
-    static func displayWidth(of value: XLSXWriter.Value, text: String) -> Int {
-        switch value {
-        case .dateTime(let date): date.hasTime ? 16 : 10
-        case .bool: 5
-        default: text.count
-        }
+    /// The characters a field takes on screen once typed (see ``typedValue(_:)``), for sizing its column: a date
+    /// as `dd-mm-yyyy` (with ` hh:mm` when it has a time), a boolean as `FALSK`, anything else, numbers included, as
+    /// written. No number is parsed: its width is its text's.
+    static func displayWidth(of field: String) -> Int {
+        if let date = dateTime(field) { return date.hasTime ? 16 : 10 }
+        if boolean(field) != nil { return 5 }
+        return field.count
     }
 
     /// The typed cell value of a CSV field: number, date, boolean or text.

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
 /// The shared string table: each distinct text kept once in memory with its index, written as
 /// `xl/sharedStrings.xml` when the workbook closes.
 ///
@@ -10,8 +14,18 @@ struct XLSXSharedStringsWriter {
     private struct ExactKey: Hashable {
         let text: String
 
+        /// Byte for byte (canonically equivalent texts stay apart): one `memcmp` of the two strings' UTF-8 when
+        /// both are native, which every lookup of a repeated text needs.
         static func == (lhs: ExactKey, rhs: ExactKey) -> Bool {
-            lhs.text.utf8.elementsEqual(rhs.text.utf8)
+            let count = lhs.text.utf8.count
+            guard count == rhs.text.utf8.count else { return false }
+            let fast = lhs.text.utf8.withContiguousStorageIfAvailable { left in
+                rhs.text.utf8.withContiguousStorageIfAvailable { right in
+                    count == 0 || memcmp(left.baseAddress!, right.baseAddress!, count) == 0
+                }
+            }
+            if let same = fast ?? nil { return same }
+            return lhs.text.utf8.elementsEqual(rhs.text.utf8)
         }
 
         func hash(into hasher: inout Hasher) {
