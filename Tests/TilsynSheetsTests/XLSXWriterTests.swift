@@ -243,6 +243,32 @@ struct XLSXWriterTests {
         #expect(found == found.sorted(), "elements follow CT_Worksheet order")
     }
 
+    @Test("shared strings keep texts apart by their bytes: é as one code point and as e + accent, repeats once")
+    func sharedStringsAreExact() throws {
+        let composed = "Sag om \u{E9}n ting"
+        let decomposed = "Sag om e\u{301}n ting"
+        #expect(composed == decomposed, "Swift's String == treats them as one; the table must not")
+        let writer = try XLSXWriter()
+        let sheet = try writer.addWorksheet("A")
+        try sheet.appendRow([.string(composed), .string(decomposed), .string(composed)])
+        try writer.close()
+        let workbook = try Workbook(bytes: writer.bytes, name: "exact.xlsx")
+        let values = try workbook.load(workbook.sheets[0]).rows[0].cells.map(\.value)
+        guard values.count >= 3, case .string(let first) = values[0], case .string(let second) = values[1],
+            case .string(let third) = values[2]
+        else {
+            Issue.record("unexpected cells: \(values)")
+            return
+        }
+        #expect(Array(first.utf8) == Array(composed.utf8))
+        #expect(Array(second.utf8) == Array(decomposed.utf8))
+        #expect(Array(third.utf8) == Array(composed.utf8))
+        let archive = try ZipArchive(bytes: writer.bytes)
+        let table = try #require(archive.entry(named: "xl/sharedStrings.xml"))
+        let xml = String(decoding: try archive.data(table), as: UTF8.self)
+        #expect(xml.contains("count=\"3\" uniqueCount=\"2\""), "\(xml.prefix(300))")
+    }
+
     @Test("the same workbook gives identical bytes")
     func deterministic() throws {
         func make() throws -> [UInt8] {
