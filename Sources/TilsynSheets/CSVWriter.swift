@@ -88,6 +88,10 @@ public final class CSVWriter {
 
     private static let flushThreshold = 64 * 1024
     private var buffer: [UInt8] = []
+    /// Bytes already handed to the file.
+    private var flushedBytes = 0
+    /// The bytes written so far, byte order mark included (for a file writer, flushed or not).
+    var byteCount: Int { flushedBytes + buffer.count }
     private let file: AtomicFile?
     private let name: String?
     private var finished = false
@@ -227,6 +231,7 @@ public final class CSVWriter {
         guard let file, !buffer.isEmpty else { return }
         do {
             try buffer.withUnsafeBytes { try file.write($0) }
+            flushedBytes += buffer.count
         } catch {
             failed = true
             throw error

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
 /// Conversion between CSV and XLSX, for analysts who receive one and need the other (`tilsyn convert`).
 ///
 /// From CSV, every field is typed the way a Danish analyst expects: numbers with a decimal comma or point,
@@ -247,33 +251,113 @@ public enum SheetConversion {
             }
             info = first
         }
-        var columns = 0
-        try workbook.rows(of: info).forEach { row in columns = max(columns, row.cells.last?.column ?? 0) }
+        // One parse of the sheet: rows are written as wide as their last value into a temporary file beside the
+        // output, with each record's end and width; only when some row is narrower than the widest is the file
+        // copied once more with the missing empty fields added. The bytes are those of writing every row as wide
+        // as the widest in the first place.
+        guard let temporary = TemporaryFile.path(beside: output) else {
+            throw SpreadsheetError(.writeFailed, "the output names a folder, not a file", file: output)
+        }
+        let options = CSVWriteOptions(dialect: dialect, guardFormulas: true)
         let writer: CSVWriter
         do {
-            writer = try CSVWriter(path: output, options: CSVWriteOptions(dialect: dialect, guardFormulas: true))
+            writer = try CSVWriter(path: temporary, options: options)
         } catch let error as SpreadsheetError {
             throw error.inFile(output)
         }
+        defer { unlink(temporary) }
+        var columns = 0
         var written = 0
         var values: [CSVValue] = []
+        // Each record's end (before its line end) and the fields it was written with.
+        var records: [(end: Int, fields: Int32)] = []
+        let lineEnd = dialect.lineEnd.count
         do {
             try workbook.rows(of: info).forEach { row in
                 while written < row.number - 1 {
-                    try writer.writeRow(Array(repeating: CSVValue.empty, count: columns))
+                    try writer.writeRow([CSVValue]())
+                    records.append((writer.byteCount - lineEnd, 0))
                     written += 1
                 }
-                values = Array(repeating: .empty, count: columns)
-                for cell in row.cells { values[cell.column - 1] = csvValue(cell.value) }
+                columns = max(columns, row.cells.last?.column ?? 0)
+                var width = 0
+                for cell in row.cells where !isEmptyText(cell.value) { width = cell.column }
+                values = Array(repeating: .empty, count: width)
+                for cell in row.cells where cell.column <= width { values[cell.column - 1] = csvValue(cell.value) }
                 try writer.writeRow(values)
+                records.append((writer.byteCount - lineEnd, Int32(width)))
                 written += 1
             }
             try writer.finish()
-        } catch let error as SpreadsheetError {
+            if records.allSatisfy({ Int($0.fields) == columns }) {
+                guard rename(temporary, output) == 0 else {
+                    throw SpreadsheetError(
+                        .writeFailed, "the file could not be put in place (\(String(cString: strerror(errno))))",
+                        file: output)
+                }
+            } else {
+                try widen(temporary, into: output, records: records, columns: columns, delimiter: dialect.delimiter)
+            }
+        } catch var error as SpreadsheetError {
             writer.discard()
+            // The writer names the file it writes, the hidden temporary one: errors name the output.
+            if error.file == temporary { error.file = output }
             throw error.inFile(output)
         }
         return Summary(rows: written, columns: columns)
+    }
+
+    /// Whether a cell's CSV value is written as nothing (an empty text).
+    private static func isEmptyText(_ value: CellValue) -> Bool {
+        if case .string(let text) = value { return text.isEmpty }
+        return false
+    }
+
+    /// Copies the CSV file `source` to `target` (atomically), adding to each record of `records` narrower than
+    /// `columns` the empty fields it lacks before its line end: as `CSVWriter` writes a row of that many fields
+    /// (a blank row of one field is `""`, so that it does not read back as no field).
+    private static func widen(
+        _ source: String, into target: String, records: [(end: Int, fields: Int32)], columns: Int, delimiter: UInt8
+    ) throws {
+        let input = open(source, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else {
+            throw SpreadsheetError(.writeFailed, "the temporary file could not be read again", file: target)
+        }
+        defer { close(input) }
+        let file = try AtomicFile(path: target)
+        var committed = false
+        defer { if !committed { file.discard() } }
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+        defer { chunk.deallocate() }
+        var position = 0
+        // Copies the source's bytes up to `end`.
+        func copy(upTo end: Int) throws {
+            while position < end {
+                let count = pread(input, chunk.baseAddress, min(chunk.count, end - position), off_t(position))
+                guard count > 0 else {
+                    throw SpreadsheetError(.writeFailed, "the temporary file ended early", file: target)
+                }
+                try file.write(UnsafeRawBufferPointer(rebasing: chunk[0..<count]))
+                position += count
+            }
+        }
+        for record in records where Int(record.fields) < columns {
+            try copy(upTo: record.end)
+            var padding: [UInt8]
+            if record.fields == 0 && columns == 1 {
+                padding = [0x22, 0x22]
+            } else {
+                padding = Array(repeating: delimiter, count: columns - max(Int(record.fields), 1))
+            }
+            try padding.withUnsafeBytes { try file.write($0) }
+        }
+        var end = stat()
+        guard fstat(input, &end) == 0 else {
+            throw SpreadsheetError(.writeFailed, "the temporary file could not be read again", file: target)
+        }
+        try copy(upTo: Int(end.st_size))
+        try file.commit()
+        committed = true
     }
 
     /// The CSV value of a cell read from a workbook: dates at midnight as dates, times of day as `HH:MM:SS` text.

@@ -1,6 +1,8 @@
+import Foundation
 import Testing
 
 @testable import TilsynSheets
+import TilsynTestSupport
 
 private typealias W = XLSXWriter
 
@@ -52,6 +54,35 @@ struct ConversionTests {
         ])
     func text(field: String) {
         #expect(SheetConversion.typedValue(field) == .string(field))
+    }
+
+    @Test("XLSX → CSV in one parse: narrower rows, gaps and a one-column sheet get the fields a padded row has")
+    func xlsxToCSVPadsAsTheWidestRow() throws {
+        let folder = try TemporaryDirectory("convert")
+        defer { folder.cleanUp() }
+        let path = folder.path("in.xlsx")
+        let writer = try XLSXWriter(path: path)
+        let wide = try writer.addWorksheet("Wide")
+        try wide.appendRow(["a", "b", "c"])
+        try wide.appendRow(["x"])
+        try wide.writeRow(3, [nil, "y"])
+        try wide.appendRow([.string(""), "z", .string("")])
+        let narrow = try writer.addWorksheet("Narrow")
+        try narrow.appendRow(["a"])
+        try narrow.writeRow(2, ["b"])
+        try writer.close()
+        func convert(_ sheet: String) throws -> String {
+            let output = folder.path("\(sheet).csv")
+            try SheetConversion.xlsxToCSV(input: path, output: output, sheet: sheet)
+            return String(decoding: try FileBytes.read(path: output, limit: 1 << 20), as: UTF8.self)
+        }
+        let bom = "\u{FEFF}"
+        #expect(try convert("Wide") == bom + "a;b;c\r\nx;;\r\n;;\r\n;y;\r\n;z;\r\n")
+        // A blank row of one field is written "", so that it reads back as one empty field and not as no row.
+        #expect(try convert("Narrow") == bom + "a\r\n\"\"\r\nb\r\n")
+        // No temporary file is left beside the outputs.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url.path).sorted()
+            == ["Narrow.csv", "Wide.csv", "in.xlsx"])
     }
 
     @Test("CSV values of cells read from a workbook")
