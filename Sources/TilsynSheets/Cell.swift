@@ -111,6 +111,24 @@ public struct CellAddress: Sendable, Hashable, Comparable, CustomStringConvertib
 
     /// The column letters for a 1-based column number: 1 → A, 27 → AA.
     public static func columnName(_ column: Int) -> String {
+        // Up to three letters (XFD is 16,384) on the stack: a small string, no heap allocation, as every cell's
+        // provenance asks for one.
+        guard column > 0, column <= 18_278 else { return longColumnName(column) }
+        var letters: (UInt8, UInt8, UInt8) = (0, 0, 0)
+        return withUnsafeMutableBytes(of: &letters) { buffer in
+            var n = column
+            var start = 3
+            while n > 0 {
+                start -= 1
+                buffer[start] = UInt8(ascii: "A") + UInt8((n - 1) % 26)
+                n = (n - 1) / 26
+            }
+            return String(decoding: UnsafeRawBufferPointer(rebasing: buffer[start...]), as: UTF8.self)
+        }
+    }
+
+    /// `columnName` for numbers beyond three letters (and "" for none), which no sheet has.
+    private static func longColumnName(_ column: Int) -> String {
         var n = column
         var letters: [UInt8] = []
         while n > 0 {

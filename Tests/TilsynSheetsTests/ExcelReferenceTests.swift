@@ -425,3 +425,32 @@ struct ExcelReferenceTests {
         #expect(formulaSheetName("Kim's") == "'Kim''s'")
     }
 }
+
+/// Column letters: every column Excel has (and past it), against the textbook bijective base-26 conversion, and
+/// through a cell reference back to the number.
+@Suite struct ColumnNameTests {
+    static func reference(_ column: Int) -> String {
+        var n = column
+        var letters = ""
+        while n > 0 {
+            letters = String(UnicodeScalar(UInt8(65 + (n - 1) % 26))) + letters
+            n = (n - 1) / 26
+        }
+        return letters
+    }
+
+    @Test func everyColumnHasItsLetters() {
+        for column in Array(0...20_000) + [475_254, 475_255, Int(Int32.max)] {
+            #expect(CellAddress.columnName(column) == Self.reference(column), "column \(column)")
+        }
+        #expect(CellAddress.columnName(1) == "A")
+        #expect(CellAddress.columnName(26) == "Z")
+        #expect(CellAddress.columnName(27) == "AA")
+        #expect(CellAddress.columnName(16_384) == "XFD")
+        #expect(CellAddress.columnName(18_278) == "ZZZ")
+        #expect(CellAddress.columnName(18_279) == "AAAA")
+        for column in [1, 26, 27, 702, 703, 16_384] {
+            #expect(CellAddress(CellAddress.columnName(column) + "7") == CellAddress(row: 7, column: column))
+        }
+    }
+}
