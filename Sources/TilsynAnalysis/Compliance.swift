@@ -120,8 +120,11 @@ public enum Compliance {
             case .step: names = try groupNames(db, table: "catalogue_step", key: "step")
             case .question, .temanedslag: names = [:]
             }
-            return (names, Set(try String.fetchAll(
-                db, sql: "SELECT DISTINCT question FROM catalogue_question WHERE temanedslag")))
+            // Only the temanedslag block needs to know which questions are temanedslag.
+            let temanedslag = grouping == .temanedslag
+                ? Set(try String.fetchAll(db, sql: "SELECT DISTINCT question FROM catalogue_question WHERE temanedslag"))
+                : []
+            return (names, temanedslag)
         }
         let summary = try Summary.rows(
             store, by: [dimension, .round, .level], selection: Selection(levels: level.map { [$0] } ?? []))

@@ -170,7 +170,8 @@ public struct Importer: Sendable {
         }
         // 4 MiB of stack for the readers' recursion into nested XML; a thread the system refuses leaves the work to
         // the others, and to this thread when none could start.
-        let started = (0..<workers).filter { _ in startThread(stackSize: 4 << 20, readFiles) }.count
+        var started = 0
+        for _ in 0..<workers where startThread(stackSize: 4 << 20, readFiles) { started += 1 }
         if started == 0 { readFiles() }
         // Every file is read before any is stored: two files with the same case, level and round must both be
         // known before either is stored, as neither may win by its place in the path order.
