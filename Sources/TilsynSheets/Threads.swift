@@ -59,29 +59,57 @@ package func inParallel(_ count: Int, _ body: @escaping @Sendable (Int) -> Void)
 /// Values produced by worker threads in any order and consumed in index order: workers `claim` an index, compute
 /// and `put` its value; the consumer `take`s them one by one, waiting for each. `cancel` makes `claim` return nil,
 /// so workers stop after the value they are computing.
+///
+/// With a `window`, at most that many values are claimed ahead of the consumer: `claim` waits while index
+/// `taken + window` is reached, so what is held between the workers and the consumer stays bounded however fast the
+/// workers are.
 package final class OrderedResults<Value: Sendable>: Sendable {
     private struct State {
         var slots: [Value?]
         var next = 0
+        var taken = 0
+        var waiting = 0
     }
 
     private let state: Mutex<State>
+    private let window: Int
     private let ready = DispatchSemaphore(value: 0)
+    private let room = DispatchSemaphore(value: 0)
 
-    package init(count: Int) { state = Mutex(State(slots: Array(repeating: nil, count: count))) }
+    /// Results for indices `0..<count`, at most `window` of them claimed before the consumer took them.
+    package init(count: Int, window: Int = .max) {
+        state = Mutex(State(slots: Array(repeating: nil, count: count)))
+        self.window = max(1, window)
+    }
 
-    /// The next index to work on, or nil when all are claimed (or the work is cancelled).
+    /// The next index to work on, or nil when all are claimed (or the work is cancelled); waits while the window
+    /// ahead of the consumer is full.
     package func claim() -> Int? {
-        state.withLock { state in
-            guard state.next < state.slots.count else { return nil }
-            state.next += 1
-            return state.next - 1
+        while true {
+            // nil: nothing left to claim; (nil, wait): the window is full.
+            let claim = state.withLock { state -> (index: Int?, wait: Bool)? in
+                guard state.next < state.slots.count else { return nil }
+                guard state.next - state.taken < window else {
+                    state.waiting += 1
+                    return (nil, true)
+                }
+                state.next += 1
+                return (state.next - 1, false)
+            }
+            guard let claim else { return nil }
+            if let index = claim.index { return index }
+            room.wait()
         }
     }
 
-    /// Leaves no index to claim: workers stop after their current value.
+    /// Leaves no index to claim: workers stop after their current value, and waiting ones return nil.
     package func cancel() {
-        state.withLock { state in state.next = state.slots.count }
+        let waiting = state.withLock { state in
+            state.next = state.slots.count
+            defer { state.waiting = 0 }
+            return state.waiting
+        }
+        for _ in 0..<waiting { room.signal() }
     }
 
     package func put(_ value: Value, at index: Int) {
@@ -89,14 +117,18 @@ package final class OrderedResults<Value: Sendable>: Sendable {
         ready.signal()
     }
 
-    /// Waits for the value at `index` and removes it.
+    /// Waits for the value at `index` and removes it; indices are taken in order.
     package func take(_ index: Int) -> Value {
         while true {
-            let value = state.withLock { state -> Value? in
-                let value = state.slots[index]
+            let (value, wake) = state.withLock { state -> (Value?, Bool) in
+                guard let value = state.slots[index] else { return (nil, false) }
                 state.slots[index] = nil
-                return value
+                state.taken = max(state.taken, index + 1)
+                guard state.waiting > 0 else { return (value, false) }
+                state.waiting -= 1
+                return (value, true)
             }
+            if wake { room.signal() }
             if let value { return value }
             ready.wait()
         }
