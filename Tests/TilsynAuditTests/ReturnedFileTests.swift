@@ -339,6 +339,40 @@ import TilsynTestSupport
         #expect(!files[0].isRejected && !files[1].isRejected)
     }
 
+    /// Every field the store keeps of a review and compares on resubmission decides whether two files of a batch
+    /// hold the same review: a sagsbehandler or udgangspunkt that differs is a conflict, as the store would
+    /// otherwise keep whichever file came first.
+    @Test(arguments: [
+        "reviewer", "unit", "kommune", "date", "caseworker", "udgangspunkt", "udgangspunktDate", "answer", "remark",
+    ])
+    func anyKeptFieldThatDiffersIsAConflict(field: String) throws {
+        let file = Self.read(try Self.template(), "a.xlsx")
+        var other = file
+        other.path = "b.xlsx"
+        var review = try #require(other.reviews.first)
+        #expect(ReviewDigest(review) == ReviewDigest(file.reviews[0]))
+        switch field {
+        case "reviewer": review.reviewer += "X"
+        case "unit": review.unit += " Syd"
+        case "kommune": review.kommune = (review.kommune ?? "") + "x"
+        case "date": review.reviewDate = "2025-12-31"
+        case "caseworker": review.caseworker = (review.caseworker ?? "") + "x"
+        case "udgangspunkt": review.udgangspunkt = (review.udgangspunkt ?? "") + "x"
+        case "udgangspunktDate": review.udgangspunktDate = "2025-01-02"
+        case "answer": review.answers[0].answer = review.answers[0].answer == "Ja" ? "Nej" : "Ja"
+        default: review.answers[0].remark = (review.answers[0].remark ?? "") + "x"
+        }
+        other.reviews[0] = review
+        #expect(ReviewDigest(review) != ReviewDigest(file.reviews[0]))
+        let findings = BatchChecker.findings([BatchChecker.Entry(file), BatchChecker.Entry(other)])
+        #expect(findings.map { $0.map(\.rule) } == [[.duplicateReview], [.duplicateReview]])
+        #expect(findings[0].first?.message.contains("b.xlsx") == true)
+        // Where the review was read is no part of what it says.
+        var moved = file
+        moved.reviews[0].at = Provenance(sheet: "Ark2", cell: "A1")
+        #expect(ReviewDigest(moved.reviews[0]) == ReviewDigest(file.reviews[0]))
+    }
+
     @Test func roundConflictsWithTheGivenRound() throws {
         let file = Self.read(
             csv: Self.longHeader + "L-1;1;2024;U.1;Ja;;Enhed Vest;32;AB;14-03-2025\r\n",
