@@ -68,6 +68,8 @@ public struct Finding: Sendable, Equatable, Hashable {
         public static let unknownColumn = Rule("unknownColumn")
         /// A file in a walked folder that is not read (lock files, hidden files, other kinds of file).
         public static let skippedFile = Rule("skippedFile")
+        /// A file whose bytes changed between being read and being stored (another program saved it meanwhile).
+        public static let changedDuringImport = Rule("changedDuringImport")
     }
 
     /// The file as given on the command line (or found in a folder).

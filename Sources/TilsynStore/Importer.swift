@@ -83,6 +83,12 @@ public struct Importer: Sendable {
     public var replace: Bool
     /// Reader threads; the default is the number of cores.
     public var threads: Int
+    /// How many answers (and findings) of files read but not yet stored are held in memory. The batch check needs
+    /// every file read before any is stored; files beyond this are read again when stored, so memory stays bounded
+    /// by this and the largest file, not by the batch.
+    public var bufferedAnswers = 1_000_000
+    /// For tests: called once before the files not held are read again.
+    package var beforeReadingAgain: (@Sendable () -> Void)?
 
     /// An importer reading with `threads` threads (the cores this process may use by default).
     public init(catalogues: CatalogueSet, options: ImportOptions, replace: Bool = false, threads: Int? = nil) {
@@ -137,59 +143,83 @@ public struct Importer: Sendable {
         }
     }
 
-    /// Reads the files on worker threads (skipping the parsing of files `known` says are imported already), then
-    /// hands them to `store` one by one in order.
+    /// Reads the files on worker threads (skipping the parsing of files `known` says are imported already), checks
+    /// the batch, then hands the files to `store` one by one in order.
+    ///
+    /// Every file is read before any is stored: two files with the same case, level and round must both be known
+    /// before either is stored, as neither may win by its place in the path order. The check needs only each
+    /// review's key and digest, so of the files read only `bufferedAnswers` answers' worth is held for storing; the
+    /// rest are read again when their turn comes (and refused if their bytes changed meanwhile).
     private func process(
         paths: [String], known: (@Sendable (String) -> Bool)?, progress: (@Sendable (Int, Int) -> Void)?,
         store: (ReturnedFile) throws -> (ImportOutcome.Status, [Finding], Int, Int)
     ) throws -> ImportSummary {
         let catalogues = catalogues
         let options = options
-        let results = OrderedResults<(file: ReturnedFile, known: Bool)>(count: paths.count)
         let workers = min(threads, max(1, paths.count))
-        // Whatever ends this run, no worker claims another file.
-        defer { results.cancel() }
-        let readFiles: @Sendable () -> Void = {
-            while let index = results.claim() {
-                let path = paths[index]
-                guard let bytes = ReturnedFileReader.contents(path) else {
-                    results.put((ReturnedFileReader.unopenable(path), false), at: index)
-                    continue
-                }
-                let hash = ContentHash.sha256Hex(bytes)
-                if let known, known(hash) {
-                    let file = ReturnedFile(
-                        path: path, sha256: hash, byteCount: bytes.count, shape: nil, reviews: [], findings: [])
-                    results.put((file, true), at: index)
-                    continue
-                }
-                let file = ReturnedFileReader.read(
-                    bytes: bytes, name: path, sha256: hash, catalogues: catalogues, options: options)
-                results.put((file, false), at: index)
+        let first = Readers<(file: ReturnedFile, known: Bool, entry: BatchChecker.Entry)>(
+            count: paths.count, workers: workers
+        ) { index in
+            let path = paths[index]
+            guard let bytes = ReturnedFileReader.contents(path) else {
+                let file = ReturnedFileReader.unopenable(path)
+                return (file, false, BatchChecker.Entry(file))
             }
+            let hash = ContentHash.sha256Hex(bytes)
+            if let known, known(hash) {
+                let file = ReturnedFile(
+                    path: path, sha256: hash, byteCount: bytes.count, shape: nil, reviews: [], findings: [])
+                return (file, true, BatchChecker.Entry(file))
+            }
+            let file = ReturnedFileReader.read(
+                bytes: bytes, name: path, sha256: hash, catalogues: catalogues, options: options)
+            return (file, false, BatchChecker.Entry(file))
         }
-        // 4 MiB of stack for the readers' recursion into nested XML; a thread the system refuses leaves the work to
-        // the others, and to this thread when none could start.
-        var started = 0
-        for _ in 0..<workers where startThread(stackSize: 4 << 20, readFiles) { started += 1 }
-        if started == 0 { readFiles() }
-        // Every file is read before any is stored: two files with the same case, level and round must both be
-        // known before either is stored, as neither may win by its place in the path order.
-        var read: [(file: ReturnedFile, known: Bool)] = []
-        read.reserveCapacity(paths.count)
-        for index in paths.indices { read.append(results.take(index)) }
-        var files = read.map(\.file)
-        BatchChecker.check(&files)
+        // Whatever ends this run, no worker claims another file.
+        defer { first.cancel() }
+        var held: [ReturnedFile?] = []
+        var hashes: [String] = []
+        var isKnown: [Bool] = []
+        var entries: [BatchChecker.Entry] = []
+        var kept = 0
+        for index in paths.indices {
+            let read = first.take(index)
+            let size = read.file.answerCount + read.file.findings.count
+            let keep = paths.count == 1 || kept + size <= bufferedAnswers
+            if keep { kept += size }
+            held.append(keep ? read.file : nil)
+            hashes.append(read.file.sha256)
+            isKnown.append(read.known)
+            entries.append(read.entry)
+        }
+        let batchFindings = BatchChecker.findings(entries)
+        entries = []
+        let again = paths.indices.filter { held[$0] == nil }
+        if !again.isEmpty { beforeReadingAgain?() }
+        let second = Readers<ReturnedFile>(count: again.count, workers: min(workers, max(1, again.count))) { slot in
+            ReturnedFileReader.read(path: paths[again[slot]], catalogues: catalogues, options: options)
+        }
+        defer { second.cancel() }
+        var nextAgain = 0
         var reports: [FileReport] = []
         reports.reserveCapacity(paths.count)
         for index in paths.indices {
-            let file = files[index]
-            if read[index].known {
+            var file: ReturnedFile
+            if let kept = held[index] {
+                file = kept
+                held[index] = nil
+            } else {
+                file = second.take(nextAgain)
+                nextAgain += 1
+                if file.sha256 != hashes[index] { file = Self.changed(paths[index]) }
+            }
+            if isKnown[index] {
                 reports.append(FileReport(
                     path: file.path, status: .alreadyImported, shape: nil, reviews: 0, answers: 0, findings: []))
                 progress?(index + 1, paths.count)
                 continue
             }
+            file.findings += batchFindings[index]
             var (status, extra, reviews, answers) = try store(file)
             if file.isRejected { status = .rejected }
             let findings = file.findings + extra
@@ -208,4 +238,45 @@ public struct Importer: Sendable {
         }
         return ImportSummary(files: reports)
     }
+
+    /// The file whose bytes differ from those read first: nothing of it is stored.
+    private static func changed(_ path: String) -> ReturnedFile {
+        ReturnedFile(
+            path: path, sha256: "", byteCount: 0, shape: nil, reviews: [],
+            findings: [Finding(
+                file: path, severity: .error, rule: .changedDuringImport,
+                message: "Filen er ændret eller slettet, mens den blev indlæst, og intet fra den er indlæst.",
+                suggestion: "Indlæs filen igen, når ingen andre arbejder i den.")])
+    }
 }
+
+/// Values for indices `0..<count` computed by `workers` reader threads, at most a few per worker ahead of the
+/// consumer, or, when no thread can be started, by the consumer itself as it takes them.
+private struct Readers<Value: Sendable> {
+    private let results: OrderedResults<Value>?
+    private let read: @Sendable (Int) -> Value
+
+    init(count: Int, workers: Int, read: @escaping @Sendable (Int) -> Value) {
+        self.read = read
+        guard count > 0 else {
+            results = nil
+            return
+        }
+        let results = OrderedResults<Value>(count: count, window: 4 * workers)
+        let work: @Sendable () -> Void = {
+            while let index = results.claim() { results.put(read(index), at: index) }
+        }
+        // 4 MiB of stack for the readers' recursion into nested XML; a thread the system refuses leaves the work to
+        // the others, and to the consumer when none could start.
+        var started = 0
+        for _ in 0..<workers where startThread(stackSize: 4 << 20, work) { started += 1 }
+        self.results = started > 0 ? results : nil
+    }
+
+    /// The value at `index` (taken in order).
+    func take(_ index: Int) -> Value { results.map { $0.take(index) } ?? read(index) }
+
+    /// Stops the workers after the value each is computing.
+    func cancel() { results?.cancel() }
+}
+

@@ -1,0 +1,114 @@
+import Foundation
+import GRDB
+import Testing
+import TilsynAudit
+import TilsynStore
+import TilsynTestSupport
+
+/// The importer checks a whole batch before storing any of it, but holds only `bufferedAnswers` answers of the files
+/// read: the rest are read again when stored, with the same result, and refused if they changed meanwhile.
+@Suite struct ImporterBufferTests {
+    /// A batch with every kind of file: new reviews, two files that disagree about one review, a copy of a file
+    /// sent twice, a file with an error, and one stored before the run.
+    static func writeBatch(_ directory: TemporaryDirectory) throws -> (before: String, batch: [String]) {
+        let header = AuditStoreTests.header
+        let row = AuditStoreTests.row
+        let files: [(String, String)] = [
+            ("0-known.csv", header + row("K-1", "U.1", "Ja", "", 1, "2025", "Enhed Vest", "32", "AB")),
+            ("1.csv", header + row("A-1", "U.1", "Ja", "", 1, "2025", "Enhed Vest", "32", "AB")
+                + row("A-1", "U.2", "Nej", "mangler", 1, "2025", "Enhed Vest", "32", "AB")),
+            ("2-conflict.csv", header + row("B-1", "U.1", "Ja", "", 1, "2025", "Enhed Vest", "32", "AB")),
+            ("3.csv", header + row("C-1", "U.1", "Nej", "x", 2, "2025", "Enhed Nord", "30", "CD")),
+            ("4-conflict.csv", header + row("B-1", "U.1", "Nej", "x", 1, "2025", "Enhed Vest", "32", "AB")),
+            ("5-copy.csv", header + row("C-1", "U.1", "Nej", "x", 2, "2025", "Enhed Nord", "30", "CD")),
+            ("6-error.csv", header + row("D-1", "U.1", "Måske", "", 1, "2025", "Enhed Vest", "32", "AB")),
+            ("7.csv", header + row("E-1", "U.1", "Ja", "", 1, "2025", "Enhed Syd", "47", "EF")
+                + row("E-2", "U.1", "Ja", "", 1, "2025", "Enhed Syd", "47", "EF")),
+        ]
+        for (name, text) in files { try Data(text.utf8).write(to: URL(fileURLWithPath: directory.path(name))) }
+        return (directory.path("0-known.csv"), files.map { directory.path($0.0) })
+    }
+
+    /// What an import run reported and left in the store.
+    struct Outcome: Equatable {
+        var statuses: [FileReport.Status]
+        var findings: [[String]]
+        var reviews: Int
+        var answers: Int
+        var stored: [[DatabaseValue]]
+    }
+
+    static func importBatch(bufferedAnswers: Int, threads: Int, change: (@Sendable () -> Void)? = nil) throws
+        -> Outcome
+    {
+        let (store, directory) = try AuditStoreTests.makeStore()
+        defer { directory.cleanUp() }
+        let (before, batch) = try writeBatch(directory)
+        var importer = Importer(catalogues: AuditStoreTests.catalogues, options: ImportOptions(), threads: threads)
+        _ = try importer.run(paths: [before], store: store)
+        importer.bufferedAnswers = bufferedAnswers
+        importer.beforeReadingAgain = change
+        let summary = try importer.run(paths: batch, store: store)
+        try AuditStoreTests.expectCountsMatchAnswers(store)
+        let stored = try store.database.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT f.path, c.number, r.level, a.question, a.answer, a.remark, a.sheet, a.cell
+                FROM answer a JOIN review r ON r.id = a.review_id JOIN file f ON f.id = r.file_id
+                JOIN audit_case c ON c.id = r.case_id ORDER BY 1, 2, 3, 4
+                """)
+        }
+        return Outcome(
+            statuses: summary.files.map(\.status),
+            // The directory differs between runs (and messages name other files by path); the names do not.
+            findings: summary.files.map { file in
+                file.findings.map {
+                    "\($0.rule) \($0.cell) \($0.message)".replacingOccurrences(of: directory.path(""), with: "")
+                }
+            },
+            reviews: summary.reviews, answers: summary.answers,
+            stored: stored.map { row in
+                var values = Array(row.databaseValues)
+                values[0] = ((row[0] as String).split(separator: "/").last.map(String.init) ?? "").databaseValue
+                return values
+            })
+    }
+
+    @Test(arguments: [0, 1, 3], [1, 2])
+    func filesBeyondTheBufferAreReadAgainAndStoredTheSame(bufferedAnswers: Int, threads: Int) throws {
+        let held = try Self.importBatch(bufferedAnswers: 1_000_000, threads: 2)
+        #expect(held.statuses == [
+            .alreadyImported, .acceptedWithWarnings, .rejected, .acceptedWithWarnings, .rejected,
+            .alreadyImported, .rejected, .acceptedWithWarnings,
+        ])
+        #expect(held.findings[2].contains { $0.hasPrefix("duplicateReview") })
+        #expect(held.findings[4].contains { $0.hasPrefix("duplicateReview") })
+        #expect(held.stored.count == 1 + 2 + 1 + 2)
+        #expect(try Self.importBatch(bufferedAnswers: bufferedAnswers, threads: threads) == held)
+    }
+
+    @Test func aFileChangedBeforeItIsReadAgainIsRefused() throws {
+        let directory = try TemporaryDirectory("changed")
+        defer { directory.cleanUp() }
+        let (store, storeDirectory) = try AuditStoreTests.makeStore()
+        defer { storeDirectory.cleanUp() }
+        let (_, batch) = try Self.writeBatch(directory)
+        let changed = batch[7]
+        var importer = Importer(catalogues: AuditStoreTests.catalogues, options: ImportOptions(), threads: 2)
+        importer.bufferedAnswers = 0
+        importer.beforeReadingAgain = {
+            // Another program saves the file after the batch check: its new answers were never checked.
+            try? Data((AuditStoreTests.header + AuditStoreTests.row("B-1", "U.1", "Nej")).utf8)
+                .write(to: URL(fileURLWithPath: changed))
+        }
+        let summary = try importer.run(paths: batch, store: store)
+        #expect(summary.files[7].status == .rejected)
+        #expect(summary.files[7].findings.map(\.rule) == [.changedDuringImport])
+        #expect(summary.files[7].findings[0].message.contains("ændret"))
+        // The others are stored as ever; nothing of the changed file is.
+        #expect(summary.files[1].status == .acceptedWithWarnings)
+        let cases = try store.database.read { db in
+            try String.fetchAll(db, sql: "SELECT DISTINCT c.number FROM review r JOIN audit_case c ON c.id = r.case_id ORDER BY 1")
+        }
+        #expect(cases == ["A-1", "C-1", "K-1"])
+    }
+}
