@@ -3,7 +3,7 @@
 Both are filled with SQL from the same integer formulas, so they hold the same reviews and answers; the
 harness checks that both engines find the same counts. The Tilsyn store gets its schema from `tilsyn import`
 of a one-line CSV (so its migrations are the program's own), then its rows are replaced with the generated
-ones and `answer_count` and `level_pair_count` are rebuilt as the import keeps them.
+ones, `answer_count` is rebuilt as the import keeps it, and `tilsyn` rebuilds the case and agreement counts.
 
 Shape: catalogue kk-2025 (44 questions: 36 Ja/Nej, 8 degree); cases reviewed at levels 1 and 2, in 4 rounds
 and 20 units; two reviews per case; the answer at level 1 is a function of case and question, and level 2
@@ -25,11 +25,11 @@ UNITS = 20
 PARAMS = {"reviews": REVIEWS, "questions": QUESTIONS, "rounds": ROUNDS, "units": UNITS, "version": 2}
 # The store's own stamp: version 2 adds `level_pair_count` (schema v2), version 3 the case counts (schema v6),
 # version 4 the case counts crossing sagsskridt and pejlemærke (case counts version 2), version 5 the recurring
-# cases (case counts version 3), without regenerating the
-# DuckDB twin.
-STORE_PARAMS = {**PARAMS, "store": 5}
+# cases (case counts version 3), version 6 the agreement counts by the lowest level's enhed, indsats and reviewer
+# (schema v9, case counts version 4), without regenerating the DuckDB twin.
+STORE_PARAMS = {**PARAMS, "store": 6}
 # The four-level variant (agreement over all levels): the same answers, each case reviewed at levels 1 to 4.
-LEVELS4_PARAMS = {**PARAMS, "levels": 4, "store": 5}
+LEVELS4_PARAMS = {**PARAMS, "levels": 4, "store": 6}
 
 # Review r (1-based): case (r + 1) / 2, level 1 or 2; round, unit and measure follow from the case, so that
 # every unit has cases in every round.
@@ -83,8 +83,8 @@ def _fresh(path: Path, params: dict = PARAMS) -> bool:
 
 def store(workdir: Path, tilsyn: Path, levels: int = 2) -> dict:
     """The Tilsyn store `analysis.sqlite` (`analysis4.sqlite` for four levels) with the generated answers and the
-    counts the import keeps: `answer_count` and `level_pair_count` by SQL here, the case counts by `tilsyn`
-    itself (a store whose counts are older than the program's has them rebuilt when opened for writing)."""
+    counts the import keeps: `answer_count` by SQL here, the case and agreement counts by `tilsyn` itself (a store
+    whose counts are older than the program's has them rebuilt when opened for writing)."""
     path = workdir / ("analysis.sqlite" if levels == 2 else f"analysis{levels}.sqlite")
     params = STORE_PARAMS if levels == 2 else {**LEVELS4_PARAMS, "levels": levels}
     columns = REVIEW_COLUMNS if levels == 2 else review_columns(levels)
@@ -130,20 +130,13 @@ def store(workdir: Path, tilsyn: Path, levels: int = 2) -> dict:
             count(*) FILTER (WHERE a.applies AND a.code = 5), count(*) FILTER (WHERE a.applies AND a.code = 6)
         FROM answer a JOIN review r ON r.id = a.review_id
         GROUP BY 1, 2, 3, 4, 5, 6, 7;
-        INSERT INTO level_pair_count
-        SELECT s.level, o.level, s.round_id, s.catalogue, x.question, x.code, y.code, count(*)
-        FROM review s
-        JOIN review o ON o.case_id = s.case_id AND o.round_id = s.round_id AND o.level > s.level
-        JOIN answer x ON x.review_id = s.id
-        JOIN answer y ON y.review_id = o.id AND y.question = x.question
-        WHERE x.applies AND x.code IN (1, 2, 4, 5, 6) AND y.applies AND y.code IN (1, 2, 4, 5, 6)
-        GROUP BY 1, 2, 3, 4, 5, 6, 7;
         """)
     answers = db.execute("SELECT count(*) FROM answer").fetchone()[0]
     answered = db.execute("SELECT count(*) FROM answer WHERE code IN (1, 2)").fetchone()[0]
     # The case counts are the program's: stale counts make the next writer rebuild them.
-    db.execute("DELETE FROM case_count")
-    db.execute("DELETE FROM level_pair_case_count")
+    for table in ("case_count", "level_pair_count", "level_pair_case_count", "level_set_count",
+                  "level_set_case_count"):
+        db.execute(f"DELETE FROM {table}")
     db.execute("PRAGMA user_version = 0")
     db.commit()
     db.close()

@@ -12,7 +12,8 @@ extension Agreement {
         let pair = levels.count == 2
         var from = pair ? "level_pair_count p" : "level_set_count p"
         let (columns, order) = groupingJoins(
-            dimensions, catalogue: "p.catalogue", question: "p.question", round: "p.round_id", into: &from)
+            dimensions, catalogue: "p.catalogue", question: "p.question", round: "p.round_id", review: "p",
+            into: &from)
         let levelSet = levels.map(String.init).joined(separator: ",")
         var conditions =
             pair ? ["p.low_level = \(levels[0])", "p.high_level = \(levels[1])"] : ["p.levels = '\(levelSet)'"]
@@ -65,18 +66,37 @@ extension Agreement {
         return assemble(groups, levels: levels, dimensions: dimensions)
     }
 
-    /// The cases with an item compared between `levels` per group (theme, step and/or round; keys as texts in
-    /// the order of `dimensions`), from `level_pair_case_count` or `level_set_case_count`.
+    /// The cases with an item compared between `levels` per group (theme or step, the lowest level's unit, measure
+    /// and reviewer, and round; keys as texts in the order of `dimensions`), from `level_pair_case_count` or `level_set_case_count`.
     static func keptCases(_ db: Database, levels: [Int], by dimensions: [Breakdown], round: String?) throws
         -> [[String]: Int]
     {
-        let grouping = dimensions.contains(.step) ? "step" : dimensions.contains(.theme) ? "theme" : "all"
+        let crossed = dimensions.contains(.step) && dimensions.contains(.theme)
+        let grouping =
+            crossed ? "step-theme" : dimensions.contains(.step) ? "step" : dimensions.contains(.theme) ? "theme" : "all"
         let pair = levels.count == 2
         var from = pair ? "level_pair_case_count p" : "level_set_case_count p"
         let columns = dimensions.map { dimension -> String in
-            guard dimension == .round else { return "p.key" }
-            from += "\nJOIN round d ON d.id = p.round_id"
-            return "d.name"
+            switch dimension {
+            case .round:
+                from += "\nJOIN round d ON d.id = p.round_id"
+                return "d.name"
+            case .unit:
+                from += "\nJOIN unit u ON u.id = p.unit_id"
+                return "u.name"
+            case .measure:
+                return "CAST(p.measure AS TEXT)"
+            case .reviewer:
+                from += "\nJOIN reviewer v ON v.id = p.reviewer_id"
+                return "v.initials"
+            // Crossed, the key is the sagsskridt, char(31) and the pejlemærke.
+            case .step where crossed:
+                return "substr(p.key, 1, instr(p.key, char(31)) - 1)"
+            case .theme where crossed:
+                return "substr(p.key, instr(p.key, char(31)) + 1)"
+            default:
+                return "p.key"
+            }
         }
         var conditions = pair ? ["p.low_level = ?", "p.high_level = ?", "p.grouping = ?"] : ["p.levels = ?", "p.grouping = ?"]
         var arguments: [any DatabaseValueConvertible] =

@@ -42,9 +42,6 @@ public enum Agreement {
     /// level's review.
     public static let dimensions: [Breakdown] = [.question, .theme, .step, .unit, .measure, .reviewer, .round]
 
-    /// Dimensions read from the lowest level's review, which `level_pair_count` does not keep.
-    static let reviewDimensions: Set<Breakdown> = [.unit, .measure, .reviewer]
-
     /// The answer codes compared: Ja, Nej, Lav, Nogen and Høj grad.
     static let categories = [1, 2, 4, 5, 6]
 
@@ -73,10 +70,10 @@ public enum Agreement {
     /// Agreement between `levels` (at least two), grouped by `dimensions`.
     ///
     /// Two levels read the pair counts the import keeps (`level_pair_count`), three or four the level set counts
-    /// (`level_set_count`), so the cost does not grow with the answers. The answers are self-joined (one join per
-    /// compared level on case, round and question) for five levels or more, for groupings by the lowest level's
-    /// unit, measure or reviewer, for sagsskridt crossed with pejlemærke, and across rounds in which a case recurs
-    /// (one child, counted once). Either way the sufficient statistics of κ are aggregated in SQL.
+    /// (`level_set_count`), both kept by the lowest level's unit, measure and reviewer too, so the cost does not grow
+    /// with the answers. The answers are self-joined (one join per compared level on case, round and question) for
+    /// five levels or more and across rounds in which a case recurs (one child, counted once). Either way the
+    /// sufficient statistics of κ are aggregated in SQL.
     public static func rows(
         _ store: StoreReader, levels: [Int], by dimensions: [Breakdown] = [], round: String? = nil
     ) throws -> [Row] {
@@ -94,12 +91,8 @@ public enum Agreement {
         precondition(dimensions.allSatisfy { Agreement.dimensions.contains($0) })
         let count = levels.count
         let byQuestion = dimensions.contains(.question)
-        // The kept counts answer unless the grouping needs the reviews, crosses sagsskridt with pejlemærke, or
-        // spans rounds in which a case recurs (one child, counted once).
-        if (count == 2 || AuditStore.keptLevelSetSizes.contains(count)) && !fromAnswers
-            && reviewDimensions.isDisjoint(with: dimensions)
-            && (byQuestion || !(dimensions.contains(.step) && dimensions.contains(.theme)))
-        {
+        // The kept counts answer unless the figures span rounds in which a case recurs (one child, counted once).
+        if (count == 2 || AuditStore.keptLevelSetSizes.contains(count)) && !fromAnswers {
             let roundFixed = dimensions.contains(.round) || round != nil
             let recurring = try !roundFixed && store.database.read { db in
                 try Bool.fetchOne(
@@ -163,9 +156,10 @@ public enum Agreement {
 
     /// Joins for grouping by question, theme or round onto `from`, given the SQL of the rows' catalogue, question
     /// and round; returns the grouping columns and the expressions that order the groups as the catalogue does.
-    /// `review` is the alias of the lowest level's review (unit, measure, reviewer), nil for `level_pair_count`.
+    /// `review` is the alias of what holds the lowest level's unit, measure and reviewer: its review, or the kept
+    /// counts.
     static func groupingJoins(
-        _ dimensions: [Breakdown], catalogue: String, question: String, round: String, review: String? = nil,
+        _ dimensions: [Breakdown], catalogue: String, question: String, round: String, review: String,
         into from: inout String
     ) -> (columns: [String], order: [String]) {
         var columns: [String] = []
@@ -190,17 +184,14 @@ public enum Agreement {
                 columns.append("coalesce(qs.step, '')")
                 order.append("min(coalesce(st.position, 1e9))")
             case .unit:
-                precondition(review != nil, "grouping by unit needs the reviews")
-                from += "\nJOIN unit u ON u.id = \(review ?? "r1").unit_id"
+                from += "\nJOIN unit u ON u.id = \(review).unit_id"
                 columns.append("u.name")
                 order.append("0")
             case .measure:
-                precondition(review != nil, "grouping by measure needs the reviews")
-                columns.append("CAST(\(review ?? "r1").measure AS TEXT)")
+                columns.append("CAST(\(review).measure AS TEXT)")
                 order.append("0")
             case .reviewer:
-                precondition(review != nil, "grouping by reviewer needs the reviews")
-                from += "\nJOIN reviewer v ON v.id = \(review ?? "r1").reviewer_id"
+                from += "\nJOIN reviewer v ON v.id = \(review).reviewer_id"
                 columns.append("v.initials")
                 order.append("0")
             default:

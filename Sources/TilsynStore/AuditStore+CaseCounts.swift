@@ -9,8 +9,10 @@ internal import GRDB
 /// rebuilt when it is next opened for writing. Readers refuse a store whose counts are older than the program's.
 extension AuditStore {
     /// The version of the derived case counts, kept in `PRAGMA user_version`; raise it when their SQL changes.
-    /// 2: `case_count` also crosses sagsskridt and pejlemærke (`step-theme`). 3: `recurring_case` (v8).
-    static let caseCountsVersion = 3
+    /// 2: `case_count` also crosses sagsskridt and pejlemærke (`step-theme`). 3: `recurring_case` (v8). 4: the
+    /// agreement counts, `level_pair_count` included, by the lowest level's unit, measure and reviewer (v9), and
+    /// their case counts crossing sagsskridt and pejlemærke too.
+    static let caseCountsVersion = 4
 
     /// The catalogue groups of an answer `a` of review `r` whose catalogue is `catalogue`: its sagsskridt (`''` for a
     /// question the catalogue does not know), each of its pejlemærker, `all`, for questions outside temanedslag,
@@ -68,15 +70,18 @@ extension AuditStore {
         in db: Database, reviews: String, among: String, arguments: StatementArguments, sign: Int
     ) throws {
         let s = sign < 0 ? "-" : ""
-        let catalogue = "CASE WHEN s.level < o.level THEN s.catalogue ELSE o.catalogue END"
-        let (from, key, condition) = groups(catalogue: catalogue, question: "x.question")
+        let low = lowerReview
+        let (from, key, condition) = groups(catalogue: low("catalogue"), question: "x.question", crossed: true)
         try db.cachedStatement(
             sql: """
-                INSERT INTO level_pair_case_count(low_level, high_level, round_id, catalogue, grouping, key, cases)
-                SELECT low, high, round_id, catalogue, grouping, key, \(s)count(*)
+                INSERT INTO level_pair_case_count(low_level, high_level, round_id, catalogue, grouping, key, unit_id,
+                    measure, reviewer_id, cases)
+                SELECT low, high, round_id, catalogue, grouping, key, unit_id, measure, reviewer_id, \(s)count(*)
                 FROM (
                     SELECT DISTINCT s.id, o.id, min(s.level, o.level) AS low, max(s.level, o.level) AS high,
-                        s.round_id, \(catalogue) AS catalogue, k.grouping, \(key) AS key
+                        s.round_id, \(low("catalogue")) AS catalogue, k.grouping, \(key) AS key,
+                        \(low("unit_id")) AS unit_id, \(low("measure")) AS measure,
+                        \(low("reviewer_id")) AS reviewer_id
                     FROM review s
                     JOIN review o ON o.case_id = s.case_id AND o.round_id = s.round_id AND o.level <> s.level
                     JOIN answer x ON x.review_id = s.id
@@ -86,7 +91,7 @@ extension AuditStore {
                         AND x.applies AND x.code IN (1, 2, 4, 5, 6) AND y.applies AND y.code IN (1, 2, 4, 5, 6)
                         AND \(condition)
                 )
-                GROUP BY low, high, round_id, catalogue, grouping, key
+                GROUP BY low, high, round_id, catalogue, grouping, key, unit_id, measure, reviewer_id
                 ON CONFLICT DO UPDATE SET cases = cases + excluded.cases
                 """
         ).execute(arguments: arguments)
@@ -98,7 +103,8 @@ extension AuditStore {
 
     /// The items (case, round, question) answered Ja, Nej or a degree, to a question that applies, at each of `size`
     /// levels of a case and round whose lowest review `r1` matches `filter`: one row per item and set of levels,
-    /// with `levels` ('1,2,3'), `round_id`, `catalogue` (r1's), `question`, `case_id` and the codes `c1` … `cN`.
+    /// with `levels` ('1,2,3'), `round_id`, `catalogue`, `unit_id`, `measure`, `reviewer_id` (r1's), `question`,
+    /// `case_id` and the codes `c1` … `cN`.
     private static func levelSetItems(_ size: Int, filter: String) -> String {
         var from = "review r1 JOIN answer a1 ON a1.review_id = r1.id"
         var conditions = ["(\(filter))", "a1.applies", "a1.code IN (1, 2, 4, 5, 6)"]
@@ -115,7 +121,8 @@ extension AuditStore {
         let codes = (1...size).map { "a\($0).code AS c\($0)" }.joined(separator: ", ")
         return """
             SELECT \(levels) AS levels, r1.round_id AS round_id, r1.catalogue AS catalogue, a1.question AS question,
-                r1.case_id AS case_id, \(codes)
+                r1.unit_id AS unit_id, r1.measure AS measure, r1.reviewer_id AS reviewer_id, r1.case_id AS case_id,
+                \(codes)
             FROM \(from)
             WHERE \(conditions.joined(separator: " AND "))
             """
@@ -130,7 +137,7 @@ extension AuditStore {
         throws
     {
         let s = sign < 0 ? "-" : ""
-        let (from, key, condition) = groups(catalogue: "i.catalogue", question: "i.question")
+        let (from, key, condition) = groups(catalogue: "i.catalogue", question: "i.question", crossed: true)
         for size in keptLevelSetSizes {
             let items = levelSetItems(size, filter: filter)
             let codes = (1...size).map { "c\($0)" }
@@ -143,11 +150,12 @@ extension AuditStore {
             statistics += raters.map { "\(s)sum(\($0))" } + raters.map { "\(s)sum(\($0) * \($0))" }
             try db.cachedStatement(
                 sql: """
-                    INSERT INTO level_set_count(levels, round_id, catalogue, question, compared, agree, yes_to_no,
-                        no_to_yes, t1, t2, t4, t5, t6, q1, q2, q4, q5, q6)
-                    SELECT levels, round_id, catalogue, question, \(statistics.joined(separator: ", "))
+                    INSERT INTO level_set_count(levels, round_id, catalogue, question, unit_id, measure, reviewer_id,
+                        compared, agree, yes_to_no, no_to_yes, t1, t2, t4, t5, t6, q1, q2, q4, q5, q6)
+                    SELECT levels, round_id, catalogue, question, unit_id, measure, reviewer_id,
+                        \(statistics.joined(separator: ", "))
                     FROM (\(items))
-                    GROUP BY levels, round_id, catalogue, question
+                    GROUP BY levels, round_id, catalogue, question, unit_id, measure, reviewer_id
                     ON CONFLICT DO UPDATE SET compared = compared + excluded.compared, agree = agree + excluded.agree,
                         yes_to_no = yes_to_no + excluded.yes_to_no, no_to_yes = no_to_yes + excluded.no_to_yes,
                         t1 = t1 + excluded.t1, t2 = t2 + excluded.t2, t4 = t4 + excluded.t4, t5 = t5 + excluded.t5,
@@ -157,15 +165,17 @@ extension AuditStore {
             ).execute(arguments: arguments)
             try db.cachedStatement(
                 sql: """
-                    INSERT INTO level_set_case_count(levels, round_id, catalogue, grouping, key, cases)
-                    SELECT levels, round_id, catalogue, grouping, key, \(s)count(*)
+                    INSERT INTO level_set_case_count(levels, round_id, catalogue, grouping, key, unit_id, measure,
+                        reviewer_id, cases)
+                    SELECT levels, round_id, catalogue, grouping, key, unit_id, measure, reviewer_id, \(s)count(*)
                     FROM (
-                        SELECT DISTINCT i.levels, i.round_id, i.catalogue, k.grouping, \(key) AS key, i.case_id
+                        SELECT DISTINCT i.levels, i.round_id, i.catalogue, k.grouping, \(key) AS key, i.unit_id,
+                            i.measure, i.reviewer_id, i.case_id
                         FROM (\(items)) i
                         \(from)
                         WHERE \(condition)
                     )
-                    GROUP BY levels, round_id, catalogue, grouping, key
+                    GROUP BY levels, round_id, catalogue, grouping, key, unit_id, measure, reviewer_id
                     ON CONFLICT DO UPDATE SET cases = cases + excluded.cases
                     """
             ).execute(arguments: arguments)
@@ -199,16 +209,17 @@ extension AuditStore {
         ).execute(arguments: ["case": caseID, "level": level])
     }
 
-    /// Recomputes the case counts and the level set counts from the answers and stamps the store with
-    /// ``caseCountsVersion``.
+    /// Recomputes the case counts and the agreement counts (level pairs and sets) from the answers and stamps the
+    /// store with ``caseCountsVersion``.
     static func rebuildCaseCounts(in db: Database) throws {
         try db.execute(sql: """
-            DELETE FROM case_count; DELETE FROM level_pair_case_count; DELETE FROM level_set_count;
-            DELETE FROM level_set_case_count; DELETE FROM recurring_case;
+            DELETE FROM case_count; DELETE FROM level_pair_count; DELETE FROM level_pair_case_count;
+            DELETE FROM level_set_count; DELETE FROM level_set_case_count; DELETE FROM recurring_case;
             INSERT INTO recurring_case(case_id, level)
             SELECT case_id, level FROM review GROUP BY case_id, level HAVING count(*) > 1;
             """)
         try updateCaseCounts(in: db, filter: "1", arguments: [], sign: 1)
+        try updatePairCounts(in: db, reviews: "1", among: "1", arguments: [], sign: 1)
         try updatePairCaseCounts(in: db, reviews: "1", among: "1", arguments: [], sign: 1)
         try updateLevelSetCounts(in: db, filter: "1", arguments: [], sign: 1)
         try db.execute(sql: "PRAGMA user_version = \(caseCountsVersion)")

@@ -289,7 +289,91 @@ extension AuditStore {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v9: agreement counts by the lowest level's enhed, indsats and reviewer") { db in
+            // The agreement counts gain the unit, measure and reviewer of the lowest compared level's review, so
+            // agreement by enhed, indsats or reviewer reads them instead of joining the answers. The tables are
+            // made anew, empty, and filled from the answers by the live code (case counts version 4), as v6's were.
+            try db.execute(sql: """
+                DROP TABLE level_pair_count;
+                DROP TABLE level_pair_case_count;
+                DROP TABLE level_set_count;
+                DROP TABLE level_set_case_count;
+
+                -- As in v2, per unit_id, measure and reviewer_id of the lower level's review.
+                CREATE TABLE level_pair_count (
+                    low_level INTEGER NOT NULL,
+                    high_level INTEGER NOT NULL,
+                    round_id INTEGER NOT NULL,
+                    catalogue TEXT NOT NULL,
+                    question TEXT NOT NULL,
+                    unit_id INTEGER NOT NULL,
+                    measure INTEGER NOT NULL,
+                    reviewer_id INTEGER NOT NULL,
+                    low_code INTEGER NOT NULL,
+                    high_code INTEGER NOT NULL,
+                    items INTEGER NOT NULL,
+                    PRIMARY KEY (low_level, high_level, round_id, catalogue, question, unit_id, measure, reviewer_id,
+                        low_code, high_code)
+                ) WITHOUT ROWID;
+
+                -- As in v6, per unit_id, measure and reviewer_id of the lower level's review (a case and round has
+                -- one review per level, so the cases of the groups add up).
+                CREATE TABLE level_pair_case_count (
+                    low_level INTEGER NOT NULL,
+                    high_level INTEGER NOT NULL,
+                    round_id INTEGER NOT NULL,
+                    catalogue TEXT NOT NULL,
+                    grouping TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    unit_id INTEGER NOT NULL,
+                    measure INTEGER NOT NULL,
+                    reviewer_id INTEGER NOT NULL,
+                    cases INTEGER NOT NULL,
+                    PRIMARY KEY (low_level, high_level, round_id, catalogue, grouping, key, unit_id, measure,
+                        reviewer_id)
+                ) WITHOUT ROWID;
+
+                -- As in v6, per unit_id, measure and reviewer_id of the lowest level's review.
+                CREATE TABLE level_set_count (
+                    levels TEXT NOT NULL,
+                    round_id INTEGER NOT NULL,
+                    catalogue TEXT NOT NULL,
+                    question TEXT NOT NULL,
+                    unit_id INTEGER NOT NULL,
+                    measure INTEGER NOT NULL,
+                    reviewer_id INTEGER NOT NULL,
+                    compared INTEGER NOT NULL,
+                    agree INTEGER NOT NULL,
+                    yes_to_no INTEGER NOT NULL,
+                    no_to_yes INTEGER NOT NULL,
+                    t1 INTEGER NOT NULL, t2 INTEGER NOT NULL, t4 INTEGER NOT NULL, t5 INTEGER NOT NULL,
+                    t6 INTEGER NOT NULL,
+                    q1 INTEGER NOT NULL, q2 INTEGER NOT NULL, q4 INTEGER NOT NULL, q5 INTEGER NOT NULL,
+                    q6 INTEGER NOT NULL,
+                    PRIMARY KEY (levels, round_id, catalogue, question, unit_id, measure, reviewer_id)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE level_set_case_count (
+                    levels TEXT NOT NULL,
+                    round_id INTEGER NOT NULL,
+                    catalogue TEXT NOT NULL,
+                    grouping TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    unit_id INTEGER NOT NULL,
+                    measure INTEGER NOT NULL,
+                    reviewer_id INTEGER NOT NULL,
+                    cases INTEGER NOT NULL,
+                    PRIMARY KEY (levels, round_id, catalogue, grouping, key, unit_id, measure, reviewer_id)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
+    }
+
+    /// `column` of the lower level's review of a pair of reviews `s` and `o` (its catalogue, unit, measure or
+    /// reviewer: the pair's agreement counts are kept under them).
+    static func lowerReview(_ column: String) -> String {
+        "CASE WHEN s.level < o.level THEN s.\(column) ELSE o.\(column) END"
     }
 
     /// Adds (`sign` 1) or removes (`sign` -1) to `level_pair_count` the pairs of the reviews `s` matching `reviews`
@@ -299,12 +383,13 @@ extension AuditStore {
         in db: Database, reviews: String, among: String, arguments: StatementArguments, sign: Int
     ) throws {
         let s = sign < 0 ? "-" : ""
+        let low = lowerReview
         try db.cachedStatement(
             sql: """
-                INSERT INTO level_pair_count(low_level, high_level, round_id, catalogue, question, low_code,
-                    high_code, items)
-                SELECT min(s.level, o.level), max(s.level, o.level), s.round_id,
-                    CASE WHEN s.level < o.level THEN s.catalogue ELSE o.catalogue END, x.question,
+                INSERT INTO level_pair_count(low_level, high_level, round_id, catalogue, question, unit_id, measure,
+                    reviewer_id, low_code, high_code, items)
+                SELECT min(s.level, o.level), max(s.level, o.level), s.round_id, \(low("catalogue")), x.question,
+                    \(low("unit_id")), \(low("measure")), \(low("reviewer_id")),
                     CASE WHEN s.level < o.level THEN x.code ELSE y.code END,
                     CASE WHEN s.level < o.level THEN y.code ELSE x.code END, \(s)count(*)
                 FROM review s
@@ -313,7 +398,7 @@ extension AuditStore {
                 JOIN answer y ON y.review_id = o.id AND y.question = x.question
                 WHERE (\(reviews)) AND (s.level < o.level OR NOT (\(among)))
                     AND x.applies AND x.code IN (1, 2, 4, 5, 6) AND y.applies AND y.code IN (1, 2, 4, 5, 6)
-                GROUP BY 1, 2, 3, 4, 5, 6, 7
+                GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
                 ON CONFLICT DO UPDATE SET items = items + excluded.items
                 """
         ).execute(arguments: arguments)

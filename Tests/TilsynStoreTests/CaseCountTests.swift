@@ -121,7 +121,10 @@ import TilsynStore
 
         // The kept pair and level set counts and the self-join of the answers agree, figure for figure.
         for levels in [[1, 2], [1, 3], [2, 3], [1, 2, 3]] {
-            for dimensions in [[], [Breakdown.question], [.theme], [.step], [.theme, .round], [.question, .round]] {
+            for dimensions in [
+                [], [Breakdown.question], [.theme], [.step], [.theme, .round], [.question, .round], [.unit],
+                [.measure, .theme], [.reviewer, .step], [.step, .theme], [.theme, .unit, .step],
+            ] {
                 let kept = try Agreement.rows(fixture.reader, levels: levels, by: dimensions + [.round])
                 let joined = try Agreement.rows(
                     fixture.reader, levels: levels, by: dimensions + [.round], round: nil, fromAnswers: true)

@@ -14,15 +14,17 @@ import TilsynTestSupport
     static func recomputed(_ store: AuditStore) throws -> [String: Int] {
         try store.database.read { db in
             let rows = try Row.fetchAll(db, sql: """
-                SELECT r.case_id, r.round_id, r.level, r.catalogue, a.question, a.code
+                SELECT r.case_id, r.round_id, r.level, r.catalogue, a.question, a.code, r.unit_id, r.measure,
+                    r.reviewer_id
                 FROM answer a JOIN review r ON r.id = a.review_id
                 WHERE a.applies AND a.code IN (1, 2, 4, 5, 6)
                 """)
-            // (case, round, question) → [(level, catalogue, code)]
+            // (case, round, question) → [(level, catalogue and the review's unit, measure, reviewer, code)]
             var items: [String: [(level: Int, catalogue: String, code: Int)]] = [:]
             for row in rows {
                 let key = "\(row[0] as Int64)|\(row[1] as Int64)|\(row[4] as String)"
-                items[key, default: []].append((row[2], row[3], row[5]))
+                let review = "\(row[3] as String)|\(row[6] as Int64)|\(row[7] as Int)|\(row[8] as Int64)"
+                items[key, default: []].append((row[2], review, row[5]))
             }
             var counts: [String: Int] = [:]
             for (key, answers) in items {
@@ -44,12 +46,13 @@ import TilsynTestSupport
         try store.database.read { db in
             var counts: [String: Int] = [:]
             for row in try Row.fetchAll(db, sql: """
-                SELECT low_level, high_level, round_id, catalogue, question, low_code, high_code, items
+                SELECT low_level, high_level, round_id, catalogue, question, low_code, high_code, items, unit_id,
+                    measure, reviewer_id
                 FROM level_pair_count
                 """)
             {
-                let id = "\(row[0] as Int)|\(row[1] as Int)|\(row[2] as Int64)|\(row[3] as String)|\(row[4] as String)|"
-                    + "\(row[5] as Int)|\(row[6] as Int)"
+                let id = "\(row[0] as Int)|\(row[1] as Int)|\(row[2] as Int64)|\(row[3] as String)|\(row[8] as Int64)|"
+                    + "\(row[9] as Int)|\(row[10] as Int64)|\(row[4] as String)|\(row[5] as Int)|\(row[6] as Int)"
                 #expect(counts[id] == nil)
                 #expect(row[7] as Int > 0)
                 counts[id] = row[7]
@@ -71,6 +74,8 @@ import TilsynTestSupport
             let (number, level, round) = ("P-\(value % 3)", value / 3 % 3 + 1, ["2024", "2025"][value / 9 % 2])
             // § 30 makes B-questions inapplicable; U/S/T apply to all measures.
             let measure = ["32", "30"][value / 18 % 2]
+            // Enhed and reviewer vary too: agreement is kept by the lowest level's.
+            let (unit, reviewer) = (["Enhed Vest", "Enhed Nord"][value / 5 % 2], ["AB", "CD", "EF"][value / 7 % 3])
             guard seen.insert("\(number)|\(level)|\(round)").inserted else { continue }
             for (index, question) in questions.enumerated() {
                 let pick = (value / 36 / (index + 1) + index) % answers.count
@@ -80,7 +85,9 @@ import TilsynTestSupport
                 } else if answer.hasSuffix("grad") {
                     answer = "Ja"
                 }
-                csv += AuditStoreTests.row(number, question, answer, level: level, round: round, measure: measure)
+                csv += AuditStoreTests.row(
+                    number, question, answer, level: level, round: round, unit: unit, measure: measure,
+                    reviewer: reviewer)
             }
         }
         return AuditStoreTests.file(csv, name: name)
@@ -153,10 +160,16 @@ import TilsynTestSupport
                 _ = try store.importFile(Self.file(spec, name: "f\(index).csv"), replace: true)
             }
             let reader = StoreReader(store)
-            for dimensions in [[Breakdown](), [.question], [.theme, .round]] {
-                let kept = try Agreement.rows(reader, levels: [1, 3], by: dimensions)
-                let joined = try Agreement.rows(reader, levels: [1, 3], by: dimensions, round: nil, fromAnswers: true)
-                #expect(kept == joined)
+            let groupings: [[Breakdown]] = [
+                [], [.question], [.theme, .round], [.unit], [.measure, .round], [.reviewer, .step, .round],
+                [.question, .unit, .reviewer, .round], [.step, .theme, .round], [.theme, .measure, .step, .round],
+            ]
+            for dimensions in groupings {
+                for levels in [[1, 3], [1, 2, 3]] {
+                    let kept = try Agreement.rows(reader, levels: levels, by: dimensions)
+                    let joined = try Agreement.rows(reader, levels: levels, by: dimensions, round: nil, fromAnswers: true)
+                    #expect(kept == joined, "\(levels) \(dimensions)")
+                }
             }
         }
     }
