@@ -5,9 +5,10 @@ internal import TilsynStore
 extension Agreement {
     /// Agreement from the counts the import keeps: `level_pair_count` for two levels, `level_set_count` for three
     /// or four; the statistics are those of the self-join in `rows(_:levels:by:round:)`, so the cost does not grow
-    /// with the answers.
+    /// with the answers. With `recurring` (figures across rounds in a store where a case recurs) the repeats of
+    /// the recurring cases, read from their own answers, are taken off the cases.
     static func keptRows(
-        _ store: StoreReader, levels: [Int], by dimensions: [Breakdown], round: String?
+        _ store: StoreReader, levels: [Int], by dimensions: [Breakdown], round: String?, recurring: Bool
     ) throws -> [Row] {
         let pair = levels.count == 2
         var from = pair ? "level_pair_count p" : "level_set_count p"
@@ -52,18 +53,41 @@ extension Agreement {
             WHERE \(conditions.joined(separator: " AND "))
             \(columns.isEmpty ? "" : "GROUP BY " + columns.joined(separator: ", "))
             """
-        let (found, cases) = try store.database.read { db in
+        let (found, cases, repeats) = try store.database.read { db in
             (
                 try GRDB.Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)),
-                byQuestion ? [:] : try keptCases(db, levels: levels, by: dimensions, round: round)
+                byQuestion ? [:] : try keptCases(db, levels: levels, by: dimensions, round: round),
+                recurring ? try self.repeats(db, levels: levels, by: dimensions) : [:]
             )
         }
         var groups = Partitioned.merge([found], keys: columns.count, orders: order.count)
         for index in groups.indices {
+            let keys = groups[index].keys
+            // By question, one item per case and round.
             groups[index].sums[groups[index].sums.count - 1] =
-                byQuestion ? groups[index].sums[0] : cases[groups[index].keys] ?? 0
+                (byQuestion ? groups[index].sums[0] : cases[keys] ?? 0) - (repeats[keys] ?? 0)
         }
         return assemble(groups, levels: levels, dimensions: dimensions)
+    }
+
+    /// Per group (keys as texts in the order of `dimensions`): how many times more the cases reviewed at the lowest
+    /// level in several rounds count per round than once, over all rounds; read from those cases' answers only.
+    static func repeats(_ db: Database, levels: [Int], by dimensions: [Breakdown]) throws -> [[String]: Int] {
+        let join = items(levels: levels, by: dimensions, round: nil)
+        let conditions =
+            join.conditions + ["r1.case_id IN (SELECT case_id FROM recurring_case WHERE level = \(levels[0]))"]
+        let statistic = "count(DISTINCT r1.case_id || ',' || r1.round_id) - count(DISTINCT r1.case_id)"
+        let sql = """
+            SELECT \((join.columns + [statistic]).joined(separator: ", "))
+            FROM \(join.from)
+            WHERE \(conditions.joined(separator: " AND "))
+            \(join.columns.isEmpty ? "" : "GROUP BY " + join.columns.joined(separator: ", "))
+            """
+        var repeats: [[String]: Int] = [:]
+        for row in try GRDB.Row.fetchAll(db, sql: sql, arguments: StatementArguments(join.arguments)) {
+            repeats[join.columns.indices.map { row[$0] as String? ?? "" }] = row[join.columns.count] as Int? ?? 0
+        }
+        return repeats
     }
 
     /// The cases with an item compared between `levels` per group (theme or step, the lowest level's unit, measure

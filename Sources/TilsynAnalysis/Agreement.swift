@@ -90,8 +90,8 @@ public enum Agreement {
         let dimensions = dimensions.filter { seen.insert($0).inserted }
         precondition(dimensions.allSatisfy { Agreement.dimensions.contains($0) })
         let count = levels.count
-        let byQuestion = dimensions.contains(.question)
-        // The kept counts answer unless the figures span rounds in which a case recurs (one child, counted once).
+        // The kept counts answer for two to four levels; across rounds in which a case recurs (one child, counted
+        // once), its repeats are read from its own answers and taken off the cases.
         if (count == 2 || AuditStore.keptLevelSetSizes.contains(count)) && !fromAnswers {
             let roundFixed = dimensions.contains(.round) || round != nil
             let recurring = try !roundFixed && store.database.read { db in
@@ -99,32 +99,10 @@ public enum Agreement {
                     db, sql: "SELECT EXISTS (SELECT 1 FROM recurring_case)")
                     ?? false
             }
-            if !recurring { return try keptRows(store, levels: levels, by: dimensions, round: round) }
+            return try keptRows(store, levels: levels, by: dimensions, round: round, recurring: recurring)
         }
-        var from = "review r1 JOIN answer a1 ON a1.review_id = r1.id"
-        var conditions = ["r1.level = \(levels[0])", "a1.applies", "a1.code IN (1, 2, 4, 5, 6)"]
-        for index in 2...count {
-            from += """
-
-                JOIN review r\(index) ON r\(index).case_id = r1.case_id AND r\(index).round_id = r1.round_id
-                    AND r\(index).level = \(levels[index - 1])
-                JOIN answer a\(index) ON a\(index).review_id = r\(index).id AND a\(index).question = a1.question
-                """
-            conditions += ["a\(index).applies", "a\(index).code IN (1, 2, 4, 5, 6)"]
-        }
-        let (columns, order) = groupingJoins(
-            dimensions, catalogue: "r1.catalogue", question: "a1.question", round: "r1.round_id", review: "r1",
-            into: &from)
-        if !byQuestion {
-            // Temanedslag questions count only as themselves, never in a pejlemærke, sagsskridt or headline figure.
-            from += "\nLEFT JOIN catalogue_question qx ON qx.catalogue = r1.catalogue AND qx.question = a1.question"
-            conditions.append("NOT coalesce(qx.temanedslag, 0)")
-        }
-        var arguments: [String] = []
-        if let round {
-            conditions.append("r1.round_id IN (SELECT id FROM round WHERE name = ?)")
-            arguments.append(round)
-        }
+        let join = items(levels: levels, by: dimensions, round: round)
+        var conditions = join.conditions
         let all = (1...count).map { "a\($0).code" }
         var statistics = [
             "count(*)",
@@ -143,15 +121,49 @@ public enum Agreement {
         statistics.append("count(DISTINCT r1.case_id)")
         conditions.append("r1.case_id BETWEEN ? AND ?")
         let sql = """
-            SELECT \((columns + order + statistics).joined(separator: ", "))
-            FROM \(from)
+            SELECT \((join.columns + join.order + statistics).joined(separator: ", "))
+            FROM \(join.from)
             WHERE \(conditions.joined(separator: " AND "))
-            \(columns.isEmpty ? "" : "GROUP BY " + columns.joined(separator: ", "))
+            \(join.columns.isEmpty ? "" : "GROUP BY " + join.columns.joined(separator: ", "))
             """
         // The statistics are sums, so the cases can be split into ranges read in parallel and the sums added up.
-        let groups = try Partitioned.read(store, sql: sql, arguments: arguments, keys: columns.count,
-                                          orders: order.count, level: levels[0])
+        let groups = try Partitioned.read(store, sql: sql, arguments: join.arguments, keys: join.columns.count,
+                                          orders: join.order.count, level: levels[0])
         return assemble(groups, levels: levels, dimensions: dimensions)
+    }
+
+    /// The items compared between `levels` (one row per case, round and question answered Ja, Nej or a degree at
+    /// every level, to a question that applies), joined for grouping by `dimensions`: the FROM clause, the WHERE
+    /// conditions, the grouping columns, the catalogue's ordering expressions and the arguments. The lowest level's
+    /// review and answer are `r1` and `a1`.
+    static func items(levels: [Int], by dimensions: [Breakdown], round: String?)
+        -> (from: String, conditions: [String], columns: [String], order: [String], arguments: [String])
+    {
+        var from = "review r1 JOIN answer a1 ON a1.review_id = r1.id"
+        var conditions = ["r1.level = \(levels[0])", "a1.applies", "a1.code IN (1, 2, 4, 5, 6)"]
+        for index in 2...levels.count {
+            from += """
+
+                JOIN review r\(index) ON r\(index).case_id = r1.case_id AND r\(index).round_id = r1.round_id
+                    AND r\(index).level = \(levels[index - 1])
+                JOIN answer a\(index) ON a\(index).review_id = r\(index).id AND a\(index).question = a1.question
+                """
+            conditions += ["a\(index).applies", "a\(index).code IN (1, 2, 4, 5, 6)"]
+        }
+        let (columns, order) = groupingJoins(
+            dimensions, catalogue: "r1.catalogue", question: "a1.question", round: "r1.round_id", review: "r1",
+            into: &from)
+        if !dimensions.contains(.question) {
+            // Temanedslag questions count only as themselves, never in a pejlemærke, sagsskridt or headline figure.
+            from += "\nLEFT JOIN catalogue_question qx ON qx.catalogue = r1.catalogue AND qx.question = a1.question"
+            conditions.append("NOT coalesce(qx.temanedslag, 0)")
+        }
+        var arguments: [String] = []
+        if let round {
+            conditions.append("r1.round_id IN (SELECT id FROM round WHERE name = ?)")
+            arguments.append(round)
+        }
+        return (from, conditions, columns, order, arguments)
     }
 
     /// Joins for grouping by question, theme or round onto `from`, given the SQL of the rows' catalogue, question

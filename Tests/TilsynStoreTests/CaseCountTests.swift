@@ -119,17 +119,41 @@ import TilsynStore
         let byStep = try Agreement.rows(fixture.reader, levels: [1, 2], by: [.step, .round])
         #expect(line(byStep, .step, "S1") == [3, 2, 2] && line(byStep, .step, "S2") == [1, 1, 1])
 
-        // The kept pair and level set counts and the self-join of the answers agree, figure for figure.
+        // The kept pair and level set counts and the self-join of the answers agree, figure for figure: per round,
+        // and across the rounds, where C1 (reviewed in both) is one child.
         for levels in [[1, 2], [1, 3], [2, 3], [1, 2, 3]] {
-            for dimensions in [
-                [], [Breakdown.question], [.theme], [.step], [.theme, .round], [.question, .round], [.unit],
-                [.measure, .theme], [.reviewer, .step], [.step, .theme], [.theme, .unit, .step],
+            for grouping in [
+                [], [Breakdown.question], [.theme], [.step], [.unit], [.measure, .theme], [.reviewer, .step],
+                [.step, .theme], [.theme, .unit, .step], [.question, .unit],
             ] {
-                let kept = try Agreement.rows(fixture.reader, levels: levels, by: dimensions + [.round])
-                let joined = try Agreement.rows(
-                    fixture.reader, levels: levels, by: dimensions + [.round], round: nil, fromAnswers: true)
-                #expect(kept == joined, "\(levels) \(dimensions)")
+                for dimensions in [grouping + [.round], grouping] {
+                    let kept = try Agreement.rows(fixture.reader, levels: levels, by: dimensions)
+                    let joined = try Agreement.rows(
+                        fixture.reader, levels: levels, by: dimensions, round: nil, fromAnswers: true)
+                    #expect(kept == joined, "\(levels) \(dimensions)")
+                }
             }
+        }
+    }
+
+    /// C1 compared between niveau 1 and 2 in 2024 too: across the rounds it is one child, although the kept counts
+    /// (per round) hold it twice; its items count in both rounds (2024: J1, J2, G1; 2025: C1's J1, J2, G1 and C3's
+    /// J1 — T1 is temanedslag, C3's J2 Ikke relevant, its G1 unanswered at niveau 2).
+    @Test func agreementAcrossRoundsCountsARecurringCaseOnce() throws {
+        let fixture = try Self.store()
+        try fixture.add(case: "C1", level: 2, round: "2024", reviewer: "CD", [("J1", 1), ("J2", 2), ("G1", 6)])
+        try fixture.finish()
+        let perRound = try Agreement.rows(fixture.reader, levels: [1, 2], by: [.round])
+        #expect(perRound.map(\.cases) == [1, 2] && perRound.map(\.compared) == [3, 4])
+        let across = try #require(try Agreement.rows(fixture.reader, levels: [1, 2]).first)
+        #expect([across.cases, across.compared] == [2, 7])
+        // By question: J1 has items of C1 in both rounds and of C3: two children.
+        let byQuestion = try Agreement.rows(fixture.reader, levels: [1, 2], by: [.question])
+        #expect(byQuestion.first { $0.keys[.question] == .text("J1") }.map { [$0.cases, $0.compared] } == [2, 3])
+        for dimensions in [[], [Breakdown.question], [.theme], [.step, .theme], [.unit, .step], [.reviewer]] {
+            let joined = try Agreement.rows(
+                fixture.reader, levels: [1, 2], by: dimensions, round: nil, fromAnswers: true)
+            #expect(try Agreement.rows(fixture.reader, levels: [1, 2], by: dimensions) == joined, "\(dimensions)")
         }
     }
 
