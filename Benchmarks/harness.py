@@ -668,13 +668,15 @@ def tilsyn_cli(context: Context) -> tuple[Path | None, str | None]:
 
 
 def group_analysis_agreement_by(context: Context) -> Group:
-    """Agreement between levels 1 and 2 by groupings the kept pair counts do not hold (enhed, indsats, reviewer,
-    question × enhed): each must still be under 0.2 s."""
+    """Agreement between levels 1 and 2 by the groupings that joined the answers before schema v9 kept the pair
+    counts by the lowest level's review (enhed, indsats, reviewer, question × enhed) and by sagsskridt ×
+    pejlemærke: each must be under 0.2 s."""
     readers, stamp = analysis_readers(context, "agreement-groupings")
     return Group(
         name="analysis-agreement-by",
-        input_label=f"{stamp.get('cells', 0):,} answers: agreement 1–2 by enhed, indsats, reviewer and "
-        "question × enhed; time = the slowest; cells = items compared by enhed (temanedslag apart)",
+        input_label=f"{stamp.get('cells', 0):,} answers: agreement 1–2 by enhed, indsats, reviewer, "
+        "question × enhed and sagsskridt × pejlemærke; time = the slowest; cells = items compared by enhed "
+        "(temanedslag apart)",
         expected_cells=stamp.get("compared_apart", 0),
         readers=readers[:1],
         targets=[target_seconds(0.2)],

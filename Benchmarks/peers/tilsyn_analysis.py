@@ -6,8 +6,9 @@
                                              (outside the kept counts) and --measure cases-all-ja --by step
                                              -> cells = Σ n of the Ja/Nej rows by level; time = the slowest run
     tilsyn_analysis.py TILSYN agreement-groupings DB  agreement 1–2 by unit, measure, reviewer, question × unit
-                                             (outside the kept pair counts) -> cells = items compared by unit;
-                                             time = the slowest run
+                                             and sagsskridt × pejlemærke (joined the answers before the
+                                             pair counts kept them, schema v9) -> cells = items compared
+                                             by unit; time = the slowest run
     tilsyn_analysis.py TILSYN agreement-all DB  every pair of levels and all levels together
                                              -> cells = items compared at every level
 
@@ -85,7 +86,8 @@ def groupings() -> None:
 
 def agreement_groupings() -> None:
     tilsyn, path = sys.argv[1], sys.argv[3]
-    runs = [["--by", "unit"], ["--by", "measure"], ["--by", "reviewer"], ["--by", "question", "--by", "unit"]]
+    runs = [["--by", "unit"], ["--by", "measure"], ["--by", "reviewer"], ["--by", "question", "--by", "unit"],
+            ["--by", "step", "--by", "theme"]]
     slowest = 0.0
     cells = 0
     for arguments in runs:
