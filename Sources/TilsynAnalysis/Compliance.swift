@@ -37,9 +37,16 @@ public struct StoreReader: Sendable {
         }
     }
 
-    /// The levels with reviews in the store, ascending.
+    /// The levels with reviews in the store, ascending: read from the kept answer counts (every stored answer,
+    /// blank or not, counts in one of its columns), not from the reviews, which a large store has hundreds of
+    /// thousands of.
     public func levels() throws -> [Int] {
-        try database.read { db in try Int.fetchAll(db, sql: "SELECT DISTINCT level FROM review ORDER BY level") }
+        try database.read { db in
+            try Int.fetchAll(db, sql: """
+                SELECT level FROM answer_count GROUP BY level
+                HAVING sum(yes + no + not_applicable + unanswered + low + some + high) > 0 ORDER BY level
+                """)
+        }
     }
 }
 

@@ -105,6 +105,11 @@ import TilsynTestSupport
             }
             #expect(try Self.kept(store) == Self.recomputed(store))
             try AuditStoreTests.expectCountsMatchAnswers(store)
+            // The levels read from the kept counts are those of the reviews.
+            let levels = try store.database.read { db in
+                try Int.fetchAll(db, sql: "SELECT DISTINCT level FROM review ORDER BY level")
+            }
+            #expect(try StoreReader(store).levels() == levels)
         }
     }
 
