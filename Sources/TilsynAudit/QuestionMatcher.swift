@@ -19,6 +19,8 @@ public struct QuestionMatcher: Sendable {
     public let threshold: Double
     /// How far ahead of the next the best match must be; closer is ambiguous.
     public let margin: Double
+    /// The id of the catalogue matched against.
+    public let catalogueID: String
     private let ids: [String: String]
     private let questions: [(id: String, tokens: Set<String>)]
 
@@ -26,6 +28,7 @@ public struct QuestionMatcher: Sendable {
     public init(catalogue: Catalogue, threshold: Double = 0.5, margin: Double = 0.1) {
         self.threshold = threshold
         self.margin = margin
+        catalogueID = catalogue.id
         var ids: [String: String] = [:]
         for question in catalogue.allQuestions { ids[QuestionMatcher.foldID(question.id)] = question.id }
         self.ids = ids

@@ -165,7 +165,7 @@ extension ReadContext {
                 for name in ["Enhed", "Indsats", "Reviewer", "Dato", "Alder", "Kommune", "Katalog", "Version"] {
                     guard let column = columns[name] else { continue }
                     let value = field(record, column)
-                    let label = ReadContext.label(name)
+                    var label: String { ReadContext.label(name) }
                     if value == nil, field(first, column) != nil {
                         add(at: place(record, column), severity: .error, rule: .invalidMetadata,
                             message: "\(label) er udfyldt i sagens første række (\(place(first, column).cell)), men "
@@ -202,9 +202,11 @@ extension ReadContext {
             }
         }
         var reviews: [RawReview] = []
+        var matchers: [String: QuestionMatcher] = [:]
         for record in rows {
             guard let catalogue = catalogue(of: record, columns: columns) else { continue }
-            let matcher = QuestionMatcher(catalogue: catalogue)
+            let matcher = matchers[catalogue.id] ?? QuestionMatcher(catalogue: catalogue)
+            matchers[catalogue.id] = matcher
             let answers = answerColumns.map { item in
                 let remarkColumn = remarkColumns[item.id]
                 return RawAnswer(

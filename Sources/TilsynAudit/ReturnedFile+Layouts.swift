@@ -254,7 +254,13 @@ extension ReadContext {
         id: String?, text: String?, matcher: QuestionMatcher, answered: Bool, at: Provenance
     ) -> String? {
         if let id {
-            if let known = matcher.id(id) { return known }
+            // Remembered per file: a long CSV names the same few dozen ids on every review.
+            let key = AnswerFormKey(catalogue: matcher.catalogueID, scale: "", text: id)
+            if let known = questionIDs[key] { return known }
+            if let known = matcher.id(id) {
+                if questionIDs.count < 4_096 { questionIDs[key] = known }
+                return known
+            }
             if QuestionMatcher.looksLikeID(id) {
                 // An id the catalogue lacks: the normaliser reports it as an unknown question.
                 return QuestionMatcher.foldID(id)

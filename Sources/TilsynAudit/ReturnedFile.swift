@@ -224,6 +224,17 @@ struct ReadContext {
     let options: ImportOptions
     var findings: [Finding] = []
     var date1904 = false
+    /// The answers read so far, by the text as written (see `answerForm`).
+    var answerForms: [AnswerFormKey: AnswerVocabulary.Result] = [:]
+    /// The catalogue's question ids of the ids read so far (see `resolveQuestion`).
+    var questionIDs: [AnswerFormKey: String] = [:]
+
+    /// A text as written in a catalogue's context (`scale` empty where none applies).
+    struct AnswerFormKey: Hashable {
+        var catalogue: String
+        var scale: String
+        var text: String?
+    }
 
     init(file: String, catalogues: CatalogueSet, options: ImportOptions) {
         self.file = file

@@ -10,6 +10,17 @@ extension ReadContext {
         TemplateWriter.metadataLabels.first { $0.key == key }?.label ?? key
     }
 
+    /// What `text` says on `scale` of `catalogue`: `AnswerVocabulary.normalise` of it without invisible characters,
+    /// remembered per file, as a file repeats a handful of answers thousands of times.
+    mutating func answerForm(_ text: String?, catalogue: String, scale: AnswerScale) -> AnswerVocabulary.Result {
+        let key = AnswerFormKey(catalogue: catalogue, scale: scale.id, text: text)
+        if let known = answerForms[key] { return known }
+        let result = AnswerVocabulary.normalise(text.map(ReadContext.withoutInvisibles), scale: scale)
+        // Bounded: a file of free text in the answer column does not grow it without end.
+        if answerForms.count < 4_096 { answerForms[key] = result }
+        return result
+    }
+
     /// The review, or nil when its metadata makes it unusable (findings say why).
     mutating func normalise(_ raw: RawReview) -> Review? {
         let redact = options.redactCPR
@@ -171,8 +182,8 @@ extension ReadContext {
             var remark = rawAnswer.remark.text
             if redact, let text = remark { remark = CPRDetector.redact(text) }
             guard let scale = catalogue.scale(question.type) else { continue }
-            let choices = scale.answers.joined(separator: ", ")
-            switch AnswerVocabulary.normalise(rawAnswer.answer.text.map(ReadContext.withoutInvisibles), scale: scale) {
+            var choices: String { scale.answers.joined(separator: ", ") }
+            switch answerForm(rawAnswer.answer.text, catalogue: catalogue.id, scale: scale) {
             case .blank:
                 if applies, !question.optional {
                     usable = false

@@ -293,6 +293,12 @@ extension AuditStore {
         return db.lastInsertedRowID
     }
 
+    /// The statement inserting `n` answers (index `n`, 1 to 50), written once.
+    private static let answerInsertSQL: [String] = (0...50).map { count in
+        "INSERT INTO answer(review_id, question, code, answer, applies, remark, sheet, cell) VALUES "
+            + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: count).joined(separator: ", ")
+    }
+
     private static func insert(_ review: Review, fileID: Int64, in db: Database) throws -> StoredReview {
         let caseID = try dimension("audit_case", "number", review.caseNumber, in: db)
         let roundID = try dimension("round", "name", review.round, in: db)
@@ -313,10 +319,7 @@ extension AuditStore {
         while !rest.isEmpty {
             let chunk = rest.prefix(50)
             rest = rest.dropFirst(chunk.count)
-            let rows = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", ")
-            let statement = try db.cachedStatement(
-                sql: "INSERT INTO answer(review_id, question, code, answer, applies, remark, sheet, cell) VALUES "
-                    + rows)
+            let statement = try db.cachedStatement(sql: answerInsertSQL[chunk.count])
             var values: [(any DatabaseValueConvertible)?] = []
             values.reserveCapacity(chunk.count * 8)
             for answer in chunk {

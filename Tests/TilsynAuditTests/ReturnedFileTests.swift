@@ -155,6 +155,21 @@ import TilsynTestSupport
 
     static let longHeader = "sagsnummer;niveau;runde;spørgsmål;svar;bemærkning;enhed;indsats;reviewer;dato\r\n"
 
+    /// The same text read for questions on different scales means what it means on each (answers are remembered
+    /// per file, by scale): »Høj grad« is a degree for T.1 and outside U.1's Ja/Nej scale, in either order.
+    @Test(arguments: [true, false])
+    func theSameAnswerTextOnTwoScalesIsReadOnEach(degreeFirst: Bool) throws {
+        let rows = [
+            "L-1;1;2025;T.1;Høj grad;;Enhed Vest;32;AB;14-03-2025\r\n",
+            "L-1;1;2025;U.1;Høj grad;;Enhed Vest;32;AB;14-03-2025\r\n",
+            "L-2;1;2025;U.1;ja;;Enhed Vest;32;AB;14-03-2025\r\n",
+            "L-2;1;2025;T.1;ja;;Enhed Vest;32;AB;14-03-2025\r\n",
+        ]
+        let file = Self.read(csv: Self.longHeader + (degreeFirst ? rows : rows.reversed()).joined())
+        let outside = file.findings.filter { $0.rule == .answerOutsideScale }.map(\.cell).sorted()
+        #expect(outside == (degreeFirst ? ["E3", "E5"] : ["E2", "E4"]))
+    }
+
     @Test func csvLongGroupsRowsIntoReviews() throws {
         let csv = Self.longHeader
             + "L-1;1;2025;U.1;ja;;Enhed Vest;§ 32;AB;14-03-2025\r\n"
