@@ -145,34 +145,38 @@ final class SAXParser {
         var callbacks = SAXParser.callbacks()
         callbacks.startElementNs = { ctx, localname, _, uri, _, _, nbAttributes, _, attributes in
             guard let ctx, let localname else { return }
-            let handler = Unmanaged<SAXHandler>.fromOpaque(ctx).takeUnretainedValue()
-            guard handler.enter() else { return }
-            do {
-                try handler.startElement(
-                    XMLName(local: localname, namespace: handler.namespace(of: uri)),
-                    XMLAttributes(base: attributes, count: Int(nbAttributes)))
-            } catch {
-                handler.fail(error)
+            // Guaranteed by the parser, which holds the handler: no retain and release per event.
+            Unmanaged<SAXHandler>.fromOpaque(ctx)._withUnsafeGuaranteedRef { handler in
+                guard handler.enter() else { return }
+                do {
+                    try handler.startElement(
+                        XMLName(local: localname, namespace: handler.namespace(of: uri)),
+                        XMLAttributes(base: attributes, count: Int(nbAttributes)))
+                } catch {
+                    handler.fail(error)
+                }
             }
         }
         callbacks.endElementNs = { ctx, localname, _, uri in
             guard let ctx, let localname else { return }
-            let handler = Unmanaged<SAXHandler>.fromOpaque(ctx).takeUnretainedValue()
-            guard handler.leave() else { return }
-            do {
-                try handler.endElement(XMLName(local: localname, namespace: handler.namespace(of: uri)))
-            } catch {
-                handler.fail(error)
+            Unmanaged<SAXHandler>.fromOpaque(ctx)._withUnsafeGuaranteedRef { handler in
+                guard handler.leave() else { return }
+                do {
+                    try handler.endElement(XMLName(local: localname, namespace: handler.namespace(of: uri)))
+                } catch {
+                    handler.fail(error)
+                }
             }
         }
         let characters: charactersSAXFunc = { ctx, bytes, length in
             guard let ctx, let bytes, length > 0 else { return }
-            let handler = Unmanaged<SAXHandler>.fromOpaque(ctx).takeUnretainedValue()
-            guard handler.error == nil else { return }
-            do {
-                try handler.characters(UnsafeBufferPointer(start: bytes, count: Int(length)))
-            } catch {
-                handler.fail(error)
+            Unmanaged<SAXHandler>.fromOpaque(ctx)._withUnsafeGuaranteedRef { handler in
+                guard handler.error == nil else { return }
+                do {
+                    try handler.characters(UnsafeBufferPointer(start: bytes, count: Int(length)))
+                } catch {
+                    handler.fail(error)
+                }
             }
         }
         callbacks.characters = characters

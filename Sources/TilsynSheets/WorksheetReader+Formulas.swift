@@ -35,34 +35,38 @@ extension WorksheetReader {
         var callbacks = SAXParser.callbacks()
         callbacks.startElementNs = { ctx, localname, _, uri, _, _, nbAttributes, _, attributes in
             guard let ctx, let localname else { return }
-            let reader = Unmanaged<WorksheetReader>.fromOpaque(ctx).takeUnretainedValue()
-            guard reader.enter() else { return }
-            do {
-                try reader.startElement(
-                    XMLName(local: localname, namespace: reader.namespace(of: uri)),
-                    XMLAttributes(base: attributes, count: Int(nbAttributes)))
-            } catch {
-                reader.fail(error)
+            // Guaranteed by the parser, which holds the handler: no retain and release per event.
+            Unmanaged<WorksheetReader>.fromOpaque(ctx)._withUnsafeGuaranteedRef { reader in
+                guard reader.enter() else { return }
+                do {
+                    try reader.startElement(
+                        XMLName(local: localname, namespace: reader.namespace(of: uri)),
+                        XMLAttributes(base: attributes, count: Int(nbAttributes)))
+                } catch {
+                    reader.fail(error)
+                }
             }
         }
         callbacks.endElementNs = { ctx, localname, _, uri in
             guard let ctx, let localname else { return }
-            let reader = Unmanaged<WorksheetReader>.fromOpaque(ctx).takeUnretainedValue()
-            guard reader.leave() else { return }
-            do {
-                try reader.endElement(XMLName(local: localname, namespace: reader.namespace(of: uri)))
-            } catch {
-                reader.fail(error)
+            Unmanaged<WorksheetReader>.fromOpaque(ctx)._withUnsafeGuaranteedRef { reader in
+                guard reader.leave() else { return }
+                do {
+                    try reader.endElement(XMLName(local: localname, namespace: reader.namespace(of: uri)))
+                } catch {
+                    reader.fail(error)
+                }
             }
         }
         let characters: charactersSAXFunc = { ctx, bytes, length in
             guard let ctx, let bytes, length > 0 else { return }
-            let reader = Unmanaged<WorksheetReader>.fromOpaque(ctx).takeUnretainedValue()
-            guard reader.capture != .none, reader.error == nil else { return }
-            do {
-                try reader.characters(UnsafeBufferPointer(start: bytes, count: Int(length)))
-            } catch {
-                reader.fail(error)
+            Unmanaged<WorksheetReader>.fromOpaque(ctx)._withUnsafeGuaranteedRef { reader in
+                guard reader.capture != .none, reader.error == nil else { return }
+                do {
+                    try reader.characters(UnsafeBufferPointer(start: bytes, count: Int(length)))
+                } catch {
+                    reader.fail(error)
+                }
             }
         }
         callbacks.characters = characters
