@@ -148,15 +148,6 @@ public enum ReturnedFileReader {
         } else {
             (shape, raws) = readWorkbook(bytes: bytes, context: &context)
         }
-        var reviews: [Review] = []
-        for raw in raws {
-            if let review = context.normalise(raw) { reviews.append(review) }
-        }
-        context.checkDuplicateKeys(reviews)
-        if raws.isEmpty, shape != nil, !context.findings.contains(where: { $0.severity == .error }) {
-            context.add(severity: .error, rule: .unknownLayout, message: "Filen indeholder ingen gennemgang.",
-                        suggestion: "Udfyld skabelonen for sagen, eller send den rigtige fil.")
-        }
         let identities = raws.map { raw in
             func text(_ key: String) -> String {
                 let value = raw.metadata[key]?.text ?? ""
@@ -166,6 +157,20 @@ public enum ReturnedFileReader {
                 caseNumber: CPRDetector.containsCPR(text("Sagsnummer")) ? "" : text("Sagsnummer"), level: text("Niveau"),
                 round: raw.metadata["Runde"]?.text ?? options.round ?? "", unit: text("Enhed"),
                 reviewer: text("Reviewer"))
+        }
+        let readNone = raws.isEmpty
+        // Each raw review is let go as soon as it is normalised, so a long file never holds all its raw reviews and
+        // all its normalised ones at once.
+        var reviews: [Review] = []
+        reviews.reserveCapacity(raws.count)
+        raws.reverse()
+        while let raw = raws.popLast() {
+            if let review = context.normalise(raw) { reviews.append(review) }
+        }
+        context.checkDuplicateKeys(reviews)
+        if readNone, shape != nil, !context.findings.contains(where: { $0.severity == .error }) {
+            context.add(severity: .error, rule: .unknownLayout, message: "Filen indeholder ingen gennemgang.",
+                        suggestion: "Udfyld skabelonen for sagen, eller send den rigtige fil.")
         }
         return ReturnedFile(
             path: name, sha256: sha256 ?? ContentHash.sha256Hex(bytes), byteCount: bytes.count, shape: shape, reviews: reviews,
