@@ -47,12 +47,7 @@ extension Agreement {
         }
         // The cases: filled in below from `level_pair_case_count` (by question, one item per case and round).
         statistics.append("0")
-        let sql = """
-            SELECT \((columns + order + statistics).joined(separator: ", "))
-            FROM \(from)
-            WHERE \(conditions.joined(separator: " AND "))
-            \(columns.isEmpty ? "" : "GROUP BY " + columns.joined(separator: ", "))
-            """
+        let sql = select(columns + order + statistics, from: from, where: conditions, groupBy: columns)
         let (found, cases, repeats) = try store.database.read { db in
             (
                 try GRDB.Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)),
@@ -77,12 +72,7 @@ extension Agreement {
         let conditions =
             join.conditions + ["r1.case_id IN (SELECT case_id FROM recurring_case WHERE level = \(levels[0]))"]
         let statistic = "count(DISTINCT r1.case_id || ',' || r1.round_id) - count(DISTINCT r1.case_id)"
-        let sql = """
-            SELECT \((join.columns + [statistic]).joined(separator: ", "))
-            FROM \(join.from)
-            WHERE \(conditions.joined(separator: " AND "))
-            \(join.columns.isEmpty ? "" : "GROUP BY " + join.columns.joined(separator: ", "))
-            """
+        let sql = select(join.columns + [statistic], from: join.from, where: conditions, groupBy: join.columns)
         var repeats: [[String]: Int] = [:]
         for row in try GRDB.Row.fetchAll(db, sql: sql, arguments: StatementArguments(join.arguments)) {
             repeats[join.columns.indices.map { row[$0] as String? ?? "" }] = row[join.columns.count] as Int? ?? 0
@@ -95,9 +85,7 @@ extension Agreement {
     static func keptCases(_ db: Database, levels: [Int], by dimensions: [Breakdown], round: String?) throws
         -> [[String]: Int]
     {
-        let crossed = dimensions.contains(.step) && dimensions.contains(.theme)
-        let grouping =
-            crossed ? "step-theme" : dimensions.contains(.step) ? "step" : dimensions.contains(.theme) ? "theme" : "all"
+        let grouping = KeptCaseGrouping.name(dimensions)
         let pair = levels.count == 2
         var from = pair ? "level_pair_case_count p" : "level_set_case_count p"
         let columns = dimensions.map { dimension -> String in
@@ -113,13 +101,8 @@ extension Agreement {
             case .reviewer:
                 from += "\nJOIN reviewer v ON v.id = p.reviewer_id"
                 return "v.initials"
-            // Crossed, the key is the sagsskridt, char(31) and the pejlemærke.
-            case .step where crossed:
-                return "substr(p.key, 1, instr(p.key, char(31)) - 1)"
-            case .theme where crossed:
-                return "substr(p.key, instr(p.key, char(31)) + 1)"
             default:
-                return "p.key"
+                return KeptCaseGrouping.key(dimension, of: "p", dimensions)
             }
         }
         var conditions = pair ? ["p.low_level = ?", "p.high_level = ?", "p.grouping = ?"] : ["p.levels = ?", "p.grouping = ?"]
@@ -129,12 +112,7 @@ extension Agreement {
             conditions.append("p.round_id IN (SELECT id FROM round WHERE name = ?)")
             arguments.append(round)
         }
-        let sql = """
-            SELECT \((columns + ["sum(p.cases)"]).joined(separator: ", "))
-            FROM \(from)
-            WHERE \(conditions.joined(separator: " AND "))
-            \(columns.isEmpty ? "" : "GROUP BY " + columns.joined(separator: ", "))
-            """
+        let sql = select(columns + ["sum(p.cases)"], from: from, where: conditions, groupBy: columns)
         var cases: [[String]: Int] = [:]
         for row in try GRDB.Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)) {
             cases[columns.indices.map { row[$0] as String? ?? "" }] = row[columns.count] as Int? ?? 0

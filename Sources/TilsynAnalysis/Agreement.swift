@@ -71,9 +71,10 @@ public enum Agreement {
     ///
     /// Two levels read the pair counts the import keeps (`level_pair_count`), three or four the level set counts
     /// (`level_set_count`), both kept by the lowest level's unit, measure and reviewer too, so the cost does not grow
-    /// with the answers. The answers are self-joined (one join per compared level on case, round and question) for
-    /// five levels or more and across rounds in which a case recurs (one child, counted once). Either way the
-    /// sufficient statistics of κ are aggregated in SQL.
+    /// with the answers; across rounds in which a case recurs (one child, counted once) only the recurring cases'
+    /// answers are read, to take their repeats off the cases. The answers are self-joined (one join per compared
+    /// level on case, round and question) only for five levels or more. Either way the sufficient statistics of κ
+    /// are aggregated in SQL.
     public static func rows(
         _ store: StoreReader, levels: [Int], by dimensions: [Breakdown] = [], round: String? = nil
     ) throws -> [Row] {
@@ -120,16 +121,24 @@ public enum Agreement {
         // Distinct cases add up over the case ranges read in parallel: each case is in one range.
         statistics.append("count(DISTINCT r1.case_id)")
         conditions.append("r1.case_id BETWEEN ? AND ?")
-        let sql = """
-            SELECT \((join.columns + join.order + statistics).joined(separator: ", "))
-            FROM \(join.from)
-            WHERE \(conditions.joined(separator: " AND "))
-            \(join.columns.isEmpty ? "" : "GROUP BY " + join.columns.joined(separator: ", "))
-            """
+        let sql = select(
+            join.columns + join.order + statistics, from: join.from, where: conditions, groupBy: join.columns)
         // The statistics are sums, so the cases can be split into ranges read in parallel and the sums added up.
         let groups = try Partitioned.read(store, sql: sql, arguments: join.arguments, keys: join.columns.count,
                                           orders: join.order.count, level: levels[0])
         return assemble(groups, levels: levels, dimensions: dimensions)
+    }
+
+    /// `SELECT expressions FROM from WHERE conditions [GROUP BY columns]`.
+    static func select(_ expressions: [String], from: String, where conditions: [String], groupBy columns: [String])
+        -> String
+    {
+        """
+        SELECT \(expressions.joined(separator: ", "))
+        FROM \(from)
+        WHERE \(conditions.joined(separator: " AND "))
+        \(columns.isEmpty ? "" : "GROUP BY " + columns.joined(separator: ", "))
+        """
     }
 
     /// The items compared between `levels` (one row per case, round and question answered Ja, Nej or a degree at

@@ -37,8 +37,7 @@ extension Summary {
     static func keptCaseCounts(_ db: Database, dimensions: [Breakdown], key: [String], selection: Selection) throws
         -> [[DatabaseValue]: (cases: Int, allYes: Int)]
     {
-        let (step, theme) = (dimensions.contains(.step), dimensions.contains(.theme))
-        let grouping = step && theme ? "step-theme" : step ? "step" : theme ? "theme" : "all"
+        let grouping = KeptCaseGrouping.name(dimensions)
         let (caseJoins, caseKey) = caseCountSQL(dimensions: dimensions, key: key)
         var conditions = ["c.grouping = '\(grouping)'"]
         var arguments: [any DatabaseValueConvertible] = []
@@ -97,13 +96,10 @@ extension Summary {
     static func caseCountSQL(dimensions: [Breakdown], key: [String]) -> (joins: [String], key: [String]) {
         var joins: [String] = []
         var columns: [String] = []
-        let crossed = dimensions.contains(.step) && dimensions.contains(.theme)
         for expression in key.dropLast() {
             switch expression {
-            // `step-theme` keys are the sagsskridt and the pejlemærke, separated by char(31).
-            case "coalesce(q.step, '')" where crossed: columns.append("substr(c.key, 1, instr(c.key, char(31)) - 1)")
-            case "t.theme" where crossed: columns.append("substr(c.key, instr(c.key, char(31)) + 1)")
-            case "coalesce(q.step, '')", "t.theme": columns.append("c.key")
+            case "coalesce(q.step, '')": columns.append(KeptCaseGrouping.key(.step, of: "c", dimensions))
+            case "t.theme": columns.append(KeptCaseGrouping.key(.theme, of: "c", dimensions))
             case "u.name":
                 joins.append("JOIN unit u ON u.id = c.unit_id")
                 columns.append("u.name")
@@ -117,5 +113,24 @@ extension Summary {
             }
         }
         return (joins, columns + ["c.degree"])
+    }
+}
+
+/// The grouping of the kept case counts (`case_count`, `level_pair_case_count`, `level_set_case_count`) that answers a
+/// grouping by `dimensions`, and its keys: one owner for the summary and agreement.
+enum KeptCaseGrouping {
+    /// `step-theme` when both sagsskridt and pejlemærke are asked for, else `step`, `theme` or `all`.
+    static func name(_ dimensions: [Breakdown]) -> String {
+        let (step, theme) = (dimensions.contains(.step), dimensions.contains(.theme))
+        return step && theme ? "step-theme" : step ? "step" : theme ? "theme" : "all"
+    }
+
+    /// The SQL of the sagsskridt or pejlemærke (`dimension`) of the counts' row `alias`: its key, or in a
+    /// `step-theme` row the part before or after the char(31) that separates the two.
+    static func key(_ dimension: Breakdown, of alias: String, _ dimensions: [Breakdown]) -> String {
+        guard name(dimensions) == "step-theme" else { return "\(alias).key" }
+        return dimension == .step
+            ? "substr(\(alias).key, 1, instr(\(alias).key, char(31)) - 1)"
+            : "substr(\(alias).key, instr(\(alias).key, char(31)) + 1)"
     }
 }
