@@ -225,7 +225,8 @@ extension AuditStore {
         try db.execute(sql: "PRAGMA user_version = \(caseCountsVersion)")
     }
 
-    /// Recomputes the case counts from the answers (for stores filled other than by the import, and tests).
+    /// Recomputes the case counts and the agreement counts from the answers (for stores filled other than by the
+    /// import, and tests).
     public func rebuildCaseCounts() throws {
         try mapErrors("counting the cases") {
             try database.write { db in try AuditStore.rebuildCaseCounts(in: db) }

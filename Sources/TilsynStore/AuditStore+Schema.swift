@@ -405,14 +405,6 @@ extension AuditStore {
         if sign < 0 { try db.execute(sql: "DELETE FROM level_pair_count WHERE items = 0") }
     }
 
-    /// Recomputes `level_pair_count` from the answers (for stores filled other than by the import, and tests).
-    public func rebuildLevelPairCounts() throws {
-        try database.write { db in
-            try db.execute(sql: "DELETE FROM level_pair_count")
-            try AuditStore.updatePairCounts(in: db, reviews: "1", among: "1", arguments: [:], sign: 1)
-        }
-    }
-
     /// Adds (`sign` 1) or removes (`sign` -1) the answers of the reviews matching `filter` to `answer_count`.
     ///
     /// One upsert per answer, without grouping first: the upsert adds rows of the same group up, and a sort for

@@ -95,7 +95,7 @@ final class AnalysisFixture {
         }
     }
 
-    /// Rebuilds `answer_count` and `level_pair_count` from the answers, as the import keeps them.
+    /// Rebuilds `answer_count`, then the case and agreement counts, from the answers, as the import keeps them.
     func finish() throws {
         try store.database.write { db in
             try db.execute(
@@ -113,7 +113,6 @@ final class AnalysisFixture {
                     GROUP BY 1, 2, 3, 4, 5, 6, 7;
                     """)
         }
-        try store.rebuildLevelPairCounts()
         try store.rebuildCaseCounts()
     }
 }
