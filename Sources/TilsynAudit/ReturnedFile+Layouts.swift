@@ -255,7 +255,7 @@ extension ReadContext {
     ) -> String? {
         if let id {
             // Remembered per file: a long CSV names the same few dozen ids on every review.
-            let key = AnswerFormKey(catalogue: matcher.catalogueID, scale: "", text: id)
+            let key = TextKey(catalogue: matcher.catalogueID, scale: "", text: id)
             if let known = questionIDs[key] { return known }
             if let known = matcher.id(id) {
                 if questionIDs.count < 4_096 { questionIDs[key] = known }

@@ -230,12 +230,12 @@ struct ReadContext {
     var findings: [Finding] = []
     var date1904 = false
     /// The answers read so far, by the text as written (see `answerForm`).
-    var answerForms: [AnswerFormKey: AnswerVocabulary.Result] = [:]
+    var answerForms: [TextKey: AnswerVocabulary.Result] = [:]
     /// The catalogue's question ids of the ids read so far (see `resolveQuestion`).
-    var questionIDs: [AnswerFormKey: String] = [:]
+    var questionIDs: [TextKey: String] = [:]
 
-    /// A text as written in a catalogue's context (`scale` empty where none applies).
-    struct AnswerFormKey: Hashable {
+    /// A text as written, in a catalogue's context and a scale's (`scale` empty for question ids).
+    struct TextKey: Hashable {
         var catalogue: String
         var scale: String
         var text: String?

@@ -13,7 +13,7 @@ extension ReadContext {
     /// What `text` says on `scale` of `catalogue`: `AnswerVocabulary.normalise` of it without invisible characters,
     /// remembered per file, as a file repeats a handful of answers thousands of times.
     mutating func answerForm(_ text: String?, catalogue: String, scale: AnswerScale) -> AnswerVocabulary.Result {
-        let key = AnswerFormKey(catalogue: catalogue, scale: scale.id, text: text)
+        let key = TextKey(catalogue: catalogue, scale: scale.id, text: text)
         if let known = answerForms[key] { return known }
         let result = AnswerVocabulary.normalise(text.map(ReadContext.withoutInvisibles), scale: scale)
         // Bounded: a file of free text in the answer column does not grow it without end.
