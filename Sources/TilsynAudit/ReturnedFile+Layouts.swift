@@ -236,19 +236,6 @@ extension ReadContext {
         }
     }
 
-    /// Warns about each CSV column whose header is not known and that holds something in some row.
-    mutating func reportUnknownColumns(header: CSVRecord, rows: [CSVRecord], known: Set<Int>) {
-        for (index, title) in header.fields.enumerated() where !known.contains(index) {
-            let folded = AnswerVocabulary.fold(title)
-            if Vocabulary.ignoredColumns.contains(folded) { continue }
-            guard rows.contains(where: { index < $0.fields.count && !$0.fields[index].trimmed.isEmpty }) else { continue }
-            add(at: Provenance(sheet: "", cell: CellAddress(row: header.line, column: index + 1).description),
-                severity: .warning, rule: .unknownColumn,
-                message: "Kolonnen \(quote(title)) kendes ikke, så dens indhold er ikke indlæst.",
-                suggestion: "Flyt indholdet til kolonnen »bemærkning«, hvis det er en bemærkning, eller slet kolonnen.")
-        }
-    }
-
     /// The question id of a row given by id or text; reports answered rows that cannot be matched.
     mutating func resolveQuestion(
         id: String?, text: String?, matcher: QuestionMatcher, answered: Bool, at: Provenance
@@ -267,8 +254,13 @@ extension ReadContext {
             }
         }
         guard let text else { return nil }
+        // A long CSV names each question by the same text on every review: a match (which reports nothing) is
+        // remembered per file.
+        let key = TextKey(catalogue: matcher.catalogueID, scale: ReadContext.questionTextScale, text: text)
+        if let known = questionIDs[key] { return known }
         switch matcher.match(text) {
         case .matched(let id, _):
+            if questionIDs.count < 4_096 { questionIDs[key] = id }
             return id
         case .ambiguous(let ids):
             if answered {

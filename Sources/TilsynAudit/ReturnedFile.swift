@@ -105,8 +105,15 @@ public struct ReturnedFile: Sendable {
     /// Whether the file has warnings.
     public var hasWarnings: Bool { findings.contains { $0.severity == .warning } }
 
-    /// The number of answers over all reviews (unanswered questions included).
-    public var answerCount: Int { reviews.reduce(0) { $0 + $1.answers.count } }
+    /// The reviews and answers handed on instead of held (see
+    /// ``ReturnedFileReader/read(bytes:name:sha256:catalogues:options:each:)``).
+    var handedOn: (reviews: Int, answers: Int)?
+
+    /// The number of normalised reviews, held in `reviews` or handed on.
+    public var reviewCount: Int { handedOn?.reviews ?? reviews.count }
+
+    /// The number of answers over all reviews (unanswered questions included), held or handed on.
+    public var answerCount: Int { handedOn?.answers ?? reviews.reduce(0) { $0 + $1.answers.count } }
 }
 
 /// Reads returned files of every shape into reviews, with findings in Danish.
@@ -139,42 +146,51 @@ public enum ReturnedFileReader {
     public static func read(
         bytes: [UInt8], name: String, sha256: String? = nil, catalogues: CatalogueSet, options: ImportOptions
     ) -> ReturnedFile {
+        read(bytes: bytes, name: name, sha256: sha256, catalogues: catalogues, options: options, each: nil)
+    }
+
+    /// Reads a file from bytes as ``read(bytes:name:sha256:catalogues:options:)`` does, but hands each normalised
+    /// review to `each` as soon as it is complete instead of holding it: the file's `reviews` stay empty and
+    /// `reviewCount` and `answerCount` count what was handed on. A long CSV whose rows come review by review is
+    /// read in memory that does not grow with its length. Whether the file is rejected is known only at the end,
+    /// from the returned file's findings.
+    public static func read(
+        bytes: [UInt8], name: String, sha256: String? = nil, catalogues: CatalogueSet, options: ImportOptions,
+        each: ((Review) -> Void)?
+    ) -> ReturnedFile {
         var context = ReadContext(file: name, catalogues: catalogues, options: options)
-        let lower = name.lowercased()
-        var raws: [RawReview] = []
-        var shape: InputShape?
-        if lower.hasSuffix(".csv") || lower.hasSuffix(".txt") || lower.hasSuffix(".tsv") {
-            (shape, raws) = readCSV(bytes: bytes, context: &context)
-        } else {
-            (shape, raws) = readWorkbook(bytes: bytes, context: &context)
-        }
-        let identities = raws.map { raw in
-            func text(_ key: String) -> String {
-                let value = raw.metadata[key]?.text ?? ""
-                return options.redactCPR ? CPRDetector.redact(value) : value
-            }
-            return ReviewIdentity(
-                caseNumber: CPRDetector.containsCPR(text("Sagsnummer")) ? "" : text("Sagsnummer"), level: text("Niveau"),
-                round: raw.metadata["Runde"]?.text ?? options.round ?? "", unit: text("Enhed"),
-                reviewer: text("Reviewer"))
-        }
-        let readNone = raws.isEmpty
-        // Each raw review is let go as soon as it is normalised, so a long file never holds all its raw reviews and
-        // all its normalised ones at once.
+        var identities: [ReviewIdentity] = []
+        var keys: [(key: ReviewKey, at: Provenance)] = []
         var reviews: [Review] = []
-        reviews.reserveCapacity(raws.count)
-        raws.reverse()
-        while let raw = raws.popLast() {
-            if let review = context.normalise(raw) { reviews.append(review) }
+        var counts = (reviews: 0, answers: 0)
+        // Each raw review is normalised as soon as it is read and let go.
+        let emit = { (raw: RawReview, context: inout ReadContext) in
+            identities.append(ReviewIdentity(raw, options: options))
+            guard let review = context.normalise(raw) else { return }
+            keys.append((review.key, review.at))
+            counts.reviews += 1
+            counts.answers += review.answers.count
+            if let each { each(review) } else { reviews.append(review) }
         }
-        context.checkDuplicateKeys(reviews)
-        if readNone, shape != nil, !context.findings.contains(where: { $0.severity == .error }) {
+        let lower = name.lowercased()
+        let shape: InputShape?
+        if lower.hasSuffix(".csv") || lower.hasSuffix(".txt") || lower.hasSuffix(".tsv") {
+            shape = readCSV(bytes: bytes, context: &context, emit: emit)
+        } else {
+            let raws: [RawReview]
+            (shape, raws) = readWorkbook(bytes: bytes, context: &context)
+            for raw in raws { emit(raw, &context) }
+        }
+        context.checkDuplicateKeys(keys)
+        if identities.isEmpty, shape != nil, !context.findings.contains(where: { $0.severity == .error }) {
             context.add(severity: .error, rule: .unknownLayout, message: "Filen indeholder ingen gennemgang.",
                         suggestion: "Udfyld skabelonen for sagen, eller send den rigtige fil.")
         }
-        return ReturnedFile(
-            path: name, sha256: sha256 ?? ContentHash.sha256Hex(bytes), byteCount: bytes.count, shape: shape, reviews: reviews,
-            findings: context.findings, identities: identities)
+        var file = ReturnedFile(
+            path: name, sha256: sha256 ?? ContentHash.sha256Hex(bytes), byteCount: bytes.count, shape: shape,
+            reviews: reviews, findings: context.findings, identities: identities)
+        if each != nil { file.handedOn = counts }
+        return file
     }
 
     // MARK: - Workbooks
@@ -234,7 +250,11 @@ struct ReadContext {
     /// The catalogue's question ids of the ids read so far (see `resolveQuestion`).
     var questionIDs: [TextKey: String] = [:]
 
-    /// A text as written, in a catalogue's context and a scale's (`scale` empty for question ids).
+    /// The `TextKey.scale` of question texts (no answer scale has this name).
+    static let questionTextScale = "\u{0}question text"
+
+    /// A text as written, in a catalogue's context and a scale's (`scale` empty for question ids, and
+    /// `questionTextScale` for question texts).
     struct TextKey: Hashable {
         var catalogue: String
         var scale: String

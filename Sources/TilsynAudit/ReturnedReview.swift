@@ -213,3 +213,17 @@ public struct ReviewIdentity: Sendable, Hashable {
         self.reviewer = reviewer
     }
 }
+
+extension ReviewIdentity {
+    /// The identity of a raw review as written (CPR-like numbers masked when `options` say so, and a case number
+    /// holding one left out).
+    init(_ raw: RawReview, options: ImportOptions) {
+        func text(_ key: String) -> String {
+            let value = raw.metadata[key]?.text ?? ""
+            return options.redactCPR ? CPRDetector.redact(value) : value
+        }
+        self.init(
+            caseNumber: CPRDetector.containsCPR(text("Sagsnummer")) ? "" : text("Sagsnummer"), level: text("Niveau"),
+            round: raw.metadata["Runde"]?.text ?? options.round ?? "", unit: text("Enhed"), reviewer: text("Reviewer"))
+    }
+}

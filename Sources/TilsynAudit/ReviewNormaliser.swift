@@ -321,7 +321,7 @@ extension ReadContext {
     }
 
     /// Reports reviews of the same case, level and round twice in this file.
-    mutating func checkDuplicateKeys(_ reviews: [Review]) {
+    mutating func checkDuplicateKeys(_ reviews: [(key: ReviewKey, at: Provenance)]) {
         var seen: [ReviewKey: Provenance] = [:]
         for review in reviews {
             if let earlier = seen[review.key] {

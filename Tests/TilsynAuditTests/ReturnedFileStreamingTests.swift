@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+import TilsynAudit
+import TilsynSamples
+import TilsynTestSupport
+
+/// Long CSV files read record by record: a file whose rows come review by review hands each review on when its last
+/// row is read; one in any other order is read whole; both give the same reviews and findings.
+@Suite struct ReturnedFileStreamingTests {
+    static let catalogues = ReturnedFileTests.catalogues
+    static let reviews = ReturnedFileTests.data.reviews(round: "2025", level: 1)
+
+    /// One row per answer of `reviews` (every question, blank ones too), fields quoted.
+    static func rows(_ reviews: [SampleData.GeneratedReview]) -> [(key: String, question: Int, fields: [String])] {
+        reviews.flatMap { review in
+            review.questions.enumerated().map { index, question in
+                (review.record.sagsnummer, index, [
+                    review.record.sagsnummer, String(review.level), review.round, question.id,
+                    review.answers[question.id] ?? "", review.remarks[question.id] ?? "", review.record.enhed,
+                    review.record.indsats.description, review.reviewer, review.date,
+                ])
+            }
+        }
+    }
+
+    static func csv(_ rows: [(key: String, question: Int, fields: [String])]) -> [UInt8] {
+        let lines = rows.map { row in
+            row.fields.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: ";")
+                + "\r\n"
+        }
+        return Array((ReturnedFileTests.longHeader + lines.joined()).utf8)
+    }
+
+    /// What a review says, without where it was read.
+    static func content(_ review: Review) -> [String] {
+        [review.caseNumber, String(review.level), review.round, review.unit, review.reviewer]
+            + review.answers.flatMap { [$0.questionID, $0.answer ?? "", $0.remark ?? ""] }
+    }
+
+    static func handedOn(_ bytes: [UInt8], name: String = "svar.csv") -> (file: ReturnedFile, reviews: [Review]) {
+        var reviews: [Review] = []
+        let file = ReturnedFileReader.read(
+            bytes: bytes, name: name, catalogues: catalogues, options: ImportOptions()) { reviews.append($0) }
+        return (file, reviews)
+    }
+
+    @Test func rowsInAnyOrderGiveTheSameReviewsAsRowsReviewByReview() throws {
+        let rows = Self.rows(Array(Self.reviews.prefix(6)))
+        let grouped = ReturnedFileTests.read(Self.csv(rows), "svar.csv")
+        // Question by question: every review's rows are split by the others'.
+        let interleaved = ReturnedFileTests.read(
+            Self.csv(rows.sorted { ($0.question, $0.key) < ($1.question, $1.key) }), "svar.csv")
+        #expect(!grouped.isRejected, "\(grouped.findings.map(\.line))")
+        #expect(!interleaved.isRejected, "\(interleaved.findings.map(\.line))")
+        #expect(grouped.reviews.count == 6)
+        let byCase = { (file: ReturnedFile) in file.reviews.map(Self.content).sorted { $0[0] < $1[0] } }
+        #expect(byCase(grouped) == byCase(interleaved))
+        #expect(grouped.reviews.map(\.caseNumber) == Self.reviews.prefix(6).map(\.record.sagsnummer))
+    }
+
+    /// Handed on or held, whether the rows come review by review or not: the same reviews in the same order, the
+    /// same findings and counts; handed on, nothing is held.
+    @Test(arguments: [false, true])
+    func handingOnGivesWhatHoldingGives(interleave: Bool) throws {
+        var rows = Self.rows(Array(Self.reviews.prefix(5)))
+        // Mistakes in the first and the last review: an answer outside the scale, and an enhed that differs from
+        // the review's first row.
+        rows[1].fields[4] = "Måske"
+        rows[rows.count - 1].fields[6] = "Anden enhed"
+        if interleave { rows.sort { ($0.question, $0.key) < ($1.question, $1.key) } }
+        let held = ReturnedFileTests.read(Self.csv(rows), "svar.csv")
+        let (file, reviews) = Self.handedOn(Self.csv(rows))
+        #expect(held.isRejected)
+        #expect(Set(held.findings.map(\.rule)).isSuperset(of: [.answerOutsideScale, .invalidMetadata]))
+        #expect(file.findings == held.findings)
+        #expect(file.reviews.isEmpty)
+        #expect(reviews.map(Self.content) == held.reviews.map(Self.content))
+        #expect(reviews.map { $0.answers.map(\.at) } == held.reviews.map { $0.answers.map(\.at) })
+        // The review with the answer outside the scale is refused by the normaliser; the others are handed on.
+        #expect(file.reviewCount == held.reviewCount && file.reviewCount == 4)
+        let answers = rows.filter { $0.key != Self.reviews[0].record.sagsnummer }.count
+        #expect(file.answerCount == held.answerCount && file.answerCount == answers)
+        #expect(file.identities == held.identities)
+    }
+
+    /// A file that turns out unreadable after its first reviews hands none of them on.
+    @Test func anUnreadableFileHandsNothingOn() throws {
+        var bytes = Self.csv(Self.rows(Array(Self.reviews.prefix(3))))
+        bytes = [0xEF, 0xBB, 0xBF] + bytes + Array("\"X-1\";\"1\";\"2025\";\"U.1\";\"".utf8) + [0xFF, 0xFE]
+            + Array("\";\"\";\"E\";\"32\";\"AB\";\"2025-03-01\"\r\n".utf8)
+        let (file, reviews) = Self.handedOn(bytes)
+        #expect(reviews.isEmpty)
+        #expect(file.findings.map(\.rule) == [.unreadable])
+        #expect(file.reviewCount == 0)
+    }
+}
