@@ -26,6 +26,17 @@ public enum BatchChecker {
         /// Its reviews, in file order.
         public var reviews: [Review]
 
+        /// An entry for the file at `path`, its reviews to be added as they are read.
+        public init(path: String) {
+            self.path = path
+            reviews = []
+        }
+
+        /// Adds a review read from the file.
+        public mutating func add(_ review: TilsynAudit.Review) {
+            reviews.append(Review(key: review.key, at: review.at, digest: ReviewDigest(review)))
+        }
+
         /// The entry of `file`.
         public init(_ file: ReturnedFile) {
             path = file.path

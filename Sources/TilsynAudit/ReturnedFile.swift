@@ -1,4 +1,3 @@
-internal import Foundation
 internal import TilsynSheets
 
 /// The layout a returned file was recognised as.
@@ -106,8 +105,11 @@ public struct ReturnedFile: Sendable {
     public var hasWarnings: Bool { findings.contains { $0.severity == .warning } }
 
     /// The reviews and answers handed on instead of held (see
-    /// ``ReturnedFileReader/read(bytes:name:sha256:catalogues:options:each:)``).
+    /// ``ReturnedFileReader/read(bytes:name:sha256:catalogues:options:holding:each:)``).
     var handedOn: (reviews: Int, answers: Int)?
+
+    /// Whether `reviews` holds every review of the file: false when they were handed on instead.
+    public var holdsReviews: Bool { handedOn == nil }
 
     /// The number of normalised reviews, held in `reviews` or handed on.
     public var reviewCount: Int { handedOn?.reviews ?? reviews.count }
@@ -129,7 +131,7 @@ public enum ReturnedFileReader {
 
     /// The bytes of the file at `path`, or nil when it cannot be read.
     public static func contents(_ path: String) -> [UInt8]? {
-        FileManager.default.contents(atPath: path).map { [UInt8]($0) }
+        try? FileBytes.read(path: path, limit: .max)
     }
 
     /// The result for a file that cannot be opened.
@@ -146,23 +148,42 @@ public enum ReturnedFileReader {
     public static func read(
         bytes: [UInt8], name: String, sha256: String? = nil, catalogues: CatalogueSet, options: ImportOptions
     ) -> ReturnedFile {
-        read(bytes: bytes, name: name, sha256: sha256, catalogues: catalogues, options: options, each: nil)
+        reading(bytes: bytes, name: name, sha256: sha256, catalogues: catalogues, options: options, each: nil)
     }
 
-    /// Reads a file from bytes as ``read(bytes:name:sha256:catalogues:options:)`` does, but hands each normalised
-    /// review to `each` as soon as it is complete instead of holding it: the file's `reviews` stay empty and
-    /// `reviewCount` and `answerCount` count what was handed on. A long CSV whose rows come review by review is
+    /// Reads a file from bytes as ``read(bytes:name:sha256:catalogues:options:)`` does, and hands each normalised
+    /// review to `each` as soon as it is complete. The returned file holds the reviews as well while they come to
+    /// at most `holding` answers; a file with more holds none (``ReturnedFile/holdsReviews`` is false) and its
+    /// `reviewCount` and `answerCount` count what was handed on. A long CSV whose rows come review by review is so
     /// read in memory that does not grow with its length. Whether the file is rejected is known only at the end,
-    /// from the returned file's findings.
-    public static func read(
+    /// from the returned file's findings. An error `each` throws ends the handing on and is thrown at the end.
+    public static func read<Failure: Error>(
         bytes: [UInt8], name: String, sha256: String? = nil, catalogues: CatalogueSet, options: ImportOptions,
-        each: ((Review) -> Void)?
+        holding: Int = 0, each: (Review) throws(Failure) -> Void
+    ) throws(Failure) -> ReturnedFile {
+        try withoutActuallyEscaping(each) { (each) throws(Failure) -> ReturnedFile in
+            var failure: Failure?
+            let file = reading(
+                bytes: bytes, name: name, sha256: sha256, catalogues: catalogues, options: options, holding: holding
+            ) { review in
+                guard failure == nil else { return }
+                do throws(Failure) { try each(review) } catch { failure = error }
+            }
+            if let failure { throw failure }
+            return file
+        }
+    }
+
+    private static func reading(
+        bytes: [UInt8], name: String, sha256: String? = nil, catalogues: CatalogueSet, options: ImportOptions,
+        holding limit: Int = .max, each: ((Review) -> Void)?
     ) -> ReturnedFile {
         var context = ReadContext(file: name, catalogues: catalogues, options: options)
         var identities: [ReviewIdentity] = []
         var keys: [(key: ReviewKey, at: Provenance)] = []
         var reviews: [Review] = []
         var counts = (reviews: 0, answers: 0)
+        var holds = true
         // Each raw review is normalised as soon as it is read and let go.
         let emit = { (raw: RawReview, context: inout ReadContext) in
             identities.append(ReviewIdentity(raw, options: options))
@@ -170,7 +191,14 @@ public enum ReturnedFileReader {
             keys.append((review.key, review.at))
             counts.reviews += 1
             counts.answers += review.answers.count
-            if let each { each(review) } else { reviews.append(review) }
+            each?(review)
+            guard holds else { return }
+            if counts.answers <= limit {
+                reviews.append(review)
+            } else {
+                holds = false
+                reviews = []
+            }
         }
         let lower = name.lowercased()
         let shape: InputShape?
@@ -189,7 +217,7 @@ public enum ReturnedFileReader {
         var file = ReturnedFile(
             path: name, sha256: sha256 ?? ContentHash.sha256Hex(bytes), byteCount: bytes.count, shape: shape,
             reviews: reviews, findings: context.findings, identities: identities)
-        if each != nil { file.handedOn = counts }
+        if !holds { file.handedOn = counts }
         return file
     }
 

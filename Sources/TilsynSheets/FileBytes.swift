@@ -1,12 +1,12 @@
 @preconcurrency import Glibc
 
-/// Whole-file reads and writes over POSIX calls, without Foundation.
-enum FileBytes {
+/// Whole-file reads over POSIX calls, without Foundation.
+public enum FileBytes {
     /// Files at least this large are read into memory advised to use huge pages.
     static let hugePageThreshold = 8 << 20
 
-    /// Reads a whole file, refusing files larger than `limit` bytes.
-    static func read(path: String, limit: Int) throws -> [UInt8] {
+    /// Reads a whole file into one buffer (no copy on the way), refusing files larger than `limit` bytes.
+    public static func read(path: String, limit: Int) throws -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             throw SpreadsheetError(.fileUnreadable, "cannot open the file (\(errnoText())): check the path and permissions", file: path)

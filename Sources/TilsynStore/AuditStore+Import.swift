@@ -33,6 +33,10 @@ public struct ImportOutcome: Sendable, Equatable {
 }
 
 extension AuditStore {
+    /// Reads a file for storing: hands each of its reviews to `each`, in file order, and returns the file (its
+    /// findings, shape and counts) at the end.
+    public typealias Reading = (_ each: (Review) throws -> Void) throws -> ReturnedFile
+
     /// How a review relates to what the store holds.
     enum StoredState {
         case new
@@ -94,91 +98,104 @@ extension AuditStore {
 
     /// The resubmission findings a file would get, without writing (for `tilsyn validate`).
     public static func resubmissionFindings(_ file: ReturnedFile, replace: Bool, in db: Database) throws -> [Finding] {
-        try compare(file, replace: replace, in: db).findings
+        try resubmissionFindings(StoredFile(file), replace: replace, in: db) { each in
+            for review in file.reviews { try each(review) }
+            return file
+        }.findings
+    }
+
+    /// The resubmission findings of a file whose reviews `read` hands on one by one, and the file it returns.
+    public static func resubmissionFindings(
+        _ stored: StoredFile, replace: Bool, in db: Database, read: Reading
+    ) throws -> (file: ReturnedFile, findings: [Finding]) {
+        let comparer = try Comparer(path: stored.path, replace: replace, in: db)
+        var findings: [Finding] = []
+        let file = try read { review in
+            if let finding = try comparer.compare(review).1 { findings.append(finding) }
+        }
+        return (file, findings)
     }
 
     static func importFile(
         _ file: ReturnedFile, replace: Bool, in db: Database, groupings: CatalogueGroupings = CatalogueGroupings()
     ) throws -> ImportOutcome {
+        guard !file.isRejected else { return .rejected }
+        return try importFile(
+            StoredFile(file), replace: replace, in: db, groupings: groupings
+        ) { each in
+            for review in file.reviews { try each(review) }
+            return file
+        }.outcome
+    }
+
+    /// Imports one file whose reviews `read` hands to its argument one by one and whose findings it returns at the
+    /// end: each review is compared with the store and written as it comes, so a file is never held whole. The
+    /// caller runs this under a transaction or savepoint and rolls it back unless the outcome is `imported` (a file
+    /// found rejected at its end, or a resubmission refused half-way, leaves nothing).
+    ///
+    /// The counts stay exact although the reviews come one by one: a case and round's agreement over three or four
+    /// levels is taken out before the first of its reviews changes and added again at the end; a replaced review's
+    /// pairs are taken out only with reviews that are not of this file (whose pairs are added at the end).
+    static func importFile(
+        _ stored: StoredFile, replace: Bool, in db: Database, groupings: CatalogueGroupings = CatalogueGroupings(),
+        read: Reading
+    ) throws -> (file: ReturnedFile, outcome: ImportOutcome) {
         if try Bool.fetchOne(
-            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM file WHERE sha256 = ?)"), arguments: [file.sha256])
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM file WHERE sha256 = ?)"), arguments: [stored.sha256])
             == true
         {
-            return ImportOutcome(
+            let file = try read { _ in }
+            return (file, file.isRejected ? .rejected : ImportOutcome(
                 status: .alreadyImported, findings: [], reviewsStored: 0, answersStored: 0, reviewsReplaced: 0,
-                reviewsUnchanged: 0)
+                reviewsUnchanged: 0))
         }
-        let comparison = try compare(file, replace: replace, in: db)
-        if comparison.findings.contains(where: { $0.severity == .error }) {
-            var outcome = ImportOutcome.rejected
-            outcome.findings = comparison.findings
-            return outcome
-        }
-        if !file.reviews.isEmpty, comparison.states.allSatisfy({ if case .unchanged = $0 { true } else { false } }) {
-            // Other bytes with the very same reviews: nothing new to store, and no file to record.
-            return ImportOutcome(
-                status: .alreadyImported, findings: [], reviewsStored: 0, answersStored: 0, reviewsReplaced: 0,
-                reviewsUnchanged: file.reviews.count)
-        }
-        let warnings = file.findings.filter { $0.severity == .warning }.count + comparison.findings.count
-        var stored = 0
-        var answers = 0
-        var replaced = 0
-        var unchanged = 0
-        for (review, state) in zip(file.reviews, comparison.states) {
-            if case .unchanged = state {
-                unchanged += 1
-            } else {
-                stored += 1
-                answers += review.answers.count
-            }
-        }
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO file(sha256, path, shape, bytes, imported_at, reviews, answers, warnings)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(
-            arguments: [
-                file.sha256, file.path, file.shape?.rawValue ?? "", file.byteCount, AuditStore.timestamp(), stored,
-                answers, warnings,
-            ])
-        let fileID = db.lastInsertedRowID
-        // Agreement over three or four levels counts each case and round as a whole: those this file changes are
-        // taken out before any review changes and added again afterwards.
+        let comparer = try Comparer(path: stored.path, replace: replace, in: db)
+        var findings: [Finding] = []
+        var refused = false
+        var fileID: Int64?
+        var (reviews, answers, replaced, unchanged) = (0, 0, 0, 0)
         var touched: [(caseNumber: String, round: String)] = []
         var seen: Set<[String]> = []
-        for (review, state) in zip(file.reviews, comparison.states) {
-            if case .unchanged = state { continue }
+        var counts = KeptCounts()
+        let file = try read { review in
+            let (state, finding) = try comparer.compare(review)
+            if let finding {
+                findings.append(finding)
+                refused = refused || finding.severity == .error
+            }
+            guard !refused else { return }
+            if case .unchanged = state {
+                unchanged += 1
+                return
+            }
+            let id = try fileID ?? insertFileRow(stored, in: db)
+            fileID = id
+            // Agreement over three or four levels counts each case and round as a whole: taken out before any of
+            // its reviews changes, added again at the end.
             if seen.insert([review.caseNumber, review.round]).inserted {
                 touched.append((review.caseNumber, review.round))
+                try updateLevelSets([(review.caseNumber, review.round)], in: db, sign: -1)
             }
+            if case .differs(let oldID) = state {
+                try remove(oldID, notPairedWith: id, in: db)
+                replaced += 1
+            }
+            let inserted = try insert(review, fileID: id, in: db)
+            counts.add(review, stored: inserted, questions: try groupings.questions(of: review.catalogueID, in: db))
+            reviews += 1
+            answers += review.answers.count
         }
-        try updateLevelSets(touched, in: db, sign: -1)
-        // Replaced reviews go first, each with its counts, before any of the file's reviews is stored: the pairs
-        // it formed with reviews still stored are taken out once, and never with a review of this file.
-        for case .differs(let oldID) in comparison.states {
-            try updateCounts(in: db, filter: "r.id = ?", arguments: [oldID], sign: -1)
-            try updatePairCounts(in: db, reviews: "s.id = :id", among: "o.id = :id", arguments: ["id": oldID],
-                                 sign: -1)
-            try updateCaseCounts(in: db, filter: "r.id = ?", arguments: [oldID], sign: -1)
-            try updatePairCaseCounts(in: db, reviews: "s.id = :id", among: "o.id = :id", arguments: ["id": oldID],
-                                     sign: -1)
-            let old = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT case_id, level FROM review WHERE id = ?"), arguments: [oldID])
-            try db.cachedStatement(sql: "DELETE FROM answer WHERE review_id = ?").execute(arguments: [oldID])
-            try db.cachedStatement(sql: "DELETE FROM review WHERE id = ?").execute(arguments: [oldID])
-            if let old { try dropRecurringCase(in: db, caseID: old["case_id"], level: old["level"]) }
-            replaced += 1
+        guard !file.isRejected else { return (file, .rejected) }
+        if refused {
+            var outcome = ImportOutcome.rejected
+            outcome.findings = findings
+            return (file, outcome)
         }
-        var inserted: [(review: Review, stored: StoredReview)] = []
-        for (review, state) in zip(file.reviews, comparison.states) {
-            if case .unchanged = state { continue }
-            inserted.append((review, try insert(review, fileID: fileID, in: db)))
-        }
-        var counts = KeptCounts()
-        for (review, stored) in inserted {
-            counts.add(review, stored: stored, questions: try groupings.questions(of: review.catalogueID, in: db))
+        guard let fileID = try fileID ?? (file.reviewCount == 0 ? insertFileRow(stored, in: db) : nil) else {
+            // Other bytes with the very same reviews: nothing new to store, and no file to record.
+            return (file, ImportOutcome(
+                status: .alreadyImported, findings: [], reviewsStored: 0, answersStored: 0, reviewsReplaced: 0,
+                reviewsUnchanged: unchanged))
         }
         try counts.write(in: db)
         try updatePairCounts(in: db, reviews: "s.file_id = :file", among: "o.file_id = :file",
@@ -187,31 +204,68 @@ extension AuditStore {
         try updatePairCaseCounts(in: db, reviews: "s.file_id = :file", among: "o.file_id = :file",
                                  arguments: ["file": fileID], sign: 1)
         try addRecurringCases(in: db, filter: "r.file_id = ?", arguments: [fileID])
-        return ImportOutcome(
-            status: .imported, findings: comparison.findings, reviewsStored: stored, answersStored: answers,
-            reviewsReplaced: replaced, reviewsUnchanged: unchanged)
+        let warnings = file.findings.filter { $0.severity == .warning }.count + findings.count
+        try db.cachedStatement(sql: "UPDATE file SET shape = ?, reviews = ?, answers = ?, warnings = ? WHERE id = ?")
+            .execute(arguments: [file.shape?.rawValue ?? "", reviews, answers, warnings, fileID])
+        return (file, ImportOutcome(
+            status: .imported, findings: findings, reviewsStored: reviews, answersStored: answers,
+            reviewsReplaced: replaced, reviewsUnchanged: unchanged))
     }
 
-    /// Each review's relation to the store, and the resubmission findings.
-    private static func compare(_ file: ReturnedFile, replace: Bool, in db: Database) throws
-        -> (states: [StoredState], findings: [Finding])
-    {
-        var states: [StoredState] = []
-        var findings: [Finding] = []
-        let lookup = try db.cachedStatement(sql: """
-            SELECT r.id, f.path, u.name, v.initials, r.review_date, r.measure, r.age, r.kommune, r.caseworker,
-                r.udgangspunkt, r.udgangspunkt_date
-            FROM review r
-            JOIN audit_case c ON c.id = r.case_id JOIN round d ON d.id = r.round_id JOIN file f ON f.id = r.file_id
-            JOIN unit u ON u.id = r.unit_id JOIN reviewer v ON v.id = r.reviewer_id
-            WHERE c.number = ? AND d.name = ? AND r.level = ?
-            """)
-        let answersOf = try db.cachedStatement(
-            sql: "SELECT question, answer, remark FROM answer WHERE review_id = ? ORDER BY question")
-        for review in file.reviews {
+    /// The file's row, its counts to be filled in when its reviews are stored.
+    private static func insertFileRow(_ file: StoredFile, in db: Database) throws -> Int64 {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO file(sha256, path, shape, bytes, imported_at, reviews, answers, warnings)
+                VALUES (?, ?, '', ?, ?, 0, 0, 0)
+                """
+        ).execute(arguments: [file.sha256, file.path, file.byteCount, AuditStore.timestamp()])
+        return db.lastInsertedRowID
+    }
+
+    /// Removes a stored review that a review of file `fileID` replaces, with its counts: its pairs are taken out
+    /// with the reviews still stored that are not of this file (this file's pairs are added when it is done).
+    private static func remove(_ oldID: Int64, notPairedWith fileID: Int64, in db: Database) throws {
+        let arguments: StatementArguments = ["id": oldID, "file": fileID]
+        try updateCounts(in: db, filter: "r.id = ?", arguments: [oldID], sign: -1)
+        try updatePairCounts(in: db, reviews: "s.id = :id AND o.file_id <> :file", among: "o.id = :id",
+                             arguments: arguments, sign: -1)
+        try updateCaseCounts(in: db, filter: "r.id = ?", arguments: [oldID], sign: -1)
+        try updatePairCaseCounts(in: db, reviews: "s.id = :id AND o.file_id <> :file", among: "o.id = :id",
+                                 arguments: arguments, sign: -1)
+        let old = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT case_id, level FROM review WHERE id = ?"), arguments: [oldID])
+        try db.cachedStatement(sql: "DELETE FROM answer WHERE review_id = ?").execute(arguments: [oldID])
+        try db.cachedStatement(sql: "DELETE FROM review WHERE id = ?").execute(arguments: [oldID])
+        if let old { try dropRecurringCase(in: db, caseID: old["case_id"], level: old["level"]) }
+    }
+
+    /// Compares reviews with the store, one by one: whether each is new, the same as a stored one, or differs,
+    /// and the resubmission finding for one that differs.
+    private struct Comparer {
+        let path: String
+        let replace: Bool
+        let lookup: Statement
+        let answersOf: Statement
+
+        init(path: String, replace: Bool, in db: Database) throws {
+            self.path = path
+            self.replace = replace
+            lookup = try db.cachedStatement(sql: """
+                SELECT r.id, f.path, u.name, v.initials, r.review_date, r.measure, r.age, r.kommune, r.caseworker,
+                    r.udgangspunkt, r.udgangspunkt_date
+                FROM review r
+                JOIN audit_case c ON c.id = r.case_id JOIN round d ON d.id = r.round_id JOIN file f ON f.id = r.file_id
+                JOIN unit u ON u.id = r.unit_id JOIN reviewer v ON v.id = r.reviewer_id
+                WHERE c.number = ? AND d.name = ? AND r.level = ?
+                """)
+            answersOf = try db.cachedStatement(
+                sql: "SELECT question, answer, remark FROM answer WHERE review_id = ? ORDER BY question")
+        }
+
+        func compare(_ review: Review) throws -> (StoredState, Finding?) {
             guard let row = try Row.fetchOne(lookup, arguments: [review.caseNumber, review.round, review.level]) else {
-                states.append(.new)
-                continue
+                return (.new, nil)
             }
             let id: Int64 = row[0]
             let earlierFile: String = row[1]
@@ -232,34 +286,28 @@ extension AuditStore {
             if (row[8] as String?) != review.caseworker { fields.append("sagsbehandler") }
             if (row[9] as String?) != review.udgangspunkt { fields.append("udgangspunkt") }
             if (row[10] as String?) != review.udgangspunktDate { fields.append("dato for udgangspunkt") }
-            if stored == incoming, fields.isEmpty {
-                states.append(.unchanged)
-                continue
-            }
+            if stored == incoming, fields.isEmpty { return (.unchanged, nil) }
             let changed = Set(stored.keys).union(incoming.keys).filter { stored[$0] != incoming[$0] }.count
             var what: [String] = []
             if changed > 0 { what.append("andre svar på \(changed) spørgsmål") }
             if !fields.isEmpty { what.append("en anden " + fields.joined(separator: ", ")) }
             let difference = what.joined(separator: " og ")
-            states.append(.differs(reviewID: id))
             if replace {
-                findings.append(Finding(
-                    file: file.path, sheet: review.at.sheet, cell: review.at.cell, severity: .warning,
+                return (.differs(reviewID: id), Finding(
+                    file: path, sheet: review.at.sheet, cell: review.at.cell, severity: .warning,
                     rule: .resubmission,
                     message: "Gennemgangen er indsendt før (i filen \(earlierFile)) med \(difference). Den "
                         + "tidligere gennemgang er erstattet.",
                     suggestion: "Ingen handling, hvis den nye fil er den rigtige."))
-            } else {
-                findings.append(Finding(
-                    file: file.path, sheet: review.at.sheet, cell: review.at.cell, severity: .error,
-                    rule: .resubmission,
-                    message: "Gennemgangen er indsendt før (i filen \(earlierFile)) med \(difference). Den nye fil "
-                        + "er ikke indlæst.",
-                    suggestion: "Afklar, hvilken version der er rigtig. Skal den nye erstatte den gamle, kan den "
-                        + "indlæses igen som erstatning."))
             }
+            return (.differs(reviewID: id), Finding(
+                file: path, sheet: review.at.sheet, cell: review.at.cell, severity: .error,
+                rule: .resubmission,
+                message: "Gennemgangen er indsendt før (i filen \(earlierFile)) med \(difference). Den nye fil "
+                    + "er ikke indlæst.",
+                suggestion: "Afklar, hvilken version der er rigtig. Skal den nye erstatte den gamle, kan den "
+                    + "indlæses igen som erstatning."))
         }
-        return (states, findings)
     }
 
     /// Adds or removes the level set counts of the stored cases and rounds among `touched` that have reviews at
@@ -341,93 +389,24 @@ extension AuditStore {
     }
 }
 
-/// Imports files in batches of transactions, one savepoint per file; see `AuditStore.withImportBatch`.
-public final class ImportBatch {
-    private let db: Database
-    private let path: String
-    private let busyTimeout: TimeInterval
-    private let maxFiles: Int
-    private let maxSeconds: Double
-    private var files = 0
-    private var started: ContinuousClock.Instant?
-    /// The files stored in the uncommitted transaction, to write again one by one if it cannot be committed.
-    private var pending: [(file: ReturnedFile, replace: Bool)] = []
-    /// The catalogues' groups, read once for the batch's files.
-    private let groupings = CatalogueGroupings()
+/// What the store records of a file before its reviews are read: its path, hash and size.
+public struct StoredFile: Sendable {
+    /// The path as given.
+    public var path: String
+    /// SHA-256 of the bytes, lower-case hex.
+    public var sha256: String
+    /// The size in bytes.
+    public var byteCount: Int
 
-    init(db: Database, path: String, busyTimeout: TimeInterval, maxFiles: Int, maxSeconds: Double) {
-        self.db = db
+    /// A file's path, hash and size.
+    public init(path: String, sha256: String, byteCount: Int) {
         self.path = path
-        self.busyTimeout = busyTimeout
-        self.maxFiles = max(1, maxFiles)
-        self.maxSeconds = maxSeconds
+        self.sha256 = sha256
+        self.byteCount = byteCount
     }
 
-    /// Imports one file atomically, as `AuditStore.importFile(_:replace:)` does, under a savepoint of the batch.
-    public func importFile(_ file: ReturnedFile, replace: Bool) throws -> ImportOutcome {
-        guard !file.isRejected else { return .rejected }
-        var outcome = ImportOutcome.rejected
-        do {
-            if started == nil {
-                try db.beginTransaction(.immediate)
-                started = .now
-            }
-            try db.inSavepoint {
-                outcome = try AuditStore.importFile(file, replace: replace, in: db, groupings: groupings)
-                return outcome.status == .imported ? .commit : .rollback
-            }
-        } catch let error as DatabaseError {
-            // The savepoint is rolled back already.
-            return try recover(error, failing: (file, replace)) ?? outcome
-        }
-        if outcome.status == .imported { pending.append((file, replace)) }
-        files += 1
-        if let started, files >= maxFiles || ContinuousClock.now - started >= .seconds(maxSeconds) {
-            try commit()
-        }
-        return outcome
-    }
-
-    /// Commits the files imported since the last commit.
-    func commit() throws {
-        guard started != nil else { return }
-        do {
-            if db.isInsideTransaction { try db.commit() }
-        } catch let error as DatabaseError {
-            _ = try recover(error, failing: nil)
-        }
-        started = nil
-        files = 0
-        pending.removeAll()
-    }
-
-    /// After a write or commit failed with `error`: rolls the batch back and writes its files (and `failing`) again,
-    /// each in its own transaction, up to the first that fails, whose error is thrown. Returns the outcome of
-    /// `failing` when every file could be written after all.
-    private func recover(
-        _ error: DatabaseError, failing: (file: ReturnedFile, replace: Bool)?
-    ) throws -> ImportOutcome? {
-        if db.isInsideTransaction { try? db.rollback() }
-        let replay = pending + (failing.map { [$0] } ?? [])
-        started = nil
-        files = 0
-        pending.removeAll()
-        var last: ImportOutcome?
-        for (file, replace) in replay {
-            do {
-                try db.inTransaction(.immediate) {
-                    let outcome = try AuditStore.importFile(file, replace: replace, in: db, groupings: groupings)
-                    last = outcome
-                    return outcome.status == .imported ? .commit : .rollback
-                }
-            } catch let error as DatabaseError {
-                throw StoreError(error, path: path, action: "importing \(file.path)", busyTimeout: busyTimeout)
-            }
-        }
-        guard failing != nil else { return nil }
-        if last == nil {
-            throw StoreError(error, path: path, action: "importing the files", busyTimeout: busyTimeout)
-        }
-        return last
+    /// The path, hash and size of a file read.
+    public init(_ file: ReturnedFile) {
+        self.init(path: file.path, sha256: file.sha256, byteCount: file.byteCount)
     }
 }

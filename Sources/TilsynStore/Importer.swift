@@ -108,9 +108,9 @@ public struct Importer: Sendable {
         let known: @Sendable (String) -> Bool = { hashes.contains($0) }
         // One writer for the whole run: files are committed in batches, each under its own savepoint.
         return try store.withImportBatch { batch in
-            try process(paths: paths, known: known, progress: progress) { file in
-                let outcome = try batch.importFile(file, replace: replace)
-                return (outcome.status, outcome.findings, outcome.reviewsStored, outcome.answersStored)
+            try process(paths: paths, known: known, progress: progress) { stored, read in
+                let (file, outcome) = try batch.importFile(stored, replace: replace, read: read)
+                return (file, outcome.status, outcome.findings, outcome.reviewsStored, outcome.answersStored)
             }
         }
     }
@@ -120,27 +120,40 @@ public struct Importer: Sendable {
         paths: [String], storePath: String?, progress: (@Sendable (Int, Int) -> Void)? = nil
     ) throws -> ImportSummary {
         let store = try storePath.map { try AuditStore.openForReading(path: $0) }
-        return try process(paths: paths, known: nil, progress: progress) { file in
-            var findings: [Finding] = []
-            var status = ImportOutcome.Status.imported
-            if let store, !file.isRejected {
-                let (known, resubmissions) = try store.read { db in
-                    (
-                        try Bool.fetchOne(
-                            db, sql: "SELECT EXISTS (SELECT 1 FROM file WHERE sha256 = ?)", arguments: [file.sha256])
-                            ?? false,
-                        try AuditStore.resubmissionFindings(file, replace: replace, in: db)
-                    )
-                }
-                if known {
-                    status = .alreadyImported
-                } else {
-                    findings = resubmissions
-                    if findings.contains(where: { $0.severity == .error }) { status = .rejected }
-                }
+        return try process(paths: paths, known: nil, progress: progress) { stored, read in
+            guard let store else {
+                let file = try read { _ in }
+                return (file, .imported, [], file.reviewCount, file.answerCount)
             }
-            return (file.isRejected ? .rejected : status, findings, file.reviews.count, file.answerCount)
+            return try store.read { db in
+                if try Bool.fetchOne(
+                    db, sql: "SELECT EXISTS (SELECT 1 FROM file WHERE sha256 = ?)", arguments: [stored.sha256]) ?? false
+                {
+                    let file = try read { _ in }
+                    return (file, .alreadyImported, [], file.reviewCount, file.answerCount)
+                }
+                let (file, findings) = try AuditStore.resubmissionFindings(stored, replace: replace, in: db, read: read)
+                let status: ImportOutcome.Status = findings.contains { $0.severity == .error } ? .rejected : .imported
+                return (file, status, file.isRejected ? [] : findings, file.reviewCount, file.answerCount)
+            }
         }
+    }
+
+    /// What storing (or validating) one file gave: the file as read, what became of it, the store's findings, and
+    /// the reviews and answers stored.
+    private typealias Stored = (
+        file: ReturnedFile, status: ImportOutcome.Status, findings: [Finding], reviews: Int, answers: Int
+    )
+
+    /// A file of the batch read but not yet stored.
+    private enum Pending {
+        /// Read, with its reviews: stored from memory.
+        case held(ReturnedFile)
+        /// Read, with too many answers to hold: its reviews are read again as they are stored (`file` has its
+        /// findings).
+        case streamed(ReturnedFile)
+        /// Read, but let go to bound memory: read again (on the reader threads) before it is stored.
+        case again
     }
 
     /// Reads the files on worker threads (skipping the parsing of files `known` says are imported already), checks
@@ -149,13 +162,21 @@ public struct Importer: Sendable {
     /// Every file is read before any is stored: two files with the same case, level and round must both be known
     /// before either is stored, as neither may win by its place in the path order. The check needs only each
     /// review's key and digest, so of the files read only `bufferedAnswers` answers' worth is held for storing; the
-    /// rest are read again when their turn comes (and refused if their bytes changed meanwhile).
+    /// rest are read again when their turn comes (and refused if their bytes changed meanwhile), a file with more
+    /// answers than that as its reviews are stored. A batch of one file has nothing to check: it is read once, as
+    /// it is stored.
     private func process(
         paths: [String], known: (@Sendable (String) -> Bool)?, progress: (@Sendable (Int, Int) -> Void)?,
-        store: (ReturnedFile) throws -> (ImportOutcome.Status, [Finding], Int, Int)
+        store: (StoredFile, @escaping AuditStore.Reading) throws -> Stored
     ) throws -> ImportSummary {
         let catalogues = catalogues
         let options = options
+        if paths.count == 1 {
+            let report = try single(paths[0], known: known, store: store)
+            progress?(1, 1)
+            return ImportSummary(files: [report])
+        }
+        let limit = bufferedAnswers
         let workers = min(threads, max(1, paths.count))
         let first = Readers<(file: ReturnedFile, known: Bool, entry: BatchChecker.Entry)>(
             count: paths.count, workers: workers
@@ -171,13 +192,15 @@ public struct Importer: Sendable {
                     path: path, sha256: hash, byteCount: bytes.count, shape: nil, reviews: [], findings: [])
                 return (file, true, BatchChecker.Entry(file))
             }
+            var entry = BatchChecker.Entry(path: path)
             let file = ReturnedFileReader.read(
-                bytes: bytes, name: path, sha256: hash, catalogues: catalogues, options: options)
-            return (file, false, BatchChecker.Entry(file))
+                bytes: bytes, name: path, sha256: hash, catalogues: catalogues, options: options, holding: limit
+            ) { entry.add($0) }
+            return (file, false, entry)
         }
         // Whatever ends this run, no worker claims another file.
         defer { first.cancel() }
-        var held: [ReturnedFile?] = []
+        var pending: [Pending] = []
         var hashes: [String] = []
         var isKnown: [Bool] = []
         var entries: [BatchChecker.Entry] = []
@@ -185,17 +208,22 @@ public struct Importer: Sendable {
         for index in paths.indices {
             let read = first.take(index)
             let size = read.file.answerCount + read.file.findings.count
-            let keep = paths.count == 1 || kept + size <= bufferedAnswers
-            if keep { kept += size }
-            held.append(keep ? read.file : nil)
+            if !read.file.holdsReviews {
+                pending.append(.streamed(read.file))
+            } else if kept + size <= limit {
+                kept += size
+                pending.append(.held(read.file))
+            } else {
+                pending.append(.again)
+            }
             hashes.append(read.file.sha256)
             isKnown.append(read.known)
             entries.append(read.entry)
         }
         let batchFindings = BatchChecker.findings(entries)
         entries = []
-        let again = paths.indices.filter { held[$0] == nil }
-        if !again.isEmpty { beforeReadingAgain?() }
+        let again = paths.indices.filter { if case .again = pending[$0] { true } else { false } }
+        if pending.contains(where: { if case .held = $0 { false } else { true } }) { beforeReadingAgain?() }
         let second = Readers<ReturnedFile>(count: again.count, workers: min(workers, max(1, again.count))) { slot in
             ReturnedFileReader.read(path: paths[again[slot]], catalogues: catalogues, options: options)
         }
@@ -204,39 +232,93 @@ public struct Importer: Sendable {
         var reports: [FileReport] = []
         reports.reserveCapacity(paths.count)
         for index in paths.indices {
+            defer { progress?(index + 1, paths.count) }
+            if isKnown[index] {
+                reports.append(FileReport(
+                    path: paths[index], status: .alreadyImported, shape: nil, reviews: 0, answers: 0, findings: []))
+                continue
+            }
             var file: ReturnedFile
-            if let kept = held[index] {
-                file = kept
-                held[index] = nil
-            } else {
+            var streamed = false
+            switch pending[index] {
+            case .held(let held):
+                file = held
+            case .streamed(let read):
+                file = read
+                streamed = true
+            case .again:
                 file = second.take(nextAgain)
                 nextAgain += 1
                 if file.sha256 != hashes[index] { file = Self.changed(paths[index]) }
             }
-            if isKnown[index] {
-                reports.append(FileReport(
-                    path: file.path, status: .alreadyImported, shape: nil, reviews: 0, answers: 0, findings: []))
-                progress?(index + 1, paths.count)
+            pending[index] = .again
+            file.findings += batchFindings[index]
+            guard !file.isRejected else {
+                reports.append(Self.report(file, status: .rejected, extra: [], reviews: 0, answers: 0))
                 continue
             }
-            file.findings += batchFindings[index]
-            var (status, extra, reviews, answers) = try store(file)
-            if file.isRejected { status = .rejected }
-            let findings = file.findings + extra
-            let fileStatus: FileReport.Status
-            switch status {
-            case .rejected: fileStatus = .rejected
-            case .alreadyImported: fileStatus = .alreadyImported
-            case .imported:
-                fileStatus = findings.contains { $0.severity == .warning } ? .acceptedWithWarnings : .accepted
+            let path = paths[index]
+            let hash = hashes[index]
+            let reading: AuditStore.Reading
+            if streamed {
+                reading = { each in
+                    guard let bytes = ReturnedFileReader.contents(path), ContentHash.sha256Hex(bytes) == hash else {
+                        return Self.changed(path)
+                    }
+                    return try ReturnedFileReader.read(
+                        bytes: bytes, name: path, sha256: hash, catalogues: catalogues, options: options, each: each)
+                }
+            } else {
+                reading = { [file] each in
+                    for review in file.reviews { try each(review) }
+                    return file
+                }
             }
-            reports.append(FileReport(
-                path: file.path, status: fileStatus, shape: file.shape,
-                reviews: fileStatus == .alreadyImported ? 0 : reviews,
-                answers: fileStatus == .alreadyImported ? 0 : answers, findings: findings, identities: file.identities))
-            progress?(index + 1, paths.count)
+            let stored = try store(StoredFile(file), reading)
+            reports.append(Self.report(
+                stored.file, status: stored.status, extra: stored.findings, reviews: stored.reviews,
+                answers: stored.answers))
         }
         return ImportSummary(files: reports)
+    }
+
+    /// A batch of one file: read once, as it is stored.
+    private func single(
+        _ path: String, known: (@Sendable (String) -> Bool)?,
+        store: (StoredFile, @escaping AuditStore.Reading) throws -> Stored
+    ) throws -> FileReport {
+        guard let bytes = ReturnedFileReader.contents(path) else {
+            return Self.report(ReturnedFileReader.unopenable(path), status: .rejected, extra: [], reviews: 0, answers: 0)
+        }
+        let hash = ContentHash.sha256Hex(bytes)
+        if let known, known(hash) {
+            return FileReport(path: path, status: .alreadyImported, shape: nil, reviews: 0, answers: 0, findings: [])
+        }
+        let catalogues = catalogues
+        let options = options
+        let stored = try store(StoredFile(path: path, sha256: hash, byteCount: bytes.count)) { each in
+            try ReturnedFileReader.read(
+                bytes: bytes, name: path, sha256: hash, catalogues: catalogues, options: options, each: each)
+        }
+        return Self.report(
+            stored.file, status: stored.status, extra: stored.findings, reviews: stored.reviews, answers: stored.answers)
+    }
+
+    /// The report of a file stored (or validated) with `status`, the store's `extra` findings and counts.
+    private static func report(
+        _ file: ReturnedFile, status: ImportOutcome.Status, extra: [Finding], reviews: Int, answers: Int
+    ) -> FileReport {
+        let findings = file.findings + extra
+        let fileStatus: FileReport.Status
+        switch file.isRejected ? .rejected : status {
+        case .rejected: fileStatus = .rejected
+        case .alreadyImported: fileStatus = .alreadyImported
+        case .imported: fileStatus = findings.contains { $0.severity == .warning } ? .acceptedWithWarnings : .accepted
+        }
+        return FileReport(
+            path: file.path, status: fileStatus, shape: file.shape,
+            reviews: fileStatus == .alreadyImported ? 0 : reviews,
+            answers: fileStatus == .alreadyImported ? 0 : answers, findings: findings, identities: file.identities)
     }
 
     /// The file whose bytes differ from those read first: nothing of it is stored.

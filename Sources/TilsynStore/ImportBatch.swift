@@ -1,0 +1,122 @@
+public import TilsynAudit
+internal import Foundation
+internal import GRDB
+
+/// Imports files in batches of transactions, one savepoint per file; see `AuditStore.withImportBatch`.
+public final class ImportBatch {
+    private let db: Database
+    private let path: String
+    private let busyTimeout: TimeInterval
+    private let maxFiles: Int
+    private let maxSeconds: Double
+    private var files = 0
+    private var started: ContinuousClock.Instant?
+    /// The files stored in the uncommitted transaction, to write again one by one if it cannot be committed.
+    private var pending: [Pending] = []
+    /// The catalogues' groups, read once for the batch's files.
+    private let groupings = CatalogueGroupings()
+
+    init(db: Database, path: String, busyTimeout: TimeInterval, maxFiles: Int, maxSeconds: Double) {
+        self.db = db
+        self.path = path
+        self.busyTimeout = busyTimeout
+        self.maxFiles = max(1, maxFiles)
+        self.maxSeconds = maxSeconds
+    }
+
+    /// A file stored in the uncommitted transaction, and how to read it again.
+    private struct Pending {
+        var stored: StoredFile
+        var replace: Bool
+        var read: AuditStore.Reading
+    }
+
+    /// Imports one file atomically, as `AuditStore.importFile(_:replace:)` does, under a savepoint of the batch.
+    public func importFile(_ file: ReturnedFile, replace: Bool) throws -> ImportOutcome {
+        guard !file.isRejected else { return .rejected }
+        return try importFile(StoredFile(file), replace: replace) { each in
+            for review in file.reviews { try each(review) }
+            return file
+        }.outcome
+    }
+
+    /// Imports one file atomically under a savepoint of the batch, storing each review as `read` hands it on
+    /// (see ``ReturnedFileReader/read(bytes:name:sha256:catalogues:options:holding:each:)``): the file is never
+    /// held whole. A file found rejected when `read` returns is rolled back. `read` is called once, and again only
+    /// if the batch cannot be committed and its files are written again one by one.
+    public func importFile(
+        _ stored: StoredFile, replace: Bool, read: @escaping AuditStore.Reading
+    ) throws -> (file: ReturnedFile, outcome: ImportOutcome) {
+        var result: (file: ReturnedFile, outcome: ImportOutcome)?
+        let pending = Pending(stored: stored, replace: replace, read: read)
+        do {
+            if started == nil {
+                try db.beginTransaction(.immediate)
+                started = .now
+            }
+            try db.inSavepoint {
+                let outcome = try AuditStore.importFile(stored, replace: replace, in: db, groupings: groupings, read: read)
+                result = outcome
+                return outcome.outcome.status == .imported ? .commit : .rollback
+            }
+        } catch let error as DatabaseError {
+            // The savepoint is rolled back already: the batch is written again file by file, this one last.
+            return try recover(error, failing: pending)
+        }
+        guard let result else { preconditionFailure("a savepoint that did not throw ran its body") }
+        if result.outcome.status == .imported { self.pending.append(pending) }
+        files += 1
+        if let started, files >= maxFiles || ContinuousClock.now - started >= .seconds(maxSeconds) {
+            try commit()
+        }
+        return result
+    }
+
+    /// Commits the files imported since the last commit.
+    func commit() throws {
+        guard started != nil else { return }
+        do {
+            if db.isInsideTransaction { try db.commit() }
+        } catch let error as DatabaseError {
+            if pending.isEmpty {
+                if db.isInsideTransaction { try? db.rollback() }
+            } else {
+                try recover(error, failing: nil)
+            }
+        }
+        started = nil
+        files = 0
+        pending.removeAll()
+    }
+
+    /// After a write or commit failed with `error`: rolls the batch back and writes its files (and `failing`) again,
+    /// each in its own transaction, up to the first that fails, whose error is thrown. Returns the outcome of the
+    /// last file written (`failing`, when given).
+    @discardableResult
+    private func recover(
+        _ error: DatabaseError, failing: Pending?
+    ) throws -> (file: ReturnedFile, outcome: ImportOutcome) {
+        if db.isInsideTransaction { try? db.rollback() }
+        let replay = pending + (failing.map { [$0] } ?? [])
+        started = nil
+        files = 0
+        pending.removeAll()
+        var last: (file: ReturnedFile, outcome: ImportOutcome)?
+        for file in replay {
+            do {
+                try db.inTransaction(.immediate) {
+                    let outcome = try AuditStore.importFile(
+                        file.stored, replace: file.replace, in: db, groupings: groupings, read: file.read)
+                    last = outcome
+                    return outcome.outcome.status == .imported ? .commit : .rollback
+                }
+            } catch let error as DatabaseError {
+                throw StoreError(error, path: path, action: "importing \(file.stored.path)", busyTimeout: busyTimeout)
+            }
+        }
+        guard let last else {
+            throw StoreError(error, path: path, action: "importing the files", busyTimeout: busyTimeout)
+        }
+        return last
+    }
+}
