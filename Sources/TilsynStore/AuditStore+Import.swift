@@ -368,13 +368,19 @@ extension AuditStore {
             let chunk = rest.prefix(50)
             rest = rest.dropFirst(chunk.count)
             let statement = try db.cachedStatement(sql: answerInsertSQL[chunk.count])
-            var values: [(any DatabaseValueConvertible)?] = []
+            // Database values straight away: an array of optional existentials boxed every value first.
+            var values: [DatabaseValue] = []
             values.reserveCapacity(chunk.count * 8)
+            let review = reviewID.databaseValue
             for answer in chunk {
-                values += [
-                    reviewID, answer.questionID, answer.code?.rawValue, answer.answer, answer.applies, answer.remark,
-                    answer.at.sheet, answer.at.cell,
-                ] as [(any DatabaseValueConvertible)?]
+                values.append(review)
+                values.append(answer.questionID.databaseValue)
+                values.append(answer.code?.rawValue.databaseValue ?? .null)
+                values.append(answer.answer?.databaseValue ?? .null)
+                values.append(answer.applies.databaseValue)
+                values.append(answer.remark?.databaseValue ?? .null)
+                values.append(answer.at.sheet.databaseValue)
+                values.append(answer.at.cell.databaseValue)
             }
             statement.setUncheckedArguments(StatementArguments(values))
             try statement.execute()
