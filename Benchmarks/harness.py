@@ -253,6 +253,11 @@ def build_tilsyn(skip: bool) -> tuple[Path | None, str | None]:
     package = ["--package-path", str(HERE)]
     if not skip:
         print("Building tilsyn-bench (release) ...", flush=True)
+        # SwiftPM keeps the main package's list of source files from the last build of this package (the main
+        # package is a path dependency), so a file added to Sources/ since then is not compiled and the build fails
+        # with "cannot find … in scope". The build plan is cheap to make again; the compiled objects stay.
+        for plan in [HERE / ".build" / "release.yaml", *HERE.glob(".build/*/release/description.json")]:
+            plan.unlink(missing_ok=True)
         build = subprocess.run(
             [swift, "build", "-c", "release", *package, "--product", "tilsyn-bench"],
             capture_output=True, text=True,
