@@ -12,11 +12,24 @@ extension ReturnedFileReader {
     static func readCSV(
         bytes: [UInt8], context: inout ReadContext, emit: (RawReview, inout ReadContext) -> Void
     ) -> InputShape? {
-        let survey: CSVSurvey
         let reader: CSVReader
         do {
-            survey = try CSVSurvey(bytes: bytes, name: context.file)
             reader = try CSVReader(bytes: bytes, name: context.file)
+        } catch {
+            context.unreadable(error)
+            return nil
+        }
+        return readCSV(reader, context: &context, emit: emit)
+    }
+
+    /// Reads CSV records from `reader` in two passes (see ``readCSV(bytes:context:emit:)``).
+    static func readCSV(
+        _ reader: any CSVRecordSource, context: inout ReadContext, emit: (RawReview, inout ReadContext) -> Void
+    ) -> InputShape? {
+        let survey: CSVSurvey
+        do {
+            survey = try CSVSurvey(reader)
+            reader.rewind()
         } catch {
             context.unreadable(error)
             return nil
@@ -95,8 +108,7 @@ struct CSVSurvey {
     private(set) var contiguous = true
 
     /// Reads the whole file once, throwing what reading it record by record would throw.
-    init(bytes: [UInt8], name: String) throws {
-        let reader = try CSVReader(bytes: bytes, name: name)
+    init(_ reader: any CSVRecordSource) throws {
         var header: CSVRecord?
         var contiguous = true
         var keyColumns: [Int?] = []

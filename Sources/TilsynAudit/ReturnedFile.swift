@@ -125,8 +125,14 @@ public struct ReturnedFile: Sendable {
 public enum ReturnedFileReader {
     /// Reads the file at `path`.
     public static func read(path: String, catalogues: CatalogueSet, options: ImportOptions) -> ReturnedFile {
-        guard let bytes = contents(path) else { return unopenable(path) }
-        return read(bytes: bytes, name: path, catalogues: catalogues, options: options)
+        guard let source = ReturnedFileSource(path: path) else { return unopenable(path) }
+        return read(source, catalogues: catalogues, options: options)
+    }
+
+    /// Whether a file is read as CSV, by its name: `.csv`, `.txt` or `.tsv`.
+    public static func isCSV(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        return lower.hasSuffix(".csv") || lower.hasSuffix(".txt") || lower.hasSuffix(".tsv")
     }
 
     /// The bytes of the file at `path`, or nil when it cannot be read.
@@ -148,7 +154,9 @@ public enum ReturnedFileReader {
     public static func read(
         bytes: [UInt8], name: String, sha256: String? = nil, catalogues: CatalogueSet, options: ImportOptions
     ) -> ReturnedFile {
-        reading(bytes: bytes, name: name, sha256: sha256, catalogues: catalogues, options: options, each: nil)
+        reading(
+            .bytes(bytes), name: name, sha256: sha256 ?? ContentHash.sha256Hex(bytes), byteCount: bytes.count,
+            catalogues: catalogues, options: options, each: nil)
     }
 
     /// Reads a file from bytes as ``read(bytes:name:sha256:catalogues:options:)`` does, and hands each normalised
@@ -161,10 +169,37 @@ public enum ReturnedFileReader {
         bytes: [UInt8], name: String, sha256: String? = nil, catalogues: CatalogueSet, options: ImportOptions,
         holding: Int = 0, each: (Review) throws(Failure) -> Void
     ) throws(Failure) -> ReturnedFile {
+        try handingOn(
+            .bytes(bytes), name: name, sha256: sha256 ?? ContentHash.sha256Hex(bytes), byteCount: bytes.count,
+            catalogues: catalogues, options: options, holding: holding, each: each)
+    }
+
+    /// Reads a CSV file through a window of its bytes, as ``read(bytes:name:sha256:catalogues:options:holding:each:)``
+    /// reads one in memory.
+    static func read<Failure: Error>(
+        csv reader: CSVFileReader, name: String, sha256: String, byteCount: Int, catalogues: CatalogueSet,
+        options: ImportOptions, holding: Int, each: (Review) throws(Failure) -> Void
+    ) throws(Failure) -> ReturnedFile {
+        try handingOn(
+            .csv(reader), name: name, sha256: sha256, byteCount: byteCount, catalogues: catalogues, options: options,
+            holding: holding, each: each)
+    }
+
+    /// Where a file's text comes from: bytes in memory, or a CSV file read through a window.
+    enum Input {
+        case bytes([UInt8])
+        case csv(CSVFileReader)
+    }
+
+    private static func handingOn<Failure: Error>(
+        _ input: Input, name: String, sha256: String, byteCount: Int, catalogues: CatalogueSet,
+        options: ImportOptions, holding: Int, each: (Review) throws(Failure) -> Void
+    ) throws(Failure) -> ReturnedFile {
         try withoutActuallyEscaping(each) { (each) throws(Failure) -> ReturnedFile in
             var failure: Failure?
             let file = reading(
-                bytes: bytes, name: name, sha256: sha256, catalogues: catalogues, options: options, holding: holding
+                input, name: name, sha256: sha256, byteCount: byteCount, catalogues: catalogues, options: options,
+                holding: holding
             ) { review in
                 guard failure == nil else { return }
                 do throws(Failure) { try each(review) } catch { failure = error }
@@ -175,8 +210,8 @@ public enum ReturnedFileReader {
     }
 
     private static func reading(
-        bytes: [UInt8], name: String, sha256: String? = nil, catalogues: CatalogueSet, options: ImportOptions,
-        holding limit: Int = .max, each: ((Review) -> Void)?
+        _ input: Input, name: String, sha256: String, byteCount: Int, catalogues: CatalogueSet,
+        options: ImportOptions, holding limit: Int = .max, each: ((Review) -> Void)?
     ) -> ReturnedFile {
         var context = ReadContext(file: name, catalogues: catalogues, options: options)
         var identities: [ReviewIdentity] = []
@@ -200,14 +235,22 @@ public enum ReturnedFileReader {
                 reviews = []
             }
         }
-        let lower = name.lowercased()
         let shape: InputShape?
-        if lower.hasSuffix(".csv") || lower.hasSuffix(".txt") || lower.hasSuffix(".tsv") {
+        switch input {
+        case .csv(let reader):
+            shape = readCSV(reader, context: &context, emit: emit)
+        case .bytes(let bytes) where isCSV(name):
             shape = readCSV(bytes: bytes, context: &context, emit: emit)
-        } else {
+        case .bytes(let bytes):
             let raws: [RawReview]
             (shape, raws) = readWorkbook(bytes: bytes, context: &context)
             for raw in raws { emit(raw, &context) }
+        }
+        if context.findings.contains(where: { $0.rule == .unreadable }) {
+            // Nothing of a file that cannot be read counts, also when its first reviews were handed on.
+            identities = []
+            keys = []
+            counts = (0, 0)
         }
         context.checkDuplicateKeys(keys)
         if identities.isEmpty, shape != nil, !context.findings.contains(where: { $0.severity == .error }) {
@@ -215,7 +258,7 @@ public enum ReturnedFileReader {
                         suggestion: "Udfyld skabelonen for sagen, eller send den rigtige fil.")
         }
         var file = ReturnedFile(
-            path: name, sha256: sha256 ?? ContentHash.sha256Hex(bytes), byteCount: bytes.count, shape: shape,
+            path: name, sha256: sha256, byteCount: byteCount, shape: shape,
             reviews: reviews, findings: context.findings, identities: identities)
         if !holds { file.handedOn = counts }
         return file

@@ -55,7 +55,7 @@ public struct CSVRecord: Sendable, Equatable {
 /// Errors are ``SpreadsheetError``s with code `invalidCSV` that name the file and line, never a field's
 /// contents. The whole file is held in memory (up to ``CSVReadOptions/maxFileSize``); records are parsed on
 /// demand. A reader is not safe to share between tasks.
-public final class CSVReader {
+public final class CSVReader: CSVRecordSource {
     /// The delimiter in use, given or sniffed.
     public let delimiter: UInt8
     /// The encoding in use, given or detected.
@@ -68,6 +68,8 @@ public final class CSVReader {
     /// The file's text as UTF-8, byte order mark included when there was one.
     private let bytes: [UInt8]
     private var parser: _CSVParser
+    /// Where the first record starts (after a byte order mark and a `sep=` line).
+    private let start: (position: Int, line: Int)
     private var inCallback = false
 
     /// Reads the CSV file at `path`.
@@ -122,6 +124,13 @@ public final class CSVReader {
             delimiter: delimiter, maxFieldSize: options.maxFieldSize, maxFieldCount: options.maxFieldsPerRecord,
             name: name, position: start)
         if declared != nil { parser.line = 2 }
+        self.start = (parser.position, parser.line)
+    }
+
+    /// Goes back to the first record.
+    public func rewind() {
+        parser.position = start.position
+        parser.line = start.line
     }
 
     /// The delimiter of a first line `sep=;` (as Excel writes and reads it) and the offset after that line.

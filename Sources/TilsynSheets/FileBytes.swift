@@ -56,6 +56,28 @@ public enum FileBytes {
         return bytes
     }
 
+    /// Calls `body` with the file's bytes a chunk of `size` bytes at a time, in order.
+    public static func forEachChunk(
+        path: String, size: Int = 1 << 20, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void
+    ) throws {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw SpreadsheetError(.fileUnreadable, "cannot open the file (\(errnoText())): check the path and permissions", file: path)
+        }
+        defer { close(fd) }
+        let chunk = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, size))
+        defer { chunk.deallocate() }
+        while true {
+            let n = Glibc.read(fd, chunk.baseAddress!, chunk.count)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw SpreadsheetError(.fileUnreadable, "reading failed (\(errnoText()))", file: path)
+            }
+            if n == 0 { return }
+            try body(UnsafeBufferPointer(rebasing: chunk[..<n]))
+        }
+    }
+
     static func errnoText() -> String {
         String(cString: strerror(errno))
     }

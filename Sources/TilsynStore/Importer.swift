@@ -182,20 +182,22 @@ public struct Importer: Sendable {
             count: paths.count, workers: workers
         ) { index in
             let path = paths[index]
-            guard let bytes = ReturnedFileReader.contents(path) else {
+            guard let source = ReturnedFileSource(path: path) else {
                 let file = ReturnedFileReader.unopenable(path)
                 return (file, false, BatchChecker.Entry(file))
             }
-            let hash = ContentHash.sha256Hex(bytes)
-            if let known, known(hash) {
+            if let known, known(source.sha256) {
                 let file = ReturnedFile(
-                    path: path, sha256: hash, byteCount: bytes.count, shape: nil, reviews: [], findings: [])
+                    path: path, sha256: source.sha256, byteCount: source.byteCount, shape: nil, reviews: [],
+                    findings: [])
                 return (file, true, BatchChecker.Entry(file))
             }
             var entry = BatchChecker.Entry(path: path)
-            let file = ReturnedFileReader.read(
-                bytes: bytes, name: path, sha256: hash, catalogues: catalogues, options: options, holding: limit
-            ) { entry.add($0) }
+            let file = ReturnedFileReader.read(source, catalogues: catalogues, options: options, holding: limit) {
+                entry.add($0)
+            }
+            // A file that could not be read after all (or changed while it was) holds nothing to compare.
+            if file.reviewCount == 0 { entry = BatchChecker.Entry(path: path) }
             return (file, false, entry)
         }
         // Whatever ends this run, no worker claims another file.
@@ -249,7 +251,7 @@ public struct Importer: Sendable {
             case .again:
                 file = second.take(nextAgain)
                 nextAgain += 1
-                if file.sha256 != hashes[index] { file = Self.changed(paths[index]) }
+                if file.sha256 != hashes[index] { file = ReturnedFileReader.changed(paths[index]) }
             }
             pending[index] = .again
             file.findings += batchFindings[index]
@@ -262,11 +264,10 @@ public struct Importer: Sendable {
             let reading: AuditStore.Reading
             if streamed {
                 reading = { each in
-                    guard let bytes = ReturnedFileReader.contents(path), ContentHash.sha256Hex(bytes) == hash else {
-                        return Self.changed(path)
+                    guard let source = ReturnedFileSource(path: path), source.sha256 == hash else {
+                        return ReturnedFileReader.changed(path)
                     }
-                    return try ReturnedFileReader.read(
-                        bytes: bytes, name: path, sha256: hash, catalogues: catalogues, options: options, each: each)
+                    return try ReturnedFileReader.read(source, catalogues: catalogues, options: options, each: each)
                 }
             } else {
                 reading = { [file] each in
@@ -287,18 +288,16 @@ public struct Importer: Sendable {
         _ path: String, known: (@Sendable (String) -> Bool)?,
         store: (StoredFile, @escaping AuditStore.Reading) throws -> Stored
     ) throws -> FileReport {
-        guard let bytes = ReturnedFileReader.contents(path) else {
+        guard let source = ReturnedFileSource(path: path) else {
             return Self.report(ReturnedFileReader.unopenable(path), status: .rejected, extra: [], reviews: 0, answers: 0)
         }
-        let hash = ContentHash.sha256Hex(bytes)
-        if let known, known(hash) {
+        if let known, known(source.sha256) {
             return FileReport(path: path, status: .alreadyImported, shape: nil, reviews: 0, answers: 0, findings: [])
         }
         let catalogues = catalogues
         let options = options
-        let stored = try store(StoredFile(path: path, sha256: hash, byteCount: bytes.count)) { each in
-            try ReturnedFileReader.read(
-                bytes: bytes, name: path, sha256: hash, catalogues: catalogues, options: options, each: each)
+        let stored = try store(StoredFile(path: path, sha256: source.sha256, byteCount: source.byteCount)) { each in
+            try ReturnedFileReader.read(source, catalogues: catalogues, options: options, each: each)
         }
         return Self.report(
             stored.file, status: stored.status, extra: stored.findings, reviews: stored.reviews, answers: stored.answers)
@@ -319,16 +318,6 @@ public struct Importer: Sendable {
             path: file.path, status: fileStatus, shape: file.shape,
             reviews: fileStatus == .alreadyImported ? 0 : reviews,
             answers: fileStatus == .alreadyImported ? 0 : answers, findings: findings, identities: file.identities)
-    }
-
-    /// The file whose bytes differ from those read first: nothing of it is stored.
-    private static func changed(_ path: String) -> ReturnedFile {
-        ReturnedFile(
-            path: path, sha256: "", byteCount: 0, shape: nil, reviews: [],
-            findings: [Finding(
-                file: path, severity: .error, rule: .changedDuringImport,
-                message: "Filen er ændret eller slettet, mens den blev indlæst, og intet fra den er indlæst.",
-                suggestion: "Indlæs filen igen, når ingen andre arbejder i den.")])
     }
 }
 

@@ -1,0 +1,120 @@
+internal import Crypto
+internal import TilsynSheets
+
+/// A returned file about to be read: its path, hash and size, and its bytes unless it is a CSV file, which is read
+/// through a window of its bytes (see ``TilsynSheets/CSVFileReader``) so that a long one is never held whole.
+public struct ReturnedFileSource: Sendable {
+    /// The path as given.
+    public let path: String
+    /// SHA-256 of the file's bytes, lower-case hex.
+    public let sha256: String
+    /// The file's size in bytes.
+    public let byteCount: Int
+    /// The bytes of a workbook (read once, hashed and parsed); nil for a CSV file.
+    let bytes: [UInt8]?
+
+    /// The file at `path`, hashed; nil when it cannot be read.
+    public init?(path: String) {
+        if ReturnedFileReader.isCSV(path) {
+            guard let (hash, count) = Self.hash(path) else { return nil }
+            self.init(path: path, sha256: hash, byteCount: count, bytes: nil)
+        } else {
+            guard let bytes = ReturnedFileReader.contents(path) else { return nil }
+            self.init(path: path, sha256: ContentHash.sha256Hex(bytes), byteCount: bytes.count, bytes: bytes)
+        }
+    }
+
+    /// A file whose bytes are in memory.
+    public init(path: String, bytes: [UInt8]) {
+        self.init(path: path, sha256: ContentHash.sha256Hex(bytes), byteCount: bytes.count, bytes: bytes)
+    }
+
+    private init(path: String, sha256: String, byteCount: Int, bytes: [UInt8]?) {
+        self.path = path
+        self.sha256 = sha256
+        self.byteCount = byteCount
+        self.bytes = bytes
+    }
+
+    /// SHA-256 and size of the file at `path`, read a chunk at a time.
+    private static func hash(_ path: String) -> (String, Int)? {
+        var hasher = SHA256()
+        var count = 0
+        do {
+            try FileBytes.forEachChunk(path: path) { chunk in
+                hasher.update(bufferPointer: UnsafeRawBufferPointer(chunk))
+                count += chunk.count
+            }
+        } catch {
+            return nil
+        }
+        return (ContentHash.hex(hasher.finalize()), count)
+    }
+}
+
+extension ReturnedFileReader {
+    /// Reads a file from its source, as ``read(bytes:name:sha256:catalogues:options:)`` does: a CSV file through a
+    /// window of its bytes (or whole when it is not UTF-8). A file whose bytes no longer hash as they did when the
+    /// source was made is refused (``Finding/Rule/changedDuringImport``), and nothing of it counts.
+    public static func read(_ source: ReturnedFileSource, catalogues: CatalogueSet, options: ImportOptions)
+        -> ReturnedFile
+    {
+        read(source, catalogues: catalogues, options: options, holding: .max) { _ in }
+    }
+
+    /// Reads a file from its source and hands each review on as it is complete, holding them as well up to
+    /// `holding` answers, as ``read(bytes:name:sha256:catalogues:options:holding:each:)`` does.
+    public static func read<Failure: Error>(
+        _ source: ReturnedFileSource, catalogues: CatalogueSet, options: ImportOptions, holding: Int = 0,
+        each: (Review) throws(Failure) -> Void
+    ) throws(Failure) -> ReturnedFile {
+        let bytes: [UInt8]
+        if let held = source.bytes {
+            bytes = held
+        } else if let reader = try? CSVFileReader.open(path: source.path) {
+            var hasher = SHA256()
+            // Each pass reads the file again: the hash is of the last, whose records were parsed.
+            reader.observe = { offset, bytes in
+                if offset == 0 { hasher = SHA256() }
+                hasher.update(bufferPointer: UnsafeRawBufferPointer(bytes))
+            }
+            var file = try read(
+                csv: reader, name: source.path, sha256: source.sha256, byteCount: source.byteCount,
+                catalogues: catalogues, options: options, holding: holding, each: each)
+            // The last pass's bytes are the ones parsed: they must be the ones hashed.
+            if ContentHash.hex(hasher.finalize()) != source.sha256 { file = changed(source.path) }
+            return file
+        } else if let whole = contents(source.path), ContentHash.sha256Hex(whole) == source.sha256 {
+            bytes = whole
+        } else {
+            return changed(source.path)
+        }
+        return try read(
+            bytes: bytes, name: source.path, sha256: source.sha256, catalogues: catalogues, options: options,
+            holding: holding, each: each)
+    }
+
+    /// The file whose bytes differ from those hashed first: nothing of it is stored.
+    public static func changed(_ path: String) -> ReturnedFile {
+        ReturnedFile(
+            path: path, sha256: "", byteCount: 0, shape: nil, reviews: [],
+            findings: [Finding(
+                file: path, severity: .error, rule: .changedDuringImport,
+                message: "Filen er ændret eller slettet, mens den blev indlæst, og intet fra den er indlæst.",
+                suggestion: "Indlæs filen igen, når ingen andre arbejder i den.")])
+    }
+}
+
+extension ContentHash {
+    /// A digest as 64 lower-case hex digits.
+    static func hex(_ digest: some Sequence<UInt8>) -> String {
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(64)
+        for byte in digest {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+}
