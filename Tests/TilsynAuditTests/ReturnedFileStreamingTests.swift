@@ -93,4 +93,27 @@ import TilsynTestSupport
         #expect(file.findings.map(\.rule) == [.unreadable])
         #expect(file.reviewCount == 0)
     }
+
+    /// A CSV file read from disk through a window gives what its bytes give in memory; one that changes after it
+    /// was hashed is refused, and nothing of it counts.
+    @Test func aFileReadFromDiskIsTheFileThatWasHashed() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let path = directory.path("svar.csv")
+        let bytes = Self.csv(Self.rows(Array(Self.reviews.prefix(3))))
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let source = try #require(ReturnedFileSource(path: path))
+        #expect(source.sha256 == ContentHash.sha256Hex(bytes) && source.byteCount == bytes.count)
+        let fromDisk = ReturnedFileReader.read(source, catalogues: Self.catalogues, options: ImportOptions())
+        let inMemory = ReturnedFileTests.read(bytes, path)
+        #expect(fromDisk.reviews.map(Self.content) == inMemory.reviews.map(Self.content))
+        #expect(fromDisk.findings == inMemory.findings && fromDisk.sha256 == inMemory.sha256)
+        try Data(bytes.map { $0 == UInt8(ascii: "J") ? UInt8(ascii: "N") : $0 }).write(to: URL(fileURLWithPath: path))
+        var handed = 0
+        let changed = ReturnedFileReader.read(source, catalogues: Self.catalogues, options: ImportOptions()) { _ in
+            handed += 1
+        }
+        #expect(changed.findings.map(\.rule) == [.changedDuringImport])
+        #expect(changed.reviewCount == 0 && handed > 0)
+    }
 }
