@@ -250,6 +250,7 @@ public enum ReturnedFileReader {
             // Nothing of a file that cannot be read counts, also when its first reviews were handed on.
             identities = []
             keys = []
+            reviews = []
             counts = (0, 0)
         }
         context.checkDuplicateKeys(keys)

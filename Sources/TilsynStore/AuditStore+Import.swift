@@ -37,6 +37,14 @@ extension AuditStore {
     /// findings, shape and counts) at the end.
     public typealias Reading = (_ each: (Review) throws -> Void) throws -> ReturnedFile
 
+    /// The reading of a file that holds its reviews: hands them on and returns the file.
+    static func held(_ file: ReturnedFile) -> Reading {
+        { each in
+            for review in file.reviews { try each(review) }
+            return file
+        }
+    }
+
     /// How a review relates to what the store holds.
     enum StoredState {
         case new
@@ -98,10 +106,7 @@ extension AuditStore {
 
     /// The resubmission findings a file would get, without writing (for `tilsyn validate`).
     public static func resubmissionFindings(_ file: ReturnedFile, replace: Bool, in db: Database) throws -> [Finding] {
-        try resubmissionFindings(StoredFile(file), replace: replace, in: db) { each in
-            for review in file.reviews { try each(review) }
-            return file
-        }.findings
+        try resubmissionFindings(StoredFile(file), replace: replace, in: db, read: held(file)).findings
     }
 
     /// The resubmission findings of a file whose reviews `read` hands on one by one, and the file it returns.
@@ -120,12 +125,8 @@ extension AuditStore {
         _ file: ReturnedFile, replace: Bool, in db: Database, groupings: CatalogueGroupings = CatalogueGroupings()
     ) throws -> ImportOutcome {
         guard !file.isRejected else { return .rejected }
-        return try importFile(
-            StoredFile(file), replace: replace, in: db, groupings: groupings
-        ) { each in
-            for review in file.reviews { try each(review) }
-            return file
-        }.outcome
+        return try importFile(StoredFile(file), replace: replace, in: db, groupings: groupings, read: held(file))
+            .outcome
     }
 
     /// Imports one file whose reviews `read` hands to its argument one by one and whose findings it returns at the

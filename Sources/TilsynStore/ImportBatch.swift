@@ -34,10 +34,7 @@ public final class ImportBatch {
     /// Imports one file atomically, as `AuditStore.importFile(_:replace:)` does, under a savepoint of the batch.
     public func importFile(_ file: ReturnedFile, replace: Bool) throws -> ImportOutcome {
         guard !file.isRejected else { return .rejected }
-        return try importFile(StoredFile(file), replace: replace) { each in
-            for review in file.reviews { try each(review) }
-            return file
-        }.outcome
+        return try importFile(StoredFile(file), replace: replace, read: AuditStore.held(file)).outcome
     }
 
     /// Imports one file atomically under a savepoint of the batch, storing each review as `read` hands it on

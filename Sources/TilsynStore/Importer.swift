@@ -270,10 +270,7 @@ public struct Importer: Sendable {
                     return try ReturnedFileReader.read(source, catalogues: catalogues, options: options, each: each)
                 }
             } else {
-                reading = { [file] each in
-                    for review in file.reviews { try each(review) }
-                    return file
-                }
+                reading = AuditStore.held(file)
             }
             let stored = try store(StoredFile(file), reading)
             reports.append(Self.report(

@@ -111,4 +111,40 @@ import TilsynTestSupport
         }
         #expect(cases == ["A-1", "C-1", "K-1"])
     }
+
+    /// A run of one file reads it once, storing each review as it is read: a file found rejected only at its last
+    /// review, or refused half-way by a resubmission, leaves nothing; a good one is stored whole.
+    @Test func oneFileIsStoredAsItIsReadOrNotAtAll() throws {
+        let (store, directory) = try AuditStoreTests.makeStore()
+        defer { directory.cleanUp() }
+        let header = AuditStoreTests.header
+        func row(_ number: String, _ question: String, _ answer: String, remark: String = "") -> String {
+            AuditStoreTests.row(number, question, answer, remark: remark)
+        }
+        func write(_ name: String, _ text: String) throws -> String {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: directory.path(name)))
+            return directory.path(name)
+        }
+        func stored() throws -> [Int] {
+            try store.database.read { db in
+                try ["file", "review", "answer"].map { try Int.fetchOne(db, sql: "SELECT count(*) FROM \($0)") ?? -1 }
+            }
+        }
+        let importer = Importer(catalogues: AuditStoreTests.catalogues, options: ImportOptions(), threads: 1)
+        let lastIsWrong = try write("a.csv", header + row("A-1", "U.1", "Ja") + row("A-2", "U.1", "Nej", remark: "x")
+            + row("A-3", "U.1", "Måske"))
+        #expect(try importer.run(paths: [lastIsWrong], store: store).files.map(\.status) == [.rejected])
+        #expect(try stored() == [0, 0, 0])
+        let good = try write("b.csv", header + row("A-1", "U.1", "Ja") + row("A-2", "U.1", "Nej", remark: "x"))
+        let first = try importer.run(paths: [good], store: store)
+        #expect(first.rejected == 0 && first.accepted + first.acceptedWithWarnings == 1 && first.answers == 2)
+        #expect(try stored() == [1, 2, 2])
+        // A new review first, then one that differs from the stored A-2 (no --replace): refused, the new one too.
+        let resubmitted = try write("c.csv", header + row("A-0", "U.1", "Ja") + row("A-2", "U.1", "Ja"))
+        let refused = try importer.run(paths: [resubmitted], store: store)
+        #expect(refused.files.map(\.status) == [.rejected])
+        #expect(refused.findings.map(\.rule).contains(.resubmission))
+        #expect(try stored() == [1, 2, 2])
+        try AuditStoreTests.expectCountsMatchAnswers(store)
+    }
 }
