@@ -129,26 +129,6 @@ public enum ReturnedFileReader {
         return read(source, catalogues: catalogues, options: options)
     }
 
-    /// Whether a file is read as CSV, by its name: `.csv`, `.txt` or `.tsv`.
-    public static func isCSV(_ name: String) -> Bool {
-        let lower = name.lowercased()
-        return lower.hasSuffix(".csv") || lower.hasSuffix(".txt") || lower.hasSuffix(".tsv")
-    }
-
-    /// The bytes of the file at `path`, or nil when it cannot be read.
-    public static func contents(_ path: String) -> [UInt8]? {
-        try? FileBytes.read(path: path, limit: .max)
-    }
-
-    /// The result for a file that cannot be opened.
-    public static func unopenable(_ path: String) -> ReturnedFile {
-        ReturnedFile(
-            path: path, sha256: "", byteCount: 0, shape: nil, reviews: [],
-            findings: [Finding(
-                file: path, severity: .error, rule: .unreadable, message: "Filen kan ikke åbnes.",
-                suggestion: "Kontrollér, at filen findes og kan læses, og send den igen.")])
-    }
-
     /// Reads a file from bytes; `name` is the path shown in findings and decides CSV (`.csv`, `.txt`, `.tsv`).
     /// `sha256` is the bytes' hash when the caller has computed it already.
     public static func read(

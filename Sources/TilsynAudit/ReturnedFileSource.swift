@@ -53,6 +53,26 @@ public struct ReturnedFileSource: Sendable {
 }
 
 extension ReturnedFileReader {
+    /// Whether a file is read as CSV, by its name: `.csv`, `.txt` or `.tsv`.
+    public static func isCSV(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        return lower.hasSuffix(".csv") || lower.hasSuffix(".txt") || lower.hasSuffix(".tsv")
+    }
+
+    /// The bytes of the file at `path`, or nil when it cannot be read.
+    public static func contents(_ path: String) -> [UInt8]? {
+        try? FileBytes.read(path: path, limit: .max)
+    }
+
+    /// The result for a file that cannot be opened.
+    public static func unopenable(_ path: String) -> ReturnedFile {
+        ReturnedFile(
+            path: path, sha256: "", byteCount: 0, shape: nil, reviews: [],
+            findings: [Finding(
+                file: path, severity: .error, rule: .unreadable, message: "Filen kan ikke åbnes.",
+                suggestion: "Kontrollér, at filen findes og kan læses, og send den igen.")])
+    }
+
     /// Reads a file from its source, as ``read(bytes:name:sha256:catalogues:options:)`` does: a CSV file through a
     /// window of its bytes (or whole when it is not UTF-8). A file whose bytes no longer hash as they did when the
     /// source was made is refused (``Finding/Rule/changedDuringImport``), and nothing of it counts.
