@@ -195,7 +195,9 @@ public enum ReturnedFileReader {
     ) -> ReturnedFile {
         var context = ReadContext(file: name, catalogues: catalogues, options: options)
         var identities: [ReviewIdentity] = []
-        var keys: [(key: ReviewKey, at: Provenance)] = []
+        // The first place of each case, level and round, and the reviews that repeat one (reported at the end).
+        var places: [ReviewKey: Provenance] = [:]
+        var repeats: [(at: Provenance, earlier: Provenance)] = []
         var reviews: [Review] = []
         var counts = (reviews: 0, answers: 0)
         var holds = true
@@ -203,7 +205,11 @@ public enum ReturnedFileReader {
         let emit = { (raw: RawReview, context: inout ReadContext) in
             identities.append(ReviewIdentity(raw, options: options))
             guard let review = context.normalise(raw) else { return }
-            keys.append((review.key, review.at))
+            if let earlier = places[review.key] {
+                repeats.append((review.at, earlier))
+            } else {
+                places[review.key] = review.at
+            }
             counts.reviews += 1
             counts.answers += review.answers.count
             each?(review)
@@ -229,11 +235,12 @@ public enum ReturnedFileReader {
         if context.findings.contains(where: { $0.rule == .unreadable }) {
             // Nothing of a file that cannot be read counts, also when its first reviews were handed on.
             identities = []
-            keys = []
+            repeats = []
             reviews = []
             counts = (0, 0)
         }
-        context.checkDuplicateKeys(keys)
+        places = [:]
+        for (at, earlier) in repeats { context.reportDuplicate(at: at, earlier: earlier) }
         if identities.isEmpty, shape != nil, !context.findings.contains(where: { $0.severity == .error }) {
             context.add(severity: .error, rule: .unknownLayout, message: "Filen indeholder ingen gennemgang.",
                         suggestion: "Udfyld skabelonen for sagen, eller send den rigtige fil.")

@@ -320,17 +320,10 @@ extension ReadContext {
         return level
     }
 
-    /// Reports reviews of the same case, level and round twice in this file.
-    mutating func checkDuplicateKeys(_ reviews: [(key: ReviewKey, at: Provenance)]) {
-        var seen: [ReviewKey: Provenance] = [:]
-        for review in reviews {
-            if let earlier = seen[review.key] {
-                add(at: review.at, severity: .error, rule: .duplicateReview,
-                    message: "Samme sag, niveau og runde er gennemgået to gange i filen (også i \(earlier.cell)).",
-                    suggestion: "Slet den ene gennemgang, eller ret niveau eller runde.")
-            } else {
-                seen[review.key] = review.at
-            }
-        }
+    /// Reports a review of the same case, level and round as the one read at `earlier` in this file.
+    mutating func reportDuplicate(at: Provenance, earlier: Provenance) {
+        add(at: at, severity: .error, rule: .duplicateReview,
+            message: "Samme sag, niveau og runde er gennemgået to gange i filen (også i \(earlier.cell)).",
+            suggestion: "Slet den ene gennemgang, eller ret niveau eller runde.")
     }
 }

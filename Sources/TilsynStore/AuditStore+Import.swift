@@ -151,12 +151,15 @@ extension AuditStore {
                 reviewsUnchanged: 0))
         }
         let comparer = try Comparer(path: stored.path, replace: replace, in: db)
+        let firstOfCase = try db.cachedStatement(sql: """
+            SELECT NOT EXISTS (
+                SELECT 1 FROM review r JOIN audit_case c ON c.id = r.case_id AND c.number = ?
+                JOIN round d ON d.id = r.round_id AND d.name = ? WHERE r.file_id = ?)
+            """)
         var findings: [Finding] = []
         var refused = false
         var fileID: Int64?
         var (reviews, answers, replaced, unchanged) = (0, 0, 0, 0)
-        var touched: [(caseNumber: String, round: String)] = []
-        var seen: Set<[String]> = []
         var counts = KeptCounts()
         let file = try read { review in
             let (state, finding) = try comparer.compare(review)
@@ -171,10 +174,10 @@ extension AuditStore {
             }
             let id = try fileID ?? insertFileRow(stored, in: db)
             fileID = id
-            // Agreement over three or four levels counts each case and round as a whole: taken out before any of
-            // its reviews changes, added again at the end.
-            if seen.insert([review.caseNumber, review.round]).inserted {
-                touched.append((review.caseNumber, review.round))
+            // Agreement over three or four levels counts each case and round as a whole: taken out before the
+            // first of its reviews changes (asked of the store, so that nothing is held per review), added again at
+            // the end.
+            if try Bool.fetchOne(firstOfCase, arguments: [review.caseNumber, review.round, id]) == true {
                 try updateLevelSets([(review.caseNumber, review.round)], in: db, sign: -1)
             }
             if case .differs(let oldID) = state {
@@ -183,6 +186,11 @@ extension AuditStore {
             }
             let inserted = try insert(review, fileID: id, in: db)
             counts.add(review, stored: inserted, questions: try groupings.questions(of: review.catalogueID, in: db))
+            if counts.isLarge {
+                // The upserts add up: a long file's counts are written as they grow instead of held to its end.
+                try counts.write(in: db)
+                counts = KeptCounts()
+            }
             reviews += 1
             answers += review.answers.count
         }
@@ -201,7 +209,7 @@ extension AuditStore {
         try counts.write(in: db)
         try updatePairCounts(in: db, reviews: "s.file_id = :file", among: "o.file_id = :file",
                              arguments: ["file": fileID], sign: 1)
-        try updateLevelSets(touched, in: db, sign: 1)
+        try addLevelSets(ofFile: fileID, in: db)
         try updatePairCaseCounts(in: db, reviews: "s.file_id = :file", among: "o.file_id = :file",
                                  arguments: ["file": fileID], sign: 1)
         try addRecurringCases(in: db, filter: "r.file_id = ?", arguments: [fileID])
@@ -329,6 +337,23 @@ extension AuditStore {
             else { continue }
             try updateLevelSetCounts(
                 in: db, filter: "r1.case_id = ? AND r1.round_id = ?", arguments: [ids[0], ids[1]], sign: sign)
+        }
+    }
+
+    /// Adds the level set counts of every stored case and round that file `fileID` has a review of and that has
+    /// reviews at three levels or more.
+    private static func addLevelSets(ofFile fileID: Int64, in db: Database) throws {
+        let cursor = try Row.fetchCursor(
+            db.cachedStatement(sql: """
+                SELECT f.case_id, f.round_id FROM review f
+                JOIN review r ON r.case_id = f.case_id AND r.round_id = f.round_id
+                WHERE f.file_id = ? GROUP BY f.case_id, f.round_id HAVING count(DISTINCT r.id) >= 3
+                """), arguments: [fileID])
+        var cases: [(Int64, Int64)] = []
+        while let row = try cursor.next() { cases.append((row[0], row[1])) }
+        for (caseID, roundID) in cases {
+            try updateLevelSetCounts(
+                in: db, filter: "r1.case_id = ? AND r1.round_id = ?", arguments: [caseID, roundID], sign: 1)
         }
     }
 

@@ -37,6 +37,10 @@ struct KeptCounts {
     /// cases, all_yes.
     private var cases: [CaseKey: (cases: Int, allYes: Int)] = [:]
 
+    /// Whether so many rows are summed that they are better written now (a long file meets many combinations of
+    /// question, enhed, indsats and reviewer).
+    var isLarge: Bool { answers.count + cases.count >= 20_000 }
+
     /// Adds the answers and cases of `review`, stored as `stored`, grouped by its catalogue's `questions`.
     mutating func add(_ review: Review, stored: StoredReview, questions: [String: CatalogueGroupings.Question]) {
         let dimensions = Dimensions(
