@@ -185,7 +185,7 @@ extension AuditStore {
                 replaced += 1
             }
             let inserted = try insert(review, fileID: id, in: db)
-            counts.add(review, stored: inserted, questions: try groupings.questions(of: review.catalogueID, in: db))
+            counts.add(review, stored: inserted, catalogue: try groupings.catalogue(review.catalogueID, in: db))
             if counts.isLarge {
                 // The upserts add up: a long file's counts are written as they grow instead of held to its end.
                 try counts.write(in: db)

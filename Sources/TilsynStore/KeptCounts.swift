@@ -9,17 +9,9 @@ internal import TilsynAudit
 /// and a long CSV of 25,000 reviews writes a few thousand rows instead of one upsert per answer. The tests compare
 /// the kept tables with a recount after random imports and replacements.
 struct KeptCounts {
-    /// `answer_count`'s key: catalogue, question and the review's dimensions.
-    private struct AnswerKey: Hashable {
+    /// The rows one review adds to: its catalogue and dimensions.
+    private struct Key: Hashable {
         var catalogue: String
-        var question: String
-        var dimensions: Dimensions
-    }
-
-    /// `case_count`'s key: catalogue, group and the review's dimensions.
-    private struct CaseKey: Hashable {
-        var catalogue: String
-        var group: CaseGroup
         var dimensions: Dimensions
     }
 
@@ -32,59 +24,47 @@ struct KeptCounts {
         var reviewer: Int64
     }
 
-    /// yes, no, not_applicable, unanswered, low, some, high.
-    private var answers: [AnswerKey: [Int]] = [:]
-    /// cases, all_yes.
-    private var cases: [CaseKey: (cases: Int, allYes: Int)] = [:]
+    /// Sums by catalogue and dimensions, indexed by the catalogue's question and group indices (see
+    /// ``CatalogueGroupings/Catalogue``): per question yes, no, not_applicable, unanswered, low, some, high; per
+    /// group cases and all_yes. Hashing once per review instead of once per answer and group.
+    fileprivate struct Sums {
+        var answers: [Int]
+        var cases: [Int]
+        /// Answers to questions the store's catalogue does not list, by question.
+        var others: [String: [Int]] = [:]
+    }
+
+    private var sums: [Key: Sums] = [:]
+    private var catalogues: [String: CatalogueGroupings.Catalogue] = [:]
+    private var rows = 0
 
     /// Whether so many rows are summed that they are better written now (a long file meets many combinations of
     /// question, enhed, indsats and reviewer).
-    var isLarge: Bool { answers.count + cases.count >= 20_000 }
+    var isLarge: Bool { rows >= 20_000 }
 
-    /// Adds the answers and cases of `review`, stored as `stored`, grouped by its catalogue's `questions`.
-    mutating func add(_ review: Review, stored: StoredReview, questions: [String: CatalogueGroupings.Question]) {
-        let dimensions = Dimensions(
-            round: stored.roundID, level: review.level, unit: stored.unitID, measure: review.measure.paragraph,
-            reviewer: stored.reviewerID)
-        // Per group of this review: whether every answer in it is Ja.
-        var groups: [CaseGroup: Bool] = [:]
-        func add(_ grouping: String, _ key: String, _ degree: Int, _ yes: Bool) {
-            let group = CaseGroup(grouping: grouping, key: key, degree: degree)
-            groups[group] = (groups[group] ?? true) && yes
+    /// Adds the answers and cases of `review`, stored as `stored`, grouped by its `catalogue`'s questions.
+    mutating func add(_ review: Review, stored: StoredReview, catalogue: CatalogueGroupings.Catalogue) {
+        let key = Key(
+            catalogue: review.catalogueID,
+            dimensions: Dimensions(
+                round: stored.roundID, level: review.level, unit: stored.unitID, measure: review.measure.paragraph,
+                reviewer: stored.reviewerID))
+        if catalogues[review.catalogueID] == nil { catalogues[review.catalogueID] = catalogue }
+        // Taken out while it is added to, so that the arrays are changed in place.
+        var entry = sums.removeValue(forKey: key) ?? {
+            rows += catalogue.questionIDs.count + catalogue.groups.count
+            return Sums(
+                answers: Array(repeating: 0, count: catalogue.questionIDs.count * 7),
+                cases: Array(repeating: 0, count: catalogue.groups.count * 2))
+        }()
+        // Per group of this review: 0 not met, 1 every answer Ja so far, 2 some answer not Ja.
+        var groups = [UInt8](repeating: 0, count: catalogue.groups.count)
+        entry.add(review.answers, catalogue: catalogue, groups: &groups)
+        for (index, state) in groups.enumerated() where state != 0 {
+            entry.cases[index * 2] += 1
+            if state == 1 { entry.cases[index * 2 + 1] += 1 }
         }
-        for answer in review.answers {
-            let column: Int
-            switch (answer.code, answer.applies) {
-            case (nil, _): column = 3
-            case (.notApplicable?, _), (_?, false): column = 2
-            case (.yes?, true): column = 0
-            case (.no?, true): column = 1
-            case (.low?, true): column = 4
-            case (.some?, true): column = 5
-            case (.high?, true): column = 6
-            }
-            answers[
-                AnswerKey(catalogue: review.catalogueID, question: answer.questionID, dimensions: dimensions),
-                default: [0, 0, 0, 0, 0, 0, 0]][column] += 1
-            // Cases: Ja, Nej or a degree to a question that applies, outside temanedslag.
-            guard column != 2, column != 3 else { continue }
-            let question = questions[answer.questionID]
-            if question?.temanedslag == true { continue }
-            let step = question?.step ?? ""
-            let degree = question?.degree == true ? 1 : 0
-            let yes = column == 0
-            add("step", step, degree, yes)
-            add("all", "", degree, yes)
-            for theme in question?.themes ?? [] {
-                add("theme", theme, degree, yes)
-                add("step-theme", step + "\u{1F}" + theme, degree, yes)
-            }
-        }
-        for (group, allYes) in groups {
-            let key = CaseKey(catalogue: review.catalogueID, group: group, dimensions: dimensions)
-            let sum = cases[key] ?? (0, 0)
-            cases[key] = (sum.cases + 1, sum.allYes + (allYes ? 1 : 0))
-        }
+        sums[key] = entry
     }
 
     /// Adds the sums to `answer_count` and `case_count`.
@@ -100,12 +80,20 @@ struct KeptCounts {
                     unanswered = unanswered + excluded.unanswered,
                     low = low + excluded.low, some = some + excluded.some, high = high + excluded.high
                 """)
-        for (key, sums) in answers {
+        for (key, sums) in sums {
             let d = key.dimensions
-            try answerRow.execute(arguments: [
-                key.catalogue, key.question, d.round, d.level, d.unit, d.measure, d.reviewer,
-                sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6],
-            ])
+            let catalogue = catalogues[key.catalogue]
+            func row(_ question: String, _ counts: ArraySlice<Int>) throws {
+                guard counts.contains(where: { $0 != 0 }) else { return }
+                try answerRow.execute(arguments: StatementArguments(
+                    [key.catalogue.databaseValue, question.databaseValue, d.round.databaseValue, d.level.databaseValue,
+                     d.unit.databaseValue, d.measure.databaseValue, d.reviewer.databaseValue]
+                        + counts.map(\.databaseValue)))
+            }
+            for (index, question) in (catalogue?.questionIDs ?? []).enumerated() {
+                try row(question, sums.answers[(index * 7)..<(index * 7 + 7)])
+            }
+            for (question, counts) in sums.others { try row(question, counts[...]) }
         }
         let caseRow = try db.cachedStatement(
             sql: """
@@ -114,12 +102,47 @@ struct KeptCounts {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT DO UPDATE SET cases = cases + excluded.cases, all_yes = all_yes + excluded.all_yes
                 """)
-        for (key, sums) in cases {
+        for (key, sums) in sums {
             let d = key.dimensions
-            try caseRow.execute(arguments: [
-                key.catalogue, key.group.grouping, key.group.key, key.group.degree, d.round, d.level, d.unit,
-                d.measure, d.reviewer, sums.cases, sums.allYes,
-            ])
+            for (index, group) in (catalogues[key.catalogue]?.groups ?? []).enumerated() where sums.cases[index * 2] > 0 {
+                try caseRow.execute(arguments: [
+                    key.catalogue, group.grouping, group.key, group.degree, d.round, d.level, d.unit, d.measure,
+                    d.reviewer, sums.cases[index * 2], sums.cases[index * 2 + 1],
+                ])
+            }
+        }
+    }
+}
+
+extension KeptCounts.Sums {
+    /// Adds `answers` of one review, marking the review's groups in `groups`.
+    mutating func add(
+        _ answers: [Answer], catalogue: CatalogueGroupings.Catalogue, groups: inout [UInt8]
+    ) {
+        for answer in answers {
+            let column: Int
+            switch (answer.code, answer.applies) {
+            case (nil, _): column = 3
+            case (.notApplicable?, _), (_?, false): column = 2
+            case (.yes?, true): column = 0
+            case (.no?, true): column = 1
+            case (.low?, true): column = 4
+            case (.some?, true): column = 5
+            case (.high?, true): column = 6
+            }
+            let question = catalogue.questions[answer.questionID]
+            if let question {
+                self.answers[question.index * 7 + column] += 1
+            } else {
+                others[answer.questionID, default: [0, 0, 0, 0, 0, 0, 0]][column] += 1
+            }
+            // Cases: Ja, Nej or a degree to a question that applies, outside temanedslag.
+            guard column != 2, column != 3 else { continue }
+            if question?.temanedslag == true { continue }
+            let yes = column == 0
+            for group in question?.groups ?? catalogue.unlisted {
+                groups[group] = groups[group] == 2 || !yes ? 2 : 1
+            }
         }
     }
 }
@@ -149,13 +172,35 @@ final class CatalogueGroupings {
         var degree: Bool
         var temanedslag: Bool
         var themes: [String]
+        /// The question's place in ``Catalogue/questionIDs``.
+        var index = 0
+        /// The places in ``Catalogue/groups`` of the groups its case is counted in: its sagsskridt, all, each of
+        /// its pejlemærker, and each sagsskridt × pejlemærke.
+        var groups: [Int] = []
     }
 
-    private var catalogues: [String: [String: Question]] = [:]
+    /// One catalogue's questions and case groups, numbered for ``KeptCounts``.
+    struct Catalogue {
+        var questions: [String: Question]
+        /// The question ids by index.
+        var questionIDs: [String]
+        /// The case groups by index.
+        var groups: [CaseGroup]
+        /// The groups of a question the store's catalogue does not list: sagsskridt "" and all, not degree.
+        var unlisted: [Int]
+    }
+
+    private var catalogues: [String: Catalogue] = [:]
 
     /// The questions of `catalogue` with their groups (empty for a catalogue the store does not know).
     func questions(of catalogue: String, in db: Database) throws -> [String: Question] {
-        if let known = catalogues[catalogue] { return known }
+        try self.catalogue(catalogue, in: db).questions
+    }
+
+    /// The catalogue `id` as the store holds it, its questions and groups numbered.
+    func catalogue(_ id: String, in db: Database) throws -> Catalogue {
+        if let known = catalogues[id] { return known }
+        let catalogue = id
         var questions: [String: Question] = [:]
         for row in try Row.fetchAll(
             db, sql: "SELECT question, step, type, temanedslag FROM catalogue_question WHERE catalogue = ?",
@@ -173,7 +218,27 @@ final class CatalogueGroupings {
             questions[question, default: Question(step: "", degree: false, temanedslag: false, themes: [])]
                 .themes.append(row[1])
         }
-        catalogues[catalogue] = questions
-        return questions
+        var numbered = Catalogue(questions: [:], questionIDs: questions.keys.sorted(), groups: [], unlisted: [])
+        var groupIndex: [CaseGroup: Int] = [:]
+        func index(_ grouping: String, _ key: String, _ degree: Bool) -> Int {
+            let group = CaseGroup(grouping: grouping, key: key, degree: degree ? 1 : 0)
+            if let known = groupIndex[group] { return known }
+            groupIndex[group] = numbered.groups.count
+            numbered.groups.append(group)
+            return numbered.groups.count - 1
+        }
+        for (position, id) in numbered.questionIDs.enumerated() {
+            guard var question = questions[id] else { continue }
+            question.index = position
+            question.groups = [index("step", question.step, question.degree), index("all", "", question.degree)]
+            for theme in question.themes {
+                question.groups.append(index("theme", theme, question.degree))
+                question.groups.append(index("step-theme", question.step + "\u{1F}" + theme, question.degree))
+            }
+            numbered.questions[id] = question
+        }
+        numbered.unlisted = [index("step", "", false), index("all", "", false)]
+        catalogues[id] = numbered
+        return numbered
     }
 }
