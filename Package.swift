@@ -46,7 +46,11 @@ let package = Package(
         // aggregations read. The only module that speaks SQL for writing.
         .target(
             name: "TilsynStore",
-            dependencies: ["TilsynAudit", "TilsynSheets", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: [
+                "TilsynAudit", "TilsynSheets", .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C interface, for the one statement bound by hand: the answers of an import.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]),
 
         // Analysis over the store: SQL aggregations (compliance by pejlemærke, sagsskridt and round, …).
         .target(

@@ -151,6 +151,7 @@ extension AuditStore {
                 reviewsUnchanged: 0))
         }
         let comparer = try Comparer(path: stored.path, replace: replace, in: db)
+        let inserter = try AnswerInserter(db)
         let firstOfCase = try db.cachedStatement(sql: """
             SELECT NOT EXISTS (
                 SELECT 1 FROM review r JOIN audit_case c ON c.id = r.case_id AND c.number = ?
@@ -184,7 +185,7 @@ extension AuditStore {
                 try remove(oldID, notPairedWith: id, in: db)
                 replaced += 1
             }
-            let inserted = try insert(review, fileID: id, in: db)
+            let inserted = try insert(review, fileID: id, answers: inserter, in: db)
             counts.add(review, stored: inserted, catalogue: try groupings.catalogue(review.catalogueID, in: db))
             if counts.isLarge {
                 // The upserts add up: a long file's counts are written as they grow instead of held to its end.
@@ -367,13 +368,9 @@ extension AuditStore {
         return db.lastInsertedRowID
     }
 
-    /// The statement inserting `n` answers (index `n`, 1 to 50), written once.
-    private static let answerInsertSQL: [String] = (0...50).map { count in
-        "INSERT INTO answer(review_id, question, code, answer, applies, remark, sheet, cell) VALUES "
-            + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: count).joined(separator: ", ")
-    }
-
-    private static func insert(_ review: Review, fileID: Int64, in db: Database) throws -> StoredReview {
+    private static func insert(
+        _ review: Review, fileID: Int64, answers: AnswerInserter, in db: Database
+    ) throws -> StoredReview {
         let caseID = try dimension("audit_case", "number", review.caseNumber, in: db)
         let roundID = try dimension("round", "name", review.round, in: db)
         let reviewerID = try dimension("reviewer", "initials", review.reviewer, in: db)
@@ -388,29 +385,7 @@ extension AuditStore {
                 review.at.sheet, review.at.cell, review.udgangspunkt, review.udgangspunktDate,
             ])
         let reviewID = db.lastInsertedRowID
-        // Answers in chunks of up to 50 rows per statement: one execution instead of one per answer.
-        var rest = review.answers[...]
-        while !rest.isEmpty {
-            let chunk = rest.prefix(50)
-            rest = rest.dropFirst(chunk.count)
-            let statement = try db.cachedStatement(sql: answerInsertSQL[chunk.count])
-            // Database values straight away: an array of optional existentials boxed every value first.
-            var values: [DatabaseValue] = []
-            values.reserveCapacity(chunk.count * 8)
-            let review = reviewID.databaseValue
-            for answer in chunk {
-                values.append(review)
-                values.append(answer.questionID.databaseValue)
-                values.append(answer.code?.rawValue.databaseValue ?? .null)
-                values.append(answer.answer?.databaseValue ?? .null)
-                values.append(answer.applies.databaseValue)
-                values.append(answer.remark?.databaseValue ?? .null)
-                values.append(answer.at.sheet.databaseValue)
-                values.append(answer.at.cell.databaseValue)
-            }
-            statement.setUncheckedArguments(StatementArguments(values))
-            try statement.execute()
-        }
+        try answers.insert(review.answers, reviewID: reviewID)
         return StoredReview(id: reviewID, caseID: caseID, roundID: roundID, reviewerID: reviewerID, unitID: unitID)
     }
 
