@@ -2,7 +2,7 @@ internal import Crypto
 internal import TilsynSheets
 
 /// A returned file about to be read: its path, hash and size, and its bytes unless it is a CSV file, which is read
-/// through a window of its bytes (see ``TilsynSheets/CSVFileReader``) so that a long one is never held whole.
+/// through a window of its bytes (see `CSVFileReader` in TilsynSheets) so that a long one is never held whole.
 public struct ReturnedFileSource: Sendable {
     /// The path as given.
     public let path: String

@@ -14,7 +14,7 @@ public protocol CSVRecordSource: AnyObject {
 ///
 /// Reads what ``CSVReader`` reads from the same file, record for record and line for line, but holds only a few
 /// megabytes of it at a time (more only for a record longer than that). It serves files that are valid UTF-8, with or
-/// without a byte order mark, and a reader that asks for UTF-8 or detection; ``open(path:options:)`` gives `nil` for
+/// without a byte order mark, and a reader that asks for UTF-8 or detection; ``open(path:options:window:)`` gives `nil` for
 /// any other file (another encoding, a NUL byte, UTF-16), which ``CSVReader`` then reads whole and reports on.
 ///
 /// Each pass over the file reads it from the disk (the page cache) again; `observe` sees every byte of the file in

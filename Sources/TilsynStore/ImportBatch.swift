@@ -38,7 +38,7 @@ public final class ImportBatch {
     }
 
     /// Imports one file atomically under a savepoint of the batch, storing each review as `read` hands it on
-    /// (see ``ReturnedFileReader/read(bytes:name:sha256:catalogues:options:holding:each:)``): the file is never
+    /// (see `ReturnedFileReader.read(_:catalogues:options:holding:each:)` in TilsynAudit): the file is never
     /// held whole. A file found rejected when `read` returns is rolled back. `read` is called once, and again only
     /// if the batch cannot be committed and its files are written again one by one.
     public func importFile(
