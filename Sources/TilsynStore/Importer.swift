@@ -210,7 +210,10 @@ public struct Importer: Sendable {
         for index in paths.indices {
             let read = first.take(index)
             let size = read.file.answerCount + read.file.findings.count
-            if !read.file.holdsReviews {
+            if read.known {
+                // Nothing to store and nothing to read again.
+                pending.append(.held(read.file))
+            } else if !read.file.holdsReviews {
                 pending.append(.streamed(read.file))
             } else if kept + size <= limit {
                 kept += size
@@ -253,6 +256,7 @@ public struct Importer: Sendable {
                 nextAgain += 1
                 if file.sha256 != hashes[index] { file = ReturnedFileReader.changed(paths[index]) }
             }
+            // What was held for this file is let go once it is stored.
             pending[index] = .again
             file.findings += batchFindings[index]
             guard !file.isRejected else {
