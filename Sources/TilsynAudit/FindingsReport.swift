@@ -32,12 +32,12 @@ public enum FindingsReport {
         /// What happened to it.
         public var status: Status
         /// The reviews the file holds, as written (several for CSV files).
-        public var identities: [ReviewIdentity]
+        public var identities: ReviewIdentities
         /// Its findings, in file order.
         public var findings: [Finding]
 
         /// A file's line in the report.
-        public init(name: String, status: Status, identities: [ReviewIdentity], findings: [Finding]) {
+        public init(name: String, status: Status, identities: ReviewIdentities, findings: [Finding]) {
             self.name = name
             self.status = status
             self.identities = identities
@@ -45,19 +45,13 @@ public enum FindingsReport {
         }
 
         /// The reviewers' initials in the file, joined; empty when none is written.
-        public var reviewers: String { Self.joined(identities.map(\.reviewer)) }
-
-        static func joined(_ values: [String]) -> String {
-            var seen: [String] = []
-            for value in values where !value.isEmpty && !seen.contains(value) { seen.append(value) }
-            return seen.joined(separator: ", ")
-        }
+        public var reviewers: String { identities.reviewers.joined }
 
         /// Sagsnummer, niveau, runde, enhed and reviewer, each joined over the file's reviews.
         var identityColumns: [String] {
             [
-                Self.joined(identities.map(\.caseNumber)), Self.joined(identities.map(\.level)),
-                Self.joined(identities.map(\.round)), Self.joined(identities.map(\.unit)), reviewers,
+                identities.caseNumbers.joined, identities.levels.joined, identities.rounds.joined,
+                identities.units.joined, reviewers,
             ]
         }
     }

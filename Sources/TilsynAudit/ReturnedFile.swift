@@ -82,12 +82,12 @@ public struct ReturnedFile: Sendable {
     public var findings: [Finding]
     /// Which case, level and round each review in the file is about, as written, also when the review itself is
     /// refused: for the reviewer's overview of findings.
-    public var identities: [ReviewIdentity]
+    public var identities: ReviewIdentities
 
     /// A file as read.
     public init(
         path: String, sha256: String, byteCount: Int, shape: InputShape?, reviews: [Review], findings: [Finding],
-        identities: [ReviewIdentity] = []
+        identities: ReviewIdentities = ReviewIdentities()
     ) {
         self.path = path
         self.sha256 = sha256
@@ -194,7 +194,7 @@ public enum ReturnedFileReader {
         options: ImportOptions, holding limit: Int = .max, each: ((Review) -> Void)?
     ) -> ReturnedFile {
         var context = ReadContext(file: name, catalogues: catalogues, options: options)
-        var identities: [ReviewIdentity] = []
+        var identities = ReviewIdentities()
         // The first place of each case, level and round, and the reviews that repeat one (reported at the end).
         var places: [ReviewKey: Provenance] = [:]
         var repeats: [(at: Provenance, earlier: Provenance)] = []
@@ -203,7 +203,7 @@ public enum ReturnedFileReader {
         var holds = true
         // Each raw review is normalised as soon as it is read and let go.
         let emit = { (raw: RawReview, context: inout ReadContext) in
-            identities.append(ReviewIdentity(raw, options: options))
+            identities.add(ReviewIdentity(raw, options: options))
             guard let review = context.normalise(raw) else { return }
             if let earlier = places[review.key] {
                 repeats.append((review.at, earlier))
@@ -234,14 +234,14 @@ public enum ReturnedFileReader {
         }
         if context.findings.contains(where: { $0.rule == .unreadable }) {
             // Nothing of a file that cannot be read counts, also when its first reviews were handed on.
-            identities = []
+            identities = ReviewIdentities()
             repeats = []
             reviews = []
             counts = (0, 0)
         }
         places = [:]
         for (at, earlier) in repeats { context.reportDuplicate(at: at, earlier: earlier) }
-        if identities.isEmpty, shape != nil, !context.findings.contains(where: { $0.severity == .error }) {
+        if identities.count == 0, shape != nil, !context.findings.contains(where: { $0.severity == .error }) {
             context.add(severity: .error, rule: .unknownLayout, message: "Filen indeholder ingen gennemgang.",
                         suggestion: "Udfyld skabelonen for sagen, eller send den rigtige fil.")
         }

@@ -227,3 +227,58 @@ extension ReviewIdentity {
             round: raw.metadata["Runde"]?.text ?? options.round ?? "", unit: text("Enhed"), reviewer: text("Reviewer"))
     }
 }
+
+/// Which cases, levels, rounds, enheder and reviewers a file's reviews are about, as written, for the reviewers'
+/// overview: each column's first few distinct values, so that a file of 25,000 reviews is summed up in a few
+/// words (and in memory that does not grow with it) instead of a cell Excel cannot hold.
+public struct ReviewIdentities: Sendable, Equatable {
+    /// The distinct values of one column, in the order first read.
+    public struct Column: Sendable, Equatable {
+        /// The first ``ReviewIdentities/shown`` distinct values that are not blank.
+        public private(set) var values: [String] = []
+        /// Whether the file has more distinct values than `values`.
+        public private(set) var more = false
+
+        mutating func add(_ value: String) {
+            guard !value.isEmpty, !values.contains(value) else { return }
+            if values.count < ReviewIdentities.shown { values.append(value) } else { more = true }
+        }
+
+        /// The values joined with commas, and »m.fl.« (med flere) when there are more.
+        public var joined: String { values.joined(separator: ", ") + (more ? " m.fl." : "") }
+    }
+
+    /// How many distinct values of each column are kept.
+    public static let shown = 5
+
+    /// The sagsnumre (a case number holding a CPR-like number is left out).
+    public private(set) var caseNumbers = Column()
+    /// The levels.
+    public private(set) var levels = Column()
+    /// The rounds.
+    public private(set) var rounds = Column()
+    /// The enheder.
+    public private(set) var units = Column()
+    /// The reviewers.
+    public private(set) var reviewers = Column()
+    /// How many reviews the file holds, as written (refused ones too).
+    public private(set) var count = 0
+
+    /// No reviews.
+    public init() {}
+
+    /// The reviews `identities`.
+    public init(_ identities: [ReviewIdentity]) {
+        for identity in identities { add(identity) }
+    }
+
+    /// Adds one review.
+    public mutating func add(_ identity: ReviewIdentity) {
+        caseNumbers.add(identity.caseNumber)
+        levels.add(identity.level)
+        rounds.add(identity.round)
+        units.add(identity.unit)
+        reviewers.add(identity.reviewer)
+        count += 1
+    }
+}

@@ -32,7 +32,7 @@ public struct FileReport: Sendable {
     /// Every finding for the file: the reader's, the batch's and the store's.
     public var findings: [Finding]
     /// The reviews the file holds, as written (empty for files not read).
-    public var identities: [ReviewIdentity] = []
+    public var identities = ReviewIdentities()
 }
 
 /// Totals of an import or validation run.

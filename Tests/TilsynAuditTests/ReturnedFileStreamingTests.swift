@@ -116,4 +116,22 @@ import TilsynTestSupport
         #expect(changed.findings.map(\.rule) == [.changedDuringImport])
         #expect(changed.reviewCount == 0 && handed > 0)
     }
+
+    /// A long file's reviews are summed up for the reviewers' overview in a few distinct values per column, not one
+    /// per review (a cell of 25,000 case numbers is more than Excel holds).
+    @Test func aLongFileIsSummedUpInAFewValues() throws {
+        let identities = ReviewIdentities((1...7).map { number in
+            ReviewIdentity(
+                caseNumber: "S-\(number)", level: "1", round: "2025", unit: number < 4 ? "Nord" : "Syd",
+                reviewer: number == 2 ? "" : "AB")
+        })
+        #expect(identities.count == 7)
+        #expect(identities.caseNumbers.joined == "S-1, S-2, S-3, S-4, S-5 m.fl.")
+        #expect(identities.levels.joined == "1" && identities.units.joined == "Nord, Syd")
+        #expect(identities.reviewers.joined == "AB")
+        let file = ReturnedFileTests.read(Self.csv(Self.rows(Array(Self.reviews.prefix(8)))), "svar.csv")
+        #expect(file.identities.count == 8)
+        #expect(file.identities.caseNumbers.values == Self.reviews.prefix(5).map(\.record.sagsnummer))
+        #expect(file.identities.caseNumbers.more)
+    }
 }
