@@ -63,7 +63,8 @@ extension ReturnedFileReader {
                 layout.add(record, context: &context, emit: emit)
             }
         } catch {
-            // The first pass read the same bytes with the same parser; kept for safety all the same.
+            // The first pass parsed the whole file: this pass fails only when a file read from disk changed in
+            // between (and its hash then differs too). Nothing of it counts.
             context.findings.removeSubrange(start...)
             context.unreadable(error)
             return nil
