@@ -28,6 +28,8 @@ struct KeptCounts {
     /// ``CatalogueGroupings/Catalogue``): per question yes, no, not_applicable, unanswered, low, some, high; per
     /// group cases and all_yes. Hashing once per review instead of once per answer and group.
     fileprivate struct Sums {
+        /// The catalogue the indices are of.
+        let catalogue: CatalogueGroupings.Catalogue
         var answers: [Int]
         var cases: [Int]
         /// Answers to questions the store's catalogue does not list, by question.
@@ -35,7 +37,6 @@ struct KeptCounts {
     }
 
     private var sums: [Key: Sums] = [:]
-    private var catalogues: [String: CatalogueGroupings.Catalogue] = [:]
     private var rows = 0
 
     /// Whether so many rows are summed that they are better written now (a long file meets many combinations of
@@ -49,12 +50,11 @@ struct KeptCounts {
             dimensions: Dimensions(
                 round: stored.roundID, level: review.level, unit: stored.unitID, measure: review.measure.paragraph,
                 reviewer: stored.reviewerID))
-        if catalogues[review.catalogueID] == nil { catalogues[review.catalogueID] = catalogue }
         // Taken out while it is added to, so that the arrays are changed in place.
         var entry = sums.removeValue(forKey: key) ?? {
             rows += catalogue.questionIDs.count + catalogue.groups.count
             return Sums(
-                answers: Array(repeating: 0, count: catalogue.questionIDs.count * 7),
+                catalogue: catalogue, answers: Array(repeating: 0, count: catalogue.questionIDs.count * 7),
                 cases: Array(repeating: 0, count: catalogue.groups.count * 2))
         }()
         // Per group of this review: 0 not met, 1 every answer Ja so far, 2 some answer not Ja.
@@ -82,7 +82,6 @@ struct KeptCounts {
                 """)
         for (key, sums) in sums {
             let d = key.dimensions
-            let catalogue = catalogues[key.catalogue]
             func row(_ question: String, _ counts: ArraySlice<Int>) throws {
                 guard counts.contains(where: { $0 != 0 }) else { return }
                 try answerRow.execute(arguments: StatementArguments(
@@ -90,7 +89,7 @@ struct KeptCounts {
                      d.unit.databaseValue, d.measure.databaseValue, d.reviewer.databaseValue]
                         + counts.map(\.databaseValue)))
             }
-            for (index, question) in (catalogue?.questionIDs ?? []).enumerated() {
+            for (index, question) in sums.catalogue.questionIDs.enumerated() {
                 try row(question, sums.answers[(index * 7)..<(index * 7 + 7)])
             }
             for (question, counts) in sums.others { try row(question, counts[...]) }
@@ -104,7 +103,7 @@ struct KeptCounts {
                 """)
         for (key, sums) in sums {
             let d = key.dimensions
-            for (index, group) in (catalogues[key.catalogue]?.groups ?? []).enumerated() where sums.cases[index * 2] > 0 {
+            for (index, group) in sums.catalogue.groups.enumerated() where sums.cases[index * 2] > 0 {
                 try caseRow.execute(arguments: [
                     key.catalogue, group.grouping, group.key, group.degree, d.round, d.level, d.unit, d.measure,
                     d.reviewer, sums.cases[index * 2], sums.cases[index * 2 + 1],
@@ -192,26 +191,20 @@ final class CatalogueGroupings {
 
     private var catalogues: [String: Catalogue] = [:]
 
-    /// The questions of `catalogue` with their groups (empty for a catalogue the store does not know).
-    func questions(of catalogue: String, in db: Database) throws -> [String: Question] {
-        try self.catalogue(catalogue, in: db).questions
-    }
-
     /// The catalogue `id` as the store holds it, its questions and groups numbered.
     func catalogue(_ id: String, in db: Database) throws -> Catalogue {
         if let known = catalogues[id] { return known }
-        let catalogue = id
         var questions: [String: Question] = [:]
         for row in try Row.fetchAll(
             db, sql: "SELECT question, step, type, temanedslag FROM catalogue_question WHERE catalogue = ?",
-            arguments: [catalogue])
+            arguments: [id])
         {
             questions[row[0]] = Question(step: row[1], degree: (row[2] as String) == "GRAD", temanedslag: row[3],
                                          themes: [])
         }
         for row in try Row.fetchAll(
             db, sql: "SELECT question, theme FROM question_theme WHERE catalogue = ? ORDER BY question, theme",
-            arguments: [catalogue])
+            arguments: [id])
         {
             let question: String = row[0]
             // A theme of a question the catalogue does not list still groups it (the SQL joins them apart).
