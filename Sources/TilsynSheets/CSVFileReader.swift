@@ -87,7 +87,8 @@ public final class CSVFileReader: CSVRecordSource {
         var position = 0
         var first = true
         while true {
-            let n = try read(fd, into: UnsafeMutableBufferPointer(rebasing: chunk[carried...]), at: position)
+            let n = try FileBytes.read(
+                fd, into: UnsafeMutableBufferPointer(rebasing: chunk[carried...]), at: position, path: path)
             position += n
             let count = carried + n
             let bytes = UnsafeBufferPointer(rebasing: chunk[..<count])
@@ -114,21 +115,6 @@ public final class CSVFileReader: CSVRecordSource {
         }
     }
 
-    /// Reads into `target` from file offset `at`; returns the bytes read, 0 at the end of the file.
-    private static func read(_ fd: Int32, into target: UnsafeMutableBufferPointer<UInt8>, at: Int) throws -> Int {
-        var done = 0
-        while done < target.count {
-            let n = pread(fd, target.baseAddress! + done, target.count - done, off_t(at + done))
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw SpreadsheetError(.fileUnreadable, "reading failed (\(FileBytes.errnoText()))", file: "")
-            }
-            if n == 0 { break }
-            done += n
-        }
-        return done
-    }
-
     private init(fd: Int32, name: String, options: CSVReadOptions, window: Int) throws {
         self.fd = fd
         self.name = name
@@ -136,7 +122,7 @@ public final class CSVFileReader: CSVRecordSource {
         // The delimiter is sniffed from the file's start, as `CSVReader` does; the passes read the file from its
         // first byte.
         var head = [UInt8](repeating: 0, count: Self.headSize)
-        let count = try head.withUnsafeMutableBufferPointer { try Self.read(fd, into: $0, at: 0) }
+        let count = try head.withUnsafeMutableBufferPointer { try FileBytes.read(fd, into: $0, at: 0, path: name) }
         head.removeSubrange(count...)
         buffer = .allocate(capacity: window)
         hadBOM = head.count >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF
@@ -188,8 +174,8 @@ public final class CSVFileReader: CSVRecordSource {
             buffer = bigger
         }
         // A failed read ends the file here: what was read is parsed, and a hash of it shows the difference.
-        let n = (try? Self.read(fd, into: UnsafeMutableBufferPointer(rebasing: buffer[filled...]), at: offset + filled))
-            ?? 0
+        let n = (try? FileBytes.read(
+            fd, into: UnsafeMutableBufferPointer(rebasing: buffer[filled...]), at: offset + filled, path: name)) ?? 0
         if n > 0 { observe?(offset + filled, UnsafeBufferPointer(rebasing: buffer[filled..<(filled + n)])) }
         filled += n
         atEnd = n == 0 || filled < buffer.count

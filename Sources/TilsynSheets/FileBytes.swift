@@ -39,18 +39,12 @@ public enum FileBytes {
                     _ = madvise(aligned, end - start, MADV_HUGEPAGE)
                 }
             }
-            var done = 0
-            while done < size {
-                let n = Glibc.read(fd, buffer.baseAddress! + done, size - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = SpreadsheetError(.fileUnreadable, "reading failed (\(errnoText()))", file: path)
-                    break
-                }
-                if n == 0 { break }
-                done += n
+            do throws(SpreadsheetError) {
+                initialized = try read(fd, into: buffer, at: nil, path: path)
+            } catch {
+                failure = error
+                initialized = 0
             }
-            initialized = done
         }
         if let failure { throw failure }
         return bytes
@@ -68,14 +62,31 @@ public enum FileBytes {
         let chunk = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, size))
         defer { chunk.deallocate() }
         while true {
-            let n = Glibc.read(fd, chunk.baseAddress!, chunk.count)
+            let n = try read(fd, into: chunk, at: nil, path: path)
+            if n == 0 { return }
+            try body(UnsafeBufferPointer(rebasing: chunk[..<n]))
+        }
+    }
+
+    /// Reads from `fd` until `target` is full or the file ends; returns the bytes read (0 at the end). From file
+    /// offset `at` when given (`pread`), else from where the descriptor stands (`read`, which pipes allow too). The
+    /// one read loop of the layer: interrupted calls are retried, short reads continued.
+    static func read(
+        _ fd: Int32, into target: UnsafeMutableBufferPointer<UInt8>, at: Int?, path: String
+    ) throws(SpreadsheetError) -> Int {
+        guard let base = target.baseAddress else { return 0 }
+        var done = 0
+        while done < target.count {
+            let n = at.map { pread(fd, base + done, target.count - done, off_t($0 + done)) }
+                ?? Glibc.read(fd, base + done, target.count - done)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw SpreadsheetError(.fileUnreadable, "reading failed (\(errnoText()))", file: path)
             }
-            if n == 0 { return }
-            try body(UnsafeBufferPointer(rebasing: chunk[..<n]))
+            if n == 0 { break }
+            done += n
         }
+        return done
     }
 
     static func errnoText() -> String {
