@@ -126,13 +126,18 @@ struct CSVSurvey {
                 return
             }
             guard contiguous, !keyColumns.isEmpty, !CSVSurvey.isBlank(view) else { return }
-            // Most rows repeat the row before's key byte for byte: only a change builds the key.
-            let raw = keyColumns.map { column in
-                column.flatMap { $0 < view.count ? Array(view.utf8(at: $0)) : nil } ?? []
+            // Most rows repeat the row before's key byte for byte: compared in place, only a change is copied and
+            // builds the key.
+            func field(_ column: Int?) -> UnsafeBufferPointer<UInt8>? {
+                column.flatMap { $0 < view.count ? view.utf8(at: $0) : nil }
             }
-            guard raw != previous else { return }
-            previous = raw
-            let key = raw.map { String(decoding: $0, as: UTF8.self).trimmed }
+            if previous.count == keyColumns.count,
+                zip(keyColumns, previous).allSatisfy({ field($0)?.elementsEqual($1) ?? $1.isEmpty })
+            {
+                return
+            }
+            previous = keyColumns.map { field($0).map(Array.init) ?? [] }
+            let key = previous.map { String(decoding: $0, as: UTF8.self).trimmed }
             guard key != current else { return }
             if !current.isEmpty { finished.insert(current) }
             if finished.contains(key) { contiguous = false }
