@@ -24,6 +24,20 @@ public struct ReturnedFileSource: Sendable {
         }
     }
 
+    /// The file at `path` as it was when it hashed to `sha256` and had `byteCount` bytes: a CSV file is not hashed
+    /// again here, as reading it checks the bytes it parses against `sha256`; a workbook is read and must hash so.
+    /// Nil when it cannot be read or no longer hashes so.
+    public init?(path: String, sha256: String, byteCount: Int) {
+        if ReturnedFileReader.isCSV(path) {
+            self.init(path: path, sha256: sha256, byteCount: byteCount, bytes: nil)
+        } else {
+            guard let bytes = ReturnedFileReader.contents(path), ContentHash.sha256Hex(bytes) == sha256 else {
+                return nil
+            }
+            self.init(path: path, sha256: sha256, byteCount: bytes.count, bytes: bytes)
+        }
+    }
+
     /// A file whose bytes are in memory.
     public init(path: String, bytes: [UInt8]) {
         self.init(path: path, sha256: ContentHash.sha256Hex(bytes), byteCount: bytes.count, bytes: bytes)

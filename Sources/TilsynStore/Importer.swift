@@ -267,8 +267,9 @@ public struct Importer: Sendable {
             let hash = hashes[index]
             let reading: AuditStore.Reading
             if streamed {
+                let byteCount = file.byteCount
                 reading = { each in
-                    guard let source = ReturnedFileSource(path: path), source.sha256 == hash else {
+                    guard let source = ReturnedFileSource(path: path, sha256: hash, byteCount: byteCount) else {
                         return ReturnedFileReader.changed(path)
                     }
                     return try ReturnedFileReader.read(source, catalogues: catalogues, options: options, each: each)
