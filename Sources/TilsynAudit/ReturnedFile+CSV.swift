@@ -45,22 +45,22 @@ extension ReturnedFileReader {
         var filled = Set<Int>()
         var seenHeader = false
         do {
-            while let record = try reader.next() {
-                if CSVSurvey.isBlank(record.fields) { continue }
-                for (index, field) in record.fields.enumerated() where context.mayHoldCPR(field) {
-                    if CPRDetector.containsCPR(field) {
+            try reader.forEachRecord { row in
+                if CSVSurvey.isBlank(row) { return }
+                for index in row.indices where context.mayHoldCPR(row.utf8(at: index)) {
+                    if CPRDetector.containsCPR(row[index]) {
                         cprCells.append(Provenance(
-                            sheet: "", cell: CellAddress(row: record.line, column: index + 1).description))
+                            sheet: "", cell: CellAddress(row: row.line, column: index + 1).description))
                     }
                 }
                 guard seenHeader else {
                     seenHeader = true
-                    continue
+                    return
                 }
-                for index in layout.unknown where index < record.fields.count && !filled.contains(index) {
-                    if !record.fields[index].trimmed.isEmpty { filled.insert(index) }
+                for index in layout.unknown where !filled.contains(index) && !row.isBlank(at: index) {
+                    filled.insert(index)
                 }
-                layout.add(record, context: &context, emit: emit)
+                layout.add(row, context: &context, emit: emit)
             }
         } catch {
             // The first pass parsed the whole file: this pass fails only when a file read from disk changed in
@@ -151,12 +151,5 @@ struct CSVSurvey {
     static func isBlank(_ fields: [String]) -> Bool { fields.allSatisfy { $0.trimmed.isEmpty } }
 
     /// Whether every field of a record is blank, without making strings of ASCII fields.
-    static func isBlank(_ view: CSVFieldsView) -> Bool {
-        for index in view.indices {
-            let bytes = view.utf8(at: index)
-            if bytes.allSatisfy({ $0 == 0x20 || (0x09...0x0D).contains($0) }) { continue }
-            if bytes.allSatisfy({ $0 < 0x80 }) || !view[index].trimmed.isEmpty { return false }
-        }
-        return true
-    }
+    static func isBlank(_ view: CSVFieldsView) -> Bool { view.indices.allSatisfy { view.isBlank(at: $0) } }
 }

@@ -2,13 +2,9 @@ internal import TilsynSheets
 
 /// A CSV file's layout, from its header, and the reviews being read from its rows.
 struct CSVLayout {
-    private enum Kind {
-        case long(LongCSV)
-        case wide(WideCSV)
-        case none
-    }
-
-    private var kind: Kind
+    /// The reviews being read: of the long layout, the wide one, or neither when the header shows none.
+    private var long: LongCSV?
+    private var wide: WideCSV?
     /// The layout the header shows; nil when it shows none.
     let shape: InputShape?
     /// Columns whose header is neither known nor ignored: each is reported when some row fills it.
@@ -26,21 +22,19 @@ struct CSVLayout {
                     || Vocabulary.remark.contains(folded[index]) || Vocabulary.questionID.contains(folded[index])
                     || Vocabulary.question.contains(folded[index])
             }
-            kind = context.requireColumns(columns, header: header)
-                ? .long(LongCSV(folded: folded, columns: columns, question: question, answer: answer,
-                                contiguous: contiguous))
-                : .none
+            if context.requireColumns(columns, header: header) {
+                long = LongCSV(folded: folded, columns: columns, question: question, answer: answer,
+                               contiguous: contiguous)
+            }
         } else if header.fields.contains(where: { QuestionMatcher.looksLikeID(ReturnedFileReader.idPart($0)) }) {
             shape = .csvWide
             known = { index in
                 Vocabulary.metadata[folded[index]] != nil
                     || QuestionMatcher.looksLikeID(ReturnedFileReader.idPart(header.fields[index]))
             }
-            kind = context.requireColumns(columns, header: header)
-                ? .wide(WideCSV(header: header, columns: columns)) : .none
+            if context.requireColumns(columns, header: header) { wide = WideCSV(header: header, columns: columns) }
         } else {
             shape = nil
-            kind = .none
             context.add(
                 at: Provenance(sheet: "", cell: "A\(header.line)"), severity: .error, rule: .unknownLayout,
                 message: "CSV-filen har hverken kolonnerne »spørgsmål« og »svar« (én række pr. svar) eller én kolonne "
@@ -52,27 +46,17 @@ struct CSVLayout {
     }
 
     /// Reads one record after the header.
-    mutating func add(_ record: CSVRecord, context: inout ReadContext, emit: (RawReview, inout ReadContext) -> Void) {
-        switch kind {
-        case .long(var long):
-            kind = .none
-            long.add(record, context: &context, emit: emit)
-            kind = .long(long)
-        case .wide(var wide):
-            kind = .none
-            wide.add(record, context: &context, emit: emit)
-            kind = .wide(wide)
-        case .none:
-            break
+    mutating func add(_ row: CSVFieldsView, context: inout ReadContext, emit: (RawReview, inout ReadContext) -> Void) {
+        if long != nil {
+            long!.add(row, context: &context, emit: emit)
+        } else {
+            wide?.add(CSVRecord(line: row.line, fields: row.strings), context: &context, emit: emit)
         }
     }
 
     /// Hands on the reviews not handed on yet, after the last record.
     mutating func finish(context: inout ReadContext, emit: (RawReview, inout ReadContext) -> Void) {
-        if case .long(var long) = kind {
-            kind = .none
-            long.finish(context: &context, emit: emit)
-        }
+        long?.finish(context: &context, emit: emit)
     }
 
     /// The first column of each metadata key.
@@ -87,12 +71,22 @@ struct CSVLayout {
 
 /// CSV long: one row per answer, grouped into reviews by sagsnummer, niveau and runde (rows that differ in reviewer
 /// or date are one review with a mistake in it, reported, not two reviews).
+///
+/// Read from each row's bytes: most rows repeat their review's key, catalogue and metadata byte for byte, which is
+/// compared in place; strings are made of the answer, remark and question, and of a row that starts a review.
 struct LongCSV {
     private static let keyNames = ["Sagsnummer", "Niveau", "Runde"]
     private static let consistentNames = ["Enhed", "Indsats", "Reviewer", "Dato", "Alder", "Kommune", "Katalog", "Version"]
 
+    /// A review being read, and its first row.
+    private struct Open {
+        var raw: RawReview
+        var first: CSVRecord
+    }
+
     private let columns: [String: Int]
     private let keyColumns: [Int?]
+    private let catalogueColumn: Int?
     private let consistent: [(name: String, column: Int)]
     private let question: Int
     private let answer: Int
@@ -100,14 +94,19 @@ struct LongCSV {
     private let idColumn: Int?
     /// Whether each review's rows come together, so that a review is complete when the next begins.
     private let contiguous: Bool
-    /// The reviews being read, by key; with `contiguous` at most the current one.
-    private var groups: [[String]: (raw: RawReview, first: CSVRecord)] = [:]
-    /// The keys in the order of their first row (held reviews only).
-    private var order: [[String]] = []
+    /// The review of the row before, and its key.
+    private var open: Open?
     private var current: [String]?
-    /// The catalogue and matcher of the row before (most files name one catalogue), and every matcher made.
-    private var lastCatalogue: (catalogue: Catalogue, matcher: QuestionMatcher)?
+    /// Reviews whose rows go on later in the file (only when not `contiguous`), by key, and every review's key in
+    /// the order of its first row.
+    private var held: [[String]: Open] = [:]
+    private var order: [[String]] = []
+    /// The catalogue of the row before (most files name one), with its matcher and the bytes of the row's
+    /// catalogue field, and every matcher made.
+    private var lastCatalogue: (id: String, matcher: QuestionMatcher, field: [UInt8])?
     private var matchers: [String: QuestionMatcher] = [:]
+    /// Column letters by index, for the cells findings name.
+    private var letters: [String] = []
 
     /// The question and answer columns, when the header has both.
     static func questionAndAnswer(_ folded: [String]) -> (question: Int, answer: Int)? {
@@ -130,79 +129,111 @@ struct LongCSV {
     init(folded: [String], columns: [String: Int], question: Int, answer: Int, contiguous: Bool) {
         self.columns = columns
         keyColumns = LongCSV.keyNames.map { columns[$0] }
+        catalogueColumn = columns["Katalog"]
         consistent = LongCSV.consistentNames.compactMap { name in columns[name].map { (name, $0) } }
         self.question = question
         self.answer = answer
         remarkColumn = folded.firstIndex { Vocabulary.remark.contains($0) }
         idColumn = folded.firstIndex { Vocabulary.questionID.contains($0) }
         self.contiguous = contiguous
+        letters = (0..<(folded.count + 1)).map { CellAddress.columnName($0 + 1) }
     }
 
-    mutating func add(_ record: CSVRecord, context: inout ReadContext, emit: (RawReview, inout ReadContext) -> Void) {
+    mutating func add(_ row: CSVFieldsView, context: inout ReadContext, emit: (RawReview, inout ReadContext) -> Void) {
         let key: [String]
-        if let current, zip(keyColumns, current).allSatisfy({ (record.field($0) ?? "") == $1 }) {
+        if let current, let open, keyColumns.allSatisfy({ $0.map { row.field($0, isByteForByte: open.first.text($0)) } ?? true }) {
             key = current
         } else {
-            key = keyColumns.map { record.field($0) ?? "" }
+            key = keyColumns.map { $0.flatMap { row.trimmed(at: $0) } ?? "" }
         }
-        let catalogueID = record.field(columns["Katalog"]) ?? context.options.defaultCatalogue
-        if lastCatalogue?.catalogue.id != catalogueID {
-            guard let catalogue = context.catalogue(catalogueID, at: columns["Katalog"].map { record.place($0) })
-            else { return }
-            let matcher = matchers[catalogue.id] ?? QuestionMatcher(catalogue: catalogue)
-            matchers[catalogue.id] = matcher
-            lastCatalogue = (catalogue, matcher)
+        guard let (catalogueID, matcher) = catalogue(of: row, context: &context) else { return }
+        let line = String(row.line)
+        func place(_ column: Int) -> Provenance {
+            Provenance(sheet: "", cell: (column < letters.count ? letters[column] : CellAddress.columnName(column + 1))
+                + line)
         }
-        guard let (catalogue, matcher) = lastCatalogue else { return }
-        let answerText = SourceText(record.field(answer), at: record.place(answer))
-        let remark = SourceText(record.field(remarkColumn), at: record.place(remarkColumn ?? answer + 1))
+        let answerText = SourceText(trimmed: row.trimmed(at: answer), at: place(answer))
+        let remark = SourceText(trimmed: remarkColumn.flatMap { row.trimmed(at: $0) }, at: place(remarkColumn ?? answer + 1))
+        let questionText = row.trimmed(at: question)
         let id = context.resolveQuestion(
-            id: idColumn == question ? record.field(question) : record.field(idColumn),
-            text: idColumn == question ? nil : record.field(question), matcher: matcher,
-            answered: answerText.text != nil, at: record.place(question))
+            id: idColumn == question ? questionText : idColumn.flatMap { row.trimmed(at: $0) },
+            text: idColumn == question ? nil : questionText, matcher: matcher,
+            answered: answerText.text != nil, at: place(question))
         if key != current {
-            if contiguous, let current, let done = groups.removeValue(forKey: current) { emit(done.raw, &context) }
+            if let open, let current {
+                if contiguous { emit(open.raw, &context) } else { held[current] = open }
+            }
+            open = contiguous ? nil : held.removeValue(forKey: key)
             current = key
-        }
-        if groups[key] == nil {
-            if !contiguous { order.append(key) }
-            let metadata = record.metadata(columns)
-            groups[key] = (
-                RawReview(
-                    metadata: metadata, answers: [], at: metadata["Sagsnummer"]?.at ?? record.place(0),
-                    catalogueID: catalogue.id, catalogueVersion: record.field(columns["Version"])),
-                record
-            )
-        } else if let first = groups[key]?.first {
-            for (name, column) in consistent {
-                let value = record.field(column)
-                let firstValue = first.field(column)
-                guard value != firstValue else { continue }
-                let label = ReadContext.label(name)
-                if value == nil {
-                    context.add(
-                        at: record.place(column), severity: .error, rule: .invalidMetadata,
-                        message: "\(label) er udfyldt i sagens første række (\(first.place(column).cell)), men ikke i "
-                            + "denne.",
-                        suggestion: "Udfyld \(label.lowercased()) ens i alle rækker for samme sag, niveau og runde.")
-                } else {
-                    context.add(
-                        at: record.place(column), severity: .error, rule: .invalidMetadata,
-                        message: "\(label) er ikke den samme som i sagens første række (\(first.place(column).cell)).",
-                        suggestion: "Ret, så alle rækker for samme sag, niveau og runde har samme "
-                            + "\(label.lowercased()).")
-                }
+            if open == nil {
+                if !contiguous { order.append(key) }
+                let first = CSVRecord(line: row.line, fields: row.strings)
+                let metadata = first.metadata(columns)
+                open = Open(
+                    raw: RawReview(
+                        metadata: metadata, answers: [], at: metadata["Sagsnummer"]?.at ?? first.place(0),
+                        catalogueID: catalogueID, catalogueVersion: first.field(columns["Version"])),
+                    first: first)
+                if let id { open!.raw.answers.append(RawAnswer(questionID: id, answer: answerText, remark: remark)) }
+                return
             }
         }
-        if let id { groups[key]?.raw.answers.append(RawAnswer(questionID: id, answer: answerText, remark: remark)) }
+        if let first = open?.first { checkConsistent(row, with: first, place: place, context: &context) }
+        if let id { open!.raw.answers.append(RawAnswer(questionID: id, answer: answerText, remark: remark)) }
+    }
+
+    /// The catalogue a row names (or the default) and its matcher; nil, reported, when there is no such catalogue.
+    private mutating func catalogue(
+        of row: CSVFieldsView, context: inout ReadContext
+    ) -> (id: String, matcher: QuestionMatcher)? {
+        if let last = lastCatalogue {
+            let same = catalogueColumn.map { column in
+                column < row.count ? row.utf8(at: column).elementsEqual(last.field) : last.field.isEmpty
+            }
+            if same ?? true { return (last.id, last.matcher) }
+        }
+        let named = catalogueColumn.flatMap { row.trimmed(at: $0) }
+        guard let catalogue = context.catalogue(
+            named ?? context.options.defaultCatalogue,
+            at: catalogueColumn.map { Provenance(sheet: "", cell: CellAddress(row: row.line, column: $0 + 1).description) })
+        else { return nil }
+        let matcher = matchers[catalogue.id] ?? QuestionMatcher(catalogue: catalogue)
+        matchers[catalogue.id] = matcher
+        lastCatalogue = (catalogue.id, matcher, catalogueColumn.map { $0 < row.count ? Array(row.utf8(at: $0)) : [] } ?? [])
+        return (catalogue.id, matcher)
+    }
+
+    /// Reports each metadata field of `row` that differs from its review's first row.
+    private func checkConsistent(
+        _ row: CSVFieldsView, with first: CSVRecord, place: (Int) -> Provenance, context: inout ReadContext
+    ) {
+        for (name, column) in consistent where !row.field(column, isByteForByte: first.text(column)) {
+            let value = row.trimmed(at: column)
+            let firstValue = first.field(column)
+            guard value != firstValue else { continue }
+            let label = ReadContext.label(name)
+            if value == nil {
+                context.add(
+                    at: place(column), severity: .error, rule: .invalidMetadata,
+                    message: "\(label) er udfyldt i sagens første række (\(first.place(column).cell)), men ikke i denne.",
+                    suggestion: "Udfyld \(label.lowercased()) ens i alle rækker for samme sag, niveau og runde.")
+            } else {
+                context.add(
+                    at: place(column), severity: .error, rule: .invalidMetadata,
+                    message: "\(label) er ikke den samme som i sagens første række (\(first.place(column).cell)).",
+                    suggestion: "Ret, så alle rækker for samme sag, niveau og runde har samme \(label.lowercased()).")
+            }
+        }
     }
 
     mutating func finish(context: inout ReadContext, emit: (RawReview, inout ReadContext) -> Void) {
-        if contiguous {
-            if let current, let done = groups.removeValue(forKey: current) { emit(done.raw, &context) }
-        } else {
-            for key in order { if let done = groups.removeValue(forKey: key) { emit(done.raw, &context) } }
+        if let open, let current {
+            if contiguous { emit(open.raw, &context) } else { held[current] = open }
         }
+        open = nil
+        current = nil
+        for key in order { if let done = held.removeValue(forKey: key) { emit(done.raw, &context) } }
+        order = []
     }
 }
 
@@ -260,6 +291,9 @@ extension CSVRecord {
         let text = fields[column].trimmed
         return text.isEmpty ? nil : text
     }
+
+    /// The field in `column` as it is, empty when missing.
+    fileprivate func text(_ column: Int) -> String { column < fields.count ? fields[column] : "" }
 
     fileprivate func metadata(_ columns: [String: Int]) -> [String: SourceText] {
         var metadata: [String: SourceText] = [:]

@@ -371,15 +371,19 @@ struct ReadContext {
     /// Whether a text has at least ten ASCII digits: a cheap test before the CPR pattern.
     func mayHoldCPR(_ text: String) -> Bool {
         guard text.utf8.count >= 10 else { return false }
-        func count(_ bytes: some Sequence<UInt8>) -> Bool {
-            var digits = 0
-            for byte in bytes where byte &- 48 < 10 {
-                digits += 1
-                if digits >= 10 { return true }
-            }
-            return false
+        var text = text
+        return text.withUTF8 { mayHoldCPR($0) }
+    }
+
+    /// Whether UTF-8 bytes hold at least ten ASCII digits.
+    func mayHoldCPR(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count >= 10 else { return false }
+        var digits = 0
+        for byte in bytes where byte &- 48 < 10 {
+            digits += 1
+            if digits >= 10 { return true }
         }
-        return text.utf8.withContiguousStorageIfAvailable { count($0) } ?? count(text.utf8)
+        return false
     }
 
     /// The template's metadata and answers as a raw review, answers in catalogue order.

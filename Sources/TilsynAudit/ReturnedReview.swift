@@ -51,6 +51,13 @@ public struct SourceText: Sendable, Hashable {
         self.at = at
         self.problem = problem
     }
+
+    /// Text already trimmed, nil when empty, read at `at`.
+    init(trimmed text: String?, at: Provenance) {
+        self.text = text
+        self.at = at
+        self.problem = nil
+    }
 }
 
 /// One review as a file holds it, before normalisation: metadata by key and answers by question id.

@@ -147,10 +147,12 @@ extension ReadContext {
         }
 
         var answers: [Answer] = []
+        answers.reserveCapacity(raw.answers.count)
         var seen: [String: Provenance] = [:]
+        let questions = catalogues.questions[catalogue.id] ?? [:]
         for rawAnswer in raw.answers {
             let id = rawAnswer.questionID
-            guard let question = catalogues.question(id, in: catalogue.id)?.question else {
+            guard let question = questions[id]?.question else {
                 if rawAnswer.answer.text != nil {
                     usable = false
                     add(at: rawAnswer.answer.at, severity: .error, rule: .unknownQuestion,
@@ -223,11 +225,16 @@ extension ReadContext {
                     suggestion: "Vælg et af svarene \(choices) i rullelisten.")
             }
         }
-        let present = Set(raw.answers.map(\.questionID)).union(raw.missing)
-        let absent = catalogue.questions.filter { question in
-            !present.contains(question.id) && (measure.map { question.applies(to: $0) } ?? true) && !question.optional
-                && (raw.steps?.contains(question.step) ?? true)
-        }.map(\.id)
+        // A catalogue question is in the file when it was answered (`seen`, also when answered twice) or its row is
+        // there without an id the template knows (`missing`).
+        var absent: [String] = []
+        for question in catalogue.questions
+        where seen[question.id] == nil && !raw.missing.contains(question.id)
+            && (measure.map { question.applies(to: $0) } ?? true) && !question.optional
+            && (raw.steps?.contains(question.step) ?? true)
+        {
+            absent.append(question.id)
+        }
         if !absent.isEmpty {
             add(at: Provenance(sheet: raw.sheet, cell: ""), severity: .warning, rule: .questionMissing,
                 message: "\(absent.count) af katalogets spørgsmål er ikke med i filen (" + absent.prefix(10).joined(

@@ -17,6 +17,49 @@ extension Unicode.Scalar {
     /// cell read is trimmed).
     @inlinable
     var isTrimmedSpace: Bool {
-        value < 0x80 ? value == 0x20 || (0x09...0x0D).contains(value) : properties.isWhitespace
+        value < 0x80 ? UInt8(value).isTrimmedASCIISpace : properties.isWhitespace
     }
+}
+
+extension CSVFieldsView {
+    /// The field at `index` trimmed as ``Swift/StringProtocol/trimmed`` trims it, nil when that leaves nothing or the
+    /// record has no such field. ASCII white space is cut from the bytes before a string is made; only a field
+    /// that then starts or ends with a non-ASCII character is trimmed as a string.
+    @inlinable
+    public func trimmed(at index: Int) -> String? {
+        guard index < count else { return nil }
+        let bytes = utf8(at: index)
+        var start = bytes.startIndex
+        var end = bytes.endIndex
+        while start < end, bytes[start].isTrimmedASCIISpace { start += 1 }
+        while end > start, bytes[end - 1].isTrimmedASCIISpace { end -= 1 }
+        guard start < end else { return nil }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        guard bytes[start] >= 0x80 || bytes[end - 1] >= 0x80 else { return text }
+        let trimmed = text.trimmed
+        return trimmed.isEmpty ? nil : trimmed
+    }
+
+    /// Whether the field at `index` is missing or blank once trimmed, without making a string of an ASCII field.
+    @inlinable
+    public func isBlank(at index: Int) -> Bool {
+        guard index < count else { return true }
+        let bytes = utf8(at: index)
+        if bytes.allSatisfy({ $0.isTrimmedASCIISpace }) { return true }
+        return !bytes.contains(where: { $0 >= 0x80 }) ? false : self[index].trimmed.isEmpty
+    }
+
+    /// Whether the field at `index` has exactly the UTF-8 bytes of `text` (a missing field has none).
+    @inlinable
+    public func field(_ index: Int, isByteForByte text: String) -> Bool {
+        let bytes = index < count ? utf8(at: index) : UnsafeBufferPointer(start: nil, count: 0)
+        var text = text
+        return text.withUTF8 { $0.elementsEqual(bytes) }
+    }
+}
+
+extension UInt8 {
+    /// An ASCII byte of white space: what ``Unicode/Scalar/isTrimmedSpace`` answers for ASCII.
+    @inlinable
+    var isTrimmedASCIISpace: Bool { self == 0x20 || (0x09...0x0D).contains(self) }
 }

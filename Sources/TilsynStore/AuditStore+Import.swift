@@ -162,6 +162,7 @@ extension AuditStore {
         var fileID: Int64?
         var (reviews, answers, replaced, unchanged) = (0, 0, 0, 0)
         var counts = KeptCounts()
+        var dimensions = DimensionIDs()
         let file = try read { review in
             let (state, finding) = try comparer.compare(review)
             if let finding {
@@ -185,7 +186,7 @@ extension AuditStore {
                 try remove(oldID, notPairedWith: id, in: db)
                 replaced += 1
             }
-            let inserted = try insert(review, fileID: id, answers: inserter, in: db)
+            let inserted = try insert(review, fileID: id, answers: inserter, dimensions: &dimensions, in: db)
             counts.add(review, stored: inserted, catalogue: try groupings.catalogue(review.catalogueID, in: db))
             if counts.isLarge {
                 // The upserts add up: a long file's counts are written as they grow instead of held to its end.
@@ -368,13 +369,32 @@ extension AuditStore {
         return db.lastInsertedRowID
     }
 
+    /// The ids of the rounds, reviewers and units one file's reviews name, remembered for that file: a long CSV
+    /// names a few of each on thousands of reviews. Rows of those tables are only ever added, and the ids go with
+    /// the file's import, inside its savepoint.
+    fileprivate struct DimensionIDs {
+        private var rounds: [String: Int64] = [:]
+        private var reviewers: [String: Int64] = [:]
+        private var units: [String: Int64] = [:]
+
+        mutating func ids(of review: Review, in db: Database) throws -> (round: Int64, reviewer: Int64, unit: Int64) {
+            func id(_ known: inout [String: Int64], _ table: String, _ column: String, _ value: String) throws -> Int64 {
+                if let id = known[value] { return id }
+                let id = try dimension(table, column, value, in: db)
+                known[value] = id
+                return id
+            }
+            return (try id(&rounds, "round", "name", review.round),
+                    try id(&reviewers, "reviewer", "initials", review.reviewer),
+                    try id(&units, "unit", "name", review.unit))
+        }
+    }
+
     private static func insert(
-        _ review: Review, fileID: Int64, answers: AnswerInserter, in db: Database
+        _ review: Review, fileID: Int64, answers: AnswerInserter, dimensions: inout DimensionIDs, in db: Database
     ) throws -> StoredReview {
         let caseID = try dimension("audit_case", "number", review.caseNumber, in: db)
-        let roundID = try dimension("round", "name", review.round, in: db)
-        let reviewerID = try dimension("reviewer", "initials", review.reviewer, in: db)
-        let unitID = try dimension("unit", "name", review.unit, in: db)
+        let (roundID, reviewerID, unitID) = try dimensions.ids(of: review, in: db)
         try db.cachedStatement(sql: """
             INSERT INTO review(case_id, round_id, level, reviewer_id, unit_id, measure, age, kommune, caseworker, review_date,
                 catalogue, catalogue_version, file_id, sheet, cell, udgangspunkt, udgangspunkt_date)

@@ -1,4 +1,5 @@
 import Foundation
+import PropertyBased
 import Testing
 import TilsynAudit
 import TilsynSamples
@@ -133,5 +134,42 @@ import TilsynTestSupport
         #expect(file.identities.count == 8)
         #expect(file.identities.caseNumbers.values == Self.reviews.prefix(5).map(\.record.sagsnummer))
         #expect(file.identities.caseNumbers.more)
+    }
+
+    /// White space around any field, ASCII or not, changes nothing: rows are compared with their review's first row
+    /// byte for byte, and only rows that differ are compared as trimmed texts. In either row order.
+    @Test func whiteSpaceAroundFieldsChangesNothing() async {
+        let rows = Self.rows(Array(Self.reviews.prefix(4)))
+        let interleaved = rows.sorted { ($0.question, $0.key) < ($1.question, $1.key) }
+        let pads = ["", "", " ", "\t", "\u{A0}", " \u{2003}"]
+        await propertyCheck(count: 20, input: Gen.int(in: 0...1_000_000), Gen.bool) { seed, interleave in
+            var random = SplitMix64(seed: UInt64(seed))
+            let plainRows = interleave ? interleaved : rows
+            let padded = plainRows.map { row in
+                (row.key, row.question, row.fields.map { field in
+                    pads.randomElement(using: &random)! + field + pads.randomElement(using: &random)!
+                })
+            }
+            let plain = Self.handedOn(Self.csv(plainRows))
+            let file = Self.handedOn(Self.csv(padded))
+            #expect(plain.reviews.count == 4)
+            #expect(file.reviews.map(Self.content) == plain.reviews.map(Self.content))
+            #expect(file.reviews.map { $0.answers.map(\.at) } == plain.reviews.map { $0.answers.map(\.at) })
+            #expect(file.file.findings == plain.file.findings)
+        }
+    }
+
+    /// A catalogue column is read row by row: the same name with white space is the same catalogue, a name that
+    /// is no catalogue is reported at its cell and its row is not read, and the review goes on after it.
+    @Test func aCatalogueColumnIsReadOnEveryRow() throws {
+        let header = "sagsnummer;niveau;runde;enhed;indsats;katalog;spørgsmål;svar\r\n"
+        let (file, reviews) = Self.handedOn(Array((header
+            + "C-1;1;2025;Nord;32;kk-2025;U.1;Ja\r\n"
+            + "C-1;1;2025;Nord;32; kk-2025 ;U.2;Nej\r\n"
+            + "C-1;1;2025;Nord;32;kk-2099;U.3;Ja\r\n"
+            + "C-1;1;2025;Nord;32;kk-2025;U.4;Ja\r\n").utf8))
+        #expect(file.findings.filter { $0.severity == .error }.map(\.rule) == [.unknownCatalogue])
+        #expect(file.findings.first { $0.rule == .unknownCatalogue }?.cell == "F4")
+        #expect(reviews.first?.answers.map(\.questionID) == ["U.1", "U.2", "U.4"])
     }
 }
