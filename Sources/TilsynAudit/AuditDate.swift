@@ -17,7 +17,7 @@ public enum AuditDate {
             guard isTime(time) else { return nil }
             text = String(text[..<space])
         }
-        if let serial = Double(text), !text.contains("-") {
+        if !text.contains("-"), let serial = Double(text) {
             guard serial >= 1, let date = ExcelDateTime(workbookSerial: serial, date1904: date1904, kind: .date)
             else { return nil }
             let c = date.components

@@ -48,7 +48,7 @@ struct CSVLayout {
     /// Reads one record after the header.
     mutating func add(_ row: CSVFieldsView, context: inout ReadContext, emit: (RawReview, inout ReadContext) -> Void) {
         if long != nil {
-            long!.add(row, context: &context, emit: emit)
+            long?.add(row, context: &context, emit: emit)
         } else {
             wide?.add(CSVRecord(line: row.line, fields: row.strings), context: &context, emit: emit)
         }
@@ -106,7 +106,7 @@ struct LongCSV {
     private var lastCatalogue: (id: String, matcher: QuestionMatcher, field: [UInt8])?
     private var matchers: [String: QuestionMatcher] = [:]
     /// Column letters by index, for the cells findings name.
-    private var letters: [String] = []
+    private let letters: [String]
 
     /// The question and answer columns, when the header has both.
     static func questionAndAnswer(_ folded: [String]) -> (question: Int, answer: Int)? {
@@ -141,19 +141,23 @@ struct LongCSV {
 
     mutating func add(_ row: CSVFieldsView, context: inout ReadContext, emit: (RawReview, inout ReadContext) -> Void) {
         let key: [String]
-        if let current, let open, keyColumns.allSatisfy({ $0.map { row.field($0, isByteForByte: open.first.text($0)) } ?? true }) {
+        if let current, let first = open?.first,
+            keyColumns.allSatisfy({ $0.map { row.field($0, isByteForByte: first.text($0)) } ?? true })
+        {
             key = current
         } else {
             key = keyColumns.map { $0.flatMap { row.trimmed(at: $0) } ?? "" }
         }
         guard let (catalogueID, matcher) = catalogue(of: row, context: &context) else { return }
         let line = String(row.line)
+        let letters = letters  // A nested function that read `self` would copy it on every row.
         func place(_ column: Int) -> Provenance {
-            Provenance(sheet: "", cell: (column < letters.count ? letters[column] : CellAddress.columnName(column + 1))
-                + line)
+            let letter = column < letters.count ? letters[column] : CellAddress.columnName(column + 1)
+            return Provenance(sheet: "", cell: letter + line)
         }
         let answerText = SourceText(trimmed: row.trimmed(at: answer), at: place(answer))
-        let remark = SourceText(trimmed: remarkColumn.flatMap { row.trimmed(at: $0) }, at: place(remarkColumn ?? answer + 1))
+        let remark = SourceText(
+            trimmed: remarkColumn.flatMap { row.trimmed(at: $0) }, at: place(remarkColumn ?? answer + 1))
         let questionText = row.trimmed(at: question)
         let id = context.resolveQuestion(
             id: idColumn == question ? questionText : idColumn.flatMap { row.trimmed(at: $0) },
@@ -174,12 +178,12 @@ struct LongCSV {
                         metadata: metadata, answers: [], at: metadata["Sagsnummer"]?.at ?? first.place(0),
                         catalogueID: catalogueID, catalogueVersion: first.field(columns["Version"])),
                     first: first)
-                if let id { open!.raw.answers.append(RawAnswer(questionID: id, answer: answerText, remark: remark)) }
+                if let id { open?.raw.answers.append(RawAnswer(questionID: id, answer: answerText, remark: remark)) }
                 return
             }
         }
         if let first = open?.first { checkConsistent(row, with: first, place: place, context: &context) }
-        if let id { open!.raw.answers.append(RawAnswer(questionID: id, answer: answerText, remark: remark)) }
+        if let id { open?.raw.answers.append(RawAnswer(questionID: id, answer: answerText, remark: remark)) }
     }
 
     /// The catalogue a row names (or the default) and its matcher; nil, reported, when there is no such catalogue.
@@ -195,11 +199,14 @@ struct LongCSV {
         let named = catalogueColumn.flatMap { row.trimmed(at: $0) }
         guard let catalogue = context.catalogue(
             named ?? context.options.defaultCatalogue,
-            at: catalogueColumn.map { Provenance(sheet: "", cell: CellAddress(row: row.line, column: $0 + 1).description) })
+            at: catalogueColumn.map {
+                Provenance(sheet: "", cell: CellAddress(row: row.line, column: $0 + 1).description)
+            })
         else { return nil }
         let matcher = matchers[catalogue.id] ?? QuestionMatcher(catalogue: catalogue)
         matchers[catalogue.id] = matcher
-        lastCatalogue = (catalogue.id, matcher, catalogueColumn.map { $0 < row.count ? Array(row.utf8(at: $0)) : [] } ?? [])
+        let field = catalogueColumn.map { $0 < row.count ? Array(row.utf8(at: $0)) : [] } ?? []
+        lastCatalogue = (catalogue.id, matcher, field)
         return (catalogue.id, matcher)
     }
 
@@ -215,7 +222,8 @@ struct LongCSV {
             if value == nil {
                 context.add(
                     at: place(column), severity: .error, rule: .invalidMetadata,
-                    message: "\(label) er udfyldt i sagens første række (\(first.place(column).cell)), men ikke i denne.",
+                    message: "\(label) er udfyldt i sagens første række (\(first.place(column).cell)), men ikke i "
+                        + "denne.",
                     suggestion: "Udfyld \(label.lowercased()) ens i alle rækker for samme sag, niveau og runde.")
             } else {
                 context.add(

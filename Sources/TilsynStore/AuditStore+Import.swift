@@ -378,7 +378,9 @@ extension AuditStore {
         private var units: [String: Int64] = [:]
 
         mutating func ids(of review: Review, in db: Database) throws -> (round: Int64, reviewer: Int64, unit: Int64) {
-            func id(_ known: inout [String: Int64], _ table: String, _ column: String, _ value: String) throws -> Int64 {
+            func id(
+                _ known: inout [String: Int64], _ table: String, _ column: String, _ value: String
+            ) throws -> Int64 {
                 if let id = known[value] { return id }
                 let id = try dimension(table, column, value, in: db)
                 known[value] = id
