@@ -84,10 +84,13 @@ struct KeptCounts {
             let d = key.dimensions
             func row(_ question: String, _ counts: ArraySlice<Int>) throws {
                 guard counts.contains(where: { $0 != 0 }) else { return }
-                try answerRow.execute(arguments: StatementArguments(
-                    [key.catalogue.databaseValue, question.databaseValue, d.round.databaseValue, d.level.databaseValue,
-                     d.unit.databaseValue, d.measure.databaseValue, d.reviewer.databaseValue]
-                        + counts.map(\.databaseValue)))
+                // Built as existentials, not through GRDB's generic initialiser, which reads each value by key path.
+                var values: [(any DatabaseValueConvertible)?] = [
+                    key.catalogue, question, d.round, d.level, d.unit, d.measure, d.reviewer,
+                ]
+                values.reserveCapacity(14)
+                for count in counts { values.append(count) }
+                try answerRow.execute(arguments: StatementArguments(values))
             }
             for (index, question) in sums.catalogue.questionIDs.enumerated() {
                 try row(question, sums.answers[(index * 7)..<(index * 7 + 7)])
