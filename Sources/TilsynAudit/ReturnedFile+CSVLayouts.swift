@@ -87,7 +87,9 @@ struct LongCSV {
     private let columns: [String: Int]
     private let keyColumns: [Int?]
     private let catalogueColumn: Int?
-    private let consistent: [(name: String, column: Int)]
+    /// The metadata columns every row of a review must fill as its first row does, and their names.
+    private let consistent: [Int]
+    private let consistentNames: [String]
     private let question: Int
     private let answer: Int
     private let remarkColumn: Int?
@@ -105,8 +107,6 @@ struct LongCSV {
     /// catalogue field, and every matcher made.
     private var lastCatalogue: (id: String, matcher: QuestionMatcher, field: [UInt8])?
     private var matchers: [String: QuestionMatcher] = [:]
-    /// Column letters by index, for the cells findings name.
-    private let letters: [String]
 
     /// The question and answer columns, when the header has both.
     static func questionAndAnswer(_ folded: [String]) -> (question: Int, answer: Int)? {
@@ -130,13 +130,13 @@ struct LongCSV {
         self.columns = columns
         keyColumns = LongCSV.keyNames.map { columns[$0] }
         catalogueColumn = columns["Katalog"]
-        consistent = LongCSV.consistentNames.compactMap { name in columns[name].map { (name, $0) } }
+        consistentNames = LongCSV.consistentNames.filter { columns[$0] != nil }
+        consistent = consistentNames.compactMap { columns[$0] }
         self.question = question
         self.answer = answer
         remarkColumn = folded.firstIndex { Vocabulary.remark.contains($0) }
         idColumn = folded.firstIndex { Vocabulary.questionID.contains($0) }
         self.contiguous = contiguous
-        letters = (0..<(folded.count + 1)).map { CellAddress.columnName($0 + 1) }
     }
 
     mutating func add(_ row: CSVFieldsView, context: inout ReadContext, emit: (RawReview, inout ReadContext) -> Void) {
@@ -149,11 +149,8 @@ struct LongCSV {
             key = keyColumns.map { $0.flatMap { row.trimmed(at: $0) } ?? "" }
         }
         guard let (catalogueID, matcher) = catalogue(of: row, context: &context) else { return }
-        let line = String(row.line)
-        let letters = letters  // A nested function that read `self` would copy it on every row.
         func place(_ column: Int) -> Provenance {
-            let letter = column < letters.count ? letters[column] : CellAddress.columnName(column + 1)
-            return Provenance(sheet: "", cell: letter + line)
+            Provenance(sheet: "", cell: CellAddress(row: row.line, column: column + 1).description)
         }
         let answerText = SourceText(trimmed: row.trimmed(at: answer), at: place(answer))
         let remark = SourceText(
@@ -214,7 +211,8 @@ struct LongCSV {
     private func checkConsistent(
         _ row: CSVFieldsView, with first: CSVRecord, place: (Int) -> Provenance, context: inout ReadContext
     ) {
-        for (name, column) in consistent where !row.field(column, isByteForByte: first.text(column)) {
+        for (index, column) in consistent.enumerated() where !row.field(column, isByteForByte: first.text(column)) {
+            let name = consistentNames[index]
             let value = row.trimmed(at: column)
             let firstValue = first.field(column)
             guard value != firstValue else { continue }

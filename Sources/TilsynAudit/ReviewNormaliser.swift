@@ -148,11 +148,13 @@ extension ReadContext {
 
         var answers: [Answer] = []
         answers.reserveCapacity(raw.answers.count)
-        var seen: [String: Provenance] = [:]
         let questions = catalogues.questions[catalogue.id] ?? [:]
+        // Where each question was answered, by its place in `allQuestions` (the catalogue's own questions first).
+        var seen = [Provenance?](
+            repeating: nil, count: catalogue.questions.count + (catalogue.temanedslag?.questions.count ?? 0))
         for rawAnswer in raw.answers {
             let id = rawAnswer.questionID
-            guard let question = questions[id]?.question else {
+            guard let (question, position) = questions[id] else {
                 if rawAnswer.answer.text != nil {
                     usable = false
                     add(at: rawAnswer.answer.at, severity: .error, rule: .unknownQuestion,
@@ -162,14 +164,14 @@ extension ReadContext {
                 }
                 continue
             }
-            if let earlier = seen[id] {
+            if let earlier = seen[position] {
                 usable = false
                 add(at: rawAnswer.answer.at, severity: .error, rule: .duplicateQuestion,
                     message: "Spørgsmål \(id) er besvaret to gange i samme gennemgang (også i \(earlier.cell)).",
                     suggestion: "Slet det ene svar.")
                 continue
             }
-            seen[id] = rawAnswer.answer.at
+            seen[position] = rawAnswer.answer.at
             let applies = measure.map { question.applies(to: $0) } ?? true
             if let problem = rawAnswer.answer.problem {
                 usable = false
@@ -225,15 +227,17 @@ extension ReadContext {
                     suggestion: "Vælg et af svarene \(choices) i rullelisten.")
             }
         }
-        // A catalogue question is in the file when it was answered (`seen`, also when answered twice) or its row is
-        // there without an id the template knows (`missing`).
+        // A catalogue question is in the file when it was answered (`seen`, also when answered twice; a catalogue's
+        // question ids are unique, so the n-th question is at place n) or its row is there without an id the
+        // template knows (`missing`).
         var absent: [String] = []
-        for question in catalogue.questions
-        where seen[question.id] == nil && !raw.missing.contains(question.id)
-            && (measure.map { question.applies(to: $0) } ?? true) && !question.optional
-            && (raw.steps?.contains(question.step) ?? true)
-        {
-            absent.append(question.id)
+        for position in catalogue.questions.indices where seen[position] == nil {
+            let question = catalogue.questions[position]
+            if !raw.missing.contains(question.id) && (measure.map { question.applies(to: $0) } ?? true)
+                && !question.optional && (raw.steps?.contains(question.step) ?? true)
+            {
+                absent.append(question.id)
+            }
         }
         if !absent.isEmpty {
             add(at: Provenance(sheet: raw.sheet, cell: ""), severity: .warning, rule: .questionMissing,

@@ -106,8 +106,27 @@ public struct CellAddress: Sendable, Hashable, Comparable, CustomStringConvertib
         self.init(row: row, column: column)
     }
 
-    /// `B3`.
-    public var description: String { CellAddress.columnName(column) + String(row) }
+    /// `B3`: built on the stack, letters and digits at once (every cell's provenance asks for one).
+    public var description: String {
+        guard column > 0, column <= 18_278, row >= 0 else { return CellAddress.columnName(column) + String(row) }
+        var bytes: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        return withUnsafeMutableBytes(of: &bytes) { buffer in
+            var start = buffer.count
+            var digits = row
+            repeat {
+                start -= 1
+                buffer[start] = UInt8(ascii: "0") + UInt8(digits % 10)
+                digits /= 10
+            } while digits > 0
+            var letters = column
+            while letters > 0 {
+                start -= 1
+                buffer[start] = UInt8(ascii: "A") + UInt8((letters - 1) % 26)
+                letters = (letters - 1) / 26
+            }
+            return String(decoding: UnsafeRawBufferPointer(rebasing: buffer[start...]), as: UTF8.self)
+        }
+    }
 
     /// The column letters for a 1-based column number: 1 → A, 27 → AA.
     public static func columnName(_ column: Int) -> String {

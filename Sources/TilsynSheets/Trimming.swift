@@ -53,8 +53,16 @@ extension CSVFieldsView {
     @inlinable
     public func field(_ index: Int, isByteForByte text: String) -> Bool {
         let bytes = index < count ? utf8(at: index) : UnsafeBufferPointer(start: nil, count: 0)
-        var text = text
-        return text.withUTF8 { $0.elementsEqual(bytes) }
+        guard bytes.count == text.utf8.count else { return false }
+        func same(_ stored: UnsafeBufferPointer<UInt8>) -> Bool {
+            var at = 0
+            while at < stored.count {
+                if stored[at] != bytes[at] { return false }
+                at += 1
+            }
+            return true
+        }
+        return text.utf8.withContiguousStorageIfAvailable(same) ?? text.utf8.elementsEqual(bytes)
     }
 }
 

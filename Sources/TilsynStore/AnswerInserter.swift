@@ -31,19 +31,23 @@ final class AnswerInserter {
 
     /// Inserts the answers of the review `reviewID`.
     func insert(_ answers: [Answer], reviewID: Int64) throws {
+        sqlite3_bind_int64(statement, 1, reviewID)
         for answer in answers {
-            try bindText(answer.questionID, 2) {
-                try bindText(answer.answer, 4) {
-                    try bindText(answer.remark, 6) {
-                        try bindText(answer.at.sheet, 7) {
-                            try bindText(answer.at.cell, 8) {
-                                sqlite3_bind_int64(statement, 1, reviewID)
-                                if let code = answer.code {
-                                    sqlite3_bind_int64(statement, 3, Int64(code.rawValue))
-                                } else {
-                                    sqlite3_bind_null(statement, 3)
-                                }
-                                sqlite3_bind_int64(statement, 5, answer.applies ? 1 : 0)
+            if let code = answer.code {
+                sqlite3_bind_int64(statement, 3, Int64(code.rawValue))
+            } else {
+                sqlite3_bind_null(statement, 3)
+            }
+            sqlite3_bind_int64(statement, 5, answer.applies ? 1 : 0)
+            // The texts taken out first: closures that read `answer` itself would each copy it whole.
+            let (question, text, remark, sheet, cell) = (
+                answer.questionID, answer.answer, answer.remark, answer.at.sheet, answer.at.cell
+            )
+            try bindText(question, 2) {
+                try bindText(text, 4) {
+                    try bindText(remark, 6) {
+                        try bindText(sheet, 7) {
+                            try bindText(cell, 8) {
                                 let code = sqlite3_step(statement)
                                 sqlite3_reset(statement)
                                 guard code == SQLITE_DONE else {

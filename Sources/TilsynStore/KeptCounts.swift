@@ -132,19 +132,19 @@ extension KeptCounts.Sums {
             case (.some?, true): column = 5
             case (.high?, true): column = 6
             }
-            let question = catalogue.questions[answer.questionID]
-            if let question {
-                self.answers[question.index * 7 + column] += 1
+            let index = catalogue.index[answer.questionID]
+            if let index {
+                self.answers[index * 7 + column] += 1
             } else {
                 others[answer.questionID, default: [0, 0, 0, 0, 0, 0, 0]][column] += 1
             }
             // Cases: Ja, Nej or a degree to a question that applies, outside temanedslag.
             guard column != 2, column != 3 else { continue }
-            if question?.temanedslag == true { continue }
             let yes = column == 0
-            for group in question?.groups ?? catalogue.unlisted {
-                groups[group] = groups[group] == 2 || !yes ? 2 : 1
+            func mark(_ caseGroups: [Int]) {
+                for group in caseGroups { groups[group] = groups[group] == 2 || !yes ? 2 : 1 }
             }
+            if let index { mark(catalogue.caseGroups[index]) } else { mark(catalogue.unlisted) }
         }
     }
 }
@@ -174,18 +174,18 @@ final class CatalogueGroupings {
         var degree: Bool
         var temanedslag: Bool
         var themes: [String]
-        /// The question's place in ``Catalogue/questionIDs``.
-        var index = 0
-        /// The places in ``Catalogue/groups`` of the groups its case is counted in: its sagsskridt, all, each of
-        /// its pejlemærker, and each sagsskridt × pejlemærke.
-        var groups: [Int] = []
     }
 
-    /// One catalogue's questions and case groups, numbered for ``KeptCounts``.
+    /// One catalogue's questions and case groups, numbered for ``KeptCounts``: what an answer needs is found by
+    /// one look-up of its question's index.
     struct Catalogue {
-        var questions: [String: Question]
+        /// Each question's index, by id.
+        var index: [String: Int]
         /// The question ids by index.
         var questionIDs: [String]
+        /// By question index, the places in ``groups`` of the groups its case is counted in: its sagsskridt, all,
+        /// each of its pejlemærker, and each sagsskridt × pejlemærke; none for a temanedslag question.
+        var caseGroups: [[Int]]
         /// The case groups by index.
         var groups: [CaseGroup]
         /// The groups of a question the store's catalogue does not list: sagsskridt "" and all, not degree.
@@ -214,7 +214,8 @@ final class CatalogueGroupings {
             questions[question, default: Question(step: "", degree: false, temanedslag: false, themes: [])]
                 .themes.append(row[1])
         }
-        var numbered = Catalogue(questions: [:], questionIDs: questions.keys.sorted(), groups: [], unlisted: [])
+        let sorted = questions.sorted { $0.key < $1.key }
+        var numbered = Catalogue(index: [:], questionIDs: sorted.map(\.key), caseGroups: [], groups: [], unlisted: [])
         var groupIndex: [CaseGroup: Int] = [:]
         func index(_ grouping: String, _ key: String, _ degree: Bool) -> Int {
             let group = CaseGroup(grouping: grouping, key: key, degree: degree ? 1 : 0)
@@ -223,15 +224,14 @@ final class CatalogueGroupings {
             numbered.groups.append(group)
             return numbered.groups.count - 1
         }
-        for (position, id) in numbered.questionIDs.enumerated() {
-            guard var question = questions[id] else { continue }
-            question.index = position
-            question.groups = [index("step", question.step, question.degree), index("all", "", question.degree)]
+        for (position, (id, question)) in sorted.enumerated() {
+            numbered.index[id] = position
+            var groups = [index("step", question.step, question.degree), index("all", "", question.degree)]
             for theme in question.themes {
-                question.groups.append(index("theme", theme, question.degree))
-                question.groups.append(index("step-theme", question.step + "\u{1F}" + theme, question.degree))
+                groups.append(index("theme", theme, question.degree))
+                groups.append(index("step-theme", question.step + "\u{1F}" + theme, question.degree))
             }
-            numbered.questions[id] = question
+            numbered.caseGroups.append(question.temanedslag ? [] : groups)
         }
         numbered.unlisted = [index("step", "", false), index("all", "", false)]
         catalogues[id] = numbered

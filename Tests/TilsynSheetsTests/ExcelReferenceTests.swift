@@ -453,4 +453,18 @@ struct ExcelReferenceTests {
             #expect(CellAddress(CellAddress.columnName(column) + "7") == CellAddress(row: 7, column: column))
         }
     }
+
+    /// A cell's name is its column's letters and its row's digits, for every column and rows of every length
+    /// (a CSV file's lines go past Excel's last row), and reads back as the same cell within Excel's sheet.
+    @Test(arguments: [0, 1, 9, 10, 99, 1_000, 65_536, 1_048_576, 1_048_577, 123_456_789_012, Int.max])
+    func aCellIsNamedByItsLettersAndDigits(row: Int) {
+        for column in Array(0...800) + [16_383, 16_384, 18_278, 18_279, 475_255] {
+            let name = CellAddress(row: row, column: column).description
+            #expect(name == Self.reference(column) + String(row), "row \(row), column \(column)")
+            if (1...CellAddress.maxRow).contains(row), (1...CellAddress.maxColumn).contains(column) {
+                #expect(CellAddress(name) == CellAddress(row: row, column: column))
+            }
+        }
+        #expect(CellAddress(row: -3, column: 2).description == "B-3")
+    }
 }
