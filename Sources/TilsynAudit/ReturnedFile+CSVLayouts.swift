@@ -103,9 +103,9 @@ struct LongCSV {
     /// the order of its first row.
     private var held: [[String]: Open] = [:]
     private var order: [[String]] = []
-    /// The catalogue of the row before (most files name one), with its matcher and the bytes of the row's
-    /// catalogue field, and every matcher made.
-    private var lastCatalogue: (id: String, matcher: QuestionMatcher, field: [UInt8])?
+    /// The catalogue of the row before (most files name one), with its matcher and the row's catalogue field as it
+    /// is, and every matcher made.
+    private var lastCatalogue: (id: String, matcher: QuestionMatcher, field: String)?
     private var matchers: [String: QuestionMatcher] = [:]
 
     /// The question and answer columns, when the header has both.
@@ -149,17 +149,14 @@ struct LongCSV {
             key = keyColumns.map { $0.flatMap { row.trimmed(at: $0) } ?? "" }
         }
         guard let (catalogueID, matcher) = catalogue(of: row, context: &context) else { return }
-        func place(_ column: Int) -> Provenance {
-            Provenance(sheet: "", cell: CellAddress(row: row.line, column: column + 1).description)
-        }
-        let answerText = SourceText(trimmed: row.trimmed(at: answer), at: place(answer))
+        let answerText = SourceText(trimmed: row.trimmed(at: answer), at: row.place(answer))
         let remark = SourceText(
-            trimmed: remarkColumn.flatMap { row.trimmed(at: $0) }, at: place(remarkColumn ?? answer + 1))
+            trimmed: remarkColumn.flatMap { row.trimmed(at: $0) }, at: row.place(remarkColumn ?? answer + 1))
         let questionText = row.trimmed(at: question)
         let id = context.resolveQuestion(
             id: idColumn == question ? questionText : idColumn.flatMap { row.trimmed(at: $0) },
             text: idColumn == question ? nil : questionText, matcher: matcher,
-            answered: answerText.text != nil, at: place(question))
+            answered: answerText.text != nil, at: row.place(question))
         if key != current {
             if let open, let current {
                 if contiguous { emit(open.raw, &context) } else { held[current] = open }
@@ -179,7 +176,7 @@ struct LongCSV {
                 return
             }
         }
-        if let first = open?.first { checkConsistent(row, with: first, place: place, context: &context) }
+        if let first = open?.first { checkConsistent(row, with: first, context: &context) }
         if let id { open?.raw.answers.append(RawAnswer(questionID: id, answer: answerText, remark: remark)) }
     }
 
@@ -187,29 +184,23 @@ struct LongCSV {
     private mutating func catalogue(
         of row: CSVFieldsView, context: inout ReadContext
     ) -> (id: String, matcher: QuestionMatcher)? {
-        if let last = lastCatalogue {
-            let same = catalogueColumn.map { column in
-                column < row.count ? row.utf8(at: column).elementsEqual(last.field) : last.field.isEmpty
-            }
-            if same ?? true { return (last.id, last.matcher) }
+        if let last = lastCatalogue, catalogueColumn.map({ row.field($0, isByteForByte: last.field) }) ?? true {
+            return (last.id, last.matcher)
         }
         let named = catalogueColumn.flatMap { row.trimmed(at: $0) }
         guard let catalogue = context.catalogue(
-            named ?? context.options.defaultCatalogue,
-            at: catalogueColumn.map {
-                Provenance(sheet: "", cell: CellAddress(row: row.line, column: $0 + 1).description)
-            })
+            named ?? context.options.defaultCatalogue, at: catalogueColumn.map(row.place))
         else { return nil }
         let matcher = matchers[catalogue.id] ?? QuestionMatcher(catalogue: catalogue)
         matchers[catalogue.id] = matcher
-        let field = catalogueColumn.map { $0 < row.count ? Array(row.utf8(at: $0)) : [] } ?? []
+        let field = catalogueColumn.map { $0 < row.count ? row[$0] : "" } ?? ""
         lastCatalogue = (catalogue.id, matcher, field)
         return (catalogue.id, matcher)
     }
 
     /// Reports each metadata field of `row` that differs from its review's first row.
     private func checkConsistent(
-        _ row: CSVFieldsView, with first: CSVRecord, place: (Int) -> Provenance, context: inout ReadContext
+        _ row: CSVFieldsView, with first: CSVRecord, context: inout ReadContext
     ) {
         for (index, column) in consistent.enumerated() where !row.field(column, isByteForByte: first.text(column)) {
             let name = consistentNames[index]
@@ -219,13 +210,13 @@ struct LongCSV {
             let label = ReadContext.label(name)
             if value == nil {
                 context.add(
-                    at: place(column), severity: .error, rule: .invalidMetadata,
+                    at: row.place(column), severity: .error, rule: .invalidMetadata,
                     message: "\(label) er udfyldt i sagens første række (\(first.place(column).cell)), men ikke i "
                         + "denne.",
                     suggestion: "Udfyld \(label.lowercased()) ens i alle rækker for samme sag, niveau og runde.")
             } else {
                 context.add(
-                    at: place(column), severity: .error, rule: .invalidMetadata,
+                    at: row.place(column), severity: .error, rule: .invalidMetadata,
                     message: "\(label) er ikke den samme som i sagens første række (\(first.place(column).cell)).",
                     suggestion: "Ret, så alle rækker for samme sag, niveau og runde har samme \(label.lowercased()).")
             }
@@ -285,11 +276,19 @@ struct WideCSV {
     }
 }
 
+/// Where a field of a CSV file is: the cell Excel shows when it opens the file.
+private func place(line: Int, column: Int) -> Provenance {
+    Provenance(sheet: "", cell: CellAddress(row: line, column: column + 1).description)
+}
+
+extension CSVFieldsView {
+    /// Where the field in `column` is.
+    fileprivate func place(_ column: Int) -> Provenance { TilsynAudit.place(line: line, column: column) }
+}
+
 extension CSVRecord {
-    /// Where a field is: the cell Excel shows when it opens the file.
-    fileprivate func place(_ column: Int) -> Provenance {
-        Provenance(sheet: "", cell: CellAddress(row: line, column: column + 1).description)
-    }
+    /// Where the field in `column` is.
+    fileprivate func place(_ column: Int) -> Provenance { TilsynAudit.place(line: line, column: column) }
 
     /// The field in `column`, trimmed; nil when blank or missing.
     fileprivate func field(_ column: Int?) -> String? {
