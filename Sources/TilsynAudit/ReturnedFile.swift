@@ -196,7 +196,7 @@ public enum ReturnedFileReader {
         var context = ReadContext(file: name, catalogues: catalogues, options: options)
         var identities = ReviewIdentities()
         // The first place of each case, level and round, and the reviews that repeat one (reported at the end).
-        var places: [ReviewKey: Provenance] = [:]
+        var places = ReviewPlaces()
         var repeats: [(at: Provenance, earlier: Provenance)] = []
         var reviews: [Review] = []
         var counts = (reviews: 0, answers: 0)
@@ -205,11 +205,7 @@ public enum ReturnedFileReader {
         let emit = { (raw: RawReview, context: inout ReadContext) in
             identities.add(ReviewIdentity(raw, options: options))
             guard let review = context.normalise(raw) else { return }
-            if let earlier = places[review.key] {
-                repeats.append((review.at, earlier))
-            } else {
-                places[review.key] = review.at
-            }
+            if let earlier = places.insert(review.key, at: review.at) { repeats.append((review.at, earlier)) }
             counts.reviews += 1
             counts.answers += review.answers.count
             each?(review)
@@ -239,7 +235,7 @@ public enum ReturnedFileReader {
             reviews = []
             counts = (0, 0)
         }
-        places = [:]
+        places = ReviewPlaces()
         for (at, earlier) in repeats { context.reportDuplicate(at: at, earlier: earlier) }
         if identities.count == 0, shape != nil, !context.findings.contains(where: { $0.severity == .error }) {
             context.add(severity: .error, rule: .unknownLayout, message: "Filen indeholder ingen gennemgang.",
