@@ -122,10 +122,10 @@ extension AuditStore {
     }
 
     static func importFile(
-        _ file: ReturnedFile, replace: Bool, in db: Database, groupings: CatalogueGroupings = CatalogueGroupings()
+        _ file: ReturnedFile, replace: Bool, in db: Database, shared: ImportShared = ImportShared()
     ) throws -> ImportOutcome {
         guard !file.isRejected else { return .rejected }
-        return try importFile(StoredFile(file), replace: replace, in: db, groupings: groupings, read: held(file))
+        return try importFile(StoredFile(file), replace: replace, in: db, shared: shared, read: held(file))
             .outcome
     }
 
@@ -138,7 +138,7 @@ extension AuditStore {
     /// levels is taken out before the first of its reviews changes and added again at the end; a replaced review's
     /// pairs are taken out only with reviews that are not of this file (whose pairs are added at the end).
     static func importFile(
-        _ stored: StoredFile, replace: Bool, in db: Database, groupings: CatalogueGroupings = CatalogueGroupings(),
+        _ stored: StoredFile, replace: Bool, in db: Database, shared: ImportShared = ImportShared(),
         read: Reading
     ) throws -> (file: ReturnedFile, outcome: ImportOutcome) {
         if try Bool.fetchOne(
@@ -151,7 +151,7 @@ extension AuditStore {
                 reviewsUnchanged: 0))
         }
         let comparer = try Comparer(path: stored.path, replace: replace, in: db)
-        let inserter = try AnswerInserter(db)
+        let inserter = try shared.answerInserter(db)
         let firstOfCase = try db.cachedStatement(sql: """
             SELECT NOT EXISTS (
                 SELECT 1 FROM review r JOIN audit_case c ON c.id = r.case_id AND c.number = ?
@@ -187,10 +187,10 @@ extension AuditStore {
                 replaced += 1
             }
             let inserted = try insert(review, fileID: id, answers: inserter, dimensions: &dimensions, in: db)
-            counts.add(review, stored: inserted, catalogue: try groupings.catalogue(review.catalogueID, in: db))
+            counts.add(review, stored: inserted, catalogue: try shared.groupings.catalogue(review.catalogueID, in: db))
             if counts.isLarge {
                 // The upserts add up: a long file's counts are written as they grow instead of held to its end.
-                try counts.write(in: db)
+                try counts.write(in: db, using: shared.keptCounts(db))
                 counts = KeptCounts()
             }
             reviews += 1
@@ -208,7 +208,7 @@ extension AuditStore {
                 status: .alreadyImported, findings: [], reviewsStored: 0, answersStored: 0, reviewsReplaced: 0,
                 reviewsUnchanged: unchanged))
         }
-        try counts.write(in: db)
+        try counts.write(in: db, using: shared.keptCounts(db))
         try updatePairCounts(in: db, reviews: "s.file_id = :file", among: "o.file_id = :file",
                              arguments: ["file": fileID], sign: 1)
         try addLevelSets(ofFile: fileID, in: db)

@@ -13,8 +13,8 @@ public final class ImportBatch {
     private var started: ContinuousClock.Instant?
     /// The files stored in the uncommitted transaction, to write again one by one if it cannot be committed.
     private var pending: [Pending] = []
-    /// The catalogues' groups, read once for the batch's files.
-    private let groupings = CatalogueGroupings()
+    /// The catalogues' groups and the prepared statements the batch's files share.
+    private let shared = ImportShared()
 
     init(db: Database, path: String, busyTimeout: TimeInterval, maxFiles: Int, maxSeconds: Double) {
         self.db = db
@@ -52,7 +52,7 @@ public final class ImportBatch {
                 started = .now
             }
             try db.inSavepoint {
-                let outcome = try AuditStore.importFile(stored, replace: replace, in: db, groupings: groupings, read: read)
+                let outcome = try AuditStore.importFile(stored, replace: replace, in: db, shared: shared, read: read)
                 result = outcome
                 return outcome.outcome.status == .imported ? .commit : .rollback
             }
@@ -103,7 +103,7 @@ public final class ImportBatch {
             do {
                 try db.inTransaction(.immediate) {
                     let outcome = try AuditStore.importFile(
-                        file.stored, replace: file.replace, in: db, groupings: groupings, read: file.read)
+                        file.stored, replace: file.replace, in: db, shared: shared, read: file.read)
                     last = outcome
                     return outcome.outcome.status == .imported ? .commit : .rollback
                 }

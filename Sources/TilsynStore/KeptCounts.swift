@@ -67,50 +67,44 @@ struct KeptCounts {
         sums[key] = entry
     }
 
-    /// Adds the sums to `answer_count` and `case_count`.
-    func write(in db: Database) throws {
-        let answerRow = try db.cachedStatement(
-            sql: """
-                INSERT INTO answer_count(catalogue, question, round_id, level, unit_id, measure, reviewer_id,
-                    yes, no, not_applicable, unanswered, low, some, high)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT DO UPDATE SET
-                    yes = yes + excluded.yes, no = no + excluded.no,
-                    not_applicable = not_applicable + excluded.not_applicable,
-                    unanswered = unanswered + excluded.unanswered,
-                    low = low + excluded.low, some = some + excluded.some, high = high + excluded.high
-                """)
+    /// Adds the sums to `answer_count` and `case_count`, bound through SQLite's C interface (GRDB's arguments cost
+    /// most of each upsert, and a returned workbook writes about a hundred).
+    func write(in db: Database, using statements: KeptCountStatements) throws {
+        let (answerRow, caseRow) = (statements.answerRow, statements.caseRow)
+        defer {
+            answerRow.clearBindings()
+            caseRow.clearBindings()
+        }
         for (key, sums) in sums {
             let d = key.dimensions
+            func bindDimensions(_ statement: BoundStatement, from index: Int32) {
+                statement.bind(d.round, index)
+                statement.bind(d.level, index + 1)
+                statement.bind(d.unit, index + 2)
+                statement.bind(d.measure, index + 3)
+                statement.bind(d.reviewer, index + 4)
+            }
+            answerRow.bind(key.catalogue, 1)
+            bindDimensions(answerRow, from: 3)
             func row(_ question: String, _ counts: ArraySlice<Int>) throws {
                 guard counts.contains(where: { $0 != 0 }) else { return }
-                // Built as existentials, not through GRDB's generic initialiser, which reads each value by key path.
-                var values: [(any DatabaseValueConvertible)?] = [
-                    key.catalogue, question, d.round, d.level, d.unit, d.measure, d.reviewer,
-                ]
-                values.reserveCapacity(14)
-                for count in counts { values.append(count) }
-                try answerRow.execute(arguments: StatementArguments(values))
+                answerRow.bind(question, 2)
+                for (offset, count) in counts.enumerated() { answerRow.bind(count, 8 + Int32(offset)) }
+                try answerRow.step()
             }
             for (index, question) in sums.catalogue.questionIDs.enumerated() {
                 try row(question, sums.answers[(index * 7)..<(index * 7 + 7)])
             }
             for (question, counts) in sums.others { try row(question, counts[...]) }
-        }
-        let caseRow = try db.cachedStatement(
-            sql: """
-                INSERT INTO case_count(catalogue, grouping, key, degree, round_id, level, unit_id, measure,
-                    reviewer_id, cases, all_yes)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT DO UPDATE SET cases = cases + excluded.cases, all_yes = all_yes + excluded.all_yes
-                """)
-        for (key, sums) in sums {
-            let d = key.dimensions
+            caseRow.bind(key.catalogue, 1)
+            bindDimensions(caseRow, from: 5)
             for (index, group) in sums.catalogue.groups.enumerated() where sums.cases[index * 2] > 0 {
-                try caseRow.execute(arguments: [
-                    key.catalogue, group.grouping, group.key, group.degree, d.round, d.level, d.unit, d.measure,
-                    d.reviewer, sums.cases[index * 2], sums.cases[index * 2 + 1],
-                ])
+                caseRow.bind(group.grouping, 2)
+                caseRow.bind(group.key, 3)
+                caseRow.bind(group.degree, 4)
+                caseRow.bind(sums.cases[index * 2], 10)
+                caseRow.bind(sums.cases[index * 2 + 1], 11)
+                try caseRow.step()
             }
         }
     }

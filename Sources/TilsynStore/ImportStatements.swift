@@ -1,0 +1,169 @@
+internal import GRDB
+internal import GRDBSQLite
+internal import TilsynAudit
+
+/// What the files of one import share on its connection: the catalogues' groupings as the store holds them, and the
+/// statements that write answers and kept counts, each prepared once (preparing the kept counts' upserts cost about
+/// as much as writing a returned workbook's hundred rows). Lives no longer than the connection's access.
+final class ImportShared {
+    let groupings = CatalogueGroupings()
+    private var answers: AnswerInserter?
+    private var counts: KeptCountStatements?
+
+    /// The answer inserter, prepared on first use.
+    func answerInserter(_ db: Database) throws -> AnswerInserter {
+        if let answers { return answers }
+        let made = try AnswerInserter(db)
+        answers = made
+        return made
+    }
+
+    /// The kept counts' upserts, prepared on first use.
+    func keptCounts(_ db: Database) throws -> KeptCountStatements {
+        if let counts { return counts }
+        let made = try KeptCountStatements(db)
+        counts = made
+        return made
+    }
+}
+
+/// One prepared statement driven through SQLite's C interface: the import's hot writes (a long CSV stores a million
+/// answers, a returned workbook a hundred kept counts), where binding through `StatementArguments` built an array of
+/// values and copied every string for each row. The owner of its statement: finalised when it goes, which is before
+/// its connection closes (it lives for one import, see ``ImportShared``).
+final class BoundStatement {
+    private let statement: OpaquePointer
+    private let db: Database
+    let sql: String
+
+    init(_ db: Database, sql: String) throws {
+        var prepared: OpaquePointer?
+        let code = sqlite3_prepare_v3(db.sqliteConnection, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &prepared, nil)
+        guard code == SQLITE_OK, let prepared else {
+            sqlite3_finalize(prepared)
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: db.lastErrorMessage, sql: sql)
+        }
+        statement = prepared
+        self.db = db
+        self.sql = sql
+    }
+
+    deinit { sqlite3_finalize(statement) }
+
+    /// `SQLITE_TRANSIENT`: SQLite copies the value at once.
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    /// Binds `value` to parameter `index` (1-based) until it is bound again or cleared.
+    func bind(_ value: Int64, _ index: Int32) { sqlite3_bind_int64(statement, index, value) }
+
+    func bind(_ value: Int, _ index: Int32) { sqlite3_bind_int64(statement, index, Int64(value)) }
+
+    func bindNull(_ index: Int32) { sqlite3_bind_null(statement, index) }
+
+    /// Binds a copy of `text`.
+    func bind(_ text: String, _ index: Int32) {
+        var text = text
+        text.withUTF8 { utf8 in
+            utf8.withMemoryRebound(to: CChar.self) { chars in
+                if let base = chars.baseAddress {
+                    _ = sqlite3_bind_text(statement, index, base, Int32(chars.count), Self.transient)
+                } else {
+                    _ = sqlite3_bind_text(statement, index, "", 0, Self.transient)
+                }
+            }
+        }
+    }
+
+    /// Binds `text` (NULL for nil) to parameter `index` for the time of `body`, without copying it: `body` steps.
+    func withText(_ text: String?, _ index: Int32, _ body: () throws -> Void) throws {
+        guard var text else {
+            sqlite3_bind_null(statement, index)
+            return try body()
+        }
+        try text.withUTF8 { utf8 in
+            if let base = utf8.baseAddress, !utf8.isEmpty {
+                // A static binding (no destructor): SQLite reads the bytes while `body` steps the statement, inside
+                // this closure.
+                UnsafeRawPointer(base).withMemoryRebound(to: CChar.self, capacity: utf8.count) { chars in
+                    _ = sqlite3_bind_text(statement, index, chars, Int32(utf8.count), nil)
+                }
+            } else {
+                sqlite3_bind_text(statement, index, "", 0, Self.transient)
+            }
+            try body()
+        }
+    }
+
+    /// Runs the statement once with what is bound, and resets it for the next row.
+    func step() throws {
+        let code = sqlite3_step(statement)
+        sqlite3_reset(statement)
+        guard code == SQLITE_DONE else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: db.lastErrorMessage, sql: sql)
+        }
+    }
+
+    /// Unbinds every parameter (no static text is left pointing at memory that has gone).
+    func clearBindings() { sqlite3_clear_bindings(statement) }
+}
+
+/// Inserts answers with one ``BoundStatement``, texts bound without copying (each is alive until its row is stepped).
+final class AnswerInserter {
+    private let statement: BoundStatement
+
+    init(_ db: Database) throws {
+        statement = try BoundStatement(
+            db, sql: "INSERT INTO answer(review_id, question, code, answer, applies, remark, sheet, cell) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+    }
+
+    /// Inserts the answers of the review `reviewID`.
+    func insert(_ answers: [Answer], reviewID: Int64) throws {
+        defer { statement.clearBindings() }
+        statement.bind(reviewID, 1)
+        for answer in answers {
+            if let code = answer.code { statement.bind(Int(code.rawValue), 3) } else { statement.bindNull(3) }
+            statement.bind(answer.applies ? 1 : 0, 5)
+            // The texts taken out first: closures that read `answer` itself would each copy it whole.
+            let (question, text, remark, sheet, cell) = (
+                answer.questionID, answer.answer, answer.remark, answer.at.sheet, answer.at.cell
+            )
+            try statement.withText(question, 2) {
+                try statement.withText(text, 4) {
+                    try statement.withText(remark, 6) {
+                        try statement.withText(sheet, 7) {
+                            try statement.withText(cell, 8) { try statement.step() }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The upserts that add kept counts to `answer_count` and `case_count` (see ``KeptCounts/write(in:using:)``).
+final class KeptCountStatements {
+    let answerRow: BoundStatement
+    let caseRow: BoundStatement
+
+    init(_ db: Database) throws {
+        answerRow = try BoundStatement(
+            db, sql: """
+                INSERT INTO answer_count(catalogue, question, round_id, level, unit_id, measure, reviewer_id,
+                    yes, no, not_applicable, unanswered, low, some, high)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT DO UPDATE SET
+                    yes = yes + excluded.yes, no = no + excluded.no,
+                    not_applicable = not_applicable + excluded.not_applicable,
+                    unanswered = unanswered + excluded.unanswered,
+                    low = low + excluded.low, some = some + excluded.some, high = high + excluded.high
+                """)
+        caseRow = try BoundStatement(
+            db, sql: """
+                INSERT INTO case_count(catalogue, grouping, key, degree, round_id, level, unit_id, measure,
+                    reviewer_id, cases, all_yes)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT DO UPDATE SET cases = cases + excluded.cases, all_yes = all_yes + excluded.all_yes
+                """)
+    }
+}
