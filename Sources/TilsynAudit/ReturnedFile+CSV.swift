@@ -113,7 +113,7 @@ struct CSVSurvey {
         var header: CSVRecord?
         var contiguous = true
         var keyColumns: [Int?] = []
-        var previous: [[UInt8]] = []
+        var previous: [String] = []
         var current: [String] = []
         var finished = Set<[String]>()
         try reader.forEachRecord { view in
@@ -128,16 +128,15 @@ struct CSVSurvey {
             guard contiguous, !keyColumns.isEmpty, !CSVSurvey.isBlank(view) else { return }
             // Most rows repeat the row before's key byte for byte: compared in place, only a change is copied and
             // builds the key.
-            func field(_ column: Int?) -> UnsafeBufferPointer<UInt8>? {
-                column.flatMap { $0 < view.count ? view.utf8(at: $0) : nil }
-            }
             if previous.count == keyColumns.count,
-                zip(keyColumns, previous).allSatisfy({ field($0)?.elementsEqual($1) ?? $1.isEmpty })
+                zip(keyColumns, previous).allSatisfy({ column, text in
+                    column.map { view.field($0, isByteForByte: text) } ?? true
+                })
             {
                 return
             }
-            previous = keyColumns.map { field($0).map(Array.init) ?? [] }
-            let key = previous.map { String(decoding: $0, as: UTF8.self).trimmed }
+            previous = keyColumns.map { $0.map { $0 < view.count ? view[$0] : "" } ?? "" }
+            let key = previous.map(\.trimmed)
             guard key != current else { return }
             if !current.isEmpty { finished.insert(current) }
             if finished.contains(key) { contiguous = false }

@@ -238,7 +238,7 @@ extension ReadContext {
 
     /// The question id of a row given by id or text; reports answered rows that cannot be matched.
     mutating func resolveQuestion(
-        id: String?, text: String?, matcher: QuestionMatcher, answered: Bool, at: Provenance
+        id: String?, text: String?, matcher: QuestionMatcher, answered: Bool, at: @autoclosure () -> Provenance
     ) -> String? {
         if let id {
             // Remembered per file: a long CSV names the same few dozen ids on every review.
@@ -264,7 +264,7 @@ extension ReadContext {
             return id
         case .ambiguous(let ids):
             if answered {
-                add(at: at, severity: .warning, rule: .unmatchedQuestion,
+                add(at: at(), severity: .warning, rule: .unmatchedQuestion,
                     message: "Spørgsmålet ligner flere spørgsmål i kataloget (" + ids.joined(separator: ", ")
                         + "), så svaret er ikke indlæst.",
                     suggestion: "Skriv spørgsmålets id (fx \(ids[0])) i en kolonne »Id«, eller brug katalogets "
@@ -273,7 +273,7 @@ extension ReadContext {
         case .none:
             if QuestionMatcher.looksLikeID(text) { return QuestionMatcher.foldID(text) }
             if answered {
-                add(at: at, severity: .warning, rule: .unmatchedQuestion,
+                add(at: at(), severity: .warning, rule: .unmatchedQuestion,
                     message: "Spørgsmålet findes ikke i kataloget, så svaret er ikke indlæst.",
                     suggestion: "Skriv spørgsmålets id i en kolonne »Id«, eller brug katalogets ordlyd. Slet rækken, "
                         + "hvis den ikke er et spørgsmål fra tilsynet.")

@@ -62,7 +62,8 @@ extension CSVFieldsView {
             }
             return true
         }
-        return text.utf8.withContiguousStorageIfAvailable(same) ?? text.utf8.elementsEqual(bytes)
+        var text = text
+        return text.withUTF8(same)
     }
 }
 
