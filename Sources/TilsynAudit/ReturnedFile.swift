@@ -33,28 +33,34 @@ public struct ImportOptions: Sendable, Equatable {
 public struct CatalogueSet: Sendable {
     /// The catalogues by id.
     public let byID: [String: Catalogue]
-    /// Each catalogue's questions by id, and their position in `allQuestions`.
-    let questions: [String: [String: (question: Question, position: Int)]]
+    /// Each catalogue's `allQuestions`, and each question's position in them by id: looked up once per answer, the
+    /// question then read in place rather than copied out of a dictionary.
+    let questionLists: [String: [Question]]
+    let positions: [String: [String: Int]]
 
     /// A set of `catalogues` (a later one with the same id wins).
     public init(_ catalogues: [Catalogue]) {
         var byID: [String: Catalogue] = [:]
-        var questions: [String: [String: (question: Question, position: Int)]] = [:]
+        var questionLists: [String: [Question]] = [:]
+        var positions: [String: [String: Int]] = [:]
         for catalogue in catalogues {
             byID[catalogue.id] = catalogue
-            var index: [String: (question: Question, position: Int)] = [:]
-            for (position, question) in catalogue.allQuestions.enumerated() where index[question.id] == nil {
-                index[question.id] = (question, position)
+            let list = catalogue.allQuestions
+            var index: [String: Int] = [:]
+            for (position, question) in list.enumerated() where index[question.id] == nil {
+                index[question.id] = position
             }
-            questions[catalogue.id] = index
+            questionLists[catalogue.id] = list
+            positions[catalogue.id] = index
         }
         self.byID = byID
-        self.questions = questions
+        self.questionLists = questionLists
+        self.positions = positions
     }
 
-    /// The question with this id in the catalogue with this id.
-    func question(_ id: String, in catalogue: String) -> (question: Question, position: Int)? {
-        questions[catalogue]?[id]
+    /// The position in `allQuestions` of the question with this id in the catalogue with this id.
+    func position(_ id: String, in catalogue: String) -> Int? {
+        positions[catalogue]?[id]
     }
 
     /// Every catalogue in a catalogue folder.
@@ -390,7 +396,7 @@ struct ReadContext {
         }
         for conflict in filled.conflicts { report(conflict) }
         let positioned = filled.answers.values.map {
-            (position: catalogues.question($0.questionID, in: filled.catalogueID)?.position ?? Int.max, answer: $0)
+            (position: catalogues.position($0.questionID, in: filled.catalogueID) ?? Int.max, answer: $0)
         }
         let answers = positioned.sorted {
             $0.position != $1.position ? $0.position < $1.position : $0.answer.questionID < $1.answer.questionID

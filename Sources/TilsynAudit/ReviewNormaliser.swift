@@ -148,13 +148,14 @@ extension ReadContext {
 
         var answers: [Answer] = []
         answers.reserveCapacity(raw.answers.count)
-        let questions = catalogues.questions[catalogue.id] ?? [:]
+        let positions = catalogues.positions[catalogue.id] ?? [:]
+        let list = catalogues.questionLists[catalogue.id] ?? []
         // Where each question was answered, by its place in `allQuestions` (the catalogue's own questions first).
         var seen = [Provenance?](
             repeating: nil, count: catalogue.questions.count + (catalogue.temanedslag?.questions.count ?? 0))
         for rawAnswer in raw.answers {
             let id = rawAnswer.questionID
-            guard let (question, position) = questions[id] else {
+            guard let position = positions[id] else {
                 if rawAnswer.answer.text != nil {
                     usable = false
                     add(at: rawAnswer.answer.at, severity: .error, rule: .unknownQuestion,
@@ -172,7 +173,8 @@ extension ReadContext {
                 continue
             }
             seen[position] = rawAnswer.answer.at
-            let applies = measure.map { question.applies(to: $0) } ?? true
+            // The question is read in place (`list[position]`), not copied: this runs for every answer.
+            let applies = measure.map { list[position].applies(to: $0) } ?? true
             if let problem = rawAnswer.answer.problem {
                 usable = false
                 reportCell(problem, at: rawAnswer.answer.at, what: "Svaret på spørgsmål \(id)")
@@ -185,11 +187,11 @@ extension ReadContext {
             }
             var remark = rawAnswer.remark.text
             if redact, let text = remark { remark = CPRDetector.redact(text) }
-            guard let scale = catalogue.scale(question.type) else { continue }
+            guard let scale = catalogue.scale(list[position].type) else { continue }
             var choices: String { scale.answers.joined(separator: ", ") }
             switch answerForm(rawAnswer.answer.text, catalogue: catalogue.id, scale: scale) {
             case .blank:
-                if applies, !question.optional {
+                if applies, !list[position].optional {
                     usable = false
                     add(at: rawAnswer.answer.at, severity: .error, rule: .missingAnswer,
                         message: "Spørgsmål \(id) er ikke besvaret.",
@@ -206,7 +208,7 @@ extension ReadContext {
                         suggestion: "Kontrollér sagens indsats; ellers skal svaret være »"
                             + (scale.notApplicable ?? "Ikke relevant") + "«.")
                 }
-                if question.remarkRequiredOn.contains(canonical), remark == nil {
+                if list[position].remarkRequiredOn.contains(canonical), remark == nil {
                     add(at: rawAnswer.remark.at, severity: .warning, rule: .missingRemark,
                         message: "Svaret »\(canonical)« på spørgsmål \(id) skal begrundes i en bemærkning.",
                         suggestion: "Skriv kort, hvad der mangler i sagen (uden CPR-numre og navne).")

@@ -62,6 +62,8 @@ extension CSVFieldsView {
             }
             return true
         }
+        // A native string's bytes in place; a small one's copied to the stack (its view has no storage to lend).
+        if let same = text.utf8.withContiguousStorageIfAvailable(same) { return same }
         var text = text
         return text.withUTF8(same)
     }
