@@ -152,10 +152,11 @@ extension AuditStore {
         }
         let comparer = try Comparer(path: stored.path, replace: replace, in: db)
         let inserter = try shared.answerInserter(db)
-        let firstOfCase = try db.cachedStatement(sql: """
-            SELECT NOT EXISTS (
-                SELECT 1 FROM review r JOIN audit_case c ON c.id = r.case_id AND c.number = ?
-                JOIN round d ON d.id = r.round_id AND d.name = ? WHERE r.file_id = ?)
+        // A case and round's stored reviews, and how many are of this file: one question per review.
+        let caseReviews = try db.cachedStatement(sql: """
+            SELECT count(*), count(*) FILTER (WHERE r.file_id = ?)
+            FROM review r JOIN audit_case c ON c.id = r.case_id AND c.number = ?
+            JOIN round d ON d.id = r.round_id AND d.name = ?
             """)
         var findings: [Finding] = []
         var refused = false
@@ -177,9 +178,11 @@ extension AuditStore {
             let id = try fileID ?? insertFileRow(stored, in: db)
             fileID = id
             // Agreement over three or four levels counts each case and round as a whole: taken out before the
-            // first of its reviews changes (asked of the store, so that nothing is held per review), added again at
-            // the end.
-            if try Bool.fetchOne(firstOfCase, arguments: [review.caseNumber, review.round, id]) == true {
+            // first of its reviews in this file changes, when the store holds it at three levels or more (asked of
+            // the store, so that nothing is held per review), added again at the end.
+            if let counts = try Row.fetchOne(caseReviews, arguments: [id, review.caseNumber, review.round]),
+                counts[1] as Int == 0, counts[0] as Int >= 3
+            {
                 try updateLevelSets([(review.caseNumber, review.round)], in: db, sign: -1)
             }
             if case .differs(let oldID) = state {

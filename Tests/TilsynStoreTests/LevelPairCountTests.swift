@@ -156,6 +156,34 @@ import TilsynTestSupport
         #expect(try Self.kept(store) == Self.recomputed(store))
     }
 
+    /// A case and round held at three levels is counted once in the agreement over all three: a later file that
+    /// replaces one of its reviews, or adds one for another case beside it, leaves it counted once (its level set
+    /// is taken out before the file changes it and added again after).
+    @Test func aThreeLevelCaseResubmittedIsCountedOnce() throws {
+        let (store, directory) = try AuditStoreTests.makeStore()
+        defer { directory.cleanUp() }
+        let header = AuditStoreTests.header
+        func row(_ number: String, _ question: String, _ answer: String, level: Int) -> String {
+            AuditStoreTests.row(number, question, answer, level: level, reviewer: ["AB", "CD", "EF"][level - 1])
+        }
+        let first = AuditStoreTests.file(
+            header + (1...3).map { row("A-1", "U.1", "Ja", level: $0) + row("A-1", "U.2", "Nej", level: $0) }.joined(),
+            name: "a.csv")
+        #expect(try store.importFile(first, replace: false).status == .imported)
+        try AuditStoreTests.expectCountsMatchAnswers(store)
+        let second = AuditStoreTests.file(
+            header + row("A-1", "U.1", "Nej", level: 2) + row("A-1", "U.2", "Nej", level: 2)
+                + row("A-2", "U.1", "Ja", level: 1),
+            name: "b.csv")
+        let replaced = try store.importFile(second, replace: true)
+        #expect(replaced.status == .imported && replaced.reviewsReplaced == 1)
+        try AuditStoreTests.expectCountsMatchAnswers(store)
+        let sets = try store.database.read { db in
+            try Int.fetchOne(db, sql: "SELECT sum(compared) FROM level_set_count WHERE question = 'U.2'")
+        }
+        #expect(sets == 1)
+    }
+
     /// Two-level agreement from the kept counts equals the self-join over the answers that more levels use.
     @Test func twoLevelAgreementEqualsTheSelfJoin() async {
         await propertyCheck(count: 15, input: Gen.int(in: 0...2_000).array(of: 1...6).array(of: 1...4)) { files in
