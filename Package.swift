@@ -48,7 +48,7 @@ let package = Package(
             name: "TilsynStore",
             dependencies: [
                 "TilsynAudit", "TilsynSheets", .product(name: "GRDB", package: "GRDB.swift"),
-                // SQLite's C interface, for the one statement bound by hand: the answers of an import.
+                // SQLite's C interface, for the statements an import binds by hand: answers and kept counts.
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]),
 

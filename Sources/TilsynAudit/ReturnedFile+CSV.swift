@@ -118,8 +118,8 @@ struct CSVSurvey {
         var finished = Set<[String]>()
         try reader.forEachRecord { view in
             guard header != nil else {
-                let fields = view.strings
-                if !CSVSurvey.isBlank(fields) {
+                if !CSVSurvey.isBlank(view) {
+                    let fields = view.strings
                     header = CSVRecord(line: view.line, fields: fields)
                     keyColumns = LongCSV.keyColumns(fields)
                 }
@@ -145,9 +145,6 @@ struct CSVSurvey {
         self.header = header
         self.contiguous = contiguous
     }
-
-    /// Whether every field is blank.
-    static func isBlank(_ fields: [String]) -> Bool { fields.allSatisfy { $0.trimmed.isEmpty } }
 
     /// Whether every field of a record is blank, without making strings of ASCII fields.
     static func isBlank(_ view: CSVFieldsView) -> Bool { view.indices.allSatisfy { view.isBlank(at: $0) } }

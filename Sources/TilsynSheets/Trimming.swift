@@ -46,7 +46,9 @@ extension CSVFieldsView {
         guard index < count else { return true }
         let bytes = utf8(at: index)
         if bytes.allSatisfy({ $0.isTrimmedASCIISpace }) { return true }
-        return !bytes.contains(where: { $0 >= 0x80 }) ? false : self[index].trimmed.isEmpty
+        // Only a field with non-ASCII characters can be white space that is not ASCII.
+        guard bytes.contains(where: { $0 >= 0x80 }) else { return false }
+        return self[index].trimmed.isEmpty
     }
 
     /// Whether the field at `index` has exactly the UTF-8 bytes of `text` (a missing field has none).

@@ -193,7 +193,7 @@ extension AuditStore {
             counts.add(review, stored: inserted, catalogue: try shared.groupings.catalogue(review.catalogueID, in: db))
             if counts.isLarge {
                 // The upserts add up: a long file's counts are written as they grow instead of held to its end.
-                try counts.write(in: db, using: shared.keptCounts(db))
+                try counts.write(using: shared.keptCounts(db))
                 counts = KeptCounts()
             }
             reviews += 1
@@ -211,7 +211,7 @@ extension AuditStore {
                 status: .alreadyImported, findings: [], reviewsStored: 0, answersStored: 0, reviewsReplaced: 0,
                 reviewsUnchanged: unchanged))
         }
-        try counts.write(in: db, using: shared.keptCounts(db))
+        try counts.write(using: shared.keptCounts(db))
         try updatePairCounts(in: db, reviews: "s.file_id = :file", among: "o.file_id = :file",
                              arguments: ["file": fileID], sign: 1)
         try addLevelSets(ofFile: fileID, in: db)

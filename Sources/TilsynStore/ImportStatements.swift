@@ -141,7 +141,7 @@ final class AnswerInserter {
     }
 }
 
-/// The upserts that add kept counts to `answer_count` and `case_count` (see ``KeptCounts/write(in:using:)``).
+/// The upserts that add kept counts to `answer_count` and `case_count` (see ``KeptCounts/write(using:)``).
 final class KeptCountStatements {
     let answerRow: BoundStatement
     let caseRow: BoundStatement

@@ -69,7 +69,7 @@ struct KeptCounts {
 
     /// Adds the sums to `answer_count` and `case_count`, bound through SQLite's C interface (GRDB's arguments cost
     /// most of each upsert, and a returned workbook writes about a hundred).
-    func write(in db: Database, using statements: KeptCountStatements) throws {
+    func write(using statements: KeptCountStatements) throws {
         let (answerRow, caseRow) = (statements.answerRow, statements.caseRow)
         defer {
             answerRow.clearBindings()
