@@ -32,9 +32,7 @@ public struct StoreReader: Sendable {
 
     /// The stored value of `setting`, or nil when it is not set.
     public func value(of setting: AuditStore.Setting) throws -> String? {
-        try database.read { db in
-            try String.fetchOne(db, sql: "SELECT value FROM setting WHERE name = ?", arguments: [setting.rawValue])
-        }
+        try database.read { try AuditStore.value(of: setting, in: $0) }
     }
 
     /// The levels with reviews in the store, ascending: read from the kept answer counts (every stored answer,

@@ -15,6 +15,8 @@ public struct CaseRecord: Sendable, Equatable {
     public var udgangspunkt: String
     /// Its date as given in the list (`dd-mm-yyyy` or ISO).
     public var udgangspunktDato: String
+    /// The municipality owning the case, when the list has a `kommune` column (a list across municipalities).
+    public var kommune: String?
     /// Further columns of the list, in their order, kept as metadata.
     public var extra: [MetadataField]
     /// The line of the case in the list (1-based), for errors that must not show the case number.
@@ -23,7 +25,7 @@ public struct CaseRecord: Sendable, Equatable {
     /// A case from the list.
     public init(
         sagsnummer: String, enhed: String, indsats: Indsats, alder: Int? = nil, udgangspunkt: String = "",
-        udgangspunktDato: String = "", extra: [MetadataField] = [], line: Int = 0
+        udgangspunktDato: String = "", kommune: String? = nil, extra: [MetadataField] = [], line: Int = 0
     ) {
         self.sagsnummer = sagsnummer
         self.enhed = enhed
@@ -31,6 +33,7 @@ public struct CaseRecord: Sendable, Equatable {
         self.alder = alder
         self.udgangspunkt = udgangspunkt
         self.udgangspunktDato = udgangspunktDato
+        self.kommune = kommune
         self.extra = extra
         self.line = line
     }
@@ -51,7 +54,8 @@ public struct MetadataField: Sendable, Equatable {
 }
 
 /// Reads the case list: a CSV file (`;` or `,`, UTF-8 or Windows-1252) with the header
-/// `sagsnummer;enhed;indsats;alder;udgangspunkt;udgangspunkt_dato`; further columns are kept as metadata.
+/// `sagsnummer;enhed;indsats;alder;udgangspunkt;udgangspunkt_dato`, and `kommune` in a list across
+/// municipalities; further columns are kept as metadata.
 public enum CaseList {
     /// The standard columns, in order.
     public static let columns = ["sagsnummer", "enhed", "indsats", "alder", "udgangspunkt", "udgangspunkt_dato"]
@@ -101,7 +105,7 @@ public enum CaseList {
             throw CatalogueError(.invalidCaseList, "the header lacks the column '\(required)'; expected "
                 + columns.joined(separator: ";"), file: file, location: "line \(headerRecord.line)")
         }
-        let known = Set(columns + ["pseudonym"])
+        let known = Set(columns + ["pseudonym", "kommune"])
         var rows: [[String]] = []
         var cases: [CaseRecord] = []
         var seen: Set<String> = []
@@ -117,9 +121,11 @@ public enum CaseList {
             guard !number.isEmpty else {
                 throw CatalogueError(.invalidCaseList, "the case has no sagsnummer", file: file, location: location)
             }
-            guard seen.insert(number).inserted else {
-                throw CatalogueError(.invalidCaseList, "the sagsnummer appears on an earlier line too", file: file,
-                                     location: location)
+            // A case is its number within its kommune.
+            let kommune = value("kommune")
+            guard seen.insert(kommune + "\u{1F}" + number).inserted else {
+                throw CatalogueError(.invalidCaseList, "the sagsnummer appears on an earlier line too"
+                    + (kommune.isEmpty ? "" : " of the same kommune"), file: file, location: location)
             }
             guard let indsats = Indsats(text: value("indsats")) else {
                 throw CatalogueError(.invalidCaseList, "indsats must be 30, 32, 46 or 47 (or § 32); found '"
@@ -141,7 +147,8 @@ public enum CaseList {
             rows.append(header.indices.map { $0 < fields.count ? fields[$0] : "" })
             cases.append(CaseRecord(
                 sagsnummer: number, enhed: value("enhed"), indsats: indsats, alder: age,
-                udgangspunkt: value("udgangspunkt"), udgangspunktDato: value("udgangspunkt_dato"), extra: extra,
+                udgangspunkt: value("udgangspunkt"), udgangspunktDato: value("udgangspunkt_dato"),
+                kommune: kommune.isEmpty ? nil : kommune, extra: extra,
                 line: record.line))
         }
         return Contents(header: header, rows: rows, cases: cases)

@@ -57,6 +57,9 @@ public struct Finding: Sendable, Equatable, Hashable {
         public static let resubmission = Rule("resubmission")
         /// The round in the file differs from `--round`.
         public static let roundConflict = Rule("roundConflict")
+        /// The kommune in the file differs from `--kommune`, or the store holds the case with a kommune where the
+        /// file names none, or without one where the file names one.
+        public static let kommuneConflict = Rule("kommuneConflict")
         /// An applicable question left blank (error; a catalogue may mark a question optional).
         public static let missingAnswer = Rule("missingAnswer")
         /// A cell whose value the reviewer cannot have meant as typed: a formula without a result, TRUE/FALSE, a

@@ -75,8 +75,9 @@ struct CSVLayout {
 /// Read from each row's bytes: most rows repeat their review's key, catalogue and metadata byte for byte, which is
 /// compared in place; strings are made of the answer, remark and question, and of a row that starts a review.
 struct LongCSV {
-    private static let keyNames = ["Sagsnummer", "Niveau", "Runde"]
-    private static let consistentNames = ["Enhed", "Indsats", "Reviewer", "Dato", "Alder", "Kommune", "Katalog", "Version"]
+    /// A review's rows share these (a case is its number within its kommune).
+    private static let keyNames = ["Sagsnummer", "Niveau", "Runde", "Kommune"]
+    private static let consistentNames = ["Enhed", "Indsats", "Reviewer", "Dato", "Alder", "Katalog", "Version"]
 
     /// A review being read, and its first row.
     private struct Open {
@@ -118,7 +119,7 @@ struct LongCSV {
         return (question, answer)
     }
 
-    /// The sagsnummer, niveau and runde columns of a long layout's header; empty for another layout.
+    /// The sagsnummer, niveau, runde and kommune columns of a long layout's header; empty for another layout.
     static func keyColumns(_ header: [String]) -> [Int?] {
         let folded = header.map { AnswerVocabulary.fold($0) }
         guard questionAndAnswer(folded) != nil else { return [] }

@@ -148,11 +148,12 @@ public struct Review: Sendable, Equatable {
     /// The date of the udgangspunkt, ISO (`2024-11-02`): with the review date, the case's age at review.
     public var udgangspunktDate: String? = nil
 
-    /// The identity the batch and the store keep unique: case, level and round.
-    public var key: ReviewKey { ReviewKey(caseNumber: caseNumber, level: level, round: round) }
+    /// The identity the batch and the store keep unique: case (its kommune and number), level and round.
+    public var key: ReviewKey { ReviewKey(caseNumber: caseNumber, level: level, round: round, kommune: kommune ?? "") }
 }
 
-/// Case, level and round: at most one review each.
+/// Case, level and round: at most one review each. A case is its number within its kommune: municipalities number
+/// their cases each on their own.
 public struct ReviewKey: Sendable, Hashable {
     /// The case number.
     public var caseNumber: String
@@ -160,12 +161,15 @@ public struct ReviewKey: Sendable, Hashable {
     public var level: Int
     /// The round.
     public var round: String
+    /// The case's kommune; empty when neither the file nor the import names one.
+    public var kommune: String
 
     /// The key of a review.
-    public init(caseNumber: String, level: Int, round: String) {
+    public init(caseNumber: String, level: Int, round: String, kommune: String = "") {
         self.caseNumber = caseNumber
         self.level = level
         self.round = round
+        self.kommune = kommune
     }
 }
 

@@ -79,6 +79,16 @@ extension ReadContext {
         }
         round = round.trimmed
 
+        // The kommune is part of the case's identity (case numbers repeat across municipalities): the file's, else
+        // the one the import names; never both when they differ.
+        let kommune = value("Kommune")?.text ?? options.kommune
+        if let given = options.kommune, let text = value("Kommune")?.text, text != given {
+            usable = false
+            add(at: fallback("Kommune"), severity: .error, rule: .kommuneConflict,
+                message: "Filen er fra kommunen \(quote(text)), men indlæsningen gælder kommunen \(quote(given)).",
+                suggestion: "Ret kommunen i filen, eller indlæs filen sammen med filerne fra dens egen kommune.")
+        }
+
         var measure: Indsats?
         if let text = value("Indsats")?.text {
             switch IndsatsMapping.map(text) {
@@ -251,7 +261,7 @@ extension ReadContext {
         return Review(
             caseNumber: caseNumber, level: level, round: round,
             reviewer: value("Reviewer")?.text ?? "", unit: value("Enhed")?.text ?? "", measure: measure, age: age,
-            kommune: value("Kommune")?.text, reviewDate: reviewDate, catalogueID: catalogue.id,
+            kommune: kommune, reviewDate: reviewDate, catalogueID: catalogue.id,
             catalogueVersion: raw.catalogueVersion.flatMap { $0.isEmpty ? nil : $0 } ?? catalogue.version, at: raw.at,
             answers: answers, caseworker: (value("Sagsbehandler") ?? value("sagsbehandler"))?.text,
             udgangspunkt: value("Udgangspunkt")?.text, udgangspunktDate: udgangspunktDate)

@@ -5,8 +5,8 @@
 ///
 /// Exact: a key is found only when its bytes equal a stored key's, never by its hash alone.
 package struct ReviewPlaces {
-    /// The entries one after another: the key's length, the key (the case number's and the round's lengths and
-    /// UTF-8, the level), then the place (the sheet's and the cell's lengths and UTF-8); numbers as LEB128.
+    /// The entries one after another: the key's length, the key (the case number's, the round's and the kommune's
+    /// lengths and UTF-8, the level), then the place (the sheet's and the cell's lengths and UTF-8); numbers as LEB128.
     private var bytes: [UInt8] = []
     /// Where each entry starts in `bytes`.
     private var starts: [Int] = []
@@ -25,6 +25,7 @@ package struct ReviewPlaces {
         probe.removeAll(keepingCapacity: true)
         ReviewPlaces.append(key.caseNumber, to: &probe)
         ReviewPlaces.append(key.round, to: &probe)
+        ReviewPlaces.append(key.kommune, to: &probe)
         ReviewPlaces.append(UInt64(bitPattern: Int64(key.level)), to: &probe)
         let hash = ReviewPlaces.hash(probe[...])
         var slot = hash & (table.count - 1)

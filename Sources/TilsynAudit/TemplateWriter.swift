@@ -2,7 +2,7 @@ internal import TilsynSheets
 
 /// Settings of a reviewer template that are the same for every case of a round.
 public struct TemplateOptions: Sendable, Equatable {
-    /// The municipality, written in the template's metadata.
+    /// The municipality, written in the template's metadata unless the case list names the case's own.
     public var kommune: String?
     /// The round (runde), e.g. `2025`.
     public var round: String?
@@ -213,7 +213,7 @@ public enum TemplateWriter {
                 Meta(key: field.key, label: field.key, name: name, value: text(field.value), editable: false))
         }
         let right = [
-            meta("Kommune", text(options.kommune), editable: false), meta("Runde", text(options.round), editable: false),
+            meta("Kommune", text(record?.kommune ?? options.kommune), editable: false), meta("Runde", text(options.round), editable: false),
             meta("Niveau", options.level.map { .number(Double($0)) }, editable: options.level == nil),
             meta("Reviewer", text(fill?.reviewer)), meta("Dato", try fill?.date.flatMap(dateValue), isDate: true),
         ]

@@ -6,6 +6,9 @@ internal import TilsynSheets
 /// Nothing is real: case numbers are `S-<year>-<nnnn>`, units are named after points of the compass, reviewers are
 /// made-up initials. The same seed gives the same data on every machine (SplitMix64).
 public struct SampleData: Sendable {
+    /// The municipality the samples are from: its templates name it, its CSV files do not (import them with
+    /// `--kommune`, or set the store's kommune).
+    public static let kommune = "Eksempel Kommune"
     /// The units (enheder).
     public static let units = ["Enhed Nord", "Enhed Syd", "Enhed Øst", "Enhed Vest", "Enhed Centrum"]
     /// Niveau 1 reviewers (team leaders), two per unit, in unit order.

@@ -103,7 +103,7 @@ public struct SampleWriter: Sendable {
     public func templateBytes(_ review: SampleData.GeneratedReview) throws -> [UInt8] {
         try TemplateWriter.bytes(
             catalogue: data.catalogue, case: review.record,
-            options: TemplateOptions(kommune: "Eksempel Kommune", round: review.round, level: review.level),
+            options: TemplateOptions(kommune: SampleData.kommune, round: review.round, level: review.level),
             fill: TemplateFill(reviewer: review.reviewer, date: review.date, answers: review.answers,
                                remarks: review.remarks))
     }

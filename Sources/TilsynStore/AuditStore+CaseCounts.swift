@@ -11,8 +11,8 @@ extension AuditStore {
     /// The version of the derived case counts, kept in `PRAGMA user_version`; raise it when their SQL changes.
     /// 2: `case_count` also crosses sagsskridt and pejlemærke (`step-theme`). 3: `recurring_case` (v8). 4: the
     /// agreement counts, `level_pair_count` included, by the lowest level's unit, measure and reviewer (v9), and
-    /// their case counts crossing sagsskridt and pejlemærke too.
-    static let caseCountsVersion = 4
+    /// their case counts crossing sagsskridt and pejlemærke too. 5: units and cases split by kommune (v10).
+    static let caseCountsVersion = 5
 
     /// The catalogue groups of an answer `a` of review `r` whose catalogue is `catalogue`: its sagsskridt (`''` for a
     /// question the catalogue does not know), each of its pejlemærker, `all`, for questions outside temanedslag,

@@ -181,7 +181,7 @@ extension AuditStore {
 
     /// Answers joined with their review, dimensions, question and file, in export order.
     static let exportSQL = """
-        SELECT r.id AS review_id, rd.name AS round, r.level, c.number AS case_number, r.kommune, u.name AS unit,
+        SELECT r.id AS review_id, rd.name AS round, r.level, c.number AS case_number, nullif(c.kommune, '') AS kommune, u.name AS unit,
             r.measure, r.age, rv.initials AS reviewer, r.review_date, r.catalogue, r.catalogue_version,
             a.question, q.position, q.step, q.type, a.code, a.answer, a.applies, a.remark,
             f.path, f.sha256, a.sheet, a.cell,

@@ -155,7 +155,7 @@ extension AuditStore {
         // A case and round's stored reviews, and how many are of this file: one question per review.
         let caseReviews = try db.cachedStatement(sql: """
             SELECT count(*), count(*) FILTER (WHERE r.file_id = ?)
-            FROM review r JOIN audit_case c ON c.id = r.case_id AND c.number = ?
+            FROM review r JOIN audit_case c ON c.id = r.case_id AND c.kommune = ? AND c.number = ?
             JOIN round d ON d.id = r.round_id AND d.name = ?
             """)
         var findings: [Finding] = []
@@ -180,10 +180,11 @@ extension AuditStore {
             // Agreement over three or four levels counts each case and round as a whole: taken out before the
             // first of its reviews in this file changes, when the store holds it at three levels or more (asked of
             // the store, so that nothing is held per review), added again at the end.
-            if let counts = try Row.fetchOne(caseReviews, arguments: [id, review.caseNumber, review.round]),
+            let key = review.key
+            if let counts = try Row.fetchOne(caseReviews, arguments: [id, key.kommune, key.caseNumber, key.round]),
                 counts[1] as Int == 0, counts[0] as Int >= 3
             {
-                try updateLevelSets([(review.caseNumber, review.round)], in: db, sign: -1)
+                try updateLevelSets(of: key, in: db, sign: -1)
             }
             if case .differs(let oldID) = state {
                 try remove(oldID, notPairedWith: id, in: db)
@@ -261,25 +262,30 @@ extension AuditStore {
         let replace: Bool
         let lookup: Statement
         let answersOf: Statement
+        /// The kommuner the store holds a case number under.
+        let kommunerOf: Statement
 
         init(path: String, replace: Bool, in db: Database) throws {
             self.path = path
             self.replace = replace
             lookup = try db.cachedStatement(sql: """
-                SELECT r.id, f.path, u.name, v.initials, r.review_date, r.measure, r.age, r.kommune, r.caseworker,
+                SELECT r.id, f.path, u.name, v.initials, r.review_date, r.measure, r.age, r.caseworker,
                     r.udgangspunkt, r.udgangspunkt_date
                 FROM review r
                 JOIN audit_case c ON c.id = r.case_id JOIN round d ON d.id = r.round_id JOIN file f ON f.id = r.file_id
                 JOIN unit u ON u.id = r.unit_id JOIN reviewer v ON v.id = r.reviewer_id
-                WHERE c.number = ? AND d.name = ? AND r.level = ?
+                WHERE c.kommune = ? AND c.number = ? AND d.name = ? AND r.level = ?
                 """)
+            kommunerOf = try db.cachedStatement(sql: "SELECT kommune FROM audit_case WHERE number = ? ORDER BY kommune")
             answersOf = try db.cachedStatement(
                 sql: "SELECT question, answer, remark FROM answer WHERE review_id = ? ORDER BY question")
         }
 
         func compare(_ review: Review) throws -> (StoredState, Finding?) {
-            guard let row = try Row.fetchOne(lookup, arguments: [review.caseNumber, review.round, review.level]) else {
-                return (.new, nil)
+            let key = review.key
+            guard let row = try Row.fetchOne(lookup, arguments: [key.kommune, key.caseNumber, key.round, key.level])
+            else {
+                return (.new, try kommuneConflict(review))
             }
             let id: Int64 = row[0]
             let earlierFile: String = row[1]
@@ -296,10 +302,9 @@ extension AuditStore {
             if (row[4] as String?) != review.reviewDate { fields.append("dato for gennemgang") }
             if (row[5] as Int) != review.measure.paragraph { fields.append("indsats") }
             if (row[6] as Int?) != review.age { fields.append("barnets alder") }
-            if (row[7] as String?) != review.kommune { fields.append("kommune") }
-            if (row[8] as String?) != review.caseworker { fields.append("sagsbehandler") }
-            if (row[9] as String?) != review.udgangspunkt { fields.append("udgangspunkt") }
-            if (row[10] as String?) != review.udgangspunktDate { fields.append("dato for udgangspunkt") }
+            if (row[7] as String?) != review.caseworker { fields.append("sagsbehandler") }
+            if (row[8] as String?) != review.udgangspunkt { fields.append("udgangspunkt") }
+            if (row[9] as String?) != review.udgangspunktDate { fields.append("dato for udgangspunkt") }
             if stored == incoming, fields.isEmpty { return (.unchanged, nil) }
             let changed = Set(stored.keys).union(incoming.keys).filter { stored[$0] != incoming[$0] }.count
             var what: [String] = []
@@ -322,27 +327,49 @@ extension AuditStore {
                 suggestion: "Afklar, hvilken version der er rigtig. Skal den nye erstatte den gamle, kan den "
                     + "indlæses igen som erstatning."))
         }
+
+        /// The error for a new case whose number the store holds with a kommune where the review names none, or
+        /// without one where the review names one: the two would be counted as two children, so the file waits
+        /// until the store's kommune is set (`tilsyn config set kommune`) or the import names it (`--kommune`).
+        func kommuneConflict(_ review: Review) throws -> Finding? {
+            let kommune = review.kommune ?? ""
+            let stored = try String.fetchAll(kommunerOf, arguments: [review.caseNumber])
+            let message: String
+            let suggestion: String
+            if kommune.isEmpty, let named = stored.first(where: { !$0.isEmpty }) {
+                message = "Sagen er gemt under kommunen »\(named)«, men filen og indlæsningen angiver ingen kommune, så "
+                    + "den ville tælle som en anden sag."
+                suggestion = "Indlæs filen med --kommune \"\(named)\", eller sæt lagerets kommune med "
+                    + "»tilsyn config set kommune \"\(named)\"«."
+            } else if !kommune.isEmpty, stored.contains("") {
+                message = "Sagen er gemt uden kommune, men filen angiver kommunen »\(kommune)«, så den ville tælle som "
+                    + "en anden sag."
+                suggestion = "Sæt lagerets kommune med »tilsyn config set kommune \"\(kommune)\"«: de gemte sager uden "
+                    + "kommune hører så til den, og filen kan indlæses."
+            } else {
+                return nil
+            }
+            return Finding(
+                file: path, sheet: review.at.sheet, cell: review.at.cell, severity: .error, rule: .kommuneConflict,
+                message: message, suggestion: suggestion)
+        }
     }
 
-    /// Adds or removes the level set counts of the stored cases and rounds among `touched` that have reviews at
-    /// three levels or more (the others have no items in `level_set_count`).
-    private static func updateLevelSets(
-        _ touched: [(caseNumber: String, round: String)], in db: Database, sign: Int
-    ) throws {
-        for (caseNumber, round) in touched {
-            guard
-                let ids = try Row.fetchOne(
-                    db.cachedStatement(
-                        sql: """
-                            SELECT r.case_id, r.round_id FROM review r
-                            JOIN audit_case c ON c.id = r.case_id AND c.number = ?
-                            JOIN round d ON d.id = r.round_id AND d.name = ?
-                            GROUP BY r.case_id, r.round_id HAVING count(*) >= 3
-                            """), arguments: [caseNumber, round])
-            else { continue }
-            try updateLevelSetCounts(
-                in: db, filter: "r1.case_id = ? AND r1.round_id = ?", arguments: [ids[0], ids[1]], sign: sign)
-        }
+    /// Adds or removes the level set counts of the stored case and round of `key` when it has reviews at three
+    /// levels or more (others have no items in `level_set_count`).
+    private static func updateLevelSets(of key: ReviewKey, in db: Database, sign: Int) throws {
+        guard
+            let ids = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT r.case_id, r.round_id FROM review r
+                        JOIN audit_case c ON c.id = r.case_id AND c.kommune = ? AND c.number = ?
+                        JOIN round d ON d.id = r.round_id AND d.name = ?
+                        GROUP BY r.case_id, r.round_id HAVING count(*) >= 3
+                        """), arguments: [key.kommune, key.caseNumber, key.round])
+        else { return }
+        try updateLevelSetCounts(
+            in: db, filter: "r1.case_id = ? AND r1.round_id = ?", arguments: [ids[0], ids[1]], sign: sign)
     }
 
     /// Adds the level set counts of every stored case and round that file `fileID` has a review of and that has
@@ -362,6 +389,22 @@ extension AuditStore {
         }
     }
 
+    /// The id of a case or unit (`table` `audit_case` or `unit`): `value` within the review's kommune.
+    private static func kommuneDimension(
+        _ table: String, _ column: String, _ value: String, kommune: String?, in db: Database
+    ) throws -> Int64 {
+        let kommune = kommune ?? ""
+        if let id = try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT id FROM \(table) WHERE kommune = ? AND \(column) = ?"),
+            arguments: [kommune, value])
+        {
+            return id
+        }
+        try db.cachedStatement(sql: "INSERT INTO \(table)(kommune, \(column)) VALUES (?, ?)")
+            .execute(arguments: [kommune, value])
+        return db.lastInsertedRowID
+    }
+
     private static func dimension(_ table: String, _ column: String, _ value: String, in db: Database) throws -> Int64 {
         if let id = try Int64.fetchOne(
             db.cachedStatement(sql: "SELECT id FROM \(table) WHERE \(column) = ?"), arguments: [value])
@@ -378,7 +421,8 @@ extension AuditStore {
     fileprivate struct DimensionIDs {
         private var rounds: [String: Int64] = [:]
         private var reviewers: [String: Int64] = [:]
-        private var units: [String: Int64] = [:]
+        /// By kommune, then by name.
+        private var units: [String: [String: Int64]] = [:]
 
         mutating func ids(of review: Review, in db: Database) throws -> (round: Int64, reviewer: Int64, unit: Int64) {
             func id(
@@ -389,24 +433,30 @@ extension AuditStore {
                 known[value] = id
                 return id
             }
+            let unit: Int64
+            if let known = units[review.kommune ?? ""]?[review.unit] {
+                unit = known
+            } else {
+                unit = try kommuneDimension("unit", "name", review.unit, kommune: review.kommune, in: db)
+                units[review.kommune ?? "", default: [:]][review.unit] = unit
+            }
             return (try id(&rounds, "round", "name", review.round),
-                    try id(&reviewers, "reviewer", "initials", review.reviewer),
-                    try id(&units, "unit", "name", review.unit))
+                    try id(&reviewers, "reviewer", "initials", review.reviewer), unit)
         }
     }
 
     private static func insert(
         _ review: Review, fileID: Int64, answers: AnswerInserter, dimensions: inout DimensionIDs, in db: Database
     ) throws -> StoredReview {
-        let caseID = try dimension("audit_case", "number", review.caseNumber, in: db)
+        let caseID = try kommuneDimension("audit_case", "number", review.caseNumber, kommune: review.kommune, in: db)
         let (roundID, reviewerID, unitID) = try dimensions.ids(of: review, in: db)
         try db.cachedStatement(sql: """
-            INSERT INTO review(case_id, round_id, level, reviewer_id, unit_id, measure, age, kommune, caseworker, review_date,
+            INSERT INTO review(case_id, round_id, level, reviewer_id, unit_id, measure, age, caseworker, review_date,
                 catalogue, catalogue_version, file_id, sheet, cell, udgangspunkt, udgangspunkt_date)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
                 caseID, roundID, review.level, reviewerID, unitID, review.measure.paragraph, review.age,
-                review.kommune, review.caseworker, review.reviewDate, review.catalogueID, review.catalogueVersion, fileID,
+                review.caseworker, review.reviewDate, review.catalogueID, review.catalogueVersion, fileID,
                 review.at.sheet, review.at.cell, review.udgangspunkt, review.udgangspunktDate,
             ])
         let reviewID = db.lastInsertedRowID

@@ -367,6 +367,65 @@ extension AuditStore {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v10: the kommune in the identity of cases and units") { db in
+            // Municipalities number their cases and name their units each on their own, so a store across
+            // municipalities keeps a case as its number within its kommune, and a unit as its name within its
+            // kommune ('' where no kommune is named). The kommune moves from the review to its case and unit.
+            // A stored case takes the one kommune its reviews name (reviews naming none were stored as the same case
+            // and stay so); a case whose reviews name several is split, one case per kommune, its reviews naming none
+            // under ''. A unit is split by the kommune of its reviews' cases. Ids are kept for the first kommune (by
+            // name) of each case and unit. Frozen SQL; the answer counts are counted again here by v1's rules, and
+            // the other kept counts by the live code (case counts version 5).
+            try db.execute(sql: """
+                CREATE TEMP TABLE v10_review (
+                    id INTEGER PRIMARY KEY, case_id INTEGER NOT NULL, unit_id INTEGER NOT NULL, kommune TEXT NOT NULL);
+                INSERT INTO v10_review(id, case_id, unit_id, kommune)
+                SELECT r.id, r.case_id, r.unit_id, coalesce(r.kommune,
+                    CASE WHEN (SELECT count(DISTINCT o.kommune) FROM review o WHERE o.case_id = r.case_id) = 1
+                        THEN (SELECT max(o.kommune) FROM review o WHERE o.case_id = r.case_id) ELSE '' END)
+                FROM review r;
+
+                CREATE TABLE new_audit_case (
+                    id INTEGER PRIMARY KEY, kommune TEXT NOT NULL DEFAULT '', number TEXT NOT NULL, UNIQUE (kommune, number));
+                INSERT INTO new_audit_case(id, kommune, number)
+                SELECT c.id, min(v.kommune), c.number FROM audit_case c JOIN v10_review v ON v.case_id = c.id
+                GROUP BY c.id;
+                INSERT INTO new_audit_case(kommune, number)
+                SELECT DISTINCT v.kommune, c.number FROM v10_review v JOIN audit_case c ON c.id = v.case_id WHERE true
+                ON CONFLICT DO NOTHING;
+
+                CREATE TABLE new_unit (
+                    id INTEGER PRIMARY KEY, kommune TEXT NOT NULL DEFAULT '', name TEXT NOT NULL, UNIQUE (kommune, name));
+                INSERT INTO new_unit(id, kommune, name)
+                SELECT u.id, min(v.kommune), u.name FROM unit u JOIN v10_review v ON v.unit_id = u.id GROUP BY u.id;
+                INSERT INTO new_unit(kommune, name)
+                SELECT DISTINCT v.kommune, u.name FROM v10_review v JOIN unit u ON u.id = v.unit_id WHERE true
+                ON CONFLICT DO NOTHING;
+
+                UPDATE review SET
+                    case_id = (SELECT n.id FROM v10_review v JOIN audit_case c ON c.id = v.case_id
+                        JOIN new_audit_case n ON n.kommune = v.kommune AND n.number = c.number WHERE v.id = review.id),
+                    unit_id = (SELECT n.id FROM v10_review v JOIN unit u ON u.id = v.unit_id
+                        JOIN new_unit n ON n.kommune = v.kommune AND n.name = u.name WHERE v.id = review.id);
+                ALTER TABLE review DROP COLUMN kommune;
+                DROP TABLE audit_case;
+                ALTER TABLE new_audit_case RENAME TO audit_case;
+                CREATE INDEX audit_case_by_number ON audit_case(number);
+                DROP TABLE unit;
+                ALTER TABLE new_unit RENAME TO unit;
+                DROP TABLE v10_review;
+
+                DELETE FROM answer_count;
+                INSERT INTO answer_count(catalogue, question, round_id, level, unit_id, measure, reviewer_id,
+                    yes, no, not_applicable, unanswered, low, some, high)
+                SELECT r.catalogue, a.question, r.round_id, r.level, r.unit_id, r.measure, r.reviewer_id,
+                    sum(a.applies AND a.code IS 1), sum(a.applies AND a.code IS 2),
+                    sum(a.code IS 3 OR (NOT a.applies AND a.code IS NOT NULL)), sum(a.code IS NULL),
+                    sum(a.applies AND a.code IS 4), sum(a.applies AND a.code IS 5), sum(a.applies AND a.code IS 6)
+                FROM review r JOIN answer a ON a.review_id = r.id
+                GROUP BY 1, 2, 3, 4, 5, 6, 7;
+                """)
+        }
         return migrator
     }
 

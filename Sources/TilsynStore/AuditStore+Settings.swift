@@ -1,4 +1,5 @@
 public import GRDB
+internal import TilsynSheets
 
 /// The level compliance figures are for when none is named, and where that choice comes from.
 ///
@@ -29,10 +30,7 @@ public struct BaselineLevel: Sendable, Equatable {
 
     /// The baseline level of the store open in `db`.
     public static func read(_ db: Database) throws -> BaselineLevel {
-        if let text = try String.fetchOne(
-            db, sql: "SELECT value FROM setting WHERE name = ?", arguments: [AuditStore.Setting.baselineLevel.rawValue]),
-            let level = Int(text)
-        {
+        if let text = try AuditStore.value(of: .baselineLevel, in: db), let level = Int(text) {
             return BaselineLevel(level: level, source: .setting)
         }
         let named = try Row.fetchOne(
@@ -57,6 +55,9 @@ extension AuditStore {
         case baselineLevel = "baseline-level"
         /// The fewest cases (children) a figure leaving the administration may rest on (default 5, at least 3).
         case suppressionThreshold = "suppression-threshold"
+        /// The store's own municipality: reviews whose file names no kommune are stored under it, and setting it
+        /// moves the cases and units stored without a kommune to it.
+        case kommune
 
         /// The lowest `suppression-threshold` allowed: fewer children than this identify a child.
         public static let minimumSuppressionThreshold = 3
@@ -77,18 +78,23 @@ extension AuditStore {
                     return "suppression-threshold is a number of cases from \(lowest) to 1000, not '\(value)'"
                 }
                 return nil
+            case .kommune:
+                guard !value.isEmpty, value == value.trimmed else {
+                    return "kommune is the municipality's name, without spaces around it, not '\(value)'"
+                }
+                return nil
             }
         }
     }
 
     /// The stored value of `setting`, or nil when it is not set.
     public func value(of setting: Setting) throws -> String? {
-        try mapErrors("reading the settings") {
-            try database.read { db in
-                try String.fetchOne(
-                    db, sql: "SELECT value FROM setting WHERE name = ?", arguments: [setting.rawValue])
-            }
-        }
+        try mapErrors("reading the settings") { try database.read { try AuditStore.value(of: setting, in: $0) } }
+    }
+
+    /// The stored value of `setting` in the store open in `db`, or nil when it is not set.
+    public static func value(of setting: Setting, in db: Database) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT value FROM setting WHERE name = ?", arguments: [setting.rawValue])
     }
 
     /// Stores `value` for `setting` (nil removes it, so the default applies again).
@@ -104,6 +110,7 @@ extension AuditStore {
                             INSERT INTO setting(name, value) VALUES (?, ?)
                             ON CONFLICT(name) DO UPDATE SET value = excluded.value
                             """, arguments: [setting.rawValue, value])
+                    if setting == .kommune { try AuditStore.adoptUnnamed(kommune: value, in: db) }
                 } else {
                     try db.execute(sql: "DELETE FROM setting WHERE name = ?", arguments: [setting.rawValue])
                 }

@@ -257,6 +257,8 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
         public static let diskFull = Code("diskFull")
         /// Another process held the store's write lock for longer than the busy timeout.
         public static let busy = Code("busy")
+        /// What the store holds forbids the change asked for.
+        public static let conflict = Code("conflict")
     }
 
     /// What kind of error it is.

@@ -104,11 +104,14 @@ public struct Importer: Sendable {
         paths: [String], store: AuditStore, progress: (@Sendable (Int, Int) -> Void)? = nil
     ) throws -> ImportSummary {
         try store.register(catalogues)
+        // Files naming no kommune are the store's own municipality's, when its kommune setting names one.
+        var importer = self
+        if importer.options.kommune == nil { importer.options.kommune = try store.value(of: .kommune) }
         let hashes = try store.fileHashes()
         let known: @Sendable (String) -> Bool = { hashes.contains($0) }
         // One writer for the whole run: files are committed in batches, each under its own savepoint.
         return try store.withImportBatch { batch in
-            try process(paths: paths, known: known, progress: progress) { stored, read in
+            try importer.process(paths: paths, known: known, progress: progress) { stored, read in
                 let (file, outcome) = try batch.importFile(stored, replace: replace, read: read)
                 return (file, outcome.status, outcome.findings, outcome.reviewsStored, outcome.answersStored)
             }
@@ -120,7 +123,11 @@ public struct Importer: Sendable {
         paths: [String], storePath: String?, progress: (@Sendable (Int, Int) -> Void)? = nil
     ) throws -> ImportSummary {
         let store = try storePath.map { try AuditStore.openForReading(path: $0) }
-        return try process(paths: paths, known: nil, progress: progress) { stored, read in
+        var importer = self
+        if importer.options.kommune == nil, let store {
+            importer.options.kommune = try store.read { try AuditStore.value(of: .kommune, in: $0) }
+        }
+        return try importer.process(paths: paths, known: nil, progress: progress) { stored, read in
             guard let store else {
                 let file = try read { _ in }
                 return (file, .imported, [], file.reviewCount, file.answerCount)

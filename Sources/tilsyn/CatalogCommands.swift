@@ -232,7 +232,7 @@ struct TemplateCommand: ParsableCommand {
     @Option(help: "The round (runde), e.g. 2025.")
     var round: String?
 
-    @Option(help: "The municipality (kommune).")
+    @Option(help: "The municipality (kommune); a case list's kommune column names each case's own.")
     var kommune: String?
 
     @Option(help: "The sagsskridt to ask about, by id, comma-separated (e.g. U,S,B); default the catalogue's templateSteps, else all.")
@@ -265,7 +265,9 @@ struct TemplateCommand: ParsableCommand {
         }
         try dataErrors {
             let records: [CaseRecord?] = try cases.map { try CaseList.read(path: $0).cases } ?? [nil]
-            let units = Array(Set(records.compactMap { $0?.enhed }.filter { !$0.isEmpty })).sorted()
+            // The Enhed dropdown offers the units of the case's own kommune.
+            var unitsByKommune: [String: Set<String>] = [:]
+            for record in records { if let record, !record.enhed.isEmpty { unitsByKommune[record.kommune ?? "", default: []].insert(record.enhed) } }
             do {
                 try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             } catch {
@@ -274,6 +276,10 @@ struct TemplateCommand: ParsableCommand {
             var used: Set<String> = []
             var written = 0
             for record in records {
+                if let own = record?.kommune, let kommune, own != kommune {
+                    throw DataError(message: "\(cases ?? ""): line \(record?.line ?? 0): the case list names another "
+                        + "kommune than --kommune; leave --kommune out for a list across municipalities")
+                }
                 // The levels this case is reviewed at: from the list's niveau column, else --level.
                 let drawn = record?.extra.first { $0.key.lowercased() == "niveau" }.map(\.value)
                 var levels: [Int?] = [level]
@@ -285,7 +291,8 @@ struct TemplateCommand: ParsableCommand {
                 }
                 for caseLevel in levels {
                     let options = TemplateOptions(
-                        kommune: kommune, round: round, level: caseLevel, steps: chosen, units: units)
+                        kommune: kommune, round: round, level: caseLevel, steps: chosen,
+                        units: (unitsByKommune[record?.kommune ?? ""] ?? []).sorted())
                     var name = drawn != nil && caseLevel != nil
                         ? TemplateWriter.fileName(for: record, level: caseLevel ?? 1) : TemplateWriter.fileName(for: record)
                     while !used.insert(name.lowercased()).inserted { name = String(name.dropLast(5)) + "_2.xlsx" }

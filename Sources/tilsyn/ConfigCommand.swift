@@ -7,6 +7,7 @@ import TilsynStore
 enum SettingArgument: String, ExpressibleByArgument, CaseIterable {
     case baselineLevel = "baseline-level"
     case suppressionThreshold = "suppression-threshold"
+    case kommune
 
     var setting: AuditStore.Setting { AuditStore.Setting(rawValue: rawValue)! }
 }
@@ -19,7 +20,11 @@ struct ConfigCommand: ParsableCommand {
             baseline-level: the level (niveau, 1–4) every compliance figure is for unless a command names one with \
             --level. Without a setting it is the level the catalogue's model names as its baseline (kk-2025: 2), \
             else 1. Levels are compared, never added.
-            suppression-threshold: with --external (and in external reports) a figure resting on fewer cases             (children) than this is suppressed; 5 by default, never below 3.
+            suppression-threshold: with --external (and in external reports) a figure resting on fewer cases \
+            (children) than this is suppressed; 5 by default, never below 3.
+            kommune: the store's own municipality. Reviews whose file names no kommune are stored under it (an \
+            import's --kommune wins), and setting it moves the cases and units stored without a kommune to it. A case \
+            is its number within its kommune: a store may hold several municipalities.
             """,
         subcommands: [Get.self, SetValue.self, Unset.self])
 
@@ -30,11 +35,18 @@ struct ConfigCommand: ParsableCommand {
         @Option(help: "The store (SQLite file).")
         var db: String = AuditStore.defaultFileName
 
-        @Argument(help: "The setting: baseline-level or suppression-threshold.")
+        @Argument(help: "The setting: baseline-level, suppression-threshold or kommune.")
         var name: SettingArgument
 
         func run() throws {
             let reader = try storeErrors { try StoreReader(path: db) }
+            if name == .kommune {
+                let kommune = try storeErrors { try reader.value(of: .kommune) }
+                let output = Output()
+                output.write(kommune.map { "\($0) (set in the store)\n" } ?? "(not set: files name their kommune)\n")
+                output.flush()
+                return
+            }
             if name == .suppressionThreshold {
                 let threshold = try storeErrors { try reader.suppressionThreshold() }
                 let set = try storeErrors { try reader.value(of: .suppressionThreshold) } != nil
@@ -62,10 +74,14 @@ struct ConfigCommand: ParsableCommand {
         @Option(help: "The store (SQLite file); it must exist.")
         var db: String = AuditStore.defaultFileName
 
-        @Argument(help: "The setting: baseline-level or suppression-threshold.")
+        @Argument(help: "The setting: baseline-level, suppression-threshold or kommune.")
         var name: SettingArgument
 
-        @Argument(help: "The value: a level from 1 to 4 for baseline-level; a number of cases, at least 3, for suppression-threshold.")
+        @Argument(
+            help: """
+                The value: a level from 1 to 4 for baseline-level; a number of cases, at least 3, for \
+                suppression-threshold; the municipality's name for kommune.
+                """)
         var value: String
 
         func validate() throws {
@@ -85,7 +101,7 @@ struct ConfigCommand: ParsableCommand {
         @Option(help: "The store (SQLite file); it must exist.")
         var db: String = AuditStore.defaultFileName
 
-        @Argument(help: "The setting: baseline-level or suppression-threshold.")
+        @Argument(help: "The setting: baseline-level, suppression-threshold or kommune.")
         var name: SettingArgument
 
         func run() throws {

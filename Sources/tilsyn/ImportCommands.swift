@@ -16,6 +16,13 @@ struct ReadingOptions: ParsableArguments {
     @Option(help: "The round (runde) for files that name none; a file naming another round is rejected.")
     var round: String?
 
+    @Option(
+        help: """
+            The municipality (kommune) for files that name none (default: the store's kommune setting); a file \
+            naming another is rejected.
+            """)
+    var kommune: String?
+
     @Flag(name: .customLong("redact-cpr"), help: "Mask CPR-like numbers and go on, instead of rejecting the file.")
     var redactCPR = false
 
@@ -44,6 +51,9 @@ struct ReadingOptions: ParsableArguments {
         if let round, round.trimmingCharacters(in: .whitespaces).isEmpty {
             throw ValidationError("--round must not be empty.")
         }
+        if let kommune, kommune.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("--kommune must not be empty.")
+        }
     }
 
     /// The importer for these options.
@@ -56,7 +66,10 @@ struct ReadingOptions: ParsableArguments {
         }
         return Importer(
             catalogues: catalogues,
-            options: ImportOptions(round: round, redactCPR: redactCPR, defaultCatalogue: catalogue), replace: replace)
+            options: ImportOptions(
+                round: round, redactCPR: redactCPR, defaultCatalogue: catalogue,
+                kommune: kommune?.trimmingCharacters(in: .whitespaces)),
+            replace: replace)
     }
 
     /// The files to read, and those a folder walk skipped.

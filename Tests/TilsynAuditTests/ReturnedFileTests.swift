@@ -358,7 +358,7 @@ import TilsynTestSupport
     /// hold the same review: a sagsbehandler or udgangspunkt that differs is a conflict, as the store would
     /// otherwise keep whichever file came first.
     @Test(arguments: [
-        "reviewer", "unit", "kommune", "date", "caseworker", "udgangspunkt", "udgangspunktDate", "answer", "remark",
+        "reviewer", "unit", "date", "caseworker", "udgangspunkt", "udgangspunktDate", "answer", "remark",
     ])
     func anyKeptFieldThatDiffersIsAConflict(field: String) throws {
         let file = Self.read(try Self.template(), "a.xlsx")
@@ -369,7 +369,6 @@ import TilsynTestSupport
         switch field {
         case "reviewer": review.reviewer += "X"
         case "unit": review.unit += " Syd"
-        case "kommune": review.kommune = (review.kommune ?? "") + "x"
         case "date": review.reviewDate = "2025-12-31"
         case "caseworker": review.caseworker = (review.caseworker ?? "") + "x"
         case "udgangspunkt": review.udgangspunkt = (review.udgangspunkt ?? "") + "x"
@@ -386,6 +385,45 @@ import TilsynTestSupport
         var moved = file
         moved.reviews[0].at = Provenance(sheet: "Ark2", cell: "A1")
         #expect(ReviewDigest(moved.reviews[0]) == ReviewDigest(file.reviews[0]))
+    }
+
+    /// Municipalities number their cases each on their own: the same number in two kommuner is two cases, in a
+    /// batch and in one file, and no conflict.
+    @Test func theSameNumberInTwoKommunerIsTwoCases() throws {
+        let file = Self.read(try Self.template(), "a.xlsx")
+        var other = file
+        other.path = "b.xlsx"
+        other.reviews[0].kommune = (file.reviews[0].kommune ?? "") + " Syd"
+        #expect(other.reviews[0].key != file.reviews[0].key)
+        let findings = BatchChecker.findings([BatchChecker.Entry(file), BatchChecker.Entry(other)])
+        #expect(findings == [[], []])
+
+        let rows = "L-1;1;2025;U.1;Ja;;Enhed Vest;32;AB;14-03-2025;Aarhus\r\n"
+            + "L-1;1;2025;U.1;Nej;;Enhed Vest;32;AB;14-03-2025;Odense\r\n"
+        let both = Self.read(csv: Self.longHeader.replacingOccurrences(of: "\r\n", with: ";kommune\r\n") + rows)
+        #expect(Self.rules(both, .error) == [])
+        #expect(both.reviews.map(\.kommune) == ["Aarhus", "Odense"])
+    }
+
+    /// `--kommune` names the kommune of files that name none, and refuses a file naming another.
+    @Test func theGivenKommuneFillsInAndConflicts() throws {
+        let header = Self.longHeader.replacingOccurrences(of: "\r\n", with: ";kommune\r\n")
+        let unnamed = Self.read(
+            csv: header + "L-1;1;2025;U.1;Ja;;Enhed Vest;32;AB;14-03-2025;\r\n", options: ImportOptions(kommune: "Aarhus"))
+        #expect(Self.rules(unnamed, .error) == [])
+        #expect(unnamed.reviews.map(\.kommune) == ["Aarhus"])
+        let same = Self.read(
+            csv: header + "L-1;1;2025;U.1;Ja;;Enhed Vest;32;AB;14-03-2025;Aarhus\r\n",
+            options: ImportOptions(kommune: "Aarhus"))
+        #expect(Self.rules(same, .error) == [])
+        let other = Self.read(
+            csv: header + "L-1;1;2025;U.1;Ja;;Enhed Vest;32;AB;14-03-2025;Odense\r\n",
+            options: ImportOptions(kommune: "Aarhus"))
+        #expect(Self.rules(other, .error) == [.kommuneConflict])
+        #expect(other.reviews.isEmpty)
+        let finding = try #require(other.findings.first { $0.rule == .kommuneConflict })
+        #expect(finding.cell == "K2")
+        #expect(finding.message.contains("Odense") && finding.message.contains("Aarhus"))
     }
 
     @Test func roundConflictsWithTheGivenRound() throws {

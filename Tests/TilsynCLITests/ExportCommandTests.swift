@@ -1,4 +1,5 @@
 import Foundation
+import TilsynSamples
 import GRDB
 import Testing
 import TilsynAudit
@@ -22,7 +23,7 @@ final class ExportSampleStore: Sendable {
         atexit { if case .success(let store) = ExportSampleStore.shared { store.directory.cleanUp() } }
         db = directory.path("t.sqlite")
         let samples = TestPaths.packageRoot.appendingPathComponent("Samples/returned").path
-        let result = try runTilsyn(["import", samples, "--db", db])
+        let result = try runTilsyn(["import", samples, "--db", db, "--kommune", SampleData.kommune])
         guard result.status == 0 else { throw ExportTestError(message: "import failed: \(result.stderr)") }
         let queue = try DatabaseQueue(path: db)
         (reviews, answers) = try queue.write { db in

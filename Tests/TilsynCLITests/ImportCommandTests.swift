@@ -1,4 +1,5 @@
 import Foundation
+import TilsynSamples
 import GRDB
 import Testing
 import TilsynAudit
@@ -16,7 +17,7 @@ import TilsynTestSupport
         defer { directory.cleanUp() }
         let db = directory.path("t.sqlite")
         let result = try runTilsyn([
-            "import", Self.returned, Self.invalid, "--db", db, "--report", directory.path("fund.xlsx"), "--summary",
+            "import", Self.returned, Self.invalid, "--db", db, "--kommune", SampleData.kommune, "--report", directory.path("fund.xlsx"), "--summary",
         ], currentDirectory: TestPaths.packageRoot)
         #expect(result.status == 65, "\(result.stderr)")
         // The eight invalid files, and the original of the dublet: of two files with the same case, level and
@@ -63,7 +64,7 @@ import TilsynTestSupport
 
         // A second run without the dublet stores the original and finds every other file already imported; the
         // numbers printed are what the store holds.
-        let again = try runTilsyn(["import", Self.returned, "--db", db])
+        let again = try runTilsyn(["import", Self.returned, "--db", db, "--kommune", SampleData.kommune])
         #expect(again.status == 0, "\(again.stderr)")
         #expect(again.stdout.contains("Filer: 1 modtaget, 0 modtaget med bemærkninger, 0 afvist, 224 allerede indlæst"),
                 "\(again.stdout)")

@@ -1,4 +1,5 @@
 import Foundation
+import TilsynSamples
 import GRDB
 import Testing
 import TilsynAudit
@@ -13,7 +14,7 @@ import TilsynTestSupport
         let directory = try TemporaryDirectory("report-samples")
         let db = directory.path("tilsyn.sqlite")
         let input = TestPaths.packageRoot.appendingPathComponent("Samples/returned").path
-        let result = try runTilsyn(["import", input, "--db", db])
+        let result = try runTilsyn(["import", input, "--db", db, "--kommune", SampleData.kommune])
         guard result.status == 0 else { throw ReportTestError("import failed: \(result.stderr)") }
         return db
     }
@@ -316,7 +317,7 @@ import TilsynTestSupport
         let input = directory.path("svar.csv")
         try Data(csv.utf8).write(to: URL(fileURLWithPath: input))
         let db = directory.path("tilsyn.sqlite")
-        let imported = try runTilsyn(["import", input, "--db", db])
+        let imported = try runTilsyn(["import", input, "--db", db, "--kommune", SampleData.kommune])
         try #require(imported.status == 0, "\(imported.stderr)")
 
         let intern = directory.path("intern.html")

@@ -45,14 +45,21 @@ final class AnalysisFixture {
     /// `answers` maps question ids to codes (1 Ja, 2 Nej, 3 Ikke relevant, 4–6 Lav/Nogen/Høj grad, nil blank).
     func add(
         case caseNumber: String, level: Int = 1, round: String = "2025", unit: String = "Vest", measure: Int = 32,
-        reviewer: String = "AB", _ answers: [(String, Int?)], applies: Bool = true
+        reviewer: String = "AB", kommune: String = "", _ answers: [(String, Int?)], applies: Bool = true
     ) throws {
         try store.database.write { db in
             func id(_ table: String, _ column: String, _ value: String) throws -> Int64 {
                 try db.execute(sql: "INSERT OR IGNORE INTO \(table)(\(column)) VALUES (?)", arguments: [value])
                 return try Int64.fetchOne(db, sql: "SELECT id FROM \(table) WHERE \(column) = ?", arguments: [value])!
             }
-            let key = "\(caseNumber)|\(level)|\(round)"
+            // Cases and units are kept within their kommune.
+            func kommuneID(_ table: String, _ column: String, _ value: String) throws -> Int64 {
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO \(table)(kommune, \(column)) VALUES (?, ?)", arguments: [kommune, value])
+                return try Int64.fetchOne(
+                    db, sql: "SELECT id FROM \(table) WHERE kommune = ? AND \(column) = ?", arguments: [kommune, value])!
+            }
+            let key = "\(kommune)|\(caseNumber)|\(level)|\(round)"
             let reviewID: Int64
             if let known = reviews[key] {
                 reviewID = known
@@ -64,8 +71,8 @@ final class AnalysisFixture {
                         VALUES (?, ?, ?, ?, ?, ?, 'fx', '1', 1, 'Ark', 'A1')
                         """,
                     arguments: [
-                        try id("audit_case", "number", caseNumber), try id("round", "name", round), level,
-                        try id("reviewer", "initials", reviewer), try id("unit", "name", unit), measure,
+                        try kommuneID("audit_case", "number", caseNumber), try id("round", "name", round), level,
+                        try id("reviewer", "initials", reviewer), try kommuneID("unit", "name", unit), measure,
                     ])
                 reviewID = db.lastInsertedRowID
                 reviews[key] = reviewID
