@@ -330,28 +330,26 @@ extension AuditStore {
 
         /// The error for a new case whose number the store holds with a kommune where the review names none, or
         /// without one where the review names one: the two would be counted as two children, so the file waits
-        /// until the store's kommune is set (`tilsyn config set kommune`) or the import names it (`--kommune`).
+        /// until the import names the kommune or the store's kommune is set (the command's closing lines say how;
+        /// the finding goes to the reviewer, who has nothing to change).
         func kommuneConflict(_ review: Review) throws -> Finding? {
             let kommune = review.kommune ?? ""
             let stored = try String.fetchAll(kommunerOf, arguments: [review.caseNumber])
             let message: String
-            let suggestion: String
             if kommune.isEmpty, let named = stored.first(where: { !$0.isEmpty }) {
-                message = "Sagen er gemt under kommunen »\(named)«, men filen og indlæsningen angiver ingen kommune, så "
-                    + "den ville tælle som en anden sag."
-                suggestion = "Indlæs filen med --kommune \"\(named)\", eller sæt lagerets kommune med "
-                    + "»tilsyn config set kommune \"\(named)\"«."
+                message = "Sagen er gemt under kommunen »\(named)«, men filen angiver ingen kommune, så den ville tælle "
+                    + "som en anden sag."
             } else if !kommune.isEmpty, stored.contains("") {
                 message = "Sagen er gemt uden kommune, men filen angiver kommunen »\(kommune)«, så den ville tælle som "
                     + "en anden sag."
-                suggestion = "Sæt lagerets kommune med »tilsyn config set kommune \"\(kommune)\"«: de gemte sager uden "
-                    + "kommune hører så til den, og filen kan indlæses."
             } else {
                 return nil
             }
             return Finding(
                 file: path, sheet: review.at.sheet, cell: review.at.cell, severity: .error, rule: .kommuneConflict,
-                message: message, suggestion: suggestion)
+                message: message,
+                suggestion: "Intet at rette i filen: den, der indlæser filerne, angiver sagens kommune, og så kan "
+                    + "filen indlæses.")
         }
     }
 

@@ -166,6 +166,12 @@ struct ReadingOptions: ParsableArguments {
         if rules.contains(.roundConflict) {
             output.write("--round gælder alle filer i indlæsningen; indlæs filer fra en anden runde for sig.\n")
         }
+        if rules.contains(.kommuneConflict) {
+            output.write(
+                "Sager gemt med og uden kommune tælles ikke sammen: --kommune K angiver kommunen for filer uden "
+                    + "kommune, og »tilsyn config set kommune K« gør K til lagerets kommune, så de gemte sager uden "
+                    + "kommune hører til den.\n")
+        }
         output.flush()
         return summary.rejected > 0 ? 65 : 0
     }

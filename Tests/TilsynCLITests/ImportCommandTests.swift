@@ -218,4 +218,39 @@ import TilsynTestSupport
         #expect(!other.stderr.contains("--round"), "\(other.stderr)")
         #expect(other.stdout.contains("--round gælder alle filer i indlæsningen"), "\(other.stdout)")
     }
+
+    /// A case stored with a kommune and a file naming none: refused, with the flag and the setting that help in the
+    /// closing lines; `--kommune` imports it, and `tilsyn config set kommune` names the store's own.
+    @Test func aKommuneConflictIsAnsweredWithTheKommuneFlagAndSetting() throws {
+        let directory = try TemporaryDirectory("import-kommune")
+        defer { directory.cleanUp() }
+        let header = "sagsnummer;niveau;runde;spørgsmål;svar;bemærkning;enhed;indsats;reviewer;dato;kommune\r\n"
+        func file(_ name: String, case number: String = "S-2025-0001", level: Int, kommune: String) throws -> String {
+            let path = directory.path(name)
+            try (header + "\(number);\(level);2025;U.1;Ja;;Enhed Vest;32;AB;14-03-2025;\(kommune)\r\n")
+                .write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+        let db = directory.path("t.sqlite")
+        #expect(try runTilsyn(["import", try file("a.csv", level: 1, kommune: "Aarhus"), "--db", db]).status == 0)
+        let unnamed = try file("b.csv", level: 2, kommune: "")
+        let refused = try runTilsyn(["import", unnamed, "--db", db])
+        #expect(refused.status == 65)
+        #expect(refused.stderr.contains("Sagen er gemt under kommunen »Aarhus«") && !refused.stderr.contains("--kommune"))
+        #expect(refused.stdout.contains("--kommune K angiver kommunen"), "\(refused.stdout)")
+        #expect(refused.stdout.contains("tilsyn config set kommune K"), "\(refused.stdout)")
+
+        #expect(try runTilsyn(["import", unnamed, "--db", db, "--kommune", " "]).status != 0)
+        #expect(try runTilsyn(["import", unnamed, "--db", db, "--kommune", "Aarhus"]).status == 0)
+
+        // The store's own kommune: files naming none are stored under it.
+        #expect(try runTilsyn(["config", "get", "kommune", "--db", db]).stdout.contains("not set"))
+        #expect(try runTilsyn(["config", "set", "kommune", " Aarhus", "--db", db]).status != 0)
+        #expect(try runTilsyn(["config", "set", "kommune", "Aarhus", "--db", db]).status == 0)
+        #expect(try runTilsyn(["config", "get", "kommune", "--db", db]).stdout == "Aarhus (set in the store)\n")
+        #expect(try runTilsyn(["import", try file("c.csv", case: "S-2025-0002", level: 1, kommune: ""), "--db", db])
+            .status == 0)
+        #expect(try runTilsyn(["import", try file("d.csv", case: "S-2025-0002", level: 2, kommune: "Aarhus"), "--db", db])
+            .status == 0, "stored under the store's kommune, so no conflict")
+    }
 }
