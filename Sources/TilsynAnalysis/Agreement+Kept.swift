@@ -93,9 +93,9 @@ extension Agreement {
             case .round:
                 from += "\nJOIN round d ON d.id = p.round_id"
                 return "d.name"
-            case .unit:
-                from += "\nJOIN unit u ON u.id = p.unit_id"
-                return "u.name"
+            case .unit, .kommune:
+                if !from.contains(UnitSQL.join("p.unit_id")) { from += "\n" + UnitSQL.join("p.unit_id") }
+                return UnitSQL.key(dimension)
             case .measure:
                 return "CAST(p.measure AS TEXT)"
             case .reviewer:

@@ -38,9 +38,9 @@ public enum Agreement {
         }
     }
 
-    /// The dimensions agreement can be grouped by; unit, measure and reviewer are those of the lowest compared
-    /// level's review.
-    public static let dimensions: [Breakdown] = [.question, .theme, .step, .unit, .measure, .reviewer, .round]
+    /// The dimensions agreement can be grouped by; unit, kommune, measure and reviewer are those of the lowest
+    /// compared level's review.
+    public static let dimensions: [Breakdown] = [.question, .theme, .step, .unit, .kommune, .measure, .reviewer, .round]
 
     /// The answer codes compared: Ja, Nej, Lav, Nogen and Høj grad.
     static let categories = [1, 2, 4, 5, 6]
@@ -204,9 +204,9 @@ public enum Agreement {
                 from += "\nLEFT JOIN catalogue_step st ON st.catalogue = qs.catalogue AND st.step = qs.step"
                 columns.append("coalesce(qs.step, '')")
                 order.append("min(coalesce(st.position, 1e9))")
-            case .unit:
-                from += "\nJOIN unit u ON u.id = \(review).unit_id"
-                columns.append("u.name")
+            case .unit, .kommune:
+                if !from.contains(UnitSQL.join("\(review).unit_id")) { from += "\n" + UnitSQL.join("\(review).unit_id") }
+                columns.append(UnitSQL.key(dimension))
                 order.append("0")
             case .measure:
                 columns.append("CAST(\(review).measure AS TEXT)")

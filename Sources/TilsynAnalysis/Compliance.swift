@@ -35,6 +35,12 @@ public struct StoreReader: Sendable {
         try database.read { try AuditStore.value(of: setting, in: $0) }
     }
 
+    /// The kommuner of the store's units, in order (`''` for units stored without one): one for a store of one
+    /// municipality.
+    public func kommuner() throws -> [String] {
+        try database.read { try String.fetchAll($0, sql: "SELECT DISTINCT kommune FROM unit ORDER BY kommune") }
+    }
+
     /// The levels with reviews in the store, ascending: read from the kept answer counts (every stored answer,
     /// blank or not, counts in one of its columns), not from the reviews, which a large store has hundreds of
     /// thousands of.

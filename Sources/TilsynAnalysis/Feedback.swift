@@ -68,15 +68,17 @@ public struct Feedback: Sendable, Equatable {
     public var round: String
     /// The unit's cases, in case order.
     public var cases: [Case]
-    /// The unit's compliance per sagsskridt and level beside the municipality's.
+    /// The unit's compliance per sagsskridt and level beside its municipality's (its kommune's units).
     public var steps: [StepFigure]
 
-    /// The units with reviews in `round`.
+    /// The units with reviews in `round`, by name; in a store across municipalities named with their kommune
+    /// (`Aarhus: Vest`, as ``Summary`` names them), so that two kommuners' units of the same name stay apart.
     public static func units(round: String, in reader: StoreReader) throws -> [String] {
         try reader.database.read { db in
             try String.fetchAll(db, sql: """
-                SELECT DISTINCT u.name FROM review r JOIN unit u ON u.id = r.unit_id JOIN round d ON d.id = r.round_id
-                WHERE d.name = ? ORDER BY u.name
+                SELECT DISTINCT \(UnitSQL.unit) FROM review r JOIN unit u ON u.id = r.unit_id
+                JOIN round d ON d.id = r.round_id
+                WHERE d.name = ? ORDER BY 1
                 """, arguments: [round])
         }
     }
@@ -98,7 +100,7 @@ public struct Feedback: Sendable, Equatable {
                 JOIN audit_case c ON c.id = r.case_id JOIN round d ON d.id = r.round_id JOIN unit u ON u.id = r.unit_id
                 JOIN answer a ON a.review_id = r.id
                 LEFT JOIN catalogue_question q ON q.catalogue = r.catalogue AND q.question = a.question
-                WHERE d.name = ? AND u.name = ?
+                WHERE d.name = ? AND \(UnitSQL.unit) = ?
                 ORDER BY c.number, coalesce(q.position, 1000000), a.question, r.level
                 """, arguments: [round, unit])
             while let row = try rows.next() {
@@ -125,7 +127,7 @@ public struct Feedback: Sendable, Equatable {
                 SELECT c.number, a.question, r.level, a.code FROM review r
                 JOIN audit_case c ON c.id = r.case_id JOIN round d ON d.id = r.round_id JOIN unit u ON u.id = r.unit_id
                 JOIN answer a ON a.review_id = r.id
-                WHERE d.name = ? AND u.name = ? AND a.applies AND a.code IS NOT NULL AND a.code <> 3
+                WHERE d.name = ? AND \(UnitSQL.unit) = ? AND a.applies AND a.code IS NOT NULL AND a.code <> 3
                 """, arguments: [round, unit])
             var answered: [String: Set<Int>] = [:]
             for row in codes {
@@ -145,8 +147,8 @@ public struct Feedback: Sendable, Equatable {
             }
             let steps = try Row.fetchAll(db, sql: """
                 SELECT s.step, s.name, r.level,
-                    count(*) FILTER (WHERE u.name = :unit AND a.applies AND a.code = 1),
-                    count(*) FILTER (WHERE u.name = :unit AND a.applies AND a.code = 2),
+                    count(*) FILTER (WHERE \(UnitSQL.unit) = :unit AND a.applies AND a.code = 1),
+                    count(*) FILTER (WHERE \(UnitSQL.unit) = :unit AND a.applies AND a.code = 2),
                     count(*) FILTER (WHERE a.applies AND a.code = 1),
                     count(*) FILTER (WHERE a.applies AND a.code = 2)
                 FROM review r
@@ -154,6 +156,8 @@ public struct Feedback: Sendable, Equatable {
                 JOIN catalogue_question q ON q.catalogue = r.catalogue AND q.question = a.question
                 JOIN catalogue_step s ON s.catalogue = q.catalogue AND s.step = q.step
                 WHERE d.name = :round AND a.question NOT IN (SELECT value FROM json_each(:temanedslag))
+                    -- The unit's own municipality: its kommune's units.
+                    AND u.kommune IN (SELECT u.kommune FROM unit u WHERE \(UnitSQL.unit) = :unit)
                 GROUP BY s.step, r.level ORDER BY min(s.position), r.level
                 """, arguments: ["unit": unit, "round": round, "temanedslag": temanedslagJSON]).map {
                     StepFigure(step: $0[0], name: $0[1], level: $0[2], unitYes: $0[3], unitNo: $0[4], allYes: $0[5],

@@ -218,7 +218,7 @@ public enum ReportFacts {
         arguments.append(limit)
         let sql = """
             SELECT question, number, level, unit, remark FROM (
-                SELECT a.question, k.number, r.level, u.name AS unit, a.remark,
+                SELECT a.question, k.number, r.level, \(UnitSQL.unit) AS unit, a.remark,
                     row_number() OVER (PARTITION BY a.question ORDER BY k.number, r.level) AS position
                 FROM answer a
                 JOIN review r ON r.id = a.review_id

@@ -100,9 +100,9 @@ extension Summary {
             switch expression {
             case "coalesce(q.step, '')": columns.append(KeptCaseGrouping.key(.step, of: "c", dimensions))
             case "t.theme": columns.append(KeptCaseGrouping.key(.theme, of: "c", dimensions))
-            case "u.name":
-                joins.append("JOIN unit u ON u.id = c.unit_id")
-                columns.append("u.name")
+            case UnitSQL.unit, UnitSQL.kommune:
+                if !joins.contains(UnitSQL.join("c.unit_id")) { joins.append(UnitSQL.join("c.unit_id")) }
+                columns.append(expression)
             case "r.name":
                 joins.append("JOIN round r ON r.id = c.round_id")
                 columns.append("r.name")

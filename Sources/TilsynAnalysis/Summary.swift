@@ -8,8 +8,10 @@ public enum Breakdown: String, Sendable, CaseIterable, Hashable {
     case step
     /// The pejlemærke; a question with two themes counts in both.
     case theme
-    /// The enhed (unit) of the case.
+    /// The enhed (unit) of the case; in a store across municipalities named with its kommune (`Aarhus: Vest`).
     case unit
+    /// The kommune (municipality) of the case: a store may hold several.
+    case kommune
     /// The indsats, as the paragraph of barnets lov (`32`).
     case measure
     /// The level (niveau) of the review.
@@ -26,6 +28,7 @@ public enum Breakdown: String, Sendable, CaseIterable, Hashable {
         case .step: "Sagsskridt"
         case .theme: "Pejlemærke"
         case .unit: "Enhed"
+        case .kommune: "Kommune"
         case .measure: "Indsats"
         case .level: "Niveau"
         case .round: "Runde"
@@ -309,9 +312,9 @@ public enum Summary {
                 joins.append("LEFT JOIN catalogue_theme g ON g.catalogue = t.catalogue AND g.theme = t.theme")
                 columns.append("t.theme")
                 order.append("coalesce(g.position, 1e9)")
-            case .unit:
-                joins.append("JOIN unit u ON u.id = c.unit_id")
-                columns.append("u.name")
+            case .unit, .kommune:
+                if !joins.contains(UnitSQL.join("c.unit_id")) { joins.append(UnitSQL.join("c.unit_id")) }
+                columns.append(UnitSQL.key(dimension))
                 order.append("0")
             case .measure:
                 columns.append("c.measure")
@@ -362,3 +365,24 @@ public enum Wilson {
     }
 }
 
+/// The SQL of the unit and kommune keys, for every grouping: a unit is its name within its kommune, so in a store
+/// across municipalities a unit's key names its kommune too (`Aarhus: Vest`), and two kommuners' units of the same
+/// name are never added together; a store of one municipality keeps the names as they are.
+enum UnitSQL {
+    /// The join of `unit u` on the unit id `unitID` (such as `c.unit_id`).
+    static func join(_ unitID: String) -> String { "JOIN unit u ON u.id = \(unitID)" }
+
+    /// The key of `dimension` (`.unit` or `.kommune`) of the joined `unit u`.
+    static func key(_ dimension: Breakdown) -> String {
+        dimension == .kommune ? kommune : unit
+    }
+
+    /// The unit's name, after its kommune when the store's units are of more than one kommune.
+    static let unit = """
+        CASE WHEN u.kommune <> '' AND (SELECT count(DISTINCT kommune) FROM unit) > 1 THEN u.kommune || ': ' || u.name \
+        ELSE u.name END
+        """
+
+    /// The kommune, or `Uden kommune` for units stored without one.
+    static let kommune = "CASE WHEN u.kommune = '' THEN 'Uden kommune' ELSE u.kommune END"
+}

@@ -7,7 +7,7 @@ import TilsynStore
 
 /// A `--by` value.
 enum BreakdownArgument: String, ExpressibleByArgument, CaseIterable {
-    case question, step, theme, unit, measure, level, round, reviewer
+    case question, step, theme, unit, kommune, measure, level, round, reviewer
 
     var breakdown: Breakdown { Breakdown(rawValue: rawValue)! }
 }
@@ -30,7 +30,7 @@ struct AnalysisOptions: ParsableArguments {
     @Option(help: "The store (SQLite file).")
     var db: String = AuditStore.defaultFileName
 
-    @Option(help: "Group by question, step, theme, unit, measure, level, round or reviewer; repeatable.")
+    @Option(help: "Group by question, step, theme, unit, kommune, measure, level, round or reviewer; repeatable.")
     var by: [BreakdownArgument] = []
 
     /// The requested breakdowns, in order.

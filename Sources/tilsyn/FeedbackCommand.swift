@@ -25,7 +25,7 @@ struct FeedbackCommand: ParsableCommand {
     @Option(help: "The round (runde).")
     var round: String
 
-    @Option(help: "Only this unit (enhed), as stored.")
+    @Option(help: "Only this unit (enhed), as stored; in a store of several kommuner with its kommune: 'Aarhus: Vest'.")
     var unit: String?
 
     @Option(help: "The folder to write the workbooks to (created if missing).")

@@ -147,6 +147,38 @@ import TilsynTestSupport
         let wrong = try runTilsyn(["agreement", "--db", db, "--by", "level"])
         #expect(wrong.status != 0)
     }
+
+    /// `--by kommune` in summary, agreement and trend: two kommuner with a case number each uses for its own child.
+    @Test func everyAnalysisCommandGroupsByKommune() throws {
+        let directory = try TemporaryDirectory("cli-kommune")
+        defer { directory.cleanUp() }
+        var csv = "sagsnummer;niveau;runde;spørgsmål;svar;bemærkning;enhed;indsats;reviewer;dato;kommune\r\n"
+        for (kommune, answers) in [("Aarhus", ["Ja", "Ja", "Nej"]), ("Odense", ["Nej", "Nej", "Ja"])] {
+            for (index, answer) in answers.enumerated() {
+                csv += "S-\(index);1;2025;U.1;\(answer);;Enhed Vest;32;AB;14-03-2025;\(kommune)\r\n"
+                csv += "S-\(index);2;2025;U.1;Ja;;Enhed Vest;32;CD;20-03-2025;\(kommune)\r\n"
+            }
+        }
+        let input = directory.path("svar.csv")
+        try Data(csv.utf8).write(to: URL(fileURLWithPath: input))
+        let db = directory.path("tilsyn.sqlite")
+        #expect(try runTilsyn(["import", input, "--db", db]).status == 0)
+
+        let summary = try Self.jsonRows(
+            runTilsyn(["summary", "--db", db, "--by", "kommune", "--level", "1", "--format", "json"]).stdout)
+        #expect(summary.map { [$0["kommune"] as? String ?? "", String($0["yes"] as? Int ?? -1)] } == [
+            ["Aarhus", "2"], ["Odense", "1"],
+        ])
+        let units = try runTilsyn(["summary", "--db", db, "--by", "unit", "--level", "1", "--format", "csv"])
+        #expect(units.stdout.contains("Aarhus: Enhed Vest") && units.stdout.contains("Odense: Enhed Vest"))
+        let agreement = try Self.jsonRows(
+            runTilsyn(["agreement", "--db", db, "--by", "kommune", "--format", "json"]).stdout)
+        #expect(agreement.map { [$0["kommune"] as? String ?? "", String($0["agree"] as? Int ?? -1)] } == [
+            ["Aarhus", "2"], ["Odense", "1"],
+        ])
+        let trend = try runTilsyn(["trend", "--db", db, "--by", "kommune", "--level", "2", "--format", "csv"])
+        #expect(trend.status == 0 && trend.stdout.contains("Aarhus") && trend.stdout.contains("Odense"), "\(trend.stderr)")
+    }
 }
 
 /// `tilsyn trend` against a baseline round.

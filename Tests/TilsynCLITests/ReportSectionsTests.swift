@@ -205,4 +205,47 @@ import TilsynTestSupport
             #expect(marks == (isInternal ? pages : 0), "\(marks) marks on \(pages) pages")
         }
     }
+
+    /// A store across municipalities: the report adds compliance per kommune, whose kommune resting on fewer than 5
+    /// children is suppressed outside the administration as a unit is; a store of one municipality has no such table.
+    @Test func aStoreOfSeveralKommunerReportsPerKommune() throws {
+        let directory = try TemporaryDirectory("report-kommune")
+        defer { directory.cleanUp() }
+        var csv = "sagsnummer;niveau;runde;spørgsmål;svar;bemærkning;enhed;indsats;reviewer;dato;kommune\r\n"
+        for (kommune, cases) in [("Aarhus", 8), ("Odense", 3)] {
+            for index in 0..<cases {
+                csv += "K-\(index);2;2025;U.1;\(index == 0 ? "Nej" : "Ja");;Enhed Vest;32;JU;14-03-2025;\(kommune)\r\n"
+            }
+        }
+        let input = directory.path("svar.csv")
+        try Data(csv.utf8).write(to: URL(fileURLWithPath: input))
+        let db = directory.path("tilsyn.sqlite")
+        try #require(try runTilsyn(["import", input, "--db", db]).status == 0)
+        let inside = directory.path("intern.html")
+        try #require(try runTilsyn(["report", "--db", db, "--internal", "--out", inside]).status == 0)
+        let rows = try Self.rows(try String(contentsOfFile: inside, encoding: .utf8), "Lovoverholdelse pr. kommune")
+        #expect(rows.map { Array($0.prefix(2)) } == [["Aarhus", "7/8"], ["Odense", "2/3"]])
+        let units = try Self.rows(try String(contentsOfFile: inside, encoding: .utf8), "Lovoverholdelse pr. enhed")
+        #expect(units.map(\.first) == ["Aarhus: Enhed Vest", "Odense: Enhed Vest"])
+
+        let workbook = directory.path("intern.xlsx")
+        try #require(try runTilsyn(["report", "--db", db, "--internal", "--out", workbook]).status == 0)
+        let sheet = try runTilsyn(["cat", workbook, "--sheet", "Kommuner", "--format", "csv"])
+        #expect(sheet.status == 0 && sheet.stdout.contains("Odense") && sheet.stdout.contains("Aarhus"), "\(sheet.stderr)")
+
+        let external = directory.path("ekstern.html")
+        try #require(try runTilsyn(["report", "--db", db, "--out", external]).status == 0)
+        let shown = try Self.rows(try String(contentsOfFile: external, encoding: .utf8), "Lovoverholdelse pr. kommune")
+        #expect(shown.first { $0.first == "Odense" }?[1] == "–")
+
+        let one = directory.path("one.sqlite")
+        try #require(try runTilsyn(["import", input, "--db", one, "--kommune", "Aarhus"]).status == 65,
+                     "the file names Odense too")
+        let single = csv.split(separator: "\r\n").filter { !$0.contains("Odense") }.joined(separator: "\r\n") + "\r\n"
+        try Data(single.utf8).write(to: URL(fileURLWithPath: input))
+        try #require(try runTilsyn(["import", input, "--db", one]).status == 0)
+        let alone = directory.path("alene.html")
+        try #require(try runTilsyn(["report", "--db", one, "--internal", "--out", alone]).status == 0)
+        #expect(!(try String(contentsOfFile: alone, encoding: .utf8)).contains("pr. kommune"))
+    }
 }

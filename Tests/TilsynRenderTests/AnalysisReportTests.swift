@@ -46,6 +46,19 @@ struct AnalysisReportTests {
         #expect(table.contains("(30/40)"))
     }
 
+    /// A kommune resting on fewer than 5 children is suppressed as a unit would be, and the other with it, as the
+    /// total would give its figure.
+    @Test func externalOutputSuppressesASmallKommuneLikeAUnit() {
+        let rows = [("Aarhus", 6), ("Odense", 3)].map { kommune, cases in
+            Summary.Row(keys: [.kommune: .text(kommune)], level: 1, kind: .yesNo, yes: cases - 1, no: 1, cases: cases)
+        }
+        let report = SummaryReport.make(rows, by: [.kommune], external: true)
+        let lines = report.json().split(separator: "\n")
+        #expect(lines.first { $0.contains("\"Odense\"") }?.contains("\"n\": null") == true)
+        #expect(lines.first { $0.contains("\"Aarhus\"") }?.contains("\"n\": null") == true)
+        #expect(report.table().contains("Kommune"))
+    }
+
     @Test func externalOutputSuppressesSmallGroupsAndTheirTotal() {
         let small = Summary.Row(keys: [.step: .text("Screening (S)")], level: 2, kind: .yesNo, yes: 3, no: 1)
         let report = SummaryReport.make([seedRow, small], by: [.step], external: true)

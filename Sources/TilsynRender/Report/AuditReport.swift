@@ -90,6 +90,8 @@ public struct AuditReport: Sendable {
     public var byUnit: [Line]
     /// See `byTheme`.
     public var byMeasure: [Line]
+    /// Per kommune, in a store across municipalities (suppressed as units are); empty in a store of one.
+    public var byKommune: [Line] = []
 
     /// Each round against the baseline (all groups together).
     public var trendRounds: [TrendLine]
@@ -116,7 +118,7 @@ public struct AuditReport: Sendable {
 
     /// Whether any figure is suppressed (the footnote on `–` is then printed).
     public var anySuppressed: Bool {
-        ([overall] + byTheme + byStep + byUnit + byMeasure).contains(where: \.hidden)
+        ([overall] + byTheme + byStep + byUnit + byMeasure + byKommune).contains(where: \.hidden)
             || (trendRounds + trendByTheme + trendByStep).contains(where: \.hidden)
             || (agreementByTheme + (agreement.map { [$0] } ?? [])).contains(where: \.hidden)
             || degree.contains(where: \.hidden)
@@ -233,7 +235,8 @@ extension AuditReport {
         let steps = try lines(.step)
         let units = try lines(.unit)
         let measures = try lines(.measure)
-        if themes.totalHidden || steps.totalHidden || units.totalHidden || measures.totalHidden {
+        let kommuner = try store.kommuner().count > 1 ? try lines(.kommune) : (lines: [], totalHidden: false)
+        if themes.totalHidden || steps.totalHidden || units.totalHidden || measures.totalHidden || kommuner.totalHidden {
             overall.hidden = true
         }
 
@@ -367,6 +370,7 @@ extension AuditReport {
                     hidden: external && ($0.cases ?? 0) > 0 && ($0.cases ?? 0) < threshold, cases: $0.cases ?? 0)
             },
             byTheme: themes.lines, byStep: steps.lines, byUnit: units.lines, byMeasure: measures.lines,
+            byKommune: kommuner.lines,
             trendRounds: trendRounds, trendByTheme: trendByTheme, trendByStep: trendByStep,
             agreementLevels: agreementLevels, agreement: agreement, agreementByTheme: agreementByTheme,
             mostOverruled: mostOverruled,

@@ -156,6 +156,11 @@ public enum ReportHTML {
 
     private static func units(_ report: AuditReport, _ page: inout HTMLPage) {
         page.openSection("enheder")
+        if !report.byKommune.isEmpty {
+            lineBlock(
+                report.byKommune, header: "Kommune", title: "Lovoverholdelse pr. kommune", total: report.overall, report,
+                &page)
+        }
         lineBlock(
             report.byUnit, header: "Enhed", title: "Lovoverholdelse pr. enhed", total: report.overall, report, &page)
         page.section(report.unitMatrices)

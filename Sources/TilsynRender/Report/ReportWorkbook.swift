@@ -95,9 +95,10 @@ public enum ReportWorkbook {
         for (name, title, lines, total) in [
             ("Pejlemærker", "Lovoverholdelse pr. pejlemærke", report.byTheme, nil),
             ("Sagsskridt", "Lovoverholdelse pr. sagsskridt", report.byStep, report.overall),
+            ("Kommuner", "Lovoverholdelse pr. kommune", report.byKommune, report.overall),
             ("Enheder", "Lovoverholdelse pr. enhed", report.byUnit, report.overall),
             ("Indsatser", "Lovoverholdelse pr. indsats", report.byMeasure, report.overall),
-        ] as [(String, String, [AuditReport.Line], AuditReport.Line?)] {
+        ] as [(String, String, [AuditReport.Line], AuditReport.Line?)] where name != "Kommuner" || !lines.isEmpty {
             sheet = try Block(
                 writer, name, title: "\(title), niveau \(report.level)", subtitle: subtitle, styles: styles,
                 widths: [8, 44, 9, 9, 13, 16] + report.otherLevels.map { _ in 16 } + [22])
