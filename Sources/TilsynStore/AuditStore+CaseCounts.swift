@@ -260,4 +260,66 @@ extension AuditStore {
                     FROM catalogue_question q WHERE q.catalogue = ? ORDER BY q.question)
                 """, arguments: [catalogue]) ?? ""
     }
+
+    // MARK: - Answer and level pair counts
+
+    /// `column` of the lower level's review of a pair of reviews `s` and `o` (its catalogue, unit, measure or
+    /// reviewer: the pair's agreement counts are kept under them).
+    static func lowerReview(_ column: String) -> String {
+        "CASE WHEN s.level < o.level THEN s.\(column) ELSE o.\(column) END"
+    }
+
+    /// Adds (`sign` 1) or removes (`sign` -1) to `level_pair_count` the pairs of the reviews `s` matching `reviews`
+    /// with every other stored review `o` of the same case and round at another level. `among` says whether `o` is
+    /// one of the reviews as well: such pairs are counted once, from their lower level.
+    static func updatePairCounts(
+        in db: Database, reviews: String, among: String, arguments: StatementArguments, sign: Int
+    ) throws {
+        let s = sign < 0 ? "-" : ""
+        let low = lowerReview
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO level_pair_count(low_level, high_level, round_id, catalogue, question, unit_id, measure,
+                    reviewer_id, low_code, high_code, items)
+                SELECT min(s.level, o.level), max(s.level, o.level), s.round_id, \(low("catalogue")), x.question,
+                    \(low("unit_id")), \(low("measure")), \(low("reviewer_id")),
+                    CASE WHEN s.level < o.level THEN x.code ELSE y.code END,
+                    CASE WHEN s.level < o.level THEN y.code ELSE x.code END, \(s)count(*)
+                FROM review s
+                JOIN review o ON o.case_id = s.case_id AND o.round_id = s.round_id AND o.level <> s.level
+                JOIN answer x ON x.review_id = s.id
+                JOIN answer y ON y.review_id = o.id AND y.question = x.question
+                WHERE (\(reviews)) AND (s.level < o.level OR NOT (\(among)))
+                    AND x.applies AND x.code IN (1, 2, 4, 5, 6) AND y.applies AND y.code IN (1, 2, 4, 5, 6)
+                GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
+                ON CONFLICT DO UPDATE SET items = items + excluded.items
+                """
+        ).execute(arguments: arguments)
+        if sign < 0 { try db.execute(sql: "DELETE FROM level_pair_count WHERE items = 0") }
+    }
+
+    /// Adds (`sign` 1) or removes (`sign` -1) the answers of the reviews matching `filter` to `answer_count`.
+    ///
+    /// One upsert per answer, without grouping first: the upsert adds rows of the same group up, and a sort for
+    /// the grouping cost more than it saved (a file's review has one answer per question).
+    static func updateCounts(in db: Database, filter: String, arguments: StatementArguments, sign: Int) throws {
+        let s = sign < 0 ? "-" : ""
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO answer_count(catalogue, question, round_id, level, unit_id, measure, reviewer_id,
+                    yes, no, not_applicable, unanswered, low, some, high)
+                SELECT r.catalogue, a.question, r.round_id, r.level, r.unit_id, r.measure, r.reviewer_id,
+                    \(s)(a.applies AND a.code IS 1), \(s)(a.applies AND a.code IS 2),
+                    \(s)(a.code IS 3 OR (NOT a.applies AND a.code IS NOT NULL)), \(s)(a.code IS NULL),
+                    \(s)(a.applies AND a.code IS 4), \(s)(a.applies AND a.code IS 5), \(s)(a.applies AND a.code IS 6)
+                FROM review r JOIN answer a ON a.review_id = r.id
+                WHERE \(filter)
+                ON CONFLICT DO UPDATE SET
+                    yes = yes + excluded.yes, no = no + excluded.no,
+                    not_applicable = not_applicable + excluded.not_applicable,
+                    unanswered = unanswered + excluded.unanswered,
+                    low = low + excluded.low, some = some + excluded.some, high = high + excluded.high
+                """
+        ).execute(arguments: arguments)
+    }
 }
