@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         // The analyst's Markdown text in the report (tilsyn report --narrative).
         .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
+        // The shared store on a PostgreSQL server (--db postgres://…), beside the embedded SQLite default.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // C libraries from the system (apt: zlib1g-dev, libxml2-dev, pkg-config).
@@ -50,6 +52,7 @@ let package = Package(
                 "TilsynAudit", "TilsynSheets", .product(name: "GRDB", package: "GRDB.swift"),
                 // SQLite's C interface, for the statements an import binds by hand: answers and kept counts.
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]),
 
         // Analysis over the store: SQL aggregations (compliance by pejlemærke, sagsskridt and round, …).

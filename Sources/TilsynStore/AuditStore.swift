@@ -259,6 +259,10 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
         public static let busy = Code("busy")
         /// What the store holds forbids the change asked for.
         public static let conflict = Code("conflict")
+        /// `--db` names no store Tilsyn can open: a database URL that cannot be read, or holds a password.
+        public static let invalidLocation = Code("invalidLocation")
+        /// The database server cannot be reached, refused the login, or failed a statement.
+        public static let server = Code("server")
     }
 
     /// What kind of error it is.

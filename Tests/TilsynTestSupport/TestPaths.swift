@@ -160,3 +160,83 @@ extension Trait where Self == ConditionTrait {
         .enabled(if: TestPaths.corpus != nil || TestPaths.isCI, "needs ../shared/corpus/xlsx beside the clone")
     }
 }
+
+/// The PostgreSQL server of the tests (`Tests/Postgres/server` starts one; `.ci/run` does under CI).
+public enum TestPostgres {
+    /// `postgres://tilsyn@127.0.0.1:54329/tilsyn?sslmode=disable`, from `TILSYN_TEST_POSTGRES`; nil without a server.
+    public static var url: String? {
+        ProcessInfo.processInfo.environment["TILSYN_TEST_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// The server's URL; records a failure under CI when there is none.
+    public static func url(sourceLocation: SourceLocation = #_sourceLocation) -> String? {
+        if let url { return url }
+        if TestPaths.isCI {
+            Issue.record("TILSYN_TEST_POSTGRES is not set: .ci/run must start the server", sourceLocation: sourceLocation)
+        }
+        return nil
+    }
+
+    /// A fresh, empty database on the test server for one test, named `tilsyn_<label>_<random>`, and its URL;
+    /// `drop()` removes it. Made with `psql` as the `tilsyn` role (the password from `PGPASSFILE`).
+    public struct Database: Sendable {
+        public let name: String
+        public let url: String
+        let server: String
+
+        public init(_ label: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+            guard let server = TestPostgres.url(sourceLocation: sourceLocation) else {
+                throw TestPostgresMissing()
+            }
+            self.server = server
+            name = "tilsyn_\(label.lowercased().filter { $0.isLetter || $0.isNumber })_"
+                + String(UInt64.random(in: 0..<UInt64.max), radix: 36)
+            try TestPostgres.psql(server, "CREATE DATABASE \(name)")
+            let base = server.split(separator: "?", maxSplits: 1)
+            let root = base[0].split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+            url = root + "/" + name + (base.count > 1 ? "?" + base[1] : "")
+        }
+
+        /// Drops the database, ending its other connections.
+        public func drop() {
+            try? TestPostgres.psql(server, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        }
+    }
+
+    /// Runs one statement with `psql` on the database at `url`.
+    public static func psql(_ url: String, _ statement: String) throws {
+        let libpqURL = url.replacingOccurrences(of: "postgres://", with: "postgresql://")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["psql", libpqURL, "-q", "-v", "ON_ERROR_STOP=1", "-c", statement]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let message = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw TestPostgresFailure(message: String(decoding: message, as: UTF8.self))
+        }
+    }
+}
+
+/// The test server is not there (outside CI).
+public struct TestPostgresMissing: Error {
+    public init() {}
+}
+
+/// `psql` failed.
+public struct TestPostgresFailure: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}
+
+extension Trait where Self == ConditionTrait {
+    /// Needs the test PostgreSQL server (`eval "$(Tests/Postgres/server)"`; `.ci/run` starts it).
+    public static var needsPostgres: Self {
+        .enabled(
+            if: TestPostgres.url != nil || TestPaths.isCI,
+            "needs a PostgreSQL server: eval \"$(Tests/Postgres/server)\" starts one; .ci/run does")
+    }
+}
