@@ -213,12 +213,13 @@ extension AuditStore {
                 reviewsUnchanged: unchanged))
         }
         try counts.write(using: shared.keptCounts(db))
-        try updatePairCounts(in: db, reviews: "s.file_id = :file", among: "o.file_id = :file",
-                             arguments: ["file": fileID], sign: 1)
+        let sql = GRDBRunner(db: db)
+        try updatePairCounts(in: sql, reviews: "s.file_id = ?1", among: "o.file_id = ?1", arguments: [.integer(fileID)],
+                             sign: 1)
         try addLevelSets(ofFile: fileID, in: db)
-        try updatePairCaseCounts(in: db, reviews: "s.file_id = :file", among: "o.file_id = :file",
-                                 arguments: ["file": fileID], sign: 1)
-        try addRecurringCases(in: db, filter: "r.file_id = ?", arguments: [fileID])
+        try updatePairCaseCounts(in: sql, reviews: "s.file_id = ?1", among: "o.file_id = ?1",
+                                 arguments: [.integer(fileID)], sign: 1)
+        try addRecurringCases(in: sql, filter: "r.file_id = ?1", arguments: [.integer(fileID)])
         let warnings = file.findings.filter { $0.severity == .warning }.count + findings.count
         try db.cachedStatement(sql: "UPDATE file SET shape = ?, reviews = ?, answers = ?, warnings = ? WHERE id = ?")
             .execute(arguments: [file.shape?.rawValue ?? "", reviews, answers, warnings, fileID])
@@ -241,18 +242,19 @@ extension AuditStore {
     /// Removes a stored review that a review of file `fileID` replaces, with its counts: its pairs are taken out
     /// with the reviews still stored that are not of this file (this file's pairs are added when it is done).
     private static func remove(_ oldID: Int64, notPairedWith fileID: Int64, in db: Database) throws {
-        let arguments: StatementArguments = ["id": oldID, "file": fileID]
-        try updateCounts(in: db, filter: "r.id = ?", arguments: [oldID], sign: -1)
-        try updatePairCounts(in: db, reviews: "s.id = :id AND o.file_id <> :file", among: "o.id = :id",
+        let sql = GRDBRunner(db: db)
+        let arguments: [SQLValue] = [.integer(oldID), .integer(fileID)]
+        try updateCounts(in: sql, filter: "r.id = ?1", arguments: [.integer(oldID)], sign: -1)
+        try updatePairCounts(in: sql, reviews: "s.id = ?1 AND o.file_id <> ?2", among: "o.id = ?1",
                              arguments: arguments, sign: -1)
-        try updateCaseCounts(in: db, filter: "r.id = ?", arguments: [oldID], sign: -1)
-        try updatePairCaseCounts(in: db, reviews: "s.id = :id AND o.file_id <> :file", among: "o.id = :id",
+        try updateCaseCounts(in: sql, filter: "r.id = ?1", arguments: [.integer(oldID)], sign: -1)
+        try updatePairCaseCounts(in: sql, reviews: "s.id = ?1 AND o.file_id <> ?2", among: "o.id = ?1",
                                  arguments: arguments, sign: -1)
         let old = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT case_id, level FROM review WHERE id = ?"), arguments: [oldID])
         try db.cachedStatement(sql: "DELETE FROM answer WHERE review_id = ?").execute(arguments: [oldID])
         try db.cachedStatement(sql: "DELETE FROM review WHERE id = ?").execute(arguments: [oldID])
-        if let old { try dropRecurringCase(in: db, caseID: old["case_id"], level: old["level"]) }
+        if let old { try dropRecurringCase(in: sql, caseID: old["case_id"], level: old["level"]) }
     }
 
     /// Adds or removes the level set counts of the stored case and round of `key` when it has reviews at three
@@ -269,7 +271,8 @@ extension AuditStore {
                         """), arguments: [key.kommune, key.caseNumber, key.round])
         else { return }
         try updateLevelSetCounts(
-            in: db, filter: "r1.case_id = ? AND r1.round_id = ?", arguments: [ids[0], ids[1]], sign: sign)
+            in: GRDBRunner(db: db), filter: "r1.case_id = ?1 AND r1.round_id = ?2",
+            arguments: [.integer(ids[0]), .integer(ids[1])], sign: sign)
     }
 
     /// Adds the level set counts of every stored case and round that file `fileID` has a review of and that has
@@ -285,7 +288,8 @@ extension AuditStore {
         while let row = try cursor.next() { cases.append((row[0], row[1])) }
         for (caseID, roundID) in cases {
             try updateLevelSetCounts(
-                in: db, filter: "r1.case_id = ? AND r1.round_id = ?", arguments: [caseID, roundID], sign: 1)
+                in: GRDBRunner(db: db), filter: "r1.case_id = ?1 AND r1.round_id = ?2",
+                arguments: [.integer(caseID), .integer(roundID)], sign: 1)
         }
     }
 

@@ -59,7 +59,7 @@ extension AuditStore {
         guard merged else { return }
         // Counts are kept by unit and case: merged ones are counted again from the answers.
         try db.execute(sql: "DELETE FROM answer_count")
-        try updateCounts(in: db, filter: "1", arguments: [], sign: 1)
+        try updateCounts(in: GRDBRunner(db: db), filter: "1 = 1", arguments: [], sign: 1)
         try rebuildCaseCounts(in: db)
     }
 }

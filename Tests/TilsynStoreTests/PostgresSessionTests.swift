@@ -80,6 +80,12 @@ import TilsynTestSupport
 }
 
 extension PostgresLocationTests {
+    /// `?` placeholders become `$1`, `$2`, …, `?N` becomes `$N`; quotes and comments are left alone.
+    @Test func placeholdersAreNumberedForPostgreSQL() {
+        #expect(PostgresRunner.numbered("SELECT ?, '?', \"?\", ? -- ?\n, ?") == "SELECT $1, '?', \"?\", $2 -- ?\n, $3")
+        #expect(PostgresRunner.numbered("WHERE a = ?1 AND b = ?2 OR c = ?1") == "WHERE a = $1 AND b = $2 OR c = $1")
+    }
+
     @Test func aScriptIsSplitAtItsSemicolonsOnly() {
         let script = "CREATE TABLE a (x text DEFAULT ';'); -- a; comment\nINSERT INTO a VALUES ('it''s;', \"b;\"); "
         #expect(PostgresSession.statements(script) == [

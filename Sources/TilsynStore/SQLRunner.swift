@@ -1,0 +1,165 @@
+internal import GRDB
+
+/// Blocking SQL on one connection of either back end, written once in the SQL both speak: `?` placeholders, values
+/// as ``SQLValue``; where the dialects differ, ``SQLDialect`` writes the fragment.
+///
+/// The portable subset the store's statements keep to: conditions yield 1 or 0 only through `CASE WHEN`
+/// (``SQLDialect/flag(_:)``), never by a comparison's value; integer columns are compared (`applies = 1`), not used
+/// as booleans; `least`/`greatest` of two values are written as `CASE`; upserts name their conflict target
+/// (``SQLDialect/upsert(_:adding:)``); every subquery in `FROM` has an alias; reserved words are quoted (`"some"`).
+public protocol SQLRunner {
+    /// The dialect of the connection.
+    var dialect: SQLDialect { get }
+
+    /// The rows of `sql` with `values` bound to its `?` placeholders in order.
+    func rows(_ sql: String, _ values: [SQLValue]) throws -> [[SQLValue]]
+
+    /// Runs `sql` with `values`; returns the rows it changed.
+    @discardableResult
+    func run(_ sql: String, _ values: [SQLValue]) throws -> Int
+}
+
+extension SQLRunner {
+    /// The first column of the first row, or nil when there is no row.
+    public func value(_ sql: String, _ values: [SQLValue] = []) throws -> SQLValue? {
+        try rows(sql, values).first?.first
+    }
+}
+
+/// The SQL dialect of a connection: the fragments the two back ends write differently.
+public enum SQLDialect: Sendable {
+    /// SQLite (the embedded store).
+    case sqlite
+    /// PostgreSQL.
+    case postgres
+
+    /// 1 where `condition` holds, else 0 (a comparison is an integer in SQLite and a boolean in PostgreSQL).
+    public static func flag(_ condition: String) -> String { "CASE WHEN \(condition) THEN 1 ELSE 0 END" }
+
+    /// `ON CONFLICT (key) DO UPDATE SET column = table.column + excluded.column, …` for the columns added up in
+    /// `table`, whose key is its primary key in ``StoreSchema``.
+    static func upsert(_ table: String, adding columns: [String]) -> String {
+        guard let key = StoreSchema.current.tables.first(where: { $0.name == table })?.primaryKey, !key.isEmpty else {
+            preconditionFailure("no primary key for \(table)")
+        }
+        let sets = columns.map { "\($0) = \(table).\($0) + excluded.\($0)" }
+        return "ON CONFLICT (\(key.joined(separator: ", "))) DO UPDATE SET " + sets.joined(separator: ", ")
+    }
+
+    /// The character that separates sagsskridt and pejlemærke in a crossed case count's key (U+001F).
+    public var separator: String { self == .sqlite ? "char(31)" : "chr(31)" }
+
+    /// The position (1-based, 0 when absent) of `needle` in `haystack`.
+    public func position(of needle: String, in haystack: String) -> String {
+        self == .sqlite ? "instr(\(haystack), \(needle))" : "strpos(\(haystack), \(needle))"
+    }
+
+    /// `expression`'s values joined with `separator` (a literal) over a group.
+    public func joined(_ expression: String, separator: String) -> String {
+        self == .sqlite ? "group_concat(\(expression), \(separator))" : "string_agg(\(expression), \(separator))"
+    }
+}
+
+/// SQL on a GRDB connection (SQLite), with its statements cached.
+struct GRDBRunner: SQLRunner {
+    let db: Database
+
+    var dialect: SQLDialect { .sqlite }
+
+    func rows(_ sql: String, _ values: [SQLValue]) throws -> [[SQLValue]] {
+        let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: Self.arguments(values))
+        var rows: [[SQLValue]] = []
+        while let row = try cursor.next() {
+            rows.append(row.databaseValues.map(Self.value))
+        }
+        return rows
+    }
+
+    func run(_ sql: String, _ values: [SQLValue]) throws -> Int {
+        try db.cachedStatement(sql: sql).execute(arguments: Self.arguments(values))
+        return db.changesCount
+    }
+
+    static func arguments(_ values: [SQLValue]) -> StatementArguments {
+        StatementArguments(values.map { value -> DatabaseValue in
+            switch value {
+            case .null: .null
+            case .integer(let number): number.databaseValue
+            case .real(let number): number.databaseValue
+            case .text(let text): text.databaseValue
+            }
+        })
+    }
+
+    static func value(_ value: DatabaseValue) -> SQLValue {
+        switch value.storage {
+        case .null: .null
+        case .int64(let number): .integer(number)
+        case .double(let number): .real(number)
+        case .string(let text): .text(text)
+        case .blob(let data): .text(String(decoding: data, as: UTF8.self))
+        }
+    }
+}
+
+/// SQL on a PostgreSQL session: `?` placeholders become `$1`, `$2`, … (outside quotes), remembered per statement.
+final class PostgresRunner: SQLRunner {
+    let session: PostgresSession
+    private var translated: [String: String] = [:]
+
+    init(_ session: PostgresSession) {
+        self.session = session
+    }
+
+    var dialect: SQLDialect { .postgres }
+
+    func rows(_ sql: String, _ values: [SQLValue]) throws -> [[SQLValue]] {
+        try session.query(numbered(sql), values).rows
+    }
+
+    func run(_ sql: String, _ values: [SQLValue]) throws -> Int {
+        try session.query(numbered(sql), values).changed
+    }
+
+    private func numbered(_ sql: String) -> String {
+        if let known = translated[sql] { return known }
+        let result = Self.numbered(sql)
+        translated[sql] = result
+        return result
+    }
+
+    /// `sql` with each `?` outside quotes and comments replaced by `$1`, `$2`, …, and each `?N` by `$N`.
+    static func numbered(_ sql: String) -> String {
+        var result = ""
+        result.reserveCapacity(sql.utf8.count + 16)
+        var number = 0
+        var quote: Character?
+        var comment = false
+        var previous: Character = " "
+        for index in sql.indices {
+            let character = sql[index]
+            if comment {
+                if character == "\n" { comment = false }
+            } else if let open = quote {
+                if character == open { quote = nil }
+            } else if character == "'" || character == "\"" {
+                quote = character
+            } else if character == "-" && previous == "-" {
+                comment = true
+            } else if character == "?" {
+                // `?1` is numbered already (SQLite reads it as parameter 1 too); a lone `?` takes the next number.
+                result += "$"
+                previous = character
+                guard let next = sql[sql.index(after: index)...].first, next.isASCII, next.isNumber else {
+                    number += 1
+                    result += String(number)
+                    continue
+                }
+                continue
+            }
+            result.append(character)
+            previous = character
+        }
+        return result
+    }
+}
