@@ -55,10 +55,9 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]),
 
-        // Analysis over the store: SQL aggregations (compliance by pejlemærke, sagsskridt and round, …).
-        .target(
-            name: "TilsynAnalysis",
-            dependencies: ["TilsynStore", "TilsynSheets", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Analysis over the store: SQL aggregations (compliance by pejlemærke, sagsskridt and round, …), written
+        // once for both back ends through the store's SQLRunner.
+        .target(name: "TilsynAnalysis", dependencies: ["TilsynStore", "TilsynSheets"]),
 
         // Rendering: analysis results as tables, CSV, JSON and workbooks; exports and reports for other tools.
         .target(

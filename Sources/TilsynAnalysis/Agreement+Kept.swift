@@ -1,4 +1,3 @@
-internal import GRDB
 internal import TilsynStore
 
 /// Agreement from the counts the import keeps, so its cost does not grow with the answers.
@@ -21,12 +20,12 @@ extension Agreement {
         let byQuestion = dimensions.contains(.question)
         if !byQuestion {
             from += "\nLEFT JOIN catalogue_question qx ON qx.catalogue = p.catalogue AND qx.question = p.question"
-            conditions.append("NOT coalesce(qx.temanedslag, 0)")
+            conditions.append("coalesce(qx.temanedslag, 0) = 0")
         }
-        var arguments: [any DatabaseValueConvertible] = []
+        var arguments: [SQLValue] = []
         if let round {
             conditions.append("p.round_id IN (SELECT id FROM round WHERE name = ?)")
-            arguments.append(round)
+            arguments.append(.text(round))
         }
         var statistics: [String]
         if pair {
@@ -48,11 +47,11 @@ extension Agreement {
         // The cases: filled in below from `level_pair_case_count` (by question, one item per case and round).
         statistics.append("0")
         let sql = select(columns + order + statistics, from: from, where: conditions, groupBy: columns)
-        let (found, cases, repeats) = try store.database.read { db in
+        let (found, cases, repeats) = try store.read { runner in
             (
-                try GRDB.Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)),
-                byQuestion ? [:] : try keptCases(db, levels: levels, by: dimensions, round: round),
-                recurring ? try self.repeats(db, levels: levels, by: dimensions) : [:]
+                try runner.rows(sql, arguments),
+                byQuestion ? [:] : try keptCases(runner, levels: levels, by: dimensions, round: round),
+                recurring ? try self.repeats(runner, levels: levels, by: dimensions) : [:]
             )
         }
         var groups = Partitioned.merge([found], keys: columns.count, orders: order.count)
@@ -67,22 +66,23 @@ extension Agreement {
 
     /// Per group (keys as texts in the order of `dimensions`): how many times more the cases reviewed at the lowest
     /// level in several rounds count per round than once, over all rounds; read from those cases' answers only.
-    static func repeats(_ db: Database, levels: [Int], by dimensions: [Breakdown]) throws -> [[String]: Int] {
+    static func repeats(_ runner: any SQLRunner, levels: [Int], by dimensions: [Breakdown]) throws -> [[String]: Int] {
         let join = items(levels: levels, by: dimensions, round: nil)
         let conditions =
             join.conditions + ["r1.case_id IN (SELECT case_id FROM recurring_case WHERE level = \(levels[0]))"]
-        let statistic = "count(DISTINCT r1.case_id || ',' || r1.round_id) - count(DISTINCT r1.case_id)"
+        let statistic =
+            "count(DISTINCT CAST(r1.case_id AS TEXT) || ',' || CAST(r1.round_id AS TEXT)) - count(DISTINCT r1.case_id)"
         let sql = select(join.columns + [statistic], from: join.from, where: conditions, groupBy: join.columns)
         var repeats: [[String]: Int] = [:]
-        for row in try GRDB.Row.fetchAll(db, sql: sql, arguments: StatementArguments(join.arguments)) {
-            repeats[join.columns.indices.map { row[$0] as String? ?? "" }] = row[join.columns.count] as Int? ?? 0
+        for row in try runner.rows(sql, join.arguments) {
+            repeats[join.columns.indices.map { row.string($0) }] = row.int(join.columns.count)
         }
         return repeats
     }
 
     /// The cases with an item compared between `levels` per group (theme or step, the lowest level's unit, measure
     /// and reviewer, and round; keys as texts in the order of `dimensions`), from `level_pair_case_count` or `level_set_case_count`.
-    static func keptCases(_ db: Database, levels: [Int], by dimensions: [Breakdown], round: String?) throws
+    static func keptCases(_ runner: any SQLRunner, levels: [Int], by dimensions: [Breakdown], round: String?) throws
         -> [[String]: Int]
     {
         let grouping = KeptCaseGrouping.name(dimensions)
@@ -102,20 +102,22 @@ extension Agreement {
                 from += "\nJOIN reviewer v ON v.id = p.reviewer_id"
                 return "v.initials"
             default:
-                return KeptCaseGrouping.key(dimension, of: "p", dimensions)
+                return KeptCaseGrouping.key(dimension, of: "p", dimensions, runner.dialect)
             }
         }
         var conditions = pair ? ["p.low_level = ?", "p.high_level = ?", "p.grouping = ?"] : ["p.levels = ?", "p.grouping = ?"]
-        var arguments: [any DatabaseValueConvertible] =
-            pair ? [levels[0], levels[1], grouping] : [levels.map(String.init).joined(separator: ","), grouping]
+        var arguments: [SQLValue] =
+            pair
+            ? [SQLValue(levels[0]), SQLValue(levels[1]), .text(grouping)]
+            : [.text(levels.map(String.init).joined(separator: ",")), .text(grouping)]
         if let round {
             conditions.append("p.round_id IN (SELECT id FROM round WHERE name = ?)")
-            arguments.append(round)
+            arguments.append(.text(round))
         }
         let sql = select(columns + ["sum(p.cases)"], from: from, where: conditions, groupBy: columns)
         var cases: [[String]: Int] = [:]
-        for row in try GRDB.Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)) {
-            cases[columns.indices.map { row[$0] as String? ?? "" }] = row[columns.count] as Int? ?? 0
+        for row in try runner.rows(sql, arguments) {
+            cases[columns.indices.map { row.string($0) }] = row.int(columns.count)
         }
         return cases
     }

@@ -1,4 +1,3 @@
-internal import GRDB
 internal import TilsynStore
 
 /// Agreement between levels reviewing the same case and question, computed in SQL.
@@ -95,26 +94,25 @@ public enum Agreement {
         // once), its repeats are read from its own answers and taken off the cases.
         if (count == 2 || AuditStore.keptLevelSetSizes.contains(count)) && !fromAnswers {
             let roundFixed = dimensions.contains(.round) || round != nil
-            let recurring = try !roundFixed && store.database.read { db in
-                try Bool.fetchOne(
-                    db, sql: "SELECT EXISTS (SELECT 1 FROM recurring_case)")
-                    ?? false
+            let recurring = try !roundFixed && store.read { sql in
+                try sql.value("SELECT count(*) FROM (SELECT 1 FROM recurring_case LIMIT 1) AS any_case")?.integer ?? 0 > 0
             }
             return try keptRows(store, levels: levels, by: dimensions, round: round, recurring: recurring)
         }
         let join = items(levels: levels, by: dimensions, round: round)
         var conditions = join.conditions
         let all = (1...count).map { "a\($0).code" }
+        let flag = SQLDialect.flag
         var statistics = [
             "count(*)",
-            "sum(" + zip(all.dropLast(), all.dropFirst()).map { "\($0) = \($1)" }.joined(separator: " AND ") + ")",
-            "sum(a1.code = 1 AND a\(count).code = 2)", "sum(a1.code = 2 AND a\(count).code = 1)",
+            "sum(" + flag(zip(all.dropLast(), all.dropFirst()).map { "\($0) = \($1)" }.joined(separator: " AND ")) + ")",
+            "sum(\(flag("a1.code = 1 AND a\(count).code = 2")))", "sum(\(flag("a1.code = 2 AND a\(count).code = 1")))",
         ]
         for category in categories {
             if count == 2 {
-                statistics += ["sum(a1.code = \(category))", "sum(a2.code = \(category))"]
+                statistics += ["sum(\(flag("a1.code = \(category)")))", "sum(\(flag("a2.code = \(category)")))"]
             } else {
-                let raters = "(" + all.map { "(\($0) = \(category))" }.joined(separator: " + ") + ")"
+                let raters = "(" + all.map { flag("\($0) = \(category)") }.joined(separator: " + ") + ")"
                 statistics += ["sum(\(raters))", "sum(\(raters) * \(raters))"]
             }
         }
@@ -146,10 +144,10 @@ public enum Agreement {
     /// conditions, the grouping columns, the catalogue's ordering expressions and the arguments. The lowest level's
     /// review and answer are `r1` and `a1`.
     static func items(levels: [Int], by dimensions: [Breakdown], round: String?)
-        -> (from: String, conditions: [String], columns: [String], order: [String], arguments: [String])
+        -> (from: String, conditions: [String], columns: [String], order: [String], arguments: [SQLValue])
     {
         var from = "review r1 JOIN answer a1 ON a1.review_id = r1.id"
-        var conditions = ["r1.level = \(levels[0])", "a1.applies", "a1.code IN (1, 2, 4, 5, 6)"]
+        var conditions = ["r1.level = \(levels[0])", "a1.applies = 1", "a1.code IN (1, 2, 4, 5, 6)"]
         for index in 2...levels.count {
             from += """
 
@@ -157,7 +155,7 @@ public enum Agreement {
                     AND r\(index).level = \(levels[index - 1])
                 JOIN answer a\(index) ON a\(index).review_id = r\(index).id AND a\(index).question = a1.question
                 """
-            conditions += ["a\(index).applies", "a\(index).code IN (1, 2, 4, 5, 6)"]
+            conditions += ["a\(index).applies = 1", "a\(index).code IN (1, 2, 4, 5, 6)"]
         }
         let (columns, order) = groupingJoins(
             dimensions, catalogue: "r1.catalogue", question: "a1.question", round: "r1.round_id", review: "r1",
@@ -165,12 +163,12 @@ public enum Agreement {
         if !dimensions.contains(.question) {
             // Temanedslag questions count only as themselves, never in a pejlemærke, sagsskridt or headline figure.
             from += "\nLEFT JOIN catalogue_question qx ON qx.catalogue = r1.catalogue AND qx.question = a1.question"
-            conditions.append("NOT coalesce(qx.temanedslag, 0)")
+            conditions.append("coalesce(qx.temanedslag, 0) = 0")
         }
-        var arguments: [String] = []
+        var arguments: [SQLValue] = []
         if let round {
             conditions.append("r1.round_id IN (SELECT id FROM round WHERE name = ?)")
-            arguments.append(round)
+            arguments.append(.text(round))
         }
         return (from, conditions, columns, order, arguments)
     }

@@ -1,25 +1,34 @@
-public import GRDB
 public import TilsynStore
 
-/// Read access to a store for analysis.
+/// Read access to a store for analysis, on either back end.
 public struct StoreReader: Sendable {
-    /// The database.
-    public let database: any DatabaseReader
+    /// The store's connection for reading.
+    let connection: any StoreReading
 
     /// Opens the store at `path` for reading.
     public init(path: String) throws {
-        database = try AuditStore.openForReading(path: path)
+        connection = try AuditStore.openReading(path: path)
     }
 
     /// Reads an open store.
     public init(_ store: AuditStore) {
-        database = store.reader
+        connection = store.reading
+    }
+
+    /// Reads through `connection` (a PostgreSQL store, tests).
+    public init(_ connection: any StoreReading) {
+        self.connection = connection
+    }
+
+    /// Runs `body` with SQL on the store, in one read transaction.
+    public func read<T>(_ body: (any SQLRunner) throws -> T) throws -> T {
+        try connection.read(body)
     }
 
     /// The level compliance figures are for when none is named: the store's setting, else the catalogue model's
     /// baseline level, else 1.
     public func baselineLevel() throws -> BaselineLevel {
-        try database.read { try BaselineLevel.read($0) }
+        try read { try BaselineLevel.read($0) }
     }
 
     /// The fewest cases (children) a figure leaving the administration may rest on: the store's
@@ -32,24 +41,26 @@ public struct StoreReader: Sendable {
 
     /// The stored value of `setting`, or nil when it is not set.
     public func value(of setting: AuditStore.Setting) throws -> String? {
-        try database.read { try AuditStore.value(of: setting, in: $0) }
+        try read { try AuditStore.value(of: setting, in: $0) }
     }
 
     /// The kommuner of the store's units, in order (`''` for units stored without one): one for a store of one
     /// municipality.
     public func kommuner() throws -> [String] {
-        try database.read { try String.fetchAll($0, sql: "SELECT DISTINCT kommune FROM unit ORDER BY kommune") }
+        try read { try $0.rows("SELECT DISTINCT kommune FROM unit ORDER BY kommune", []).map { $0.string(0) } }
     }
 
     /// The levels with reviews in the store, ascending: read from the kept answer counts (every stored answer,
     /// blank or not, counts in one of its columns), not from the reviews, which a large store has hundreds of
     /// thousands of.
     public func levels() throws -> [Int] {
-        try database.read { db in
-            try Int.fetchAll(db, sql: """
+        try read { sql in
+            try sql.rows(
+                """
                 SELECT level FROM answer_count GROUP BY level
-                HAVING sum(yes + no + not_applicable + unanswered + low + some + high) > 0 ORDER BY level
-                """)
+                HAVING sum(yes + no + not_applicable + unanswered + low + "some" + high) > 0 ORDER BY level
+                """, []
+            ).map { $0.int(0) }
         }
     }
 }
@@ -124,16 +135,18 @@ public enum Compliance {
             case .step: .step
             case .question, .temanedslag: .question
             }
-        let (names, temanedslag) = try store.database.read { db in
+        let (names, temanedslag) = try store.read { sql in
             let names: [String: String]
             switch grouping {
-            case .theme: names = try groupNames(db, table: "catalogue_theme", key: "theme")
-            case .step: names = try groupNames(db, table: "catalogue_step", key: "step")
+            case .theme: names = try groupNames(sql, table: "catalogue_theme", key: "theme")
+            case .step: names = try groupNames(sql, table: "catalogue_step", key: "step")
             case .question, .temanedslag: names = [:]
             }
             // Only the temanedslag block needs to know which questions are temanedslag.
             let temanedslag = grouping == .temanedslag
-                ? Set(try String.fetchAll(db, sql: "SELECT DISTINCT question FROM catalogue_question WHERE temanedslag"))
+                ? Set(try sql.rows("SELECT DISTINCT question FROM catalogue_question WHERE temanedslag = 1", []).map {
+                    $0.string(0)
+                })
                 : []
             return (names, temanedslag)
         }
@@ -168,11 +181,11 @@ public enum Compliance {
 
     /// Each sagsskridt's or pejlemærke's name (`table` is `catalogue_step` or `catalogue_theme`); where catalogues
     /// name the same id differently, the first in catalogue order.
-    private static func groupNames(_ db: Database, table: String, key: String) throws -> [String: String] {
+    private static func groupNames(_ sql: any SQLRunner, table: String, key: String) throws -> [String: String] {
         var names: [String: String] = [:]
-        for row in try GRDB.Row.fetchAll(db, sql: "SELECT \(key), name FROM \(table) ORDER BY position, catalogue") {
-            let id: String = row[0]
-            if names[id] == nil { names[id] = row[1] }
+        for row in try sql.rows("SELECT \(key), name FROM \(table) ORDER BY position, catalogue", []) {
+            let id = row.string(0)
+            if names[id] == nil { names[id] = row.string(1) }
         }
         return names
     }

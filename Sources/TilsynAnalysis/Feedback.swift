@@ -1,4 +1,4 @@
-internal import GRDB
+internal import TilsynStore
 
 /// What a unit learns from a round's review of its cases: per case, the questions answered Nej or Lav grad at any
 /// level (with the remarks) and those where the levels disagreed; and the unit's compliance per sagsskridt beside
@@ -74,12 +74,14 @@ public struct Feedback: Sendable, Equatable {
     /// The units with reviews in `round`, by name; in a store across municipalities named with their kommune
     /// (`Aarhus: Vest`, as ``Summary`` names them), so that two kommuners' units of the same name stay apart.
     public static func units(round: String, in reader: StoreReader) throws -> [String] {
-        try reader.database.read { db in
-            try String.fetchAll(db, sql: """
+        try reader.read { runner in
+            try runner.rows(
+                """
                 SELECT DISTINCT \(UnitSQL.unit) FROM review r JOIN unit u ON u.id = r.unit_id
                 JOIN round d ON d.id = r.round_id
                 WHERE d.name = ? ORDER BY 1
-                """, arguments: [round])
+                """, [.text(round)]
+            ).map { $0.string(0) }
         }
     }
 
@@ -87,13 +89,14 @@ public struct Feedback: Sendable, Equatable {
     public static func load(
         unit: String, round: String, temanedslag: Set<String> = [], from reader: StoreReader
     ) throws -> Feedback {
-        let temanedslagJSON = "[" + temanedslag.sorted().map { "\"" + $0.filter { $0 != "\"" && $0 != "\\" } + "\"" }
-            .joined(separator: ",") + "]"
-        return try reader.database.read { db in
+        // The temanedslag questions as arguments (a question list the store never holds NULL in).
+        let excluded = temanedslag.isEmpty ? [""] : temanedslag.sorted()
+        return try reader.read { runner in
             var cases: [String: Case] = [:]
             var order: [String] = []
             var items: [String: [String: Item]] = [:]
-            let rows = try Row.fetchCursor(db, sql: """
+            let rows = try runner.rows(
+                """
                 SELECT c.number, r.measure, r.level, r.caseworker, a.question, a.code, a.answer, a.remark,
                     coalesce(q.text, a.question), coalesce(q.step, ''), coalesce(q.position, 1000000)
                 FROM review r
@@ -102,37 +105,39 @@ public struct Feedback: Sendable, Equatable {
                 LEFT JOIN catalogue_question q ON q.catalogue = r.catalogue AND q.question = a.question
                 WHERE d.name = ? AND \(UnitSQL.unit) = ?
                 ORDER BY c.number, coalesce(q.position, 1000000), a.question, r.level
-                """, arguments: [round, unit])
-            while let row = try rows.next() {
-                let number: String = row[0]
-                let level: Int = row[2]
+                """, [.text(round), .text(unit)])
+            for row in rows {
+                let number = row.string(0)
+                let level = row.int(2)
                 if cases[number] == nil {
                     order.append(number)
-                    cases[number] = Case(caseNumber: number, measure: row[1], levels: [], caseworker: row[3], items: [])
+                    cases[number] = Case(
+                        caseNumber: number, measure: row.int(1), levels: [], caseworker: row.optionalString(3), items: [])
                 }
                 if cases[number]?.levels.contains(level) == false { cases[number]?.levels.append(level) }
-                let question: String = row[4]
-                let code: Int? = row[5]
+                let question = row.string(4)
+                let code = row.optionalInt(5)
                 var item = items[number]?[question] ?? Item(
-                    questionID: question, text: row[8], step: row[9], answers: [:], disagreement: false,
+                    questionID: question, text: row.string(8), step: row.string(9), answers: [:], disagreement: false,
                     shortfall: false)
-                item.answers[level] = (row[6], row[7])
+                item.answers[level] = (row.optionalString(6), row.optionalString(7))
                 if code == 2 || code == 4 { item.shortfall = true }
                 // The first time a question is seen fixes its place: the catalogue's order within the case.
                 if items[number]?[question] == nil { cases[number]?.items.append(item) }
                 items[number, default: [:]][question] = item
             }
             // Disagreement: two levels answered the question, neither Ikke relevant, with different answers.
-            let codes = try Row.fetchAll(db, sql: """
+            let codes = try runner.rows(
+                """
                 SELECT c.number, a.question, r.level, a.code FROM review r
                 JOIN audit_case c ON c.id = r.case_id JOIN round d ON d.id = r.round_id JOIN unit u ON u.id = r.unit_id
                 JOIN answer a ON a.review_id = r.id
-                WHERE d.name = ? AND \(UnitSQL.unit) = ? AND a.applies AND a.code IS NOT NULL AND a.code <> 3
-                """, arguments: [round, unit])
+                WHERE d.name = ? AND \(UnitSQL.unit) = ? AND a.applies = 1 AND a.code IS NOT NULL AND a.code <> 3
+                """, [.text(round), .text(unit)])
             var answered: [String: Set<Int>] = [:]
             for row in codes {
-                let key = (row[0] as String) + "\u{1F}" + (row[1] as String)
-                answered[key, default: []].insert(row[3] as Int)
+                let key = row.string(0) + "\u{1F}" + row.string(1)
+                answered[key, default: []].insert(row.int(3))
             }
             var result: [Case] = []
             for number in order {
@@ -145,24 +150,27 @@ public struct Feedback: Sendable, Equatable {
                 }
                 result.append(record)
             }
-            let steps = try Row.fetchAll(db, sql: """
-                SELECT s.step, s.name, r.level,
-                    count(*) FILTER (WHERE \(UnitSQL.unit) = :unit AND a.applies AND a.code = 1),
-                    count(*) FILTER (WHERE \(UnitSQL.unit) = :unit AND a.applies AND a.code = 2),
-                    count(*) FILTER (WHERE a.applies AND a.code = 1),
-                    count(*) FILTER (WHERE a.applies AND a.code = 2)
+            let steps = try runner.rows(
+                """
+                SELECT s.step, min(s.name), r.level,
+                    count(*) FILTER (WHERE \(UnitSQL.unit) = ?1 AND a.applies = 1 AND a.code = 1),
+                    count(*) FILTER (WHERE \(UnitSQL.unit) = ?1 AND a.applies = 1 AND a.code = 2),
+                    count(*) FILTER (WHERE a.applies = 1 AND a.code = 1),
+                    count(*) FILTER (WHERE a.applies = 1 AND a.code = 2)
                 FROM review r
                 JOIN round d ON d.id = r.round_id JOIN unit u ON u.id = r.unit_id JOIN answer a ON a.review_id = r.id
                 JOIN catalogue_question q ON q.catalogue = r.catalogue AND q.question = a.question
                 JOIN catalogue_step s ON s.catalogue = q.catalogue AND s.step = q.step
-                WHERE d.name = :round AND a.question NOT IN (SELECT value FROM json_each(:temanedslag))
+                WHERE d.name = ?2 AND a.question NOT IN (\(excluded.indices.map { "?\($0 + 3)" }.joined(separator: ", ")))
                     -- The unit's own municipality: its kommune's units.
-                    AND u.kommune IN (SELECT u.kommune FROM unit u WHERE \(UnitSQL.unit) = :unit)
+                    AND u.kommune IN (SELECT u.kommune FROM unit u WHERE \(UnitSQL.unit) = ?1)
                 GROUP BY s.step, r.level ORDER BY min(s.position), r.level
-                """, arguments: ["unit": unit, "round": round, "temanedslag": temanedslagJSON]).map {
-                    StepFigure(step: $0[0], name: $0[1], level: $0[2], unitYes: $0[3], unitNo: $0[4], allYes: $0[5],
-                               allNo: $0[6])
-                }
+                """, [.text(unit), .text(round)] + excluded.map { .text($0) }
+            ).map {
+                StepFigure(
+                    step: $0.string(0), name: $0.string(1), level: $0.int(2), unitYes: $0.int(3), unitNo: $0.int(4),
+                    allYes: $0.int(5), allNo: $0.int(6))
+            }
             return Feedback(unit: unit, round: round, cases: result, steps: steps)
         }
     }

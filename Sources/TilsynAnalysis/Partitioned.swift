@@ -1,5 +1,3 @@
-internal import GRDB
-internal import Synchronization
 internal import TilsynSheets
 internal import TilsynStore
 
@@ -12,81 +10,50 @@ enum Partitioned {
         var sums: [Int]
     }
 
-    /// Collects the groups each worker thread summed over its range, or the first error.
-    private final class Collector: Sendable {
-        private struct State {
-            var parts: [[Group]] = []
-            var error: (any Error)?
-        }
-
-        private let state = Mutex(State())
-
-        func add(_ groups: [Group]) { state.withLock { $0.parts.append(groups) } }
-        func fail(_ error: any Error) { state.withLock { $0.error = $0.error ?? error } }
-        var parts: [[Group]] { state.withLock { $0.parts } }
-        var error: (any Error)? { state.withLock { $0.error } }
-    }
-
     /// Reads `sql` (whose last two arguments are the case id range) once per range; the rows are `keys` key
     /// texts, `orders` ordering numbers, then sums. Groups come back sorted by their ordering values, then keys.
     static func read(
-        _ store: StoreReader, sql: String, arguments: [String], keys: Int, orders: Int,
+        _ store: StoreReader, sql: String, arguments: [SQLValue], keys: Int, orders: Int,
         level: Int
     ) throws -> [Group] {
-        let bounds = try store.database.read { db in
-            try GRDB.Row.fetchOne(db, sql: "SELECT min(case_id), max(case_id) FROM review WHERE level = ?",
-                                  arguments: [level])
+        let bounds = try store.read { runner in
+            try runner.rows("SELECT min(case_id), max(case_id) FROM review WHERE level = ?", [SQLValue(level)]).first
         }
-        guard let low = bounds?[0] as Int?, let high = bounds?[1] as Int? else { return [] }
-        let path = store.database.path
-        let onDisk = !path.isEmpty && path != ":memory:" && high - low > 10_000
-        let count = onDisk ? max(1, min(8, availableCores())) : 1
+        guard let bounds, let low = bounds.optionalInt(0), let high = bounds.optionalInt(1) else { return [] }
+        // Ranges of at least 10,000 cases, each read on its own where the back end can (SQLite on disk).
+        let count = high - low > 10_000 ? max(1, min(8, availableCores())) : 1
         let width = (high - low) / count + 1
-        let collector = Collector()
-        let work: @Sendable (Int) -> Void = { part in
-            let range = [low + part * width, min(high, low + (part + 1) * width - 1)]
-            let bound: [(any DatabaseValueConvertible)?] = arguments.map { $0 } + range.map { $0 }
-            let values = StatementArguments(bound)
-            do {
-                let rows: [GRDB.Row]
-                if !onDisk {
-                    rows = try store.database.read { db in try GRDB.Row.fetchAll(db, sql: sql, arguments: values) }
-                } else {
-                    // Its own connection per range, memory-mapped: the self-join is mostly B-tree searches.
-                    var configuration = Configuration()
-                    configuration.readonly = true
-                    configuration.busyMode = .timeout(AuditStore.busyTimeout)
-                    configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA mmap_size = 4294967296") }
-                    let connection = try DatabaseQueue(path: path, configuration: configuration)
-                    rows = try connection.read { db in
-                        try db.execute(sql: "PRAGMA cache_size = -65536")
-                        return try GRDB.Row.fetchAll(db, sql: sql, arguments: values)
-                    }
-                }
-                collector.add(merge([rows], keys: keys, orders: orders))
-            } catch {
-                collector.fail(error)
-            }
+        let parts = try store.connection.readInParallel(count) { part, runner in
+            let range = [SQLValue(low + part * width), SQLValue(min(high, low + (part + 1) * width - 1))]
+            return merge([try runner.rows(sql, arguments + range)], keys: keys, orders: orders)
         }
-        inParallel(count, work)
-        if let error = collector.error { throw error }
-        return merge(groups: collector.parts.flatMap { $0 }, keys: keys)
+        return merge(groups: parts.flatMap { $0 }, keys: keys)
     }
 
     /// Adds up the sums of rows from several parts per group (rows as in `read`), sorted as `read` returns them.
-    static func merge(_ parts: [[GRDB.Row]], keys: Int, orders: Int) -> [Group] {
+    static func merge(_ parts: [[[SQLValue]]], keys: Int, orders: Int) -> [Group] {
         var groups: [Group] = []
         for part in parts {
             for row in part {
-                let sums = (keys + orders..<row.count).map { row[$0] as Int? ?? 0 }
+                let sums = (keys + orders..<row.count).map { row.int($0) }
                 // An aggregate without GROUP BY returns one row even for no matches: it adds nothing.
                 guard sums.first ?? 0 > 0 else { continue }
                 groups.append(Group(
-                    keys: (0..<keys).map { row[$0] as String? ?? "" }, orders: (0..<orders).map { row[keys + $0] },
+                    keys: (0..<keys).map { row.string($0) }, orders: (0..<orders).map { Self.number(row[keys + $0]) },
                     sums: sums))
             }
         }
         return merge(groups: groups, keys: keys)
+    }
+
+    /// An ordering value as a number.
+    private static func number(_ value: SQLValue) -> Double {
+        switch value {
+        case .integer(let number): Double(number)
+        case .real(let number): number
+        case .text(let text): Double(text) ?? 0
+        case .null: 0
+        }
     }
 
     /// Adds up groups with the same keys (the lowest ordering values win) and sorts them by ordering values, then

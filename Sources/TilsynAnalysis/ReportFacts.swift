@@ -1,4 +1,4 @@
-internal import GRDB
+internal import TilsynStore
 
 /// The facts a yearly report needs besides the counts: catalogue names, how many cases and reviews a round has, and
 /// reviewers' remarks on Nej answers.
@@ -26,27 +26,23 @@ public enum ReportFacts {
 
     /// The names of steps, themes and questions; when catalogues disagree, the latest registered one wins.
     public static func names(_ store: StoreReader) throws -> Names {
-        try store.database.read { db in
+        try store.read { runner in
             var names = Names()
-            for row in try GRDB.Row.fetchAll(
-                db, sql: "SELECT step, name FROM catalogue_step ORDER BY catalogue, position")
-            {
-                if names.steps[row[0]] == nil { names.stepOrder.append(row[0]) }
-                names.steps[row[0]] = row[1]
+            for row in try runner.rows("SELECT step, name FROM catalogue_step ORDER BY catalogue, position", []) {
+                if names.steps[row.string(0)] == nil { names.stepOrder.append(row.string(0)) }
+                names.steps[row.string(0)] = row.string(1)
             }
-            for row in try GRDB.Row.fetchAll(
-                db, sql: "SELECT theme, name FROM catalogue_theme ORDER BY catalogue, position")
-            {
-                names.themes[row[0]] = row[1]
+            for row in try runner.rows("SELECT theme, name FROM catalogue_theme ORDER BY catalogue, position", []) {
+                names.themes[row.string(0)] = row.string(1)
             }
-            for row in try GRDB.Row.fetchAll(
-                db,
-                sql: "SELECT question, text, step, temanedslag FROM catalogue_question ORDER BY catalogue, position")
+            for row in try runner.rows(
+                "SELECT question, text, step, temanedslag FROM catalogue_question ORDER BY catalogue, position", [])
             {
-                if names.questions[row[0]] == nil { names.questionOrder.append(row[0]) }
-                names.questions[row[0]] = row[1]
-                names.questionSteps[row[0]] = row[2]
-                if row[3] as Bool { names.temanedslag.insert(row[0]) }
+                let question = row.string(0)
+                if names.questions[question] == nil { names.questionOrder.append(question) }
+                names.questions[question] = row.string(1)
+                names.questionSteps[question] = row.string(2)
+                if row.bool(3) { names.temanedslag.insert(question) }
             }
             return names
         }
@@ -64,15 +60,14 @@ public enum ReportFacts {
 
     /// The reviews and cases of `round` per level (restricted to `levels` when not empty), ascending.
     public static func levelCounts(_ store: StoreReader, round: String, levels: [Int] = []) throws -> [LevelCount] {
-        try store.database.read { db in
-            try GRDB.Row.fetchAll(
-                db,
-                sql: """
-                    SELECT level, count(*), count(DISTINCT case_id) FROM review
-                    WHERE round_id IN (SELECT id FROM round WHERE name = ?)
-                    GROUP BY level ORDER BY level
-                    """, arguments: [round]
-            ).map { LevelCount(level: $0[0], reviews: $0[1], cases: $0[2]) }
+        try store.read { runner in
+            try runner.rows(
+                """
+                SELECT level, count(*), count(DISTINCT case_id) FROM review
+                WHERE round_id IN (SELECT id FROM round WHERE name = ?)
+                GROUP BY level ORDER BY level
+                """, [.text(round)]
+            ).map { LevelCount(level: $0.int(0), reviews: $0.int(1), cases: $0.int(2)) }
                 .filter { levels.isEmpty || levels.contains($0.level) }
         }
     }
@@ -116,25 +111,32 @@ public enum ReportFacts {
 
     /// The scope of `round`: udgangspunkter at `level` (most cases first), and every level.
     public static func scope(_ store: StoreReader, round: String, level: Int) throws -> Scope {
-        try store.database.read { db in
-            let origins = try GRDB.Row.fetchAll(
-                db,
-                sql: """
-                    SELECT coalesce(udgangspunkt, ''), count(DISTINCT case_id), min(udgangspunkt_date),
-                        max(udgangspunkt_date), avg(julianday(review_date) - julianday(udgangspunkt_date))
-                    FROM review
-                    WHERE round_id IN (SELECT id FROM round WHERE name = ?) AND level = ?
-                    GROUP BY 1 ORDER BY 2 DESC, 1
-                    """, arguments: [round, level]
-            ).map { Scope.Origin(udgangspunkt: $0[0], cases: $0[1], earliest: $0[2], latest: $0[3], meanAgeDays: $0[4]) }
-            let levels = try GRDB.Row.fetchAll(
-                db,
-                sql: """
-                    SELECT level, count(DISTINCT case_id), count(*), min(review_date), max(review_date)
-                    FROM review WHERE round_id IN (SELECT id FROM round WHERE name = ?)
-                    GROUP BY level ORDER BY level
-                    """, arguments: [round]
-            ).map { Scope.Level(level: $0[0], cases: $0[1], reviews: $0[2], firstReview: $0[3], lastReview: $0[4]) }
+        try store.read { runner in
+            let age = runner.dialect.days(from: "udgangspunkt_date", to: "review_date")
+            let origins = try runner.rows(
+                """
+                SELECT coalesce(udgangspunkt, ''), count(DISTINCT case_id), min(udgangspunkt_date),
+                    max(udgangspunkt_date), avg(\(age))
+                FROM review
+                WHERE round_id IN (SELECT id FROM round WHERE name = ?) AND level = ?
+                GROUP BY 1 ORDER BY 2 DESC, 1
+                """, [.text(round), SQLValue(level)]
+            ).map {
+                Scope.Origin(
+                    udgangspunkt: $0.string(0), cases: $0.int(1), earliest: $0.optionalString(2),
+                    latest: $0.optionalString(3), meanAgeDays: $0.optionalDouble(4))
+            }
+            let levels = try runner.rows(
+                """
+                SELECT level, count(DISTINCT case_id), count(*), min(review_date), max(review_date)
+                FROM review WHERE round_id IN (SELECT id FROM round WHERE name = ?)
+                GROUP BY level ORDER BY level
+                """, [.text(round)]
+            ).map {
+                Scope.Level(
+                    level: $0.int(0), cases: $0.int(1), reviews: $0.int(2), firstReview: $0.optionalString(3),
+                    lastReview: $0.optionalString(4))
+            }
             return Scope(origins: origins, levels: levels)
         }
     }
@@ -153,38 +155,35 @@ public enum ReportFacts {
 
     /// The catalogue versions the reviews of `round` used, most used first.
     public static func catalogues(_ store: StoreReader, round: String) throws -> [CatalogueUse] {
-        try store.database.read { db in
-            try GRDB.Row.fetchAll(
-                db,
-                sql: """
-                    SELECT r.catalogue, coalesce(c.title, r.catalogue), r.catalogue_version, count(*)
-                    FROM review r LEFT JOIN catalogue c ON c.id = r.catalogue
-                    WHERE r.round_id IN (SELECT id FROM round WHERE name = ?)
-                    GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1, 3
-                    """, arguments: [round]
-            ).map { CatalogueUse(id: $0[0], title: $0[1], version: $0[2], reviews: $0[3]) }
+        try store.read { runner in
+            try runner.rows(
+                """
+                SELECT r.catalogue, coalesce(c.title, r.catalogue), r.catalogue_version, count(*)
+                FROM review r LEFT JOIN catalogue c ON c.id = r.catalogue
+                WHERE r.round_id IN (SELECT id FROM round WHERE name = ?)
+                GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1, 3
+                """, [.text(round)]
+            ).map { CatalogueUse(id: $0.string(0), title: $0.string(1), version: $0.string(2), reviews: $0.int(3)) }
         }
     }
 
     /// Questions a catalogue's current version renamed: (catalogue, the earlier id, the current id).
     public static func renames(_ store: StoreReader) throws -> [(catalogue: String, previous: String, question: String)] {
-        try store.database.read { db in
-            try GRDB.Row.fetchAll(db, sql: "SELECT catalogue, previous, question FROM question_rename ORDER BY 1, 3, 2")
-                .map { ($0[0], $0[1], $0[2]) }
+        try store.read { runner in
+            try runner.rows("SELECT catalogue, previous, question FROM question_rename ORDER BY 1, 3, 2", [])
+                .map { ($0.string(0), $0.string(1), $0.string(2)) }
         }
     }
 
     /// The distinct cases reviewed in `round` at `levels` (all when empty).
     public static func caseCount(_ store: StoreReader, round: String, levels: [Int] = []) throws -> Int {
         var sql = "SELECT count(DISTINCT case_id) FROM review WHERE round_id IN (SELECT id FROM round WHERE name = ?)"
-        var arguments: [any DatabaseValueConvertible] = [round]
+        var arguments: [SQLValue] = [.text(round)]
         if !levels.isEmpty {
             sql += " AND level IN (\(levels.map { _ in "?" }.joined(separator: ", ")))"
-            arguments += levels.map { $0 as any DatabaseValueConvertible }
+            arguments += levels.map(SQLValue.init)
         }
-        return try store.database.read { db in
-            try Int.fetchOne(db, sql: sql, arguments: StatementArguments(arguments)) ?? 0
-        }
+        return try store.read { runner in try runner.value(sql, arguments)?.integer.map(Int.init) ?? 0 }
     }
 
     /// A reviewer's remark on a Nej answer.
@@ -208,14 +207,14 @@ public enum ReportFacts {
         _ store: StoreReader, round: String, questions: [String], levels: [Int] = [], limit: Int = 3
     ) throws -> [Remark] {
         guard !questions.isEmpty, limit > 0 else { return [] }
-        var arguments: [any DatabaseValueConvertible] = [round]
-        arguments += questions.map { $0 as any DatabaseValueConvertible }
+        var arguments: [SQLValue] = [.text(round)]
+        arguments += questions.map { .text($0) }
         var levelCondition = ""
         if !levels.isEmpty {
             levelCondition = "AND r.level IN (\(levels.map { _ in "?" }.joined(separator: ", ")))"
-            arguments += levels.map { $0 as any DatabaseValueConvertible }
+            arguments += levels.map(SQLValue.init)
         }
-        arguments.append(limit)
+        arguments.append(SQLValue(limit))
         let sql = """
             SELECT question, number, level, unit, remark FROM (
                 SELECT a.question, k.number, r.level, \(UnitSQL.unit) AS unit, a.remark,
@@ -226,14 +225,15 @@ public enum ReportFacts {
                 JOIN unit u ON u.id = r.unit_id
                 WHERE r.round_id IN (SELECT id FROM round WHERE name = ?)
                     AND a.question IN (\(questions.map { _ in "?" }.joined(separator: ", ")))
-                    AND a.applies AND a.code = 2 AND trim(coalesce(a.remark, '')) <> ''
+                    AND a.applies = 1 AND a.code = 2 AND trim(coalesce(a.remark, '')) <> ''
                     \(levelCondition)
-            ) WHERE position <= ?
+            ) AS numbered WHERE position <= ?
             ORDER BY question, position
             """
-        return try store.database.read { db in
-            try GRDB.Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map {
-                Remark(question: $0[0], caseNumber: $0[1], level: $0[2], unit: $0[3], text: $0[4])
+        return try store.read { runner in
+            try runner.rows(sql, arguments).map {
+                Remark(question: $0.string(0), caseNumber: $0.string(1), level: $0.int(2), unit: $0.string(3),
+                       text: $0.string(4))
             }
         }
     }

@@ -1,4 +1,4 @@
-internal import GRDB
+internal import TilsynStore
 
 /// The cases (children) behind the summary's groups: from the kept `case_count`, with the repeats of cases
 /// reviewed in several rounds read from the answers.
@@ -11,20 +11,19 @@ extension Summary {
     /// are read from the answers and their repeats taken off. Grouped by question, the cases are the answers counted,
     /// less the same repeats; the value returned is then the repeats (to subtract).
     static func caseCounts(
-        _ db: Database, dimensions: [Breakdown], key: [String], joins: [String], conditions: [String],
-        arguments: [any DatabaseValueConvertible], roundFixed: Bool, selection: Selection
-    ) throws -> [[DatabaseValue]: Int] {
+        _ runner: any SQLRunner, dimensions: [Breakdown], key: [String], joins: [String], conditions: [String],
+        arguments: [SQLValue], roundFixed: Bool, selection: Selection
+    ) throws -> [[SQLValue]: Int] {
         let byQuestion = dimensions.contains(.question)
-        var counts: [[DatabaseValue]: Int] = [:]
+        var counts: [[SQLValue]: Int] = [:]
         if !byQuestion {
-            counts = try keptCaseCounts(db, dimensions: dimensions, key: key, selection: selection).mapValues(\.cases)
+            counts = try keptCaseCounts(runner, dimensions: dimensions, key: key, selection: selection)
+                .mapValues(\.cases)
         }
         guard !roundFixed else { return counts }
-        let recurring = try Bool.fetchOne(
-            db, sql: "SELECT EXISTS (SELECT 1 FROM recurring_case)") ?? false
-        guard recurring else { return counts }
+        guard try anyRecurring(runner) else { return counts }
         for (group, found) in try scan(
-            db, key: key, joins: joins, conditions: conditions, arguments: arguments, recurringOnly: true)
+            runner, key: key, joins: joins, conditions: conditions, arguments: arguments, recurringOnly: true)
         {
             // Grouped by question the caller subtracts the repeats from the answers; else they come off the reviews.
             counts[group, default: 0] += byQuestion ? found.reviews - found.cases : found.cases - found.reviews
@@ -34,13 +33,13 @@ extension Summary {
 
     /// The cases and all-Ja cases per group (by `key`) from `case_count`, for groupings without the question: exact
     /// per round (a case has one review per round and level).
-    static func keptCaseCounts(_ db: Database, dimensions: [Breakdown], key: [String], selection: Selection) throws
-        -> [[DatabaseValue]: (cases: Int, allYes: Int)]
+    static func keptCaseCounts(_ runner: any SQLRunner, dimensions: [Breakdown], key: [String], selection: Selection)
+        throws -> [[SQLValue]: (cases: Int, allYes: Int)]
     {
         let grouping = KeptCaseGrouping.name(dimensions)
-        let (caseJoins, caseKey) = caseCountSQL(dimensions: dimensions, key: key)
+        let (caseJoins, caseKey) = caseCountSQL(dimensions: dimensions, key: key, runner.dialect)
         var conditions = ["c.grouping = '\(grouping)'"]
-        var arguments: [any DatabaseValueConvertible] = []
+        var arguments: [SQLValue] = []
         selection.restrict(&conditions, &arguments)
         let sql = """
             SELECT \(caseKey.joined(separator: ", ")), sum(c.cases), sum(c.all_yes)
@@ -49,20 +48,25 @@ extension Summary {
             WHERE \(conditions.joined(separator: " AND "))
             GROUP BY \(caseKey.joined(separator: ", "))
             """
-        var found: [[DatabaseValue]: (cases: Int, allYes: Int)] = [:]
-        for row in try GRDB.Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)) {
-            found[(0..<key.count).map { row[$0] as DatabaseValue }] = (row[key.count], row[key.count + 1])
+        var found: [[SQLValue]: (cases: Int, allYes: Int)] = [:]
+        for row in try runner.rows(sql, arguments) {
+            found[Array(row[0..<key.count])] = (row.int(key.count), row.int(key.count + 1))
         }
         return found
+    }
+
+    /// Whether any case is reviewed at a level in more than one round (`recurring_case` is not empty).
+    static func anyRecurring(_ runner: any SQLRunner) throws -> Bool {
+        try runner.value("SELECT count(*) FROM (SELECT 1 FROM recurring_case LIMIT 1) AS any_case")?.integer ?? 0 > 0
     }
 
     /// Per group (by `key`): the reviews and distinct cases with a counted answer (Ja, Nej or a degree to a
     /// question that applies), and the reviews whose Ja/Nej answers in the group are all Ja, read from the answers;
     /// `recurringOnly` reads only the cases reviewed in more than one round at a level.
     static func scan(
-        _ db: Database, key: [String], joins: [String], conditions: [String],
-        arguments: [any DatabaseValueConvertible], recurringOnly: Bool
-    ) throws -> [[DatabaseValue]: (reviews: Int, cases: Int, allYes: Int)] {
+        _ runner: any SQLRunner, key: [String], joins: [String], conditions: [String],
+        arguments: [SQLValue], recurringOnly: Bool
+    ) throws -> [[SQLValue]: (reviews: Int, cases: Int, allYes: Int)] {
         let aliases = key.indices.map { "k\($0)" }
         let recurring = recurringOnly
             ? "AND r.case_id IN (SELECT case_id FROM recurring_case)" : ""
@@ -70,36 +74,37 @@ extension Summary {
             SELECT \(aliases.joined(separator: ", ")), count(*), count(DISTINCT case_id), sum(all_yes)
             FROM (
                 SELECT \(zip(key, aliases).map { "\($0) AS \($1)" }.joined(separator: ", ")), c.review_id,
-                    c.case_id, min(c.code = 1) AS all_yes
+                    c.case_id, min(\(SQLDialect.flag("c.code = 1"))) AS all_yes
                 FROM (
                     SELECT r.catalogue, a.question, r.round_id, r.level, r.unit_id, r.measure, r.reviewer_id,
                         r.case_id, r.id AS review_id, a.code
                     FROM answer a JOIN review r ON r.id = a.review_id
-                    WHERE a.applies AND a.code IN (1, 2, 4, 5, 6) \(recurring)
+                    WHERE a.applies = 1 AND a.code IN (1, 2, 4, 5, 6) \(recurring)
                 ) c
                 \(joins.joined(separator: "\n"))
                 \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
-                GROUP BY \(aliases.joined(separator: ", ")), c.review_id
-            )
+                GROUP BY \(aliases.joined(separator: ", ")), c.review_id, c.case_id
+            ) AS per_review
             GROUP BY \(aliases.joined(separator: ", "))
             """
-        var found: [[DatabaseValue]: (reviews: Int, cases: Int, allYes: Int)] = [:]
-        for row in try GRDB.Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)) {
-            found[(0..<key.count).map { row[$0] as DatabaseValue }] =
-                (row[key.count], row[key.count + 1], row[key.count + 2])
+        var found: [[SQLValue]: (reviews: Int, cases: Int, allYes: Int)] = [:]
+        for row in try runner.rows(sql, arguments) {
+            found[Array(row[0..<key.count])] = (row.int(key.count), row.int(key.count + 1), row.int(key.count + 2))
         }
         return found
     }
 
     /// The joins and key expressions that group `case_count c` as `keySQL` groups `answer_count` (the same values,
     /// in the same order, ending with the question kind); `key` is `keySQL`'s for the same dimensions.
-    static func caseCountSQL(dimensions: [Breakdown], key: [String]) -> (joins: [String], key: [String]) {
+    static func caseCountSQL(dimensions: [Breakdown], key: [String], _ dialect: SQLDialect)
+        -> (joins: [String], key: [String])
+    {
         var joins: [String] = []
         var columns: [String] = []
         for expression in key.dropLast() {
             switch expression {
-            case "coalesce(q.step, '')": columns.append(KeptCaseGrouping.key(.step, of: "c", dimensions))
-            case "t.theme": columns.append(KeptCaseGrouping.key(.theme, of: "c", dimensions))
+            case "coalesce(q.step, '')": columns.append(KeptCaseGrouping.key(.step, of: "c", dimensions, dialect))
+            case "t.theme": columns.append(KeptCaseGrouping.key(.theme, of: "c", dimensions, dialect))
             case UnitSQL.unit, UnitSQL.kommune:
                 if !joins.contains(UnitSQL.join("c.unit_id")) { joins.append(UnitSQL.join("c.unit_id")) }
                 columns.append(expression)
@@ -126,11 +131,12 @@ enum KeptCaseGrouping {
     }
 
     /// The SQL of the sagsskridt or pejlemærke (`dimension`) of the counts' row `alias`: its key, or in a
-    /// `step-theme` row the part before or after the char(31) that separates the two.
-    static func key(_ dimension: Breakdown, of alias: String, _ dimensions: [Breakdown]) -> String {
+    /// `step-theme` row the part before or after the U+001F that separates the two.
+    static func key(_ dimension: Breakdown, of alias: String, _ dimensions: [Breakdown], _ dialect: SQLDialect)
+        -> String
+    {
         guard name(dimensions) == "step-theme" else { return "\(alias).key" }
-        return dimension == .step
-            ? "substr(\(alias).key, 1, instr(\(alias).key, char(31)) - 1)"
-            : "substr(\(alias).key, instr(\(alias).key, char(31)) + 1)"
+        let at = dialect.position(of: dialect.separator, in: "\(alias).key")
+        return dimension == .step ? "substr(\(alias).key, 1, \(at) - 1)" : "substr(\(alias).key, \(at) + 1)"
     }
 }

@@ -1,4 +1,4 @@
-internal import GRDB
+internal import TilsynStore
 
 /// A breakdown (dimension) that answers can be grouped by.
 public enum Breakdown: String, Sendable, CaseIterable, Hashable {
@@ -73,14 +73,14 @@ public struct Selection: Sendable, Equatable {
 extension Selection {
     /// Adds the conditions (and their arguments) that keep the levels and round of `self` to a query over a counts
     /// table aliased `c` (with `level` and `round_id`).
-    func restrict(_ conditions: inout [String], _ arguments: inout [any DatabaseValueConvertible]) {
+    func restrict(_ conditions: inout [String], _ arguments: inout [SQLValue]) {
         if !levels.isEmpty {
             conditions.append("c.level IN (\(levels.map { _ in "?" }.joined(separator: ", ")))")
-            arguments += levels.map { $0 as any DatabaseValueConvertible }
+            arguments += levels.map(SQLValue.init)
         }
         if let round {
             conditions.append("c.round_id IN (SELECT id FROM round WHERE name = ?)")
-            arguments.append(round)
+            arguments.append(.text(round))
         }
     }
 }
@@ -174,37 +174,37 @@ public enum Summary {
         let (joins, columns, positions) = keySQL(grouped)
         let order = zip(positions, columns).map { "min(\($0)), \($1)" }
         // Temanedslag questions count only as themselves: never in a pejlemærke, sagsskridt or headline figure.
-        var conditions = dimensions.contains(.question) ? [] : ["NOT coalesce(q.temanedslag, 0)"]
-        var arguments: [any DatabaseValueConvertible] = []
+        var conditions = dimensions.contains(.question) ? [] : ["coalesce(q.temanedslag, 0) = 0"]
+        var arguments: [SQLValue] = []
         selection.restrict(&conditions, &arguments)
-        let kind = "coalesce(q.type = 'GRAD', 0)"
+        let kind = SQLDialect.flag("q.type = 'GRAD'")
         let sql = """
             SELECT \((columns + [kind]).joined(separator: ", ")),
-                sum(c.yes), sum(c.no), sum(c.not_applicable), sum(c.unanswered), sum(c.low), sum(c.some), sum(c.high)
+                sum(c.yes), sum(c.no), sum(c.not_applicable), sum(c.unanswered), sum(c.low), sum(c."some"), sum(c.high)
             FROM answer_count c
             \(joins.joined(separator: "\n"))
             \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
             GROUP BY \((columns + [kind]).joined(separator: ", "))
-            HAVING sum(c.yes + c.no + c.not_applicable + c.unanswered + c.low + c.some + c.high) > 0
+            HAVING sum(c.yes + c.no + c.not_applicable + c.unanswered + c.low + c."some" + c.high) > 0
             ORDER BY \((order + [kind]).joined(separator: ", "))
             """
         let key = columns + [kind]
-        return try store.database.read { db in
+        return try store.read { runner in
             let cases = try caseCounts(
-                db, dimensions: dimensions, key: key, joins: joins, conditions: conditions, arguments: arguments,
+                runner, dimensions: dimensions, key: key, joins: joins, conditions: conditions, arguments: arguments,
                 roundFixed: grouped.contains(.round) || selection.round != nil, selection: selection)
-            return try GRDB.Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
+            return try runner.rows(sql, arguments).map { row in
                 var keys: [Breakdown: KeyValue] = [:]
                 for (index, dimension) in grouped.enumerated() where dimensions.contains(dimension) {
-                    keys[dimension] = dimension.isNumeric ? .number(row[index]) : .text(row[index])
+                    keys[dimension] = dimension.isNumeric ? .number(row.int(index)) : .text(row.string(index))
                 }
                 let base = grouped.count
-                let degree: Bool = row[base]
                 var result = Row(
-                    keys: keys, level: row[levelIndex], kind: degree ? .degree : .yesNo, yes: row[base + 1],
-                    no: row[base + 2], notApplicable: row[base + 3], unanswered: row[base + 4], low: row[base + 5],
-                    some: row[base + 6], high: row[base + 7])
-                let values = (0...columns.count).map { row[$0] as DatabaseValue }
+                    keys: keys, level: row.int(levelIndex), kind: row.bool(base) ? .degree : .yesNo,
+                    yes: row.int(base + 1), no: row.int(base + 2), notApplicable: row.int(base + 3),
+                    unanswered: row.int(base + 4), low: row.int(base + 5), some: row.int(base + 6),
+                    high: row.int(base + 7))
+                let values = Array(row[0...columns.count])
                 // Per question, one answer per case, round and level: the cases are the answers counted.
                 result.cases = dimensions.contains(.question) ? result.n - (cases[values] ?? 0) : cases[values] ?? 0
                 return result
@@ -248,12 +248,12 @@ public enum Summary {
         let grouped = dimensions.contains(.level) ? dimensions : [.level] + dimensions
         let ordered = try rows(store, by: dimensions, selection: selection).filter { $0.kind == .yesNo }
         let (joins, columns, _) = keySQL(grouped)
-        var conditions = dimensions.contains(.question) ? [] : ["NOT coalesce(q.temanedslag, 0)"]
-        var arguments: [any DatabaseValueConvertible] = []
+        var conditions = dimensions.contains(.question) ? [] : ["coalesce(q.temanedslag, 0) = 0"]
+        var arguments: [SQLValue] = []
         selection.restrict(&conditions, &arguments)
-        let kind = "coalesce(q.type = 'GRAD', 0)"
+        let kind = SQLDialect.flag("q.type = 'GRAD'")
         let key = columns + [kind]
-        let found: [[DatabaseValue]: (cases: Int, allYes: Int)] = try store.database.read { db in
+        let found: [[SQLValue]: (cases: Int, allYes: Int)] = try store.read { runner in
             if dimensions.contains(.question) {
                 // One answer per case, round, level and question: the cases are Ja + Nej, all Ja the Ja.
                 let sql = """
@@ -263,21 +263,21 @@ public enum Summary {
                     \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
                     GROUP BY \(key.joined(separator: ", "))
                     """
-                var found: [[DatabaseValue]: (cases: Int, allYes: Int)] = [:]
-                for row in try GRDB.Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)) {
-                    found[(0..<key.count).map { row[$0] as DatabaseValue }] = (row[key.count], row[key.count + 1])
+                var found: [[SQLValue]: (cases: Int, allYes: Int)] = [:]
+                for row in try runner.rows(sql, arguments) {
+                    found[Array(row[0..<key.count])] = (row.int(key.count), row.int(key.count + 1))
                 }
                 return found
             }
-            return try keptCaseCounts(db, dimensions: dimensions, key: key, selection: selection)
+            return try keptCaseCounts(runner, dimensions: dimensions, key: key, selection: selection)
         }
         var byKeys: [[Breakdown: KeyValue]: (cases: Int, allYes: Int)] = [:]
-        for (values, counts) in found where values.last == 0.databaseValue {
+        for (values, counts) in found where values.last == .integer(0) {
             var keys: [Breakdown: KeyValue] = [:]
             for (index, dimension) in grouped.enumerated() {
                 guard let value = dimension.isNumeric
-                    ? Int.fromDatabaseValue(values[index]).map(KeyValue.number)
-                    : String.fromDatabaseValue(values[index]).map(KeyValue.text)
+                    ? values.optionalInt(index).map(KeyValue.number)
+                    : values.optionalString(index).map(KeyValue.text)
                 else { continue }
                 keys[dimension] = value
             }

@@ -1,4 +1,4 @@
-internal import GRDB
+internal import TilsynStore
 
 /// Compliance across rounds against a baseline round, aggregated in SQL over the answer counts.
 ///
@@ -47,13 +47,13 @@ public enum Trend {
 
     /// The rounds with answers, in order of their names.
     public static func rounds(_ store: StoreReader) throws -> [String] {
-        try store.database.read { db in
-            try String.fetchAll(
-                db,
-                sql: """
-                    SELECT name FROM round WHERE id IN (SELECT round_id FROM answer_count WHERE yes + no > 0)
-                    ORDER BY name
-                    """)
+        try store.read { runner in
+            try runner.rows(
+                """
+                SELECT name FROM round WHERE id IN (SELECT round_id FROM answer_count WHERE yes + no > 0)
+                ORDER BY name
+                """, []
+            ).map { $0.string(0) }
         }
     }
 
@@ -73,27 +73,29 @@ public enum Trend {
         // Temanedslag questions count only as themselves (grouped by question).
         let degree = kind == .degree
         var conditions = [degree ? "q.type = 'GRAD'" : "coalesce(q.type, '') <> 'GRAD'"]
-        let (yes, n) = degree ? ("c.some + c.high", "c.low + c.some + c.high") : ("c.yes", "c.yes + c.no")
-        if !dimensions.contains(.question) { conditions.append("NOT coalesce(q.temanedslag, 0)") }
-        var arguments: [any DatabaseValueConvertible] = []
+        let (yes, n) = degree ? ("c.\"some\" + c.high", "c.low + c.\"some\" + c.high") : ("c.yes", "c.yes + c.no")
+        if !dimensions.contains(.question) { conditions.append("coalesce(q.temanedslag, 0) = 0") }
+        var arguments: [SQLValue] = []
         if !levels.isEmpty {
             conditions.append("c.level IN (\(levels.map { _ in "?" }.joined(separator: ", ")))")
-            arguments += levels.map { $0 as any DatabaseValueConvertible }
+            arguments += levels.map(SQLValue.init)
         }
-        arguments.append(baseline)
+        arguments.append(.text(baseline))
         let keys = columns.enumerated().map { "\($1) AS k\($0)" }
         let keyNames = columns.indices.map { "x.k\($0)" }
         let cellPositions = positions.enumerated().map { "min(\($1)) AS o\($0)" }
-        let matches = (["question", "level"] + columns.indices.map { "k\($0)" }).map { "b.\($0) IS x.\($0)" }
+        let compared = ["question", "level"] + columns.indices.map { "k\($0)" }
         let order = ["x.level"] + columns.indices.map { "min(x.o\($0)), x.k\($0)" } + ["x.round"]
         let cellColumns = keys + ["c.question AS question", "c.level AS level", "rr.name AS round"] + cellPositions
-        let sql = """
+        let statement = { (dialect: SQLDialect) in
+            let matches = compared.map { dialect.same("b.\($0)", "x.\($0)") }
+            return """
             WITH cell AS (
                 SELECT \(cellColumns.joined(separator: ", ")),
                     sum(\(yes)) AS yes, sum(\(n)) AS n
                 FROM (
                     SELECT a.catalogue, coalesce(m.question, a.question) AS question, a.round_id, a.level, a.unit_id,
-                        a.measure, a.reviewer_id, a.yes, a.no, a.low, a.some, a.high
+                        a.measure, a.reviewer_id, a.yes, a.no, a.low, a."some", a.high
                     FROM answer_count a
                     LEFT JOIN question_rename m ON m.catalogue = a.catalogue AND m.previous = a.question
                 ) c
@@ -109,6 +111,7 @@ public enum Trend {
             GROUP BY \((keyNames + ["x.round", "x.level"]).joined(separator: ", "))
             ORDER BY \(order.joined(separator: ", "))
             """
+        }
         // The cases behind each group per round and level, for suppression: no more than the answers counted.
         var cases: [[Breakdown: KeyValue]: Int] = [:]
         for row in try Summary.rows(store, by: dimensions + [.round], selection: Selection(levels: levels))
@@ -123,16 +126,17 @@ public enum Trend {
             keys[.round] = .text(round)
             return min(bound, cases[keys] ?? bound)
         }
-        return try store.database.read { db in
-            try GRDB.Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
+        return try store.read { runner in
+            try runner.rows(statement(runner.dialect), arguments).map { row in
                 var values: [Breakdown: KeyValue] = [:]
                 for (index, dimension) in dimensions.enumerated() {
-                    values[dimension] = dimension.isNumeric ? .number(row[index]) : .text(row[index])
+                    values[dimension] = dimension.isNumeric ? .number(row.int(index)) : .text(row.string(index))
                 }
                 let base = dimensions.count
                 var result = Row(
-                    keys: values, level: row[base + 1], round: row[base], baseline: baseline, yes: row[base + 2],
-                    n: row[base + 3], baselineYes: row[base + 4], baselineN: row[base + 5])
+                    keys: values, level: row.int(base + 1), round: row.string(base), baseline: baseline,
+                    yes: row.int(base + 2), n: row.int(base + 3), baselineYes: row.int(base + 4),
+                    baselineN: row.int(base + 5))
                 result.kind = kind
                 result.cases = casesOf(values, level: result.level, round: result.round, bound: result.n)
                 result.baselineCases = casesOf(values, level: result.level, round: baseline, bound: result.baselineN)

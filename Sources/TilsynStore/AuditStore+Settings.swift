@@ -28,21 +28,21 @@ public struct BaselineLevel: Sendable, Equatable {
         self.source = source
     }
 
-    /// The baseline level of the store open in `db`.
-    public static func read(_ db: Database) throws -> BaselineLevel {
-        if let text = try AuditStore.value(of: .baselineLevel, in: db), let level = Int(text) {
+    /// The baseline level of the store `sql` reads.
+    public static func read(_ sql: any SQLRunner) throws -> BaselineLevel {
+        if let text = try AuditStore.value(of: .baselineLevel, in: sql), let level = Int(text) {
             return BaselineLevel(level: level, source: .setting)
         }
-        let named = try Row.fetchOne(
-            db,
-            sql: """
-                SELECT c.id, c.baseline_level FROM catalogue c
-                WHERE c.baseline_level IS NOT NULL
-                ORDER BY (SELECT count(*) FROM review r WHERE r.catalogue = c.id) DESC, c.id
-                LIMIT 1
-                """)
+        let named = try sql.rows(
+            """
+            SELECT c.id, c.baseline_level FROM catalogue c
+            WHERE c.baseline_level IS NOT NULL
+            ORDER BY (SELECT count(*) FROM review r WHERE r.catalogue = c.id) DESC, c.id
+            LIMIT 1
+            """, []
+        ).first
         if let named {
-            return BaselineLevel(level: named[1], source: .catalogue(named[0]))
+            return BaselineLevel(level: named.int(1), source: .catalogue(named.string(0)))
         }
         return BaselineLevel(level: 1, source: .fallback)
     }
@@ -89,12 +89,14 @@ extension AuditStore {
 
     /// The stored value of `setting`, or nil when it is not set.
     public func value(of setting: Setting) throws -> String? {
-        try mapErrors("reading the settings") { try database.read { try AuditStore.value(of: setting, in: $0) } }
+        try mapErrors("reading the settings") {
+            try database.read { try AuditStore.value(of: setting, in: GRDBRunner(db: $0)) }
+        }
     }
 
-    /// The stored value of `setting` in the store open in `db`, or nil when it is not set.
-    public static func value(of setting: Setting, in db: Database) throws -> String? {
-        try String.fetchOne(db, sql: "SELECT value FROM setting WHERE name = ?", arguments: [setting.rawValue])
+    /// The stored value of `setting` in the store `sql` reads, or nil when it is not set.
+    public static func value(of setting: Setting, in sql: any SQLRunner) throws -> String? {
+        try sql.value("SELECT value FROM setting WHERE name = ?", [.text(setting.rawValue)])?.text
     }
 
     /// Stores `value` for `setting` (nil removes it, so the default applies again).
@@ -120,6 +122,6 @@ extension AuditStore {
 
     /// The level compliance figures are for when none is named.
     public func baselineLevel() throws -> BaselineLevel {
-        try mapErrors("reading the settings") { try database.read { try BaselineLevel.read($0) } }
+        try mapErrors("reading the settings") { try database.read { try BaselineLevel.read(GRDBRunner(db: $0)) } }
     }
 }

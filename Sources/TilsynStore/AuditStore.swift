@@ -30,6 +30,9 @@ public final class AuditStore: Sendable {
     /// The database for queries (analysis): reads only.
     public var reader: any DatabaseReader { database }
 
+    /// Read access to the store, as analysis reads it on either back end.
+    public var reading: any StoreReading { SQLiteReading(database: database) }
+
     /// Opens (creating if needed) the store at `path` and brings its schema up to date; `busyTimeout` is how long
     /// a write waits for another process's transaction before failing with ``StoreError/Code-swift.struct/busy``.
     public init(path: String, busyTimeout: TimeInterval = AuditStore.busyTimeout) throws {
@@ -86,6 +89,11 @@ public final class AuditStore: Sendable {
                 if try pool.read({ try migrator.hasCompletedMigrations($0) }) { return }
             }
         }
+    }
+
+    /// Opens an existing store for reading, as analysis reads it on either back end.
+    public static func openReading(path: String) throws -> any StoreReading {
+        SQLiteReading(database: try openForReading(path: path))
     }
 
     /// Opens an existing store for reading; throws when there is none or its schema is older than this program's.

@@ -125,7 +125,7 @@ public struct Importer: Sendable {
         let store = try storePath.map { try AuditStore.openForReading(path: $0) }
         var importer = self
         if importer.options.kommune == nil, let store {
-            importer.options.kommune = try store.read { try AuditStore.value(of: .kommune, in: $0) }
+            importer.options.kommune = try store.read { try AuditStore.value(of: .kommune, in: GRDBRunner(db: $0)) }
         }
         return try importer.process(paths: paths, known: nil, progress: progress) { stored, read in
             guard let store else {

@@ -1,4 +1,6 @@
 internal import GRDB
+internal import Synchronization
+internal import TilsynSheets
 
 /// Blocking SQL on one connection of either back end, written once in the SQL both speak: `?` placeholders, values
 /// as ``SQLValue``; where the dialects differ, ``SQLDialect`` writes the fragment.
@@ -52,6 +54,18 @@ public enum SQLDialect: Sendable {
     /// The position (1-based, 0 when absent) of `needle` in `haystack`.
     public func position(of needle: String, in haystack: String) -> String {
         self == .sqlite ? "instr(\(haystack), \(needle))" : "strpos(\(haystack), \(needle))"
+    }
+
+    /// Whether `a` and `b` are equal or both NULL.
+    public func same(_ a: String, _ b: String) -> String {
+        self == .sqlite ? "\(a) IS \(b)" : "\(a) IS NOT DISTINCT FROM \(b)"
+    }
+
+    /// The days from the ISO date `start` to the ISO date `end` (text columns).
+    public func days(from start: String, to end: String) -> String {
+        self == .sqlite
+            ? "(julianday(\(end)) - julianday(\(start)))"
+            : "(CAST(\(end) AS DATE) - CAST(\(start) AS DATE))"
     }
 
     /// `expression`'s values joined with `separator` (a literal) over a group.
@@ -161,5 +175,121 @@ final class PostgresRunner: SQLRunner {
             previous = character
         }
         return result
+    }
+}
+
+extension SQLValue: ExpressibleByIntegerLiteral, ExpressibleByStringLiteral {
+    public init(integerLiteral value: Int64) { self = .integer(value) }
+    public init(stringLiteral value: String) { self = .text(value) }
+
+    /// A whole number.
+    public init(_ value: Int) { self = .integer(Int64(value)) }
+
+    /// Text, or NULL for nil.
+    public init(_ value: String?) { self = value.map(SQLValue.text) ?? .null }
+}
+
+extension Array where Element == SQLValue {
+    /// The whole number in column `index`; 0 for NULL (a sum over no rows).
+    public func int(_ index: Int) -> Int {
+        switch self[index] {
+        case .integer(let value): Int(value)
+        case .real(let value): Int(value)
+        case .text(let text): Int(text) ?? 0
+        case .null: 0
+        }
+    }
+
+    /// The whole number in column `index`, nil for NULL.
+    public func optionalInt(_ index: Int) -> Int? {
+        if case .null = self[index] { return nil }
+        return int(index)
+    }
+
+    /// The text in column `index`; a number as its digits; "" for NULL.
+    public func string(_ index: Int) -> String { optionalString(index) ?? "" }
+
+    /// The text in column `index` (a number as its digits), nil for NULL.
+    public func optionalString(_ index: Int) -> String? {
+        switch self[index] {
+        case .text(let text): text
+        case .integer(let value): String(value)
+        case .real(let value): String(value)
+        case .null: nil
+        }
+    }
+
+    /// The number in column `index`, nil for NULL.
+    public func optionalDouble(_ index: Int) -> Double? {
+        switch self[index] {
+        case .integer(let value): Double(value)
+        case .real(let value): value
+        case .text(let text): Double(text)
+        case .null: nil
+        }
+    }
+
+    /// Whether column `index` holds a number other than 0.
+    public func bool(_ index: Int) -> Bool { int(index) != 0 }
+}
+
+/// Read access to a store on either back end: each `read` sees one consistent state of the store.
+public protocol StoreReading: Sendable {
+    /// Runs `body` with SQL on the store, in one read transaction.
+    func read<T>(_ body: (any SQLRunner) throws -> T) throws -> T
+
+    /// Runs `body` for the parts `0..<count` of a query split in parts whose results add up, in parallel where
+    /// the back end can; the results in part order.
+    func readInParallel<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int, any SQLRunner) throws -> T)
+        throws -> [T]
+}
+
+extension StoreReading {
+    /// One part after another, on one connection.
+    public func readInParallel<T: Sendable>(
+        _ count: Int, _ body: @escaping @Sendable (Int, any SQLRunner) throws -> T
+    ) throws -> [T] {
+        try read { sql in try (0..<count).map { try body($0, sql) } }
+    }
+}
+
+/// Reading an SQLite store through GRDB.
+struct SQLiteReading: StoreReading {
+    let database: any DatabaseReader
+
+    func read<T>(_ body: (any SQLRunner) throws -> T) throws -> T {
+        try database.read { db in try body(GRDBRunner(db: db)) }
+    }
+
+    /// A store on disk reads each part on its own read-only connection, memory-mapped (a self-join over the
+    /// answers is mostly B-tree searches), on as many threads as parts; in memory, one after another.
+    func readInParallel<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int, any SQLRunner) throws -> T)
+        throws -> [T]
+    {
+        let path = database.path
+        guard count > 1, !path.isEmpty, path != ":memory:" else {
+            return try read { sql in try (0..<count).map { try body($0, sql) } }
+        }
+        let results = Mutex<[Int: Result<T, any Error>]>([:])
+        inParallel(count) { part in
+            let result = Result<T, any Error> {
+                var configuration = Configuration()
+                configuration.readonly = true
+                configuration.busyMode = .timeout(AuditStore.busyTimeout)
+                configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA mmap_size = 4294967296") }
+                let connection = try DatabaseQueue(path: path, configuration: configuration)
+                return try connection.read { db in
+                    try db.execute(sql: "PRAGMA cache_size = -65536")
+                    return try body(part, GRDBRunner(db: db))
+                }
+            }
+            results.withLock { $0[part] = result }
+        }
+        return try (0..<count).map { part in
+            guard let result = results.withLock({ $0[part] }) else {
+                throw StoreError(.server, "part \(part) of a parallel read did not finish")
+            }
+            return try result.get()
+        }
     }
 }
