@@ -96,6 +96,14 @@ public final class AuditStore: Sendable {
         SQLiteReading(database: try openForReading(path: path))
     }
 
+    /// Opens an existing store for reading: an SQLite file or a PostgreSQL database.
+    public static func openReading(_ location: StoreLocation) throws -> any StoreReading {
+        switch location {
+        case .sqlite(let path): try openReading(path: path)
+        case .postgres(let database): try PostgresReading(database)
+        }
+    }
+
     /// Opens an existing store for reading; throws when there is none or its schema is older than this program's.
     public static func openForReading(path: String) throws -> any DatabaseReader {
         guard FileManager.default.fileExists(atPath: path) else {

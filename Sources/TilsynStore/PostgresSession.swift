@@ -175,9 +175,11 @@ final class PostgresSession: @unchecked Sendable {
             case .float4, .float8: return .real(try cell.decode(Double.self))
             case .bool: return .integer(try cell.decode(Bool.self) ? 1 : 0)
             case .numeric:
-                let text = try cell.decode(String.self)
-                if let whole = Int64(text) { return .integer(whole) }
-                return .real(Double(text) ?? .nan)
+                // `sum` of whole numbers and `avg` give numeric: whole ones as integers.
+                let decimal = try cell.decode(Decimal.self)
+                let number = NSDecimalNumber(decimal: decimal)
+                if decimal == Decimal(number.int64Value) { return .integer(number.int64Value) }
+                return .real(number.doubleValue)
             default: return .text(try cell.decode(String.self))
             }
         } catch {
@@ -218,6 +220,44 @@ final class PostgresSession: @unchecked Sendable {
                 .server, "\(action) failed: the server does not offer TLS, which sslmode asks for", path: place)
         default:
             return StoreError(.server, "\(action) failed: \(error.code)", path: place)
+        }
+    }
+}
+
+/// Reading a store on a PostgreSQL server: one connection, each `read` in a repeatable-read, read-only transaction
+/// (one consistent state of the store, as SQLite's reads see).
+final class PostgresReading: StoreReading, @unchecked Sendable {
+    private let session: PostgresSession
+    private let lock = NSLock()
+
+    /// Connects to `location` and checks that it holds a store of this program's schema.
+    init(_ location: PostgresLocation) throws {
+        session = try PostgresSession(location)
+        let tables = try session.query("SELECT to_regclass('tilsyn_migration') IS NOT NULL").rows
+        let versions = tables.first?.first == .integer(1)
+            ? try session.query("SELECT id FROM tilsyn_migration").rows.compactMap { $0.first?.text } : []
+        guard versions.contains(StoreSchema.version) else {
+            session.close()
+            throw StoreError(
+                versions.isEmpty ? .notFound : .outdated,
+                versions.isEmpty
+                    ? "the database holds no Tilsyn store; import files first with 'tilsyn import --db URL'"
+                    : "the store's schema is older than this program's; run 'tilsyn import' once to upgrade it",
+                path: location.description)
+        }
+    }
+
+    func read<T>(_ body: (any SQLRunner) throws -> T) throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        try session.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        do {
+            let result = try body(PostgresRunner(session))
+            try session.query("COMMIT")
+            return result
+        } catch {
+            _ = try? session.query("ROLLBACK")
+            throw error
         }
     }
 }

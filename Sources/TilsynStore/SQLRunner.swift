@@ -194,7 +194,7 @@ extension Array where Element == SQLValue {
     public func int(_ index: Int) -> Int {
         switch self[index] {
         case .integer(let value): Int(value)
-        case .real(let value): Int(value)
+        case .real(let value): value.isFinite ? Int(value.rounded(.towardZero)) : 0
         case .text(let text): Int(text) ?? 0
         case .null: 0
         }

@@ -27,8 +27,8 @@ import Testing
     /// J1 at four levels (Ja = 1, Nej = 2, Ikke relevant = 3):
     /// K1 1 1 1 1 (agree) · K2 1 2 2 2 (niveau 4 overrules Ja → Nej) · K3 2 2 2 1 (Nej → Ja) · K4 1 1 3 1 (left out:
     /// Ikke relevant at level 3) · K5 2 2 2 2 (agree) · K6 1 1 1 – (left out: no level 4). Also J2 on K1: 1 1 1 1.
-    func fourLevels() throws -> AnalysisFixture {
-        let fixture = try AnalysisFixture()
+    func fourLevels(_ backend: Backend = .sqlite) throws -> AnalysisFixture {
+        let fixture = try AnalysisFixture(backend)
         let answers: [String: [Int?]] = [
             "K1": [1, 1, 1, 1], "K2": [1, 2, 2, 2], "K3": [2, 2, 2, 1], "K4": [1, 1, 3, 1], "K5": [2, 2, 2, 2],
             "K6": [1, 1, 1],
@@ -44,8 +44,8 @@ import Testing
         return fixture
     }
 
-    @Test func fourLevelsAgreeOnHalfOfJ1() throws {
-        let fixture = try fourLevels()
+    @Test(arguments: Backend.available) func fourLevelsAgreeOnHalfOfJ1(backend: Backend) throws {
+        let fixture = try fourLevels(backend)
         let byQuestion = try Agreement.rows(fixture.reader, levels: [1, 2, 3, 4], by: [.question])
         #expect(byQuestion.map(\.keys) == [[.question: .text("J1")], [.question: .text("J2")]])
         let j1 = byQuestion[0]
@@ -68,8 +68,8 @@ import Testing
     /// Grouped by the lowest level's unit, measure and reviewer, and by step: every item of the fixture is one
     /// unit (Vest), measure (32) and reviewer (AB), and J1, J2 are step S1; so each grouping has one row equal to
     /// the ungrouped figure (levels 1 and 4: 6 compared, 4 agree), from the kept counts and the self-join alike.
-    @Test func groupsByStepUnitMeasureAndReviewer() throws {
-        let fixture = try fourLevels()
+    @Test(arguments: Backend.available) func groupsByStepUnitMeasureAndReviewer(backend: Backend) throws {
+        let fixture = try fourLevels(backend)
         let whole = try #require(try Agreement.rows(fixture.reader, levels: [1, 4]).first)
         for dimension in [Breakdown.step, .unit, .measure, .reviewer] {
             let rows = try Agreement.rows(fixture.reader, levels: [1, 4], by: [dimension])
@@ -91,8 +91,8 @@ import Testing
     /// Levels 1 and 4 only: K1 (1, 1), K2 (1, 2), K3 (2, 1), K4 (1, 1), K5 (2, 2) on J1, and J2 on K1 (1, 1):
     /// 6 compared, 4 agree. Level 1 says Ja 4 times, level 4 says Ja 4 times: p_e = (4·4 + 2·2) / 36 = 20/36,
     /// p_o = 24/36, κ = (24 − 20) / (36 − 20) = 0,25.
-    @Test func twoLevelsUseCohensKappa() throws {
-        let fixture = try fourLevels()
+    @Test(arguments: Backend.available) func twoLevelsUseCohensKappa(backend: Backend) throws {
+        let fixture = try fourLevels(backend)
         let rows = try Agreement.rows(fixture.reader, levels: [1, 4])
         #expect(rows.count == 1)
         let row = rows[0]

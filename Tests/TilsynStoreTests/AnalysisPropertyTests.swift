@@ -54,9 +54,9 @@ import TilsynAnalysis
     /// Random answers, each an integer read as case (6), level (3), unit (2), question (3) and code (7).
     static let answers = Gen.int(in: 0...755).array(of: 1...40)
 
-    @Test func ratesAreFractionsAndGroupsSumToTheTotals() async throws {
+    @Test(arguments: Backend.available) func ratesAreFractionsAndGroupsSumToTheTotals(backend: Backend) async throws {
         await propertyCheck(count: 25, input: Self.answers) { answers in
-            let fixture = try AnalysisFixture()
+            let fixture = try AnalysisFixture(backend)
             var seen: Set<String> = []
             var stored: [(number: Int, level: Int, question: String, code: Int?)] = []
             for value in answers {

@@ -16,8 +16,8 @@ import TilsynStore
 ///
 /// C1 is reviewed at niveau 1 in both rounds (one child, counted once across rounds); C2 at niveau 1 only.
 @Suite struct CaseCountTests {
-    static func store() throws -> AnalysisFixture {
-        let fixture = try AnalysisFixture()
+    static func store(_ backend: Backend = .sqlite) throws -> AnalysisFixture {
+        let fixture = try AnalysisFixture(backend)
         try fixture.add(case: "C1", level: 1, round: "2024", [("J1", 1), ("J2", 1), ("G1", 6)])
         try fixture.add(case: "C2", level: 1, round: "2024", [("J1", 2), ("J2", 1), ("G1", 4)])
         try fixture.add(case: "C1", level: 1, round: "2025", [("J1", 1), ("J2", 2), ("G1", 5), ("T1", 2)])
@@ -40,8 +40,8 @@ import TilsynStore
         return figures
     }
 
-    @Test func casesPerStepThemeAndLevelAcrossRounds() throws {
-        let fixture = try Self.store()
+    @Test(arguments: Backend.available) func casesPerStepThemeAndLevelAcrossRounds(backend: Backend) throws {
+        let fixture = try Self.store(backend)
         // Niveau 1 over both rounds: C1 twice is one child. T1 (temanedslag) stays out of every figure here.
         #expect(Self.figures(try Summary.rows(fixture.reader, by: [.step]), .step) == [
             "1 jn S1": [5, 2, 7, 3], "1 grad S2": [1, 1, 2, 3],
@@ -73,8 +73,8 @@ import TilsynStore
         #expect(crossed.first { $0.keys[.theme] == .text("A") && $0.kind == .yesNo }?.cases == 3)
     }
 
-    @Test func casesWithEveryQuestionOfTheStepAnsweredJa() throws {
-        let fixture = try Self.store()
+    @Test(arguments: Backend.available) func casesWithEveryQuestionOfTheStepAnsweredJa(backend: Backend) throws {
+        let fixture = try Self.store(backend)
         let rows = try Summary.allYesRows(fixture.reader, by: [.step])
         // 2024 n1: C1 Ja+Ja yes, C2 Nej+Ja no. 2025 n1: C1 Ja+Nej no, C3 Ja (+ Ikke relevant) yes.
         // 2025 n2: C1 no, C3 yes. 2025 n3: C1 Nej+Ja no. S2 has no Ja/Nej question: no row.
@@ -91,8 +91,8 @@ import TilsynStore
         #expect(b.first { $0.keys[.theme] == .text("B") }.map { [$0.cases, $0.allYes] } == [2, 1])
     }
 
-    @Test func agreementPairwiseAndOverAllLevelsWithCases() throws {
-        let fixture = try Self.store()
+    @Test(arguments: Backend.available) func agreementPairwiseAndOverAllLevelsWithCases(backend: Backend) throws {
+        let fixture = try Self.store(backend)
         let rows = try Agreement.comparisons(fixture.reader, levels: [1, 2, 3])
         #expect(rows.map(\.levels) == [[1, 2], [1, 3], [2, 3], [1, 2, 3]])
         // 1–2 in 2025: C1 J1 Ja→Nej, J2 Nej=Nej, G1 Nogen=Nogen; C3 J1 Ja=Ja (J2 Ikke relevant at 1, no G1 at 2).
@@ -139,8 +139,8 @@ import TilsynStore
     /// C1 compared between niveau 1 and 2 in 2024 too: across the rounds it is one child, although the kept counts
     /// (per round) hold it twice; its items count in both rounds (2024: J1, J2, G1; 2025: C1's J1, J2, G1 and C3's
     /// J1 — T1 is temanedslag, C3's J2 Ikke relevant, its G1 unanswered at niveau 2).
-    @Test func agreementAcrossRoundsCountsARecurringCaseOnce() throws {
-        let fixture = try Self.store()
+    @Test(arguments: Backend.available) func agreementAcrossRoundsCountsARecurringCaseOnce(backend: Backend) throws {
+        let fixture = try Self.store(backend)
         try fixture.add(case: "C1", level: 2, round: "2024", reviewer: "CD", [("J1", 1), ("J2", 2), ("G1", 6)])
         try fixture.finish()
         let perRound = try Agreement.rows(fixture.reader, levels: [1, 2], by: [.round])
@@ -157,8 +157,8 @@ import TilsynStore
         }
     }
 
-    @Test func trendInCasesAndForDegreeQuestions() throws {
-        let fixture = try Self.store()
+    @Test(arguments: Backend.available) func trendInCasesAndForDegreeQuestions(backend: Backend) throws {
+        let fixture = try Self.store(backend)
         let yesNo = try Trend.rows(fixture.reader, by: [], levels: [1])
         // 2025 over J1, J2: Ja 2 of 3 (C1 J1, C3 J1; C1 J2 Nej) from C1, C3; 2024: 3 of 4 from C1, C2.
         #expect(yesNo.map { [$0.yes, $0.n, $0.cases, $0.baselineYes, $0.baselineN, $0.baselineCases] } == [
@@ -198,9 +198,9 @@ import TilsynStore
     /// Random answers, each an integer read as case (5), round (2), level (3), unit (2), question (4) and code (7).
     static let answers = Gen.int(in: 0...1679).array(of: 1...50)
 
-    @Test func casesEqualARecountForEveryGrouping() async throws {
+    @Test(arguments: Backend.available) func casesEqualARecountForEveryGrouping(backend: Backend) async throws {
         await propertyCheck(count: 20, input: Self.answers) { answers in
-            let fixture = try AnalysisFixture()
+            let fixture = try AnalysisFixture(backend)
             struct Stored: Hashable { var number, round, level: Int; var unit, question: String; var code: Int? }
             var stored: [Stored] = []
             var units: [String: String] = [:]

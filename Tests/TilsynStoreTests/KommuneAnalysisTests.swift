@@ -7,8 +7,8 @@ import TilsynStore
 @Suite struct KommuneAnalysisTests {
     /// Aarhus: A1…A6 in Vest at level 1, J1 Ja but A6 Nej; A1 and A2 again at level 2, J1 Ja and Nej.
     /// Odense: O1, O2 and A1 (its own child, whose number Aarhus uses too) in Vest at level 1, J1 Ja, Ja, Nej.
-    static func twoKommuner() throws -> AnalysisFixture {
-        let fixture = try AnalysisFixture()
+    static func twoKommuner(_ backend: Backend = .sqlite) throws -> AnalysisFixture {
+        let fixture = try AnalysisFixture(backend)
         for index in 1...6 {
             try fixture.add(case: "A\(index)", kommune: "Aarhus", [("J1", index == 6 ? 2 : 1)])
         }
@@ -31,8 +31,8 @@ import TilsynStore
         return result
     }
 
-    @Test func summaryByKommune() throws {
-        let fixture = try Self.twoKommuner()
+    @Test(arguments: Backend.available) func summaryByKommune(backend: Backend) throws {
+        let fixture = try Self.twoKommuner(backend)
         let rows = try Summary.rows(fixture.reader, by: [.kommune])
         #expect(Self.counts(rows) == [
             "Aarhus@1": [5, 1, 6], "Odense@1": [2, 1, 3], "Aarhus@2": [1, 1, 2],
@@ -45,15 +45,15 @@ import TilsynStore
 
     /// Two kommuner's units named Vest stay apart, named with their kommune; asked by kommune and unit together the
     /// unit table is joined once.
-    @Test func unitsOfTwoKommunerAreNeverAddedUp() throws {
-        let fixture = try Self.twoKommuner()
+    @Test(arguments: Backend.available) func unitsOfTwoKommunerAreNeverAddedUp(backend: Backend) throws {
+        let fixture = try Self.twoKommuner(backend)
         let byUnit = try Summary.rows(fixture.reader, by: [.unit], selection: Selection(levels: [1]))
         #expect(Self.counts(byUnit) == ["Aarhus: Vest@1": [5, 1, 6], "Odense: Vest@1": [2, 1, 3]])
         let both = try Summary.rows(fixture.reader, by: [.kommune, .unit], selection: Selection(levels: [1]))
         #expect(Self.counts(both) == ["Aarhus/Aarhus: Vest@1": [5, 1, 6], "Odense/Odense: Vest@1": [2, 1, 3]])
 
         // One municipality: the names as they are.
-        let one = try AnalysisFixture()
+        let one = try AnalysisFixture(backend)
         try one.add(case: "A1", kommune: "Aarhus", [("J1", 1)])
         try one.finish()
         #expect(Self.counts(try Summary.rows(one.reader, by: [.unit])) == ["Vest@1": [1, 0, 1]])
@@ -61,8 +61,8 @@ import TilsynStore
 
     /// Agreement by kommune: Aarhus compares A1 (Ja, Ja) and A2 (Ja, Nej); Odense's A1 is another child, never
     /// paired with Aarhus's level 2.
-    @Test func agreementByKommune() throws {
-        let fixture = try Self.twoKommuner()
+    @Test(arguments: Backend.available) func agreementByKommune(backend: Backend) throws {
+        let fixture = try Self.twoKommuner(backend)
         let rows = try Agreement.comparisons(fixture.reader, levels: [1, 2], by: [.kommune])
         #expect(rows.map { [$0.keys[.kommune]?.description, String($0.compared), String($0.agree)] } == [
             ["Aarhus", "2", "1"],
@@ -70,8 +70,8 @@ import TilsynStore
     }
 
     /// Feedback is per unit of a kommune, its figures beside its own kommune's, never the whole store's.
-    @Test func feedbackIsPerUnitOfAKommune() throws {
-        let fixture = try Self.twoKommuner()
+    @Test(arguments: Backend.available) func feedbackIsPerUnitOfAKommune(backend: Backend) throws {
+        let fixture = try Self.twoKommuner(backend)
         #expect(try Feedback.units(round: "2025", in: fixture.reader) == ["Aarhus: Vest", "Odense: Vest"])
         let odense = try Feedback.load(unit: "Odense: Vest", round: "2025", from: fixture.reader)
         #expect(odense.cases.map(\.caseNumber) == ["A1", "O1", "O2"])

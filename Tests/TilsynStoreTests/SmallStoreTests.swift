@@ -7,8 +7,8 @@ import TilsynAnalysis
 /// 2025, niveau 1: C1 J1 Ja, J2 Nej · C3 J1 Ja, J2 Ikke relevant.
 /// 2025, niveau 2: C1 J1 Nej, J2 Nej.
 @Suite struct SmallStoreTests {
-    func store() throws -> AnalysisFixture {
-        let fixture = try AnalysisFixture()
+    func store(_ backend: Backend = .sqlite) throws -> AnalysisFixture {
+        let fixture = try AnalysisFixture(backend)
         try fixture.add(case: "C1", level: 1, round: "2024", [("J1", 1), ("J2", 1)])
         try fixture.add(case: "C2", level: 1, round: "2024", [("J1", 2), ("J2", 1)])
         try fixture.add(case: "C1", level: 1, round: "2025", [("J1", 1), ("J2", 2)])
@@ -18,8 +18,8 @@ import TilsynAnalysis
         return fixture
     }
 
-    @Test func perLevelNeverSummedWithCasesBesideAnswers() throws {
-        let fixture = try store()
+    @Test(arguments: Backend.available) func perLevelNeverSummedWithCasesBesideAnswers(backend: Backend) throws {
+        let fixture = try store(backend)
         let all = try Summary.rows(fixture.reader, by: [])
         #expect(all.map(\.level) == [1, 2])
         // Niveau 1: Ja C1·J1, C1·J2, C2·J2 (2024), C1·J1, C3·J1 (2025) = 5; Nej C2·J1, C1·J2 = 2; C3·J2 Ikke
@@ -39,8 +39,8 @@ import TilsynAnalysis
         #expect(byQuestion.map(\.n) == [2, 2, 2, 1])
     }
 
-    @Test func trendAndAgreement() throws {
-        let fixture = try store()
+    @Test(arguments: Backend.available) func trendAndAgreement(backend: Backend) throws {
+        let fixture = try store(backend)
         let trend = try Trend.rows(fixture.reader, by: [])
         // Only niveau 1 has the baseline round 2024: 2025's 2/3 against 2024's 3/4 is −8,33 pp.
         #expect(trend.map(\.level) == [1, 1])

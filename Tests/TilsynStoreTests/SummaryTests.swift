@@ -17,8 +17,8 @@ import TilsynStore
         #expect(Wilson.interval(successes: 0, n: 0) == nil)
     }
 
-    @Test func seedFigure441Of483ByQuestion() throws {
-        let fixture = try AnalysisFixture()
+    @Test(arguments: Backend.available) func seedFigure441Of483ByQuestion(backend: Backend) throws {
+        let fixture = try AnalysisFixture(backend)
         try fixture.addMany(441, "J1", 1)
         try fixture.addMany(42, "J1", 2)
         try fixture.addMany(17, "J1", 3)
@@ -34,8 +34,8 @@ import TilsynStore
         #expect(interval.low < 441.0 / 483.0 && 441.0 / 483.0 < interval.high)
     }
 
-    @Test func seedFigure7Of8WithNotApplicableOutsideTheIndsats() throws {
-        let fixture = try AnalysisFixture()
+    @Test(arguments: Backend.available) func seedFigure7Of8WithNotApplicableOutsideTheIndsats(backend: Backend) throws {
+        let fixture = try AnalysisFixture(backend)
         try fixture.addMany(7, "J2", 1, round: "2019")
         try fixture.addMany(1, "J2", 2, round: "2019")
         // Answered Ja, but the question does not apply to the case's indsats: leaves the denominator.
@@ -50,8 +50,8 @@ import TilsynStore
     /// Two cases at two levels in two units; counts by hand:
     /// C1 (Vest, level 1): J1 Ja, J2 Nej, G1 Høj. C1 (level 2): J1 Ja, J2 Ja, G1 Nogen.
     /// C2 (Øst, level 1): J1 Nej, J2 Ikke relevant, G1 Lav. C2 (level 2): J1 blank, J2 Ja, G1 Høj.
-    func fourReviews() throws -> AnalysisFixture {
-        let fixture = try AnalysisFixture()
+    func fourReviews(_ backend: Backend = .sqlite) throws -> AnalysisFixture {
+        let fixture = try AnalysisFixture(backend)
         try fixture.add(case: "C1", level: 1, unit: "Vest", reviewer: "AB", [("J1", 1), ("J2", 2), ("G1", 6)])
         try fixture.add(case: "C1", level: 2, unit: "Vest", reviewer: "CD", [("J1", 1), ("J2", 1), ("G1", 5)])
         try fixture.add(
@@ -64,8 +64,8 @@ import TilsynStore
         return fixture
     }
 
-    @Test func groupsByStepThemeAndLevel() throws {
-        let fixture = try fourReviews()
+    @Test(arguments: Backend.available) func groupsByStepThemeAndLevel(backend: Backend) throws {
+        let fixture = try fourReviews(backend)
         // Every row is for one level (never summed over levels): level first, then the step.
         let byStep = try Summary.rows(fixture.reader, by: [.step])
         #expect(byStep.map(\.keys) == [[.step: .text("S1")], [.step: .text("S2")], [.step: .text("S1")], [.step: .text("S2")]])
@@ -93,8 +93,8 @@ import TilsynStore
     }
 
     /// A temanedslag question (T1, step S1, theme A) counts only as itself: C1 answers J1 Ja and T1 Nej, C2 T1 Nej.
-    @Test func temanedslagNeverEntersAStepThemeOrHeadline() throws {
-        let fixture = try AnalysisFixture()
+    @Test(arguments: Backend.available) func temanedslagNeverEntersAStepThemeOrHeadline(backend: Backend) throws {
+        let fixture = try AnalysisFixture(backend)
         try fixture.add(case: "C1", [("J1", 1), ("T1", 2)])
         try fixture.add(case: "C2", [("T1", 2)])
         try fixture.finish()
@@ -112,8 +112,8 @@ import TilsynStore
         #expect(try Trend.rows(fixture.reader, by: []).map(\.n) == [1])
     }
 
-    @Test func groupsByUnitMeasureReviewerAndFilters() throws {
-        let fixture = try fourReviews()
+    @Test(arguments: Backend.available) func groupsByUnitMeasureReviewerAndFilters(backend: Backend) throws {
+        let fixture = try fourReviews(backend)
         let rows = try Summary.rows(
             fixture.reader, by: [.unit, .measure, .reviewer], selection: Selection(levels: [2])
         )

@@ -4,8 +4,8 @@ import TilsynAnalysis
 /// Trends against a baseline round, over questions present in both rounds.
 @Suite struct TrendTests {
     /// J1: 7 of 8 Ja in 2019, 9 of 10 in 2025. J2 (theme A too) only in 2025: 0 of 5. G1 (degree) is left out.
-    func rounds() throws -> AnalysisFixture {
-        let fixture = try AnalysisFixture()
+    func rounds(_ backend: Backend = .sqlite) throws -> AnalysisFixture {
+        let fixture = try AnalysisFixture(backend)
         try fixture.addMany(7, "J1", 1, round: "2019")
         try fixture.addMany(1, "J1", 2, round: "2019")
         try fixture.addMany(9, "J1", 1, round: "2025", unit: "Øst")
@@ -16,8 +16,8 @@ import TilsynAnalysis
         return fixture
     }
 
-    @Test func changeInPointsOverSharedQuestions() throws {
-        let fixture = try rounds()
+    @Test(arguments: Backend.available) func changeInPointsOverSharedQuestions(backend: Backend) throws {
+        let fixture = try rounds(backend)
         #expect(try Trend.rounds(fixture.reader) == ["2019", "2025"])
         let byTheme = try Trend.rows(fixture.reader, by: [.theme])
         let themeA = byTheme.filter { $0.keys == [.theme: .text("A")] }
@@ -39,8 +39,8 @@ import TilsynAnalysis
         #expect(byQuestion[2].rate == 0 && byQuestion[2].changePoints == 0)
     }
 
-    @Test func unitsAreComparedWithTheSameUnitsBaseline() throws {
-        let fixture = try rounds()
+    @Test(arguments: Backend.available) func unitsAreComparedWithTheSameUnitsBaseline(backend: Backend) throws {
+        let fixture = try rounds(backend)
         // Vest answered only in 2019, Øst only in 2025: no unit has a question in both rounds but its baseline row.
         let byUnit = try Trend.rows(fixture.reader, by: [.unit])
         #expect(byUnit.map(\.keys) == [[.unit: .text("Vest")]])

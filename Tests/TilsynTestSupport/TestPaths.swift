@@ -229,6 +229,7 @@ public struct TestPostgresMissing: Error {
 /// `psql` failed.
 public struct TestPostgresFailure: Error, CustomStringConvertible {
     public let message: String
+    public init(message: String) { self.message = message }
     public var description: String { message }
 }
 
