@@ -1,4 +1,3 @@
-internal import GRDB
 internal import TilsynAudit
 
 extension AuditStore {
@@ -7,51 +6,52 @@ extension AuditStore {
     struct Comparer {
         let path: String
         let replace: Bool
-        let lookup: Statement
-        let answersOf: Statement
-        /// The kommuner the store holds a case number under.
-        let kommunerOf: Statement
+        let sql: any SQLRunner
 
-        init(path: String, replace: Bool, in db: Database) throws {
+        static let lookup = """
+            SELECT r.id, f.path, u.name, v.initials, r.review_date, r.measure, r.age, r.caseworker,
+                r.udgangspunkt, r.udgangspunkt_date
+            FROM review r
+            JOIN audit_case c ON c.id = r.case_id JOIN round d ON d.id = r.round_id JOIN file f ON f.id = r.file_id
+            JOIN unit u ON u.id = r.unit_id JOIN reviewer v ON v.id = r.reviewer_id
+            WHERE c.kommune = ? AND c.number = ? AND d.name = ? AND r.level = ?
+            """
+
+        init(path: String, replace: Bool, in sql: any SQLRunner) {
             self.path = path
             self.replace = replace
-            lookup = try db.cachedStatement(sql: """
-                SELECT r.id, f.path, u.name, v.initials, r.review_date, r.measure, r.age, r.caseworker,
-                    r.udgangspunkt, r.udgangspunkt_date
-                FROM review r
-                JOIN audit_case c ON c.id = r.case_id JOIN round d ON d.id = r.round_id JOIN file f ON f.id = r.file_id
-                JOIN unit u ON u.id = r.unit_id JOIN reviewer v ON v.id = r.reviewer_id
-                WHERE c.kommune = ? AND c.number = ? AND d.name = ? AND r.level = ?
-                """)
-            kommunerOf = try db.cachedStatement(sql: "SELECT kommune FROM audit_case WHERE number = ? ORDER BY kommune")
-            answersOf = try db.cachedStatement(
-                sql: "SELECT question, answer, remark FROM answer WHERE review_id = ? ORDER BY question")
+            self.sql = sql
         }
 
         func compare(_ review: Review) throws -> (StoredState, Finding?) {
             let key = review.key
-            guard let row = try Row.fetchOne(lookup, arguments: [key.kommune, key.caseNumber, key.round, key.level])
+            guard
+                let row = try sql.rows(
+                    Self.lookup, [.text(key.kommune), .text(key.caseNumber), .text(key.round), SQLValue(key.level)]
+                ).first
             else {
                 return (.new, try kommuneConflict(review))
             }
-            let id: Int64 = row[0]
-            let earlierFile: String = row[1]
+            let id = Int64(row.int(0))
+            let earlierFile = row.string(1)
             var stored: [String: [String?]] = [:]
-            for answer in try Row.fetchAll(answersOf, arguments: [id]) {
-                stored[answer[0]] = [answer[1], answer[2]]
+            for answer in try sql.rows(
+                "SELECT question, answer, remark FROM answer WHERE review_id = ? ORDER BY question", [.integer(id)])
+            {
+                stored[answer.string(0)] = [answer.optionalString(1), answer.optionalString(2)]
             }
             var incoming: [String: [String?]] = [:]
             for answer in review.answers { incoming[answer.questionID] = [answer.answer, answer.remark] }
             // The metadata counts as much as the answers: a corrected enhed, reviewer or date is a new version.
             var fields: [String] = []
-            if (row[2] as String) != review.unit { fields.append("enhed") }
-            if (row[3] as String) != review.reviewer { fields.append("reviewer") }
-            if (row[4] as String?) != review.reviewDate { fields.append("dato for gennemgang") }
-            if (row[5] as Int) != review.measure.paragraph { fields.append("indsats") }
-            if (row[6] as Int?) != review.age { fields.append("barnets alder") }
-            if (row[7] as String?) != review.caseworker { fields.append("sagsbehandler") }
-            if (row[8] as String?) != review.udgangspunkt { fields.append("udgangspunkt") }
-            if (row[9] as String?) != review.udgangspunktDate { fields.append("dato for udgangspunkt") }
+            if row.string(2) != review.unit { fields.append("enhed") }
+            if row.string(3) != review.reviewer { fields.append("reviewer") }
+            if row.optionalString(4) != review.reviewDate { fields.append("dato for gennemgang") }
+            if row.int(5) != review.measure.paragraph { fields.append("indsats") }
+            if row.optionalInt(6) != review.age { fields.append("barnets alder") }
+            if row.optionalString(7) != review.caseworker { fields.append("sagsbehandler") }
+            if row.optionalString(8) != review.udgangspunkt { fields.append("udgangspunkt") }
+            if row.optionalString(9) != review.udgangspunktDate { fields.append("dato for udgangspunkt") }
             if stored == incoming, fields.isEmpty { return (.unchanged, nil) }
             let changed = Set(stored.keys).union(incoming.keys).filter { stored[$0] != incoming[$0] }.count
             var what: [String] = []
@@ -81,7 +81,9 @@ extension AuditStore {
         /// the finding goes to the reviewer, who has nothing to change).
         func kommuneConflict(_ review: Review) throws -> Finding? {
             let kommune = review.kommune ?? ""
-            let stored = try String.fetchAll(kommunerOf, arguments: [review.caseNumber])
+            let stored = try sql.rows(
+                "SELECT kommune FROM audit_case WHERE number = ? ORDER BY kommune", [.text(review.caseNumber)]
+            ).map { $0.string(0) }
             let message: String
             if kommune.isEmpty, let named = stored.first(where: { !$0.isEmpty }) {
                 message = "Sagen er gemt under kommunen »\(named)«, men filen angiver ingen kommune, så den ville tælle "

@@ -113,7 +113,7 @@ extension AuditStore {
     public static func resubmissionFindings(
         _ stored: StoredFile, replace: Bool, in db: Database, read: Reading
     ) throws -> (file: ReturnedFile, findings: [Finding]) {
-        let comparer = try Comparer(path: stored.path, replace: replace, in: db)
+        let comparer = Comparer(path: stored.path, replace: replace, in: GRDBRunner(db: db))
         var findings: [Finding] = []
         let file = try read { review in
             if let finding = try comparer.compare(review).1 { findings.append(finding) }
@@ -141,23 +141,21 @@ extension AuditStore {
         _ stored: StoredFile, replace: Bool, in db: Database, shared: ImportShared = ImportShared(),
         read: Reading
     ) throws -> (file: ReturnedFile, outcome: ImportOutcome) {
-        if try Bool.fetchOne(
-            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM file WHERE sha256 = ?)"), arguments: [stored.sha256])
-            == true
-        {
+        let sql = GRDBRunner(db: db)
+        if try !sql.rows("SELECT 1 FROM file WHERE sha256 = ?", [.text(stored.sha256)]).isEmpty {
             let file = try read { _ in }
             return (file, file.isRejected ? .rejected : ImportOutcome(
                 status: .alreadyImported, findings: [], reviewsStored: 0, answersStored: 0, reviewsReplaced: 0,
                 reviewsUnchanged: 0))
         }
-        let comparer = try Comparer(path: stored.path, replace: replace, in: db)
+        let comparer = Comparer(path: stored.path, replace: replace, in: sql)
         let inserter = try shared.answerInserter(db)
         // A case and round's stored reviews, and how many are of this file: one question per review.
-        let caseReviews = try db.cachedStatement(sql: """
+        let caseReviews = """
             SELECT count(*), count(*) FILTER (WHERE r.file_id = ?)
             FROM review r JOIN audit_case c ON c.id = r.case_id AND c.kommune = ? AND c.number = ?
             JOIN round d ON d.id = r.round_id AND d.name = ?
-            """)
+            """
         var findings: [Finding] = []
         var refused = false
         var fileID: Int64?
@@ -175,23 +173,24 @@ extension AuditStore {
                 unchanged += 1
                 return
             }
-            let id = try fileID ?? insertFileRow(stored, in: db)
+            let id = try fileID ?? insertFileRow(stored, in: sql)
             fileID = id
             // Agreement over three or four levels counts each case and round as a whole: taken out before the
             // first of its reviews in this file changes, when the store holds it at three levels or more (asked of
             // the store, so that nothing is held per review), added again at the end.
             let key = review.key
-            if let counts = try Row.fetchOne(caseReviews, arguments: [id, key.kommune, key.caseNumber, key.round]),
-                counts[1] as Int == 0, counts[0] as Int >= 3
-            {
-                try updateLevelSets(of: key, in: db, sign: -1)
+            if let counts = try sql.rows(
+                caseReviews, [.integer(id), .text(key.kommune), .text(key.caseNumber), .text(key.round)]
+            ).first, counts.int(1) == 0, counts.int(0) >= 3 {
+                try updateLevelSets(of: key, in: sql, sign: -1)
             }
             if case .differs(let oldID) = state {
-                try remove(oldID, notPairedWith: id, in: db)
+                try remove(oldID, notPairedWith: id, in: sql)
                 replaced += 1
             }
-            let inserted = try insert(review, fileID: id, answers: inserter, dimensions: &dimensions, in: db)
-            counts.add(review, stored: inserted, catalogue: try shared.groupings.catalogue(review.catalogueID, in: db))
+            let inserted = try insert(review, fileID: id, answers: inserter, dimensions: &dimensions, in: sql)
+            counts.add(
+                review, stored: inserted, catalogue: try shared.groupings.catalogue(review.catalogueID, in: sql))
             if counts.isLarge {
                 // The upserts add up: a long file's counts are written as they grow instead of held to its end.
                 try counts.write(using: shared.keptCounts(db))
@@ -206,43 +205,50 @@ extension AuditStore {
             outcome.findings = findings
             return (file, outcome)
         }
-        guard let fileID = try fileID ?? (file.reviewCount == 0 ? insertFileRow(stored, in: db) : nil) else {
+        guard let fileID = try fileID ?? (file.reviewCount == 0 ? insertFileRow(stored, in: sql) : nil) else {
             // Other bytes with the very same reviews: nothing new to store, and no file to record.
             return (file, ImportOutcome(
                 status: .alreadyImported, findings: [], reviewsStored: 0, answersStored: 0, reviewsReplaced: 0,
                 reviewsUnchanged: unchanged))
         }
         try counts.write(using: shared.keptCounts(db))
-        let sql = GRDBRunner(db: db)
         try updatePairCounts(in: sql, reviews: "s.file_id = ?1", among: "o.file_id = ?1", arguments: [.integer(fileID)],
                              sign: 1)
-        try addLevelSets(ofFile: fileID, in: db)
+        try addLevelSets(ofFile: fileID, in: sql)
         try updatePairCaseCounts(in: sql, reviews: "s.file_id = ?1", among: "o.file_id = ?1",
                                  arguments: [.integer(fileID)], sign: 1)
         try addRecurringCases(in: sql, filter: "r.file_id = ?1", arguments: [.integer(fileID)])
         let warnings = file.findings.filter { $0.severity == .warning }.count + findings.count
-        try db.cachedStatement(sql: "UPDATE file SET shape = ?, reviews = ?, answers = ?, warnings = ? WHERE id = ?")
-            .execute(arguments: [file.shape?.rawValue ?? "", reviews, answers, warnings, fileID])
+        try sql.run(
+            "UPDATE file SET shape = ?, reviews = ?, answers = ?, warnings = ? WHERE id = ?",
+            [.text(file.shape?.rawValue ?? ""), SQLValue(reviews), SQLValue(answers), SQLValue(warnings),
+             .integer(fileID)])
         return (file, ImportOutcome(
             status: .imported, findings: findings, reviewsStored: reviews, answersStored: answers,
             reviewsReplaced: replaced, reviewsUnchanged: unchanged))
     }
 
     /// The file's row, its counts to be filled in when its reviews are stored.
-    private static func insertFileRow(_ file: StoredFile, in db: Database) throws -> Int64 {
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO file(sha256, path, shape, bytes, imported_at, reviews, answers, warnings)
-                VALUES (?, ?, '', ?, ?, 0, 0, 0)
-                """
-        ).execute(arguments: [file.sha256, file.path, file.byteCount, AuditStore.timestamp()])
-        return db.lastInsertedRowID
+    private static func insertFileRow(_ file: StoredFile, in sql: any SQLRunner) throws -> Int64 {
+        try newID(
+            sql,
+            """
+            INSERT INTO file(sha256, path, shape, bytes, imported_at, reviews, answers, warnings)
+            VALUES (?, ?, '', ?, ?, 0, 0, 0) RETURNING id
+            """, [.text(file.sha256), .text(file.path), SQLValue(file.byteCount), .text(AuditStore.timestamp())])
+    }
+
+    /// The id an `INSERT … RETURNING id` made.
+    static func newID(_ sql: any SQLRunner, _ statement: String, _ values: [SQLValue]) throws -> Int64 {
+        guard let id = try sql.rows(statement, values).first?.first?.integer else {
+            throw StoreError(.writeFailed, "the store gave no id for a new row")
+        }
+        return id
     }
 
     /// Removes a stored review that a review of file `fileID` replaces, with its counts: its pairs are taken out
     /// with the reviews still stored that are not of this file (this file's pairs are added when it is done).
-    private static func remove(_ oldID: Int64, notPairedWith fileID: Int64, in db: Database) throws {
-        let sql = GRDBRunner(db: db)
+    private static func remove(_ oldID: Int64, notPairedWith fileID: Int64, in sql: any SQLRunner) throws {
         let arguments: [SQLValue] = [.integer(oldID), .integer(fileID)]
         try updateCounts(in: sql, filter: "r.id = ?1", arguments: [.integer(oldID)], sign: -1)
         try updatePairCounts(in: sql, reviews: "s.id = ?1 AND o.file_id <> ?2", among: "o.id = ?1",
@@ -250,73 +256,62 @@ extension AuditStore {
         try updateCaseCounts(in: sql, filter: "r.id = ?1", arguments: [.integer(oldID)], sign: -1)
         try updatePairCaseCounts(in: sql, reviews: "s.id = ?1 AND o.file_id <> ?2", among: "o.id = ?1",
                                  arguments: arguments, sign: -1)
-        let old = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT case_id, level FROM review WHERE id = ?"), arguments: [oldID])
-        try db.cachedStatement(sql: "DELETE FROM answer WHERE review_id = ?").execute(arguments: [oldID])
-        try db.cachedStatement(sql: "DELETE FROM review WHERE id = ?").execute(arguments: [oldID])
-        if let old { try dropRecurringCase(in: sql, caseID: old["case_id"], level: old["level"]) }
+        let old = try sql.rows("SELECT case_id, level FROM review WHERE id = ?", [.integer(oldID)]).first
+        try sql.run("DELETE FROM answer WHERE review_id = ?", [.integer(oldID)])
+        try sql.run("DELETE FROM review WHERE id = ?", [.integer(oldID)])
+        if let old { try dropRecurringCase(in: sql, caseID: Int64(old.int(0)), level: old.int(1)) }
     }
 
     /// Adds or removes the level set counts of the stored case and round of `key` when it has reviews at three
     /// levels or more (others have no items in `level_set_count`).
-    private static func updateLevelSets(of key: ReviewKey, in db: Database, sign: Int) throws {
+    private static func updateLevelSets(of key: ReviewKey, in sql: any SQLRunner, sign: Int) throws {
         guard
-            let ids = try Row.fetchOne(
-                db.cachedStatement(
-                    sql: """
-                        SELECT r.case_id, r.round_id FROM review r
-                        JOIN audit_case c ON c.id = r.case_id AND c.kommune = ? AND c.number = ?
-                        JOIN round d ON d.id = r.round_id AND d.name = ?
-                        GROUP BY r.case_id, r.round_id HAVING count(*) >= 3
-                        """), arguments: [key.kommune, key.caseNumber, key.round])
+            let ids = try sql.rows(
+                """
+                SELECT r.case_id, r.round_id FROM review r
+                JOIN audit_case c ON c.id = r.case_id AND c.kommune = ? AND c.number = ?
+                JOIN round d ON d.id = r.round_id AND d.name = ?
+                GROUP BY r.case_id, r.round_id HAVING count(*) >= 3
+                """, [.text(key.kommune), .text(key.caseNumber), .text(key.round)]
+            ).first
         else { return }
         try updateLevelSetCounts(
-            in: GRDBRunner(db: db), filter: "r1.case_id = ?1 AND r1.round_id = ?2",
-            arguments: [.integer(ids[0]), .integer(ids[1])], sign: sign)
+            in: sql, filter: "r1.case_id = ?1 AND r1.round_id = ?2", arguments: [ids[0], ids[1]], sign: sign)
     }
 
     /// Adds the level set counts of every stored case and round that file `fileID` has a review of and that has
     /// reviews at three levels or more.
-    private static func addLevelSets(ofFile fileID: Int64, in db: Database) throws {
-        let cursor = try Row.fetchCursor(
-            db.cachedStatement(sql: """
-                SELECT f.case_id, f.round_id FROM review f
-                JOIN review r ON r.case_id = f.case_id AND r.round_id = f.round_id
-                WHERE f.file_id = ? GROUP BY f.case_id, f.round_id HAVING count(DISTINCT r.id) >= 3
-                """), arguments: [fileID])
-        var cases: [(Int64, Int64)] = []
-        while let row = try cursor.next() { cases.append((row[0], row[1])) }
-        for (caseID, roundID) in cases {
+    private static func addLevelSets(ofFile fileID: Int64, in sql: any SQLRunner) throws {
+        let cases = try sql.rows(
+            """
+            SELECT f.case_id, f.round_id FROM review f
+            JOIN review r ON r.case_id = f.case_id AND r.round_id = f.round_id
+            WHERE f.file_id = ? GROUP BY f.case_id, f.round_id HAVING count(DISTINCT r.id) >= 3
+            """, [.integer(fileID)])
+        for ids in cases {
             try updateLevelSetCounts(
-                in: GRDBRunner(db: db), filter: "r1.case_id = ?1 AND r1.round_id = ?2",
-                arguments: [.integer(caseID), .integer(roundID)], sign: 1)
+                in: sql, filter: "r1.case_id = ?1 AND r1.round_id = ?2", arguments: [ids[0], ids[1]], sign: 1)
         }
     }
 
     /// The id of a case or unit (`table` `audit_case` or `unit`): `value` within the review's kommune.
     private static func kommuneDimension(
-        _ table: String, _ column: String, _ value: String, kommune: String?, in db: Database
+        _ table: String, _ column: String, _ value: String, kommune: String?, in sql: any SQLRunner
     ) throws -> Int64 {
-        let kommune = kommune ?? ""
-        if let id = try Int64.fetchOne(
-            db.cachedStatement(sql: "SELECT id FROM \(table) WHERE kommune = ? AND \(column) = ?"),
-            arguments: [kommune, value])
-        {
-            return id
+        let values: [SQLValue] = [.text(kommune ?? ""), .text(value)]
+        if let id = try sql.rows("SELECT id FROM \(table) WHERE kommune = ? AND \(column) = ?", values).first {
+            return Int64(id.int(0))
         }
-        try db.cachedStatement(sql: "INSERT INTO \(table)(kommune, \(column)) VALUES (?, ?)")
-            .execute(arguments: [kommune, value])
-        return db.lastInsertedRowID
+        return try newID(sql, "INSERT INTO \(table)(kommune, \(column)) VALUES (?, ?) RETURNING id", values)
     }
 
-    private static func dimension(_ table: String, _ column: String, _ value: String, in db: Database) throws -> Int64 {
-        if let id = try Int64.fetchOne(
-            db.cachedStatement(sql: "SELECT id FROM \(table) WHERE \(column) = ?"), arguments: [value])
-        {
-            return id
+    private static func dimension(_ table: String, _ column: String, _ value: String, in sql: any SQLRunner) throws
+        -> Int64
+    {
+        if let id = try sql.rows("SELECT id FROM \(table) WHERE \(column) = ?", [.text(value)]).first {
+            return Int64(id.int(0))
         }
-        try db.cachedStatement(sql: "INSERT INTO \(table)(\(column)) VALUES (?)").execute(arguments: [value])
-        return db.lastInsertedRowID
+        return try newID(sql, "INSERT INTO \(table)(\(column)) VALUES (?) RETURNING id", [.text(value)])
     }
 
     /// The ids of the rounds, reviewers and units one file's reviews name, remembered for that file: a long CSV
@@ -328,12 +323,14 @@ extension AuditStore {
         /// By kommune, then by name.
         private var units: [String: [String: Int64]] = [:]
 
-        mutating func ids(of review: Review, in db: Database) throws -> (round: Int64, reviewer: Int64, unit: Int64) {
+        mutating func ids(of review: Review, in sql: any SQLRunner) throws
+            -> (round: Int64, reviewer: Int64, unit: Int64)
+        {
             func id(
                 _ known: inout [String: Int64], _ table: String, _ column: String, _ value: String
             ) throws -> Int64 {
                 if let id = known[value] { return id }
-                let id = try dimension(table, column, value, in: db)
+                let id = try dimension(table, column, value, in: sql)
                 known[value] = id
                 return id
             }
@@ -341,7 +338,7 @@ extension AuditStore {
             if let known = units[review.kommune ?? ""]?[review.unit] {
                 unit = known
             } else {
-                unit = try kommuneDimension("unit", "name", review.unit, kommune: review.kommune, in: db)
+                unit = try kommuneDimension("unit", "name", review.unit, kommune: review.kommune, in: sql)
                 units[review.kommune ?? "", default: [:]][review.unit] = unit
             }
             return (try id(&rounds, "round", "name", review.round),
@@ -350,20 +347,24 @@ extension AuditStore {
     }
 
     private static func insert(
-        _ review: Review, fileID: Int64, answers: AnswerInserter, dimensions: inout DimensionIDs, in db: Database
+        _ review: Review, fileID: Int64, answers: AnswerInserter, dimensions: inout DimensionIDs, in sql: any SQLRunner
     ) throws -> StoredReview {
-        let caseID = try kommuneDimension("audit_case", "number", review.caseNumber, kommune: review.kommune, in: db)
-        let (roundID, reviewerID, unitID) = try dimensions.ids(of: review, in: db)
-        try db.cachedStatement(sql: """
+        let caseID = try kommuneDimension("audit_case", "number", review.caseNumber, kommune: review.kommune, in: sql)
+        let (roundID, reviewerID, unitID) = try dimensions.ids(of: review, in: sql)
+        let reviewID = try newID(
+            sql,
+            """
             INSERT INTO review(case_id, round_id, level, reviewer_id, unit_id, measure, age, caseworker, review_date,
                 catalogue, catalogue_version, file_id, sheet, cell, udgangspunkt, udgangspunkt_date)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [
-                caseID, roundID, review.level, reviewerID, unitID, review.measure.paragraph, review.age,
-                review.caseworker, review.reviewDate, review.catalogueID, review.catalogueVersion, fileID,
-                review.at.sheet, review.at.cell, review.udgangspunkt, review.udgangspunktDate,
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+            """,
+            [
+                .integer(caseID), .integer(roundID), SQLValue(review.level), .integer(reviewerID), .integer(unitID),
+                SQLValue(review.measure.paragraph), review.age.map(SQLValue.init) ?? .null, SQLValue(review.caseworker),
+                SQLValue(review.reviewDate), .text(review.catalogueID), .text(review.catalogueVersion),
+                .integer(fileID), .text(review.at.sheet), .text(review.at.cell), SQLValue(review.udgangspunkt),
+                SQLValue(review.udgangspunktDate),
             ])
-        let reviewID = db.lastInsertedRowID
         try answers.insert(review.answers, reviewID: reviewID)
         return StoredReview(id: reviewID, caseID: caseID, roundID: roundID, reviewerID: reviewerID, unitID: unitID)
     }

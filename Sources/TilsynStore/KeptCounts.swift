@@ -189,24 +189,21 @@ final class CatalogueGroupings {
     private var catalogues: [String: Catalogue] = [:]
 
     /// The catalogue `id` as the store holds it, its questions and groups numbered.
-    func catalogue(_ id: String, in db: Database) throws -> Catalogue {
+    func catalogue(_ id: String, in sql: any SQLRunner) throws -> Catalogue {
         if let known = catalogues[id] { return known }
         var questions: [String: Question] = [:]
-        for row in try Row.fetchAll(
-            db, sql: "SELECT question, step, type, temanedslag FROM catalogue_question WHERE catalogue = ?",
-            arguments: [id])
+        for row in try sql.rows(
+            "SELECT question, step, type, temanedslag FROM catalogue_question WHERE catalogue = ?", [.text(id)])
         {
-            questions[row[0]] = Question(step: row[1], degree: (row[2] as String) == "GRAD", temanedslag: row[3],
-                                         themes: [])
+            questions[row.string(0)] = Question(
+                step: row.string(1), degree: row.string(2) == "GRAD", temanedslag: row.bool(3), themes: [])
         }
-        for row in try Row.fetchAll(
-            db, sql: "SELECT question, theme FROM question_theme WHERE catalogue = ? ORDER BY question, theme",
-            arguments: [id])
+        for row in try sql.rows(
+            "SELECT question, theme FROM question_theme WHERE catalogue = ? ORDER BY question, theme", [.text(id)])
         {
-            let question: String = row[0]
             // A theme of a question the catalogue does not list still groups it (the SQL joins them apart).
-            questions[question, default: Question(step: "", degree: false, temanedslag: false, themes: [])]
-                .themes.append(row[1])
+            questions[row.string(0), default: Question(step: "", degree: false, temanedslag: false, themes: [])]
+                .themes.append(row.string(1))
         }
         let sorted = questions.sorted { $0.key < $1.key }
         var numbered = Catalogue(index: [:], questionIDs: sorted.map(\.key), caseGroups: [], groups: [], unlisted: [])
