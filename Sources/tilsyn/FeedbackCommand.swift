@@ -13,8 +13,8 @@ struct FeedbackCommand: ParsableCommand {
         discussion: """
             For each unit (or only --unit), writes feedback-<unit>.xlsx with, per case, the questions answered Nej or \
             Lav grad at any level with the remarks, the questions where the levels disagreed (each level's answer \
-            side by side), and the unit's compliance per sagsskridt beside the whole municipality's. Where the case \
-            list had a sagsbehandler column, one workbook per caseworker is written as well \
+            side by side), and the unit's compliance per sagsskridt beside its whole municipality's (its kommune's \
+            units). Where the case list had a sagsbehandler column, one workbook per caseworker is written as well \
             (feedback-<unit>-<caseworker>.xlsx). The workbooks are internal: they hold case numbers, remarks and \
             caseworkers' names, say so on their first sheet, and there is no external version.
             """)
