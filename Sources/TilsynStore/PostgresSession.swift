@@ -125,6 +125,20 @@ final class PostgresSession: @unchecked Sendable {
         return (rows, result.metadata.rows ?? 0)
     }
 
+    /// Runs `body` in a transaction begun with `begin` (`BEGIN`, or with an isolation level): committed when it
+    /// returns, rolled back when it throws.
+    func transaction<T>(_ begin: String = "BEGIN", _ body: () throws -> T) throws -> T {
+        try query(begin)
+        do {
+            let result = try body()
+            try query("COMMIT")
+            return result
+        } catch {
+            _ = try? query("ROLLBACK")
+            throw error
+        }
+    }
+
     /// Runs a script of statements without values (the schema's DDL) one by one: postgres-nio sends each in the
     /// extended protocol, which takes one statement at a time.
     func script(_ sql: String) throws {
@@ -250,14 +264,8 @@ final class PostgresReading: StoreReading, @unchecked Sendable {
     func read<T>(_ body: (any SQLRunner) throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
-        try session.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        do {
-            let result = try body(PostgresRunner(session))
-            try session.query("COMMIT")
-            return result
-        } catch {
-            _ = try? session.query("ROLLBACK")
-            throw error
+        return try session.transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") {
+            try body(PostgresRunner(session))
         }
     }
 }

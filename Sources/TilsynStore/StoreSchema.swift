@@ -262,8 +262,7 @@ extension StoreSchema {
     /// once make it once. A database whose migration table names a later version than this program knows is
     /// refused: it was made by a newer Tilsyn.
     static func migrate(_ session: PostgresSession) throws {
-        try session.query("BEGIN")
-        do {
+        try session.transaction {
             try session.query("SELECT pg_advisory_xact_lock($1)", [.integer(migrationLock)])
             try session.query(
                 "CREATE TABLE IF NOT EXISTS tilsyn_migration (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
@@ -279,10 +278,6 @@ extension StoreSchema {
                     "INSERT INTO tilsyn_migration(id, applied_at) VALUES ($1, $2)",
                     [.text(migration.id), .text(AuditStore.timestamp())])
             }
-            try session.query("COMMIT")
-        } catch {
-            _ = try? session.query("ROLLBACK")
-            throw error
         }
     }
 

@@ -109,15 +109,7 @@ final class AnalysisFixture {
             return try sqliteStore.database.write { db in try body(GRDBRunner(db: db)) }
         }
         guard let session else { throw TestPostgresMissing() }
-        try session.query("BEGIN")
-        do {
-            let result = try body(PostgresRunner(session))
-            try session.query("COMMIT")
-            return result
-        } catch {
-            _ = try? session.query("ROLLBACK")
-            throw error
-        }
+        return try session.transaction { try body(PostgresRunner(session)) }
     }
 
     /// Adds answers of one review (created on first use) of `caseNumber` at `level` in `round`.
