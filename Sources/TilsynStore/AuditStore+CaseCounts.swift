@@ -257,17 +257,26 @@ extension AuditStore {
     }
 
     /// What decides a catalogue's case counts: each question's sagsskridt, kind, temanedslag flag and pejlemærker.
-    static func groupingFingerprint(of catalogue: String, in db: Database) throws -> String {
-        try String.fetchOne(
-            db,
-            sql: """
-                SELECT group_concat(line, ';') FROM (
-                    SELECT q.question || '|' || q.step || '|' || q.type || '|' || q.temanedslag || '|'
-                        || coalesce((SELECT group_concat(theme, ',') FROM (
-                            SELECT theme FROM question_theme t
-                            WHERE t.catalogue = q.catalogue AND t.question = q.question ORDER BY theme)), '') AS line
-                    FROM catalogue_question q WHERE q.catalogue = ? ORDER BY q.question)
-                """, arguments: [catalogue]) ?? ""
+    static func groupingFingerprint(of catalogue: String, in sql: any SQLRunner) throws -> String {
+        var lines: [String] = []
+        var last = ""
+        for row in try sql.rows(
+            """
+            SELECT q.question, q.step, q.type, q.temanedslag, t.theme FROM catalogue_question q
+            LEFT JOIN question_theme t ON t.catalogue = q.catalogue AND t.question = q.question
+            WHERE q.catalogue = ? ORDER BY q.question, t.theme
+            """, [.text(catalogue)])
+        {
+            let question = row.string(0)
+            if question != last || lines.isEmpty {
+                lines.append([question, row.string(1), row.string(2), row.string(3), ""].joined(separator: "|"))
+                last = question
+            }
+            if let theme = row.optionalString(4) {
+                lines[lines.count - 1] += (lines[lines.count - 1].hasSuffix("|") ? "" : ",") + theme
+            }
+        }
+        return lines.joined(separator: ";")
     }
 
     // MARK: - Answer and level pair counts

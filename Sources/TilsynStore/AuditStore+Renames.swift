@@ -1,4 +1,3 @@
-internal import GRDB
 internal import TilsynAudit
 
 extension AuditStore {
@@ -7,23 +6,23 @@ extension AuditStore {
     ///
     /// Renames chain: when `B` replaced `A` earlier and `C` now replaces `B`, `A` maps to `C` as well. A mapping is
     /// kept when a later version no longer lists it, and dropped when its earlier id is a question again.
-    static func registerRenames(_ catalogue: Catalogue, in db: Database) throws {
+    static func registerRenames(_ catalogue: Catalogue, in sql: any SQLRunner) throws {
         for question in catalogue.allQuestions {
             for previous in question.replaces {
-                try db.cachedStatement(
-                    sql: "UPDATE question_rename SET question = ? WHERE catalogue = ? AND question = ?"
-                ).execute(arguments: [question.id, catalogue.id, previous])
-                try db.cachedStatement(
-                    sql: """
-                        INSERT INTO question_rename(catalogue, previous, question) VALUES (?, ?, ?)
-                        ON CONFLICT(catalogue, previous) DO UPDATE SET question = excluded.question
-                        """
-                ).execute(arguments: [catalogue.id, previous, question.id])
+                try sql.run(
+                    "UPDATE question_rename SET question = ? WHERE catalogue = ? AND question = ?",
+                    [.text(question.id), .text(catalogue.id), .text(previous)])
+                try sql.run(
+                    """
+                    INSERT INTO question_rename(catalogue, previous, question) VALUES (?, ?, ?)
+                    ON CONFLICT (catalogue, previous) DO UPDATE SET question = excluded.question
+                    """, [.text(catalogue.id), .text(previous), .text(question.id)])
             }
         }
         for question in catalogue.allQuestions {
-            try db.cachedStatement(sql: "DELETE FROM question_rename WHERE catalogue = ? AND previous = ?")
-                .execute(arguments: [catalogue.id, question.id])
+            try sql.run(
+                "DELETE FROM question_rename WHERE catalogue = ? AND previous = ?",
+                [.text(catalogue.id), .text(question.id)])
         }
     }
 }

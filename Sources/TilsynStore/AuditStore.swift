@@ -183,7 +183,7 @@ public final class AuditStore: Sendable {
             try database.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
                     for catalogue in catalogues.byID.values.sorted(by: { $0.id < $1.id }) {
-                        try AuditStore.register(catalogue, in: db)
+                        try AuditStore.register(catalogue, in: GRDBRunner(db: db))
                     }
                     return .commit
                 }
@@ -191,62 +191,64 @@ public final class AuditStore: Sendable {
         }
     }
 
-    static func register(_ catalogue: Catalogue, in db: Database) throws {
-        let before = try groupingFingerprint(of: catalogue.id, in: db)
-        try registerRows(catalogue, in: db)
-        // Questions moved to another sagsskridt or pejlemærke (or made temanedslag): the cases are counted anew.
-        if try groupingFingerprint(of: catalogue.id, in: db) != before,
-            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM review WHERE catalogue = ?)",
-                              arguments: [catalogue.id]) == true
+    /// Records `catalogue`'s steps, themes, questions and renames; when its questions moved to another sagsskridt
+    /// or pejlemærke (or became temanedslag) while reviews of it are stored, the cases are counted anew.
+    static func register(_ catalogue: Catalogue, in sql: any SQLRunner) throws {
+        let before = try groupingFingerprint(of: catalogue.id, in: sql)
+        try registerRows(catalogue, in: sql)
+        if try groupingFingerprint(of: catalogue.id, in: sql) != before,
+            try !sql.rows("SELECT 1 FROM review WHERE catalogue = ? LIMIT 1", [.text(catalogue.id)]).isEmpty
         {
-            try rebuildCaseCounts(in: db)
+            try rebuildCaseCounts(in: sql)
         }
     }
 
-    private static func registerRows(_ catalogue: Catalogue, in db: Database) throws {
-        try db.execute(
-            sql: """
-                INSERT INTO catalogue(id, version, title, baseline_level) VALUES (?, ?, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET version = excluded.version, title = excluded.title,
-                    baseline_level = excluded.baseline_level
-                """, arguments: [catalogue.id, catalogue.version, catalogue.title, catalogue.baselineLevel])
+    private static func registerRows(_ catalogue: Catalogue, in sql: any SQLRunner) throws {
+        try sql.run(
+            """
+            INSERT INTO catalogue(id, version, title, baseline_level) VALUES (?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET version = excluded.version, title = excluded.title,
+                baseline_level = excluded.baseline_level
+            """,
+            [.text(catalogue.id), .text(catalogue.version), .text(catalogue.title),
+             catalogue.baselineLevel.map(SQLValue.init) ?? .null])
         for (position, step) in catalogue.steps.enumerated() {
-            try db.execute(
-                sql: """
-                    INSERT INTO catalogue_step(catalogue, step, name, position) VALUES (?, ?, ?, ?)
-                    ON CONFLICT DO UPDATE SET name = excluded.name, position = excluded.position
-                    """, arguments: [catalogue.id, step.id, step.name, position])
+            try sql.run(
+                """
+                INSERT INTO catalogue_step(catalogue, step, name, position) VALUES (?, ?, ?, ?)
+                ON CONFLICT (catalogue, step) DO UPDATE SET name = excluded.name, position = excluded.position
+                """, [.text(catalogue.id), .text(step.id), .text(step.name), SQLValue(position)])
         }
         for (position, theme) in catalogue.themes.enumerated() {
-            try db.execute(
-                sql: """
-                    INSERT INTO catalogue_theme(catalogue, theme, name, position) VALUES (?, ?, ?, ?)
-                    ON CONFLICT DO UPDATE SET name = excluded.name, position = excluded.position
-                    """, arguments: [catalogue.id, theme.id, theme.name, position])
+            try sql.run(
+                """
+                INSERT INTO catalogue_theme(catalogue, theme, name, position) VALUES (?, ?, ?, ?)
+                ON CONFLICT (catalogue, theme) DO UPDATE SET name = excluded.name, position = excluded.position
+                """, [.text(catalogue.id), .text(theme.id), .text(theme.name), SQLValue(position)])
         }
         let temanedslag = Set(catalogue.temanedslag?.questions.map(\.id) ?? [])
         for (position, question) in catalogue.allQuestions.enumerated() {
-            try db.execute(
-                sql: """
-                    INSERT INTO catalogue_question(catalogue, question, step, type, text, position, temanedslag)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT DO UPDATE SET step = excluded.step, type = excluded.type, text = excluded.text,
-                        position = excluded.position, temanedslag = excluded.temanedslag
-                    """,
-                arguments: [
-                    catalogue.id, question.id, question.step, question.type, question.text, position,
-                    temanedslag.contains(question.id),
+            try sql.run(
+                """
+                INSERT INTO catalogue_question(catalogue, question, step, type, text, position, temanedslag)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (catalogue, question) DO UPDATE SET step = excluded.step, type = excluded.type,
+                    text = excluded.text, position = excluded.position, temanedslag = excluded.temanedslag
+                """,
+                [
+                    .text(catalogue.id), .text(question.id), .text(question.step), .text(question.type),
+                    .text(question.text), SQLValue(position), SQLValue(temanedslag.contains(question.id) ? 1 : 0),
                 ])
-            try db.execute(
-                sql: "DELETE FROM question_theme WHERE catalogue = ? AND question = ?",
-                arguments: [catalogue.id, question.id])
+            try sql.run(
+                "DELETE FROM question_theme WHERE catalogue = ? AND question = ?",
+                [.text(catalogue.id), .text(question.id)])
             for theme in question.themes {
-                try db.execute(
-                    sql: "INSERT INTO question_theme(catalogue, question, theme) VALUES (?, ?, ?)",
-                    arguments: [catalogue.id, question.id, theme])
+                try sql.run(
+                    "INSERT INTO question_theme(catalogue, question, theme) VALUES (?, ?, ?)",
+                    [.text(catalogue.id), .text(question.id), .text(theme)])
             }
         }
-        try registerRenames(catalogue, in: db)
+        try registerRenames(catalogue, in: sql)
     }
 }
 
