@@ -141,7 +141,15 @@ extension AuditStore {
         _ stored: StoredFile, replace: Bool, in db: Database, shared: ImportShared = ImportShared(),
         read: Reading
     ) throws -> (file: ReturnedFile, outcome: ImportOutcome) {
-        let sql = GRDBRunner(db: db)
+        try importFile(
+            stored, replace: replace, in: GRDBRunner(db: db), writers: SQLiteImportWriters(db, shared), read: read)
+    }
+
+    /// As ``importFile(_:replace:in:shared:read:)``, on either back end: the statements through `sql`, the answers
+    /// and kept counts through `writers`.
+    static func importFile(
+        _ stored: StoredFile, replace: Bool, in sql: any SQLRunner, writers: any ImportWriters, read: Reading
+    ) throws -> (file: ReturnedFile, outcome: ImportOutcome) {
         if try !sql.rows("SELECT 1 FROM file WHERE sha256 = ?", [.text(stored.sha256)]).isEmpty {
             let file = try read { _ in }
             return (file, file.isRejected ? .rejected : ImportOutcome(
@@ -149,7 +157,6 @@ extension AuditStore {
                 reviewsUnchanged: 0))
         }
         let comparer = Comparer(path: stored.path, replace: replace, in: sql)
-        let inserter = try shared.answerInserter(db)
         // A case and round's stored reviews, and how many are of this file: one question per review.
         let caseReviews = """
             SELECT count(*), count(*) FILTER (WHERE r.file_id = ?)
@@ -188,12 +195,12 @@ extension AuditStore {
                 try remove(oldID, notPairedWith: id, in: sql)
                 replaced += 1
             }
-            let inserted = try insert(review, fileID: id, answers: inserter, dimensions: &dimensions, in: sql)
+            let inserted = try insert(review, fileID: id, answers: writers, dimensions: &dimensions, in: sql)
             counts.add(
-                review, stored: inserted, catalogue: try shared.groupings.catalogue(review.catalogueID, in: sql))
+                review, stored: inserted, catalogue: try writers.groupings.catalogue(review.catalogueID, in: sql))
             if counts.isLarge {
                 // The upserts add up: a long file's counts are written as they grow instead of held to its end.
-                try counts.write(using: shared.keptCounts(db))
+                try writers.write(counts)
                 counts = KeptCounts()
             }
             reviews += 1
@@ -211,7 +218,7 @@ extension AuditStore {
                 status: .alreadyImported, findings: [], reviewsStored: 0, answersStored: 0, reviewsReplaced: 0,
                 reviewsUnchanged: unchanged))
         }
-        try counts.write(using: shared.keptCounts(db))
+        try writers.write(counts)
         try updatePairCounts(in: sql, reviews: "s.file_id = ?1", among: "o.file_id = ?1", arguments: [.integer(fileID)],
                              sign: 1)
         try addLevelSets(ofFile: fileID, in: sql)
@@ -347,7 +354,8 @@ extension AuditStore {
     }
 
     private static func insert(
-        _ review: Review, fileID: Int64, answers: AnswerInserter, dimensions: inout DimensionIDs, in sql: any SQLRunner
+        _ review: Review, fileID: Int64, answers: any ImportWriters, dimensions: inout DimensionIDs,
+        in sql: any SQLRunner
     ) throws -> StoredReview {
         let caseID = try kommuneDimension("audit_case", "number", review.caseNumber, kommune: review.kommune, in: sql)
         let (roundID, reviewerID, unitID) = try dimensions.ids(of: review, in: sql)

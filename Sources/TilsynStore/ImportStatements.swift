@@ -5,6 +5,65 @@ internal import TilsynAudit
 /// What the files of one import share on its connection: the catalogues' groupings as the store holds them, and the
 /// statements that write answers and kept counts, each prepared once (preparing the kept counts' upserts cost about
 /// as much as writing a returned workbook's hundred rows). Lives no longer than the connection's access.
+/// What an import writes per answer, each back end its fastest way: SQLite through prepared C statements,
+/// PostgreSQL in multi-row statements.
+protocol ImportWriters: AnyObject {
+    /// The catalogues' groupings, read once per batch.
+    var groupings: CatalogueGroupings { get }
+    /// Inserts the answers of the review `reviewID`.
+    func insert(_ answers: [Answer], reviewID: Int64) throws
+    /// Adds kept counts to `answer_count` and `case_count`.
+    func write(_ counts: KeptCounts) throws
+}
+
+/// SQLite's writers: the batch's prepared statements on its connection.
+final class SQLiteImportWriters: ImportWriters {
+    private let db: Database
+    private let shared: ImportShared
+
+    init(_ db: Database, _ shared: ImportShared) {
+        self.db = db
+        self.shared = shared
+    }
+
+    var groupings: CatalogueGroupings { shared.groupings }
+
+    func insert(_ answers: [Answer], reviewID: Int64) throws {
+        try shared.answerInserter(db).insert(answers, reviewID: reviewID)
+    }
+
+    func write(_ counts: KeptCounts) throws { try counts.write(using: shared.keptCounts(db)) }
+}
+
+/// PostgreSQL's writers: a review's answers in one statement, the kept counts in one upsert per table.
+final class PostgresImportWriters: ImportWriters {
+    private let sql: any SQLRunner
+    let groupings = CatalogueGroupings()
+
+    init(_ sql: any SQLRunner) {
+        self.sql = sql
+    }
+
+    func insert(_ answers: [Answer], reviewID: Int64) throws {
+        guard !answers.isEmpty else { return }
+        var values: [SQLValue] = []
+        values.reserveCapacity(answers.count * 8)
+        for answer in answers {
+            values += [
+                .integer(reviewID), .text(answer.questionID), answer.code.map { SQLValue(Int($0.rawValue)) } ?? .null,
+                SQLValue(answer.answer), SQLValue(answer.applies ? 1 : 0), SQLValue(answer.remark),
+                .text(answer.at.sheet), .text(answer.at.cell),
+            ]
+        }
+        try sql.run(
+            "INSERT INTO answer(review_id, question, code, answer, applies, remark, sheet, cell) VALUES "
+                + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: answers.count).joined(separator: ", "),
+            values)
+    }
+
+    func write(_ counts: KeptCounts) throws { try counts.write(through: sql) }
+}
+
 final class ImportShared {
     let groupings = CatalogueGroupings()
     private var answers: AnswerInserter?

@@ -104,18 +104,41 @@ public struct Importer: Sendable {
         paths: [String], store: AuditStore, progress: (@Sendable (Int, Int) -> Void)? = nil
     ) throws -> ImportSummary {
         try store.register(catalogues)
-        // Files naming no kommune are the store's own municipality's, when its kommune setting names one.
-        var importer = self
-        if importer.options.kommune == nil { importer.options.kommune = try store.value(of: .kommune) }
-        let hashes = try store.fileHashes()
-        let known: @Sendable (String) -> Bool = { hashes.contains($0) }
+        let (importer, known) = try prepared(kommune: store.value(of: .kommune), hashes: store.fileHashes())
         // One writer for the whole run: files are committed in batches, each under its own savepoint.
         return try store.withImportBatch { batch in
-            try importer.process(paths: paths, known: known, progress: progress) { stored, read in
-                let (file, outcome) = try batch.importFile(stored, replace: replace, read: read)
-                return (file, outcome.status, outcome.findings, outcome.reviewsStored, outcome.answersStored)
-            }
+            try importer.fill(batch, paths: paths, known: known, progress: progress)
         }
+    }
+
+    /// Imports `paths` into a store on a PostgreSQL server, as ``run(paths:store:progress:)`` into SQLite.
+    public func run(
+        paths: [String], store: PostgresStore, progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) throws -> ImportSummary {
+        try store.register(catalogues)
+        let (importer, known) = try prepared(kommune: store.value(of: .kommune), hashes: store.fileHashes())
+        return try store.withImportBatch { batch in
+            try importer.fill(batch, paths: paths, known: known, progress: progress)
+        }
+    }
+
+    /// Stores `paths` through `batch`.
+    private func fill(
+        _ batch: some FileBatch, paths: [String], known: @escaping @Sendable (String) -> Bool,
+        progress: (@Sendable (Int, Int) -> Void)?
+    ) throws -> ImportSummary {
+        try process(paths: paths, known: known, progress: progress) { stored, read in
+            let (file, outcome) = try batch.importFile(stored, replace: replace, read: read)
+            return (file, outcome.status, outcome.findings, outcome.reviewsStored, outcome.answersStored)
+        }
+    }
+
+    /// This importer with the store's kommune for files naming none (unless the options name one), and whether a
+    /// content hash is stored already.
+    private func prepared(kommune: String?, hashes: Set<String>) -> (Importer, @Sendable (String) -> Bool) {
+        var importer = self
+        if importer.options.kommune == nil { importer.options.kommune = kommune }
+        return (importer, { hashes.contains($0) })
     }
 
     /// Validates `paths` without storing; with `storePath`, resubmissions are compared with that store (read only).

@@ -110,6 +110,55 @@ struct KeptCounts {
     }
 }
 
+extension KeptCounts {
+    /// Adds the sums through `sql` in SQL both back ends speak: one multi-row upsert per table (the rows of one
+    /// write never share a key: the sums are kept per catalogue, dimensions and question or group).
+    func write(through sql: any SQLRunner) throws {
+        var answerRows: [[SQLValue]] = []
+        var caseRows: [[SQLValue]] = []
+        for (key, sums) in sums {
+            let d = key.dimensions
+            let dimensions: [SQLValue] = [
+                .integer(d.round), SQLValue(d.level), .integer(d.unit), SQLValue(d.measure), .integer(d.reviewer),
+            ]
+            var questions = sums.catalogue.questionIDs.enumerated().map { ($1, sums.answers[($0 * 7)..<($0 * 7 + 7)]) }
+            questions += sums.others.map { ($0, $1[...]) }
+            for (question, counts) in questions where counts.contains(where: { $0 != 0 }) {
+                answerRows.append([.text(key.catalogue), .text(question)] + dimensions + counts.map(SQLValue.init))
+            }
+            for (index, group) in sums.catalogue.groups.enumerated() where sums.cases[index * 2] > 0 {
+                caseRows.append(
+                    [.text(key.catalogue), .text(group.grouping), .text(group.key), SQLValue(group.degree)] + dimensions
+                        + [SQLValue(sums.cases[index * 2]), SQLValue(sums.cases[index * 2 + 1])])
+            }
+        }
+        try Self.upsert(
+            sql, "answer_count(catalogue, question, round_id, level, unit_id, measure, reviewer_id, yes, no, "
+                + "not_applicable, unanswered, low, \"some\", high)",
+            answerRows, adding: ["yes", "no", "not_applicable", "unanswered", "low", "\"some\"", "high"])
+        try Self.upsert(
+            sql, "case_count(catalogue, grouping, key, degree, round_id, level, unit_id, measure, reviewer_id, cases, "
+                + "all_yes)",
+            caseRows, adding: ["cases", "all_yes"])
+    }
+
+    /// `INSERT INTO target VALUES (…), (…) ON CONFLICT … DO UPDATE` adding `columns`, in slices of 500 rows.
+    private static func upsert(_ sql: any SQLRunner, _ target: String, _ rows: [[SQLValue]], adding columns: [String])
+        throws
+    {
+        guard let width = rows.first?.count else { return }
+        let table = String(target.prefix { $0 != "(" })
+        let row = "(" + Array(repeating: "?", count: width).joined(separator: ", ") + ")"
+        for start in stride(from: 0, to: rows.count, by: 500) {
+            let slice = rows[start..<min(rows.count, start + 500)]
+            try sql.run(
+                "INSERT INTO \(target) VALUES " + Array(repeating: row, count: slice.count).joined(separator: ", ")
+                    + " " + SQLDialect.upsert(table, adding: columns),
+                slice.flatMap { $0 })
+        }
+    }
+}
+
 extension KeptCounts.Sums {
     /// Adds `answers` of one review, marking the review's groups in `groups`.
     mutating func add(
