@@ -5,9 +5,9 @@ public struct StoreReader: Sendable {
     /// The store's connection for reading.
     let connection: any StoreReading
 
-    /// Opens the store at `path` for reading.
+    /// Opens the store `path` names for reading: an SQLite file, or a `postgres://` URL.
     public init(path: String) throws {
-        connection = try AuditStore.openReading(path: path)
+        connection = try AuditStore.openReading(StoreLocation(path))
     }
 
     /// Reads an open store.

@@ -16,6 +16,12 @@ public final class AuditStore: Sendable {
     /// The embedded default: `tilsyn.sqlite` in the working directory.
     public static let defaultFileName = "tilsyn.sqlite"
 
+    /// The store `--db` names when it is not given: `TILSYN_DB` (a file or a `postgres://` URL), else
+    /// ``defaultFileName`` in the working directory.
+    public static var defaultLocation: String {
+        ProcessInfo.processInfo.environment["TILSYN_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? defaultFileName
+    }
+
     /// How long a writer waits for another process's import to commit.
     public static let busyTimeout: TimeInterval = 30
 

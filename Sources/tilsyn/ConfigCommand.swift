@@ -32,8 +32,8 @@ struct ConfigCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print a setting's value and where it comes from.")
 
-        @Option(help: "The store (SQLite file).")
-        var db: String = AuditStore.defaultFileName
+        @Option(help: "The store: a .sqlite file or postgres://user@host:port/dbname (default: TILSYN_DB, else tilsyn.sqlite).")
+        var db: String = AuditStore.defaultLocation
 
         @Argument(help: "The setting: baseline-level, suppression-threshold or kommune.")
         var name: SettingArgument
@@ -72,7 +72,7 @@ struct ConfigCommand: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "set", abstract: "Store a setting in the store.")
 
         @Option(help: "The store (SQLite file); it must exist.")
-        var db: String = AuditStore.defaultFileName
+        var db: String = AuditStore.defaultLocation
 
         @Argument(help: "The setting: baseline-level, suppression-threshold or kommune.")
         var name: SettingArgument
@@ -99,7 +99,7 @@ struct ConfigCommand: ParsableCommand {
             abstract: "Remove a setting, so its default applies again.")
 
         @Option(help: "The store (SQLite file); it must exist.")
-        var db: String = AuditStore.defaultFileName
+        var db: String = AuditStore.defaultLocation
 
         @Argument(help: "The setting: baseline-level, suppression-threshold or kommune.")
         var name: SettingArgument
@@ -111,7 +111,8 @@ struct ConfigCommand: ParsableCommand {
     }
 
     /// Opens (and migrates) a store that exists: a mistyped --db must not create a new one.
-    static func openExisting(_ path: String) throws -> AuditStore {
+    static func openExisting(_ db: String) throws -> AuditStore {
+        let path = try sqliteOnly(db, "tilsyn config set and unset")
         guard FileManager.default.fileExists(atPath: path) else {
             throw DataError(message: "\(path): there is no store here; import files first with 'tilsyn import'")
         }

@@ -45,7 +45,7 @@ struct ExportCommand: ParsableCommand {
             """)
 
     @Option(help: "The store (SQLite file).")
-    var db: String = AuditStore.defaultFileName
+    var db: String = AuditStore.defaultLocation
 
     @Option(help: "csv, xlsx, json, ndjson or sqlite.")
     var format: ExportFormatArgument
@@ -89,7 +89,8 @@ struct ExportCommand: ParsableCommand {
         if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory), isDirectory.boolValue {
             throw DataError(message: "\(out): is a folder; --out must name a file")
         }
-        let database = try storeErrors { try AuditStore.openForReading(path: db) }
+        let path = try sqliteOnly(db, "tilsyn export")
+        let database = try storeErrors { try AuditStore.openForReading(path: path) }
         var pseudonymizer: Pseudonymizer?
         if pseudonymize, let keyFile {
             let (loaded, state) = try exportErrors { try Pseudonymizer.load(keyFile: keyFile) }

@@ -10,8 +10,8 @@ struct ReadingOptions: ParsableArguments {
     @Argument(help: "Returned workbooks and CSV files, or folders to walk (.xlsx, .xlsm, .xls, .csv, .tsv).")
     var paths: [String]
 
-    @Option(help: "The store (SQLite file).")
-    var db: String = AuditStore.defaultFileName
+    @Option(help: "The store: a .sqlite file or postgres://user@host:port/dbname (default: TILSYN_DB, else tilsyn.sqlite).")
+    var db: String = AuditStore.defaultLocation
 
     @Option(help: "The round (runde) for files that name none; a file naming another round is rejected.")
     var round: String?
@@ -245,20 +245,30 @@ struct ImportCommand: ParsableCommand {
     func run() throws {
         let importer = try reading.importer(replace: replace)
         let (files, skipped) = try reading.files()
-        let store = try storeErrors { try AuditStore(path: reading.db) }
+        let location = try storeErrors { try StoreLocation(reading.db) }
         let bar = ProgressBar()
         let pauseAfter = ProcessInfo.processInfo.environment[Self.pauseVariable].flatMap { Int($0) }
-        var result = try storeErrors {
-            try importer.run(paths: files, store: store) { done, total in
-                bar.update(done, total)
-                if done == pauseAfter { Self.pauseForTest() }
-            }
+        let progress: @Sendable (Int, Int) -> Void = { done, total in
+            bar.update(done, total)
+            if done == pauseAfter { Self.pauseForTest() }
+        }
+        var result: ImportSummary
+        let reader: StoreReader
+        switch location {
+        case .sqlite(let path):
+            let store = try storeErrors { try AuditStore(path: path) }
+            result = try storeErrors { try importer.run(paths: files, store: store, progress: progress) }
+            reader = StoreReader(store)
+        case .postgres(let database):
+            let store = try storeErrors { try PostgresStore(database) }
+            result = try storeErrors { try importer.run(paths: files, store: store, progress: progress) }
+            reader = StoreReader(try storeErrors { try store.reading() })
         }
         result.add(skipped: skipped)
         let status = try reading.finish(result, verb: "gemt")
         if summary {
-            try SummaryCommand.printSummary(database: StoreReader(store), groupings: [.theme, .step], level: nil)
-            print(Self.reportHint(db: reading.db))
+            try SummaryCommand.printSummary(database: reader, groupings: [.theme, .step], level: nil)
+            print(Self.reportHint(db: location.description))
         }
         if status != 0 { throw ExitCode(status) }
     }
@@ -278,7 +288,8 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         let importer = try reading.importer(replace: false)
         let (files, skipped) = try reading.files()
-        let store = FileManager.default.fileExists(atPath: reading.db) ? reading.db : nil
+        let path = try sqliteOnly(reading.db, "tilsyn validate --db")
+        let store = FileManager.default.fileExists(atPath: path) ? path : nil
         let bar = ProgressBar()
         var result = try storeErrors { try importer.validate(paths: files, storePath: store) { bar.update($0, $1) } }
         result.add(skipped: skipped)
@@ -296,6 +307,15 @@ func storeErrors<T>(_ body: () throws -> T) throws -> T {
         let advice = [.readOnly, .cannotOpen].contains(error.code) ? " (--db FILE)" : ""
         throw DataError(message: error.description + advice)
     }
+}
+
+/// The SQLite file `db` names; a `postgres://` URL is refused for what works on SQLite stores only so far.
+func sqliteOnly(_ db: String, _ what: String) throws -> String {
+    guard case .sqlite(let path) = try storeErrors({ try StoreLocation(db) }) else {
+        throw DataError(message: "\(what) works on SQLite stores only so far; give --db a .sqlite file "
+            + "(tilsyn export --format sqlite from a PostgreSQL store is not there yet either)")
+    }
+    return path
 }
 
 /// A path as a shell word: as it is when it holds only safe characters, else in single quotes.

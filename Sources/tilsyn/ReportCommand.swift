@@ -38,8 +38,8 @@ struct ReportCommand: ParsableCommand {
             shown as text; see Samples/narrative.md.
             """)
 
-    @Option(help: "The store (SQLite file).")
-    var db: String = AuditStore.defaultFileName
+    @Option(help: "The store: a .sqlite file or postgres://user@host:port/dbname (default: TILSYN_DB, else tilsyn.sqlite).")
+    var db: String = AuditStore.defaultLocation
 
     @Option(help: "The round to report on; the latest by default.")
     var round: String?
