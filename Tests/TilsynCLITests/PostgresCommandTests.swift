@@ -29,6 +29,20 @@ import TilsynTestSupport
             #expect(sqlite.status == 0 && postgres.status == 0, "\(command): \(postgres.stderr)")
             #expect(postgres.stdout == sqlite.stdout, "\(command)")
         }
+        // The report and the feedback workbooks: the same as from SQLite.
+        for db in [file, database.url] {
+            let name = db == file ? "sqlite" : "postgres"
+            #expect(try runTilsyn(
+                ["report", "--db", db, "--internal", "--date", "2026-12-04", "--out", directory.path("\(name).html")]
+            ).status == 0)
+            #expect(try runTilsyn(["feedback", "--db", db, "--round", "2025", "--out", directory.path(name)]).status == 0)
+        }
+        #expect(try Data(contentsOf: directory.url.appendingPathComponent("postgres.html"))
+            == Data(contentsOf: directory.url.appendingPathComponent("sqlite.html")))
+        let workbooks = try FileManager.default.contentsOfDirectory(atPath: directory.path("sqlite")).sorted()
+        #expect(workbooks.count > 5)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path("postgres")).sorted() == workbooks)
+
         // TILSYN_DB stands for --db.
         let environment = ["TILSYN_DB": database.url]
         let viaEnvironment = try runProcess(
