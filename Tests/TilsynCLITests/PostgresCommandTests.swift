@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import TilsynAudit
 import TilsynSamples
 import TilsynTestSupport
 
@@ -58,17 +59,21 @@ import TilsynTestSupport
         #expect(refused.status != 0 && refused.stderr.contains("PGPASSWORD") && !refused.stderr.contains("hemmelig"))
     }
 
-    /// Four processes import the same 40 files at once: every file is stored once (the others find it stored), no
-    /// process fails, and the counts equal those of one import into SQLite.
+    /// Four processes import the same 1,000 returned workbooks at once, each in its own order: every file is stored
+    /// once (the others find it stored), no process fails or meets a deadlock, and the counts equal those of one
+    /// import into SQLite.
     @Test func fourProcessesImportingAtOnceStoreEveryFileOnce() throws {
         let database = try TestPostgres.Database("concurrent")
         defer { database.drop() }
         let directory = try TemporaryDirectory("cli-concurrent")
         defer { directory.cleanUp() }
-        let folder = TestPaths.packageRoot.appendingPathComponent("Samples/returned/2025/niveau1")
-        let files = try FileManager.default.subpathsOfDirectory(atPath: folder.path)
-            .filter { $0.hasSuffix(".xlsx") }.sorted().prefix(40).map { folder.appendingPathComponent($0).path }
-        #expect(files.count == 40)
+        let catalogue = try CatalogueStore(schemas: TestPaths.packageRoot.appendingPathComponent("Schemas"))
+            .load("kk-2025")
+        let folder = directory.path("returned")
+        #expect(try BenchmarkWorkbooks.write(count: 1_000, catalogue: catalogue, seed: 19, to: folder) == 1_000)
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+            .map { folder + "/" + $0 }
+        #expect(files.count == 1_000)
         let results = Mutex<[ProcessResult]>([])
         DispatchQueue.concurrentPerform(iterations: 4) { index in
             // Each process in its own order, so that they meet on every file.
@@ -89,6 +94,6 @@ import TilsynTestSupport
             #expect(try runTilsyn(command + ["--db", database.url]).stdout == runTilsyn(command + ["--db", sqlite]).stdout)
         }
         let again = try runTilsyn(["import"] + files + ["--db", database.url])
-        #expect(again.status == 0 && again.stdout.contains("40 allerede indlæst"), "\(again.stdout)")
+        #expect(again.status == 0 && again.stdout.contains("1000 allerede indlæst"), "\(again.stdout)")
     }
 }
