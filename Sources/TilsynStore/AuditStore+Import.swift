@@ -142,7 +142,8 @@ extension AuditStore {
         read: Reading
     ) throws -> (file: ReturnedFile, outcome: ImportOutcome) {
         try importFile(
-            stored, replace: replace, in: GRDBRunner(db: db), writers: SQLiteImportWriters(db, shared), read: read)
+            stored, replace: replace, in: GRDBRunner(db: db, statements: shared.statements),
+            writers: SQLiteImportWriters(db, shared), read: read)
     }
 
     /// As ``importFile(_:replace:in:shared:read:)``, on either back end: the statements through `sql`, the answers

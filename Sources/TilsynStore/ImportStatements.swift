@@ -66,6 +66,8 @@ final class PostgresImportWriters: ImportWriters {
 
 final class ImportShared {
     let groupings = CatalogueGroupings()
+    /// The batch's statements by SQL, for its ``GRDBRunner``s.
+    let statements = SQLiteStatements()
     private var answers: AnswerInserter?
     private var counts: KeptCountStatements?
 
@@ -82,6 +84,20 @@ final class ImportShared {
         if let counts { return counts }
         let made = try KeptCountStatements(db)
         counts = made
+        return made
+    }
+}
+
+/// Prepared statements by their SQL, for one connection: the owner of each, finalised with it (before the
+/// connection closes: it lives for one database access, or one import batch).
+final class SQLiteStatements {
+    private var prepared: [String: BoundStatement] = [:]
+
+    /// The statement for `sql`, prepared on first use.
+    func statement(_ sql: String, in db: Database) throws -> BoundStatement {
+        if let known = prepared[sql] { return known }
+        let made = try BoundStatement(db, sql: sql)
+        prepared[sql] = made
         return made
     }
 }
@@ -152,6 +168,54 @@ final class BoundStatement {
             try body()
         }
     }
+
+    /// Binds a value (text copied).
+    func bind(_ value: SQLValue, _ index: Int32) {
+        switch value {
+        case .null: bindNull(index)
+        case .integer(let number): bind(number, index)
+        case .real(let number): sqlite3_bind_double(statement, index, number)
+        case .text(let text): bind(text, index)
+        }
+    }
+
+    /// Runs the statement with `values` bound in order and returns its rows; clears the bindings and resets it.
+    func rows(_ values: [SQLValue]) throws -> [[SQLValue]] {
+        defer {
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
+        }
+        for (index, value) in values.enumerated() { bind(value, Int32(index + 1)) }
+        var rows: [[SQLValue]] = []
+        let columns = sqlite3_column_count(statement)
+        while true {
+            let code = sqlite3_step(statement)
+            if code == SQLITE_DONE { return rows }
+            guard code == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: db.lastErrorMessage, sql: sql)
+            }
+            var row: [SQLValue] = []
+            row.reserveCapacity(Int(columns))
+            for column in 0..<columns {
+                switch sqlite3_column_type(statement, column) {
+                case SQLITE_NULL: row.append(.null)
+                case SQLITE_INTEGER: row.append(.integer(sqlite3_column_int64(statement, column)))
+                case SQLITE_FLOAT: row.append(.real(sqlite3_column_double(statement, column)))
+                default:
+                    let count = Int(sqlite3_column_bytes(statement, column))
+                    guard let bytes = sqlite3_column_text(statement, column) else {
+                        row.append(.text(""))
+                        continue
+                    }
+                    row.append(.text(String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)))
+                }
+            }
+            rows.append(row)
+        }
+    }
+
+    /// The rows the last statement on the connection changed.
+    var changes: Int { Int(sqlite3_changes(db.sqliteConnection)) }
 
     /// Runs the statement once with what is bound, and resets it for the next row.
     func step() throws {

@@ -74,45 +74,27 @@ public enum SQLDialect: Sendable {
     }
 }
 
-/// SQL on a GRDB connection (SQLite), with its statements cached.
+/// SQL on a GRDB connection (SQLite): its statements prepared once (for the runner, or for an import batch) and
+/// driven through SQLite's C interface, as GRDB's arguments and rows cost more than the statements themselves.
 struct GRDBRunner: SQLRunner {
     let db: Database
+    let statements: SQLiteStatements
+
+    init(db: Database, statements: SQLiteStatements = SQLiteStatements()) {
+        self.db = db
+        self.statements = statements
+    }
 
     var dialect: SQLDialect { .sqlite }
 
     func rows(_ sql: String, _ values: [SQLValue]) throws -> [[SQLValue]] {
-        let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: Self.arguments(values))
-        var rows: [[SQLValue]] = []
-        while let row = try cursor.next() {
-            rows.append(row.databaseValues.map(Self.value))
-        }
-        return rows
+        try statements.statement(sql, in: db).rows(values)
     }
 
     func run(_ sql: String, _ values: [SQLValue]) throws -> Int {
-        try db.cachedStatement(sql: sql).execute(arguments: Self.arguments(values))
-        return db.changesCount
-    }
-
-    static func arguments(_ values: [SQLValue]) -> StatementArguments {
-        StatementArguments(values.map { value -> DatabaseValue in
-            switch value {
-            case .null: .null
-            case .integer(let number): number.databaseValue
-            case .real(let number): number.databaseValue
-            case .text(let text): text.databaseValue
-            }
-        })
-    }
-
-    static func value(_ value: DatabaseValue) -> SQLValue {
-        switch value.storage {
-        case .null: .null
-        case .int64(let number): .integer(number)
-        case .double(let number): .real(number)
-        case .string(let text): .text(text)
-        case .blob(let data): .text(String(decoding: data, as: UTF8.self))
-        }
+        let statement = try statements.statement(sql, in: db)
+        _ = try statement.rows(values)
+        return statement.changes
     }
 }
 
