@@ -89,15 +89,7 @@ extension AuditStore {
             return try database.writeWithoutTransaction { db in
                 let batch = ImportBatch(
                     db: db, path: path, busyTimeout: busyTimeout, maxFiles: maxFiles, maxSeconds: maxSeconds)
-                let result: T
-                do {
-                    result = try body(batch)
-                } catch {
-                    try batch.commit()
-                    throw error
-                }
-                try batch.commit()
-                return result
+                return try committing(batch.commit) { try body(batch) }
             }
         } catch let error as DatabaseError {
             throw StoreError(error, path: path, action: "committing the imported files", busyTimeout: busyTimeout)

@@ -117,3 +117,16 @@ public final class ImportBatch {
         return last
     }
 }
+
+/// Runs `body`, then `commit`s the files stored, also when `body` throws (the files before the error are kept).
+func committing<T>(_ commit: () throws -> Void, _ body: () throws -> T) throws -> T {
+    let result: T
+    do {
+        result = try body()
+    } catch {
+        try commit()
+        throw error
+    }
+    try commit()
+    return result
+}

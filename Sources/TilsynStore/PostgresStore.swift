@@ -70,15 +70,7 @@ public final class PostgresStore: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         let batch = PostgresImportBatch(session: session, maxFiles: maxFiles, maxSeconds: maxSeconds)
-        let result: T
-        do {
-            result = try body(batch)
-        } catch {
-            try batch.commit()
-            throw error
-        }
-        try batch.commit()
-        return result
+        return try committing(batch.commit) { try body(batch) }
     }
 }
 
