@@ -268,7 +268,7 @@ struct ImportCommand: ParsableCommand {
         let status = try reading.finish(result, verb: "gemt")
         if summary {
             try SummaryCommand.printSummary(database: reader, groupings: [.theme, .step], level: nil)
-            print(Self.reportHint(db: location.description))
+            print(Self.reportHint(db: reading.db))
         }
         if status != 0 { throw ExitCode(status) }
     }
