@@ -95,7 +95,8 @@ public enum Agreement {
         if (count == 2 || AuditStore.keptLevelSetSizes.contains(count)) && !fromAnswers {
             let roundFixed = dimensions.contains(.round) || round != nil
             let recurring = try !roundFixed && store.read { sql in
-                try sql.value("SELECT count(*) FROM (SELECT 1 FROM recurring_case LIMIT 1) AS any_case")?.integer ?? 0 > 0
+                    try sql.value("SELECT count(*) FROM (SELECT 1 FROM recurring_case LIMIT 1) AS any_case")?.integer
+                        ?? 0 > 0
             }
             return try keptRows(store, levels: levels, by: dimensions, round: round, recurring: recurring)
         }
@@ -105,7 +106,8 @@ public enum Agreement {
         let flag = SQLDialect.flag
         var statistics = [
             "count(*)",
-            "sum(" + flag(zip(all.dropLast(), all.dropFirst()).map { "\($0) = \($1)" }.joined(separator: " AND ")) + ")",
+            "sum(" + flag(zip(all.dropLast(), all.dropFirst()).map { "\($0) = \($1)" }.joined(separator: " AND "))
+                + ")",
             "sum(\(flag("a1.code = 1 AND a\(count).code = 2")))", "sum(\(flag("a1.code = 2 AND a\(count).code = 1")))",
         ]
         for category in categories {
@@ -203,7 +205,9 @@ public enum Agreement {
                 columns.append("coalesce(qs.step, '')")
                 order.append("min(coalesce(st.position, 1e9))")
             case .unit, .kommune:
-                if !from.contains(UnitSQL.join("\(review).unit_id")) { from += "\n" + UnitSQL.join("\(review).unit_id") }
+                if !from.contains(UnitSQL.join("\(review).unit_id")) {
+                    from += "\n" + UnitSQL.join("\(review).unit_id")
+                }
                 columns.append(UnitSQL.key(dimension))
                 order.append("0")
             case .measure:

@@ -112,7 +112,8 @@ public struct Feedback: Sendable, Equatable {
                 if cases[number] == nil {
                     order.append(number)
                     cases[number] = Case(
-                        caseNumber: number, measure: row.int(1), levels: [], caseworker: row.optionalString(3), items: [])
+                        caseNumber: number, measure: row.int(1), levels: [], caseworker: row.optionalString(3),
+                        items: [])
                 }
                 if cases[number]?.levels.contains(level) == false { cases[number]?.levels.append(level) }
                 let question = row.string(4)

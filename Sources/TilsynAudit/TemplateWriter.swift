@@ -213,7 +213,8 @@ public enum TemplateWriter {
                 Meta(key: field.key, label: field.key, name: name, value: text(field.value), editable: false))
         }
         let right = [
-            meta("Kommune", text(record?.kommune ?? options.kommune), editable: false), meta("Runde", text(options.round), editable: false),
+            meta("Kommune", text(record?.kommune ?? options.kommune), editable: false),
+            meta("Runde", text(options.round), editable: false),
             meta("Niveau", options.level.map { .number(Double($0)) }, editable: options.level == nil),
             meta("Reviewer", text(fill?.reviewer)), meta("Dato", try fill?.date.flatMap(dateValue), isDate: true),
         ]

@@ -43,7 +43,8 @@ extension AuditStore {
     /// Adds (`sign` 1) or removes (`sign` -1) to `case_count` the reviews `r` matching `filter`.
     static func updateCaseCounts(in sql: any SQLRunner, filter: String, arguments: [SQLValue], sign: Int) throws {
         let s = sign < 0 ? "-" : ""
-        let (from, key, condition) = groups(catalogue: "r.catalogue", question: "a.question", crossed: true, sql.dialect)
+        let (from, key, condition) = groups(
+            catalogue: "r.catalogue", question: "a.question", crossed: true, sql.dialect)
         try sql.run(
             """
             INSERT INTO case_count(catalogue, grouping, key, degree, round_id, level, unit_id, measure,
@@ -74,7 +75,8 @@ extension AuditStore {
     ) throws {
         let s = sign < 0 ? "-" : ""
         let low = lowerReview
-        let (from, key, condition) = groups(catalogue: low("catalogue"), question: "x.question", crossed: true, sql.dialect)
+        let (from, key, condition) = groups(
+            catalogue: low("catalogue"), question: "x.question", crossed: true, sql.dialect)
         try sql.run(
             """
             INSERT INTO level_pair_case_count(low_level, high_level, round_id, catalogue, grouping, key, unit_id,
@@ -139,13 +141,15 @@ extension AuditStore {
         throws
     {
         let s = sign < 0 ? "-" : ""
-        let (from, key, condition) = groups(catalogue: "i.catalogue", question: "i.question", crossed: true, sql.dialect)
+        let (from, key, condition) = groups(
+            catalogue: "i.catalogue", question: "i.question", crossed: true, sql.dialect)
         for size in keptLevelSetSizes {
             let items = levelSetItems(size, filter: filter)
             let codes = (1...size).map { "c\($0)" }
             let agree = zip(codes.dropLast(), codes.dropFirst()).map { "\($0) = \($1)" }.joined(separator: " AND ")
             var statistics = [
-                "\(s)count(*)", "\(s)sum(\(SQLDialect.flag(agree)))", "\(s)sum(\(SQLDialect.flag("c1 = 1 AND c\(size) = 2")))",
+                "\(s)count(*)", "\(s)sum(\(SQLDialect.flag(agree)))",
+                "\(s)sum(\(SQLDialect.flag("c1 = 1 AND c\(size) = 2")))",
                 "\(s)sum(\(SQLDialect.flag("c1 = 2 AND c\(size) = 1")))",
             ]
             let raters = [1, 2, 4, 5, 6].map { code in

@@ -86,10 +86,12 @@ extension AuditStore {
             ).map { $0.string(0) }
             let message: String
             if kommune.isEmpty, let named = stored.first(where: { !$0.isEmpty }) {
-                message = "Sagen er gemt under kommunen »\(named)«, men filen angiver ingen kommune, så den ville tælle "
+                message =
+                    "Sagen er gemt under kommunen »\(named)«, men filen angiver ingen kommune, så den ville tælle "
                     + "som en anden sag."
             } else if !kommune.isEmpty, stored.contains("") {
-                message = "Sagen er gemt uden kommune, men filen angiver kommunen »\(kommune)«, så den ville tælle som "
+                message =
+                    "Sagen er gemt uden kommune, men filen angiver kommunen »\(kommune)«, så den ville tælle som "
                     + "en anden sag."
             } else {
                 return nil

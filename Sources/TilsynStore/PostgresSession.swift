@@ -203,7 +203,8 @@ final class PostgresSession: @unchecked Sendable {
     }
 
     /// A ``StoreError`` for a failure of postgres-nio: the server's message and SQLSTATE, or what failed to connect.
-    static func storeError(_ error: any Error, location: PostgresLocation, action: String, password: Bool) -> StoreError {
+    static func storeError(_ error: any Error, location: PostgresLocation, action: String, password: Bool) -> StoreError
+    {
         let place = location.description
         guard let error = error as? PSQLError else {
             return StoreError(.server, "\(action) failed: \(error)", path: place)

@@ -91,7 +91,9 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         if let port = components.port {
             self.port = port
         } else if let text = parameters["port"] ?? environment["PGPORT"] {
-            guard let port = Int(text), (1...65535).contains(port) else { throw invalid("the port '\(text)' is no port") }
+            guard let port = Int(text), (1...65535).contains(port) else {
+                throw invalid("the port '\(text)' is no port")
+            }
             self.port = port
         } else {
             port = 5432

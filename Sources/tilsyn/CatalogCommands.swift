@@ -267,7 +267,11 @@ struct TemplateCommand: ParsableCommand {
             let records: [CaseRecord?] = try cases.map { try CaseList.read(path: $0).cases } ?? [nil]
             // The Enhed dropdown offers the units of the case's own kommune.
             var unitsByKommune: [String: Set<String>] = [:]
-            for record in records { if let record, !record.enhed.isEmpty { unitsByKommune[record.kommune ?? "", default: []].insert(record.enhed) } }
+            for record in records {
+                if let record, !record.enhed.isEmpty {
+                    unitsByKommune[record.kommune ?? "", default: []].insert(record.enhed)
+                }
+            }
             do {
                 try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             } catch {

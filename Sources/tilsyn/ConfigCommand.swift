@@ -32,7 +32,10 @@ struct ConfigCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print a setting's value and where it comes from.")
 
-        @Option(help: "The store: a .sqlite file or postgres://user@host:port/dbname (default: TILSYN_DB, else tilsyn.sqlite).")
+        @Option(
+            help:
+                "The store: a .sqlite file or postgres://user@host:port/dbname (default: TILSYN_DB, else tilsyn.sqlite)."
+        )
         var db: String = AuditStore.defaultLocation
 
         @Argument(help: "The setting: baseline-level, suppression-threshold or kommune.")

@@ -19,7 +19,8 @@ struct FeedbackCommand: ParsableCommand {
             caseworkers' names, say so on their first sheet, and there is no external version.
             """)
 
-    @Option(help: "The store: a .sqlite file or postgres://user@host:port/dbname (default: TILSYN_DB, else tilsyn.sqlite).")
+    @Option(
+        help: "The store: a .sqlite file or postgres://user@host:port/dbname (default: TILSYN_DB, else tilsyn.sqlite).")
     var db: String = AuditStore.defaultLocation
 
     @Option(help: "The round (runde).")

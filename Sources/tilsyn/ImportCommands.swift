@@ -10,7 +10,8 @@ struct ReadingOptions: ParsableArguments {
     @Argument(help: "Returned workbooks and CSV files, or folders to walk (.xlsx, .xlsm, .xls, .csv, .tsv).")
     var paths: [String]
 
-    @Option(help: "The store: a .sqlite file or postgres://user@host:port/dbname (default: TILSYN_DB, else tilsyn.sqlite).")
+    @Option(
+        help: "The store: a .sqlite file or postgres://user@host:port/dbname (default: TILSYN_DB, else tilsyn.sqlite).")
     var db: String = AuditStore.defaultLocation
 
     @Option(help: "The round (runde) for files that name none; a file naming another round is rejected.")

@@ -409,7 +409,8 @@ import TilsynTestSupport
     @Test func theGivenKommuneFillsInAndConflicts() throws {
         let header = Self.longHeader.replacingOccurrences(of: "\r\n", with: ";kommune\r\n")
         let unnamed = Self.read(
-            csv: header + "L-1;1;2025;U.1;Ja;;Enhed Vest;32;AB;14-03-2025;\r\n", options: ImportOptions(kommune: "Aarhus"))
+            csv: header + "L-1;1;2025;U.1;Ja;;Enhed Vest;32;AB;14-03-2025;\r\n",
+            options: ImportOptions(kommune: "Aarhus"))
         #expect(Self.rules(unnamed, .error) == [])
         #expect(unnamed.reviews.map(\.kommune) == ["Aarhus"])
         let same = Self.read(

@@ -177,7 +177,8 @@ import TilsynTestSupport
             ["Aarhus", "2"], ["Odense", "1"],
         ])
         let trend = try runTilsyn(["trend", "--db", db, "--by", "kommune", "--level", "2", "--format", "csv"])
-        #expect(trend.status == 0 && trend.stdout.contains("Aarhus") && trend.stdout.contains("Odense"), "\(trend.stderr)")
+        #expect(
+            trend.status == 0 && trend.stdout.contains("Aarhus") && trend.stdout.contains("Odense"), "\(trend.stderr)")
     }
 }
 

@@ -22,7 +22,9 @@ import TilsynTestSupport
         let directory = try TemporaryDirectory("cli-feedback")
         defer { directory.cleanUp() }
         let db = directory.path("t.sqlite")
-        let imported = try runTilsyn(["import", ImportCommandTests.returned, "--db", db, "--kommune", SampleData.kommune])
+        let imported = try runTilsyn([
+            "import", ImportCommandTests.returned, "--db", db, "--kommune", SampleData.kommune,
+        ])
         try #require(imported.status == 0, "\(imported.stderr)")
         let result = try runTilsyn(["feedback", "--db", db, "--round", "2025", "--out", directory.path("fb")])
         try #require(result.status == 0, "\(result.stderr)")

@@ -17,7 +17,8 @@ import TilsynTestSupport
         defer { directory.cleanUp() }
         let db = directory.path("t.sqlite")
         let result = try runTilsyn([
-            "import", Self.returned, Self.invalid, "--db", db, "--kommune", SampleData.kommune, "--report", directory.path("fund.xlsx"), "--summary",
+                "import", Self.returned, Self.invalid, "--db", db, "--kommune", SampleData.kommune, "--report",
+                directory.path("fund.xlsx"), "--summary",
         ], currentDirectory: TestPaths.packageRoot)
         #expect(result.status == 65, "\(result.stderr)")
         // The eight invalid files, and the original of the dublet: of two files with the same case, level and
@@ -236,7 +237,8 @@ import TilsynTestSupport
         let unnamed = try file("b.csv", level: 2, kommune: "")
         let refused = try runTilsyn(["import", unnamed, "--db", db])
         #expect(refused.status == 65)
-        #expect(refused.stderr.contains("Sagen er gemt under kommunen »Aarhus«") && !refused.stderr.contains("--kommune"))
+        #expect(
+            refused.stderr.contains("Sagen er gemt under kommunen »Aarhus«") && !refused.stderr.contains("--kommune"))
         #expect(refused.stdout.contains("--kommune K angiver kommunen"), "\(refused.stdout)")
         #expect(refused.stdout.contains("tilsyn config set kommune K"), "\(refused.stdout)")
 
@@ -250,7 +252,8 @@ import TilsynTestSupport
         #expect(try runTilsyn(["config", "get", "kommune", "--db", db]).stdout == "Aarhus (set in the store)\n")
         #expect(try runTilsyn(["import", try file("c.csv", case: "S-2025-0002", level: 1, kommune: ""), "--db", db])
             .status == 0)
-        #expect(try runTilsyn(["import", try file("d.csv", case: "S-2025-0002", level: 2, kommune: "Aarhus"), "--db", db])
+        #expect(
+            try runTilsyn(["import", try file("d.csv", case: "S-2025-0002", level: 2, kommune: "Aarhus"), "--db", db])
             .status == 0, "stored under the store's kommune, so no conflict")
     }
 }

@@ -36,7 +36,8 @@ import TilsynTestSupport
             #expect(try runTilsyn(
                 ["report", "--db", db, "--internal", "--date", "2026-12-04", "--out", directory.path("\(name).html")]
             ).status == 0)
-            #expect(try runTilsyn(["feedback", "--db", db, "--round", "2025", "--out", directory.path(name)]).status == 0)
+            #expect(
+                try runTilsyn(["feedback", "--db", db, "--round", "2025", "--out", directory.path(name)]).status == 0)
         }
         #expect(try Data(contentsOf: directory.url.appendingPathComponent("postgres.html"))
             == Data(contentsOf: directory.url.appendingPathComponent("sqlite.html")))
@@ -48,10 +49,14 @@ import TilsynTestSupport
         let environment = ["TILSYN_DB": database.url]
         let viaEnvironment = try runProcess(
             TestPaths.tilsynExecutable, ["summary", "--by", "round", "--format", "csv"], environment: environment)
-        #expect(viaEnvironment.stdout == (try runTilsyn(["summary", "--by", "round", "--format", "csv", "--db", file])).stdout)
+        #expect(
+            viaEnvironment.stdout
+                == (try runTilsyn(["summary", "--by", "round", "--format", "csv", "--db", file])).stdout)
 
         // Not there yet on PostgreSQL: said so, nothing made.
-        let export = try runTilsyn(["export", "--db", database.url, "--format", "csv", "--out", directory.path("x.csv")])
+        let export = try runTilsyn([
+            "export", "--db", database.url, "--format", "csv", "--out", directory.path("x.csv"),
+        ])
         #expect(export.status != 0 && export.stderr.contains("SQLite stores only"))
         // A password in the URL is refused and never repeated.
         let secret = database.url.replacingOccurrences(of: "tilsyn@", with: "tilsyn:hemmelig@")
@@ -91,7 +96,8 @@ import TilsynTestSupport
         let sqlite = directory.path("t.sqlite")
         #expect(try runTilsyn(["import"] + files + ["--db", sqlite]).status == 0)
         for command in [["summary", "--by", "question", "--format", "csv"], ["agreement", "--format", "csv"]] {
-            #expect(try runTilsyn(command + ["--db", database.url]).stdout == runTilsyn(command + ["--db", sqlite]).stdout)
+            #expect(
+                try runTilsyn(command + ["--db", database.url]).stdout == runTilsyn(command + ["--db", sqlite]).stdout)
         }
         let again = try runTilsyn(["import"] + files + ["--db", database.url])
         #expect(again.status == 0 && again.stdout.contains("1000 allerede indlæst"), "\(again.stdout)")

@@ -231,7 +231,8 @@ import TilsynTestSupport
         let workbook = directory.path("intern.xlsx")
         try #require(try runTilsyn(["report", "--db", db, "--internal", "--out", workbook]).status == 0)
         let sheet = try runTilsyn(["cat", workbook, "--sheet", "Kommuner", "--format", "csv"])
-        #expect(sheet.status == 0 && sheet.stdout.contains("Odense") && sheet.stdout.contains("Aarhus"), "\(sheet.stderr)")
+        #expect(
+            sheet.status == 0 && sheet.stdout.contains("Odense") && sheet.stdout.contains("Aarhus"), "\(sheet.stderr)")
 
         let external = directory.path("ekstern.html")
         try #require(try runTilsyn(["report", "--db", db, "--out", external]).status == 0)

@@ -32,7 +32,9 @@ import TilsynTestSupport
     }
 
     static func pairs(_ store: AuditStore) throws -> Int {
-        try store.database.read { try Int.fetchOne($0, sql: "SELECT coalesce(sum(items), 0) FROM level_pair_count") ?? 0 }
+        try store.database.read {
+            try Int.fetchOne($0, sql: "SELECT coalesce(sum(items), 0) FROM level_pair_count") ?? 0
+        }
     }
 
     @Test func theSameNumberInTwoKommunerIsTwoCases() throws {

@@ -83,7 +83,8 @@ import TilsynTestSupport
         let directory = try TemporaryDirectory("migration-v10")
         defer { directory.cleanUp() }
         let queue = try DatabaseQueue(path: directory.path("v9.sqlite"))
-        try AuditStore.migrator.migrate(queue, upTo: "v9: agreement counts by the lowest level's enhed, indsats and reviewer")
+        try AuditStore.migrator.migrate(
+            queue, upTo: "v9: agreement counts by the lowest level's enhed, indsats and reviewer")
         try queue.write { db in
             try db.execute(
                 sql: """
@@ -137,7 +138,9 @@ import TilsynTestSupport
                         sum(a.code IS 1), sum(a.code IS 2), 0, sum(a.code IS NULL), 0, 0, 0
                     FROM review r JOIN answer a ON a.review_id = r.id GROUP BY 1, 2, 3, 4, 5, 6, 7
                     """
-            ).map { Array($0.databaseValues.map(\.description)) }.sorted { $0.joined(separator: "|") < $1.joined(separator: "|") }
+            ).map { Array($0.databaseValues.map(\.description)) }.sorted {
+                $0.joined(separator: "|") < $1.joined(separator: "|")
+            }
             #expect(counts == recount)
             #expect(counts.count == 4, "Vest at level 1 splits into Aarhus and Odense")
             #expect(try db.foreignKeyViolations().map { _ in 1 }.reduce(0, +) == 0)

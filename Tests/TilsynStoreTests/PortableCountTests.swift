@@ -16,11 +16,14 @@ import TilsynTestSupport
         var random = SplitMix64(seed: seed)
         try sql.run("INSERT INTO catalogue(id, version, title) VALUES ('fx', '1', 'Fixture')", [])
         for (step, position) in [("S1", 0), ("S2", 1)] {
-            try sql.run("INSERT INTO catalogue_step VALUES ('fx', ?, ?, ?)", [.text(step), .text(step), .integer(Int64(position))])
+            try sql.run(
+                "INSERT INTO catalogue_step VALUES ('fx', ?, ?, ?)",
+                [.text(step), .text(step), .integer(Int64(position))])
         }
         for (theme, position) in [("A", 0), ("B", 1)] {
             try sql.run(
-                "INSERT INTO catalogue_theme VALUES ('fx', ?, ?, ?)", [.text(theme), .text(theme), .integer(Int64(position))])
+                "INSERT INTO catalogue_theme VALUES ('fx', ?, ?, ?)",
+                [.text(theme), .text(theme), .integer(Int64(position))])
         }
         let questions: [(String, String, String, Int, [String])] = [
             ("J1", "S1", "JN", 0, ["A", "B"]), ("J2", "S1", "JN", 0, ["A"]), ("G1", "S2", "GRAD", 0, ["B"]),

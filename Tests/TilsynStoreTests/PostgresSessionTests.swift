@@ -24,7 +24,8 @@ import TilsynTestSupport
     @Test func missingPartsComeFromTheEnvironmentAsWithPsql() throws {
         let environment = ["PGHOST": "pg", "PGPORT": "5433", "PGUSER": "ana", "PGSSLMODE": "require", "USER": "root"]
         let location = try PostgresLocation(url: "postgres:///", environment: environment)
-        #expect([location.host, String(location.port), location.user, location.database] == ["pg", "5433", "ana", "ana"])
+        #expect(
+            [location.host, String(location.port), location.user, location.database] == ["pg", "5433", "ana", "ana"])
         #expect(location.tls == .require)
         let bare = try PostgresLocation(url: "postgres://", environment: ["USER": "kbh"])
         #expect([bare.host, String(bare.port), bare.user, bare.database] == ["localhost", "5432", "kbh", "kbh"])
@@ -64,7 +65,8 @@ import TilsynTestSupport
             == "first:part:rest")
         #expect(PostgresLocation.password(in: file, host: "x", port: 1, database: "y", user: "ana") == "fallback")
         #expect(PostgresLocation.password(in: file, host: "x", port: 1, database: "y", user: "bo") == nil)
-        #expect(PostgresLocation.password(in: "a\\\\b:*:*:*:pw", host: "a\\b", port: 1, database: "d", user: "u") == "pw")
+        #expect(
+            PostgresLocation.password(in: "a\\\\b:*:*:*:pw", host: "a\\b", port: 1, database: "d", user: "u") == "pw")
 
         let directory = try TemporaryDirectory("pgpass")
         defer { directory.cleanUp() }
@@ -107,7 +109,8 @@ extension PostgresLocationTests {
         let result = try session.query(
             "SELECT $1::int8, $2::text, $3::text, $4::float8, true, (SELECT sum(x) FROM (VALUES (1), (2)) v(x))",
             [.integer(Int64.max), .text("Høj grad ✓"), .null, .real(2.5)])
-        #expect(result.rows == [[.integer(Int64.max), .text("Høj grad ✓"), .null, .real(2.5), .integer(1), .integer(3)]])
+        #expect(
+            result.rows == [[.integer(Int64.max), .text("Høj grad ✓"), .null, .real(2.5), .integer(1), .integer(3)]])
         try session.script("CREATE TEMP TABLE t (x int); INSERT INTO t VALUES (1), (2)")
         #expect(try session.query("UPDATE t SET x = x + 1").changed == 2)
     }

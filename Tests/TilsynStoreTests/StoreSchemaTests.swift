@@ -71,7 +71,8 @@ import TilsynTestSupport
                 #expect(shape == Self.expected(table), "\(table.name)")
             }
             let indexes = try Row.fetchAll(
-                db, sql: "SELECT name, tbl_name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+                db,
+                sql: "SELECT name, tbl_name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
             let found = try indexes.map { row in
                 StoreSchema.Index(
                     name: row[0], table: row[1],

@@ -172,7 +172,8 @@ public enum TestPostgres {
     public static func url(sourceLocation: SourceLocation = #_sourceLocation) -> String? {
         if let url { return url }
         if TestPaths.isCI {
-            Issue.record("TILSYN_TEST_POSTGRES is not set: .ci/run must start the server", sourceLocation: sourceLocation)
+            Issue.record(
+                "TILSYN_TEST_POSTGRES is not set: .ci/run must start the server", sourceLocation: sourceLocation)
         }
         return nil
     }

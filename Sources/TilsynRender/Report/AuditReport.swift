@@ -236,7 +236,8 @@ extension AuditReport {
         let units = try lines(.unit)
         let measures = try lines(.measure)
         let kommuner = try store.kommuner().count > 1 ? try lines(.kommune) : (lines: [], totalHidden: false)
-        if themes.totalHidden || steps.totalHidden || units.totalHidden || measures.totalHidden || kommuner.totalHidden {
+        if themes.totalHidden || steps.totalHidden || units.totalHidden || measures.totalHidden || kommuner.totalHidden
+        {
             overall.hidden = true
         }
 

@@ -158,7 +158,8 @@ public enum ReportHTML {
         page.openSection("enheder")
         if !report.byKommune.isEmpty {
             lineBlock(
-                report.byKommune, header: "Kommune", title: "Lovoverholdelse pr. kommune", total: report.overall, report,
+                report.byKommune, header: "Kommune", title: "Lovoverholdelse pr. kommune", total: report.overall,
+                report,
                 &page)
         }
         lineBlock(
