@@ -23,7 +23,7 @@ public struct CatalogueStore: Sendable {
 
         public var description: String {
             switch self {
-            case .folder(let path): "--catalogs \(path)"
+            case .folder(let path): "folder \(path)"
             case .environment(let path): "TILSYN_CATALOGS \(path)"
             case .store(let path): "store \(path)"
             case .builtIn: "built-in"
@@ -87,7 +87,7 @@ public struct CatalogueStore: Sendable {
         }
         if let folder {
             guard isFolder(folder) else {
-                throw CatalogueError(.notFound, "--catalogs names no folder", file: folder)
+                throw CatalogueError(.notFound, "the catalogue folder given is not a folder", file: folder)
             }
             store.add(folder: URL(fileURLWithPath: folder), origin: .folder(folder))
         }

@@ -36,7 +36,7 @@ extension AuditStore {
             throw StoreError(
                 .conflict,
                 "the store holds a case both without a kommune and under '\(kommune)', with a review at the same "
-                    + "level and round under each; export the store and import its files again with --kommune")
+                    + "level and round under each, so the two cannot be made one case")
         }
         try db.execute(
             sql: """

@@ -256,7 +256,7 @@ final class PostgresReading: StoreReading, @unchecked Sendable {
             throw StoreError(
                 versions.isEmpty ? .notFound : .outdated,
                 versions.isEmpty
-                    ? "the database holds no Tilsyn store; import files first with 'tilsyn import --db URL'"
+                    ? "the database holds no Tilsyn store; import files first with 'tilsyn import'"
                     : "the store's schema is older than this program's; run 'tilsyn import' once to upgrade it",
                 path: location.description)
         }

@@ -24,6 +24,12 @@ struct CatalogueOptions: ParsableArguments {
     func store(db: String?) throws -> CatalogueStore {
         let path = db ?? AuditStore.defaultLocation
         let kept = try storeErrors { try AuditStore.keptCatalogues(path: path) }
+        if let folder {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+                throw DataError(message: "\(folder): --catalogs names no folder")
+            }
+        }
         return try dataErrors { try CatalogueStore.locate(folder: folder, stored: kept, storePath: path) }
     }
 
@@ -61,9 +67,15 @@ struct CatalogsCommand: ParsableCommand {
                 let catalogue = try store.load(id)
                 let tema = catalogue.temanedslag.map { " + \($0.questions.count) temanedslag" } ?? ""
                 output.write("\(id)\t\(catalogue.version)\t\(catalogue.questions.count) spørgsmål\(tema)\t"
-                    + "\(catalogue.title)\t\(store.origin(of: id)?.description ?? "")\n")
+                    + "\(catalogue.title)\t\(store.origin(of: id).map(Self.shown) ?? "")\n")
             }
         }
+    }
+
+    /// Where a catalogue comes from, naming the flag for a folder given on the command line.
+    static func shown(_ origin: CatalogueStore.Origin) -> String {
+        if case .folder(let path) = origin { return "--catalogs \(path)" }
+        return origin.description
     }
 }
 

@@ -93,7 +93,15 @@ struct ConfigCommand: ParsableCommand {
 
         func run() throws {
             let store = try openExisting(db)
-            try storeErrors { try store.set(name.setting, to: value) }
+            do {
+                try store.set(name.setting, to: value)
+            } catch let error as StoreError where error.code == .conflict {
+                throw DataError(
+                    message: error.description + "; import the files of one of them again into a new store, with "
+                        + "--kommune")
+            } catch {
+                try storeErrors { throw error }
+            }
         }
     }
 
