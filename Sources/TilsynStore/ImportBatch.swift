@@ -7,10 +7,7 @@ public final class ImportBatch {
     private let db: Database
     private let path: String
     private let busyTimeout: TimeInterval
-    private let maxFiles: Int
-    private let maxSeconds: Double
-    private var files = 0
-    private var started: ContinuousClock.Instant?
+    private var clock: BatchClock
     /// The files stored in the uncommitted transaction, to write again one by one if it cannot be committed.
     private var pending: [Pending] = []
     /// The catalogues' groups and the prepared statements the batch's files share.
@@ -20,8 +17,7 @@ public final class ImportBatch {
         self.db = db
         self.path = path
         self.busyTimeout = busyTimeout
-        self.maxFiles = max(1, maxFiles)
-        self.maxSeconds = maxSeconds
+        clock = BatchClock(maxFiles: maxFiles, maxSeconds: maxSeconds)
     }
 
     /// A file stored in the uncommitted transaction, and how to read it again.
@@ -47,9 +43,9 @@ public final class ImportBatch {
         var result: (file: ReturnedFile, outcome: ImportOutcome)?
         let pending = Pending(stored: stored, replace: replace, read: read)
         do {
-            if started == nil {
+            if clock.started == nil {
                 try db.beginTransaction(.immediate)
-                started = .now
+                clock.begin()
             }
             try db.inSavepoint {
                 let outcome = try AuditStore.importFile(stored, replace: replace, in: db, shared: shared, read: read)
@@ -62,16 +58,13 @@ public final class ImportBatch {
         }
         guard let result else { preconditionFailure("a savepoint that did not throw ran its body") }
         if result.outcome.status == .imported { self.pending.append(pending) }
-        files += 1
-        if let started, files >= maxFiles || ContinuousClock.now - started >= .seconds(maxSeconds) {
-            try commit()
-        }
+        if clock.fileDone() { try commit() }
         return result
     }
 
     /// Commits the files imported since the last commit.
     func commit() throws {
-        guard started != nil else { return }
+        guard clock.started != nil else { return }
         do {
             if db.isInsideTransaction { try db.commit() }
         } catch let error as DatabaseError {
@@ -81,8 +74,7 @@ public final class ImportBatch {
                 try recover(error, failing: nil)
             }
         }
-        started = nil
-        files = 0
+        clock.reset()
         pending.removeAll()
     }
 
@@ -95,8 +87,7 @@ public final class ImportBatch {
     ) throws -> (file: ReturnedFile, outcome: ImportOutcome) {
         if db.isInsideTransaction { try? db.rollback() }
         let replay = pending + (failing.map { [$0] } ?? [])
-        started = nil
-        files = 0
+        clock.reset()
         pending.removeAll()
         var last: (file: ReturnedFile, outcome: ImportOutcome)?
         for file in replay {
@@ -129,4 +120,34 @@ func committing<T>(_ commit: () throws -> Void, _ body: () throws -> T) throws -
     }
     try commit()
     return result
+}
+
+/// When an import batch commits: after `maxFiles` files or `maxSeconds` seconds from its first file.
+struct BatchClock {
+    let maxFiles: Int
+    let maxSeconds: Double
+    private var files = 0
+    /// When the batch's transaction began; nil between batches.
+    private(set) var started: ContinuousClock.Instant?
+
+    init(maxFiles: Int, maxSeconds: Double) {
+        self.maxFiles = max(1, maxFiles)
+        self.maxSeconds = maxSeconds
+    }
+
+    /// Marks the batch's transaction begun.
+    mutating func begin() { started = .now }
+
+    /// Counts one file done; whether the batch is due to commit.
+    mutating func fileDone() -> Bool {
+        files += 1
+        guard let started else { return false }
+        return files >= maxFiles || ContinuousClock.now - started >= .seconds(maxSeconds)
+    }
+
+    /// Starts counting again (after a commit or a rollback).
+    mutating func reset() {
+        started = nil
+        files = 0
+    }
 }

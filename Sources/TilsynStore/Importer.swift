@@ -146,10 +146,8 @@ public struct Importer: Sendable {
         paths: [String], storePath: String?, progress: (@Sendable (Int, Int) -> Void)? = nil
     ) throws -> ImportSummary {
         let store = try storePath.map { try AuditStore.openForReading(path: $0) }
-        var importer = self
-        if importer.options.kommune == nil, let store {
-            importer.options.kommune = try store.read { try AuditStore.value(of: .kommune, in: GRDBRunner(db: $0)) }
-        }
+        let kommune = try store?.read { try AuditStore.value(of: .kommune, in: GRDBRunner(db: $0)) }
+        let importer = prepared(kommune: kommune ?? nil, hashes: []).0
         return try importer.process(paths: paths, known: nil, progress: progress) { stored, read in
             guard let store else {
                 let file = try read { _ in }

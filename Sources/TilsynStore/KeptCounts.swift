@@ -112,7 +112,9 @@ struct KeptCounts {
 
 extension KeptCounts {
     /// Adds the sums through `sql` in SQL both back ends speak: one multi-row upsert per table (the rows of one
-    /// write never share a key: the sums are kept per catalogue, dimensions and question or group).
+    /// write never share a key: the sums are kept per catalogue, dimensions and question or group). PostgreSQL's
+    /// way; SQLite binds row by row through ``write(using:)``, one prepared statement per table whatever the number
+    /// of rows (a multi-row statement's text changes with it), on the import's hot path.
     func write(through sql: any SQLRunner) throws {
         var answerRows: [[SQLValue]] = []
         var caseRows: [[SQLValue]] = []

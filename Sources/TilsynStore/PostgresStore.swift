@@ -80,27 +80,23 @@ public final class PostgresImportBatch {
     private let session: PostgresSession
     private let runner: PostgresRunner
     private let writers: PostgresImportWriters
-    private let maxFiles: Int
-    private let maxSeconds: Double
-    private var files = 0
-    private var started: ContinuousClock.Instant?
+    private var clock: BatchClock
 
     init(session: PostgresSession, maxFiles: Int, maxSeconds: Double) {
         self.session = session
         runner = PostgresRunner(session)
         writers = PostgresImportWriters(runner)
-        self.maxFiles = max(1, maxFiles)
-        self.maxSeconds = maxSeconds
+        clock = BatchClock(maxFiles: maxFiles, maxSeconds: maxSeconds)
     }
 
     /// Imports one file whose reviews `read` hands on one by one (see ``ImportBatch/importFile(_:replace:read:)``).
     public func importFile(
         _ stored: StoredFile, replace: Bool, read: @escaping AuditStore.Reading
     ) throws -> (file: ReturnedFile, outcome: ImportOutcome) {
-        if started == nil {
+        if clock.started == nil {
             try session.query("BEGIN")
             try session.query("SELECT pg_advisory_xact_lock($1)", [.integer(PostgresStore.writeLock)])
-            started = .now
+            clock.begin()
         }
         try session.query("SAVEPOINT tilsyn_file")
         let result: (file: ReturnedFile, outcome: ImportOutcome)
@@ -116,18 +112,14 @@ public final class PostgresImportBatch {
         } else {
             try session.query("ROLLBACK TO SAVEPOINT tilsyn_file")
         }
-        files += 1
-        if let started, files >= maxFiles || ContinuousClock.now - started >= .seconds(maxSeconds) {
-            try commit()
-        }
+        if clock.fileDone() { try commit() }
         return result
     }
 
     /// Commits the files imported so far.
     func commit() throws {
-        guard started != nil else { return }
-        started = nil
-        files = 0
+        guard clock.started != nil else { return }
+        clock.reset()
         try session.query("COMMIT")
     }
 }
