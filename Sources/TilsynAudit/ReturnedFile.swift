@@ -154,13 +154,15 @@ public enum ReturnedFileReader {
             holding: holding, each: each)
     }
 
-    /// Where a file's text comes from: bytes in memory, or a CSV file read through a window.
+    /// Where a file's text comes from: bytes in memory, a CSV file read through a window, or CSV text another layer
+    /// made of the file (an SQLite export's answers, whatever the file's name).
     enum Input {
         case bytes([UInt8])
         case csv(CSVFileReader)
+        case csvText([UInt8])
     }
 
-    private static func handingOn<Failure: Error>(
+    static func handingOn<Failure: Error>(
         _ input: Input, name: String, sha256: String, byteCount: Int, catalogues: CatalogueSet,
         options: ImportOptions, holding: Int, each: (Review) throws(Failure) -> Void
     ) throws(Failure) -> ReturnedFile {
@@ -210,7 +212,7 @@ public enum ReturnedFileReader {
         switch input {
         case .csv(let reader):
             shape = readCSV(reader, context: &context, emit: emit)
-        case .bytes(let bytes) where isCSV(name):
+        case .bytes(let bytes) where isCSV(name), .csvText(let bytes):
             shape = readCSV(bytes: bytes, context: &context, emit: emit)
         case .bytes(let bytes):
             let raws: [RawReview]

@@ -12,6 +12,33 @@ public struct ReturnedFileSource: Sendable {
     public let byteCount: Int
     /// The bytes of a workbook (read once, hashed and parsed); nil for a CSV file.
     let bytes: [UInt8]?
+    /// The long CSV another layer made of the file's bytes (an SQLite export's answers), read instead of them.
+    private(set) var csvText: [UInt8]?
+    /// Why another layer refused the file before it was read.
+    private(set) var refusal: Finding?
+
+    /// The file's bytes, when they are held (not for a CSV file, which is read through a window).
+    public var contents: [UInt8]? { bytes }
+
+    /// Whether the bytes are an SQLite database (`SQLite format 3` and a NUL).
+    public var isSQLiteDatabase: Bool {
+        bytes?.starts(with: Array("SQLite format 3\u{0}".utf8)) ?? false
+    }
+
+    /// This file, read as the long CSV `csv` made of its bytes (its path, hash and size stay the file's).
+    public func reading(csv: [UInt8]) -> ReturnedFileSource {
+        var source = self
+        source.csvText = csv
+        return source
+    }
+
+    /// This file, refused without reading: an error finding with `message` and `suggestion` (Danish).
+    public func refused(_ message: String, suggestion: String) -> ReturnedFileSource {
+        var source = self
+        source.refusal = Finding(
+            file: path, severity: .error, rule: .unreadable, message: message, suggestion: suggestion)
+        return source
+    }
 
     /// The file at `path`, hashed; nil when it cannot be read.
     public init?(path: String) {
@@ -102,6 +129,15 @@ extension ReturnedFileReader {
         _ source: ReturnedFileSource, catalogues: CatalogueSet, options: ImportOptions, holding: Int = 0,
         each: (Review) throws(Failure) -> Void
     ) throws(Failure) -> ReturnedFile {
+        if let refusal = source.refusal {
+            return ReturnedFile(
+                path: source.path, sha256: "", byteCount: 0, shape: nil, reviews: [], findings: [refusal])
+        }
+        if let csv = source.csvText {
+            return try handingOn(
+                .csvText(csv), name: source.path, sha256: source.sha256, byteCount: source.byteCount,
+                catalogues: catalogues, options: options, holding: holding, each: each)
+        }
         let bytes: [UInt8]
         if let held = source.bytes {
             bytes = held

@@ -7,14 +7,38 @@ extension AuditStore {
     /// `CatalogueStore.locate(stored:)` then offers it before the shipped catalogues.
     public func keep(_ catalogue: Catalogue) throws {
         try mapErrors("keeping the catalogue \(catalogue.id)") {
-            try database.write { db in
-                try db.execute(
-                    sql: """
-                        INSERT INTO catalogue_source(id, version, json, imported_at) VALUES (?, ?, ?, ?)
-                        ON CONFLICT(id) DO UPDATE SET version = excluded.version, json = excluded.json,
-                            imported_at = excluded.imported_at
-                        """,
-                    arguments: [catalogue.id, catalogue.version, catalogue.canonicalJSON(), AuditStore.timestamp()])
+            try database.write { db in try AuditStore.keep(catalogue, in: GRDBRunner(db: db)) }
+        }
+    }
+
+    /// Keeps `catalogue` through `sql`, in the caller's writing transaction.
+    static func keep(_ catalogue: Catalogue, in sql: any SQLRunner) throws {
+        try sql.run(
+            """
+            INSERT INTO catalogue_source(id, version, json, imported_at) VALUES (?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET version = excluded.version, json = excluded.json,
+                imported_at = excluded.imported_at
+            """,
+            [.text(catalogue.id), .text(catalogue.version), .text(catalogue.canonicalJSON()),
+             .text(AuditStore.timestamp())])
+    }
+
+    /// The catalogues kept in the store at `location` (id and JSON): an SQLite file (see
+    /// ``keptCatalogues(path:)``) or a PostgreSQL database, none when it holds no store yet.
+    public static func keptCatalogues(_ location: StoreLocation) throws -> [(id: String, json: String)] {
+        switch location {
+        case .sqlite(let path):
+            return try keptCatalogues(path: path)
+        case .postgres(let database):
+            let store: any StoreReading
+            do {
+                store = try PostgresReading(database)
+            } catch let error as StoreError where error.code == .notFound {
+                return []
+            }
+            return try store.read { sql in
+                try sql.rows("SELECT id, json FROM catalogue_source ORDER BY id", [])
+                    .map { ($0.string(0), $0.string(1)) }
             }
         }
     }

@@ -1,4 +1,3 @@
-public import GRDB
 
 /// One stored answer with its review's metadata and its provenance, as exports hand it on.
 public struct ExportAnswer: Sendable, Equatable {
@@ -84,112 +83,113 @@ extension AuditStore {
     /// Hands every stored answer to `body`, one at a time, ordered by round, level, case number and review, then
     /// question in catalogue order; the answers of one review are consecutive.
     ///
-    /// Reads through a GRDB cursor in one read transaction: memory does not grow with the number of answers.
-    public static func forEachExportAnswer(
-        _ database: any DatabaseReader, _ body: (ExportAnswer) throws -> Void
-    ) throws {
-        try database.read { db in
-            let cursor = try Row.fetchCursor(db, sql: exportSQL)
-            while let row = try cursor.next() {
-                let themes: String? = row["themes"]
+    /// Reads in one read transaction, row by row (SQLite's statement, PostgreSQL's cursor): memory does not grow with
+    /// the number of answers.
+    public static func forEachExportAnswer(_ store: any StoreReading, _ body: (ExportAnswer) throws -> Void) throws {
+        try store.read { sql in
+            try sql.each(exportSQL(sql.dialect), []) { row in
                 try body(
                     ExportAnswer(
-                        reviewID: row["review_id"], round: row["round"], level: row["level"],
-                        caseNumber: row["case_number"], kommune: row["kommune"], unit: row["unit"],
-                        measure: row["measure"], age: row["age"], reviewer: row["reviewer"],
-                        reviewDate: row["review_date"], catalogue: row["catalogue"],
-                        catalogueVersion: row["catalogue_version"], question: row["question"],
-                        questionPosition: row["position"], step: row["step"],
-                        themes: themes.map { $0.split(separator: ",").map(String.init) } ?? [],
-                        questionType: row["type"], code: row["code"], answer: row["answer"],
-                        applies: row["applies"], remark: row["remark"], filePath: row["path"],
-                        fileSHA256: row["sha256"], sheet: row["sheet"], cell: row["cell"]))
+                        reviewID: Int64(row.int(0)), round: row.string(1), level: row.int(2), caseNumber: row.string(3),
+                        kommune: row.optionalString(4), unit: row.string(5), measure: row.int(6),
+                        age: row.optionalInt(7), reviewer: row.string(8), reviewDate: row.optionalString(9),
+                        catalogue: row.string(10), catalogueVersion: row.string(11), question: row.string(12),
+                        questionPosition: row.optionalInt(13), step: row.optionalString(14),
+                        themes: row.optionalString(24).map { $0.split(separator: ",").map(String.init) } ?? [],
+                        questionType: row.optionalString(15), code: row.optionalInt(16),
+                        answer: row.optionalString(17), applies: row.bool(18), remark: row.optionalString(19),
+                        filePath: row.string(20), fileSHA256: row.string(21), sheet: row.string(22),
+                        cell: row.string(23)))
             }
         }
     }
 
     /// The number of reviews and answers an export of the whole store holds.
-    public static func exportCounts(_ database: any DatabaseReader) throws -> (reviews: Int, answers: Int) {
-        try database.read { db in
-            (
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM review") ?? 0,
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM answer") ?? 0
-            )
+    public static func exportCounts(_ store: any StoreReading) throws -> (reviews: Int, answers: Int) {
+        try store.read { sql in
+            let row = try sql.rows("SELECT (SELECT count(*) FROM review), (SELECT count(*) FROM answer)", [])
+            return (row.first?.int(0) ?? 0, row.first?.int(1) ?? 0)
         }
     }
 
+    /// The themes of a question joined with `separator`, in catalogue order (`theme`: the id, or the name).
+    private static func questionThemes(
+        _ dialect: SQLDialect, _ theme: String, catalogue: String, question: String, separator: String
+    ) -> String {
+        let from = """
+            FROM question_theme qt
+            LEFT JOIN catalogue_theme ct ON ct.catalogue = qt.catalogue AND ct.theme = qt.theme
+            WHERE qt.catalogue = \(catalogue) AND qt.question = \(question)
+            """
+        // SQLite joins in the order of an ordered subquery; PostgreSQL is told the order.
+        return dialect == .sqlite
+            ? "(SELECT group_concat(t, \(separator)) FROM "
+                + "(SELECT \(theme) AS t \(from) ORDER BY ct.position, qt.theme))"
+            : "(SELECT string_agg(\(theme), \(separator) ORDER BY ct.position, qt.theme) \(from))"
+    }
+
     /// The questions of the catalogues that stored reviews use, by catalogue id and position.
-    public static func exportQuestions(_ database: any DatabaseReader) throws -> [ExportQuestion] {
-        try database.read { db in
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT c.id AS catalogue, c.version, c.title, q.question, q.position, q.step, s.name AS step_name,
-                        q.type, q.text,
-                        (SELECT group_concat(theme, char(31)) FROM (
-                            SELECT qt.theme FROM question_theme qt
-                            LEFT JOIN catalogue_theme ct ON ct.catalogue = qt.catalogue AND ct.theme = qt.theme
-                            WHERE qt.catalogue = q.catalogue AND qt.question = q.question
-                            ORDER BY ct.position, qt.theme)) AS themes,
-                        (SELECT group_concat(name, char(31)) FROM (
-                            SELECT coalesce(ct.name, qt.theme) AS name FROM question_theme qt
-                            LEFT JOIN catalogue_theme ct ON ct.catalogue = qt.catalogue AND ct.theme = qt.theme
-                            WHERE qt.catalogue = q.catalogue AND qt.question = q.question
-                            ORDER BY ct.position, qt.theme)) AS theme_names
-                    FROM catalogue c
-                    JOIN catalogue_question q ON q.catalogue = c.id
-                    LEFT JOIN catalogue_step s ON s.catalogue = q.catalogue AND s.step = q.step
-                    WHERE EXISTS (SELECT 1 FROM review r WHERE r.catalogue = c.id)
-                    ORDER BY c.id, q.position
-                    """)
+    public static func exportQuestions(_ store: any StoreReading) throws -> [ExportQuestion] {
+        try store.read { sql in
+            let dialect = sql.dialect
+            let rows = try sql.rows(
+                """
+                SELECT c.id, c.version, c.title, q.question, q.position, q.step, s.name, q.type, q.text,
+                    \(questionThemes(dialect, "qt.theme", catalogue: "q.catalogue", question: "q.question",
+                        separator: dialect.separator)),
+                    \(questionThemes(dialect, "coalesce(ct.name, qt.theme)", catalogue: "q.catalogue",
+                        question: "q.question", separator: dialect.separator))
+                FROM catalogue c
+                JOIN catalogue_question q ON q.catalogue = c.id
+                LEFT JOIN catalogue_step s ON s.catalogue = q.catalogue AND s.step = q.step
+                WHERE EXISTS (SELECT 1 FROM review r WHERE r.catalogue = c.id)
+                ORDER BY \(dialect.binary("c.id")), q.position
+                """, [])
             func list(_ text: String?) -> [String] {
                 text.map { $0.split(separator: "\u{1F}").map(String.init) } ?? []
             }
             return rows.map { row in
                 ExportQuestion(
-                    catalogue: row["catalogue"], catalogueVersion: row["version"], catalogueTitle: row["title"],
-                    question: row["question"], position: row["position"], step: row["step"],
-                    stepName: row["step_name"], type: row["type"], text: row["text"], themes: list(row["themes"]),
-                    themeNames: list(row["theme_names"]))
+                    catalogue: row.string(0), catalogueVersion: row.string(1), catalogueTitle: row.string(2),
+                    question: row.string(3), position: row.int(4), step: row.string(5), stepName: row.optionalString(6),
+                    type: row.string(7), text: row.string(8), themes: list(row.optionalString(9)),
+                    themeNames: list(row.optionalString(10)))
             }
         }
     }
 
     /// The question ids of the wide shape's columns: the questions of the catalogues stored reviews use, by
     /// catalogue id and position (each id once), then any answered id no catalogue lists, sorted.
-    public static func exportQuestionIDs(_ database: any DatabaseReader) throws -> [String] {
-        try database.read { db in
-            let listed = try String.fetchAll(
-                db,
-                sql: """
-                    SELECT q.question FROM catalogue_question q
-                    WHERE q.catalogue IN (SELECT DISTINCT catalogue FROM review)
-                    ORDER BY q.catalogue, q.position
-                    """)
-            let unlisted = try String.fetchAll(
-                db,
-                sql: """
+    public static func exportQuestionIDs(_ store: any StoreReading) throws -> [String] {
+        try store.read { sql in
+            let listed = try sql.rows(
+                """
+                SELECT q.question FROM catalogue_question q
+                WHERE q.catalogue IN (SELECT DISTINCT catalogue FROM review)
+                ORDER BY \(sql.dialect.binary("q.catalogue")), q.position
+                """, [])
+            let unlisted = try sql.rows(
+                """
+                SELECT u.question FROM (
                     SELECT DISTINCT a.question FROM answer a JOIN review r ON r.id = a.review_id
                     WHERE NOT EXISTS (
                         SELECT 1 FROM catalogue_question q WHERE q.catalogue = r.catalogue AND q.question = a.question)
-                    ORDER BY a.question
-                    """)
+                ) u
+                ORDER BY \(sql.dialect.binary("u.question"))
+                """, [])
             var seen: Set<String> = []
-            return (listed + unlisted).filter { seen.insert($0).inserted }
+            return (listed + unlisted).map { $0.string(0) }.filter { seen.insert($0).inserted }
         }
     }
 
-    /// Answers joined with their review, dimensions, question and file, in export order.
-    static let exportSQL = """
-        SELECT r.id AS review_id, rd.name AS round, r.level, c.number AS case_number, nullif(c.kommune, '') AS kommune, u.name AS unit,
-            r.measure, r.age, rv.initials AS reviewer, r.review_date, r.catalogue, r.catalogue_version,
-            a.question, q.position, q.step, q.type, a.code, a.answer, a.applies, a.remark,
-            f.path, f.sha256, a.sheet, a.cell,
-            (SELECT group_concat(theme, ',') FROM (
-                SELECT qt.theme FROM question_theme qt
-                LEFT JOIN catalogue_theme ct ON ct.catalogue = qt.catalogue AND ct.theme = qt.theme
-                WHERE qt.catalogue = r.catalogue AND qt.question = a.question
-                ORDER BY ct.position, qt.theme)) AS themes
+    /// Answers joined with their review, dimensions, question and file, in export order (text in byte order on
+    /// both back ends, whatever the PostgreSQL database's collation).
+    static func exportSQL(_ dialect: SQLDialect) -> String {
+        """
+        SELECT r.id, rd.name, r.level, c.number, nullif(c.kommune, ''), u.name, r.measure, r.age, rv.initials,
+            r.review_date, r.catalogue, r.catalogue_version, a.question, q.position, q.step, q.type, a.code,
+            a.answer, a.applies, a.remark, f.path, f.sha256, a.sheet, a.cell,
+            \(questionThemes(dialect, "qt.theme", catalogue: "r.catalogue", question: "a.question", separator: "','"))
         FROM review r
         JOIN round rd ON rd.id = r.round_id
         JOIN audit_case c ON c.id = r.case_id
@@ -198,6 +198,8 @@ extension AuditStore {
         JOIN file f ON f.id = r.file_id
         JOIN answer a ON a.review_id = r.id
         LEFT JOIN catalogue_question q ON q.catalogue = r.catalogue AND q.question = a.question
-        ORDER BY rd.name, r.level, c.number, r.id, q.position IS NULL, q.position, a.question
+        ORDER BY \(dialect.binary("rd.name")), r.level, \(dialect.binary("c.number")), r.id,
+            CASE WHEN q.position IS NULL THEN 1 ELSE 0 END, q.position, \(dialect.binary("a.question"))
         """
+    }
 }

@@ -98,14 +98,14 @@ extension AuditStore {
 
     /// The resubmission findings a file would get, without writing (for `tilsyn validate`).
     public static func resubmissionFindings(_ file: ReturnedFile, replace: Bool, in db: Database) throws -> [Finding] {
-        try resubmissionFindings(StoredFile(file), replace: replace, in: db, read: held(file)).findings
+        try resubmissionFindings(StoredFile(file), replace: replace, in: GRDBRunner(db: db), read: held(file)).findings
     }
 
     /// The resubmission findings of a file whose reviews `read` hands on one by one, and the file it returns.
-    public static func resubmissionFindings(
-        _ stored: StoredFile, replace: Bool, in db: Database, read: Reading
+    static func resubmissionFindings(
+        _ stored: StoredFile, replace: Bool, in sql: any SQLRunner, read: Reading
     ) throws -> (file: ReturnedFile, findings: [Finding]) {
-        let comparer = Comparer(path: stored.path, replace: replace, in: GRDBRunner(db: db))
+        let comparer = Comparer(path: stored.path, replace: replace, in: sql)
         var findings: [Finding] = []
         let file = try read { review in
             if let finding = try comparer.compare(review).1 { findings.append(finding) }

@@ -103,20 +103,8 @@ extension AuditStore {
     ///
     /// The value must pass `setting.check`; the caller reports the message otherwise.
     public func set(_ setting: Setting, to value: String?) throws {
-        if let value { precondition(setting.check(value) == nil, "unchecked setting value") }
         try mapErrors("saving the setting") {
-            try database.write { db in
-                if let value {
-                    try db.execute(
-                        sql: """
-                            INSERT INTO setting(name, value) VALUES (?, ?)
-                            ON CONFLICT(name) DO UPDATE SET value = excluded.value
-                            """, arguments: [setting.rawValue, value])
-                    if setting == .kommune { try AuditStore.adoptUnnamed(kommune: value, in: db) }
-                } else {
-                    try db.execute(sql: "DELETE FROM setting WHERE name = ?", arguments: [setting.rawValue])
-                }
-            }
+            try database.write { db in try AuditStore.set(setting, to: value, in: GRDBRunner(db: db)) }
         }
     }
 

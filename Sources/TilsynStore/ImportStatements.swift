@@ -181,21 +181,29 @@ final class BoundStatement {
 
     /// Runs the statement with `values` bound in order and returns its rows; clears the bindings and resets it.
     func rows(_ values: [SQLValue]) throws -> [[SQLValue]] {
+        var rows: [[SQLValue]] = []
+        try each(values) { rows.append($0) }
+        return rows
+    }
+
+    /// Runs the statement with `values` bound in order and hands its rows to `body` one at a time; clears the
+    /// bindings and resets it.
+    func each(_ values: [SQLValue], _ body: ([SQLValue]) throws -> Void) throws {
         defer {
             sqlite3_reset(statement)
             sqlite3_clear_bindings(statement)
         }
         for (index, value) in values.enumerated() { bind(value, Int32(index + 1)) }
-        var rows: [[SQLValue]] = []
         let columns = sqlite3_column_count(statement)
+        var row: [SQLValue] = []
+        row.reserveCapacity(Int(columns))
         while true {
             let code = sqlite3_step(statement)
-            if code == SQLITE_DONE { return rows }
+            if code == SQLITE_DONE { return }
             guard code == SQLITE_ROW else {
                 throw DatabaseError(resultCode: ResultCode(rawValue: code), message: db.lastErrorMessage, sql: sql)
             }
-            var row: [SQLValue] = []
-            row.reserveCapacity(Int(columns))
+            row.removeAll(keepingCapacity: true)
             for column in 0..<columns {
                 switch sqlite3_column_type(statement, column) {
                 case SQLITE_NULL: row.append(.null)
@@ -210,7 +218,7 @@ final class BoundStatement {
                     row.append(.text(String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)))
                 }
             }
-            rows.append(row)
+            try body(row)
         }
     }
 

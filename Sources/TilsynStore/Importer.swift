@@ -145,22 +145,27 @@ public struct Importer: Sendable {
     public func validate(
         paths: [String], storePath: String?, progress: (@Sendable (Int, Int) -> Void)? = nil
     ) throws -> ImportSummary {
-        let store = try storePath.map { try AuditStore.openForReading(path: $0) }
-        let kommune = try store?.read { try AuditStore.value(of: .kommune, in: GRDBRunner(db: $0)) }
+        try validate(paths: paths, store: storePath.map { try AuditStore.openReading(path: $0) }, progress: progress)
+    }
+
+    /// Validates `paths` without storing; with `store` (SQLite or PostgreSQL), resubmissions are compared with it.
+    public func validate(
+        paths: [String], store: (any StoreReading)?, progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) throws -> ImportSummary {
+        let kommune = try store?.read { try AuditStore.value(of: .kommune, in: $0) }
         let importer = prepared(kommune: kommune ?? nil, hashes: []).0
         return try importer.process(paths: paths, known: nil, progress: progress) { stored, read in
             guard let store else {
                 let file = try read { _ in }
                 return (file, .imported, [], file.reviewCount, file.answerCount)
             }
-            return try store.read { db in
-                if try Bool.fetchOne(
-                    db, sql: "SELECT EXISTS (SELECT 1 FROM file WHERE sha256 = ?)", arguments: [stored.sha256]) ?? false
-                {
+            return try store.read { sql in
+                if try sql.value("SELECT 1 FROM file WHERE sha256 = ?", [.text(stored.sha256)]) != nil {
                     let file = try read { _ in }
                     return (file, .alreadyImported, [], file.reviewCount, file.answerCount)
                 }
-                let (file, findings) = try AuditStore.resubmissionFindings(stored, replace: replace, in: db, read: read)
+                let (file, findings) = try AuditStore.resubmissionFindings(
+                    stored, replace: replace, in: sql, read: read)
                 let status: ImportOutcome.Status = findings.contains { $0.severity == .error } ? .rejected : .imported
                 return (file, status, file.isRejected ? [] : findings, file.reviewCount, file.answerCount)
             }
@@ -210,7 +215,7 @@ public struct Importer: Sendable {
             count: paths.count, workers: workers
         ) { index in
             let path = paths[index]
-            guard let source = ReturnedFileSource(path: path) else {
+            guard let source = ReturnedFileSource(path: path).map(ExportedStore.reading) else {
                 let file = ReturnedFileReader.unopenable(path)
                 return (file, false, BatchChecker.Entry(file))
             }
@@ -258,7 +263,11 @@ public struct Importer: Sendable {
         let again = paths.indices.filter { if case .again = pending[$0] { true } else { false } }
         if pending.contains(where: { if case .held = $0 { false } else { true } }) { beforeReadingAgain?() }
         let second = Readers<ReturnedFile>(count: again.count, workers: min(workers, max(1, again.count))) { slot in
-            ReturnedFileReader.read(path: paths[again[slot]], catalogues: catalogues, options: options)
+            let path = paths[again[slot]]
+            guard let source = ReturnedFileSource(path: path).map(ExportedStore.reading) else {
+                return ReturnedFileReader.unopenable(path)
+            }
+            return ReturnedFileReader.read(source, catalogues: catalogues, options: options)
         }
         defer { second.cancel() }
         var nextAgain = 0
@@ -297,7 +306,10 @@ public struct Importer: Sendable {
             if streamed {
                 let byteCount = file.byteCount
                 reading = { each in
-                    guard let source = ReturnedFileSource(path: path, sha256: hash, byteCount: byteCount) else {
+                    guard
+                        let source = ReturnedFileSource(path: path, sha256: hash, byteCount: byteCount)
+                            .map(ExportedStore.reading)
+                    else {
                         return ReturnedFileReader.changed(path)
                     }
                     return try ReturnedFileReader.read(source, catalogues: catalogues, options: options, each: each)
@@ -318,7 +330,7 @@ public struct Importer: Sendable {
         _ path: String, known: (@Sendable (String) -> Bool)?,
         store: (StoredFile, @escaping AuditStore.Reading) throws -> Stored
     ) throws -> FileReport {
-        guard let source = ReturnedFileSource(path: path) else {
+        guard let source = ReturnedFileSource(path: path).map(ExportedStore.reading) else {
             return Self.report(ReturnedFileReader.unopenable(path), status: .rejected, extra: [], reviews: 0, answers: 0)
         }
         if let known, known(source.sha256) {

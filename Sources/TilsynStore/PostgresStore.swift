@@ -47,6 +47,16 @@ public final class PostgresStore: @unchecked Sendable {
         }
     }
 
+    /// Stores `value` for `setting` (nil removes it), as ``AuditStore/set(_:to:)`` does.
+    public func set(_ setting: AuditStore.Setting, to value: String?) throws {
+        try write { sql in try AuditStore.set(setting, to: value, in: sql) }
+    }
+
+    /// Keeps `catalogue` in the store, as ``AuditStore/keep(_:)`` does.
+    public func keep(_ catalogue: Catalogue) throws {
+        try write { sql in try AuditStore.keep(catalogue, in: sql) }
+    }
+
     /// The content hashes of the files stored.
     public func fileHashes() throws -> Set<String> {
         lock.lock()
@@ -134,3 +144,24 @@ public protocol FileBatch {
 
 extension ImportBatch: FileBatch {}
 extension PostgresImportBatch: FileBatch {}
+
+/// What commands other than the import write to a store, on either back end: settings and kept catalogues.
+public protocol StoreWriting: AnyObject {
+    /// Stores `value` for `setting` (nil removes it, so the default applies again).
+    func set(_ setting: AuditStore.Setting, to value: String?) throws
+    /// Keeps `catalogue` in the store, replacing an earlier one with the same id.
+    func keep(_ catalogue: Catalogue) throws
+}
+
+extension AuditStore: StoreWriting {}
+extension PostgresStore: StoreWriting {}
+
+extension AuditStore {
+    /// Opens the store at `location` for writing, made or brought up to date as needed.
+    public static func openWriting(_ location: StoreLocation) throws -> any StoreWriting {
+        switch location {
+        case .sqlite(let path): try AuditStore(path: path)
+        case .postgres(let database): try PostgresStore(database)
+        }
+    }
+}

@@ -19,6 +19,10 @@ public protocol SQLRunner {
     /// Runs `sql` with `values`; returns the rows it changed.
     @discardableResult
     func run(_ sql: String, _ values: [SQLValue]) throws -> Int
+
+    /// Hands the rows of `sql` to `body` one at a time, without holding them all: for reads whose size grows with
+    /// the store (an export's answers). Call it inside a read (a transaction).
+    func each(_ sql: String, _ values: [SQLValue], _ body: ([SQLValue]) throws -> Void) throws
 }
 
 extension SQLRunner {
@@ -68,6 +72,12 @@ public enum SQLDialect: Sendable {
             : "(CAST(\(end) AS DATE) - CAST(\(start) AS DATE))"
     }
 
+    /// `expression` compared byte for byte when sorting, as SQLite compares text, whatever the PostgreSQL
+    /// database's collation.
+    public func binary(_ expression: String) -> String {
+        self == .sqlite ? expression : "\(expression) COLLATE \"C\""
+    }
+
     /// `expression`'s values joined with `separator` (a literal) over a group.
     public func joined(_ expression: String, separator: String) -> String {
         self == .sqlite ? "group_concat(\(expression), \(separator))" : "string_agg(\(expression), \(separator))"
@@ -96,6 +106,11 @@ struct GRDBRunner: SQLRunner {
         _ = try statement.rows(values)
         return statement.changes
     }
+
+    func each(_ sql: String, _ values: [SQLValue], _ body: ([SQLValue]) throws -> Void) throws {
+        // Its own statement, finalised at the end: a long read holds no cached statement another read would reset.
+        try BoundStatement(db, sql: sql).each(values, body)
+    }
 }
 
 /// SQL on a PostgreSQL session: `?` placeholders become `$1`, `$2`, … (outside quotes), remembered per statement.
@@ -115,6 +130,21 @@ final class PostgresRunner: SQLRunner {
 
     func run(_ sql: String, _ values: [SQLValue]) throws -> Int {
         try session.query(numbered(sql), values).changed
+    }
+
+    /// Reads through a server-side cursor, `batch` rows per round trip; the caller's transaction holds it.
+    func each(_ sql: String, _ values: [SQLValue], _ body: ([SQLValue]) throws -> Void) throws {
+        try each(sql, values, batch: 10_000, body)
+    }
+
+    func each(_ sql: String, _ values: [SQLValue], batch: Int, _ body: ([SQLValue]) throws -> Void) throws {
+        try session.query("DECLARE tilsyn_rows NO SCROLL CURSOR FOR " + numbered(sql), values)
+        while true {
+            let rows = try session.query("FETCH FORWARD \(batch) FROM tilsyn_rows").rows
+            for row in rows { try body(row) }
+            if rows.count < batch { break }
+        }
+        try session.query("CLOSE tilsyn_rows")
     }
 
     private func numbered(_ sql: String) -> String {

@@ -23,7 +23,7 @@ struct CatalogueOptions: ParsableArguments {
     /// The catalogues, with those kept in the store at `db` (when it exists) before the built-in ones.
     func store(db: String?) throws -> CatalogueStore {
         let path = db ?? AuditStore.defaultLocation
-        let kept = try storeErrors { try AuditStore.keptCatalogues(path: path) }
+        let kept = try storeErrors { try AuditStore.keptCatalogues(StoreLocation(path)) }
         if let folder {
             var isFolder: ObjCBool = false
             guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
@@ -171,7 +171,7 @@ struct CatalogCommand: ParsableCommand {
                     ? try Catalogue.load(path: file) : try CatalogueWorkbook.import(path: file)
             }
             if let db {
-                let store = try storeErrors { try AuditStore(path: sqliteOnly(db, "tilsyn catalog import --db")) }
+                let store = try storeErrors { try AuditStore.openWriting(StoreLocation(db)) }
                 try storeErrors { try store.keep(catalogue) }
                 let output = Output(descriptor: 2)
                 output.write("Kept catalogue \(catalogue.id) version \(catalogue.version) in \(db)\n")

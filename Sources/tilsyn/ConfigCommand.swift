@@ -74,7 +74,7 @@ struct ConfigCommand: ParsableCommand {
     struct SetValue: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "set", abstract: "Store a setting in the store.")
 
-        @Option(help: "The store (SQLite file); it must exist.")
+        @Option(help: "The store (a .sqlite file or a postgres:// URL); it must exist.")
         var db: String = AuditStore.defaultLocation
 
         @Argument(help: "The setting: baseline-level, suppression-threshold or kommune.")
@@ -109,7 +109,7 @@ struct ConfigCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Remove a setting, so its default applies again.")
 
-        @Option(help: "The store (SQLite file); it must exist.")
+        @Option(help: "The store (a .sqlite file or a postgres:// URL); it must exist.")
         var db: String = AuditStore.defaultLocation
 
         @Argument(help: "The setting: baseline-level, suppression-threshold or kommune.")
@@ -122,13 +122,19 @@ struct ConfigCommand: ParsableCommand {
     }
 
     /// Opens (and migrates) a store that exists: a mistyped --db must not create a new one.
-    static func openExisting(_ db: String) throws -> AuditStore {
-        let path = try sqliteOnly(db, "tilsyn config set and unset")
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw DataError(message: "\(path): there is no store here; import files first with 'tilsyn import'")
+    static func openExisting(_ db: String) throws -> any StoreWriting {
+        let location = try storeErrors { try StoreLocation(db) }
+        switch location {
+        case .sqlite(let path):
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw DataError(message: "\(path): there is no store here; import files first with 'tilsyn import'")
+            }
+        case .postgres:
+            // Reading checks that the database holds a store (and says so when it holds none).
+            _ = try storeErrors { try AuditStore.openReading(location) }
         }
-        return try storeErrors { try AuditStore(path: path) }
+        return try storeErrors { try AuditStore.openWriting(location) }
     }
 }
 
-private func openExisting(_ path: String) throws -> AuditStore { try ConfigCommand.openExisting(path) }
+private func openExisting(_ path: String) throws -> any StoreWriting { try ConfigCommand.openExisting(path) }

@@ -44,7 +44,8 @@ struct ExportCommand: ParsableCommand {
             the exports. The output appears only when complete.
             """)
 
-    @Option(help: "The store (SQLite file).")
+    @Option(
+        help: "The store: a .sqlite file or postgres://user@host:port/dbname (default: TILSYN_DB, else tilsyn.sqlite).")
     var db: String = AuditStore.defaultLocation
 
     @Option(help: "csv, xlsx, json, ndjson or sqlite.")
@@ -89,8 +90,7 @@ struct ExportCommand: ParsableCommand {
         if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory), isDirectory.boolValue {
             throw DataError(message: "\(out): is a folder; --out must name a file")
         }
-        let path = try sqliteOnly(db, "tilsyn export")
-        let database = try storeErrors { try AuditStore.openForReading(path: path) }
+        let database = try storeErrors { try AuditStore.openReading(StoreLocation(db)) }
         var pseudonymizer: Pseudonymizer?
         if pseudonymize, let keyFile {
             let (loaded, state) = try exportErrors { try Pseudonymizer.load(keyFile: keyFile) }
@@ -109,7 +109,9 @@ struct ExportCommand: ParsableCommand {
             format: format.format, shape: shape.shape, dialect: dialect?.dialect ?? .excelDA,
             pseudonymizer: pseudonymizer,
             includeRemarks: !noRemarks)
-        let summary = try exportErrors { try Exporter.export(from: database, to: out, options: options) }
+        let summary = try exportErrors {
+            try storeErrors { try Exporter.export(from: database, to: out, options: options) }
+        }
         if summary.redactions > 0 {
             let standardError = Output(descriptor: 2)
             standardError.write("Redacted \(summary.redactions) CPR-like values\n")

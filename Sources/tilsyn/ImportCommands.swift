@@ -289,10 +289,16 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         let importer = try reading.importer(replace: false)
         let (files, skipped) = try reading.files()
-        let path = try sqliteOnly(reading.db, "tilsyn validate --db")
-        let store = FileManager.default.fileExists(atPath: path) ? path : nil
+        // A store not made yet (no file, or a database without Tilsyn's tables) has nothing to compare with.
+        let store: (any StoreReading)? = try storeErrors {
+            do {
+                return try AuditStore.openReading(StoreLocation(reading.db))
+            } catch let error as StoreError where error.code == .notFound {
+                return nil
+            }
+        }
         let bar = ProgressBar()
-        var result = try storeErrors { try importer.validate(paths: files, storePath: store) { bar.update($0, $1) } }
+        var result = try storeErrors { try importer.validate(paths: files, store: store) { bar.update($0, $1) } }
         result.add(skipped: skipped)
         let status = try reading.finish(result, verb: "gyldige")
         if status != 0 { throw ExitCode(status) }
@@ -308,15 +314,6 @@ func storeErrors<T>(_ body: () throws -> T) throws -> T {
         let advice = [.readOnly, .cannotOpen].contains(error.code) ? " (--db FILE)" : ""
         throw DataError(message: error.description + advice)
     }
-}
-
-/// The SQLite file `db` names; a `postgres://` URL is refused for what works on SQLite stores only so far.
-func sqliteOnly(_ db: String, _ what: String) throws -> String {
-    guard case .sqlite(let path) = try storeErrors({ try StoreLocation(db) }) else {
-        throw DataError(message: "\(what) works on SQLite stores only so far; give --db a .sqlite file "
-            + "(tilsyn export --format sqlite from a PostgreSQL store is not there yet either)")
-    }
-    return path
 }
 
 /// A path as a shell word: as it is when it holds only safe characters, else in single quotes.

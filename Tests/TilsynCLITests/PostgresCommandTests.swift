@@ -5,8 +5,8 @@ import TilsynAudit
 import TilsynSamples
 import TilsynTestSupport
 
-/// `--db postgres://…` (and `TILSYN_DB`) through `tilsyn`: the import and the analysis commands give what they give
-/// on SQLite; what does not work on PostgreSQL yet says so; four processes importing at once store every file once.
+/// `--db postgres://…` (and `TILSYN_DB`) through `tilsyn`: import, validate, the analysis commands, export and config
+/// give what they give on SQLite; four processes importing at once store every file once.
 @Suite(.needsPostgres) struct PostgresCommandTests {
     static var samples: String { TestPaths.packageRoot.appendingPathComponent("Samples/returned").path }
 
@@ -53,11 +53,36 @@ import TilsynTestSupport
             viaEnvironment.stdout
                 == (try runTilsyn(["summary", "--by", "round", "--format", "csv", "--db", file])).stdout)
 
-        // Not there yet on PostgreSQL: said so, nothing made.
-        let export = try runTilsyn([
-            "export", "--db", database.url, "--format", "csv", "--out", directory.path("x.csv"),
-        ])
-        #expect(export.status != 0 && export.stderr.contains("SQLite stores only"))
+        // Every export format and shape: the same bytes as from SQLite.
+        for (format, shape) in [("csv", "long"), ("ndjson", "wide"), ("sqlite", "long"), ("xlsx", "wide")] {
+            for db in [file, database.url] {
+                let name = (db == file ? "sqlite-" : "postgres-") + shape + "." + format
+                let result = try runTilsyn(
+                    ["export", "--db", db, "--format", format, "--shape", shape, "--out", directory.path(name)])
+                #expect(result.status == 0, "\(format) \(shape): \(result.stderr)")
+            }
+            #expect(
+                try Data(contentsOf: URL(fileURLWithPath: directory.path("postgres-\(shape).\(format)")))
+                    == Data(contentsOf: URL(fileURLWithPath: directory.path("sqlite-\(shape).\(format)"))),
+                "\(format) \(shape)")
+        }
+        // validate against the store: the same findings (the samples are stored: unchanged resubmissions).
+        let validations = try [file, database.url].map { db in
+            try runTilsyn(["validate", Self.samples, "--db", db, "--kommune", SampleData.kommune])
+        }
+        #expect(validations[1].status == validations[0].status && validations[1].stdout == validations[0].stdout)
+        #expect(validations[1].stderr == validations[0].stderr)
+        // config set and unset, and a kept catalogue, as on SQLite.
+        #expect(try runTilsyn(["config", "set", "baseline-level", "1", "--db", database.url]).status == 0)
+        #expect(try runTilsyn(["config", "get", "baseline-level", "--db", database.url]).stdout.hasPrefix("1 (set"))
+        #expect(try runTilsyn(["config", "unset", "baseline-level", "--db", database.url]).status == 0)
+        #expect(try runTilsyn(["config", "get", "baseline-level", "--db", database.url]).stdout
+            == (try runTilsyn(["config", "get", "baseline-level", "--db", file])).stdout)
+        let workbook = directory.path("katalog.xlsx")
+        #expect(try runTilsyn(["catalog", "export", "sbs-tematiseret", "--out", workbook]).status == 0)
+        #expect(try runTilsyn(["catalog", "import", workbook, "--db", database.url, "--out", "/dev/null"]).status == 0)
+        let listed = try runTilsyn(["catalogs", "--db", database.url]).stdout.split(separator: "\n")
+        #expect(listed.contains { $0.hasPrefix("sbs-tematiseret") && $0.contains("store postgres://") }, "\(listed)")
         // A password in the URL is refused and never repeated.
         let secret = database.url.replacingOccurrences(of: "tilsyn@", with: "tilsyn:hemmelig@")
         let refused = try runTilsyn(["summary", "--db", secret])

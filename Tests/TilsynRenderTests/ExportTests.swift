@@ -64,7 +64,7 @@ final class ExportFixture {
     {
         let path = directory.path(name ?? "out-\(shape.rawValue).\(format.rawValue)")
         let summary = try Exporter.export(
-            from: store.database, to: path,
+            from: store.reading, to: path,
             options: ExportOptions(
                 format: format, shape: shape, dialect: dialect, pseudonymizer: pseudonymizer,
                 includeRemarks: remarks))
@@ -284,7 +284,7 @@ struct ExportTests {
             let missing = fixture.directory.path("no-such-folder/out.\(format.rawValue)")
             #expect(throws: ExportError.self) {
                 _ = try Exporter.export(
-                    from: fixture.store.database, to: missing, options: ExportOptions(format: format))
+                    from: fixture.store.reading, to: missing, options: ExportOptions(format: format))
             }
         }
         let target = fixture.directory.path("existing.csv")

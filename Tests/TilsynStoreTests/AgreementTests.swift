@@ -1,4 +1,5 @@
 import Testing
+import TilsynTestSupport
 @testable import TilsynAnalysis
 
 /// Agreement between levels, κ on textbook tables and a four-level fixture counted by hand.

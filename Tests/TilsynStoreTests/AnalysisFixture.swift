@@ -6,18 +6,6 @@ import TilsynTestSupport
 
 @testable import TilsynStore
 
-/// The back ends the analysis tests run on: SQLite always, PostgreSQL where the test server is (always under CI,
-/// where a missing server fails the test).
-enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
-    case sqlite
-    case postgres
-
-    /// SQLite, and PostgreSQL when its test server is there or under CI.
-    static var available: [Backend] { TestPostgres.url != nil || TestPaths.isCI ? [.sqlite, .postgres] : [.sqlite] }
-
-    var testDescription: String { rawValue }
-}
-
 /// A store filled with SQL for analysis tests, on either back end: a small catalogue and reviews written answer by
 /// answer.
 ///

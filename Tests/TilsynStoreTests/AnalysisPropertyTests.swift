@@ -1,5 +1,6 @@
 import PropertyBased
 import Testing
+import TilsynTestSupport
 import TilsynAnalysis
 
 /// Properties of the aggregations and of small-number suppression.

@@ -1,6 +1,7 @@
 import GRDB
 import PropertyBased
 import Testing
+import TilsynTestSupport
 import TilsynStore
 
 @testable import TilsynAnalysis

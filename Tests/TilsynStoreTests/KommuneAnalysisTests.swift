@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TilsynTestSupport
 import TilsynAnalysis
 import TilsynStore
 

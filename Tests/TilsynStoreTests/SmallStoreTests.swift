@@ -1,4 +1,5 @@
 import Testing
+import TilsynTestSupport
 import TilsynAnalysis
 
 /// The small store, every figure counted by hand: 3 cases, 2 levels, 2 rounds, C3 reviewed at niveau 1 only.

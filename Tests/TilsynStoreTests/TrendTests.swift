@@ -1,4 +1,5 @@
 import Testing
+import TilsynTestSupport
 import TilsynAnalysis
 
 /// Trends against a baseline round, over questions present in both rounds.

@@ -242,3 +242,40 @@ extension Trait where Self == ConditionTrait {
             "needs a PostgreSQL server: eval \"$(Tests/Postgres/server)\" starts one; .ci/run does")
     }
 }
+
+/// The store back ends a test runs on: SQLite always, PostgreSQL when its test server is there or under CI (where a
+/// missing server fails the test).
+public enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite
+    case postgres
+
+    /// SQLite, and PostgreSQL when its test server is there or under CI.
+    public static var available: [Backend] {
+        TestPostgres.url != nil || TestPaths.isCI ? [.sqlite, .postgres] : [.sqlite]
+    }
+
+    public var testDescription: String { rawValue }
+}
+
+/// A fresh, empty store for one test on `backend`, as `--db` names it: a file in `directory`, or a new database on
+/// the test server; `drop()` removes the database (the directory's owner removes the file).
+public struct TestStore: Sendable {
+    /// The `--db` argument: a path or a `postgres://` URL.
+    public let db: String
+    private let database: TestPostgres.Database?
+
+    public init(_ backend: Backend, in directory: TemporaryDirectory, name: String = "store") throws {
+        switch backend {
+        case .sqlite:
+            db = directory.path(name + ".sqlite")
+            database = nil
+        case .postgres:
+            let database = try TestPostgres.Database(name)
+            db = database.url
+            self.database = database
+        }
+    }
+
+    /// Drops the PostgreSQL database (nothing for SQLite).
+    public func drop() { database?.drop() }
+}

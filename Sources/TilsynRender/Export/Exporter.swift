@@ -1,7 +1,8 @@
-public import GRDB
+public import TilsynStore
+internal import GRDB
 internal import TilsynAudit
 internal import TilsynSheets
-internal import TilsynStore
+
 
 /// Exports the store's answers for other tools (Excel, Power BI, R, pandas, DuckDB).
 ///
@@ -18,7 +19,7 @@ internal import TilsynStore
 public enum Exporter {
     /// Writes the export of `database` to `path`.
     public static func export(
-        from database: any DatabaseReader, to path: String, options: ExportOptions
+        from database: any StoreReading, to path: String, options: ExportOptions
     ) throws -> ExportSummary {
         let questions = try storeRead { try AuditStore.exportQuestions(database) }
         var scrubber = Scrubber(pseudonymizer: options.pseudonymizer)
@@ -81,7 +82,7 @@ public enum Exporter {
     }
 
     private static func exportLong(
-        _ database: any DatabaseReader, sink: any ExportSink, options: ExportOptions, scrubber: inout Scrubber
+        _ database: any StoreReading, sink: any ExportSink, options: ExportOptions, scrubber: inout Scrubber
     ) throws -> ExportSummary {
         let columns = longColumns(options)
         try sink.begin(columns: columns)
@@ -115,7 +116,7 @@ public enum Exporter {
     }
 
     private static func exportWide(
-        _ database: any DatabaseReader, sink: any ExportSink, questionIDs: [String], options: ExportOptions,
+        _ database: any StoreReading, sink: any ExportSink, questionIDs: [String], options: ExportOptions,
         scrubber: inout Scrubber
     ) throws -> ExportSummary {
         var columns = reviewColumns(options) + [.text("source_file"), .text("source_sha256")]
