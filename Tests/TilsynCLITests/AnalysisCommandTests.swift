@@ -2,13 +2,14 @@ import Foundation
 import Testing
 import TilsynTestSupport
 
-/// End-to-end runs of `tilsyn summary` and `tilsyn agreement` on a store imported from a long CSV file.
+/// End-to-end runs of `tilsyn summary` and `tilsyn agreement` on a store imported from a long CSV file, on SQLite and
+/// on PostgreSQL.
 @Suite struct AnalysisCommandTests {
     static let header = "sagsnummer;niveau;runde;spørgsmål;svar;bemærkning;enhed;indsats;reviewer;dato\r\n"
 
     /// U.1 at level 1: 441 Ja (S-0 … S-440), 42 Nej and 3 Ikke relevant, on cases S-0 … S-485. Level 2 reviews
     /// S-0 … S-9: Ja on S-0 … S-7, Nej on S-8 and S-9. Level 3 reviews S-0 … S-2: Ja.
-    static func store(in directory: TemporaryDirectory) throws -> String {
+    static func store(in directory: TemporaryDirectory, _ backend: Backend) throws -> TestStore {
         var csv = header
         for index in 0..<486 {
             let answer = index < 441 ? "Ja" : index < 483 ? "Nej" : "Ikke relevant"
@@ -22,20 +23,23 @@ import TilsynTestSupport
         }
         let input = directory.path("svar.csv")
         try Data(csv.utf8).write(to: URL(fileURLWithPath: input))
-        let db = directory.path("tilsyn.sqlite")
-        let result = try runTilsyn(["import", input, "--db", db])
+        let store = try TestStore(backend, in: directory, name: "analysis")
+        let result = try runTilsyn(["import", input, "--db", store.db])
         #expect(result.status == 0, "\(result.stderr)")
-        return db
+        return store
     }
 
     static func jsonRows(_ text: String) throws -> [[String: Any]] {
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]])
     }
 
-    @Test func summaryInEveryFormat() throws {
+    @Test(arguments: Backend.available)
+    func summaryInEveryFormat(_ backend: Backend) throws {
         let directory = try TemporaryDirectory("cli-summary")
         defer { directory.cleanUp() }
-        let db = try Self.store(in: directory)
+        let store = try Self.store(in: directory, backend)
+        defer { store.drop() }
+        let db = store.db
 
         let table = try runTilsyn(["summary", "--db", db, "--by", "question", "--level", "1"])
         #expect(table.status == 0)
@@ -77,10 +81,13 @@ import TilsynTestSupport
     }
 
     /// The baseline level: kk-2025's model names niveau 2; a store-wide setting overrides it until unset.
-    @Test func baselineLevelIsAStoreSetting() throws {
+    @Test(arguments: Backend.available)
+    func baselineLevelIsAStoreSetting(_ backend: Backend) throws {
         let directory = try TemporaryDirectory("cli-config")
         defer { directory.cleanUp() }
-        let db = try Self.store(in: directory)
+        let store = try Self.store(in: directory, backend)
+        defer { store.drop() }
+        let db = store.db
         let initial = try runTilsyn(["config", "get", "baseline-level", "--db", db])
         #expect(initial.status == 0 && initial.stdout == "2 (the baseline level of catalogue kk-2025)\n")
         #expect(try runTilsyn(["config", "set", "baseline-level", "1", "--db", db]).status == 0)
@@ -94,10 +101,13 @@ import TilsynTestSupport
         #expect(missing.status == 65 && !FileManager.default.fileExists(atPath: directory.path("none.sqlite")))
     }
 
-    @Test func externalOutputSuppressesSmallGroupsAndProtectsTheTotal() throws {
+    @Test(arguments: Backend.available)
+    func externalOutputSuppressesSmallGroupsAndProtectsTheTotal(_ backend: Backend) throws {
         let directory = try TemporaryDirectory("cli-external")
         defer { directory.cleanUp() }
-        let db = try Self.store(in: directory)
+        let store = try Self.store(in: directory, backend)
+        defer { store.drop() }
+        let db = store.db
         // Levels 1 (483), 2 (10) and 3 (3) are never added: each level has its own total. Level 3 is suppressed,
         // and so is its total (no other group at that level could hide it); no total over levels (496) exists.
         let json = try runTilsyn(["summary", "--db", db, "--by", "level", "--external", "--format", "json"])
@@ -110,10 +120,13 @@ import TilsynTestSupport
         #expect(table.stdout.contains("91,3 % (441/483)"))
     }
 
-    @Test func agreementBetweenTwoLevels() throws {
+    @Test(arguments: Backend.available)
+    func agreementBetweenTwoLevels(_ backend: Backend) throws {
         let directory = try TemporaryDirectory("cli-agreement")
         defer { directory.cleanUp() }
-        let db = try Self.store(in: directory)
+        let store = try Self.store(in: directory, backend)
+        defer { store.drop() }
+        let db = store.db
         let json = try runTilsyn(
             ["agreement", "--db", db, "--by", "question", "--level", "2", "--level", "1", "--format", "json"])
         #expect(json.status == 0, "\(json.stderr)")
@@ -149,7 +162,8 @@ import TilsynTestSupport
     }
 
     /// `--by kommune` in summary, agreement and trend: two kommuner with a case number each uses for its own child.
-    @Test func everyAnalysisCommandGroupsByKommune() throws {
+    @Test(arguments: Backend.available)
+    func everyAnalysisCommandGroupsByKommune(_ backend: Backend) throws {
         let directory = try TemporaryDirectory("cli-kommune")
         defer { directory.cleanUp() }
         var csv = "sagsnummer;niveau;runde;spørgsmål;svar;bemærkning;enhed;indsats;reviewer;dato;kommune\r\n"
@@ -161,7 +175,9 @@ import TilsynTestSupport
         }
         let input = directory.path("svar.csv")
         try Data(csv.utf8).write(to: URL(fileURLWithPath: input))
-        let db = directory.path("tilsyn.sqlite")
+        let store = try TestStore(backend, in: directory, name: "analysis")
+        defer { store.drop() }
+        let db = store.db
         #expect(try runTilsyn(["import", input, "--db", db]).status == 0)
 
         let summary = try Self.jsonRows(
@@ -182,9 +198,10 @@ import TilsynTestSupport
     }
 }
 
-/// `tilsyn trend` against a baseline round.
+/// `tilsyn trend` against a baseline round, on SQLite and on PostgreSQL.
 @Suite struct TrendCommandTests {
-    @Test func trendAgainstTheEarliestRound() throws {
+    @Test(arguments: Backend.available)
+    func trendAgainstTheEarliestRound(_ backend: Backend) throws {
         let directory = try TemporaryDirectory("cli-trend")
         defer { directory.cleanUp() }
         var csv = AnalysisCommandTests.header
@@ -196,7 +213,9 @@ import TilsynTestSupport
         }
         let input = directory.path("svar.csv")
         try Data(csv.utf8).write(to: URL(fileURLWithPath: input))
-        let db = directory.path("tilsyn.sqlite")
+        let store = try TestStore(backend, in: directory, name: "analysis")
+        defer { store.drop() }
+        let db = store.db
         #expect(try runTilsyn(["import", input, "--db", db]).status == 0)
         let json = try runTilsyn(["trend", "--db", db, "--by", "question", "--format", "json"])
         let rows = try AnalysisCommandTests.jsonRows(json.stdout)

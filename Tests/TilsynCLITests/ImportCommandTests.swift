@@ -193,9 +193,11 @@ import TilsynTestSupport
     }
 }
 
-/// The findings go to reviewers and name no flags; the command's closing lines say which of its flags helps.
+/// The findings go to reviewers and name no flags; the command's closing lines say which of its flags helps (on SQLite
+/// and on PostgreSQL).
 @Suite struct ImportFlagAdviceTests {
-    @Test func aResubmissionAndARoundConflictAreAnsweredWithTheFlagThatHelps() throws {
+    @Test(arguments: Backend.available)
+    func aResubmissionAndARoundConflictAreAnsweredWithTheFlagThatHelps(_ backend: Backend) throws {
         let directory = try TemporaryDirectory("import-advice")
         defer { directory.cleanUp() }
         let header = "sagsnummer;niveau;runde;spørgsmål;svar;bemærkning;enhed;indsats;reviewer;dato\r\n"
@@ -205,7 +207,9 @@ import TilsynTestSupport
                 .write(toFile: path, atomically: true, encoding: .utf8)
             return path
         }
-        let db = directory.path("t.sqlite")
+        let store = try TestStore(backend, in: directory, name: "advice")
+        defer { store.drop() }
+        let db = store.db
         #expect(try runTilsyn(["import", try file("a.csv", answer: "Ja"), "--db", db]).status == 0)
 
         let again = try runTilsyn(["import", try file("b.csv", answer: "Nej"), "--db", db])
@@ -222,7 +226,8 @@ import TilsynTestSupport
 
     /// A case stored with a kommune and a file naming none: refused, with the flag and the setting that help in the
     /// closing lines; `--kommune` imports it, and `tilsyn config set kommune` names the store's own.
-    @Test func aKommuneConflictIsAnsweredWithTheKommuneFlagAndSetting() throws {
+    @Test(arguments: Backend.available)
+    func aKommuneConflictIsAnsweredWithTheKommuneFlagAndSetting(_ backend: Backend) throws {
         let directory = try TemporaryDirectory("import-kommune")
         defer { directory.cleanUp() }
         let header = "sagsnummer;niveau;runde;spørgsmål;svar;bemærkning;enhed;indsats;reviewer;dato;kommune\r\n"
@@ -232,7 +237,9 @@ import TilsynTestSupport
                 .write(toFile: path, atomically: true, encoding: .utf8)
             return path
         }
-        let db = directory.path("t.sqlite")
+        let store = try TestStore(backend, in: directory, name: "advice")
+        defer { store.drop() }
+        let db = store.db
         #expect(try runTilsyn(["import", try file("a.csv", level: 1, kommune: "Aarhus"), "--db", db]).status == 0)
         let unnamed = try file("b.csv", level: 2, kommune: "")
         let refused = try runTilsyn(["import", unnamed, "--db", db])

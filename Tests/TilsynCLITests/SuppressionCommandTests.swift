@@ -2,14 +2,14 @@ import Foundation
 import Testing
 import TilsynTestSupport
 
-/// Suppression by children, end to end: units with one, four, five and six cases, each case answering three
+/// Suppression by children, end to end on SQLite and on PostgreSQL: units with one, four, five and six cases, each case answering three
 /// questions (so four cases give twelve answers, which counting answers would have shown).
 @Suite struct SuppressionCommandTests {
     static let units = [("Enhed En", 1), ("Enhed Fire", 4), ("Enhed Fem", 5), ("Enhed Seks", 6)]
 
     /// Rounds 2024 and 2025 at niveau 1, niveau 2 on the same cases in 2025; U.1 Ja, U.2 Nej on every second
     /// case, U.4 Ja.
-    static func store(in directory: TemporaryDirectory) throws -> String {
+    static func store(in directory: TemporaryDirectory, _ backend: Backend) throws -> TestStore {
         var csv = AnalysisCommandTests.header
         for round in ["2024", "2025"] {
             for (unit, count) in units {
@@ -27,10 +27,10 @@ import TilsynTestSupport
         }
         let input = directory.path("svar.csv")
         try Data(csv.utf8).write(to: URL(fileURLWithPath: input))
-        let db = directory.path("tilsyn.sqlite")
-        let result = try runTilsyn(["import", input, "--db", db])
+        let store = try TestStore(backend, in: directory, name: "suppression")
+        let result = try runTilsyn(["import", input, "--db", store.db])
         try #require(result.status == 0, "\(result.stderr)")
-        return db
+        return store
     }
 
     static func json(_ db: String, _ arguments: [String]) throws -> [[String: Any]] {
@@ -44,10 +44,13 @@ import TilsynTestSupport
         Set(rows.filter { !($0[field] is NSNull) && $0[field] != nil }.compactMap { $0["unit"] as? String })
     }
 
-    @Test func externalOutputsShowNothingRestingOnFewerThanFiveChildren() throws {
+    @Test(arguments: Backend.available)
+    func externalOutputsShowNothingRestingOnFewerThanFiveChildren(_ backend: Backend) throws {
         let directory = try TemporaryDirectory("cli-suppression")
         defer { directory.cleanUp() }
-        let db = try Self.store(in: directory)
+        let store = try Self.store(in: directory, backend)
+        defer { store.drop() }
+        let db = store.db
 
         // Internal output shows every unit, with its cases beside its answers.
         let internalRows = try Self.json(db, ["summary", "--by", "unit", "--round", "2025", "--level", "1"])
@@ -88,10 +91,13 @@ import TilsynTestSupport
         #expect(!text.contains("S-Fire-") && !text.contains("S-En-"))
     }
 
-    @Test func theThresholdIsAStoreSettingNeverBelowThree() throws {
+    @Test(arguments: Backend.available)
+    func theThresholdIsAStoreSettingNeverBelowThree(_ backend: Backend) throws {
         let directory = try TemporaryDirectory("cli-suppression-setting")
         defer { directory.cleanUp() }
-        let db = try Self.store(in: directory)
+        let store = try Self.store(in: directory, backend)
+        defer { store.drop() }
+        let db = store.db
         let low = try runTilsyn(["config", "set", "suppression-threshold", "2", "--db", db])
         #expect(low.status == 64 && low.stderr.contains("from 3"))
         #expect(try runTilsyn(["config", "set", "suppression-threshold", "3", "--db", db]).status == 0)
