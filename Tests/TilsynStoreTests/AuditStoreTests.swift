@@ -8,7 +8,8 @@ import TilsynSamples
 import TilsynStore
 import TilsynTestSupport
 
-/// The store: atomic per-file imports, provenance, counts kept in step, resubmissions, concurrency.
+/// The store: atomic per-file imports, provenance, counts kept in step, resubmissions (on SQLite and on PostgreSQL),
+/// and what is SQLite's own (WAL, two connections, the importer's batch on one file).
 @Suite struct AuditStoreTests {
     static let catalogue = try! CatalogueStore(  // swiftlint:disable:this force_try
         schemas: TestPaths.packageRoot.appendingPathComponent("Schemas")).load("kk-2025")
@@ -24,6 +25,12 @@ import TilsynTestSupport
         return (store, directory)
     }
 
+    /// A store on `backend` in a fresh temporary directory, with kk-2025 registered.
+    static func makeStore(_ backend: Backend) throws -> (BackendStore, TemporaryDirectory) {
+        let directory = try TemporaryDirectory("store")
+        return (try BackendStore(backend, in: directory, catalogues: catalogues), directory)
+    }
+
     static func file(_ csv: String, name: String = "svar.csv", options: ImportOptions = ImportOptions())
         -> ReturnedFile
     {
@@ -37,47 +44,49 @@ import TilsynTestSupport
         "\(number);\(level);\(round);\(question);\(answer);\(remark);\(unit);\(measure);\(reviewer);14-03-2025\r\n"
     }
 
-    /// The counts table equals the counts recomputed from the answers.
+    /// The counts of an SQLite store another test made equal those recomputed from its answers.
     static func expectCountsMatchAnswers(_ store: AuditStore) throws {
-        try store.database.read { db in
-            let kept = try Row.fetchAll(db, sql: """
-                SELECT catalogue, question, round_id, level, unit_id, measure, reviewer_id, yes, no, not_applicable,
-                    unanswered, low, some, high
-                FROM answer_count WHERE yes + no + not_applicable + unanswered + low + some + high > 0
-                ORDER BY 1, 2, 3, 4, 5, 6, 7
-                """)
-            let recomputed = try Row.fetchAll(db, sql: """
-                SELECT r.catalogue, a.question, r.round_id, r.level, r.unit_id, r.measure, r.reviewer_id,
-                    count(*) FILTER (WHERE a.applies AND a.code = 1) AS yes,
-                    count(*) FILTER (WHERE a.applies AND a.code = 2) AS no,
-                    count(*) FILTER (WHERE a.code = 3 OR (NOT a.applies AND a.code IS NOT NULL)) AS not_applicable,
-                    count(*) FILTER (WHERE a.code IS NULL) AS unanswered,
-                    count(*) FILTER (WHERE a.applies AND a.code = 4) AS low,
-                    count(*) FILTER (WHERE a.applies AND a.code = 5) AS some,
-                    count(*) FILTER (WHERE a.applies AND a.code = 6) AS high
-                FROM answer a JOIN review r ON r.id = a.review_id
-                GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7
-                """)
-            #expect(kept == recomputed)
-        }
+        try expectCountsMatchAnswers(BackendStore(store))
+    }
+
+    /// The counts table equals the counts recomputed from the answers, and the kept case counts those rebuilt.
+    static func expectCountsMatchAnswers(_ store: BackendStore) throws {
+        let kept = try store.rows("""
+            SELECT catalogue, question, round_id, level, unit_id, measure, reviewer_id, yes, no, not_applicable,
+                unanswered, low, "some", high
+            FROM answer_count WHERE yes + no + not_applicable + unanswered + low + "some" + high > 0
+            ORDER BY 1, 2, 3, 4, 5, 6, 7
+            """)
+        let recomputed = try store.rows("""
+            SELECT r.catalogue, a.question, r.round_id, r.level, r.unit_id, r.measure, r.reviewer_id,
+                count(*) FILTER (WHERE a.applies = 1 AND a.code = 1),
+                count(*) FILTER (WHERE a.applies = 1 AND a.code = 2),
+                count(*) FILTER (WHERE a.code = 3 OR (a.applies = 0 AND a.code IS NOT NULL)),
+                count(*) FILTER (WHERE a.code IS NULL),
+                count(*) FILTER (WHERE a.applies = 1 AND a.code = 4),
+                count(*) FILTER (WHERE a.applies = 1 AND a.code = 5),
+                count(*) FILTER (WHERE a.applies = 1 AND a.code = 6)
+            FROM answer a JOIN review r ON r.id = a.review_id
+            GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7
+            """)
+        #expect(kept == recomputed)
         // The case counts the import keeps equal those rebuilt from the answers.
-        func caseCounts() throws -> [[Row]] {
-            try store.database.read { db in
-                [
-                    try Row.fetchAll(db, sql: "SELECT * FROM case_count ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9"),
-                    try Row.fetchAll(db, sql: "SELECT * FROM level_pair_case_count ORDER BY 1, 2, 3, 4, 5, 6"),
-                    try Row.fetchAll(db, sql: "SELECT * FROM level_set_count ORDER BY 1, 2, 3, 4"),
-                    try Row.fetchAll(db, sql: "SELECT * FROM level_set_case_count ORDER BY 1, 2, 3, 4, 5"),
-                ]
-            }
+        func caseCounts() throws -> [[[SQLValue]]] {
+            [
+                try store.rows("SELECT * FROM case_count ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9"),
+                try store.rows("SELECT * FROM level_pair_case_count ORDER BY 1, 2, 3, 4, 5, 6"),
+                try store.rows("SELECT * FROM level_set_count ORDER BY 1, 2, 3, 4"),
+                try store.rows("SELECT * FROM level_set_case_count ORDER BY 1, 2, 3, 4, 5"),
+            ]
         }
         let imported = try caseCounts()
         try store.rebuildCaseCounts()
         #expect(try caseCounts() == imported)
     }
 
-    @Test func importStoresReviewsAnswersAndProvenance() throws {
-        let (store, directory) = try Self.makeStore()
+    @Test(arguments: Backend.available)
+    func importStoresReviewsAnswersAndProvenance(_ backend: Backend) throws {
+        let (store, directory) = try Self.makeStore(backend)
         defer { directory.cleanUp() }
         let csv = Self.header + Self.row("A-1", "U.1", "ja") + Self.row("A-1", "U.2", "Nej", remark: "Mangler.")
             + Self.row("A-1", "T.1", "høj") + Self.row("A-1", "O.5", "")
@@ -85,30 +94,29 @@ import TilsynTestSupport
         #expect(outcome.status == .imported)
         #expect(outcome.reviewsStored == 1)
         #expect(outcome.answersStored == 4)
-        try store.database.read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT a.question, a.code, a.answer, a.remark, a.sheet, a.cell, f.path, c.number, r.level, d.name
-                FROM answer a JOIN review r ON r.id = a.review_id JOIN file f ON f.id = r.file_id
-                JOIN audit_case c ON c.id = r.case_id JOIN round d ON d.id = r.round_id ORDER BY a.cell
-                """)
-            try #require(rows.count == 4)
-            // O.5 does not apply to § 32: left blank, it is stored as unanswered (a blank applicable question is an
-            // error and would reject the file).
-            #expect(rows.map { $0[0] as String } == ["U.1", "U.2", "T.1", "O.5"])
-            #expect(rows.map { $0[1] as Int? } == [1, 2, 6, nil])
-            #expect(rows[1][3] as String? == "Mangler.")
-            #expect(rows.map { $0[5] as String } == ["E2", "E3", "E4", "E5"])
-            #expect(rows[0][6] as String == "svar.csv")
-            #expect(rows[0][7] as String == "A-1")
-            #expect(rows[0][8] as Int == 1)
-            #expect(rows[0][9] as String == "2025")
-        }
+        let rows = try store.rows("""
+            SELECT a.question, a.code, a.answer, a.remark, a.sheet, a.cell, f.path, c.number, r.level, d.name
+            FROM answer a JOIN review r ON r.id = a.review_id JOIN file f ON f.id = r.file_id
+            JOIN audit_case c ON c.id = r.case_id JOIN round d ON d.id = r.round_id ORDER BY a.cell
+            """)
+        try #require(rows.count == 4)
+        // O.5 does not apply to § 32: left blank, it is stored as unanswered (a blank applicable question is an
+        // error and would reject the file).
+        #expect(rows.map { $0.string(0) } == ["U.1", "U.2", "T.1", "O.5"])
+        #expect(rows.map { $0.optionalInt(1) } == [1, 2, 6, nil])
+        #expect(rows[1].optionalString(3) == "Mangler.")
+        #expect(rows.map { $0.string(5) } == ["E2", "E3", "E4", "E5"])
+        #expect(rows[0].string(6) == "svar.csv")
+        #expect(rows[0].string(7) == "A-1")
+        #expect(rows[0].int(8) == 1)
+        #expect(rows[0].string(9) == "2025")
         try Self.expectCountsMatchAnswers(store)
         #expect(try store.totals() == AuditStore.Totals(files: 1, reviews: 1, answers: 4))
     }
 
-    @Test func importingTheSameFileAgainIsANoOp() throws {
-        let (store, directory) = try Self.makeStore()
+    @Test(arguments: Backend.available)
+    func importingTheSameFileAgainIsANoOp(_ backend: Backend) throws {
+        let (store, directory) = try Self.makeStore(backend)
         defer { directory.cleanUp() }
         let file = Self.file(Self.header + Self.row("A-1", "U.1", "Ja"))
         #expect(try store.importFile(file, replace: false).status == .imported)
@@ -117,8 +125,9 @@ import TilsynTestSupport
         #expect(try store.containsFile(sha256: file.sha256))
     }
 
-    @Test func aRejectedFileLeavesNothing() throws {
-        let (store, directory) = try Self.makeStore()
+    @Test(arguments: Backend.available)
+    func aRejectedFileLeavesNothing(_ backend: Backend) throws {
+        let (store, directory) = try Self.makeStore(backend)
         defer { directory.cleanUp() }
         let file = Self.file(Self.header + Self.row("A-1", "U.1", "Ja") + Self.row("A-2", "U.1", "jaa"))
         #expect(file.isRejected)
@@ -128,18 +137,14 @@ import TilsynTestSupport
 
     /// The cases reviewed at a level in more than one round, kept by the import through new rounds and
     /// replacements, equal those found from scratch.
-    @Test func recurringCasesAreKeptByTheImport() throws {
-        let (store, directory) = try Self.makeStore()
+    @Test(arguments: Backend.available)
+    func recurringCasesAreKeptByTheImport(_ backend: Backend) throws {
+        let (store, directory) = try Self.makeStore(backend)
         defer { directory.cleanUp() }
         func recurring() throws -> [[Int]] {
-            try store.database.read { db in
-                try Row.fetchAll(
-                    db, sql: """
-                        SELECT c.number, k.level FROM recurring_case k JOIN audit_case c ON c.id = k.case_id
-                        ORDER BY 1, 2
-                        """
-                ).map { [Int(String(($0["number"] as String).dropFirst(2))) ?? 0, $0["level"]] }
-            }
+            try store.rows(
+                "SELECT c.number, k.level FROM recurring_case k JOIN audit_case c ON c.id = k.case_id ORDER BY 1, 2"
+            ).map { [Int(String($0.string(0).dropFirst(2))) ?? 0, $0.int(1)] }
         }
         _ = try store.importFile(Self.file(Self.header + Self.row("A-1", "U.1", "Ja", round: "2024"), name: "a.csv"),
                                  replace: false)
@@ -158,8 +163,9 @@ import TilsynTestSupport
         #expect(try recurring() == kept)
     }
 
-    @Test func resubmissionWithOtherAnswersIsRejectedUnlessReplacing() throws {
-        let (store, directory) = try Self.makeStore()
+    @Test(arguments: Backend.available)
+    func resubmissionWithOtherAnswersIsRejectedUnlessReplacing(_ backend: Backend) throws {
+        let (store, directory) = try Self.makeStore(backend)
         defer { directory.cleanUp() }
         let first = Self.file(Self.header + Self.row("A-1", "U.1", "Ja") + Self.row("A-1", "U.2", "Ja"), name: "a.csv")
         let changed = Self.file(
@@ -177,25 +183,23 @@ import TilsynTestSupport
         #expect(replaced.status == .imported)
         #expect(replaced.reviewsReplaced == 1)
         #expect(replaced.findings.map(\.severity) == [.warning])
-        let (code, no) = try store.database.read { db in
-            (
-                try Int.fetchOne(db, sql: "SELECT code FROM answer WHERE question = 'U.1'"),
-                try Int.fetchOne(db, sql: "SELECT sum(no) FROM answer_count")
-            )
-        }
+        let counted = try store.rows(
+            "SELECT (SELECT code FROM answer WHERE question = 'U.1'), (SELECT sum(no) FROM answer_count)")
+        let (code, no) = (counted[0].optionalInt(0), counted[0].optionalInt(1))
         #expect(code == 2)
         #expect(no == 1)
         try Self.expectCountsMatchAnswers(store)
         #expect(try store.totals().reviews == 1)
     }
 
-    @Test(arguments: [
+    @Test(arguments: Backend.available, [
         ("enhed", Self.row("A-1", "U.1", "Ja", unit: "Enhed Øst")),
         ("reviewer", Self.row("A-1", "U.1", "Ja", reviewer: "CD")),
         ("indsats", Self.row("A-1", "U.1", "Ja", measure: "46")),
     ])
-    func aResubmissionThatChangesOnlyMetadata(field: String, row: String) throws {
-        let (store, directory) = try Self.makeStore()
+    func aResubmissionThatChangesOnlyMetadata(backend: Backend, change: (field: String, row: String)) throws {
+        let (field, row) = change
+        let (store, directory) = try Self.makeStore(backend)
         defer { directory.cleanUp() }
         _ = try store.importFile(Self.file(Self.header + Self.row("A-1", "U.1", "Ja"), name: "a.csv"), replace: false)
         let corrected = Self.file(Self.header + row, name: "b.csv")
@@ -209,21 +213,20 @@ import TilsynTestSupport
         let replaced = try store.importFile(corrected, replace: true)
         #expect(replaced.status == .imported && replaced.reviewsReplaced == 1)
         #expect(replaced.findings.map(\.severity) == [.warning])
-        let stored = try store.database.read { db in
-            try Row.fetchOne(db, sql: """
-                SELECT u.name, v.initials, r.measure FROM review r JOIN unit u ON u.id = r.unit_id
-                JOIN reviewer v ON v.id = r.reviewer_id
-                """)
-        }
+        let stored = try store.rows("""
+            SELECT u.name, v.initials, r.measure FROM review r JOIN unit u ON u.id = r.unit_id
+            JOIN reviewer v ON v.id = r.reviewer_id
+            """).first
         let expected = corrected.reviews[0]
-        #expect(stored?[0] == expected.unit && stored?[1] == expected.reviewer)
-        #expect(stored?[2] == expected.measure.paragraph)
+        #expect(stored?.string(0) == expected.unit && stored?.string(1) == expected.reviewer)
+        #expect(stored?.int(2) == expected.measure.paragraph)
         #expect(try store.totals().reviews == 1)
         try Self.expectCountsMatchAnswers(store)
     }
 
-    @Test func identicalResubmissionIsKeptAsItWas() throws {
-        let (store, directory) = try Self.makeStore()
+    @Test(arguments: Backend.available)
+    func identicalResubmissionIsKeptAsItWas(_ backend: Backend) throws {
+        let (store, directory) = try Self.makeStore(backend)
         defer { directory.cleanUp() }
         _ = try store.importFile(Self.file(Self.header + Self.row("A-1", "U.1", "Ja"), name: "a.csv"), replace: false)
         let again = try store.importFile(

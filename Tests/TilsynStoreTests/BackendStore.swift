@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+import TilsynAudit
+import TilsynTestSupport
+
+@testable import TilsynStore
+
+/// A fresh store on either back end for the store's tests, with what they ask of it: importing one read file (as
+/// `tilsyn import` does, in its own batch), the totals, and SQL to look inside.
+final class BackendStore {
+    let backend: Backend
+    /// The SQLite store (nil on PostgreSQL).
+    private(set) var sqlite: AuditStore?
+    private var postgres: PostgresStore?
+    private var database: TestPostgres.Database?
+    private let reading: any StoreReading
+
+    init(_ backend: Backend, in directory: TemporaryDirectory, catalogues: CatalogueSet) throws {
+        self.backend = backend
+        switch backend {
+        case .sqlite:
+            let store = try AuditStore(path: directory.path("tilsyn.sqlite"))
+            try store.register(catalogues)
+            sqlite = store
+            reading = store.reading
+        case .postgres:
+            let database = try TestPostgres.Database("store")
+            self.database = database
+            guard case .postgres(let location) = try StoreLocation(database.url) else { throw TestPostgresMissing() }
+            let store = try PostgresStore(location)
+            try store.register(catalogues)
+            postgres = store
+            reading = try store.reading()
+        }
+    }
+
+    /// An SQLite store another test made.
+    init(_ store: AuditStore) {
+        backend = .sqlite
+        sqlite = store
+        reading = store.reading
+    }
+
+    deinit {
+        postgres = nil
+        database?.drop()
+    }
+
+    /// Imports `file` atomically, as the importer hands a file read to the store.
+    func importFile(_ file: ReturnedFile, replace: Bool) throws -> ImportOutcome {
+        if let sqlite { return try sqlite.importFile(file, replace: replace) }
+        guard !file.isRejected, let postgres else { return .rejected }
+        return try postgres.withImportBatch { batch in
+            try batch.importFile(StoredFile(file), replace: replace, read: AuditStore.held(file)).outcome
+        }
+    }
+
+    /// The rows of `sql`, in one read transaction.
+    func rows(_ sql: String, _ values: [SQLValue] = []) throws -> [[SQLValue]] {
+        try reading.read { try $0.rows(sql, values) }
+    }
+
+    /// Files, reviews and answers stored.
+    func totals() throws -> AuditStore.Totals {
+        let row = try rows(
+            "SELECT (SELECT count(*) FROM file), (SELECT count(*) FROM review), (SELECT count(*) FROM answer)")
+        return AuditStore.Totals(files: row[0].int(0), reviews: row[0].int(1), answers: row[0].int(2))
+    }
+
+    /// Whether a file with this content hash is stored.
+    func containsFile(sha256: String) throws -> Bool {
+        try !rows("SELECT 1 FROM file WHERE sha256 = ?", [.text(sha256)]).isEmpty
+    }
+
+    /// Counts the kept case counts again from the answers, as an upgrade does.
+    func rebuildCaseCounts() throws {
+        if let sqlite { return try sqlite.rebuildCaseCounts() }
+        try postgres?.write { try AuditStore.rebuildCaseCounts(in: $0) }
+    }
+}
