@@ -55,6 +55,18 @@ final class BackendStore {
         }
     }
 
+    /// Imports `paths` with `importer`, as `tilsyn import` does.
+    func run(_ importer: Importer, paths: [String]) throws -> ImportSummary {
+        if let sqlite { return try importer.run(paths: paths, store: sqlite) }
+        guard let postgres else { throw TestPostgresMissing() }
+        return try importer.run(paths: paths, store: postgres)
+    }
+
+    /// Validates `paths` with `importer` against this store, as `tilsyn validate --db` does.
+    func validate(_ importer: Importer, paths: [String]) throws -> ImportSummary {
+        try importer.validate(paths: paths, store: reading)
+    }
+
     /// The rows of `sql`, in one read transaction.
     func rows(_ sql: String, _ values: [SQLValue] = []) throws -> [[SQLValue]] {
         try reading.read { try $0.rows(sql, values) }
@@ -70,6 +82,17 @@ final class BackendStore {
     /// Whether a file with this content hash is stored.
     func containsFile(sha256: String) throws -> Bool {
         try !rows("SELECT 1 FROM file WHERE sha256 = ?", [.text(sha256)]).isEmpty
+    }
+
+    /// Stores a setting, as `tilsyn config set` does.
+    func set(_ setting: AuditStore.Setting, to value: String?) throws {
+        if let sqlite { return try sqlite.set(setting, to: value) }
+        try postgres?.set(setting, to: value)
+    }
+
+    /// The stored value of a setting.
+    func value(of setting: AuditStore.Setting) throws -> String? {
+        try reading.read { try AuditStore.value(of: setting, in: $0) }
     }
 
     /// Counts the kept case counts again from the answers, as an upgrade does.

@@ -6,7 +6,8 @@ import TilsynStore
 import TilsynTestSupport
 
 /// The kommune in the store: a case is its number and a unit its name within its kommune; a case stored with a
-/// kommune is never paired with a review naming none (or the reverse) until the store's kommune says which it is.
+/// kommune is never paired with a review naming none (or the reverse) until the store's kommune says which it is (on
+/// SQLite and on PostgreSQL).
 @Suite struct KommuneTests {
     static let header = AuditStoreTests.header.replacingOccurrences(of: "\r\n", with: ";kommune\r\n")
 
@@ -20,25 +21,21 @@ import TilsynTestSupport
     }
 
     /// The stored reviews as `kommune|number|level|unit's kommune|unit`, sorted.
-    static func reviews(_ store: AuditStore) throws -> [String] {
-        try store.database.read { db in
-            try String.fetchAll(
-                db,
-                sql: """
-                    SELECT c.kommune || '|' || c.number || '|' || r.level || '|' || u.kommune || '|' || u.name
-                    FROM review r JOIN audit_case c ON c.id = r.case_id JOIN unit u ON u.id = r.unit_id ORDER BY 1
-                    """)
-        }
+    static func reviews(_ store: BackendStore) throws -> [String] {
+        try store.rows("""
+            SELECT c.kommune, c.number, r.level, u.kommune, u.name
+            FROM review r JOIN audit_case c ON c.id = r.case_id JOIN unit u ON u.id = r.unit_id
+            """
+        ).map { row in row.indices.map { row.string($0) }.joined(separator: "|") }.sorted()
     }
 
-    static func pairs(_ store: AuditStore) throws -> Int {
-        try store.database.read {
-            try Int.fetchOne($0, sql: "SELECT coalesce(sum(items), 0) FROM level_pair_count") ?? 0
-        }
+    static func pairs(_ store: BackendStore) throws -> Int {
+        try store.rows("SELECT coalesce(sum(items), 0) FROM level_pair_count")[0].int(0)
     }
 
-    @Test func theSameNumberInTwoKommunerIsTwoCases() throws {
-        let (store, directory) = try AuditStoreTests.makeStore()
+    @Test(arguments: Backend.available)
+    func theSameNumberInTwoKommunerIsTwoCases(_ backend: Backend) throws {
+        let (store, directory) = try AuditStoreTests.makeStore(backend)
         defer { directory.cleanUp() }
         #expect(try store.importFile(Self.file(Self.row("L-1", kommune: "Aarhus"), name: "a.csv"), replace: false)
             .status == .imported)
@@ -51,8 +48,9 @@ import TilsynTestSupport
 
     /// A review naming no kommune of a case stored under one is refused, naming the sagsnummer cell, and stores
     /// nothing; imported with `--kommune` it pairs with the stored level.
-    @Test func aCaseStoredWithAKommuneRefusesAReviewNamingNone() throws {
-        let (store, directory) = try AuditStoreTests.makeStore()
+    @Test(arguments: Backend.available)
+    func aCaseStoredWithAKommuneRefusesAReviewNamingNone(_ backend: Backend) throws {
+        let (store, directory) = try AuditStoreTests.makeStore(backend)
         defer { directory.cleanUp() }
         #expect(try store.importFile(Self.file(Self.row("L-1", kommune: "Aarhus"), name: "a.csv"), replace: false)
             .status == .imported)
@@ -73,8 +71,9 @@ import TilsynTestSupport
 
     /// The reverse: cases stored without a kommune refuse a review naming one until the store's kommune is set,
     /// which moves them (and their units) to it; the counts stay those of the answers.
-    @Test func settingTheStoresKommuneAdoptsTheUnnamedCases() throws {
-        let (store, directory) = try AuditStoreTests.makeStore()
+    @Test(arguments: Backend.available)
+    func settingTheStoresKommuneAdoptsTheUnnamedCases(_ backend: Backend) throws {
+        let (store, directory) = try AuditStoreTests.makeStore(backend)
         defer { directory.cleanUp() }
         #expect(try store.importFile(Self.file(Self.row("L-1") + Self.row("L-2"), name: "a.csv"), replace: false)
             .status == .imported)
@@ -93,16 +92,17 @@ import TilsynTestSupport
 
     /// A unit stored both without a kommune and under the store's kommune becomes one unit, its counts counted
     /// again: they equal a recount from the answers.
-    @Test func aUnitStoredWithAndWithoutTheKommuneIsMerged() throws {
-        let (store, directory) = try AuditStoreTests.makeStore()
+    @Test(arguments: Backend.available)
+    func aUnitStoredWithAndWithoutTheKommuneIsMerged(_ backend: Backend) throws {
+        let (store, directory) = try AuditStoreTests.makeStore(backend)
         defer { directory.cleanUp() }
         #expect(try store.importFile(Self.file(Self.row("L-1"), name: "a.csv"), replace: false).status == .imported)
         #expect(try store.importFile(
             Self.file(Self.row("L-2", answer: "Nej", kommune: "Aarhus") + Self.row("L-2", level: 2, kommune: "Aarhus"),
                       name: "b.csv"), replace: false).status == .imported)
-        #expect(try store.database.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM unit") } == 2)
+        #expect(try store.rows("SELECT count(*) FROM unit")[0].int(0) == 2)
         try store.set(.kommune, to: "Aarhus")
-        #expect(try store.database.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM unit") } == 1)
+        #expect(try store.rows("SELECT count(*) FROM unit")[0].int(0) == 1)
         #expect(try Self.reviews(store) == [
             "Aarhus|L-1|1|Aarhus|Enhed Vest", "Aarhus|L-2|1|Aarhus|Enhed Vest", "Aarhus|L-2|2|Aarhus|Enhed Vest",
         ])
@@ -111,20 +111,21 @@ import TilsynTestSupport
     }
 
     /// A store's kommune names the municipality of the files an import reads that name none.
-    @Test func theStoresKommuneFillsInForAnImport() throws {
-        let (store, directory) = try AuditStoreTests.makeStore()
+    @Test(arguments: Backend.available)
+    func theStoresKommuneFillsInForAnImport(_ backend: Backend) throws {
+        let (store, directory) = try AuditStoreTests.makeStore(backend)
         defer { directory.cleanUp() }
         #expect(try store.importFile(Self.file(Self.row("L-1", kommune: "Aarhus"), name: "a.csv"), replace: false)
             .status == .imported)
         try store.set(.kommune, to: "Aarhus")
         let path = directory.path("n2.csv")
         try (Self.header + Self.row("L-1", level: 2)).write(toFile: path, atomically: true, encoding: .utf8)
-        let summary = try Importer(catalogues: AuditStoreTests.catalogues, options: ImportOptions())
-            .run(paths: [path], store: store)
+        let summary = try store.run(
+            Importer(catalogues: AuditStoreTests.catalogues, options: ImportOptions()), paths: [path])
         #expect(summary.rejected == 0)
         #expect(try Self.reviews(store) == ["Aarhus|L-1|1|Aarhus|Enhed Vest", "Aarhus|L-1|2|Aarhus|Enhed Vest"])
-        let validated = try Importer(catalogues: AuditStoreTests.catalogues, options: ImportOptions())
-            .validate(paths: [path], storePath: directory.path("tilsyn.sqlite"))
+        let validated = try store.validate(
+            Importer(catalogues: AuditStoreTests.catalogues, options: ImportOptions()), paths: [path])
         #expect(validated.rejected == 0)
     }
 }
