@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TilsynAnalysis
 import TilsynAudit
 import TilsynTestSupport
 
@@ -55,6 +56,22 @@ final class BackendStore {
         }
     }
 
+    /// Runs `body` with a batch of the back end (see `AuditStore.withImportBatch`): `body` imports a read file
+    /// under its own savepoint with the function it is given.
+    func withImportBatch<T>(
+        maxFiles: Int = 64, _ body: (_ importFile: (ReturnedFile, Bool) throws -> ImportOutcome) throws -> T
+    ) throws -> T {
+        func run(_ batch: some FileBatch) throws -> T {
+            try body { file, replace in
+                guard !file.isRejected else { return .rejected }
+                return try batch.importFile(StoredFile(file), replace: replace, read: AuditStore.held(file)).outcome
+            }
+        }
+        if let sqlite { return try sqlite.withImportBatch(maxFiles: maxFiles) { try run($0) } }
+        guard let postgres else { throw TestPostgresMissing() }
+        return try postgres.withImportBatch(maxFiles: maxFiles) { try run($0) }
+    }
+
     /// Imports `paths` with `importer`, as `tilsyn import` does.
     func run(_ importer: Importer, paths: [String]) throws -> ImportSummary {
         if let sqlite { return try importer.run(paths: paths, store: sqlite) }
@@ -66,6 +83,9 @@ final class BackendStore {
     func validate(_ importer: Importer, paths: [String]) throws -> ImportSummary {
         try importer.validate(paths: paths, store: reading)
     }
+
+    /// The store as analysis reads it.
+    var reader: StoreReader { StoreReader(reading) }
 
     /// The rows of `sql`, in one read transaction.
     func rows(_ sql: String, _ values: [SQLValue] = []) throws -> [[SQLValue]] {

@@ -1,19 +1,20 @@
-import GRDB
 import Testing
 import TilsynAudit
 import TilsynStore
 import TilsynTestSupport
 
-/// Files imported in one batch: each under its own savepoint, wholly present or wholly absent.
+/// Files imported in one batch: each under its own savepoint, wholly present or wholly absent (on SQLite and on
+/// PostgreSQL).
 @Suite struct ImportBatchTests {
     struct Stop: Error {}
 
-    static func paths(_ store: AuditStore) throws -> [String] {
-        try store.database.read { db in try String.fetchAll(db, sql: "SELECT path FROM file ORDER BY id") }
+    static func paths(_ store: BackendStore) throws -> [String] {
+        try store.rows("SELECT path FROM file ORDER BY id").map { $0.string(0) }
     }
 
-    @Test func aRejectedFileInABatchLeavesNothingAndTheOthersStay() throws {
-        let (store, directory) = try AuditStoreTests.makeStore()
+    @Test(arguments: Backend.available)
+    func aRejectedFileInABatchLeavesNothingAndTheOthersStay(_ backend: Backend) throws {
+        let (store, directory) = try AuditStoreTests.makeStore(backend)
         defer { directory.cleanUp() }
         let header = AuditStoreTests.header
         let first = AuditStoreTests.file(
@@ -25,8 +26,8 @@ import TilsynTestSupport
             header + AuditStoreTests.row("B-1", "U.1", "Nej") + AuditStoreTests.row("A-1", "U.1", "Nej"),
             name: "b.csv")
         let third = AuditStoreTests.file(header + AuditStoreTests.row("C-1", "U.2", "Nej"), name: "c.csv")
-        let statuses = try store.withImportBatch(maxFiles: 10) { batch in
-            try [first, clash, third].map { try batch.importFile($0, replace: false).status }
+        let statuses = try store.withImportBatch(maxFiles: 10) { importFile in
+            try [first, clash, third].map { try importFile($0, false).status }
         }
         #expect(statuses == [.imported, .rejected, .imported])
         #expect(try Self.paths(store) == ["a.csv", "c.csv"])
@@ -35,13 +36,14 @@ import TilsynTestSupport
         #expect(try LevelPairCountTests.kept(store) == LevelPairCountTests.recomputed(store))
     }
 
-    @Test func filesBeforeAnErrorAreCommitted() throws {
-        let (store, directory) = try AuditStoreTests.makeStore()
+    @Test(arguments: Backend.available)
+    func filesBeforeAnErrorAreCommitted(_ backend: Backend) throws {
+        let (store, directory) = try AuditStoreTests.makeStore(backend)
         defer { directory.cleanUp() }
         let file = AuditStoreTests.file(AuditStoreTests.header + AuditStoreTests.row("A-1", "U.1", "Ja"))
         #expect(throws: Stop.self) {
-            try store.withImportBatch { batch in
-                _ = try batch.importFile(file, replace: false)
+            try store.withImportBatch { importFile in
+                _ = try importFile(file, false)
                 throw Stop()
             }
         }
@@ -49,7 +51,7 @@ import TilsynTestSupport
         // A batch committing after every file behaves the same.
         let more = AuditStoreTests.file(
             AuditStoreTests.header + AuditStoreTests.row("A-2", "U.1", "Nej"), name: "m.csv")
-        let status = try store.withImportBatch(maxFiles: 1) { try $0.importFile(more, replace: false).status }
+        let status = try store.withImportBatch(maxFiles: 1) { try $0(more, false).status }
         #expect(status == .imported)
         #expect(try store.totals().files == 2)
     }

@@ -1,4 +1,3 @@
-import GRDB
 import PropertyBased
 import Testing
 @testable import TilsynAnalysis
@@ -7,58 +6,54 @@ import TilsynStore
 import TilsynTestSupport
 
 /// `level_pair_count`, which the import keeps for agreement between two levels: after any sequence of imports and
-/// replacements it equals a recomputation from the stored answers.
+/// replacements it equals a recomputation from the stored answers, on SQLite and on PostgreSQL.
 @Suite struct LevelPairCountTests {
     /// The pair counts recomputed in Swift from the answers, independently of the import's SQL: per pair of reviews
     /// of one case and round at two levels, per question answered Ja, Nej or a degree (applying) at both.
-    static func recomputed(_ store: AuditStore) throws -> [String: Int] {
-        try store.database.read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT r.case_id, r.round_id, r.level, r.catalogue, a.question, a.code, r.unit_id, r.measure,
-                    r.reviewer_id
-                FROM answer a JOIN review r ON r.id = a.review_id
-                WHERE a.applies AND a.code IN (1, 2, 4, 5, 6)
-                """)
-            // (case, round, question) → [(level, catalogue and the review's unit, measure, reviewer, code)]
-            var items: [String: [(level: Int, catalogue: String, code: Int)]] = [:]
-            for row in rows {
-                let key = "\(row[0] as Int64)|\(row[1] as Int64)|\(row[4] as String)"
-                let review = "\(row[3] as String)|\(row[6] as Int64)|\(row[7] as Int)|\(row[8] as Int64)"
-                items[key, default: []].append((row[2], review, row[5]))
-            }
-            var counts: [String: Int] = [:]
-            for (key, answers) in items {
-                let parts = key.split(separator: "|")
-                for low in answers {
-                    for high in answers where high.level > low.level {
-                        let id = "\(low.level)|\(high.level)|\(parts[1])|\(low.catalogue)|\(parts[2])|\(low.code)|"
-                            + "\(high.code)"
-                        counts[id, default: 0] += 1
-                    }
+    static func recomputed(_ store: BackendStore) throws -> [String: Int] {
+        let rows = try store.rows("""
+            SELECT r.case_id, r.round_id, r.level, r.catalogue, a.question, a.code, r.unit_id, r.measure,
+                r.reviewer_id
+            FROM answer a JOIN review r ON r.id = a.review_id
+            WHERE a.applies = 1 AND a.code IN (1, 2, 4, 5, 6)
+            """)
+        // (case, round, question) → [(level, catalogue and the review's unit, measure, reviewer, code)]
+        var items: [String: [(level: Int, catalogue: String, code: Int)]] = [:]
+        for row in rows {
+            let key = "\(row.int(0))|\(row.int(1))|\(row.string(4))"
+            let review = "\(row.string(3))|\(row.int(6))|\(row.int(7))|\(row.int(8))"
+            items[key, default: []].append((row.int(2), review, row.int(5)))
+        }
+        var counts: [String: Int] = [:]
+        for (key, answers) in items {
+            let parts = key.split(separator: "|")
+            for low in answers {
+                for high in answers where high.level > low.level {
+                    let id = "\(low.level)|\(high.level)|\(parts[1])|\(low.catalogue)|\(parts[2])|\(low.code)|"
+                        + "\(high.code)"
+                    counts[id, default: 0] += 1
                 }
             }
-            return counts
         }
+        return counts
     }
 
     /// The pair counts the import keeps, keyed as `recomputed` keys them; a row of zero is an error.
-    static func kept(_ store: AuditStore) throws -> [String: Int] {
-        try store.database.read { db in
-            var counts: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: """
-                SELECT low_level, high_level, round_id, catalogue, question, low_code, high_code, items, unit_id,
-                    measure, reviewer_id
-                FROM level_pair_count
-                """)
-            {
-                let id = "\(row[0] as Int)|\(row[1] as Int)|\(row[2] as Int64)|\(row[3] as String)|\(row[8] as Int64)|"
-                    + "\(row[9] as Int)|\(row[10] as Int64)|\(row[4] as String)|\(row[5] as Int)|\(row[6] as Int)"
-                #expect(counts[id] == nil)
-                #expect(row[7] as Int > 0)
-                counts[id] = row[7]
-            }
-            return counts
+    static func kept(_ store: BackendStore) throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for row in try store.rows("""
+            SELECT low_level, high_level, round_id, catalogue, question, low_code, high_code, items, unit_id,
+                measure, reviewer_id
+            FROM level_pair_count
+            """)
+        {
+            let id = "\(row.int(0))|\(row.int(1))|\(row.int(2))|\(row.string(3))|\(row.int(8))|"
+                + "\(row.int(9))|\(row.int(10))|\(row.string(4))|\(row.int(5))|\(row.int(6))"
+            #expect(counts[id] == nil)
+            #expect(row.int(7) > 0)
+            counts[id] = row.int(7)
         }
+        return counts
     }
 
     /// B.1 does not apply to § 30; TN.1 is the temanedslag of round 2025 (in the counts by question only).
@@ -93,11 +88,12 @@ import TilsynTestSupport
         return AuditStoreTests.file(csv, name: name)
     }
 
-    @Test func maintainedPairCountsEqualARecomputationAfterRandomImportsAndReplacements() async {
+    @Test(arguments: Backend.available)
+    func maintainedPairCountsEqualARecomputationAfterRandomImportsAndReplacements(_ backend: Backend) async {
         // Each operation: whether to replace (the first number's parity), then one to three reviews.
         let operations = Gen.int(in: 0...2_000).array(of: 2...4).array(of: 1...12)
         await propertyCheck(count: 30, input: operations) { operations in
-            let (store, directory) = try AuditStoreTests.makeStore()
+            let (store, directory) = try AuditStoreTests.makeStore(backend)
             defer { directory.cleanUp() }
             for (index, operation) in operations.enumerated() {
                 let file = Self.file(Array(operation.dropFirst()), name: "f\(index).csv")
@@ -106,15 +102,14 @@ import TilsynTestSupport
             #expect(try Self.kept(store) == Self.recomputed(store))
             try AuditStoreTests.expectCountsMatchAnswers(store)
             // The levels read from the kept counts are those of the reviews.
-            let levels = try store.database.read { db in
-                try Int.fetchAll(db, sql: "SELECT DISTINCT level FROM review ORDER BY level")
-            }
-            #expect(try StoreReader(store).levels() == levels)
+            let levels = try store.rows("SELECT DISTINCT level FROM review ORDER BY level").map { $0.int(0) }
+            #expect(try store.reader.levels() == levels)
         }
     }
 
-    @Test func replacingAReviewMovesItsPairs() throws {
-        let (store, directory) = try AuditStoreTests.makeStore()
+    @Test(arguments: Backend.available)
+    func replacingAReviewMovesItsPairs(_ backend: Backend) throws {
+        let (store, directory) = try AuditStoreTests.makeStore(backend)
         defer { directory.cleanUp() }
         let header = AuditStoreTests.header
         func row(_ question: String, _ answer: String, level: Int) -> String {
@@ -127,7 +122,7 @@ import TilsynTestSupport
                 + row("U.2", "Nej", level: 2),
             name: "a.csv")
         #expect(try store.importFile(first, replace: false).status == .imported)
-        var rows = try Agreement.rows(StoreReader(store), levels: [1, 2])
+        var rows = try Agreement.rows(store.reader, levels: [1, 2])
         #expect([rows[0].compared, rows[0].agree, rows[0].overruledYesToNo] == [2, 1, 1])
 
         // Level 2 resubmits: U.2 is now Ja, U.1 Ikke relevant (left out).
@@ -139,7 +134,7 @@ import TilsynTestSupport
         #expect(try Self.kept(store) == Self.recomputed(store))
         let replaced = try store.importFile(second, replace: true)
         #expect(replaced.status == .imported && replaced.reviewsReplaced == 1)
-        rows = try Agreement.rows(StoreReader(store), levels: [1, 2])
+        rows = try Agreement.rows(store.reader, levels: [1, 2])
         #expect([rows[0].compared, rows[0].agree, rows[0].overruledYesToNo] == [1, 1, 0])
         #expect(try Self.kept(store) == Self.recomputed(store))
 
@@ -151,7 +146,7 @@ import TilsynTestSupport
                 + row("U.2", "Nej", level: 2),
             name: "c.csv")
         #expect(try store.importFile(both, replace: true).reviewsReplaced == 2)
-        rows = try Agreement.rows(StoreReader(store), levels: [1, 2])
+        rows = try Agreement.rows(store.reader, levels: [1, 2])
         #expect([rows[0].compared, rows[0].agree, rows[0].overruledNoToYes] == [2, 1, 1])
         #expect(try Self.kept(store) == Self.recomputed(store))
     }
@@ -159,8 +154,9 @@ import TilsynTestSupport
     /// A case and round held at three levels is counted once in the agreement over all three: a later file that
     /// replaces one of its reviews, or adds one for another case beside it, leaves it counted once (its level set
     /// is taken out before the file changes it and added again after).
-    @Test func aThreeLevelCaseResubmittedIsCountedOnce() throws {
-        let (store, directory) = try AuditStoreTests.makeStore()
+    @Test(arguments: Backend.available)
+    func aThreeLevelCaseResubmittedIsCountedOnce(_ backend: Backend) throws {
+        let (store, directory) = try AuditStoreTests.makeStore(backend)
         defer { directory.cleanUp() }
         let header = AuditStoreTests.header
         func row(_ number: String, _ question: String, _ answer: String, level: Int) -> String {
@@ -178,21 +174,20 @@ import TilsynTestSupport
         let replaced = try store.importFile(second, replace: true)
         #expect(replaced.status == .imported && replaced.reviewsReplaced == 1)
         try AuditStoreTests.expectCountsMatchAnswers(store)
-        let sets = try store.database.read { db in
-            try Int.fetchOne(db, sql: "SELECT sum(compared) FROM level_set_count WHERE question = 'U.2'")
-        }
-        #expect(sets == 1)
+        let sets = try store.rows("SELECT sum(compared) FROM level_set_count WHERE question = 'U.2'")
+        #expect(sets[0].optionalInt(0) == 1)
     }
 
     /// Two-level agreement from the kept counts equals the self-join over the answers that more levels use.
-    @Test func twoLevelAgreementEqualsTheSelfJoin() async {
+    @Test(arguments: Backend.available)
+    func twoLevelAgreementEqualsTheSelfJoin(_ backend: Backend) async {
         await propertyCheck(count: 15, input: Gen.int(in: 0...2_000).array(of: 1...6).array(of: 1...4)) { files in
-            let (store, directory) = try AuditStoreTests.makeStore()
+            let (store, directory) = try AuditStoreTests.makeStore(backend)
             defer { directory.cleanUp() }
             for (index, spec) in files.enumerated() {
                 _ = try store.importFile(Self.file(spec, name: "f\(index).csv"), replace: true)
             }
-            let reader = StoreReader(store)
+            let reader = store.reader
             let groupings: [[Breakdown]] = [
                 [], [.question], [.theme, .round], [.unit], [.measure, .round], [.reviewer, .step, .round],
                 [.question, .unit, .reviewer, .round], [.step, .theme, .round], [.theme, .measure, .step, .round],
