@@ -104,6 +104,12 @@ final class BackendStore {
         try !rows("SELECT 1 FROM file WHERE sha256 = ?", [.text(sha256)]).isEmpty
     }
 
+    /// Records catalogues' questions, steps, themes and renames, as an import does.
+    func register(_ catalogues: CatalogueSet) throws {
+        if let sqlite { return try sqlite.register(catalogues) }
+        try postgres?.register(catalogues)
+    }
+
     /// Stores a setting, as `tilsyn config set` does.
     func set(_ setting: AuditStore.Setting, to value: String?) throws {
         if let sqlite { return try sqlite.set(setting, to: value) }

@@ -1,12 +1,12 @@
 import Foundation
-import GRDB
 import Testing
 import TilsynAudit
 import TilsynStore
 import TilsynTestSupport
 
 /// The importer checks a whole batch before storing any of it, but holds only `bufferedAnswers` answers of the files
-/// read: the rest are read again when stored, with the same result, and refused if they changed meanwhile.
+/// read: the rest are read again when stored, with the same result, and refused if they changed meanwhile (into
+/// SQLite and into PostgreSQL).
 @Suite struct ImporterBufferTests {
     /// A batch with every kind of file: new reviews, two files that disagree about one review, a copy of a file
     /// sent twice, a file with an error, and one stored before the run.
@@ -35,28 +35,26 @@ import TilsynTestSupport
         var findings: [[String]]
         var reviews: Int
         var answers: Int
-        var stored: [[DatabaseValue]]
+        var stored: [[SQLValue]]
     }
 
-    static func importBatch(bufferedAnswers: Int, threads: Int, change: (@Sendable () -> Void)? = nil) throws
-        -> Outcome
-    {
-        let (store, directory) = try AuditStoreTests.makeStore()
+    static func importBatch(
+        _ backend: Backend, bufferedAnswers: Int, threads: Int, change: (@Sendable () -> Void)? = nil
+    ) throws -> Outcome {
+        let (store, directory) = try AuditStoreTests.makeStore(backend)
         defer { directory.cleanUp() }
         let (before, batch) = try writeBatch(directory)
         var importer = Importer(catalogues: AuditStoreTests.catalogues, options: ImportOptions(), threads: threads)
-        _ = try importer.run(paths: [before], store: store)
+        _ = try store.run(importer, paths: [before])
         importer.bufferedAnswers = bufferedAnswers
         importer.beforeReadingAgain = change
-        let summary = try importer.run(paths: batch, store: store)
+        let summary = try store.run(importer, paths: batch)
         try AuditStoreTests.expectCountsMatchAnswers(store)
-        let stored = try store.database.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT f.path, c.number, r.level, a.question, a.answer, a.remark, a.sheet, a.cell
-                FROM answer a JOIN review r ON r.id = a.review_id JOIN file f ON f.id = r.file_id
-                JOIN audit_case c ON c.id = r.case_id ORDER BY 1, 2, 3, 4
-                """)
-        }
+        let stored = try store.rows("""
+            SELECT f.path, c.number, r.level, a.question, a.answer, a.remark, a.sheet, a.cell
+            FROM answer a JOIN review r ON r.id = a.review_id JOIN file f ON f.id = r.file_id
+            JOIN audit_case c ON c.id = r.case_id
+            """)
         return Outcome(
             statuses: summary.files.map(\.status),
             // The directory differs between runs (and messages name other files by path); the names do not.
@@ -67,15 +65,16 @@ import TilsynTestSupport
             },
             reviews: summary.reviews, answers: summary.answers,
             stored: stored.map { row in
-                var values = Array(row.databaseValues)
-                values[0] = ((row[0] as String).split(separator: "/").last.map(String.init) ?? "").databaseValue
+                var values = row
+                values[0] = .text(row.string(0).split(separator: "/").last.map(String.init) ?? "")
                 return values
-            })
+            }.sorted { $0.map { "\($0)" }.lexicographicallyPrecedes($1.map { "\($0)" }) })
     }
 
-    @Test(arguments: [0, 1, 3], [1, 2])
-    func filesBeyondTheBufferAreReadAgainAndStoredTheSame(bufferedAnswers: Int, threads: Int) throws {
-        let held = try Self.importBatch(bufferedAnswers: 1_000_000, threads: 2)
+    @Test(arguments: Backend.available, [(0, 1), (0, 2), (1, 1), (1, 2), (3, 1), (3, 2)])
+    func filesBeyondTheBufferAreReadAgainAndStoredTheSame(backend: Backend, run: (buffered: Int, threads: Int)) throws {
+        let (bufferedAnswers, threads) = run
+        let held = try Self.importBatch(backend, bufferedAnswers: 1_000_000, threads: 2)
         #expect(held.statuses == [
             .alreadyImported, .acceptedWithWarnings, .rejected, .acceptedWithWarnings, .rejected,
             .alreadyImported, .rejected, .acceptedWithWarnings,
@@ -83,13 +82,14 @@ import TilsynTestSupport
         #expect(held.findings[2].contains { $0.hasPrefix("duplicateReview") })
         #expect(held.findings[4].contains { $0.hasPrefix("duplicateReview") })
         #expect(held.stored.count == 1 + 2 + 1 + 2)
-        #expect(try Self.importBatch(bufferedAnswers: bufferedAnswers, threads: threads) == held)
+        #expect(try Self.importBatch(backend, bufferedAnswers: bufferedAnswers, threads: threads) == held)
     }
 
-    @Test func aFileChangedBeforeItIsReadAgainIsRefused() throws {
+    @Test(arguments: Backend.available)
+    func aFileChangedBeforeItIsReadAgainIsRefused(_ backend: Backend) throws {
         let directory = try TemporaryDirectory("changed")
         defer { directory.cleanUp() }
-        let (store, storeDirectory) = try AuditStoreTests.makeStore()
+        let (store, storeDirectory) = try AuditStoreTests.makeStore(backend)
         defer { storeDirectory.cleanUp() }
         let (_, batch) = try Self.writeBatch(directory)
         let changed = batch[7]
@@ -100,22 +100,22 @@ import TilsynTestSupport
             try? Data((AuditStoreTests.header + AuditStoreTests.row("B-1", "U.1", "Nej")).utf8)
                 .write(to: URL(fileURLWithPath: changed))
         }
-        let summary = try importer.run(paths: batch, store: store)
+        let summary = try store.run(importer, paths: batch)
         #expect(summary.files[7].status == .rejected)
         #expect(summary.files[7].findings.map(\.rule) == [.changedDuringImport])
         #expect(summary.files[7].findings[0].message.contains("ændret"))
         // The others are stored as ever; nothing of the changed file is.
         #expect(summary.files[1].status == .acceptedWithWarnings)
-        let cases = try store.database.read { db in
-            try String.fetchAll(db, sql: "SELECT DISTINCT c.number FROM review r JOIN audit_case c ON c.id = r.case_id ORDER BY 1")
-        }
+        let cases = try store.rows("SELECT DISTINCT c.number FROM review r JOIN audit_case c ON c.id = r.case_id")
+            .map { $0.string(0) }.sorted()
         #expect(cases == ["A-1", "C-1", "K-1"])
     }
 
     /// A run of one file reads it once, storing each review as it is read: a file found rejected only at its last
     /// review, or refused half-way by a resubmission, leaves nothing; a good one is stored whole.
-    @Test func oneFileIsStoredAsItIsReadOrNotAtAll() throws {
-        let (store, directory) = try AuditStoreTests.makeStore()
+    @Test(arguments: Backend.available)
+    func oneFileIsStoredAsItIsReadOrNotAtAll(_ backend: Backend) throws {
+        let (store, directory) = try AuditStoreTests.makeStore(backend)
         defer { directory.cleanUp() }
         let header = AuditStoreTests.header
         func row(_ number: String, _ question: String, _ answer: String, remark: String = "") -> String {
@@ -126,22 +126,21 @@ import TilsynTestSupport
             return directory.path(name)
         }
         func stored() throws -> [Int] {
-            try store.database.read { db in
-                try ["file", "review", "answer"].map { try Int.fetchOne(db, sql: "SELECT count(*) FROM \($0)") ?? -1 }
-            }
+            let totals = try store.totals()
+            return [totals.files, totals.reviews, totals.answers]
         }
         let importer = Importer(catalogues: AuditStoreTests.catalogues, options: ImportOptions(), threads: 1)
         let lastIsWrong = try write("a.csv", header + row("A-1", "U.1", "Ja") + row("A-2", "U.1", "Nej", remark: "x")
             + row("A-3", "U.1", "Måske"))
-        #expect(try importer.run(paths: [lastIsWrong], store: store).files.map(\.status) == [.rejected])
+        #expect(try store.run(importer, paths: [lastIsWrong]).files.map(\.status) == [.rejected])
         #expect(try stored() == [0, 0, 0])
         let good = try write("b.csv", header + row("A-1", "U.1", "Ja") + row("A-2", "U.1", "Nej", remark: "x"))
-        let first = try importer.run(paths: [good], store: store)
+        let first = try store.run(importer, paths: [good])
         #expect(first.rejected == 0 && first.accepted + first.acceptedWithWarnings == 1 && first.answers == 2)
         #expect(try stored() == [1, 2, 2])
         // A new review first, then one that differs from the stored A-2 (no --replace): refused, the new one too.
         let resubmitted = try write("c.csv", header + row("A-0", "U.1", "Ja") + row("A-2", "U.1", "Ja"))
-        let refused = try importer.run(paths: [resubmitted], store: store)
+        let refused = try store.run(importer, paths: [resubmitted])
         #expect(refused.files.map(\.status) == [.rejected])
         #expect(refused.findings.map(\.rule).contains(.resubmission))
         #expect(try stored() == [1, 2, 2])

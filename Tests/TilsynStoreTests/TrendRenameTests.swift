@@ -1,11 +1,10 @@
-import GRDB
 import Testing
 import TilsynAnalysis
 import TilsynAudit
 import TilsynStore
 import TilsynTestSupport
 
-/// Trends across catalogue versions where a question was renamed (`replaces`).
+/// Trends across catalogue versions where a question was renamed (`replaces`), on SQLite and on PostgreSQL.
 @Suite struct TrendRenameTests {
     /// Catalogue `fx-rename`, version 1: `Y.1` and `X.1`. Version 2: `Y.1`, `X.2` (replacing `X.1`) and the new
     /// `Z.1`.
@@ -31,7 +30,7 @@ import TilsynTestSupport
 
     /// Imports one CSV file of `answers` (question, answer) as reviews of fresh cases in `round` under `catalogue`.
     static func importRound(
-        _ round: String, _ answers: [(String, [String])], catalogue: Catalogue, into store: AuditStore
+        _ round: String, _ answers: [(String, [String])], catalogue: Catalogue, into store: BackendStore
     ) throws {
         let catalogues = CatalogueSet([catalogue])
         try store.register(catalogues)
@@ -49,8 +48,8 @@ import TilsynTestSupport
     }
 
     /// 2024 under version 1: X.1 3 of 4 Ja, Y.1 1 of 2. 2025 under version 2: X.2 4 of 4, Y.1 2 of 2, Z.1 1 of 1.
-    static func store(renamed: Bool = true) throws -> (AuditStore, TemporaryDirectory) {
-        let (store, directory) = try AuditStoreTests.makeStore()
+    static func store(_ backend: Backend, renamed: Bool = true) throws -> (BackendStore, TemporaryDirectory) {
+        let (store, directory) = try AuditStoreTests.makeStore(backend)
         try importRound(
             "2024", [("X.1", ["Ja", "Ja", "Ja", "Nej"]), ("Y.1", ["Ja", "Nej"])], catalogue: catalogue(version: 1),
             into: store)
@@ -60,10 +59,11 @@ import TilsynTestSupport
         return (store, directory)
     }
 
-    @Test func aRenamedQuestionHasBothRoundsAndTheChange() throws {
-        let (store, directory) = try Self.store()
+    @Test(arguments: Backend.available)
+    func aRenamedQuestionHasBothRoundsAndTheChange(_ backend: Backend) throws {
+        let (store, directory) = try Self.store(backend)
         defer { directory.cleanUp() }
-        let rows = try Trend.rows(StoreReader(store), by: [.question])
+        let rows = try Trend.rows(store.reader, by: [.question])
         let x = rows.filter { $0.keys == [.question: .text("X.2")] }
         #expect(x.map(\.round) == ["2024", "2025"])
         #expect(x.allSatisfy { $0.baseline == "2024" })
@@ -75,39 +75,37 @@ import TilsynTestSupport
         let y = rows.filter { $0.keys == [.question: .text("Y.1")] }
         #expect(abs(try #require(y.last?.changePoints) - 50) < 1e-9)
         // Overall, 2025 compares X.2 and Y.1 (6 of 6) with 2024's X.1 and Y.1 (4 of 6); Z.1 is left out.
-        let total = try Trend.rows(StoreReader(store), by: [])
+        let total = try Trend.rows(store.reader, by: [])
         #expect(total.map(\.n) == [6, 6])
         #expect([total[1].yes, total[1].baselineYes] == [6, 4])
         // The answers keep the id they were given under.
-        let stored = try store.database.read { db in
-            try String.fetchAll(db, sql: "SELECT DISTINCT question FROM answer ORDER BY 1")
-        }
+        let stored = try store.rows("SELECT DISTINCT question FROM answer").map { $0.string(0) }.sorted()
         #expect(stored == ["X.1", "X.2", "Y.1", "Z.1"])
     }
 
-    @Test func withoutTheRenameTheQuestionsStaySeparate() throws {
-        let (store, directory) = try Self.store(renamed: false)
+    @Test(arguments: Backend.available)
+    func withoutTheRenameTheQuestionsStaySeparate(_ backend: Backend) throws {
+        let (store, directory) = try Self.store(backend, renamed: false)
         defer { directory.cleanUp() }
-        let rows = try Trend.rows(StoreReader(store), by: [.question])
+        let rows = try Trend.rows(store.reader, by: [.question])
         #expect(rows.filter { $0.keys == [.question: .text("X.1")] }.map(\.round) == ["2024"])
         #expect(!rows.contains { $0.keys == [.question: .text("X.2")] })
     }
 
-    @Test func renamesChainAndRevert() throws {
-        let (store, directory) = try Self.store()
+    @Test(arguments: Backend.available)
+    func renamesChainAndRevert(_ backend: Backend) throws {
+        let (store, directory) = try Self.store(backend)
         defer { directory.cleanUp() }
         var version3 = Self.catalogue(version: 2)
         version3.version = "3"
         version3.questions[1] = Question(id: "X.3", step: "S", text: "Tredje ordlyd?", type: "JN", replaces: ["X.2"])
         try store.register(CatalogueSet([version3]))
         let renames = {
-            try store.database.read { db in
-                try Row.fetchAll(db, sql: "SELECT previous, question FROM question_rename ORDER BY 1")
-                    .map { "\($0[0] as String)→\($0[1] as String)" }
-            }
+            try store.rows("SELECT previous, question FROM question_rename").map { "\($0.string(0))→\($0.string(1))" }
+                .sorted()
         }
         #expect(try renames() == ["X.1→X.3", "X.2→X.3"])
-        let rows = try Trend.rows(StoreReader(store), by: [.question])
+        let rows = try Trend.rows(store.reader, by: [.question])
         #expect(rows.filter { $0.keys == [.question: .text("X.3")] }.map(\.n) == [4, 4])
         // Version 4 brings X.1 back as a question of its own.
         var version4 = version3
