@@ -238,8 +238,9 @@ import TilsynTestSupport
         #expect(try store.totals() == AuditStore.Totals(files: 1, reviews: 1, answers: 1))
     }
 
-    @Test func nothingUnrecognisedIsEverStored() async throws {
-        let (store, directory) = try Self.makeStore()
+    @Test(arguments: Backend.available)
+    func nothingUnrecognisedIsEverStored(_ backend: Backend) async throws {
+        let (store, directory) = try Self.makeStore(backend)
         defer { directory.cleanUp() }
         let characters = Gen<Character?>.element(of: Array("jaJAneNEiIrRkKlLhHøgGdD .-/?1x")).map { $0 ?? "a" }
         let questions = ["U.1", "T.1", "P.4", "AF.1"]
@@ -252,20 +253,13 @@ import TilsynTestSupport
             }
             _ = try store.importFile(Self.file(csv, name: "\(number).csv"), replace: false)
         }
-        let stored = try store.database.read { db in
-            try Row.fetchAll(db, sql: "SELECT a.question, a.code, a.answer FROM answer a")
-        }
-        do {
-            for row in stored {
-                let question: String = row[0]
-                let code: Int? = row[1]
-                let answer: String? = row[2]
-                let scale = Self.catalogue.scale(Self.catalogue.question(question)?.type ?? "")
-                #expect((code == nil) == (answer == nil))
-                if let answer {
-                    #expect(scale?.answers.contains(answer) == true, "\(answer) stored for \(question)")
-                    #expect(AnswerCode(rawValue: code ?? 0)?.canonical == answer)
-                }
+        for row in try store.rows("SELECT a.question, a.code, a.answer FROM answer a") {
+            let (question, code, answer) = (row.string(0), row.optionalInt(1), row.optionalString(2))
+            let scale = Self.catalogue.scale(Self.catalogue.question(question)?.type ?? "")
+            #expect((code == nil) == (answer == nil))
+            if let answer {
+                #expect(scale?.answers.contains(answer) == true, "\(answer) stored for \(question)")
+                #expect(AnswerCode(rawValue: code ?? 0)?.canonical == answer)
             }
         }
         try Self.expectCountsMatchAnswers(store)
@@ -308,8 +302,9 @@ import TilsynTestSupport
         #expect(throws: StoreError.self) { try AuditStore.openForReading(path: directory.path("none.sqlite")) }
     }
 
-    @Test func importerRunsABatchInOrder() throws {
-        let (store, directory) = try Self.makeStore()
+    @Test(arguments: Backend.available)
+    func importerRunsABatchInOrder(_ backend: Backend) throws {
+        let (store, directory) = try Self.makeStore(backend)
         defer { directory.cleanUp() }
         let first = directory.path("1.csv")
         let second = directory.path("2.csv")
@@ -318,25 +313,26 @@ import TilsynTestSupport
             .write(to: URL(fileURLWithPath: second))
         let importer = Importer(catalogues: Self.catalogues, options: ImportOptions(), threads: 2)
         // Two files with the same case, level and round and other answers: neither wins by its place in the order.
-        let summary = try importer.run(paths: [first, second], store: store)
+        let summary = try store.run(importer, paths: [first, second])
         #expect(summary.files.map(\.status) == [.rejected, .rejected])
         for file in summary.files {
             #expect(file.findings.filter { $0.severity == .error }.map(\.rule) == [.duplicateReview])
         }
         #expect(try store.totals().files == 0)
-        let alone = try importer.run(paths: [first], store: store)
+        let alone = try store.run(importer, paths: [first])
         #expect(alone.files.map(\.status) == [.acceptedWithWarnings])
-        let again = try importer.run(paths: [first], store: store)
+        let again = try store.run(importer, paths: [first])
         #expect(again.files.map(\.status) == [.alreadyImported])
-        let validated = try importer.validate(paths: [second], storePath: store.path)
+        let validated = try store.validate(importer, paths: [second])
         #expect(validated.files.map(\.status) == [.rejected])
         #expect(validated.files[0].findings.filter { $0.severity == .error }.map(\.rule) == [.resubmission])
     }
 
     // MARK: - Compliance
 
-    @Test func complianceByThemeAndStepFromTheCounts() throws {
-        let (store, directory) = try Self.makeStore()
+    @Test(arguments: Backend.available)
+    func complianceByThemeAndStepFromTheCounts(_ backend: Backend) throws {
+        let (store, directory) = try Self.makeStore(backend)
         defer { directory.cleanUp() }
         try store.register(Self.catalogues)
         // U.1 (UDR): Ja, Ja, Nej; U.4 (INB): Ja, Ikke relevant; P.2 on § 30 (inapplicable, answered Ja): leaves n.
@@ -344,14 +340,14 @@ import TilsynTestSupport
             + Self.row("A-3", "U.1", "Nej", remark: "x") + Self.row("A-1", "U.4", "Ja") + Self.row("A-2", "U.4", "IR")
             + Self.row("A-4", "P.2", "Ja", measure: "30")
         _ = try store.importFile(Self.file(csv), replace: false)
-        let themes = try Compliance.rows(StoreReader(store), by: .theme)
+        let themes = try Compliance.rows(store.reader, by: .theme)
         let udr = try #require(themes.first { $0.group == "UDR" })
         #expect((udr.yes, udr.no, udr.n) == (2, 1, 3))
         let inb = try #require(themes.first { $0.group == "INB" })
         #expect((inb.yes, inb.no, inb.notApplicable) == (1, 0, 1))
         let plan = try #require(themes.first { $0.group == "PLAN" })
         #expect((plan.n, plan.notApplicable) == (0, 1))
-        let steps = try Compliance.rows(StoreReader(store), by: .step)
+        let steps = try Compliance.rows(store.reader, by: .step)
         #expect(steps.first { $0.group == "U" }.map { ($0.yes, $0.n) } ?? (0, 0) == (3, 4))
     }
 }
