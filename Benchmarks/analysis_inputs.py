@@ -26,10 +26,14 @@ PARAMS = {"reviews": REVIEWS, "questions": QUESTIONS, "rounds": ROUNDS, "units":
 # The store's own stamp: version 2 adds `level_pair_count` (schema v2), version 3 the case counts (schema v6),
 # version 4 the case counts crossing sagsskridt and pejlemærke (case counts version 2), version 5 the recurring
 # cases (case counts version 3), version 6 the agreement counts by the lowest level's enhed, indsats and reviewer
-# (schema v9, case counts version 4), without regenerating the DuckDB twin.
-STORE_PARAMS = {**PARAMS, "store": 6}
+# (schema v9, case counts version 4), version 7 the kommune in the identity of cases and units (schema v10, case
+# counts version 5), without regenerating the DuckDB twin.
+STORE_PARAMS = {**PARAMS, "store": 7}
 # The four-level variant (agreement over all levels): the same answers, each case reviewed at levels 1 to 4.
-LEVELS4_PARAMS = {**PARAMS, "levels": 4, "store": 6}
+LEVELS4_PARAMS = {**PARAMS, "levels": 4, "store": 7}
+# A store of this version holds the same rows as one made now: the program's own migrations (v10) and rebuild of the
+# case counts bring it up to date when a writer opens it, faster than generating it again.
+UPGRADABLE_STORE = 6
 
 # Review r (1-based): case (r + 1) / 2, level 1 or 2; round, unit and measure follow from the case, so that
 # every unit has cases in every round.
@@ -90,6 +94,8 @@ def store(workdir: Path, tilsyn: Path, levels: int = 2) -> dict:
     columns = REVIEW_COLUMNS if levels == 2 else review_columns(levels)
     if _fresh(path, params):
         return _with_apart(path, json.loads(_stamp(path).read_text()))
+    if _fresh(path, {**params, "store": UPGRADABLE_STORE}):
+        return _with_apart(path, _upgrade(path, tilsyn, params))
     for suffix in ("", "-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
     seed = workdir / "analysis-seed.csv"
@@ -161,6 +167,22 @@ def store(workdir: Path, tilsyn: Path, levels: int = 2) -> dict:
     db.close()
     _stamp(path).write_text(json.dumps(stamp))
     return _with_apart(path, stamp)
+
+
+def _upgrade(path: Path, tilsyn: Path, params: dict) -> dict:
+    """Brings a store of `UPGRADABLE_STORE` up to the program's schema and case counts in place: `tilsyn config unset
+    baseline-level` (the setting is not set) opens it for writing, which runs the missing migrations and rebuilds
+    the kept counts; the answers and their stamped counts stay."""
+    stamp = json.loads(_stamp(path).read_text())
+    subprocess.run([str(tilsyn), "config", "unset", "baseline-level", "--db", str(path)], check=True,
+                   capture_output=True)
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.execute("ANALYZE")
+    db.close()
+    stamp["params"] = params
+    _stamp(path).write_text(json.dumps(stamp))
+    return stamp
 
 
 def _with_apart(path: Path, stamp: dict) -> dict:
