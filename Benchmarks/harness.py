@@ -55,6 +55,8 @@ class Reader:
     expected_cells: int | None = None
     # Called before every run, untimed: e.g. to give a writer an empty output folder.
     prepare: Callable[[], None] | None = None
+    # The child's environment when it is not the harness's own (e.g. with PGPASSFILE for the PostgreSQL server).
+    environment: dict[str, str] | None = None
 
 
 @dataclass
@@ -122,6 +124,9 @@ class Group:
     readers: list[Reader]
     targets: list[Target] = field(default_factory=list)
     measurements: list[Measurement] = field(default_factory=list)
+    # (reader, reader it is compared with): the ratio of their times is printed, for groups that set our own readers
+    # side by side (PostgreSQL beside SQLite) rather than tilsyn beside a peer.
+    time_ratios: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -158,16 +163,18 @@ LAUNCHER: Path | None = None
 ONE_CORE = False
 
 
-def measure_once(command: list[str]) -> Run:
+def measure_once(command: list[str], environment: dict[str, str] | None = None) -> Run:
     """Run `command` through the launcher and read its wall time and its own peak RSS (wait4); on one core when
-    `ONE_CORE` is set, the launcher and every process and thread it starts pinned to CPU 0."""
+    `ONE_CORE` is set, the launcher and every process and thread it starts pinned to CPU 0. `environment` is the
+    child's, when not the harness's own."""
     assert LAUNCHER is not None, "build_launcher() first"
     if ONE_CORE:
         command = ["taskset", "-c", "0", *command]
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
             tempfile.NamedTemporaryFile("r", suffix=".measure") as result:
         process = subprocess.Popen(
-            [str(LAUNCHER), result.name, *command], stdout=out, stderr=err, stdin=subprocess.DEVNULL
+            [str(LAUNCHER), result.name, *command], stdout=out, stderr=err, stdin=subprocess.DEVNULL,
+            env=environment,
         )
         try:
             launcher_code = process.wait(timeout=CHILD_TIMEOUT_SECONDS)
@@ -221,8 +228,12 @@ def measure(reader: Reader, runs: int) -> Measurement:
         return measurement
     for _ in range(runs):
         if reader.prepare is not None:
-            reader.prepare()
-        run = measure_once(reader.command)
+            try:
+                reader.prepare()
+            except (OSError, RuntimeError, subprocess.SubprocessError) as error:
+                measurement.error = f"preparing the run failed: {error}"
+                return measurement
+        run = measure_once(reader.command, reader.environment)
         if run.stdout.strip() == "unsupported":
             measurement.unavailable = "unsupported"
             return measurement
@@ -235,7 +246,7 @@ def measure(reader: Reader, runs: int) -> Measurement:
         measurement.runs.append(run)
     measurement.cells = measurement.runs[0].cells
     if reader.baseline:
-        baseline = measure_once(reader.baseline)
+        baseline = measure_once(reader.baseline, reader.environment)
         if baseline.exit_code == 0:
             measurement.baseline_rss_bytes = baseline.peak_rss_bytes
     return measurement
@@ -264,7 +275,7 @@ def build_tilsyn(skip: bool) -> tuple[Path | None, str | None]:
         )
         if build.returncode != 0:
             log = WORK / "swift-build.log"
-            log.write_text(build.stdout + build.stderr)
+            write_work_file(log, build.stdout + build.stderr)
             tail = "\n    ".join((build.stdout + build.stderr).strip().splitlines()[-8:])
             print(f"  swift build failed (full log: {log}):\n    {tail}", flush=True)
             return None, f"build failed, see {log}"
@@ -286,6 +297,13 @@ def tilsyn_reader(context: Context, *arguments: str) -> Reader:
 def peer_reader(context: Context, name: str, script: str, *arguments: str) -> Reader:
     path = str(PEERS / script)
     return Reader(name, [context.python, path, *arguments], baseline=[context.python, path, "--baseline"])
+
+
+def write_work_file(path: Path, text: str) -> None:
+    """Writes `text` to `path` in .work/ as a new file, so that an entry linked from another checkout's .work/ (as a
+    worktree may share the prepared inputs) is replaced here, never written through."""
+    path.unlink(missing_ok=True)
+    path.write_text(text)
 
 
 def prepare(label: str, generator: Callable[[Path], dict], workdir: Path) -> dict:
@@ -519,20 +537,21 @@ def target_seconds_under(limit: float) -> Target:
     return Target(f"whole import < {limit:g} s", check, (TILSYN,))
 
 
-def group_import(context: Context) -> Group:
-    """1,000 returned Tilsyn templates: `tilsyn import` (read, normalise, validate, store in SQLite) against
-    pandas + python-calamine reading the same answer tables and concatenating them into one DataFrame."""
-    count = 1000
-    answers_per_file = 44  # kk-2025: 41 questions + 3 temanedslag.
+RETURNED_COUNT = 1000
+RETURNED_ANSWERS = 44  # per workbook; kk-2025: 41 questions + 3 temanedslag.
+
+
+def returned_workbooks(context: Context) -> tuple[list[str], str | None]:
+    """The 1,000 returned templates of `returned/`, written once by `tilsyn-bench write-returned` and stamped;
+    (files, None), or ([], why) when they must be written and tilsyn-bench is unavailable."""
+    count = RETURNED_COUNT
     folder = context.workdir / "returned"
     stamp = folder / ".params.json"
     params = {"count": count, "generator": "tilsyn-bench write-returned", "seed": 2025, "version": 1}
-    label = f"returned/ ({count:,} returned templates, {count * answers_per_file:,} answers)"
-    if context.tilsyn_binary is None:
-        unavailable = Reader(TILSYN, [], unavailable=context.tilsyn_unavailable or "not built")
-        return Group("import", label, count * answers_per_file, [unavailable])
     current = json.loads(stamp.read_text()) if stamp.exists() else None
     if current != params:
+        if context.tilsyn_binary is None:
+            return [], f"tilsyn-bench, which writes {folder.name}/, is {context.tilsyn_unavailable or 'not built'}"
         print(f"Preparing {folder.name}/ with tilsyn-bench write-returned ...", end=" ", flush=True)
         shutil.rmtree(folder, ignore_errors=True)
         start = time.perf_counter()
@@ -543,6 +562,19 @@ def group_import(context: Context) -> Group:
     files = sorted(str(path) for path in folder.glob("*.xlsx"))
     if len(files) != count:
         raise SystemExit(f"error: expected {count} returned workbooks in {folder}, found {len(files)}")
+    return files, None
+
+
+def group_import(context: Context) -> Group:
+    """1,000 returned Tilsyn templates: `tilsyn import` (read, normalise, validate, store in SQLite) against
+    pandas + python-calamine reading the same answer tables and concatenating them into one DataFrame."""
+    count, answers_per_file = RETURNED_COUNT, RETURNED_ANSWERS
+    folder = context.workdir / "returned"
+    label = f"returned/ ({count:,} returned templates, {count * answers_per_file:,} answers)"
+    if context.tilsyn_binary is None:
+        unavailable = Reader(TILSYN, [], unavailable=context.tilsyn_unavailable or "not built")
+        return Group("import", label, count * answers_per_file, [unavailable])
+    files, _ = returned_workbooks(context)
     return Group(
         name="import",
         input_label=label,
@@ -567,7 +599,7 @@ def build_tilsyn_cli(skip: bool) -> tuple[Path | None, str | None]:
                                capture_output=True, text=True)
         if build.returncode != 0:
             log = WORK / "swift-build-tilsyn.log"
-            log.write_text(build.stdout + build.stderr)
+            write_work_file(log, build.stdout + build.stderr)
             return None, f"build failed, see {log}"
     bin_path = subprocess.run([swift, "build", "-c", "release", *package, "--show-bin-path"],
                               capture_output=True, text=True)
@@ -800,8 +832,8 @@ def table(rows: list[list[str]], right: set[int]) -> str:
     return "\n".join(lines)
 
 
-def report_group(group: Group) -> tuple[list[str], list[dict]]:
-    """Print the group's table, ratios and targets; return (mismatches, target results)."""
+def report_group(group: Group) -> tuple[list[str], list[dict], list[dict]]:
+    """Print the group's table, ratios and targets; return (mismatches, target results, time ratios)."""
     print(f"\n== {group.name}: {group.input_label}")
     header = ["reader", "work s", "wall s", "cells", "cells/s", "peak RSS MiB", "start-up RSS MiB"]
     rows = [header]
@@ -843,6 +875,18 @@ def report_group(group: Group) -> tuple[list[str], list[dict]]:
             verdict = f"{ratio:.2f}× faster" if ratio >= 1 else f"{1 / ratio:.2f}× slower"
             print(f"    tilsyn vs {m.reader}: {verdict}, RSS {ours.peak_rss_bytes / m.peak_rss_bytes:.2f}×")
 
+    ratios = []
+    if group.time_ratios:
+        print("  time ratios (work s of the first over the second):")
+    for name, base in group.time_ratios:
+        if name in by_name and base in by_name and by_name[name].ok and by_name[base].ok:
+            ratio = by_name[name].seconds / by_name[base].seconds
+            print(f"    {name} / {base}: {ratio:.2f}×")
+        else:
+            ratio = None
+            print(f"    {name} / {base}: n/a (no valid measurement of both)")
+        ratios.append({"reader": name, "relative_to": base, "time_ratio": ratio})
+
     results = []
     if group.targets:
         print("  targets:")
@@ -856,7 +900,7 @@ def report_group(group: Group) -> tuple[list[str], list[dict]]:
             label = "MET " if status else "MISS"
         print(f"    [{label}] {target.description}: {detail}")
         results.append({"target": target.description, "met": status, "detail": detail})
-    return mismatches, results
+    return mismatches, results, ratios
 
 
 def measurement_json(m: Measurement) -> dict:
@@ -922,7 +966,7 @@ def main() -> int:
     mismatches: list[str] = []
     summary = []
     for group in groups:
-        group_mismatches, targets = report_group(group)
+        group_mismatches, targets, ratios = report_group(group)
         mismatches += group_mismatches
         summary.append({
             "group": group.name,
@@ -930,6 +974,7 @@ def main() -> int:
             "expected_cells": group.expected_cells,
             "measurements": [measurement_json(m) for m in group.measurements],
             "targets": targets,
+            **({"time_ratios": ratios} if ratios else {}),
         })
 
     failures = [f"{g.name}: {m.reader}: {m.error}" for g in groups for m in g.measurements if m.error]
@@ -942,7 +987,7 @@ def main() -> int:
         "mismatches": mismatches,
         "failures": failures,
     }
-    (WORK / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    write_work_file(WORK / "results.json", json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     print(f"\nResults written to {WORK / 'results.json'}")
 
     if mismatches or failures:
