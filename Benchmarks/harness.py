@@ -29,6 +29,7 @@ from typing import Callable
 
 import analysis_inputs
 import inputs
+import postgres_inputs
 
 HERE = Path(__file__).resolve().parent
 PEERS = HERE / "peers"
@@ -795,6 +796,110 @@ def target_cells_per_second(minimum: float) -> Target:
     return Target(f"answers/s ≥ {minimum:,.0f}", check, (TILSYN,))
 
 
+# PostgreSQL beside SQLite: the same `tilsyn` binary (release) on the same inputs, its store an SQLite file on the
+# local disk or a database on the test suite's PostgreSQL server (PostgreSQL 15 on loopback on the same machine,
+# fsync=off; see postgres_inputs.py). The server is not a child of the harness: `[1 core]` pins tilsyn to CPU 0, not
+# the server, and the peak RSS is tilsyn's alone.
+
+SQLITE, POSTGRES = f"{TILSYN} (SQLite)", f"{TILSYN} (PostgreSQL)"
+IMPORT_DATABASE = "tilsyn_bench_import"
+POSTGRES_PREPARED: dict[str, object] = {}
+
+
+def postgres_server() -> tuple[postgres_inputs.Server | None, str | None]:
+    """The test server, started once per run with `Tests/Postgres/server`; (server, None) or (None, why not)."""
+    if "server" not in POSTGRES_PREPARED:
+        print("Starting the PostgreSQL test server (Tests/Postgres/server) ...", end=" ", flush=True)
+        server, why = postgres_inputs.start_server(dict(os.environ))
+        print(f"ready ({server.url})" if server else f"unavailable: {why}", flush=True)
+        POSTGRES_PREPARED["server"], POSTGRES_PREPARED["why"] = server, why
+    server = POSTGRES_PREPARED["server"]
+    return (server, None) if isinstance(server, postgres_inputs.Server) else (None, str(POSTGRES_PREPARED["why"]))
+
+
+def group_postgres_import(context: Context) -> Group:
+    """`tilsyn import returned/` of the 1,000 returned workbooks into an empty store: an SQLite file beside a
+    PostgreSQL database. Before every run, untimed, the SQLite store's folder is emptied and the database
+    `tilsyn_bench_import` dropped and created empty; each run makes its store's schema and stores every answer.
+    Both go through `peers/tilsyn_import.py`, which times the tilsyn process and counts the stored answers after."""
+    count, answers = RETURNED_COUNT, RETURNED_COUNT * RETURNED_ANSWERS
+    # Resolved: `tilsyn import` finds no files in a folder given as a symbolic link (its walk does not follow one).
+    folder = (context.workdir / "returned").resolve()
+    label = (f"returned/ ({count:,} returned workbooks, {answers:,} answers) into an empty store; "
+             "cells = answers stored")
+    binary, why = tilsyn_cli(context)
+    files, no_files = returned_workbooks(context)
+    why = why or no_files
+    if binary is None or not files:
+        return Group("postgres-import", label, answers,
+                     [Reader(SQLITE, [], unavailable=why), Reader(POSTGRES, [], unavailable=why)])
+    script = str(PEERS / "tilsyn_import.py")
+    sqlite_store = WORK / "postgres-import" / "tilsyn.sqlite"
+    readers = [Reader(SQLITE, [context.python, script, str(binary), str(folder), str(sqlite_store)],
+                      prepare=fresh_folder(sqlite_store.parent))]
+    server, no_server = postgres_server()
+    if server is None:
+        readers.append(Reader(POSTGRES, [], unavailable=no_server))
+    else:
+        readers.append(Reader(
+            POSTGRES,
+            [context.python, script, str(binary), str(folder), server.database_url(IMPORT_DATABASE), server.psql],
+            prepare=lambda: server.reset(IMPORT_DATABASE), environment=server.environment))
+    return Group(
+        name="postgres-import",
+        input_label=label,
+        expected_cells=answers,
+        readers=readers,
+        time_ratios=[(POSTGRES, SQLITE)],
+    )
+
+
+def group_postgres_summary(context: Context) -> Group:
+    """`tilsyn summary --by question --by unit --by round --format json` over the 10 M answers of `analysis.sqlite`
+    beside the same over their copy in the PostgreSQL database `tilsyn_bench_analysis` (made once, see
+    postgres_inputs.analysis_database), both through `peers/tilsyn_analysis.py`; and the `groupings` runs of
+    `analysis-groupings` (summary by each grouping; time = the slowest) on both."""
+    label = ("10 M answers: compliance by question × unit × round (cells = Ja + Nej over the groups); groupings: "
+             "summary by each grouping, time = the slowest (cells = Ja + Nej by level, temanedslag apart)")
+    names = [SQLITE, POSTGRES, f"{TILSYN} groupings (SQLite)", f"{TILSYN} groupings (PostgreSQL)"]
+    ratios = [(POSTGRES, SQLITE), (names[3], names[2])]
+    binary, why = tilsyn_cli(context)
+    if binary is None:
+        return Group("postgres-summary", label, 0, [Reader(name, [], unavailable=why) for name in names])
+    stamp = prepare("analysis.sqlite", lambda workdir: analysis_inputs.store(workdir, binary), context.workdir)
+    script = str(PEERS / "tilsyn_analysis.py")
+    store = str(context.workdir / "analysis.sqlite")
+    readers = [
+        Reader(SQLITE, [context.python, script, str(binary), "summary", store]),
+        Reader(POSTGRES, [], unavailable=None),
+        Reader(names[2], [context.python, script, str(binary), "groupings", store],
+               expected_cells=stamp["yes_or_no_apart"]),
+        Reader(names[3], [], unavailable=None, expected_cells=stamp["yes_or_no_apart"]),
+    ]
+    server, no_server = postgres_server()
+    if server is not None:
+        try:
+            prepare(f"{postgres_inputs.ANALYSIS_DATABASE} (a copy of analysis.sqlite on PostgreSQL)",
+                    lambda workdir: postgres_inputs.analysis_database(workdir, binary, server, stamp), context.workdir)
+        except RuntimeError as error:
+            print(f"failed: {error}", flush=True)
+            server, no_server = None, f"copying analysis.sqlite to PostgreSQL failed: {error}"
+    for reader, command in ((readers[1], "summary"), (readers[3], "groupings")):
+        if server is None:
+            reader.unavailable = no_server
+        else:
+            url = server.database_url(postgres_inputs.ANALYSIS_DATABASE)
+            reader.command = [context.python, script, str(binary), command, url]
+            reader.environment = server.environment
+    return Group(
+        name="postgres-summary",
+        input_label=label,
+        expected_cells=stamp["yes_or_no"],
+        readers=readers,
+        time_ratios=ratios,
+    )
+
+
 GROUPS: dict[str, Callable[[Context], Group]] = {
     "xlsx-large": group_xlsx_large,
     "xlsx-templates": group_xlsx_templates,
@@ -810,6 +915,8 @@ GROUPS: dict[str, Callable[[Context], Group]] = {
     "convert-csv-xlsx": group_convert_csv_xlsx,
     "convert-xlsx-csv": group_convert_xlsx_csv,
     "import-csv": group_import_csv,
+    "postgres-import": group_postgres_import,
+    "postgres-summary": group_postgres_summary,
 }
 
 
