@@ -15,6 +15,8 @@ public enum ReturnedFiles {
             case hidden
             /// Not a workbook or CSV file by its extension (`.docx`, `.pdf`, `.msg`, …).
             case otherKind
+            /// A link (symbolic link) to nothing: its target was moved or deleted.
+            case brokenLink
         }
 
         /// The file's path.
@@ -25,7 +27,8 @@ public enum ReturnedFiles {
 
     /// The files to read and the files skipped: each file path as given (always read, whatever its name); each
     /// folder walked recursively, sorted by path, every file in it either read (by extension) or skipped with its
-    /// reason. Throws for a path that does not exist.
+    /// reason. Links are followed, to files and to folders (a folder reached twice, through a link or a loop of
+    /// links, is walked once); a link to nothing is skipped with its reason. Throws for a path that does not exist.
     public static func walk(_ paths: [String]) throws -> (files: [String], skipped: [Skipped]) {
         let manager = FileManager.default
         var result: [String] = []
@@ -39,30 +42,50 @@ public enum ReturnedFiles {
                 result.append(path)
                 continue
             }
-            var found: [String] = []
-            var passed: [Skipped] = []
-            let base = URL(fileURLWithPath: path)
-            guard let enumerator = manager.enumerator(atPath: path) else { continue }
-            while let relative = enumerator.nextObject() as? String {
-                let full = base.appendingPathComponent(relative).path
-                var isFolder: ObjCBool = false
-                guard manager.fileExists(atPath: full, isDirectory: &isFolder), !isFolder.boolValue else { continue }
-                let shown = path.hasSuffix("/") ? path + relative : path + "/" + relative
-                let name = (relative as NSString).lastPathComponent
-                if name.hasPrefix("~$") || name.hasPrefix(".~lock.") {
-                    passed.append(Skipped(path: shown, reason: .lockFile))
-                } else if name.hasPrefix(".") || relative.split(separator: "/").dropLast().contains(where: { $0.hasPrefix(".") }) {
-                    passed.append(Skipped(path: shown, reason: .hidden))
-                } else if extensions.contains((name as NSString).pathExtension.lowercased()) {
-                    found.append(shown)
-                } else {
-                    passed.append(Skipped(path: shown, reason: .otherKind))
-                }
-            }
-            result.append(contentsOf: found.sorted())
-            skipped.append(contentsOf: passed.sorted { $0.path < $1.path })
+            var walker = Walker()
+            walker.visit(folder: path, shown: path.hasSuffix("/") ? String(path.dropLast()) : path, hidden: false)
+            result.append(contentsOf: walker.found.sorted())
+            skipped.append(contentsOf: walker.passed.sorted { $0.path < $1.path })
         }
         return (result, skipped)
+    }
+
+    /// One folder's walk: what it found and passed, and the folders walked (by their real path).
+    private struct Walker {
+        var found: [String] = []
+        var passed: [Skipped] = []
+        private var walked: Set<String> = []
+
+        /// Walks `folder` (shown as `shown`); `hidden` when it is inside a hidden folder.
+        mutating func visit(folder: String, shown: String, hidden: Bool) {
+            let manager = FileManager.default
+            let real = URL(fileURLWithPath: folder).resolvingSymlinksInPath().path
+            guard walked.insert(real).inserted, let names = try? manager.contentsOfDirectory(atPath: folder) else {
+                return
+            }
+            for name in names {
+                let full = folder + "/" + name
+                let path = shown + "/" + name
+                let isHidden = hidden || name.hasPrefix(".")
+                var isFolder: ObjCBool = false
+                guard manager.fileExists(atPath: full, isDirectory: &isFolder) else {
+                    // fileExists follows links: a link whose target is gone.
+                    passed.append(Skipped(path: path, reason: .brokenLink))
+                    continue
+                }
+                if isFolder.boolValue {
+                    visit(folder: full, shown: path, hidden: isHidden)
+                } else if name.hasPrefix("~$") || name.hasPrefix(".~lock.") {
+                    passed.append(Skipped(path: path, reason: .lockFile))
+                } else if isHidden {
+                    passed.append(Skipped(path: path, reason: .hidden))
+                } else if extensions.contains((name as NSString).pathExtension.lowercased()) {
+                    found.append(path)
+                } else {
+                    passed.append(Skipped(path: path, reason: .otherKind))
+                }
+            }
+        }
     }
 
     /// The files to read (see `walk`), without the skipped ones.
@@ -84,6 +107,9 @@ public enum ReturnedFiles {
                 ("Filen er hverken en Excel-projektmappe (.xlsx), et OpenDocument-regneark (.ods) eller en CSV-fil, "
                     + "og er sprunget over.",
                  "Gem besvarelsen som Excel-projektmappe (.xlsx), hvis filen er en besvarelse.")
+            case .brokenLink:
+                ("Filen er en genvej (et symbolsk link) til en fil, der ikke findes længere, og er sprunget over.",
+                 "Læg besvarelsen selv i mappen, eller ret genvejen, så den peger på filen.")
             }
         return Finding(
             file: skipped.path, severity: .warning, rule: .skippedFile, message: message, suggestion: suggestion)

@@ -489,6 +489,37 @@ import TilsynTestSupport
                             "noter.docx": .otherKind])
         #expect(walked.skipped.map { ReturnedFiles.finding($0).rule } == Array(repeating: .skippedFile, count: 4))
     }
+
+    /// Links are followed: a folder given as a link, a linked folder inside, a linked file; a loop of links is walked
+    /// once; a link to nothing is skipped with its reason, never silently.
+    @Test func aFolderWalkFollowsLinksAndNamesABrokenOne() throws {
+        let directory = try TemporaryDirectory("walk-links")
+        defer { directory.cleanUp() }
+        let manager = FileManager.default
+        for folder in ["svar", "andet", "andet/dybere"] {
+            try manager.createDirectory(atPath: directory.path(folder), withIntermediateDirectories: true)
+        }
+        for name in ["svar/a.xlsx", "andet/b.xlsx", "andet/dybere/c.csv"] {
+            _ = manager.createFile(atPath: directory.path(name), contents: Data([1]))
+        }
+        for (link, target) in [
+            ("svar/andet", "andet"), ("andet/dybere/op", "andet"), ("svar/l.xlsx", "andet/b.xlsx"),
+            ("svar/væk.xlsx", "ingen.xlsx"), ("genvej", "svar"),
+        ] {
+            try manager.createSymbolicLink(atPath: directory.path(link), withDestinationPath: directory.path(target))
+        }
+
+        for root in ["svar", "genvej"] {
+            let walked = try ReturnedFiles.walk([directory.path(root)])
+            let prefix = directory.path(root) + "/"
+            #expect(walked.files.map { String($0.dropFirst(prefix.count)) } == [
+                "a.xlsx", "andet/b.xlsx", "andet/dybere/c.csv", "l.xlsx",
+            ], "\(root)")
+            #expect(walked.skipped.map(\.path) == [prefix + "væk.xlsx"])
+            #expect(walked.skipped.map(\.reason) == [.brokenLink])
+            #expect(ReturnedFiles.finding(walked.skipped[0]).message.contains("ikke findes"))
+        }
+    }
 }
 
 /// The Danish label of a metadata key, as findings start with it.
