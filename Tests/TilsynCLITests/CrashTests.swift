@@ -10,42 +10,51 @@ import TilsynTestSupport
 import Glibc
 #endif
 
-/// `kill -9` during an import never leaves a file half stored.
+/// `kill -9` during an import never leaves a file half stored, in SQLite or in PostgreSQL.
 @Suite struct CrashTests {
     static let fileCount = 200
     static let answersPerFile = 44
 
-    /// Opens the store as a new process would and checks integrity and all-or-nothing files.
-    static func checkConsistent(_ db: String, files: [String]) throws -> Int {
-        guard FileManager.default.fileExists(atPath: db) else { return 0 }
-        let queue = try DatabaseQueue(path: db)
-        return try queue.read { db in
-            guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'file')") == true
-            else { return 0 }
-            #expect(try String.fetchAll(db, sql: "PRAGMA integrity_check") == ["ok"])
-            let stored = try Row.fetchAll(db, sql: """
-                SELECT f.path, f.reviews, f.answers, count(DISTINCT r.id), count(a.question), min(c.number)
-                FROM file f LEFT JOIN review r ON r.file_id = f.id LEFT JOIN answer a ON a.review_id = r.id
-                LEFT JOIN audit_case c ON c.id = r.case_id GROUP BY f.id
-                """)
-            for row in stored {
-                let path: String = row[0]
-                let index = try #require(files.firstIndex(of: path))
-                #expect(row[1] as Int == 1)
-                #expect(row[2] as Int == answersPerFile)
-                #expect(row[3] as Int == 1, "\(path)")
-                #expect(row[4] as Int == answersPerFile, "\(path)")
-                #expect(row[5] as String == "B-2025-" + String(format: "%05d", index + 1))
+    /// The rows of `query` on the store `db` names, each column as text (NULL as ""), read as a new process
+    /// would: with SQLite's own reader, or with `psql`.
+    static func rows(_ db: String, _ query: String) throws -> [[String]] {
+        if db.hasPrefix("postgres://") { return try TestPostgres.rows(db, query) }
+        return try DatabaseQueue(path: db).read { connection in
+            try Row.fetchAll(connection, sql: query).map { row in
+                row.databaseValues.map { value in value.isNull ? "" : String(describing: value.storage.value ?? "") }
             }
-            // No review or answer without its file.
-            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM review") == stored.count)
-            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM answer") == stored.count * answersPerFile)
-            let counted = try Int.fetchOne(db, sql: """
-                SELECT coalesce(sum(yes + no + not_applicable + unanswered + low + some + high), 0) FROM answer_count
-                """)
-            #expect(counted == stored.count * answersPerFile)
-            return stored.count
         }
+    }
+
+    /// Checks the store's integrity (SQLite's own check; a PostgreSQL server's transactions are its own) and that
+    /// every file is stored whole or not at all; returns the files stored.
+    static func checkConsistent(_ db: String, files: [String]) throws -> Int {
+        let postgres = db.hasPrefix("postgres://")
+        if !postgres {
+            guard FileManager.default.fileExists(atPath: db) else { return 0 }
+            #expect(try rows(db, "PRAGMA integrity_check") == [["ok"]])
+        }
+        let exists = postgres
+            ? "SELECT count(*) FROM pg_tables WHERE tablename = 'file'"
+            : "SELECT count(*) FROM sqlite_master WHERE name = 'file'"
+        guard try rows(db, exists) == [["1"]] else { return 0 }
+        let stored = try rows(db, """
+            SELECT f.path, f.reviews, f.answers, count(DISTINCT r.id), count(a.question), min(c.number)
+            FROM file f LEFT JOIN review r ON r.file_id = f.id LEFT JOIN answer a ON a.review_id = r.id
+            LEFT JOIN audit_case c ON c.id = r.case_id GROUP BY f.id, f.path, f.reviews, f.answers
+            """)
+        for row in stored {
+            let index = try #require(files.firstIndex(of: row[0]))
+            #expect(row[1...4].map { Int($0) } == [1, answersPerFile, 1, answersPerFile], "\(row[0])")
+            #expect(row[5] == "B-2025-" + String(format: "%05d", index + 1))
+        }
+        // No review or answer without its file, and the kept counts add up to the answers.
+        #expect(try rows(db, """
+            SELECT (SELECT count(*) FROM review), (SELECT count(*) FROM answer),
+                (SELECT coalesce(sum(yes + no + not_applicable + unanswered + low + "some" + high), 0)
+                FROM answer_count)
+            """) == [[String(stored.count), String(stored.count * answersPerFile), String(stored.count * answersPerFile)]])
+        return stored.count
     }
 
     /// Runs `tilsyn` with the import pausing after `after` files, waits until it says so, and kills it.
@@ -58,7 +67,8 @@ import Glibc
         #expect(run.process.terminationReason == .uncaughtSignal)
     }
 
-    @Test(.timeLimit(.minutes(3))) func importKilledAtRandomPointsTwentyTimes() throws {
+    @Test(.timeLimit(.minutes(3)), arguments: Backend.available)
+    func importKilledAtRandomPointsTwentyTimes(_ backend: Backend) throws {
         let directory = try TemporaryDirectory("crash")
         defer { directory.cleanUp() }
         let catalogue = try CatalogueStore(schemas: TestPaths.packageRoot.appendingPathComponent("Schemas"))
@@ -67,14 +77,14 @@ import Glibc
         _ = try BenchmarkWorkbooks.write(count: Self.fileCount, catalogue: catalogue, seed: 11, to: folder)
         let files = try ReturnedFiles.collect([folder])
         #expect(files.count == Self.fileCount)
-        let db = directory.path("tilsyn.sqlite")
+        var store = try TestStore(backend, in: directory, name: "crash")
+        defer { store.drop() }
         var rng = SplitMix64(seed: 20)
         var killedMidway = 0
         for round in 0..<20 {
             // Start afresh every fifth run, so kills keep landing in the middle of an import.
-            if round % 5 == 0 {
-                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
-            }
+            if round % 5 == 0 { store = try Self.afresh(store, backend, in: directory) }
+            let db = store.db
             // Killed after a file chosen at random: the import pauses there (a test hook), before the batch holding
             // that file is committed, whatever the machine's speed.
             let pauseAfter = 1 + rng.next(below: Self.fileCount - 1)
@@ -84,12 +94,20 @@ import Glibc
             #expect(stored <= Self.fileCount)
         }
         #expect(killedMidway == 20)
-        let last = try runTilsyn(["import", folder, "--db", db])
+        let last = try runTilsyn(["import", folder, "--db", store.db])
         #expect(last.status == 0, "\(last.stderr)")
-        #expect(try Self.checkConsistent(db, files: files) == Self.fileCount)
+        #expect(try Self.checkConsistent(store.db, files: files) == Self.fileCount)
     }
 
-    @Test(.timeLimit(.minutes(3))) func twoConcurrentImportsKilledAtRandomPointsTwentyTimes() throws {
+    /// An empty store in place of `store`: its SQLite files removed, or a new PostgreSQL database.
+    static func afresh(_ store: TestStore, _ backend: Backend, in directory: TemporaryDirectory) throws -> TestStore {
+        store.drop()
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: store.db + suffix) }
+        return backend == .sqlite ? store : try TestStore(backend, in: directory, name: "crash")
+    }
+
+    @Test(.timeLimit(.minutes(3)), arguments: Backend.available)
+    func twoConcurrentImportsKilledAtRandomPointsTwentyTimes(_ backend: Backend) throws {
         let directory = try TemporaryDirectory("crash-two")
         defer { directory.cleanUp() }
         let catalogue = try CatalogueStore(schemas: TestPaths.packageRoot.appendingPathComponent("Schemas"))
@@ -100,13 +118,13 @@ import Glibc
         #expect(files.count == Self.fileCount)
         // Two overlapping halves: the middle third is imported by both.
         let halves = [Array(files[0..<(Self.fileCount * 2 / 3)]), Array(files[(Self.fileCount / 3)...])]
-        let db = directory.path("tilsyn.sqlite")
+        var store = try TestStore(backend, in: directory, name: "crash")
+        defer { store.drop() }
         var rng = SplitMix64(seed: 21)
         var killedMidway = 0
         for round in 0..<20 {
-            if round % 5 == 0 {
-                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
-            }
+            if round % 5 == 0 { store = try Self.afresh(store, backend, in: directory) }
+            let db = store.db
             // Each pauses after a file of its own chosen at random (a test hook: it stops before that file's batch
             // commits, holding the write lock, while the other waits for it) and is killed there.
             let imports = try halves.map { half in
@@ -133,9 +151,9 @@ import Glibc
             #expect(stored <= Self.fileCount)
         }
         #expect(killedMidway == 40)
-        let last = try runTilsyn(["import", folder, "--db", db])
+        let last = try runTilsyn(["import", folder, "--db", store.db])
         #expect(last.status == 0, "\(last.stderr)")
-        #expect(try Self.checkConsistent(db, files: files) == Self.fileCount)
+        #expect(try Self.checkConsistent(store.db, files: files) == Self.fileCount)
     }
 }
 

@@ -204,6 +204,16 @@ public enum TestPostgres {
         }
     }
 
+    /// The rows of one query with `psql` on the database at `url`, each column as text (NULL as "").
+    public static func rows(_ url: String, _ query: String) throws -> [[String]] {
+        let libpqURL = url.replacingOccurrences(of: "postgres://", with: "postgresql://")
+        let result = try runProcess(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            ["psql", libpqURL, "-q", "-At", "-F", "\u{1F}", "-v", "ON_ERROR_STOP=1", "-c", query])
+        guard result.status == 0 else { throw TestPostgresFailure(message: result.stderr) }
+        return result.stdout.split(separator: "\n").map { $0.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init) }
+    }
+
     /// Runs one statement with `psql` on the database at `url`.
     public static func psql(_ url: String, _ statement: String) throws {
         let libpqURL = url.replacingOccurrences(of: "postgres://", with: "postgresql://")
