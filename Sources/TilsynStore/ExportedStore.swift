@@ -24,6 +24,11 @@ public enum ExportedStore {
         "answer": "svar", "remark": "bemærkning",
     ]
 
+    /// What the sender of a file that is not an export to import does (no flags: findings go to people who may not
+    /// run the command themselves).
+    static let exportAgain =
+        "Lav eksporten igen fra lageret som SQLite i den lange form (én række pr. svar), og send den igen."
+
     /// Columns an export always has.
     static let required = ["round", "level", "unit", "measure", "question", "answer"]
 
@@ -44,7 +49,7 @@ public enum ExportedStore {
         } catch {
             return source.refused(
                 "Filen er en SQLite-database, men den kan ikke læses.",
-                suggestion: "Lav eksporten igen med »tilsyn export --format sqlite«, og send den igen.")
+                suggestion: exportAgain)
         }
     }
 
@@ -71,22 +76,23 @@ public enum ExportedStore {
                         ? "Databasen er en eksport med én række pr. gennemgang (bred form); kun den lange form kan "
                             + "indlæses."
                         : "Filen er en SQLite-database, men ikke en eksport fra Tilsyn: tabellen »answers« mangler.",
-                    suggestion: "Lav eksporten med »tilsyn export --format sqlite --shape long«, og send den igen.")
+                    suggestion: exportAgain)
             }
             guard !wal else {
                 throw Refusal(
                     message: "Eksporten er ændret, efter at Tilsyn skrev den (databasen er i WAL-tilstand).",
-                    suggestion: "Lav eksporten igen med »tilsyn export --format sqlite«, og send den uændret.")
+                    suggestion: "Lav eksporten igen, og send den uden at åbne og gemme den i et andet program.")
             }
             let columns = try Row.fetchAll(db, sql: "SELECT name FROM pragma_table_info('answers') ORDER BY cid")
                 .map { (row: Row) -> String in row[0] }
-            let missing = required.filter { !columns.contains($0) }
+            let missing =
+                required.filter { !columns.contains($0) }
                 + (columns.contains("case_number") || columns.contains("case_pseudonym") ? [] : ["case_number"])
             guard missing.isEmpty else {
                 throw Refusal(
                     message: "Eksporten mangler kolonnerne "
                         + missing.map { "»\($0)«" }.joined(separator: ", ") + ".",
-                    suggestion: "Lav eksporten med »tilsyn export --format sqlite --shape long«, og send den igen.")
+                    suggestion: exportAgain)
             }
             let read = columns.map { headers[$0] != nil }
             var csv: [UInt8] = []
@@ -130,7 +136,7 @@ public enum ExportedStore {
         guard code == SQLITE_OK else {
             throw Refusal(
                 message: "Filen er en SQLite-database, men den kan ikke åbnes.",
-                suggestion: "Lav eksporten igen med »tilsyn export --format sqlite«, og send den igen.")
+                suggestion: exportAgain)
         }
     }
 
