@@ -132,12 +132,13 @@ final class PostgresRunner: SQLRunner {
         try session.query(numbered(sql), values).changed
     }
 
-    /// Reads through a server-side cursor, `batch` rows per round trip; the caller's transaction holds it.
-    func each(_ sql: String, _ values: [SQLValue], _ body: ([SQLValue]) throws -> Void) throws {
-        try each(sql, values, batch: 10_000, body)
-    }
+    /// Rows fetched per round trip by ``each(_:_:_:)``.
+    static let cursorBatch = 10_000
 
-    func each(_ sql: String, _ values: [SQLValue], batch: Int, _ body: ([SQLValue]) throws -> Void) throws {
+    /// Reads through a server-side cursor, ``cursorBatch`` rows per round trip; the caller's transaction holds it
+    /// (one at a time: the cursor has one name).
+    func each(_ sql: String, _ values: [SQLValue], _ body: ([SQLValue]) throws -> Void) throws {
+        let batch = Self.cursorBatch
         try session.query("DECLARE tilsyn_rows NO SCROLL CURSOR FOR " + numbered(sql), values)
         while true {
             let rows = try session.query("FETCH FORWARD \(batch) FROM tilsyn_rows").rows
