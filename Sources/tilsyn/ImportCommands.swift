@@ -207,9 +207,10 @@ struct ImportCommand: ParsableCommand {
         commandName: "import", abstract: "Import returned workbooks and CSV files into the audit store.",
         discussion: """
             Reads Tilsyn templates, foreign sheets with a question and an answer column, and CSV in long \
-            (sagsnummer;niveau;runde;spørgsmål;svar;bemærkning) or wide form (one column per question id), and a store's \
-            export (tilsyn export --format sqlite, long shape) named as a file: how a municipality hands its reviews \
-            to a shared store (a folder walk does not take .sqlite files, as the store itself may sit there). Each file \
+            (sagsnummer;niveau;runde;spørgsmål;svar;bemærkning) or wide form (one column per question id), and a \
+            store's export (tilsyn export --format sqlite, long shape) named as a file: how a municipality hands its \
+            reviews to a shared store (a folder walk does not take .sqlite files, as the store itself may sit \
+            there). Each file \
             is imported in one transaction: wholly or not at all. A file with errors is not stored; the errors are \
             printed (Danish, naming file, sheet and cell) and --report writes every finding for the reviewers. \
             Importing the same file again does nothing (SHA-256 of its bytes). A review of a case, level and round \

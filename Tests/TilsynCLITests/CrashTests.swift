@@ -53,7 +53,7 @@ import Glibc
             SELECT (SELECT count(*) FROM review), (SELECT count(*) FROM answer),
                 (SELECT coalesce(sum(yes + no + not_applicable + unanswered + low + "some" + high), 0)
                 FROM answer_count)
-            """) == [[String(stored.count), String(stored.count * answersPerFile), String(stored.count * answersPerFile)]])
+            """) == [[stored.count, stored.count * answersPerFile, stored.count * answersPerFile].map(String.init)])
         return stored.count
     }
 

@@ -2,8 +2,8 @@ import Foundation
 import Testing
 import TilsynTestSupport
 
-/// Suppression by children, end to end on SQLite and on PostgreSQL: units with one, four, five and six cases, each case answering three
-/// questions (so four cases give twelve answers, which counting answers would have shown).
+/// Suppression by children, end to end on SQLite and on PostgreSQL: units with one, four, five and six cases, each
+/// case answering three questions (so four cases give twelve answers, which counting answers would have shown).
 @Suite struct SuppressionCommandTests {
     static let units = [("Enhed En", 1), ("Enhed Fire", 4), ("Enhed Fem", 5), ("Enhed Seks", 6)]
 

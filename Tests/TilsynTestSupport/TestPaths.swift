@@ -211,7 +211,9 @@ public enum TestPostgres {
             URL(fileURLWithPath: "/usr/bin/env"),
             ["psql", libpqURL, "-q", "-At", "-F", "\u{1F}", "-v", "ON_ERROR_STOP=1", "-c", query])
         guard result.status == 0 else { throw TestPostgresFailure(message: result.stderr) }
-        return result.stdout.split(separator: "\n").map { $0.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init) }
+        return result.stdout.split(separator: "\n").map { line in
+            line.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
+        }
     }
 
     /// Runs one statement with `psql` on the database at `url`.
