@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import Testing
 import TilsynAudit
-import TilsynRender
+@testable import TilsynRender
 import TilsynSheets
 import TilsynStore
 import TilsynTestSupport
@@ -201,6 +201,27 @@ struct ExportTests {
         // Python: hmac.new(bytes(range(32)), b"S-2024-0001", hashlib.sha256).hexdigest()[:16]
         #expect(try Pseudonymizer(key: key).pseudonym("S-2024-0001") == "9f5fec0e2dd8a402")
         #expect(throws: ExportError.self) { try Pseudonymizer(key: [1, 2, 3]) }
+        // Python: the MAC of S-2024-0441 begins cdeca1208667285c, which holds 120866-7285: the next window is taken.
+        #expect(CPRDetector.containsCPR("cdeca1208667285c"))
+        #expect(try Pseudonymizer(key: key).pseudonym("S-2024-0441") == "53c4d629ec2a79f6")
+    }
+
+    /// No pseudonym looks like a CPR number (about one first window in 500 does): a pseudonymised export is never
+    /// refused by a CPR check, Tilsyn's own import of it included. Each is the first window of its MAC without one.
+    @Test func noPseudonymLooksLikeACPRNumber() throws {
+        let pseudonymizer = try Pseudonymizer(key: Array(repeating: 5, count: 32))
+        var moved = 0
+        for index in 0..<5_000 {
+            let number = "S-2025-\(index)"
+            let pseudonym = pseudonymizer.pseudonym(number)
+            #expect(pseudonym.count == 16 && pseudonym.allSatisfy(\.isHexDigit))
+            #expect(!CPRDetector.containsCPR(pseudonym), "\(number)")
+            let windows = pseudonymizer.candidates(number)
+            let taken = try #require(windows.firstIndex(of: pseudonym))
+            #expect(windows[..<taken].allSatisfy(CPRDetector.containsCPR))
+            if taken > 0 { moved += 1 }
+        }
+        #expect(moved > 0, "the 5,000 numbers include some whose first window is CPR-like")
     }
 
     @Test func pseudonymsAreStableForOneKeyAndDifferAcrossKeys() throws {
