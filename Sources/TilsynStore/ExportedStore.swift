@@ -1,6 +1,7 @@
 internal import GRDB
 internal import GRDBSQLite
 public import TilsynAudit
+internal import TilsynSheets
 
 /// A store's export handed to another store: `tilsyn export --format sqlite` (the long shape's `answers` table)
 /// imported like a returned long CSV, so a municipality can hand its reviews to a shared (national) store.
@@ -83,8 +84,8 @@ public enum ExportedStore {
                     message: "Eksporten er ændret, efter at Tilsyn skrev den (databasen er i WAL-tilstand).",
                     suggestion: "Lav eksporten igen, og send den uden at åbne og gemme den i et andet program.")
             }
-            let columns = try Row.fetchAll(db, sql: "SELECT name FROM pragma_table_info('answers') ORDER BY cid")
-                .map { (row: Row) -> String in row[0] }
+            let columns = try GRDB.Row.fetchAll(db, sql: "SELECT name FROM pragma_table_info('answers') ORDER BY cid")
+                .map { (row: GRDB.Row) -> String in row[0] }
             let missing =
                 required.filter { !columns.contains($0) }
                 + (columns.contains("case_number") || columns.contains("case_pseudonym") ? [] : ["case_number"])
@@ -98,9 +99,11 @@ public enum ExportedStore {
             var csv: [UInt8] = []
             append(columns.map { headers[$0] ?? "" }, to: &csv)
             let list = columns.map(ExportDatabase.quoted).joined(separator: ", ")
-            let cursor = try Row.fetchCursor(db, sql: "SELECT \(list) FROM answers ORDER BY rowid")
+            let cursor = try GRDB.Row.fetchCursor(db, sql: "SELECT \(list) FROM answers ORDER BY rowid")
             var fields: [String] = []
+            var line = 1
             while let row = try cursor.next() {
+                line += 1
                 fields.removeAll(keepingCapacity: true)
                 for index in columns.indices {
                     guard read[index] else {
@@ -113,7 +116,13 @@ public enum ExportedStore {
                     case .int64(let number): fields.append(String(number))
                     case .double(let number): fields.append(String(number))
                     case .string(let text): fields.append(text)
-                    case .blob: fields.append("")
+                    case .blob:
+                        // Not text an export writes: refused rather than read as empty.
+                        let cell = CellAddress(row: line, column: index + 1)
+                        throw Refusal(
+                            message: "Cellen \(cell) i eksporten (kolonnen »\(columns[index])«) holder binære data, "
+                                + "ikke tekst eller et tal.",
+                            suggestion: exportAgain)
                     }
                 }
                 append(fields, to: &csv)

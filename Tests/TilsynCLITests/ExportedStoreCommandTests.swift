@@ -102,8 +102,14 @@ import TilsynTestSupport
         try DatabaseQueue(path: edited).write { db in
             try db.execute(sql: "UPDATE answers SET answer = 'Måske' WHERE rowid = 5")
         }
+        let binary = directory.path("binaer.sqlite")
+        try bytes.write(to: URL(fileURLWithPath: binary))
+        try DatabaseQueue(path: binary).write { db in
+            try db.execute(sql: "UPDATE answers SET remark = x'00ff' WHERE rowid = 7")
+        }
         for (file, message) in [
             (wide, "bred form"), (source, "tabellen »answers« mangler"), (cut, "kan ikke"), (edited, "Q6"),
+            (binary, "Cellen S8 i eksporten (kolonnen »remark«) holder binære data"),
         ] {
             let result = try runTilsyn(["import", file, "--db", target.db])
             #expect(result.status == 65, "\(file)")
