@@ -17,30 +17,19 @@ import Glibc
     static let fileCount = 200
     static let answersPerFile = 44
 
-    /// The rows of `query` on the store `db` names, each column as text (NULL as ""), read as a new process
-    /// would: with SQLite's own reader, or with `psql`.
-    static func rows(_ db: String, _ query: String) throws -> [[String]] {
-        if db.hasPrefix("postgres://") { return try TestPostgres.rows(db, query) }
-        return try DatabaseQueue(path: db).read { connection in
-            try Row.fetchAll(connection, sql: query).map { row in
-                row.databaseValues.map { value in value.isNull ? "" : String(describing: value.storage.value ?? "") }
-            }
-        }
-    }
-
     /// Checks the store's integrity (SQLite's own check; a PostgreSQL server's transactions are its own) and that
     /// every file is stored whole or not at all; returns the files stored.
     static func checkConsistent(_ db: String, files: [String]) throws -> Int {
         let postgres = db.hasPrefix("postgres://")
         if !postgres {
             guard FileManager.default.fileExists(atPath: db) else { return 0 }
-            #expect(try rows(db, "PRAGMA integrity_check") == [["ok"]])
+            #expect(try storeRows(db, "PRAGMA integrity_check") == [["ok"]])
         }
         let exists = postgres
             ? "SELECT count(*) FROM pg_tables WHERE tablename = 'file'"
             : "SELECT count(*) FROM sqlite_master WHERE name = 'file'"
-        guard try rows(db, exists) == [["1"]] else { return 0 }
-        let stored = try rows(db, """
+        guard try storeRows(db, exists) == [["1"]] else { return 0 }
+        let stored = try storeRows(db, """
             SELECT f.path, f.reviews, f.answers, count(DISTINCT r.id), count(a.question), min(c.number)
             FROM file f LEFT JOIN review r ON r.file_id = f.id LEFT JOIN answer a ON a.review_id = r.id
             LEFT JOIN audit_case c ON c.id = r.case_id GROUP BY f.id, f.path, f.reviews, f.answers
@@ -51,7 +40,7 @@ import Glibc
             #expect(row[5] == "B-2025-" + String(format: "%05d", index + 1))
         }
         // No review or answer without its file, and the kept counts add up to the answers.
-        #expect(try rows(db, """
+        #expect(try storeRows(db, """
             SELECT (SELECT count(*) FROM review), (SELECT count(*) FROM answer),
                 (SELECT coalesce(sum(yes + no + not_applicable + unanswered + low + "some" + high), 0)
                 FROM answer_count)

@@ -1,12 +1,12 @@
 import Foundation
 import TilsynSamples
-import GRDB
 import Testing
 import TilsynSheets
 import TilsynTestSupport
 
 /// `tilsyn feedback` on the samples: a workbook per unit (and per caseworker) with each case's Nej and Lav grad
-/// answers and their remarks, the disagreements between the levels, and nothing of other units' cases.
+/// answers and their remarks, the disagreements between the levels, and nothing of other units' cases (from SQLite
+/// and from PostgreSQL).
 @Suite struct FeedbackCommandTests {
     static func texts(_ row: TilsynSheets.Row) -> [String] {
         (1...10).map { column in
@@ -18,23 +18,23 @@ import TilsynTestSupport
         }
     }
 
-    @Test func oneWorkbookPerUnitWithItsCasesOnly() throws {
+    @Test(arguments: Backend.available)
+    func oneWorkbookPerUnitWithItsCasesOnly(_ backend: Backend) throws {
         let directory = try TemporaryDirectory("cli-feedback")
         defer { directory.cleanUp() }
-        let db = directory.path("t.sqlite")
+        let store = try TestStore(backend, in: directory, name: "feedback")
+        defer { store.drop() }
+        let db = store.db
         let imported = try runTilsyn([
             "import", ImportCommandTests.returned, "--db", db, "--kommune", SampleData.kommune,
         ])
         try #require(imported.status == 0, "\(imported.stderr)")
         let result = try runTilsyn(["feedback", "--db", db, "--round", "2025", "--out", directory.path("fb")])
         try #require(result.status == 0, "\(result.stderr)")
-        let queue = try DatabaseQueue(path: db)
-        let units = try queue.read { db in
-            try String.fetchAll(db, sql: """
-                SELECT DISTINCT u.name FROM review r JOIN unit u ON u.id = r.unit_id JOIN round d ON d.id = r.round_id
-                WHERE d.name = '2025' ORDER BY 1
-                """)
-        }
+        let units = try storeRows(db, """
+            SELECT DISTINCT u.name FROM review r JOIN unit u ON u.id = r.unit_id JOIN round d ON d.id = r.round_id
+            WHERE d.name = '2025'
+            """).map { $0[0] }.sorted()
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path("fb"))
         #expect(units.count == 5)
         for unit in units {
@@ -51,31 +51,25 @@ import TilsynTestSupport
             let header = Self.texts(sager.rows[0])
             let rows = sager.rows.dropFirst().map(Self.texts)
             // The oracle: every Nej and Lav grad of the unit's cases in the store, with its remark.
-            let expected = try queue.read { db in
-                try GRDB.Row.fetchAll(db, sql: """
-                    SELECT c.number, a.question, r.level, a.answer, a.remark FROM review r
-                    JOIN audit_case c ON c.id = r.case_id JOIN unit u ON u.id = r.unit_id
-                    JOIN round d ON d.id = r.round_id JOIN answer a ON a.review_id = r.id
-                    WHERE d.name = '2025' AND u.name = ? AND a.code IN (2, 4)
-                    """, arguments: [unit])
-            }
+            let expected = try storeRows(db, """
+                SELECT c.number, a.question, r.level, a.answer, a.remark FROM review r
+                JOIN audit_case c ON c.id = r.case_id JOIN unit u ON u.id = r.unit_id
+                JOIN round d ON d.id = r.round_id JOIN answer a ON a.review_id = r.id
+                WHERE d.name = '2025' AND u.name = \(sqlLiteral(unit)) AND a.code IN (2, 4)
+                """)
             #expect(!expected.isEmpty)
             for row in expected {
-                let number: String = row[0]
-                let question: String = row[1]
-                let level: Int = row[2]
+                let (number, question, level, answer, remark) = (row[0], row[1], row[2], row[3], row[4])
                 let answerColumn = try #require(header.firstIndex(of: "Niveau \(level) svar"))
                 let line = rows.first { $0[0] == number && $0[3] == question }
-                #expect(line?[answerColumn] == (row[3] as String?), "\(unit) \(number) \(question) niveau \(level)")
-                #expect(line?[answerColumn + 1] == ((row[4] as String?) ?? ""), "remark of \(number) \(question)")
+                #expect(line?[answerColumn] == answer, "\(unit) \(number) \(question) niveau \(level)")
+                #expect(line?[answerColumn + 1] == remark, "remark of \(number) \(question)")
             }
             // No other unit's case appears.
-            let own = try queue.read { db in
-                Set(try String.fetchAll(db, sql: """
-                    SELECT c.number FROM review r JOIN audit_case c ON c.id = r.case_id JOIN unit u ON u.id = r.unit_id
-                    WHERE u.name = ?
-                    """, arguments: [unit]))
-            }
+            let own = Set(try storeRows(db, """
+                SELECT c.number FROM review r JOIN audit_case c ON c.id = r.case_id JOIN unit u ON u.id = r.unit_id
+                WHERE u.name = \(sqlLiteral(unit))
+                """).map { $0[0] })
             #expect(rows.allSatisfy { own.contains($0[0]) }, "\(unit) shows another unit's case")
             // A disagreement is flagged with both levels' answers shown.
             let uenighed = try #require(header.firstIndex(of: "Uenighed"))

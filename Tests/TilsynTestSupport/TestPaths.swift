@@ -209,10 +209,14 @@ public enum TestPostgres {
         let libpqURL = url.replacingOccurrences(of: "postgres://", with: "postgresql://")
         let result = try runProcess(
             URL(fileURLWithPath: "/usr/bin/env"),
-            ["psql", libpqURL, "-q", "-At", "-F", "\u{1F}", "-v", "ON_ERROR_STOP=1", "-c", query])
+            ["psql", libpqURL, "-q", "-At", "-F", "\u{1F}", "-R", "\u{1E}", "-v", "ON_ERROR_STOP=1", "-c", query])
         guard result.status == 0 else { throw TestPostgresFailure(message: result.stderr) }
-        return result.stdout.split(separator: "\n").map { line in
-            line.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
+        // Records end in U+001E (the last in a line feed), so a value may hold line feeds.
+        guard !result.stdout.isEmpty else { return [] }
+        var text = result.stdout
+        if text.hasSuffix("\n") { text.removeLast() }
+        return text.split(separator: "\u{1E}", omittingEmptySubsequences: false).map { record in
+            record.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
         }
     }
 
