@@ -1,21 +1,23 @@
 import Foundation
 import TilsynSamples
-import GRDB
 import Testing
 import TilsynAudit
 import TilsynSheets
 import TilsynTestSupport
 
-/// End-to-end runs of `tilsyn import`, `validate` and `summary` on the committed samples.
+/// End-to-end runs of `tilsyn import`, `validate` and `summary` on the committed samples, into SQLite and PostgreSQL.
 @Suite struct ImportCommandTests {
     static let samples = TestPaths.packageRoot.appendingPathComponent("Samples")
     static var returned: String { samples.appendingPathComponent("returned").path }
     static var invalid: String { samples.appendingPathComponent("invalid").path }
 
-    @Test func importOfTheSamplesRejectsTheInvalidOnesAndWritesADanishReport() throws {
+    @Test(arguments: Backend.available)
+    func importOfTheSamplesRejectsTheInvalidOnesAndWritesADanishReport(_ backend: Backend) throws {
         let directory = try TemporaryDirectory("cli-import")
         defer { directory.cleanUp() }
-        let db = directory.path("t.sqlite")
+        let store = try TestStore(backend, in: directory, name: "import")
+        defer { store.drop() }
+        let db = store.db
         let result = try runTilsyn([
                 "import", Self.returned, Self.invalid, "--db", db, "--kommune", SampleData.kommune, "--report",
                 directory.path("fund.xlsx"), "--summary",
@@ -32,8 +34,10 @@ import TilsynTestSupport
         #expect(result.stdout.contains("Pejlemærke, niveau 1"))
         #expect(result.stdout.contains("Runde 2024"))
         // The next step: the report with the sample narrative.
+        let shown = backend == .sqlite ? db : "'\(db)'"  // a URL's ? and & are quoted for the shell
         #expect(result.stdout.hasSuffix(
-            "tilsyn report --db \(db) --narrative Samples/narrative.md --out rapport.pdf\n"), "\(result.stdout.suffix(200))")
+            "tilsyn report --db \(shown) --narrative Samples/narrative.md --out rapport.pdf\n"),
+            "\(result.stdout.suffix(200))")
         // No progress bar when standard error is not a terminal; no CPR number anywhere.
         #expect(!result.stderr.contains("\r"))
         #expect(!result.stderr.contains("010101"))
@@ -70,11 +74,8 @@ import TilsynTestSupport
         #expect(again.stdout.contains("Filer: 1 modtaget, 0 modtaget med bemærkninger, 0 afvist, 224 allerede indlæst"),
                 "\(again.stdout)")
         #expect(again.stdout.contains("Gennemgange gemt: 1;"))
-        let totals = try DatabaseQueue(path: db).read { db in
-            (try Int.fetchOne(db, sql: "SELECT count(*) FROM file"), try Int.fetchOne(db, sql: "SELECT count(*) FROM review"))
-        }
-        #expect(totals.0 == 168 + 58 + 1)
-        #expect(totals.1 == 451 + 1)
+        let totals = try storeRows(db, "SELECT (SELECT count(*) FROM file), (SELECT count(*) FROM review)")
+        #expect(totals == [[String(168 + 58 + 1), String(451 + 1)]])
 
         let summary = try runTilsyn(["summary", "--db", db, "--by", "step", "--level", "2"])
         #expect(summary.status == 0)
@@ -82,13 +83,21 @@ import TilsynTestSupport
         #expect(!summary.stdout.contains("niveau 1"))
     }
 
-    @Test func validateStoresNothingAndWritesACSVReport() throws {
+    @Test(arguments: Backend.available)
+    func validateStoresNothingAndWritesACSVReport(_ backend: Backend) throws {
         let directory = try TemporaryDirectory("cli-validate")
         defer { directory.cleanUp() }
-        let db = directory.path("t.sqlite")
+        let store = try TestStore(backend, in: directory, name: "import")
+        defer { store.drop() }
+        let db = store.db
         let result = try runTilsyn(["validate", Self.invalid, "--db", db, "--report", directory.path("fund.csv")])
         #expect(result.status == 65)
-        #expect(!FileManager.default.fileExists(atPath: db))
+        // Nothing made: no file, no tables in the database.
+        if backend == .sqlite {
+            #expect(!FileManager.default.fileExists(atPath: db))
+        } else {
+            #expect(try storeRows(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == [["0"]])
+        }
         let report = try Data(contentsOf: directory.url.appendingPathComponent("fund.csv"))
         #expect(report.starts(with: [0xEF, 0xBB, 0xBF]))
         let text = String(decoding: report.dropFirst(3), as: UTF8.self)
@@ -99,19 +108,19 @@ import TilsynTestSupport
         #expect(valid.stdout.contains("Filer: 75 modtaget"), "\(valid.stdout)")
     }
 
-    @Test func redactCPRStoresTheMaskedRemark() throws {
+    @Test(arguments: Backend.available)
+    func redactCPRStoresTheMaskedRemark(_ backend: Backend) throws {
         let directory = try TemporaryDirectory("cli-redact")
         defer { directory.cleanUp() }
-        let db = directory.path("t.sqlite")
+        let store = try TestStore(backend, in: directory, name: "import")
+        defer { store.drop() }
+        let db = store.db
         let file = Self.invalid + "/cpr-i-bemaerkning.xlsx"
         let rejected = try runTilsyn(["import", file, "--db", db])
         #expect(rejected.status == 65)
         let redacted = try runTilsyn(["import", file, "--db", db, "--redact-cpr"])
         #expect(redacted.status == 0, "\(redacted.stderr)")
-        let queue = try DatabaseQueue(path: db)
-        let remarks = try queue.read {
-            try String.fetchAll($0, sql: "SELECT remark FROM answer WHERE remark IS NOT NULL")
-        }
+        let remarks = try storeRows(db, "SELECT remark FROM answer WHERE remark IS NOT NULL").map { $0[0] }
         #expect(remarks.contains("Talt med mor (XXXXXX-XXXX) om underretningen."))
         #expect(!remarks.joined().contains("010101"))
     }
