@@ -220,53 +220,37 @@ public final class AuditStore: Sendable {
              catalogue.baselineLevel.map(SQLValue.init) ?? .null])
         // One statement per table, each row a VALUES tuple: a round trip per statement costs on a server.
         let id = SQLValue.text(catalogue.id)
-        try upsert(
-            "catalogue_step(catalogue, step, name, position)", key: "catalogue, step",
-            set: "name = excluded.name, position = excluded.position",
-            rows: catalogue.steps.enumerated().map { [id, .text($1.id), .text($1.name), SQLValue($0)] }, in: sql)
-        try upsert(
-            "catalogue_theme(catalogue, theme, name, position)", key: "catalogue, theme",
-            set: "name = excluded.name, position = excluded.position",
-            rows: catalogue.themes.enumerated().map { [id, .text($1.id), .text($1.name), SQLValue($0)] }, in: sql)
+        func renaming(_ key: String) -> String {
+            "ON CONFLICT (catalogue, \(key)) DO UPDATE SET name = excluded.name, position = excluded.position"
+        }
+        try sql.insert(
+            into: "catalogue_step(catalogue, step, name, position)",
+            catalogue.steps.enumerated().map { [id, .text($1.id), .text($1.name), SQLValue($0)] }, renaming("step"))
+        try sql.insert(
+            into: "catalogue_theme(catalogue, theme, name, position)",
+            catalogue.themes.enumerated().map { [id, .text($1.id), .text($1.name), SQLValue($0)] }, renaming("theme"))
         let temanedslag = Set(catalogue.temanedslag?.questions.map(\.id) ?? [])
         let questions = catalogue.allQuestions
-        try upsert(
-            "catalogue_question(catalogue, question, step, type, text, position, temanedslag)",
-            key: "catalogue, question",
-            set: "step = excluded.step, type = excluded.type, text = excluded.text, position = excluded.position, "
-                + "temanedslag = excluded.temanedslag",
-            rows: questions.enumerated().map { position, question in
+        try sql.insert(
+            into: "catalogue_question(catalogue, question, step, type, text, position, temanedslag)",
+            questions.enumerated().map { position, question in
                 [
                     id, .text(question.id), .text(question.step), .text(question.type), .text(question.text),
                     SQLValue(position), SQLValue(temanedslag.contains(question.id) ? 1 : 0),
                 ]
-            }, in: sql)
+            },
+            "ON CONFLICT (catalogue, question) DO UPDATE SET step = excluded.step, type = excluded.type, "
+                + "text = excluded.text, position = excluded.position, temanedslag = excluded.temanedslag")
         if !questions.isEmpty {
             try sql.run(
                 "DELETE FROM question_theme WHERE catalogue = ? AND question IN ("
                     + Array(repeating: "?", count: questions.count).joined(separator: ", ") + ")",
                 [id] + questions.map { .text($0.id) })
         }
-        try upsert(
-            "question_theme(catalogue, question, theme)", key: nil, set: nil,
-            rows: questions.flatMap { question in question.themes.map { [id, .text(question.id), .text($0)] } },
-            in: sql)
+        try sql.insert(
+            into: "question_theme(catalogue, question, theme)",
+            questions.flatMap { question in question.themes.map { [id, .text(question.id), .text($0)] } })
         try registerRenames(catalogue, in: sql)
-    }
-
-    /// Inserts `rows` into `table` (its columns listed) in statements of at most 100 rows; with `key`, a row whose
-    /// key is stored already is updated by `set`.
-    private static func upsert(
-        _ table: String, key: String?, set: String?, rows: [[SQLValue]], in sql: any SQLRunner
-    ) throws {
-        for start in stride(from: 0, to: rows.count, by: 100) {
-            let chunk = rows[start..<min(start + 100, rows.count)]
-            let tuple = "(" + Array(repeating: "?", count: rows[start].count).joined(separator: ", ") + ")"
-            var statement = "INSERT INTO \(table) VALUES " + Array(repeating: tuple, count: chunk.count)
-                .joined(separator: ", ")
-            if let key, let set { statement += " ON CONFLICT (\(key)) DO UPDATE SET \(set)" }
-            try sql.run(statement, chunk.flatMap { $0 })
-        }
     }
 }
 

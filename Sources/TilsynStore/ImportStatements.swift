@@ -2,9 +2,6 @@ internal import GRDB
 internal import GRDBSQLite
 internal import TilsynAudit
 
-/// What the files of one import share on its connection: the catalogues' groupings as the store holds them, and the
-/// statements that write answers and kept counts, each prepared once (preparing the kept counts' upserts cost about
-/// as much as writing a returned workbook's hundred rows). Lives no longer than the connection's access.
 /// What an import writes per answer, each back end its fastest way: SQLite through prepared C statements,
 /// PostgreSQL in multi-row statements.
 protocol ImportWriters: AnyObject {
@@ -45,25 +42,24 @@ final class PostgresImportWriters: ImportWriters {
     }
 
     func insert(_ answers: [Answer], reviewID: Int64) throws {
-        guard !answers.isEmpty else { return }
-        var values: [SQLValue] = []
-        values.reserveCapacity(answers.count * 8)
-        for answer in answers {
-            values += [
-                .integer(reviewID), .text(answer.questionID), answer.code.map { SQLValue(Int($0.rawValue)) } ?? .null,
-                SQLValue(answer.answer), SQLValue(answer.applies ? 1 : 0), SQLValue(answer.remark),
-                .text(answer.at.sheet), .text(answer.at.cell),
-            ]
-        }
-        try sql.run(
-            "INSERT INTO answer(review_id, question, code, answer, applies, remark, sheet, cell) VALUES "
-                + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: answers.count).joined(separator: ", "),
-            values)
+        try sql.insert(
+            into: "answer(review_id, question, code, answer, applies, remark, sheet, cell)",
+            answers.map { answer in
+                [
+                    .integer(reviewID), .text(answer.questionID),
+                    answer.code.map { SQLValue(Int($0.rawValue)) } ?? .null, SQLValue(answer.answer),
+                    SQLValue(answer.applies ? 1 : 0), SQLValue(answer.remark), .text(answer.at.sheet),
+                    .text(answer.at.cell),
+                ]
+            })
     }
 
     func write(_ counts: KeptCounts) throws { try counts.write(through: sql) }
 }
 
+/// What the files of one import share on its connection: the catalogues' groupings as the store holds them, and the
+/// statements that write answers and kept counts, each prepared once (preparing the kept counts' upserts cost about
+/// as much as writing a returned workbook's hundred rows). Lives no longer than the connection's access.
 final class ImportShared {
     let groupings = CatalogueGroupings()
     /// The batch's statements by SQL, for its ``GRDBRunner``s.

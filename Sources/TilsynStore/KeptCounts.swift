@@ -134,30 +134,16 @@ extension KeptCounts {
                         + [SQLValue(sums.cases[index * 2]), SQLValue(sums.cases[index * 2 + 1])])
             }
         }
-        try Self.upsert(
-            sql, "answer_count(catalogue, question, round_id, level, unit_id, measure, reviewer_id, yes, no, "
+        try sql.insert(
+            into: "answer_count(catalogue, question, round_id, level, unit_id, measure, reviewer_id, yes, no, "
                 + "not_applicable, unanswered, low, \"some\", high)",
-            answerRows, adding: ["yes", "no", "not_applicable", "unanswered", "low", "\"some\"", "high"])
-        try Self.upsert(
-            sql, "case_count(catalogue, grouping, key, degree, round_id, level, unit_id, measure, reviewer_id, cases, "
-                + "all_yes)",
-            caseRows, adding: ["cases", "all_yes"])
-    }
-
-    /// `INSERT INTO target VALUES (…), (…) ON CONFLICT … DO UPDATE` adding `columns`, in slices of 500 rows.
-    private static func upsert(_ sql: any SQLRunner, _ target: String, _ rows: [[SQLValue]], adding columns: [String])
-        throws
-    {
-        guard let width = rows.first?.count else { return }
-        let table = String(target.prefix { $0 != "(" })
-        let row = "(" + Array(repeating: "?", count: width).joined(separator: ", ") + ")"
-        for start in stride(from: 0, to: rows.count, by: 500) {
-            let slice = rows[start..<min(rows.count, start + 500)]
-            try sql.run(
-                "INSERT INTO \(target) VALUES " + Array(repeating: row, count: slice.count).joined(separator: ", ")
-                    + " " + SQLDialect.upsert(table, adding: columns),
-                slice.flatMap { $0 })
-        }
+            answerRows,
+            SQLDialect.upsert(
+                "answer_count", adding: ["yes", "no", "not_applicable", "unanswered", "low", "\"some\"", "high"]))
+        try sql.insert(
+            into: "case_count(catalogue, grouping, key, degree, round_id, level, unit_id, measure, reviewer_id, "
+                + "cases, all_yes)",
+            caseRows, SQLDialect.upsert("case_count", adding: ["cases", "all_yes"]))
     }
 }
 

@@ -30,6 +30,20 @@ extension SQLRunner {
     public func value(_ sql: String, _ values: [SQLValue] = []) throws -> SQLValue? {
         try rows(sql, values).first?.first
     }
+
+    /// `INSERT INTO target VALUES (…), (…) tail` for `rows` (each as wide as the first), at most `slice` rows a
+    /// statement: one round trip for many rows. `tail` is an `ON CONFLICT` clause, or empty.
+    func insert(into target: String, _ rows: [[SQLValue]], _ tail: String = "", slice: Int = 500) throws {
+        guard let width = rows.first?.count else { return }
+        let row = "(" + Array(repeating: "?", count: width).joined(separator: ", ") + ")"
+        for start in stride(from: 0, to: rows.count, by: slice) {
+            let part = rows[start..<min(rows.count, start + slice)]
+            try run(
+                "INSERT INTO \(target) VALUES " + Array(repeating: row, count: part.count).joined(separator: ", ")
+                    + (tail.isEmpty ? "" : " " + tail),
+                part.flatMap { $0 })
+        }
+    }
 }
 
 /// The SQL dialect of a connection: the fragments the two back ends write differently.
