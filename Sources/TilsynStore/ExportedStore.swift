@@ -96,8 +96,9 @@ public enum ExportedStore {
                     suggestion: exportAgain)
             }
             let read = columns.map { headers[$0] != nil }
-            var csv: [UInt8] = []
-            append(columns.map { headers[$0] ?? "" }, to: &csv)
+            // Every value as it is: no formula guard (it would add a ' to what a reviewer wrote).
+            let csv = CSVWriter(options: CSVWriteOptions(dialect: .rfc4180, guardFormulas: false))
+            try csv.writeRow(columns.map { headers[$0] ?? "" })
             let list = columns.map(ExportDatabase.quoted).joined(separator: ", ")
             let cursor = try GRDB.Row.fetchCursor(db, sql: "SELECT \(list) FROM answers ORDER BY rowid")
             var fields: [String] = []
@@ -125,9 +126,9 @@ public enum ExportedStore {
                             suggestion: exportAgain)
                     }
                 }
-                append(fields, to: &csv)
+                try csv.writeRow(fields)
             }
-            return csv
+            return csv.bytes
         }
     }
 
@@ -147,20 +148,5 @@ public enum ExportedStore {
                 message: "Filen er en SQLite-database, men den kan ikke åbnes.",
                 suggestion: exportAgain)
         }
-    }
-
-    /// One CSV line: every field quoted (RFC 4180), ended by a line feed.
-    private static func append(_ fields: [String], to csv: inout [UInt8]) {
-        for (index, field) in fields.enumerated() {
-            if index > 0 { csv.append(UInt8(ascii: ",")) }
-            guard !field.isEmpty else { continue }
-            csv.append(UInt8(ascii: "\""))
-            for byte in field.utf8 {
-                if byte == UInt8(ascii: "\"") { csv.append(byte) }
-                csv.append(byte)
-            }
-            csv.append(UInt8(ascii: "\""))
-        }
-        csv.append(UInt8(ascii: "\n"))
     }
 }
