@@ -96,12 +96,8 @@ extension AuditStore {
         }
     }
 
-    /// The resubmission findings a file would get, without writing (for `tilsyn validate`).
-    public static func resubmissionFindings(_ file: ReturnedFile, replace: Bool, in db: Database) throws -> [Finding] {
-        try resubmissionFindings(StoredFile(file), replace: replace, in: GRDBRunner(db: db), read: held(file)).findings
-    }
-
-    /// The resubmission findings of a file whose reviews `read` hands on one by one, and the file it returns.
+    /// The resubmission findings of a file whose reviews `read` hands on one by one (for `tilsyn validate`), and the
+    /// file it returns.
     static func resubmissionFindings(
         _ stored: StoredFile, replace: Bool, in sql: any SQLRunner, read: Reading
     ) throws -> (file: ReturnedFile, findings: [Finding]) {

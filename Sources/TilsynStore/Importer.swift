@@ -141,13 +141,6 @@ public struct Importer: Sendable {
         return (importer, { hashes.contains($0) })
     }
 
-    /// Validates `paths` without storing; with `storePath`, resubmissions are compared with that store (read only).
-    public func validate(
-        paths: [String], storePath: String?, progress: (@Sendable (Int, Int) -> Void)? = nil
-    ) throws -> ImportSummary {
-        try validate(paths: paths, store: storePath.map { try AuditStore.openReading(path: $0) }, progress: progress)
-    }
-
     /// Validates `paths` without storing; with `store` (SQLite or PostgreSQL), resubmissions are compared with it.
     public func validate(
         paths: [String], store: (any StoreReading)?, progress: (@Sendable (Int, Int) -> Void)? = nil
@@ -215,7 +208,7 @@ public struct Importer: Sendable {
             count: paths.count, workers: workers
         ) { index in
             let path = paths[index]
-            guard let source = ReturnedFileSource(path: path).map(ExportedStore.reading) else {
+            guard let source = Self.source(path) else {
                 let file = ReturnedFileReader.unopenable(path)
                 return (file, false, BatchChecker.Entry(file))
             }
@@ -264,7 +257,7 @@ public struct Importer: Sendable {
         if pending.contains(where: { if case .held = $0 { false } else { true } }) { beforeReadingAgain?() }
         let second = Readers<ReturnedFile>(count: again.count, workers: min(workers, max(1, again.count))) { slot in
             let path = paths[again[slot]]
-            guard let source = ReturnedFileSource(path: path).map(ExportedStore.reading) else {
+            guard let source = Self.source(path) else {
                 return ReturnedFileReader.unopenable(path)
             }
             return ReturnedFileReader.read(source, catalogues: catalogues, options: options)
@@ -306,10 +299,7 @@ public struct Importer: Sendable {
             if streamed {
                 let byteCount = file.byteCount
                 reading = { each in
-                    guard
-                        let source = ReturnedFileSource(path: path, sha256: hash, byteCount: byteCount)
-                            .map(ExportedStore.reading)
-                    else {
+                    guard let source = Self.source(path, sha256: hash, byteCount: byteCount) else {
                         return ReturnedFileReader.changed(path)
                     }
                     return try ReturnedFileReader.read(source, catalogues: catalogues, options: options, each: each)
@@ -325,12 +315,24 @@ public struct Importer: Sendable {
         return ImportSummary(files: reports)
     }
 
+    /// The file at `path` to read (a store's SQLite export as the long CSV it holds), or nil when it cannot be read;
+    /// with `sha256` and `byteCount`, only as it was when it was hashed first.
+    private static func source(_ path: String, sha256: String? = nil, byteCount: Int = 0) -> ReturnedFileSource? {
+        let source =
+            if let sha256 {
+                ReturnedFileSource(path: path, sha256: sha256, byteCount: byteCount)
+            } else {
+                ReturnedFileSource(path: path)
+            }
+        return source.map(ExportedStore.reading)
+    }
+
     /// A batch of one file: read once, as it is stored.
     private func single(
         _ path: String, known: (@Sendable (String) -> Bool)?,
         store: (StoredFile, @escaping AuditStore.Reading) throws -> Stored
     ) throws -> FileReport {
-        guard let source = ReturnedFileSource(path: path).map(ExportedStore.reading) else {
+        guard let source = Self.source(path) else {
             return Self.report(ReturnedFileReader.unopenable(path), status: .rejected, extra: [], reviews: 0, answers: 0)
         }
         if let known, known(source.sha256) {
