@@ -29,13 +29,8 @@ extension AuditStore {
         switch location {
         case .sqlite(let path):
             return try keptCatalogues(path: path)
-        case .postgres(let database):
-            let store: any StoreReading
-            do {
-                store = try PostgresReading(database)
-            } catch let error as StoreError where error.code == .notFound {
-                return []
-            }
+        case .postgres:
+            guard let store = try openReadingIfPresent(location) else { return [] }
             return try store.read { sql in
                 try sql.rows("SELECT id, json FROM catalogue_source ORDER BY id", [])
                     .map { ($0.string(0), $0.string(1)) }

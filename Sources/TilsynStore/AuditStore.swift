@@ -110,6 +110,16 @@ public final class AuditStore: Sendable {
         }
     }
 
+    /// Opens the store at `location` for reading, or nil when none is made there yet (no file, or a database without
+    /// Tilsyn's tables).
+    public static func openReadingIfPresent(_ location: StoreLocation) throws -> (any StoreReading)? {
+        do {
+            return try openReading(location)
+        } catch let error as StoreError where error.code == .notFound {
+            return nil
+        }
+    }
+
     /// Opens an existing store for reading; throws when there is none or its schema is older than this program's.
     public static func openForReading(path: String) throws -> any DatabaseReader {
         guard FileManager.default.fileExists(atPath: path) else {

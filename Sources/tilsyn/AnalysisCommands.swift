@@ -27,8 +27,7 @@ enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
 
 /// Options shared by the analysis commands.
 struct AnalysisOptions: ParsableArguments {
-    @Option(
-        help: "The store: a .sqlite file or postgres://user@host:port/dbname (default: TILSYN_DB, else tilsyn.sqlite).")
+    @Option(help: storeHelp)
     var db: String = AuditStore.defaultLocation
 
     @Option(help: "Group by question, step, theme, unit, kommune, measure, level, round or reviewer; repeatable.")

@@ -32,10 +32,7 @@ struct ConfigCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print a setting's value and where it comes from.")
 
-        @Option(
-            help:
-                "The store: a .sqlite file or postgres://user@host:port/dbname (default: TILSYN_DB, else tilsyn.sqlite)."
-        )
+        @Option(help: storeHelp)
         var db: String = AuditStore.defaultLocation
 
         @Argument(help: "The setting: baseline-level, suppression-threshold or kommune.")
@@ -74,7 +71,7 @@ struct ConfigCommand: ParsableCommand {
     struct SetValue: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "set", abstract: "Store a setting in the store.")
 
-        @Option(help: "The store (a .sqlite file or a postgres:// URL); it must exist.")
+        @Option(help: ArgumentHelp(storeHelp.abstract + " It must exist."))
         var db: String = AuditStore.defaultLocation
 
         @Argument(help: "The setting: baseline-level, suppression-threshold or kommune.")
@@ -109,7 +106,7 @@ struct ConfigCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Remove a setting, so its default applies again.")
 
-        @Option(help: "The store (a .sqlite file or a postgres:// URL); it must exist.")
+        @Option(help: ArgumentHelp(storeHelp.abstract + " It must exist."))
         var db: String = AuditStore.defaultLocation
 
         @Argument(help: "The setting: baseline-level, suppression-threshold or kommune.")

@@ -44,8 +44,7 @@ struct ExportCommand: ParsableCommand {
             the exports. The output appears only when complete.
             """)
 
-    @Option(
-        help: "The store: a .sqlite file or postgres://user@host:port/dbname (default: TILSYN_DB, else tilsyn.sqlite).")
+    @Option(help: storeHelp)
     var db: String = AuditStore.defaultLocation
 
     @Option(help: "csv, xlsx, json, ndjson or sqlite.")

@@ -19,8 +19,7 @@ struct FeedbackCommand: ParsableCommand {
             caseworkers' names, say so on their first sheet, and there is no external version.
             """)
 
-    @Option(
-        help: "The store: a .sqlite file or postgres://user@host:port/dbname (default: TILSYN_DB, else tilsyn.sqlite).")
+    @Option(help: storeHelp)
     var db: String = AuditStore.defaultLocation
 
     @Option(help: "The round (runde).")

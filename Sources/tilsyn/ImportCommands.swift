@@ -10,8 +10,7 @@ struct ReadingOptions: ParsableArguments {
     @Argument(help: "Returned workbooks and CSV files, or folders to walk (.xlsx, .xlsm, .xls, .csv, .tsv).")
     var paths: [String]
 
-    @Option(
-        help: "The store: a .sqlite file or postgres://user@host:port/dbname (default: TILSYN_DB, else tilsyn.sqlite).")
+    @Option(help: storeHelp)
     var db: String = AuditStore.defaultLocation
 
     @Option(help: "The round (runde) for files that name none; a file naming another round is rejected.")
@@ -292,14 +291,8 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         let importer = try reading.importer(replace: false)
         let (files, skipped) = try reading.files()
-        // A store not made yet (no file, or a database without Tilsyn's tables) has nothing to compare with.
-        let store: (any StoreReading)? = try storeErrors {
-            do {
-                return try AuditStore.openReading(StoreLocation(reading.db))
-            } catch let error as StoreError where error.code == .notFound {
-                return nil
-            }
-        }
+        // A store not made yet has nothing to compare with.
+        let store = try storeErrors { try AuditStore.openReadingIfPresent(StoreLocation(reading.db)) }
         let bar = ProgressBar()
         var result = try storeErrors { try importer.validate(paths: files, store: store) { bar.update($0, $1) } }
         result.add(skipped: skipped)
@@ -318,6 +311,10 @@ func storeErrors<T>(_ body: () throws -> T) throws -> T {
         throw DataError(message: error.description + advice)
     }
 }
+
+/// The help of every command's `--db`.
+let storeHelp: ArgumentHelp =
+    "The store: a .sqlite file or postgres://user@host:port/dbname (default: TILSYN_DB, else tilsyn.sqlite)."
 
 /// A path as a shell word: as it is when it holds only safe characters, else in single quotes.
 func shellQuoted(_ text: String) -> String {

@@ -38,8 +38,7 @@ struct ReportCommand: ParsableCommand {
             shown as text; see Samples/narrative.md.
             """)
 
-    @Option(
-        help: "The store: a .sqlite file or postgres://user@host:port/dbname (default: TILSYN_DB, else tilsyn.sqlite).")
+    @Option(help: storeHelp)
     var db: String = AuditStore.defaultLocation
 
     @Option(help: "The round to report on; the latest by default.")
