@@ -13,21 +13,20 @@ final class BackendStore {
     /// The SQLite store (nil on PostgreSQL).
     private(set) var sqlite: AuditStore?
     private var postgres: PostgresStore?
-    private var database: TestPostgres.Database?
+    private var made: TestStore?
     private let reading: any StoreReading
 
     init(_ backend: Backend, in directory: TemporaryDirectory, catalogues: CatalogueSet) throws {
         self.backend = backend
-        switch backend {
-        case .sqlite:
-            let store = try AuditStore(path: directory.path("tilsyn.sqlite"))
+        let made = try TestStore(backend, in: directory, name: "tilsyn")
+        self.made = made
+        switch try StoreLocation(made.db) {
+        case .sqlite(let path):
+            let store = try AuditStore(path: path)
             try store.register(catalogues)
             sqlite = store
             reading = store.reading
-        case .postgres:
-            let database = try TestPostgres.Database("store")
-            self.database = database
-            guard case .postgres(let location) = try StoreLocation(database.url) else { throw TestPostgresMissing() }
+        case .postgres(let location):
             let store = try PostgresStore(location)
             try store.register(catalogues)
             postgres = store
@@ -44,7 +43,7 @@ final class BackendStore {
 
     deinit {
         postgres = nil
-        database?.drop()
+        made?.drop()
     }
 
     /// Imports `file` atomically, as the importer hands a file read to the store.

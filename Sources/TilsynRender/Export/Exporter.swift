@@ -3,7 +3,6 @@ internal import GRDB
 internal import TilsynAudit
 internal import TilsynSheets
 
-
 /// Exports the store's answers for other tools (Excel, Power BI, R, pandas, DuckDB).
 ///
 /// Rows stream from the store through a cursor into the format's writer; the wide shape keeps only the current
