@@ -181,6 +181,8 @@ struct Scrubber {
     private(set) var redactions = 0
     private var caseNumber = ""
     private var casePseudonym: String?
+    /// The last file name pseudonymised, and its pseudonym: a file's answers come one after another.
+    private var fileName: (name: String, pseudonym: String)?
 
     init(pseudonymizer: Pseudonymizer?) {
         self.pseudonymizer = pseudonymizer
@@ -217,7 +219,8 @@ struct Scrubber {
         let name = slash.map { String(value[value.index(after: $0)...]) } ?? value
         let dot = name.lastIndex(of: ".")
         let ext = dot.map { String(name[$0...]) } ?? ""
-        return .text(clean(folder, freeText: true) + pseudonymizer.pseudonym(name) + clean(ext))
+        if fileName?.name != name { fileName = (name, pseudonymizer.pseudonym(name)) }
+        return .text(clean(folder, freeText: true) + (fileName?.pseudonym ?? "") + clean(ext))
     }
 
     /// A question for the question list, CPR-checked like the rest.

@@ -33,25 +33,28 @@ public struct Pseudonymizer: Sendable {
 
     /// The pseudonym of `text` (a case number, or a file name).
     public func pseudonym(_ text: String) -> String {
-        let windows = candidates(text)
         // Four windows all CPR-like: about one text in 10^10; the MAC of the text marked as a second try then.
-        return windows.first { !CPRDetector.containsCPR($0) }
-            ?? candidates(text + "\u{1F}1").first { !CPRDetector.containsCPR($0) } ?? windows[0]
+        for attempt in [text, text + "\u{1F}1"] {
+            if let clean = candidates(attempt).first(where: { !CPRDetector.containsCPR($0) }) { return clean }
+        }
+        var windows = candidates(text).makeIterator()
+        return windows.next() ?? ""
     }
 
-    /// The MAC of `text` in hex, cut in windows of ``length`` digits, first to last.
-    func candidates(_ text: String) -> [String] {
+    /// The MAC of `text` in hex, cut in windows of ``length`` digits, first to last, each made when it is asked for
+    /// (most pseudonyms are the first).
+    func candidates(_ text: String) -> LazyMapSequence<StrideTo<Int>, String> {
         let mac = HMAC<Crypto.SHA256>.authenticationCode(for: Array(text.utf8), using: SymmetricKey(data: key))
-        let digits: [Character] = Array("0123456789abcdef")
-        var hex = ""
-        hex.reserveCapacity(64)
-        for byte in mac {
-            hex.append(digits[Int(byte >> 4)])
-            hex.append(digits[Int(byte & 0x0F)])
-        }
-        return stride(from: 0, to: hex.count, by: Self.length).map { start in
-            let from = hex.index(hex.startIndex, offsetBy: start)
-            return String(hex[from..<hex.index(from, offsetBy: Self.length)])
+        let bytes = Array(mac)
+        let digits = Array("0123456789abcdef")
+        return stride(from: 0, to: bytes.count, by: Self.length / 2).lazy.map { start in
+            var window = ""
+            window.reserveCapacity(Self.length)
+            for byte in bytes[start..<(start + Self.length / 2)] {
+                window.append(digits[Int(byte >> 4)])
+                window.append(digits[Int(byte & 0x0F)])
+            }
+            return window
         }
     }
 
