@@ -21,9 +21,9 @@ public struct ReturnedFileSource: Sendable {
     public var contents: [UInt8]? { bytes }
 
     /// Whether the bytes are an SQLite database (`SQLite format 3` and a NUL).
-    public var isSQLiteDatabase: Bool {
-        bytes?.starts(with: Array("SQLite format 3\u{0}".utf8)) ?? false
-    }
+    public var isSQLiteDatabase: Bool { bytes?.starts(with: Self.sqliteMagic) ?? false }
+
+    private static let sqliteMagic = Array("SQLite format 3\u{0}".utf8)
 
     /// This file, read as the long CSV `csv` made of its bytes (its path, hash and size stay the file's).
     public func reading(csv: [UInt8]) -> ReturnedFileSource {
