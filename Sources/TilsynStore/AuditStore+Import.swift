@@ -226,20 +226,11 @@ extension AuditStore {
 
     /// The file's row, its counts to be filled in when its reviews are stored.
     private static func insertFileRow(_ file: StoredFile, in sql: any SQLRunner) throws -> Int64 {
-        try newID(
-            sql,
+        try sql.insertingID(
             """
             INSERT INTO file(sha256, path, shape, bytes, imported_at, reviews, answers, warnings)
-            VALUES (?, ?, '', ?, ?, 0, 0, 0) RETURNING id
+            VALUES (?, ?, '', ?, ?, 0, 0, 0)
             """, [.text(file.sha256), .text(file.path), SQLValue(file.byteCount), .text(AuditStore.timestamp())])
-    }
-
-    /// The id an `INSERT … RETURNING id` made.
-    static func newID(_ sql: any SQLRunner, _ statement: String, _ values: [SQLValue]) throws -> Int64 {
-        guard let id = try sql.rows(statement, values).first?.first?.integer else {
-            throw StoreError(.writeFailed, "the store gave no id for a new row")
-        }
-        return id
     }
 
     /// Removes a stored review that a review of file `fileID` replaces, with its counts: its pairs are taken out
@@ -298,7 +289,7 @@ extension AuditStore {
         if let id = try sql.rows("SELECT id FROM \(table) WHERE kommune = ? AND \(column) = ?", values).first {
             return Int64(id.int(0))
         }
-        return try newID(sql, "INSERT INTO \(table)(kommune, \(column)) VALUES (?, ?) RETURNING id", values)
+        return try sql.insertingID("INSERT INTO \(table)(kommune, \(column)) VALUES (?, ?)", values)
     }
 
     private static func dimension(_ table: String, _ column: String, _ value: String, in sql: any SQLRunner) throws
@@ -307,7 +298,7 @@ extension AuditStore {
         if let id = try sql.rows("SELECT id FROM \(table) WHERE \(column) = ?", [.text(value)]).first {
             return Int64(id.int(0))
         }
-        return try newID(sql, "INSERT INTO \(table)(\(column)) VALUES (?) RETURNING id", [.text(value)])
+        return try sql.insertingID("INSERT INTO \(table)(\(column)) VALUES (?)", [.text(value)])
     }
 
     /// The ids of the rounds, reviewers and units one file's reviews name, remembered for that file: a long CSV
@@ -348,12 +339,11 @@ extension AuditStore {
     ) throws -> StoredReview {
         let caseID = try kommuneDimension("audit_case", "number", review.caseNumber, kommune: review.kommune, in: sql)
         let (roundID, reviewerID, unitID) = try dimensions.ids(of: review, in: sql)
-        let reviewID = try newID(
-            sql,
+        let reviewID = try sql.insertingID(
             """
             INSERT INTO review(case_id, round_id, level, reviewer_id, unit_id, measure, age, caseworker, review_date,
                 catalogue, catalogue_version, file_id, sheet, cell, udgangspunkt, udgangspunkt_date)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 .integer(caseID), .integer(roundID), SQLValue(review.level), .integer(reviewerID), .integer(unitID),

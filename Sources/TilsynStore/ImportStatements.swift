@@ -249,7 +249,7 @@ final class AnswerInserter {
         var start = answers.startIndex
         while start < answers.endIndex {
             let end = min(start + Self.rowsPerStatement, answers.endIndex)
-            try insert(answers[start..<end], reviewID: reviewID)
+            try insert(answers, answers.indices[start..<end], reviewID: reviewID)
             start = end
         }
     }
@@ -263,10 +263,11 @@ final class AnswerInserter {
         return made
     }
 
-    private func insert(_ answers: ArraySlice<Answer>, reviewID: Int64) throws {
+    /// Inserts `answers[rows]` in one statement.
+    private func insert(_ answers: [Answer], _ rows: Range<Int>, reviewID: Int64) throws {
         // Every parameter is bound again before each step, so the texts' bindings are not cleared after it (that
         // cost 1 % of a long CSV's import): SQLite reads bound values only while a statement steps.
-        let statement = try statement(rows: answers.count)
+        let statement = try statement(rows: rows.count)
         // Worked on as locals (a class's stored arrays are checked for exclusive access at every use).
         var texts = self.texts
         var spans = self.spans
@@ -279,7 +280,7 @@ final class AnswerInserter {
         texts.removeAll(keepingCapacity: true)
         spans.removeAll(keepingCapacity: true)
         // By index: `for answer in answers` copies every answer, retaining each of its texts.
-        for index in answers.indices {
+        for index in rows {
             Self.keep(answers[index].questionID, in: &texts, at: &spans)
             Self.keep(answers[index].answer, in: &texts, at: &spans)
             Self.keep(answers[index].remark, in: &texts, at: &spans)
@@ -299,7 +300,7 @@ final class AnswerInserter {
                     statement.bindUncopied(UnsafeBufferPointer(rebasing: bytes), index)
                 }
             }
-            for (row, index) in answers.indices.enumerated() {
+            for (row, index) in rows.enumerated() {
                 let first = Int32(row) * Self.columns
                 statement.bind(reviewID, first + 1)
                 bindText(first + 2)

@@ -23,6 +23,10 @@ public protocol SQLRunner {
     /// Hands the rows of `sql` to `body` one at a time, without holding them all: for reads whose size grows with
     /// the store (an export's answers). Call it inside a read (a transaction).
     func each(_ sql: String, _ values: [SQLValue], _ body: ([SQLValue]) throws -> Void) throws
+
+    /// Runs `insert`, an `INSERT` of one row into a table whose key is an integer `id`, and returns the new row's id.
+    /// (SQLite takes it from the connection: `RETURNING` costs it more than the insert itself.)
+    func insertingID(_ insert: String, _ values: [SQLValue]) throws -> Int64
 }
 
 extension SQLRunner {
@@ -125,6 +129,13 @@ struct GRDBRunner: SQLRunner {
         // Its own statement, finalised at the end: a long read holds no cached statement another read would reset.
         try BoundStatement(db, sql: sql).each(values, body)
     }
+
+    func insertingID(_ insert: String, _ values: [SQLValue]) throws -> Int64 {
+        let statement = try statements.statement(insert, in: db)
+        _ = try statement.rows(values)
+        guard statement.changes == 1 else { throw StoreError(.writeFailed, "the store made no row") }
+        return db.lastInsertedRowID
+    }
 }
 
 /// SQL on a PostgreSQL session: `?` placeholders become `$1`, `$2`, … (outside quotes), remembered per statement.
@@ -144,6 +155,13 @@ final class PostgresRunner: SQLRunner {
 
     func run(_ sql: String, _ values: [SQLValue]) throws -> Int {
         try session.query(numbered(sql), values).changed
+    }
+
+    func insertingID(_ insert: String, _ values: [SQLValue]) throws -> Int64 {
+        guard let id = try rows(insert + " RETURNING id", values).first?.first?.integer else {
+            throw StoreError(.writeFailed, "the store gave no id for a new row")
+        }
+        return id
     }
 
     /// Rows fetched per round trip by ``each(_:_:_:)``.
