@@ -1,3 +1,4 @@
+import GRDB
 import Testing
 import TilsynAudit
 import TilsynStore
@@ -54,5 +55,16 @@ import TilsynTestSupport
         let status = try store.withImportBatch(maxFiles: 1) { try $0(more, false).status }
         #expect(status == .imported)
         #expect(try store.totals().files == 2)
+    }
+
+    @Test("an import batch keeps SQLite's statement journals in memory only while it imports")
+    func theBatchRestoresTheTemporaryStore() throws {
+        let (store, directory) = try AuditStoreTests.makeStore()
+        defer { directory.cleanUp() }
+        let file = AuditStoreTests.file(AuditStoreTests.header + AuditStoreTests.row("A-1", "U.1", "Ja"))
+        let status = try store.withImportBatch { try $0.importFile(file, replace: false).status }
+        #expect(status == .imported)
+        // 0: the default (a file, as SQLite was built), for the large sorts of other writes on the connection.
+        #expect(try store.database.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA temp_store") } == 0)
     }
 }
