@@ -243,9 +243,9 @@ extension ReadContext {
         if let id {
             // Remembered per file: a long CSV names the same few dozen ids on every review.
             let key = TextKey(catalogue: matcher.catalogueID, scale: "", text: id)
-            if let known = questionIDs[key] { return known }
+            if let known = questionIDs.value(for: key) { return known }
             if let known = matcher.id(id) {
-                if questionIDs.count < 4_096 { questionIDs[key] = known }
+                questionIDs.remember(known, for: key)
                 return known
             }
             if QuestionMatcher.looksLikeID(id) {
@@ -257,10 +257,10 @@ extension ReadContext {
         // A long CSV names each question by the same text on every review: a match (which reports nothing) is
         // remembered per file.
         let key = TextKey(catalogue: matcher.catalogueID, scale: ReadContext.questionTextScale, text: text)
-        if let known = questionIDs[key] { return known }
+        if let known = questionIDs.value(for: key) { return known }
         switch matcher.match(text) {
         case .matched(let id, _):
-            if questionIDs.count < 4_096 { questionIDs[key] = id }
+            questionIDs.remember(id, for: key)
             return id
         case .ambiguous(let ids):
             if answered {

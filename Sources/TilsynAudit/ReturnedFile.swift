@@ -292,9 +292,9 @@ struct ReadContext {
     var findings: [Finding] = []
     var date1904 = false
     /// The answers read so far, by the text as written (see `answerForm`).
-    var answerForms: [TextKey: AnswerVocabulary.Result] = [:]
+    var answerForms = TextMemo<AnswerVocabulary.Result>()
     /// The catalogue's question ids of the ids read so far (see `resolveQuestion`).
-    var questionIDs: [TextKey: String] = [:]
+    var questionIDs = TextMemo<String>()
 
     /// The `TextKey.scale` of question texts (no answer scale has this name).
     static let questionTextScale = "\u{0}question text"

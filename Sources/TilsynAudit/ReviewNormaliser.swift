@@ -14,10 +14,9 @@ extension ReadContext {
     /// remembered per file, as a file repeats a handful of answers thousands of times.
     mutating func answerForm(_ text: String?, catalogue: String, scale: AnswerScale) -> AnswerVocabulary.Result {
         let key = TextKey(catalogue: catalogue, scale: scale.id, text: text)
-        if let known = answerForms[key] { return known }
+        if let known = answerForms.value(for: key) { return known }
         let result = AnswerVocabulary.normalise(text.map(ReadContext.withoutInvisibles), scale: scale)
-        // Bounded: a file of free text in the answer column does not grow it without end.
-        if answerForms.count < 4_096 { answerForms[key] = result }
+        answerForms.remember(result, for: key)
         return result
     }
 
