@@ -9,6 +9,39 @@ internal import TilsynSheets
 public enum AuditDate {
     /// The date in ISO form (`2025-03-14`), or nil when the text is no date this type accepts.
     public static func parse(_ text: String, date1904: Bool = false) -> String? {
+        // The forms nearly every date takes, read from the bytes; the same result as the general reading below.
+        if let (year, month, day) = commonForm(text) { return plausible(year, month, day) }
+        return parseGeneral(text, date1904: date1904)
+    }
+
+    /// `dd-mm-yyyy`, `dd.mm.yyyy`, `dd/mm/yyyy` or `yyyy-mm-dd`, exactly ten ASCII bytes: year, month and day.
+    static func commonForm(_ text: String) -> (Int, Int, Int)? {
+        var text = text
+        return text.withUTF8 { b -> (Int, Int, Int)? in
+            guard b.count == 10 else { return nil }
+            func number(_ range: Range<Int>) -> Int? {
+                var value = 0
+                for index in range {
+                    guard b[index] >= 0x30, b[index] <= 0x39 else { return nil }
+                    value = value * 10 + Int(b[index] - 0x30)
+                }
+                return value
+            }
+            if b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
+                let year = number(0..<4), let month = number(5..<7), let day = number(8..<10)
+            {
+                return (year, month, day)
+            }
+            let separator = b[2]
+            guard separator == UInt8(ascii: "-") || separator == UInt8(ascii: ".") || separator == UInt8(ascii: "/"),
+                b[5] == separator, let day = number(0..<2), let month = number(3..<5), let year = number(6..<10)
+            else { return nil }
+            return (year, month, day)
+        }
+    }
+
+    /// Any accepted form (see ``parse(_:date1904:)``), read as text.
+    static func parseGeneral(_ text: String, date1904: Bool = false) -> String? {
         var text = text.trimmed
         guard !text.isEmpty else { return nil }
         // A time after the date (`14-03-2025 10:30`, `2025-03-14 10:30:00`) is that date.
