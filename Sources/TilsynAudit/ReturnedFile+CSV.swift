@@ -125,9 +125,9 @@ struct CSVSurvey {
                 }
                 return
             }
-            guard contiguous, !keyColumns.isEmpty, !CSVSurvey.isBlank(view) else { return }
+            guard contiguous, !keyColumns.isEmpty else { return }
             // Most rows repeat the row before's key byte for byte: compared in place, only a change is copied and
-            // builds the key.
+            // builds the key (a blank row, whose key is blank too, is passed over only then).
             if previous.count == keyColumns.count,
                 zip(keyColumns, previous).allSatisfy({ column, text in
                     column.map { view.field($0, isByteForByte: text) } ?? true
@@ -135,6 +135,7 @@ struct CSVSurvey {
             {
                 return
             }
+            if CSVSurvey.isBlank(view) { return }
             previous = keyColumns.map { $0.map { $0 < view.count ? view[$0] : "" } ?? "" }
             let key = previous.map(\.trimmed)
             guard key != current else { return }
