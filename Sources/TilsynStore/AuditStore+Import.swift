@@ -91,6 +91,7 @@ extension AuditStore {
                 // statement alone): kept in memory instead of written to a temporary file and truncated again
                 // (about 15 KB a review: 376 MiB of writes for a million answers). Only while the batch imports.
                 try db.execute(sql: "PRAGMA temp_store = MEMORY")
+                // Should this fail, only the setting stays: nothing is written differently.
                 defer { try? db.execute(sql: "PRAGMA temp_store = DEFAULT") }
                 let batch = ImportBatch(
                     db: db, path: path, busyTimeout: busyTimeout, maxFiles: maxFiles, maxSeconds: maxSeconds)

@@ -146,7 +146,7 @@ final class BoundStatement {
     }
 
     /// Binds `bytes` as text to parameter `index` without copying them: they must stay where they are until the
-    /// statement has been stepped and its bindings cleared.
+    /// statement has been stepped (SQLite reads a bound value only while the statement steps).
     func bindUncopied(_ bytes: UnsafeBufferPointer<UInt8>, _ index: Int32) {
         guard let base = bytes.baseAddress, !bytes.isEmpty else {
             sqlite3_bind_text(statement, index, "", 0, Self.transient)

@@ -15,7 +15,8 @@ import Testing
     @Test func datesInTheCommonFormsReadAsTheGeneralReadingDoes() async {
         let separators = Gen<Character?>.element(of: Array("-./x")).map { $0 ?? "-" }
         await propertyCheck(
-            count: 2_000, input: Gen.int(in: 0...40), Gen.int(in: 0...14), Gen.int(in: 1990...2110), separators, Gen.bool
+            count: 2_000,
+            input: Gen.int(in: 0...40), Gen.int(in: 0...14), Gen.int(in: 1990...2110), separators, Gen.bool
         ) { day, month, year, separator, isoOrder in
             func two(_ number: Int) -> String { number < 10 ? "0\(number)" : "\(number)" }
             let text = isoOrder
