@@ -55,7 +55,7 @@ final class AtomicFile {
         let closed = close(descriptor)
         descriptor = -1
         guard closed == 0 else { throw failure("closing the file failed") }
-        guard rename(temporaryPath, path) == 0 else { throw failure("replacing the file failed") }
+        guard TemporaryFile.moveIntoPlace(temporaryPath, path) else { throw failure("replacing the file failed") }
         done = true
     }
 
@@ -86,15 +86,67 @@ private func systemWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count
     Glibc.write(descriptor, bytes, count)
 }
 
-/// Where a file is written before it is renamed into place.
+/// Where a file is written before it is put in place, and how it is put there.
 public enum TemporaryFile {
     /// A hidden name beside `path`, unique per write: `.<name>.<random>.tmp` in the same folder, so the final
-    /// rename stays on one file system; nil when `path` names a folder.
+    /// rename stays on one file system; nil when `path` names a folder. For an output that is a device or a pipe
+    /// (`/dev/null`, `/dev/stdout`, a FIFO), which is written into instead of replaced (see
+    /// ``moveIntoPlace(_:_:)``), the name is in the system's temporary folder: nothing is created beside a device.
     public static func path(beside path: String) -> String? {
         let folderEnd = path.lastIndex(of: "/")
         let folder = folderEnd.map { String(path[...$0]) } ?? ""
         let base = folderEnd.map { String(path[path.index(after: $0)...]) } ?? path
         guard !base.isEmpty else { return nil }
-        return "\(folder).\(base).\(String(UInt64.random(in: 0...UInt64.max), radix: 36)).tmp"
+        let name = ".\(base).\(String(UInt64.random(in: 0...UInt64.max), radix: 36)).tmp"
+        if isDeviceOrPipe(path) {
+            let temporary = getenv("TMPDIR").map { String(cString: $0) } ?? ""
+            return (temporary.isEmpty ? "/tmp" : temporary) + "/" + name
+        }
+        return folder + name
+    }
+
+    /// Puts the finished file `temporaryPath` in place of `path`: renamed over it, or, when `path` is a device or a
+    /// pipe, copied into it and removed (a rename would put a regular file where the device was: as root, `--out
+    /// /dev/null` replaced the system's `/dev/null`). False, with `errno` set, when that fails; the temporary file is
+    /// then left for the caller to remove.
+    public static func moveIntoPlace(_ temporaryPath: String, _ path: String) -> Bool {
+        guard isDeviceOrPipe(path) else { return rename(temporaryPath, path) == 0 }
+        let source = open(temporaryPath, O_RDONLY | O_CLOEXEC)
+        guard source >= 0 else { return false }
+        defer { close(source) }
+        let target = open(path, O_WRONLY | O_CLOEXEC)
+        guard target >= 0 else { return false }
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+        defer { chunk.deallocate() }
+        while true {
+            let count = read(source, chunk.baseAddress, chunk.count)
+            if count < 0 && errno == EINTR { continue }
+            guard count >= 0 else {
+                close(target)
+                return false
+            }
+            if count == 0 { break }
+            var written = 0
+            while written < count {
+                let step = systemWrite(target, chunk.baseAddress! + written, count - written)
+                if step < 0 && errno == EINTR { continue }
+                guard step > 0 else {
+                    close(target)
+                    return false
+                }
+                written += step
+            }
+        }
+        guard close(target) == 0 else { return false }
+        unlink(temporaryPath)
+        return true
+    }
+
+    /// Whether `path` is a device, a pipe or a socket (followed through links): written into, never replaced.
+    static func isDeviceOrPipe(_ path: String) -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return false }
+        let type = info.st_mode & S_IFMT
+        return type == S_IFCHR || type == S_IFBLK || type == S_IFIFO || type == S_IFSOCK
     }
 }

@@ -18,6 +18,13 @@ public final class AtomicFileWriter {
         buffer.reserveCapacity(Self.flushThreshold + 4096)
     }
 
+    /// Writes `text` as UTF-8 to `path`, which appears whole or not at all (a device or a pipe is written into).
+    public static func write(_ text: String, to path: String) throws {
+        let writer = try AtomicFileWriter(path: path)
+        try writer.write(text)
+        try writer.commit()
+    }
+
     /// Appends text as UTF-8.
     public func write(_ text: String) throws {
         var text = text

@@ -290,7 +290,7 @@ public enum SheetConversion {
             }
             try writer.finish()
             if records.allSatisfy({ Int($0.fields) == columns }) {
-                guard rename(temporary, output) == 0 else {
+                guard TemporaryFile.moveIntoPlace(temporary, output) else {
                     throw SpreadsheetError(
                         .writeFailed, "the file could not be put in place (\(String(cString: strerror(errno))))",
                         file: output)

@@ -132,7 +132,7 @@ public final class ExportDatabase {
             _ = fsync(descriptor)
             close(descriptor)
         }
-        guard rename(temporaryPath, path) == 0 else {
+        guard TemporaryFile.moveIntoPlace(temporaryPath, path) else {
             unlink(temporaryPath)
             throw StoreError(.writeFailed, "replacing the file failed; the file was left as it was", path: path)
         }

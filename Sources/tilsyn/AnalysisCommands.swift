@@ -270,7 +270,7 @@ func write(_ report: Report, options: AnalysisOptions) throws {
 private func emit(_ text: String, to path: String?) throws {
     if let path {
         do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            try AtomicFileWriter.write(text, to: path)
         } catch {
             throw DataError(message: "\(path): the report cannot be written")
         }

@@ -180,7 +180,9 @@ struct CatalogCommand: ParsableCommand {
             }
             let json = catalogue.canonicalJSON()
             if let out {
-                guard FileManager.default.createFile(atPath: out, contents: Data(json.utf8)) else {
+                do {
+                    try AtomicFileWriter.write(json, to: out)
+                } catch {
                     throw DataError(message: "\(out): cannot write the file")
                 }
             } else {

@@ -161,7 +161,7 @@ struct ReportCommand: ParsableCommand {
             case .pdf:
                 try ReportPDF.write(html: ReportHTML.render(report), to: out, browser: browser ?? "")
             default:
-                try Data(ReportHTML.render(report).utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+                try AtomicFileWriter.write(ReportHTML.render(report), to: out)
             }
         } catch let error as ReportPDF.Failure {
             switch error.reason {

@@ -319,4 +319,32 @@ struct ExportTestError: Error, CustomStringConvertible {
         #expect(failed.stderr.hasPrefix("Error: "), "\(failed.stderr)")
         #expect(!FileManager.default.fileExists(atPath: unwritable))
     }
+
+    /// `--out /dev/null` writes into the device: a rename over it (as root) put a regular file in its place.
+    @Test(arguments: ["csv", "ndjson", "json", "xlsx", "sqlite"])
+    func exportingToDevNullLeavesTheDevice(format: String) throws {
+        let store = try Self.store()
+        let result = try runTilsyn(["export", "--db", store.db, "--out", "/dev/null", "--format", format])
+        #expect(result.status == 0, "\(result.stderr)")
+        let attributes = try FileManager.default.attributesOfItem(atPath: "/dev/null")
+        #expect(attributes[.type] as? FileAttributeType == .typeCharacterSpecial)
+    }
+
+    /// The commands that write text files (a summary, a catalogue's JSON) write into `/dev/null` too (a report's
+    /// format follows its file's extension, so it is never written to `/dev/null`).
+    @Test func textOutputsToDevNullLeaveTheDevice() throws {
+        let store = try Self.store()
+        let workbook = store.directory.path("katalog.xlsx")
+        #expect(try runTilsyn(["catalog", "export", "sbs-overordnet", "--out", workbook]).status == 0)
+        let runs = [
+            ["summary", "--db", store.db, "--by", "question", "--format", "json", "-o", "/dev/null"],
+            ["catalog", "import", workbook, "--out", "/dev/null"],
+        ]
+        for arguments in runs {
+            let result = try runTilsyn(arguments)
+            #expect(result.status == 0, "\(arguments[0]): \(result.stderr)")
+            let attributes = try FileManager.default.attributesOfItem(atPath: "/dev/null")
+            #expect(attributes[.type] as? FileAttributeType == .typeCharacterSpecial, "\(arguments[0])")
+        }
+    }
 }
