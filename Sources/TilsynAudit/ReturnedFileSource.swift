@@ -143,16 +143,28 @@ extension ReturnedFileReader {
             bytes = held
         } else if let reader = try? CSVFileReader.open(path: source.path) {
             var hasher = SHA256()
-            // Each pass reads the file again: the hash is of the last, whose records were parsed.
+            var passes = 0
+            // Each pass reads the file again. The first only surveys it (its header and layout); the records are
+            // parsed by the second, whose bytes are hashed (hashing the first as well cost 1 % of a long CSV's
+            // import).
             reader.observe = { offset, bytes in
-                if offset == 0 { hasher = SHA256() }
-                hasher.update(bufferPointer: UnsafeRawBufferPointer(bytes))
+                if offset == 0 {
+                    passes += 1
+                    hasher = SHA256()
+                }
+                if passes >= 2 { hasher.update(bufferPointer: UnsafeRawBufferPointer(bytes)) }
             }
             var file = try read(
                 csv: reader, name: source.path, sha256: source.sha256, byteCount: source.byteCount,
                 catalogues: catalogues, options: options, holding: holding, each: each)
-            // The last pass's bytes are the ones parsed: they must be the ones hashed.
-            if ContentHash.hex(hasher.finalize()) != source.sha256 { file = changed(source.path) }
+            if passes >= 2 {
+                // The last pass's bytes are the ones parsed: they must be the ones hashed.
+                if ContentHash.hex(hasher.finalize()) != source.sha256 { file = changed(source.path) }
+            } else if !file.isRejected {
+                // Read once only, the file was found empty or unreadable (and is refused for that): nothing else
+                // is stored unchecked.
+                file = changed(source.path)
+            }
             return file
         } else if let whole = contents(source.path), ContentHash.sha256Hex(whole) == source.sha256 {
             bytes = whole

@@ -162,9 +162,19 @@ extension ReadContext {
         // Where each question was answered, by its place in `allQuestions` (the catalogue's own questions first).
         var seen = [Provenance?](
             repeating: nil, count: catalogue.questions.count + (catalogue.temanedslag?.questions.count ?? 0))
+        // Answers mostly come in the catalogue's order: the question after the one found last is tried first, by
+        // equality, before the id is hashed (where the catalogue's ids are unique, so that both find the same).
+        let ordered = catalogues.uniqueIDs.contains(catalogue.id)
+        var previous = -1
         for rawAnswer in raw.answers {
             let id = rawAnswer.questionID
-            guard let position = positions[id] else {
+            let found: Int?
+            if ordered, previous + 1 < list.count, list[previous + 1].id == id {
+                found = previous + 1
+            } else {
+                found = positions[id]
+            }
+            guard let position = found else {
                 if rawAnswer.answer.text != nil {
                     usable = false
                     add(at: rawAnswer.answer.at, severity: .error, rule: .unknownQuestion,
@@ -182,6 +192,7 @@ extension ReadContext {
                 continue
             }
             seen[position] = rawAnswer.answer.at
+            previous = position
             // The question is read in place (`list[position]`), not copied: this runs for every answer.
             let applies = measure.map { list[position].applies(to: $0) } ?? true
             if let problem = rawAnswer.answer.problem {

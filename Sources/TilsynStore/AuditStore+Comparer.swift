@@ -4,6 +4,14 @@ extension AuditStore {
     /// Compares reviews with the store, one by one: whether each is new, the same as a stored one, or differs,
     /// and the resubmission finding for one that differs.
     struct Comparer {
+        /// The cases stored under one case number (see ``storedCase(of:)``).
+        struct StoredCase {
+            /// The id of the case in the review's kommune; nil when the store has none.
+            var id: Int64?
+            /// The kommunes the number is stored under, sorted ("" for none).
+            var kommunes: [String]
+        }
+
         let path: String
         let replace: Bool
         let sql: any SQLRunner
@@ -23,14 +31,34 @@ extension AuditStore {
             self.sql = sql
         }
 
-        func compare(_ review: Review) throws -> (StoredState, Finding?) {
+        /// The cases the store holds under the review's case number: the id of the review's own (its number within
+        /// its kommune; nil when the store has no such case, and so no review of it either) and the kommunes of all
+        /// (sorted), for ``compare(_:case:)``. One question for both.
+        func storedCase(of review: Review) throws -> StoredCase {
+            var found = StoredCase(id: nil, kommunes: [])
+            let kommune = review.kommune ?? ""
+            for row in try sql.rows("SELECT id, kommune FROM audit_case WHERE number = ?", [.text(review.caseNumber)]) {
+                let stored = row.string(1)
+                if stored == kommune { found.id = Int64(row.int(0)) }
+                found.kommunes.append(stored)
+            }
+            // Byte order, as SQLite's; sorted here, as a number is rarely stored under more than one kommune.
+            if found.kommunes.count > 1 { found.kommunes.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
+            return found
+        }
+
+        /// Compares `review` with the store; `storedCase` is what ``storedCase(of:)`` found of its case (asked for
+        /// here when nil). A review whose case the store does not hold is new without asking for a stored review.
+        func compare(_ review: Review, case storedCase: StoredCase? = nil) throws -> (StoredState, Finding?) {
+            let found = try storedCase ?? self.storedCase(of: review)
             let key = review.key
             guard
+                found.id != nil,
                 let row = try sql.rows(
                     Self.lookup, [.text(key.kommune), .text(key.caseNumber), .text(key.round), SQLValue(key.level)]
                 ).first
             else {
-                return (.new, try kommuneConflict(review))
+                return (.new, kommuneConflict(review, stored: found.kommunes))
             }
             let id = Int64(row.int(0))
             let earlierFile = row.string(1)
@@ -79,11 +107,8 @@ extension AuditStore {
         /// without one where the review names one: the two would be counted as two children, so the file waits
         /// until the import names the kommune or the store's kommune is set (the command's closing lines say how;
         /// the finding goes to the reviewer, who has nothing to change).
-        func kommuneConflict(_ review: Review) throws -> Finding? {
+        func kommuneConflict(_ review: Review, stored: [String]) -> Finding? {
             let kommune = review.kommune ?? ""
-            let stored = try sql.rows(
-                "SELECT kommune FROM audit_case WHERE number = ? ORDER BY kommune", [.text(review.caseNumber)]
-            ).map { $0.string(0) }
             let message: String
             if kommune.isEmpty, let named = stored.first(where: { !$0.isEmpty }) {
                 message =

@@ -165,7 +165,11 @@ extension AuditStore {
         var counts = KeptCounts()
         var dimensions = DimensionIDs()
         let file = try read { review in
-            let (state, finding) = try comparer.compare(review)
+            // The case asked for first: a case the store does not hold has no stored review to compare with or to
+            // count (a first import's every review), and its id is reused when the review is inserted.
+            let found = try comparer.storedCase(of: review)
+            let storedCase = found.id
+            let (state, finding) = try comparer.compare(review, case: found)
             if let finding {
                 findings.append(finding)
                 refused = refused || finding.severity == .error
@@ -181,7 +185,7 @@ extension AuditStore {
             // first of its reviews in this file changes, when the store holds it at three levels or more (asked of
             // the store, so that nothing is held per review), added again at the end.
             let key = review.key
-            if let counts = try sql.rows(
+            if storedCase != nil, let counts = try sql.rows(
                 caseReviews, [.integer(id), .text(key.kommune), .text(key.caseNumber), .text(key.round)]
             ).first, counts.int(1) == 0, counts.int(0) >= 3 {
                 try updateLevelSets(of: key, in: sql, sign: -1)
@@ -190,7 +194,8 @@ extension AuditStore {
                 try remove(oldID, notPairedWith: id, in: sql)
                 replaced += 1
             }
-            let inserted = try insert(review, fileID: id, answers: writers, dimensions: &dimensions, in: sql)
+            let inserted = try insert(
+                review, caseID: storedCase, fileID: id, answers: writers, dimensions: &dimensions, in: sql)
             counts.add(
                 review, stored: inserted, catalogue: try writers.groupings.catalogue(review.catalogueID, in: sql))
             if counts.isLarge {
@@ -339,11 +344,15 @@ extension AuditStore {
         }
     }
 
+    /// Inserts `review` with its answers; `caseID` is its case's id when the store held the case before it (nil:
+    /// the case is added).
     private static func insert(
-        _ review: Review, fileID: Int64, answers: any ImportWriters, dimensions: inout DimensionIDs,
-        in sql: any SQLRunner
+        _ review: Review, caseID storedCase: Int64?, fileID: Int64, answers: any ImportWriters,
+        dimensions: inout DimensionIDs, in sql: any SQLRunner
     ) throws -> StoredReview {
-        let caseID = try kommuneDimension("audit_case", "number", review.caseNumber, kommune: review.kommune, in: sql)
+        let caseID = try storedCase ?? sql.insertingID(
+            "INSERT INTO audit_case(kommune, number) VALUES (?, ?)",
+            [.text(review.kommune ?? ""), .text(review.caseNumber)])
         let (roundID, reviewerID, unitID) = try dimensions.ids(of: review, in: sql)
         let reviewID = try sql.insertingID(
             """

@@ -152,6 +152,9 @@ extension KeptCounts.Sums {
     mutating func add(
         _ answers: [Answer], catalogue: CatalogueGroupings.Catalogue, groups: inout [UInt8]
     ) {
+        // Answers mostly come in the catalogue's order, as the questions are numbered: the question after the one
+        // found last is tried first, by equality, before the id is hashed (ids are unique in `questionIDs`).
+        var previous = -1
         for answer in answers {
             let column: Int
             switch (answer.code, answer.applies) {
@@ -163,8 +166,14 @@ extension KeptCounts.Sums {
             case (.some?, true): column = 5
             case (.high?, true): column = 6
             }
-            let index = catalogue.index[answer.questionID]
+            let index: Int?
+            if previous + 1 < catalogue.questionIDs.count, catalogue.questionIDs[previous + 1] == answer.questionID {
+                index = previous + 1
+            } else {
+                index = catalogue.index[answer.questionID]
+            }
             if let index {
+                previous = index
                 self.answers[index * 7 + column] += 1
             } else {
                 others[answer.questionID, default: [0, 0, 0, 0, 0, 0, 0]][column] += 1
@@ -205,6 +214,8 @@ final class CatalogueGroupings {
         var degree: Bool
         var temanedslag: Bool
         var themes: [String]
+        /// Its place in the catalogue (`Int.max` for a question only `question_theme` names).
+        var position: Int
     }
 
     /// One catalogue's questions and case groups, numbered for ``KeptCounts``: what an answer needs is found by
@@ -230,19 +241,24 @@ final class CatalogueGroupings {
         if let known = catalogues[id] { return known }
         var questions: [String: Question] = [:]
         for row in try sql.rows(
-            "SELECT question, step, type, temanedslag FROM catalogue_question WHERE catalogue = ?", [.text(id)])
+            "SELECT question, step, type, temanedslag, position FROM catalogue_question WHERE catalogue = ?",
+            [.text(id)])
         {
             questions[row.string(0)] = Question(
-                step: row.string(1), degree: row.string(2) == "GRAD", temanedslag: row.bool(3), themes: [])
+                step: row.string(1), degree: row.string(2) == "GRAD", temanedslag: row.bool(3), themes: [],
+                position: row.int(4))
         }
         for row in try sql.rows(
             "SELECT question, theme FROM question_theme WHERE catalogue = ? ORDER BY question, theme", [.text(id)])
         {
             // A theme of a question the catalogue does not list still groups it (the SQL joins them apart).
-            questions[row.string(0), default: Question(step: "", degree: false, temanedslag: false, themes: [])]
-                .themes.append(row.string(1))
+            questions[
+                row.string(0),
+                default: Question(step: "", degree: false, temanedslag: false, themes: [], position: .max)
+            ].themes.append(row.string(1))
         }
-        let sorted = questions.sorted { $0.key < $1.key }
+        // Numbered in the catalogue's order, as answers come.
+        let sorted = questions.sorted { ($0.value.position, $0.key) < ($1.value.position, $1.key) }
         var numbered = Catalogue(index: [:], questionIDs: sorted.map(\.key), caseGroups: [], groups: [], unlisted: [])
         var groupIndex: [CaseGroup: Int] = [:]
         func index(_ grouping: String, _ key: String, _ degree: Bool) -> Int {

@@ -84,6 +84,35 @@ import TilsynTestSupport
         #expect(file.identities == held.identities)
     }
 
+    /// A review's questions in another order than the catalogue's (reversed, or every other one first) give the
+    /// same answers and findings: the normaliser's look-up that tries the next question first falls back to the id.
+    @Test(arguments: ["reversed", "odd first"])
+    func questionsOutOfTheCataloguesOrderGiveTheSameAnswers(order: String) throws {
+        let rows = Self.rows(Array(Self.reviews.prefix(4)))
+        let reordered = rows.sorted { first, second in
+            guard first.key == second.key else {
+                return rows.firstIndex { $0.key == first.key }! < rows.firstIndex { $0.key == second.key }!
+            }
+            return order == "reversed"
+                ? first.question > second.question
+                : (first.question % 2, first.question) > (second.question % 2, second.question)
+        }
+        let inOrder = ReturnedFileTests.read(Self.csv(rows), "svar.csv")
+        let outOfOrder = ReturnedFileTests.read(Self.csv(reordered), "svar.csv")
+        #expect(!inOrder.isRejected && inOrder.reviews.count == 4)
+        let answers = { (file: ReturnedFile) -> [[String]] in
+            file.reviews.flatMap { review -> [[String]] in
+                let each: [[String]] = review.answers.map { answer in
+                    [review.caseNumber, answer.questionID, answer.answer ?? "-", answer.remark ?? "-"]
+                }
+                return each.sorted { $0[1] < $1[1] }
+            }
+        }
+        #expect(answers(inOrder) == answers(outOfOrder))
+        let rules = { (file: ReturnedFile) -> [String] in file.findings.map { "\($0.rule)" }.sorted() }
+        #expect(rules(inOrder) == rules(outOfOrder))
+    }
+
     /// A file that turns out unreadable after its first reviews hands none of them on.
     @Test func anUnreadableFileHandsNothingOn() throws {
         var bytes = Self.csv(Self.rows(Array(Self.reviews.prefix(3))))
@@ -116,6 +145,22 @@ import TilsynTestSupport
         }
         #expect(changed.findings.map(\.rule) == [.changedDuringImport])
         #expect(changed.reviewCount == 0 && handed > 0)
+    }
+
+    /// A CSV file on disk that is read once only (its survey finds no header, so no records are parsed) keeps the
+    /// finding that says why, rather than one saying it changed: only the parsing pass is hashed.
+    @Test(arguments: [Array("\r\n\r\n".utf8), Array(";;;\r\n\r\n".utf8), []])
+    func aFileReadOnceKeepsItsOwnFinding(_ bytes: [UInt8]) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let path = directory.path("svar.csv")
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let source = try #require(ReturnedFileSource(path: path))
+        let fromDisk = ReturnedFileReader.read(source, catalogues: Self.catalogues, options: ImportOptions())
+        let inMemory = ReturnedFileTests.read(bytes, path)
+        #expect(fromDisk.isRejected && fromDisk.reviewCount == 0)
+        #expect(!fromDisk.findings.map(\.rule).contains(.changedDuringImport))
+        #expect(fromDisk.findings == inMemory.findings)
     }
 
     /// A long file's reviews are summed up for the reviewers' overview in a few distinct values per column, not one
