@@ -228,13 +228,16 @@ final class BoundStatement {
 
 /// Inserts a review's answers in multi-row statements of up to ``rowsPerStatement`` rows, one prepared statement per
 /// row count: each statement SQLite runs costs about as much again as the rows it inserts (its statement
-/// transaction, start and halt), and a review has 40–50 answers. The texts are copied once into one buffer of the
-/// inserter's and bound from there without SQLite copying them again.
+/// transaction, start and halt), and a review has 40–50 answers. The review's id is bound once for all rows (`?1`),
+/// and so is the sheet when the rows share it (`?2`, as a review's answers mostly do): each value bound costs SQLite
+/// about as much as a tenth of a row. The texts are copied once into one buffer of the inserter's and bound from
+/// there without SQLite copying them again.
 final class AnswerInserter {
     static let rowsPerStatement = 64
-    private static let columns: Int32 = 8
     private let db: Database
+    /// By row count, and whether the rows share one sheet.
     private var statements: [Int: BoundStatement] = [:]
+    private var sharedSheetStatements: [Int: BoundStatement] = [:]
     /// The texts of the rows being inserted, one after another; reused from statement to statement.
     private var texts: [UInt8] = []
     /// Where each bound text lies in `texts` (start and count; count −1 for NULL), in parameter order.
@@ -254,12 +257,24 @@ final class AnswerInserter {
         }
     }
 
-    private func statement(rows: Int) throws -> BoundStatement {
-        if let known = statements[rows] { return known }
+    /// The parameters a row binds on its own: all but the review's id, and the sheet when it is shared.
+    private static func columns(sharedSheet: Bool) -> Int32 { sharedSheet ? 6 : 7 }
+
+    /// The statement for `rows` rows: `?1` the review's id, then (`sharedSheet`) `?2` the sheet, then each row's own
+    /// parameters in the order question, code, answer, applies, remark, (sheet,) cell.
+    private func statement(rows: Int, sharedSheet: Bool) throws -> BoundStatement {
+        if let known = (sharedSheet ? sharedSheetStatements : statements)[rows] { return known }
+        let columns = Int(Self.columns(sharedSheet: sharedSheet))
+        let first = sharedSheet ? 3 : 2
+        let values = (0..<rows).map { row in
+            let own = (0..<columns).map { "?\(first + row * columns + $0)" }
+            let sheet = sharedSheet ? "?2" : own[5]
+            return "(?1, \(own[0...4].joined(separator: ", ")), \(sheet), \(own[columns - 1]))"
+        }
         let made = try BoundStatement(
             db, sql: "INSERT INTO answer(review_id, question, code, answer, applies, remark, sheet, cell) VALUES "
-                + repeatElement("(?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", "))
-        statements[rows] = made
+                + values.joined(separator: ", "))
+        if sharedSheet { sharedSheetStatements[rows] = made } else { statements[rows] = made }
         return made
     }
 
@@ -267,7 +282,10 @@ final class AnswerInserter {
     private func insert(_ answers: [Answer], _ rows: Range<Int>, reviewID: Int64) throws {
         // Every parameter is bound again before each step, so the texts' bindings are not cleared after it (that
         // cost 1 % of a long CSV's import): SQLite reads bound values only while a statement steps.
-        let statement = try statement(rows: rows.count)
+        guard let firstRow = rows.first else { return }
+        let sheet = answers[firstRow].at.sheet
+        let sharedSheet = rows.allSatisfy { answers[$0].at.sheet == sheet }
+        let statement = try statement(rows: rows.count, sharedSheet: sharedSheet)
         // Worked on as locals (a class's stored arrays are checked for exclusive access at every use).
         var texts = self.texts
         var spans = self.spans
@@ -279,12 +297,13 @@ final class AnswerInserter {
         }
         texts.removeAll(keepingCapacity: true)
         spans.removeAll(keepingCapacity: true)
+        if sharedSheet { Self.keep(sheet, in: &texts, at: &spans) }
         // By index: `for answer in answers` copies every answer, retaining each of its texts.
         for index in rows {
             Self.keep(answers[index].questionID, in: &texts, at: &spans)
             Self.keep(answers[index].answer, in: &texts, at: &spans)
             Self.keep(answers[index].remark, in: &texts, at: &spans)
-            Self.keep(answers[index].at.sheet, in: &texts, at: &spans)
+            if !sharedSheet { Self.keep(answers[index].at.sheet, in: &texts, at: &spans) }
             Self.keep(answers[index].at.cell, in: &texts, at: &spans)
         }
         // Bound only once every text is in `texts`, which does not move again until the statement has run.
@@ -300,20 +319,22 @@ final class AnswerInserter {
                     statement.bindUncopied(UnsafeBufferPointer(rebasing: bytes), index)
                 }
             }
+            statement.bind(reviewID, 1)
+            if sharedSheet { bindText(2) }
+            let columns = Self.columns(sharedSheet: sharedSheet)
             for (row, index) in rows.enumerated() {
-                let first = Int32(row) * Self.columns
-                statement.bind(reviewID, first + 1)
-                bindText(first + 2)
+                let first = (sharedSheet ? 3 : 2) + Int32(row) * columns
+                bindText(first)
                 if let code = answers[index].code {
-                    statement.bind(Int(code.rawValue), first + 3)
+                    statement.bind(Int(code.rawValue), first + 1)
                 } else {
-                    statement.bindNull(first + 3)
+                    statement.bindNull(first + 1)
                 }
+                bindText(first + 2)
+                statement.bind(answers[index].applies ? 1 : 0, first + 3)
                 bindText(first + 4)
-                statement.bind(answers[index].applies ? 1 : 0, first + 5)
-                bindText(first + 6)
-                bindText(first + 7)
-                bindText(first + 8)
+                if !sharedSheet { bindText(first + 5) }
+                bindText(first + columns - 1)
             }
             try statement.step()
         }

@@ -28,15 +28,23 @@ import TilsynTestSupport
         return csv
     }
 
-    @Test(arguments: Backend.available)
-    func everyAnswerOfALongReviewIsStoredAsNormalised(_ backend: Backend) throws {
+    /// On one sheet (as a CSV's answers, and most workbooks'), or on two (the writer then binds each row's sheet).
+    @Test(arguments: Backend.available, ["one sheet", "two sheets"])
+    func everyAnswerOfALongReviewIsStoredAsNormalised(_ backend: Backend, sheets: String) throws {
         let directory = try TemporaryDirectory("answers")
         defer { directory.cleanUp() }
         let catalogues = CatalogueSet([Self.overordnet])
         let store = try BackendStore(backend, in: directory, catalogues: catalogues)
-        let file = ReturnedFileReader.read(
+        var file = ReturnedFileReader.read(
             bytes: Array(Self.csv().utf8), name: "svar.csv", catalogues: catalogues,
             options: ImportOptions(defaultCatalogue: "sbs-overordnet"))
+        if sheets == "two sheets" {
+            for review in file.reviews.indices {
+                for answer in file.reviews[review].answers.indices where answer % 3 == 1 {
+                    file.reviews[review].answers[answer].at.sheet = "Temanedslag"
+                }
+            }
+        }
         #expect(file.reviews.count == 2)
         #expect(file.reviews.allSatisfy { $0.answers.count == Self.overordnet.questions.count })
         #expect(try store.importFile(file, replace: false).status == .imported)
@@ -69,5 +77,6 @@ import TilsynTestSupport
         // Each kind of answer and remark reached the store.
         #expect(Set(stored.map(\.answer)) == ["Ja", "Nej", "Ikke relevant", nil])
         #expect(stored.contains { $0.remark == "æøå ÆØÅ »citat«" })
+        #expect(Set(stored.map(\.sheet)).count == (sheets == "two sheets" ? 2 : 1))
     }
 }
