@@ -20,16 +20,12 @@ public struct CatalogueSet: Sendable {
     /// question then read in place rather than copied out of a dictionary.
     let questionLists: [String: [Question]]
     let positions: [String: [String: Int]]
-    /// The catalogues whose `allQuestions` have unique ids (a validated catalogue's have): there, a question found at
-    /// a position by its id is the one ``position(_:in:)`` gives.
-    let uniqueIDs: Set<String>
 
     /// A set of `catalogues` (a later one with the same id wins).
     public init(_ catalogues: [Catalogue]) {
         var byID: [String: Catalogue] = [:]
         var questionLists: [String: [Question]] = [:]
         var positions: [String: [String: Int]] = [:]
-        var uniqueIDs = Set<String>()
         for catalogue in catalogues {
             byID[catalogue.id] = catalogue
             let list = catalogue.allQuestions
@@ -39,14 +35,8 @@ public struct CatalogueSet: Sendable {
             }
             questionLists[catalogue.id] = list
             positions[catalogue.id] = index
-            if index.count == list.count {
-                uniqueIDs.insert(catalogue.id)
-            } else {
-                uniqueIDs.remove(catalogue.id)
-            }
         }
         self.byID = byID
-        self.uniqueIDs = uniqueIDs
         self.questionLists = questionLists
         self.positions = positions
     }

@@ -161,8 +161,8 @@ extension ReturnedFileReader {
                 // The last pass's bytes are the ones parsed: they must be the ones hashed.
                 if ContentHash.hex(hasher.finalize()) != source.sha256 { file = changed(source.path) }
             } else if !file.isRejected {
-                // Read once only, the file was found empty or unreadable (and is refused for that): nothing else
-                // is stored unchecked.
+                // Read once only: the survey found the file empty or unreadable (refused for that), or the file
+                // was emptied before the parsing pass. Nothing read unhashed is stored.
                 file = changed(source.path)
             }
             return file

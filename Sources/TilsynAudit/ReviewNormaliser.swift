@@ -163,8 +163,9 @@ extension ReadContext {
         var seen = [Provenance?](
             repeating: nil, count: catalogue.questions.count + (catalogue.temanedslag?.questions.count ?? 0))
         // Answers mostly come in the catalogue's order: the question after the one found last is tried first, by
-        // equality, before the id is hashed (where the catalogue's ids are unique, so that both find the same).
-        let ordered = catalogues.uniqueIDs.contains(catalogue.id)
+        // equality, before the id is hashed (where the catalogue's ids are unique, one position each, so that both
+        // find the same).
+        let ordered = positions.count == list.count
         var previous = -1
         for rawAnswer in raw.answers {
             let id = rawAnswer.questionID

@@ -20,9 +20,9 @@ extension AuditStore {
             SELECT r.id, f.path, u.name, v.initials, r.review_date, r.measure, r.age, r.caseworker,
                 r.udgangspunkt, r.udgangspunkt_date
             FROM review r
-            JOIN audit_case c ON c.id = r.case_id JOIN round d ON d.id = r.round_id JOIN file f ON f.id = r.file_id
+            JOIN round d ON d.id = r.round_id JOIN file f ON f.id = r.file_id
             JOIN unit u ON u.id = r.unit_id JOIN reviewer v ON v.id = r.reviewer_id
-            WHERE c.kommune = ? AND c.number = ? AND d.name = ? AND r.level = ?
+            WHERE r.case_id = ? AND d.name = ? AND r.level = ?
             """
 
         init(path: String, replace: Bool, in sql: any SQLRunner) {
@@ -51,11 +51,10 @@ extension AuditStore {
         /// here when nil). A review whose case the store does not hold is new without asking for a stored review.
         func compare(_ review: Review, case storedCase: StoredCase? = nil) throws -> (StoredState, Finding?) {
             let found = try storedCase ?? self.storedCase(of: review)
-            let key = review.key
             guard
-                found.id != nil,
+                let caseID = found.id,
                 let row = try sql.rows(
-                    Self.lookup, [.text(key.kommune), .text(key.caseNumber), .text(key.round), SQLValue(key.level)]
+                    Self.lookup, [.integer(caseID), .text(review.round), SQLValue(review.level)]
                 ).first
             else {
                 return (.new, kommuneConflict(review, stored: found.kommunes))

@@ -152,11 +152,11 @@ extension AuditStore {
                 reviewsUnchanged: 0))
         }
         let comparer = Comparer(path: stored.path, replace: replace, in: sql)
-        // A case and round's stored reviews, and how many are of this file: one question per review.
+        // A stored case's reviews in a round, and how many are of this file: one question per review.
         let caseReviews = """
             SELECT count(*), count(*) FILTER (WHERE r.file_id = ?)
-            FROM review r JOIN audit_case c ON c.id = r.case_id AND c.kommune = ? AND c.number = ?
-            JOIN round d ON d.id = r.round_id AND d.name = ?
+            FROM review r JOIN round d ON d.id = r.round_id AND d.name = ?
+            WHERE r.case_id = ?
             """
         var findings: [Finding] = []
         var refused = false
@@ -185,8 +185,8 @@ extension AuditStore {
             // first of its reviews in this file changes, when the store holds it at three levels or more (asked of
             // the store, so that nothing is held per review), added again at the end.
             let key = review.key
-            if storedCase != nil, let counts = try sql.rows(
-                caseReviews, [.integer(id), .text(key.kommune), .text(key.caseNumber), .text(key.round)]
+            if let storedCase, let counts = try sql.rows(
+                caseReviews, [.integer(id), .text(key.round), .integer(storedCase)]
             ).first, counts.int(1) == 0, counts.int(0) >= 3 {
                 try updateLevelSets(of: key, in: sql, sign: -1)
             }
@@ -292,15 +292,13 @@ extension AuditStore {
         }
     }
 
-    /// The id of a case or unit (`table` `audit_case` or `unit`): `value` within the review's kommune.
-    private static func kommuneDimension(
-        _ table: String, _ column: String, _ value: String, kommune: String?, in sql: any SQLRunner
-    ) throws -> Int64 {
-        let values: [SQLValue] = [.text(kommune ?? ""), .text(value)]
-        if let id = try sql.rows("SELECT id FROM \(table) WHERE kommune = ? AND \(column) = ?", values).first {
+    /// The id of the unit `name` within the review's kommune (a case's id comes from ``Comparer/storedCase(of:)``).
+    private static func unitID(_ name: String, kommune: String?, in sql: any SQLRunner) throws -> Int64 {
+        let values: [SQLValue] = [.text(kommune ?? ""), .text(name)]
+        if let id = try sql.rows("SELECT id FROM unit WHERE kommune = ? AND name = ?", values).first {
             return Int64(id.int(0))
         }
-        return try sql.insertingID("INSERT INTO \(table)(kommune, \(column)) VALUES (?, ?)", values)
+        return try sql.insertingID("INSERT INTO unit(kommune, name) VALUES (?, ?)", values)
     }
 
     private static func dimension(_ table: String, _ column: String, _ value: String, in sql: any SQLRunner) throws
@@ -336,7 +334,7 @@ extension AuditStore {
             if let known = units[review.kommune ?? ""]?[review.unit] {
                 unit = known
             } else {
-                unit = try kommuneDimension("unit", "name", review.unit, kommune: review.kommune, in: sql)
+                unit = try unitID(review.unit, kommune: review.kommune, in: sql)
                 units[review.kommune ?? "", default: [:]][review.unit] = unit
             }
             return (try id(&rounds, "round", "name", review.round),

@@ -235,9 +235,7 @@ final class BoundStatement {
 final class AnswerInserter {
     static let rowsPerStatement = 64
     private let db: Database
-    /// By row count, and whether the rows share one sheet.
-    private var statements: [Int: BoundStatement] = [:]
-    private var sharedSheetStatements: [Int: BoundStatement] = [:]
+    private var statements: [Shape: BoundStatement] = [:]
     /// The texts of the rows being inserted, one after another; reused from statement to statement.
     private var texts: [UInt8] = []
     /// Where each bound text lies in `texts` (start and count; count −1 for NULL), in parameter order.
@@ -257,24 +255,31 @@ final class AnswerInserter {
         }
     }
 
-    /// The parameters a row binds on its own: all but the review's id, and the sheet when it is shared.
-    private static func columns(sharedSheet: Bool) -> Int32 { sharedSheet ? 6 : 7 }
+    /// A statement's rows and its parameters: `?1` the review's id, `?2` the sheet when the rows share it, then each
+    /// row's own, in the order question, code, answer, applies, remark, (sheet,) cell.
+    private struct Shape: Hashable {
+        var rows: Int
+        var sharedSheet: Bool
 
-    /// The statement for `rows` rows: `?1` the review's id, then (`sharedSheet`) `?2` the sheet, then each row's own
-    /// parameters in the order question, code, answer, applies, remark, (sheet,) cell.
-    private func statement(rows: Int, sharedSheet: Bool) throws -> BoundStatement {
-        if let known = (sharedSheet ? sharedSheetStatements : statements)[rows] { return known }
-        let columns = Int(Self.columns(sharedSheet: sharedSheet))
-        let first = sharedSheet ? 3 : 2
-        let values = (0..<rows).map { row in
-            let own = (0..<columns).map { "?\(first + row * columns + $0)" }
-            let sheet = sharedSheet ? "?2" : own[5]
-            return "(?1, \(own[0...4].joined(separator: ", ")), \(sheet), \(own[columns - 1]))"
+        /// The parameters a row binds on its own.
+        var columns: Int32 { sharedSheet ? 6 : 7 }
+
+        /// The first of the parameters of row `row` (0-based).
+        func first(_ row: Int) -> Int32 { (sharedSheet ? 3 : 2) + Int32(row) * columns }
+    }
+
+    /// The statement of `shape`, prepared on first use.
+    private func statement(_ shape: Shape) throws -> BoundStatement {
+        if let known = statements[shape] { return known }
+        let values = (0..<shape.rows).map { row in
+            let own = (0..<shape.columns).map { "?\(shape.first(row) + $0)" }
+            let sheet = shape.sharedSheet ? "?2" : own[5]
+            return "(?1, \(own[0...4].joined(separator: ", ")), \(sheet), \(own[own.count - 1]))"
         }
         let made = try BoundStatement(
             db, sql: "INSERT INTO answer(review_id, question, code, answer, applies, remark, sheet, cell) VALUES "
                 + values.joined(separator: ", "))
-        if sharedSheet { sharedSheetStatements[rows] = made } else { statements[rows] = made }
+        statements[shape] = made
         return made
     }
 
@@ -285,7 +290,8 @@ final class AnswerInserter {
         guard let firstRow = rows.first else { return }
         let sheet = answers[firstRow].at.sheet
         let sharedSheet = rows.allSatisfy { answers[$0].at.sheet == sheet }
-        let statement = try statement(rows: rows.count, sharedSheet: sharedSheet)
+        let shape = Shape(rows: rows.count, sharedSheet: sharedSheet)
+        let statement = try statement(shape)
         // Worked on as locals (a class's stored arrays are checked for exclusive access at every use).
         var texts = self.texts
         var spans = self.spans
@@ -321,9 +327,8 @@ final class AnswerInserter {
             }
             statement.bind(reviewID, 1)
             if sharedSheet { bindText(2) }
-            let columns = Self.columns(sharedSheet: sharedSheet)
             for (row, index) in rows.enumerated() {
-                let first = (sharedSheet ? 3 : 2) + Int32(row) * columns
+                let first = shape.first(row)
                 bindText(first)
                 if let code = answers[index].code {
                     statement.bind(Int(code.rawValue), first + 1)
@@ -334,7 +339,7 @@ final class AnswerInserter {
                 statement.bind(answers[index].applies ? 1 : 0, first + 3)
                 bindText(first + 4)
                 if !sharedSheet { bindText(first + 5) }
-                bindText(first + columns - 1)
+                bindText(first + shape.columns - 1)
             }
             try statement.step()
         }
