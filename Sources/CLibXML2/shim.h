@@ -34,6 +34,12 @@ static inline void *CLibXML2_userData(xmlParserCtxtPtr ctxt) {
     return ctxt->userData;
 }
 
+/// Whether the parser's input failed to convert from the encoding the document declares (a pull parser learns this
+/// from its input buffer; the parse then ends early with an unrelated "premature end" error).
+static inline int CLibXML2_inputEncodingFailed(xmlParserCtxtPtr ctxt) {
+    return ctxt->input != NULL && ctxt->input->buf != NULL && ctxt->input->buf->error == XML_IO_ENCODER;
+}
+
 /// Whether the parser context is still well-formed.
 static inline int CLibXML2_wellFormed(xmlParserCtxtPtr ctxt) {
     return ctxt->wellFormed;

@@ -181,7 +181,7 @@ public final class Workbook: Sendable {
     public func load(_ sheet: SheetInfo) throws -> Sheet {
         let reader = try rows(of: sheet)
         var rows: [Row] = []
-        while let row = try reader.next() { rows.append(row) }
+        try reader.forEach { rows.append($0) }
         return Sheet(
             info: sheet, rows: rows, mergedRanges: reader.mergedRanges, dataValidations: reader.dataValidations,
             dimension: reader.dimension, isProtected: reader.isProtected, formulasWithoutValue: reader.formulasWithoutValue)
@@ -260,6 +260,8 @@ public final class RowReader {
     private var queue: [Row] = []
     private var head = 0
     private var finished = false
+    /// Whether any of the sheet has been parsed (by ``next()`` or ``forEach(_:)``).
+    private var started = false
     private var parsedCells = 0
     /// The last row number of the segments handed out so far (parallel mode).
     private var rowBase = 0
@@ -336,11 +338,43 @@ public final class RowReader {
     }
 
     /// Calls `body` for every remaining row.
+    ///
+    /// A sheet read one part after another from its start is parsed in libxml2's pull mode, a sixth faster than
+    /// pushing it chunk by chunk as ``next()`` must: the rows completed so far are handed to `body` each time the
+    /// parser asks for more bytes, so memory stays as flat as with ``next()``.
     public func forEach(_ body: (Row) throws -> Void) throws {
+        if case .sequential(let stream, _) = source, !started {
+            started = true
+            finished = true
+            do {
+                try withoutActuallyEscaping(body) { body in
+                    let trailer = self.trailer
+                    func handOut() throws {
+                        guard !trailer.completed.isEmpty else { return }
+                        // Taken out first: `body` may be slow, and the parser must not see the array shared.
+                        let rows = trailer.completed
+                        trailer.completed.removeAll(keepingCapacity: true)
+                        for row in rows { try body(row) }
+                    }
+                    try SAXParser.parse(
+                        workbook.archive, stream.entry, handler: trailer, callbacks: WorksheetReader.callbacks,
+                        between: handOut)
+                    try handOut()
+                }
+                parsedCells = trailer.cellCount
+            } catch var error as SpreadsheetError {
+                parsedCells = trailer.cellCount
+                if error.file == nil { error.file = workbook.fileName }
+                if error.sheet == nil { error.sheet = sheet.name }
+                throw error
+            }
+            return
+        }
         while let row = try next() { try body(row) }
     }
 
     private func fill() throws {
+        started = true
         switch source {
         case .none:
             finished = true

@@ -40,8 +40,7 @@ func readWorkbooks(_ paths: [String], allSheets: Bool, parallel: Bool = true) th
         var checksum = 0
         let workbook = try Workbook(path: path, options: ReadOptions(parallel: parallelSheet))
         for sheet in allSheets ? workbook.sheets : [workbook.sheets[0]] {
-            let rows = try workbook.rows(of: sheet)
-            while let row = try rows.next() {
+            try workbook.rows(of: sheet).forEach { row in
                 cells += row.cells.count
                 for cell in row.cells {
                     if case .string(let text) = cell.value { checksum &+= text.utf8.count }
