@@ -153,6 +153,12 @@ public final class CSVWriter {
 
     /// Writes one row.
     public func writeRow(_ values: [CSVValue]) throws {
+        try writeRow(width: values.count) { values[$0] }
+    }
+
+    /// Writes one row of `width` fields without an array of them: `field` is called once for each field, in order
+    /// from 0, and gives its value.
+    public func writeRow(width: Int, field: (Int) throws -> CSVValue) throws {
         try checkOpen()
         // The buffer moves into a local while the row is encoded: appending to a class's array property would
         // cost a dynamic exclusivity check per byte.
@@ -160,17 +166,17 @@ public final class CSVWriter {
         swap(&out, &buffer)
         let rowStart = out.count
         do {
-            if values.count == 1 && isEmpty(values[0]) {
-                // A lone empty field is written `""`, or the row would read back as a blank line.
-                out.append(0x22)
-                out.append(0x22)
-            } else {
-                var column = 0
-                for value in values {
-                    if column > 0 { out.append(delimiter) }
-                    try append(value, column: column, to: &out)
-                    column += 1
+            for column in 0..<width {
+                let value = try field(column)
+                if column > 0 {
+                    out.append(delimiter)
+                } else if width == 1 && isEmpty(value) {
+                    // A lone empty field is written `""`, or the row would read back as a blank line.
+                    out.append(0x22)
+                    out.append(0x22)
+                    break
                 }
+                try append(value, column: column, to: &out)
             }
             out.append(contentsOf: lineEnd)
         } catch {
@@ -372,13 +378,35 @@ public final class CSVWriter {
             out.append(0x30)
             return
         }
+        // A whole number below 2^53 is its integer digits: no string is made.
+        let whole = value.rounded(.towardZero) == value
+        if whole, value.magnitude < 9_007_199_254_740_992 {
+            if value < 0 { out.append(0x2D) }
+            appendDigits(UInt64(value.magnitude), width: 1, to: &out)
+            return
+        }
+        // A fraction from 1e-4 up is written by `description` without an exponent and without trailing zeros: its
+        // bytes are the result, with the decimal separator in place of the point.
+        let text = value.description
+        let plain = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            guard !whole, !bytes.contains(0x65) else { return false }
+            for byte in bytes { out.append(byte == 0x2E ? decimalSeparator : byte) }
+            return true
+        }
+        if plain != true { appendNumberMovingThePoint(text, decimalSeparator: decimalSeparator, to: &out) }
+    }
+
+    /// ``appendNumber(_:decimalSeparator:to:)`` for any finite value's `description`: its digits are written
+    /// with the decimal point moved instead of an exponent when the result has at most 21 integer digits or 20
+    /// decimals.
+    static func appendNumberMovingThePoint(_ description: String, decimalSeparator: UInt8, to out: inout [UInt8]) {
         var digits: [UInt8] = []
         var negative = false
         var integerDigits: Int?
         var exponent = 0
         var exponentSign = 1
         var inExponent = false
-        for byte in value.description.utf8 {
+        for byte in description.utf8 {
             switch byte {
             case 0x2D where inExponent: exponentSign = -1
             case 0x2D: negative = true

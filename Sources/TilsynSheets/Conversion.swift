@@ -268,7 +268,6 @@ public enum SheetConversion {
         defer { unlink(temporary) }
         var columns = 0
         var written = 0
-        var values: [CSVValue] = []
         // Each record's end (before its line end) and the fields it was written with.
         var records: [(end: Int, fields: Int32)] = []
         let lineEnd = dialect.lineEnd.count
@@ -282,9 +281,13 @@ public enum SheetConversion {
                 columns = max(columns, row.cells.last?.column ?? 0)
                 var width = 0
                 for cell in row.cells where !isEmptyText(cell.value) { width = cell.column }
-                values = Array(repeating: .empty, count: width)
-                for cell in row.cells where cell.column <= width { values[cell.column - 1] = csvValue(cell.value) }
-                try writer.writeRow(values)
+                // The cells are in column order: each field is the next cell's value, or empty before it.
+                var next = 0
+                try writer.writeRow(width: width) { index in
+                    guard next < row.cells.count, row.cells[next].column == index + 1 else { return .empty }
+                    next += 1
+                    return csvValue(row.cells[next - 1].value)
+                }
                 records.append((writer.byteCount - lineEnd, Int32(width)))
                 written += 1
             }

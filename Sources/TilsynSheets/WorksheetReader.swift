@@ -12,7 +12,6 @@ final class WorksheetReader: SAXHandler {
     private let limits: ReadLimits
 
     // Row and cell state. Only this reader touches it, on one thread: no dynamic exclusivity checks needed.
-    @exclusivity(unchecked) private var inSheetData = false
     @exclusivity(unchecked) var rowNumber = 0
     @exclusivity(unchecked) private var rowHasNumber = false
     @exclusivity(unchecked) private var nextColumn = 1
@@ -29,6 +28,12 @@ final class WorksheetReader: SAXHandler {
     @exclusivity(unchecked) private var inline = ByteBuffer()
     @exclusivity(unchecked) var formula = ByteBuffer()
     @exclusivity(unchecked) private var cells: [Cell] = []
+    /// Whether a cell of the current row came after one at or beyond its column (never in a file a spreadsheet
+    /// program wrote): the row's cells are put in column order when it ends.
+    @exclusivity(unchecked) private var cellsOutOfOrder = false
+    /// Whether a `<row>` is open; cells outside any (never in a file a spreadsheet program wrote) are a row of
+    /// their own.
+    @exclusivity(unchecked) private var inRow = false
 
     /// Whether row numbers are known: false for a segment of a sheet parsed in parallel until its first row (or cell)
     /// with a reference; rows numbered before that count from the segment's start and are rebased later.
@@ -128,9 +133,7 @@ final class WorksheetReader: SAXHandler {
             }
             return
         }
-        if name.is("sheetData") {
-            inSheetData = true
-        } else if name.is("mergeCell") {
+        if name.is("mergeCell") {
             if let ref = attributes.string("ref"), let range = CellRange(ref) {
                 mergedRanges.append(range)
                 if mergedRanges.count > 1_000_000 {
@@ -174,7 +177,7 @@ final class WorksheetReader: SAXHandler {
             return
         }
         if name.is("row") {
-            endRow()
+            try endRow()
             return
         }
         if inCell {
@@ -189,8 +192,9 @@ final class WorksheetReader: SAXHandler {
             }
             return
         }
-        if name.is("sheetData") {
-            inSheetData = false
+        if name.is("sheetData") || name.is("worksheet") {
+            // Cells outside any row (after the last one, or in a sheet without rows) are a row of their own.
+            if !cells.isEmpty { try endRow() }
         } else if name.is("dataValidation") {
             if let rule = validation { dataValidations.append(rule) }
             validation = nil
@@ -235,6 +239,9 @@ final class WorksheetReader: SAXHandler {
     // MARK: Rows and cells
 
     private func startRow(_ attributes: XMLAttributes) throws {
+        // Cells outside any row before this one are a row of their own, not dropped.
+        if !cells.isEmpty { try endRow() }
+        inRow = true
         if let raw = attributes.raw("r") {
             guard let number = ExcelText.index(raw), number >= 1, number <= CellAddress.maxRow else {
                 throw SpreadsheetError(
@@ -253,9 +260,15 @@ final class WorksheetReader: SAXHandler {
         }
         nextColumn = 1
         cells.removeAll(keepingCapacity: true)
+        cellsOutOfOrder = false
     }
 
-    private func endRow() {
+    private func endRow() throws {
+        inRow = false
+        if cellsOutOfOrder {
+            cellsOutOfOrder = false
+            try putCellsInOrder()
+        }
         if !cells.isEmpty {
             if !anchored { relativeRows += 1 }
             completed.append(Row(number: max(rowNumber, 1), cells: cells))
@@ -272,9 +285,11 @@ final class WorksheetReader: SAXHandler {
         cellType = .number
         style = 0
         capture = .none
-        if rowNumber == 0 && !inSheetData {
-            // A <c> outside any <row>: tolerated by treating it as row 1.
-            rowNumber = 1
+        if !inRow && cells.isEmpty {
+            // The first cell outside any row starts a row of its own, numbered as a row without `r` would be
+            // unless the cell's reference says otherwise.
+            try startRow(XMLAttributes(base: nil, count: 0))
+            inRow = false
         }
         var sawReference = false
         if let base = attributes.base {
@@ -353,6 +368,19 @@ final class WorksheetReader: SAXHandler {
         }
     }
 
+    /// Sorts the row's cells by column; two cells at one reference are refused, as neither can be taken for the
+    /// value the sheet holds there.
+    private func putCellsInOrder() throws {
+        cells.sort { $0.column < $1.column }
+        for k in cells.indices.dropFirst() where cells[k].column == cells[k - 1].column {
+            throw SpreadsheetError(
+                .invalidCellReference,
+                "the sheet holds two cells at the same reference, so which value it holds there is unknown: the "
+                    + "sheet is damaged; open it in Excel, check the cell and save it again",
+                cell: CellAddress(row: max(rowNumber, 1), column: cells[k].column).description)
+        }
+    }
+
     @inline(__always)
     private func endCell() throws {
         inCell = false
@@ -373,6 +401,7 @@ final class WorksheetReader: SAXHandler {
         // Resolved even for a cell without a value: a shared formula's master must be remembered.
         let formulaText = hasFormula ? endFormula() : nil
         guard let cellValue else { return }
+        if let last = cells.last, last.column >= column { cellsOutOfOrder = true }
         cells.append(Cell(column: column, value: cellValue, formula: formulaText))
         cellCount += 1
     }

@@ -1,7 +1,7 @@
 import Foundation
 import PropertyBased
 import Testing
-import TilsynSheets
+@testable import TilsynSheets
 
 @Suite("CSV writer")
 struct CSVWriterTests {
@@ -70,6 +70,40 @@ struct CSVWriterTests {
             guard value.isFinite, value != 0 else { continue }
             let text = try Self.text([[.number(value)]], .init(dialect: .rfc4180))
             #expect(Double(text.dropLast()) == value, "exponent \(exponent): \(text)")
+        }
+    }
+
+    /// What `appendNumber` writes (with its shortcuts for whole numbers and for plain decimals) and what moving
+    /// the point in `description` writes.
+    static func numberBothWays(_ value: Double) -> (written: String, movingThePoint: String) {
+        var written: [UInt8] = []
+        CSVWriter.appendNumber(value, decimalSeparator: 0x2C, to: &written)
+        var moved: [UInt8] = []
+        CSVWriter.appendNumberMovingThePoint(value.description, decimalSeparator: 0x2C, to: &moved)
+        return (String(decoding: written, as: UTF8.self), String(decoding: moved, as: UTF8.self))
+    }
+
+    @Test("the shortcuts for whole numbers and plain decimals write what moving the point writes")
+    func numberShortcutsAgree() async throws {
+        await propertyCheck(count: 400, input: Gen.double(in: 0...1), Gen.int(in: -8...18), Gen.bool) {
+            fraction, exponent, negative in
+            let value = (negative ? -1 : 1) * (fraction + 0.5) * pow(10, Double(exponent))
+            let both = Self.numberBothWays(value)
+            #expect(both.written == both.movingThePoint, "\(value)")
+            // Zero is written "0" before either way is taken.
+            let whole = value.rounded(.towardZero)
+            guard whole != 0 else { return }
+            let wholeBoth = Self.numberBothWays(whole)
+            #expect(wholeBoth.written == wholeBoth.movingThePoint, "\(whole)")
+        }
+        // The edges of both shortcuts: 2^53 and its neighbours, 1e-4 and its neighbours, the largest integers.
+        let edges: [Double] = [
+            9_007_199_254_740_992, 9_007_199_254_740_991, 9_007_199_254_740_994, 0.0001, 0.0001.nextUp,
+            0.0001.nextDown, 1e15, 1e16, 1e15 + 0.5, 4_503_599_627_370_495.5, -1, 1, 0.5, -0.0001.nextDown,
+        ]
+        for value in edges {
+            let both = Self.numberBothWays(value)
+            #expect(both.written == both.movingThePoint, "\(value)")
         }
     }
 

@@ -161,7 +161,43 @@ struct WorkbookReaderTests {
         ("bad reference", "<row r=\"1\"><c r=\"1A\"><v>1</v></c></row>", .invalidCellReference),
         ("not well-formed", "<row r=\"1\"><c r=\"A1\"><v>1</c></row>", .invalidXML),
         ("bad ISO date", "<row r=\"1\"><c r=\"A1\" t=\"d\"><v>yesterday</v></c></row>", .invalidValue),
+        ("one reference twice", "<row r=\"1\"><c r=\"B1\"><v>1</v></c><c r=\"A1\"><v>2</v></c><c r=\"B1\"><v>3</v></c></row>",
+         .invalidCellReference),
     ]
+
+    @Test("cells out of column order come in column order, pushed, pulled or in parallel")
+    func cellsOutOfOrder() throws {
+        var builder = XLSXBuilder()
+        let rows = (1...3000).map {
+            "<row r=\"\($0)\"><c r=\"C\($0)\"><v>3</v></c><c r=\"A\($0)\"><v>1</v></c><c r=\"B\($0)\"><v>2</v></c></row>"
+        }
+        builder.addSheet("S", rows: rows.joined())
+        let bytes = builder.build()
+        let sequential = try Workbook(bytes: bytes, name: "s.xlsx", options: ReadOptions(parallel: false))
+        let parallel = try Workbook(
+            bytes: bytes, name: "p.xlsx", options: ReadOptions(parallel: true, parallelThreshold: 0, segmentSize: 4096))
+        var pushed: [Row] = []
+        let reader = try sequential.rows(of: sequential.sheets[0])
+        while let row = try reader.next() { pushed.append(row) }
+        let pulled = try sequential.load(sequential.sheets[0]).rows
+        #expect(pulled.count == 3000)
+        #expect(pulled.allSatisfy { $0.cells.map(\.column) == [1, 2, 3] && $0.cells.map(\.value) == [1, 2, 3].map { .number($0) } })
+        #expect(pushed == pulled)
+        #expect(try parallel.load(parallel.sheets[0]).rows == pulled)
+    }
+
+    @Test("cells outside any row are read where their references put them, not dropped", arguments: [
+        "<c r=\"B1\"><v>7</v></c>", "<c r=\"B1\"><v>7</v></c><row r=\"2\"><c r=\"A2\"><v>8</v></c></row>",
+        "<row r=\"2\"><c r=\"A2\"><v>8</v></c></row><c r=\"B1\"><v>7</v></c>",
+    ])
+    func cellsOutsideRows(rows: String) throws {
+        var builder = XLSXBuilder()
+        builder.addSheet("S", rows: rows)
+        let workbook = try open(builder)
+        let sheet = try workbook.load(workbook.sheets[0])
+        #expect(sheet["B1"] == .number(7))
+        #expect(sheet.cellCount == (rows.contains("row") ? 2 : 1))
+    }
 
     @Test("damaged sheets fail with the sheet and cell named", arguments: broken)
     func damagedSheets(label: String, rows: String, code: SpreadsheetError.Code) throws {
