@@ -245,7 +245,9 @@ public struct Sheet: Sendable, Equatable {
 public final class RowReader {
     private enum Source {
         case none
-        case sequential(ZipEntryReader, SAXParser)
+        /// The part read one piece after another: pulled whole by ``forEach(_:)``, or pushed piece by piece by
+        /// ``next()`` through the parser it makes on its first call (one parser or the other, never both).
+        case sequential(ZipEntryReader)
         case openDocument(ZipEntryReader, SAXParser, ODSContentReader)
         case parallel(ParallelSheetReader)
     }
@@ -254,6 +256,8 @@ public final class RowReader {
     public let sheet: SheetInfo
     private let workbook: Workbook
     private var source: Source
+    /// The push parser of a sequential part read with ``next()``.
+    private var pushParser: SAXParser?
     /// The reader of the whole part (sequential) or of the last segment (parallel): holds what follows the rows.
     private var trailer: WorksheetReader
     private let buffer: UnsafeMutableRawBufferPointer
@@ -305,9 +309,7 @@ public final class RowReader {
             source = .parallel(parallel)
             return
         }
-        let stream = try ZipEntryReader(archive: workbook.archive, entry: entry)
-        let parser = try SAXParser(handler: trailer, callbacks: WorksheetReader.callbacks, partName: entry.name)
-        source = .sequential(stream, parser)
+        source = .sequential(try ZipEntryReader(archive: workbook.archive, entry: entry))
     }
 
     deinit {
@@ -343,7 +345,7 @@ public final class RowReader {
     /// pushing it chunk by chunk as ``next()`` must: the rows completed so far are handed to `body` each time the
     /// parser asks for more bytes, so memory stays as flat as with ``next()``.
     public func forEach(_ body: (Row) throws -> Void) throws {
-        if case .sequential(let stream, _) = source, !started {
+        if case .sequential(let stream) = source, !started {
             started = true
             finished = true
             do {
@@ -378,7 +380,10 @@ public final class RowReader {
         switch source {
         case .none:
             finished = true
-        case .sequential(let stream, let parser):
+        case .sequential(let stream):
+            let parser = try pushParser
+                ?? SAXParser(handler: trailer, callbacks: WorksheetReader.callbacks, partName: stream.entry.name)
+            pushParser = parser
             if try !parser.feed(from: stream, buffer: buffer) { finished = true }
             queue = trailer.completed
             trailer.completed.removeAll(keepingCapacity: true)
