@@ -286,7 +286,7 @@ final class SAXParser {
         _ archive: ZipArchive, _ entry: ZipEntry, handler: SAXHandler,
         callbacks: xmlSAXHandler = SAXParser.genericCallbacks(), between: (() throws -> Void)? = nil
     ) throws {
-        if between == nil, entry.uncompressedSize < 16 * 1024 {
+        if between == nil, entry.uncompressedSize < smallPart {
             let parser = try SAXParser(handler: handler, callbacks: callbacks, partName: entry.name)
             let stream = try ZipEntryReader(archive: archive, entry: entry)
             // Room for the whole part and then some, so that zlib ends on its fast path (see PullSource).
@@ -394,8 +394,8 @@ final class SAXParser {
     /// The deepest element nesting accepted; SpreadsheetML needs fewer than 20 levels.
     static let maxDepth = 256
 
-    /// The stated size below which ``parse(_:_:handler:callbacks:between:)`` pushes a part whole instead of
-    /// pulling it; the stated size is only a hint here, either way reads every byte.
+    /// The declared size below which ``parse(_:_:handler:callbacks:between:)`` pushes a part whole instead of
+    /// pulling it (either way reads every byte, whatever the size).
     static let smallPart: Int64 = 16 * 1024
 
     static let spreadsheetMLTransitional = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
