@@ -2,12 +2,12 @@ internal import CLibXML2
 
 /// Streams the rows of one worksheet part, resolving shared strings and date styles.
 final class WorksheetReader: SAXHandler {
-    private enum CellType: UInt8 { case number, sharedString, inlineString, formulaString, bool, error, isoDate }
+    enum CellType: UInt8 { case number, sharedString, inlineString, formulaString, bool, error, isoDate }
     enum Capture: UInt8 { case none, value, inlineText, formula, validationFormula, sqref }
 
-    private let sharedStrings: [String]
-    private let dateKinds: [ExcelDateTime.Kind?]
-    private let date1904: Bool
+    let sharedStrings: [String]
+    let dateKinds: [ExcelDateTime.Kind?]
+    let date1904: Bool
     private let wantFormulas: Bool
     private let limits: ReadLimits
 
@@ -16,8 +16,8 @@ final class WorksheetReader: SAXHandler {
     @exclusivity(unchecked) private var rowHasNumber = false
     @exclusivity(unchecked) private var nextColumn = 1
     @exclusivity(unchecked) var column = 1
-    @exclusivity(unchecked) private var cellType = CellType.number
-    @exclusivity(unchecked) private var style = 0
+    @exclusivity(unchecked) var cellType = CellType.number
+    @exclusivity(unchecked) var style = 0
     @exclusivity(unchecked) private var inCell = false
     @exclusivity(unchecked) private var inInlineString = false
     @exclusivity(unchecked) private var phoneticDepth = 0
@@ -91,7 +91,7 @@ final class WorksheetReader: SAXHandler {
         text.free()
     }
 
-    private var reference: String { CellAddress(row: max(rowNumber, 1), column: column).description }
+    var reference: String { CellAddress(row: max(rowNumber, 1), column: column).description }
 
     private func invalid(_ message: String) -> SpreadsheetError {
         SpreadsheetError(.invalidCellReference, message, cell: rowNumber > 0 ? reference : nil)
@@ -353,20 +353,6 @@ final class WorksheetReader: SAXHandler {
         }
     }
 
-    @inline(__always)
-    private static func cellType(_ bytes: UnsafeBufferPointer<UInt8>) -> CellType {
-        guard let first = bytes.first else { return .number }
-        switch (first, bytes.count) {
-        case (UInt8(ascii: "s"), 1): return .sharedString
-        case (UInt8(ascii: "n"), 1): return .number
-        case (UInt8(ascii: "b"), 1): return .bool
-        case (UInt8(ascii: "e"), 1): return .error
-        case (UInt8(ascii: "d"), 1): return .isoDate
-        case (UInt8(ascii: "s"), 3): return .formulaString
-        case (UInt8(ascii: "i"), 9): return .inlineString
-        default: return .number
-        }
-    }
 
     /// Sorts the row's cells by column; two cells at one reference are refused, as neither can be taken for the
     /// value the sheet holds there.
@@ -404,52 +390,5 @@ final class WorksheetReader: SAXHandler {
         if let last = cells.last, last.column >= column { cellsOutOfOrder = true }
         cells.append(Cell(column: column, value: cellValue, formula: formulaText))
         cellCount += 1
-    }
-
-    @inline(__always)
-    private func convert(_ bytes: UnsafeBufferPointer<UInt8>) throws -> CellValue? {
-        switch cellType {
-        case .number:
-            if bytes.isEmpty { return nil }
-            guard let number = ExcelText.double(bytes) else {
-                throw SpreadsheetError(
-                    .invalidValue, "a number cell holds something that is not a number: the sheet is damaged",
-                    cell: reference)
-            }
-            if style > 0, style < dateKinds.count, let kind = dateKinds[style],
-                let date = ExcelDateTime(workbookSerial: number, date1904: date1904, kind: kind)
-            {
-                return .date(date)
-            }
-            return .number(number)
-        case .sharedString:
-            if bytes.isEmpty { return nil }
-            guard let index = ExcelText.index(bytes), index < sharedStrings.count else {
-                throw SpreadsheetError(
-                    .invalidValue,
-                    "the cell refers to shared string \(String(decoding: bytes.prefix(12), as: UTF8.self)) but the "
-                        + "table holds \(sharedStrings.count): the workbook is damaged; save it again in Excel",
-                    cell: reference)
-            }
-            return .string(sharedStrings[index])
-        case .formulaString, .inlineString:
-            return .string(ExcelText.string(bytes))
-        case .bool:
-            switch bytes.count {
-            case 1: return .bool(bytes[0] == UInt8(ascii: "1"))
-            case 0: return nil
-            default: return .bool(String(decoding: bytes, as: UTF8.self).lowercased() == "true")
-            }
-        case .error:
-            return .error(String(decoding: bytes, as: UTF8.self))
-        case .isoDate:
-            if bytes.isEmpty { return nil }
-            guard let date = ExcelDateTime(iso: String(decoding: bytes, as: UTF8.self)) else {
-                throw SpreadsheetError(
-                    .invalidValue, "a date cell (t=\"d\") does not hold an ISO 8601 date: the sheet is damaged",
-                    cell: reference)
-            }
-            return .date(date)
-        }
     }
 }
