@@ -10,6 +10,8 @@ struct SheetGrid {
 
     init(_ sheet: Sheet) {
         name = sheet.name
+        // Sized once: grown cell by cell, the table was rehashed several times for every sheet.
+        cells.reserveCapacity(sheet.rows.reduce(0) { $0 + $1.cells.count })
         for row in sheet.rows {
             for cell in row.cells { cells[CellAddress(row: row.number, column: cell.column)] = cell.value }
         }

@@ -172,10 +172,7 @@ public enum TemplateReader {
             var sheet = String(decoding: sheetBytes, as: UTF8.self)
             // A quote inside a quoted name is doubled; most names have none, so skip the search then.
             if quoted, sheetBytes.contains(UInt8(ascii: "'")) { sheet = sheet.replacingAll("''", with: "'") }
-            var cell: [UInt8] = []
-            cell.reserveCapacity(bytes.count - bang)
-            for byte in bytes[(bang + 1)...] where byte != UInt8(ascii: "$") { cell.append(byte) }
-            guard let address = CellAddress(String(decoding: cell, as: UTF8.self)) else { return nil }
+            guard let address = CellAddress.parse(bytes[(bang + 1)...]) else { return nil }
             return (sheet, address)
         }
     }

@@ -80,11 +80,25 @@ public struct CellAddress: Sendable, Hashable, Comparable, CustomStringConvertib
 
     /// Parses `B3`, `$B$3` or `b3`; nil when it is not a valid reference within XFD1048576.
     public init?(_ text: some StringProtocol) {
+        // Read from the text's own bytes when it has them in one piece (a String or Substring does): the generic
+        // UTF-8 view costs a call per byte.
+        if let parsed = text.utf8.withContiguousStorageIfAvailable(CellAddress.parse) {
+            guard let parsed else { return nil }
+            self = parsed
+            return
+        }
+        guard let parsed = CellAddress.parse(text.utf8) else { return nil }
+        self = parsed
+    }
+
+    /// Parses the UTF-8 bytes of `B3`, `$B$3` or `b3`; nil when they are not a valid reference within XFD1048576.
+    @inlinable
+    public static func parse(_ bytes: some Sequence<UInt8>) -> CellAddress? {
         var column = 0
         var row = 0
         var sawLetters = false
         var sawDigits = false
-        for byte in text.utf8 {
+        for byte in bytes {
             switch byte {
             case UInt8(ascii: "$"):
                 continue
@@ -103,7 +117,7 @@ public struct CellAddress: Sendable, Hashable, Comparable, CustomStringConvertib
             }
         }
         guard sawLetters, sawDigits, row >= 1 else { return nil }
-        self.init(row: row, column: column)
+        return CellAddress(row: row, column: column)
     }
 
     /// `B3`: built on the stack, letters and digits at once (every cell's provenance asks for one).
@@ -178,17 +192,26 @@ public struct CellRange: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `A1:C4` or `B2`.
     public init?(_ text: some StringProtocol) {
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        switch parts.count {
-        case 1:
-            guard let a = CellAddress(parts[0]) else { return nil }
-            self.init(first: a, last: a)
-        case 2:
-            guard let a = CellAddress(parts[0]), let b = CellAddress(parts[1]) else { return nil }
-            self.init(first: a, last: b)
-        default:
-            return nil
+        let parsed = text.utf8.withContiguousStorageIfAvailable(CellRange.parse) ?? CellRange.parse(Array(text.utf8))
+        guard let parsed else { return nil }
+        self = parsed
+    }
+
+    /// Parses the UTF-8 bytes of `A1:C4` or `B2`: one or two addresses around a single colon.
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> CellRange? {
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else {
+            return CellAddress.parse(bytes).map { CellRange(first: $0, last: $0) }
         }
+        let second = bytes[(colon + 1)...]
+        guard !second.contains(UInt8(ascii: ":")), let a = CellAddress.parse(bytes[..<colon]),
+            let b = CellAddress.parse(second)
+        else { return nil }
+        return CellRange(first: a, last: b)
+    }
+
+    /// Parses the UTF-8 bytes of `A1:C4` or `B2`.
+    static func parse(_ bytes: [UInt8]) -> CellRange? {
+        bytes.withUnsafeBufferPointer { parse($0) }
     }
 
     /// Whether `address` lies within the range (its corners included).

@@ -32,23 +32,39 @@ final class RelationshipsReader: SAXHandler {
 
     /// The part name a target refers to, resolved against the folder of the part that owns the relationships.
     static func resolve(_ target: String, from sourcePart: String) -> String {
-        var target = String(target.map { $0 == "\\" ? "/" : $0 })
-        if let hash = target.firstIndex(of: "#") { target = String(target[..<hash]) }
-        var segments: [Substring]
-        if target.hasPrefix("/") {
-            segments = []
-        } else {
-            segments = sourcePart.split(separator: "/", omittingEmptySubsequences: true)
-            if !segments.isEmpty { segments.removeLast() }
+        // On the names' bytes: a Character-level walk cost about 35,000 instructions a target, and every workbook
+        // resolves several.
+        var resolved: [UInt8] = []
+        resolved.reserveCapacity(sourcePart.utf8.count + target.utf8.count)
+        // Where each segment of `resolved` starts, to take the last one out for `..`.
+        var starts: [Int] = []
+        func append(_ segment: Substring.UTF8View) {
+            if !resolved.isEmpty { resolved.append(UInt8(ascii: "/")) }
+            starts.append(resolved.count)
+            resolved.append(contentsOf: segment)
         }
-        for segment in target.split(separator: "/", omittingEmptySubsequences: true) {
-            switch segment {
-            case ".": continue
-            case "..": if !segments.isEmpty { segments.removeLast() }
-            default: segments.append(segment)
+        func removeLast() {
+            guard let start = starts.popLast() else { return }
+            resolved.removeSubrange(max(0, start - 1)...)
+        }
+        let isSeparator = { (byte: UInt8) in byte == UInt8(ascii: "/") || byte == UInt8(ascii: "\\") }
+        var target = Substring(target).utf8
+        if let hash = target.firstIndex(of: UInt8(ascii: "#")) { target = target[..<hash] }
+        if let first = target.first, isSeparator(first) {
+            // Absolute: from the package's root.
+        } else {
+            for segment in Substring(sourcePart).utf8.split(separator: UInt8(ascii: "/")) { append(segment) }
+            removeLast()
+        }
+        for segment in target.split(whereSeparator: isSeparator) {
+            if segment.elementsEqual(".".utf8) { continue }
+            if segment.elementsEqual("..".utf8) {
+                removeLast()
+            } else {
+                append(segment)
             }
         }
-        return segments.joined(separator: "/")
+        return String(decoding: resolved, as: UTF8.self)
     }
 
     /// The relationships part of a part: `xl/workbook.xml` → `xl/_rels/workbook.xml.rels`.

@@ -3,8 +3,16 @@ extension StringProtocol {
     /// trims, cells and metadata as the analyst's text.
     @inlinable
     public var trimmed: String {
-        guard let first = unicodeScalars.first, let last = unicodeScalars.last else { return String(self) }
-        if !first.isTrimmedSpace && !last.isTrimmedSpace { return String(self) }
+        let whole = String(self)
+        // Most texts start and end with an ASCII character that is not white space: answered from the two bytes,
+        // without the scalar views' index work (the template reader asks this of every text cell).
+        if let first = whole.utf8.first, let last = whole.utf8.last, first < 0x80, last < 0x80,
+            !first.isTrimmedASCIISpace, !last.isTrimmedASCIISpace
+        {
+            return whole
+        }
+        guard let first = unicodeScalars.first, let last = unicodeScalars.last else { return whole }
+        if !first.isTrimmedSpace && !last.isTrimmedSpace { return whole }
         var scalars = Substring(self).unicodeScalars
         while let first = scalars.first, first.isTrimmedSpace { scalars.removeFirst() }
         while let last = scalars.last, last.isTrimmedSpace { scalars.removeLast() }

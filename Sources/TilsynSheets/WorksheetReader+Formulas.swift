@@ -74,8 +74,18 @@ extension WorksheetReader {
         return callbacks
     }()
 
-    /// Parses a space-separated list of ranges (`A1:A5 C3`).
-    static func ranges(_ sqref: String) -> [CellRange] {
-        sqref.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).compactMap { CellRange($0) }
+    /// Parses the UTF-8 bytes of a list of ranges separated by white space (`A1:A5 C3`, an `xsd:list`); a piece
+    /// that is not a range is left out.
+    static func ranges(_ bytes: UnsafeBufferPointer<UInt8>) -> [CellRange] {
+        var found: [CellRange] = []
+        var start = 0
+        for index in 0...bytes.count {
+            guard index == bytes.count || bytes[index].isTrimmedASCIISpace else { continue }
+            if index > start, let range = CellRange.parse(UnsafeBufferPointer(rebasing: bytes[start..<index])) {
+                found.append(range)
+            }
+            start = index + 1
+        }
+        return found
     }
 }

@@ -149,7 +149,7 @@ final class WorksheetReader: SAXHandler {
             var rule = DataValidation(
                 type: attributes.string("type") ?? "none", ranges: [], formula1: nil, formula2: nil,
                 allowBlank: attributes.string("allowBlank").map { $0 == "1" || $0 == "true" } ?? false)
-            if let sqref = attributes.string("sqref") { rule.ranges = Self.ranges(sqref) }
+            if let sqref = attributes.raw("sqref") { rule.ranges = Self.ranges(sqref) }
             validation = rule
             if dataValidations.count > 100_000 {
                 throw SpreadsheetError(.limitExceeded, "the sheet declares more than 100,000 data validations")
@@ -203,7 +203,7 @@ final class WorksheetReader: SAXHandler {
             if validationFormulaIndex == 1 { validation?.formula1 = formula } else { validation?.formula2 = formula }
             capture = .none
         } else if capture == .sqref, name.is("sqref") {
-            validation?.ranges = Self.ranges(text.string)
+            validation?.ranges = Self.ranges(text.bytes)
             capture = .none
         }
     }
