@@ -191,6 +191,8 @@ extension AuditStore {
                 try updateLevelSets(of: key, in: sql, sign: -1)
             }
             if case .differs(let oldID) = state {
+                // Counts held back from the batch's earlier files are written before the replaced review's go.
+                try writers.writeKept()
                 try remove(oldID, notPairedWith: id, in: sql)
                 replaced += 1
             }
@@ -218,7 +220,7 @@ extension AuditStore {
                 status: .alreadyImported, findings: [], reviewsStored: 0, answersStored: 0, reviewsReplaced: 0,
                 reviewsUnchanged: unchanged))
         }
-        try writers.write(counts)
+        try writers.keep(counts)
         try updatePairCounts(in: sql, reviews: "s.file_id = ?1", among: "o.file_id = ?1", arguments: [.integer(fileID)],
                              sign: 1)
         try addLevelSets(ofFile: fileID, in: sql)

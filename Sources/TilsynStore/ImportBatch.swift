@@ -18,6 +18,7 @@ public final class ImportBatch {
         self.path = path
         self.busyTimeout = busyTimeout
         clock = BatchClock(maxFiles: maxFiles, maxSeconds: maxSeconds)
+        shared.heldCounts = HeldCounts()
     }
 
     /// A file stored in the uncommitted transaction, and how to read it again.
@@ -47,26 +48,47 @@ public final class ImportBatch {
                 try db.beginTransaction(.immediate)
                 clock.begin()
             }
-            try db.inSavepoint {
-                let outcome = try AuditStore.importFile(stored, replace: replace, in: db, shared: shared, read: read)
-                result = outcome
-                return outcome.outcome.status == .imported ? .commit : .rollback
+            do {
+                try db.inSavepoint {
+                    let outcome = try AuditStore.importFile(
+                        stored, replace: replace, in: db, shared: shared, read: read)
+                    result = outcome
+                    return outcome.outcome.status == .imported ? .commit : .rollback
+                }
+            } catch {
+                shared.heldCounts?.fileRolledBack()
+                throw error
             }
         } catch let error as DatabaseError {
             // The savepoint is rolled back already: the batch is written again file by file, this one last.
             return try recover(error, failing: pending)
         }
         guard let result else { preconditionFailure("a savepoint that did not throw ran its body") }
-        if result.outcome.status == .imported { self.pending.append(pending) }
-        if clock.fileDone() { try commit() }
+        if result.outcome.status == .imported {
+            self.pending.append(pending)
+            shared.heldCounts?.fileStored()
+        } else {
+            shared.heldCounts?.fileRolledBack()
+        }
+        if clock.fileDone() || shared.heldCounts?.isLarge == true { try commit() }
         return result
+    }
+
+    /// Writes the kept counts the batch's files hold back (see ``HeldCounts``), in its transaction.
+    private func writeHeldCounts() throws {
+        guard let batch = shared.heldCounts?.batch, !batch.isEmpty else { return }
+        try batch.write(using: shared.keptCounts(db))
+        shared.heldCounts?.batchWritten()
     }
 
     /// Commits the files imported since the last commit.
     func commit() throws {
         guard clock.started != nil else { return }
         do {
-            if db.isInsideTransaction { try db.commit() }
+            if db.isInsideTransaction {
+                try writeHeldCounts()
+                try db.commit()
+            }
         } catch let error as DatabaseError {
             if pending.isEmpty {
                 if db.isInsideTransaction { try? db.rollback() }
@@ -76,6 +98,8 @@ public final class ImportBatch {
         }
         clock.reset()
         pending.removeAll()
+        // Written and committed, or gone with the transaction.
+        shared.heldCounts = HeldCounts()
     }
 
     /// After a write or commit failed with `error`: rolls the batch back and writes its files (and `failing`) again,
@@ -89,6 +113,9 @@ public final class ImportBatch {
         let replay = pending + (failing.map { [$0] } ?? [])
         clock.reset()
         pending.removeAll()
+        // Rolled back with the batch; each file written again below adds its own counts in its own transaction.
+        shared.heldCounts = nil
+        defer { shared.heldCounts = HeldCounts() }
         var last: (file: ReturnedFile, outcome: ImportOutcome)?
         for file in replay {
             do {

@@ -67,6 +67,35 @@ struct KeptCounts {
         sums[key] = entry
     }
 
+    /// Whether nothing is summed.
+    var isEmpty: Bool { sums.isEmpty }
+
+    /// Adds `other`'s sums to these: what writing both would add, in one row per key and question or group.
+    mutating func merge(_ other: KeptCounts) {
+        guard !other.sums.isEmpty else { return }
+        guard !sums.isEmpty else {
+            self = other
+            return
+        }
+        for (key, theirs) in other.sums {
+            guard var entry = sums.removeValue(forKey: key) else {
+                sums[key] = theirs
+                rows += theirs.answers.count / 7 + theirs.cases.count / 2
+                continue
+            }
+            // One catalogue's sums are indexed alike: its groupings are read once for the whole import.
+            precondition(entry.answers.count == theirs.answers.count && entry.cases.count == theirs.cases.count)
+            for index in entry.answers.indices { entry.answers[index] += theirs.answers[index] }
+            for index in entry.cases.indices { entry.cases[index] += theirs.cases[index] }
+            for (question, counts) in theirs.others {
+                entry.others[question, default: [0, 0, 0, 0, 0, 0, 0]].withUnsafeMutableBufferPointer { mine in
+                    for (index, count) in counts.enumerated() { mine[index] += count }
+                }
+            }
+            sums[key] = entry
+        }
+    }
+
     /// Adds the sums to `answer_count` and `case_count`, bound through SQLite's C interface (GRDB's arguments cost
     /// most of each upsert, and a returned workbook writes about a hundred).
     func write(using statements: KeptCountStatements) throws {
