@@ -233,6 +233,7 @@ public enum TemplateReader {
         }
         let originalName = fields["ark"] ?? TemplateWriter.sheetName
         var names: [String: CellAddress] = [:]
+        names.reserveCapacity(workbook.definedNames.count)
         let gridName = grid.name.lowercased()
         let original = originalName.lowercased()
         for name in workbook.definedNames where name.localSheet == nil {

@@ -279,8 +279,8 @@ public enum SheetConversion {
                     written += 1
                 }
                 columns = max(columns, row.cells.last?.column ?? 0)
-                var width = 0
-                for cell in row.cells where !isEmptyText(cell.value) { width = cell.column }
+                // As wide as its last cell that is not empty text (found from the end: usually the last cell).
+                let width = row.cells.last { !isEmptyText($0.value) }?.column ?? 0
                 // The cells are in column order: each field is the next cell's value, or empty before it.
                 var next = 0
                 try writer.writeRow(width: width) { index in
