@@ -10,12 +10,24 @@ extension CSVWriter {
     }
 
     /// Appends the decimal digits of a non-negative number, with leading zeros up to `width` digits.
+    ///
+    /// Byte by byte: a date's or time's parts are two or four digits, and appending them as a span of bytes cost
+    /// Array's generic `append(contentsOf:)` more than the digits themselves.
     static func appendDigits<Number: BinaryInteger>(_ value: Number, width: Int, to buffer: inout [UInt8]) {
+        let rest = UInt64(value)
+        if rest < 10_000, width <= 4 {
+            let count = max(width, rest < 10 ? 1 : rest < 100 ? 2 : rest < 1_000 ? 3 : 4)
+            if count >= 4 { buffer.append(0x30 + UInt8(rest / 1_000)) }
+            if count >= 3 { buffer.append(0x30 + UInt8(rest / 100 % 10)) }
+            if count >= 2 { buffer.append(0x30 + UInt8(rest / 10 % 10)) }
+            buffer.append(0x30 + UInt8(rest % 10))
+            return
+        }
         // 20 digits hold any 64-bit magnitude.
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
         var count = 0
         withUnsafeMutableBytes(of: &digits) { space in
-            var rest = UInt64(value)
+            var rest = rest
             repeat {
                 count += 1
                 space[24 - count] = 0x30 + UInt8(rest % 10)
@@ -25,7 +37,7 @@ extension CSVWriter {
                 count += 1
                 space[24 - count] = 0x30
             }
-            buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: space[(24 - count)...]))
+            for index in (24 - count)..<24 { buffer.append(space[index]) }
         }
     }
 
@@ -51,14 +63,16 @@ extension CSVWriter {
             return
         }
         // A fraction from 1e-4 up is written by `description` without an exponent and without trailing zeros: its
-        // bytes are the result, with the decimal separator in place of the point.
-        let text = value.description
-        let plain = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
-            guard !whole, !bytes.contains(0x65) else { return false }
+        // bytes are the result, with the decimal separator in place of the point. They are taken as the standard
+        // library formats them (see `NumberText`), without the String `description` makes of them.
+        var text = NumberText()
+        value.write(to: &text)
+        let plain = text.withBytes { bytes -> Bool in
+            guard !whole, let bytes, !bytes.contains(0x65) else { return false }
             for byte in bytes { out.append(byte == 0x2E ? decimalSeparator : byte) }
             return true
         }
-        if plain != true { appendNumberMovingThePoint(text, decimalSeparator: decimalSeparator, to: &out) }
+        if !plain { appendNumberMovingThePoint(value.description, decimalSeparator: decimalSeparator, to: &out) }
     }
 
     /// ``appendNumber(_:decimalSeparator:to:)`` for any finite value's `description`: its digits are written
@@ -114,6 +128,53 @@ extension CSVWriter {
             out.append(contentsOf: digits[..<point])
             out.append(decimalSeparator)
             out.append(contentsOf: digits[point...])
+        }
+    }
+}
+
+/// The text of a `Double` as `description` spells it, in 32 bytes on the stack.
+///
+/// `Double.write(to:)` formats the shortest round-trip digits into a buffer of its own and hands them to the stream
+/// (`_writeASCII`, whose default makes a String and calls `write`); `description` makes a String of them, on the
+/// heap when it is longer than 15 bytes (`0.2380941690799738`). Either way the bytes are `description`'s.
+struct NumberText: TextOutputStream {
+    private var storage: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    private var count = 0
+    /// Set when the text did not fit (no `Double`'s does: at most 24 bytes); the caller then uses `description`.
+    private var overflowed = false
+
+    mutating func write(_ string: String) {
+        for byte in string.utf8 { append(byte) }
+    }
+
+    mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) {
+        guard let source = buffer.baseAddress, count + buffer.count <= 32 else {
+            for byte in buffer { append(byte) }
+            return
+        }
+        let start = count
+        withUnsafeMutableBytes(of: &storage) { raw in
+            raw.baseAddress!.advanced(by: start).copyMemory(from: source, byteCount: buffer.count)
+        }
+        count += buffer.count
+    }
+
+    private mutating func append(_ byte: UInt8) {
+        guard count < 32 else {
+            overflowed = true
+            return
+        }
+        let index = count
+        withUnsafeMutableBytes(of: &storage) { $0[index] = byte }
+        count += 1
+    }
+
+    /// Calls `body` with the text's bytes, or nil when it did not fit.
+    func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>?) -> Result) -> Result {
+        guard !overflowed else { return body(nil) }
+        var storage = storage
+        return withUnsafeBytes(of: &storage) { raw in
+            body(UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: UInt8.self), count: count))
         }
     }
 }

@@ -107,6 +107,31 @@ struct CSVWriterTests {
         }
     }
 
+    @Test("a number's text taken from the standard library's stream is its description, byte for byte")
+    func numberTextIsTheDescription() async {
+        // Any bit pattern: every magnitude, subnormals, infinities and NaN included.
+        await propertyCheck(count: 1_000, input: Gen.int(in: Int.min...Int.max)) { bits in
+            let value = Double(bitPattern: UInt64(bitPattern: Int64(bits)))
+            var text = NumberText()
+            value.write(to: &text)
+            #expect(text.withBytes { $0.map { String(decoding: $0, as: UTF8.self) } } == value.description)
+        }
+    }
+
+    @Test("digits are written as String writes them, zero-padded to the width asked for")
+    func digitsArePaddedToTheWidth() async {
+        await propertyCheck(count: 500, input: Gen.int(in: 0...Int.max), Gen.int(in: 0...6), Gen.int(in: 1...20)) {
+            value, width, digits in
+            // Small values as often as large ones: the shortcut takes values below 10,000 and widths up to 4.
+            let number = value % Int(pow(10, Double(min(digits, 18))))
+            var written: [UInt8] = []
+            CSVWriter.appendDigits(number, width: width, to: &written)
+            let plain = String(number)
+            #expect(String(decoding: written, as: UTF8.self)
+                == String(repeating: "0", count: max(0, width - plain.count)) + plain)
+        }
+    }
+
     @Test func integersBooleansDatesAndEmpty() throws {
         let row: [CSVValue] = [
             .integer(-42), .integer(Int.max), .bool(true), .bool(false), .date(year: 2025, month: 3, day: 7),
