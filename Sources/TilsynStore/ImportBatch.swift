@@ -74,19 +74,12 @@ public final class ImportBatch {
         return result
     }
 
-    /// Writes the kept counts the batch's files hold back (see ``HeldCounts``), in its transaction.
-    private func writeHeldCounts() throws {
-        guard let batch = shared.heldCounts?.batch, !batch.isEmpty else { return }
-        try batch.write(using: shared.keptCounts(db))
-        shared.heldCounts?.batchWritten()
-    }
-
     /// Commits the files imported since the last commit.
     func commit() throws {
         guard clock.started != nil else { return }
         do {
             if db.isInsideTransaction {
-                try writeHeldCounts()
+                try shared.writeHeldCounts(db)
                 try db.commit()
             }
         } catch let error as DatabaseError {

@@ -52,7 +52,7 @@ struct KeptCounts {
                 reviewer: stored.reviewerID))
         // Taken out while it is added to, so that the arrays are changed in place.
         var entry = sums.removeValue(forKey: key) ?? {
-            rows += catalogue.questionIDs.count + catalogue.groups.count
+            rows += catalogue.rowCount
             return Sums(
                 catalogue: catalogue, answers: Array(repeating: 0, count: catalogue.questionIDs.count * 7),
                 cases: Array(repeating: 0, count: catalogue.groups.count * 2))
@@ -80,7 +80,7 @@ struct KeptCounts {
         for (key, theirs) in other.sums {
             guard var entry = sums.removeValue(forKey: key) else {
                 sums[key] = theirs
-                rows += theirs.answers.count / 7 + theirs.cases.count / 2
+                rows += theirs.catalogue.rowCount
                 continue
             }
             // One catalogue's sums are indexed alike: its groupings are read once for the whole import.
@@ -261,6 +261,9 @@ final class CatalogueGroupings {
         var groups: [CaseGroup]
         /// The groups of a question the store's catalogue does not list: sagsskridt "" and all, not degree.
         var unlisted: [Int]
+
+        /// The rows one combination of dimensions can add to: one per question and one per case group.
+        var rowCount: Int { questionIDs.count + groups.count }
     }
 
     private var catalogues: [String: Catalogue] = [:]
@@ -309,5 +312,32 @@ final class CatalogueGroupings {
         numbered.unlisted = [index("step", "", false), index("all", "", false)]
         catalogues[id] = numbered
         return numbered
+    }
+}
+
+/// The upserts that add kept counts to `answer_count` and `case_count` (see ``KeptCounts/write(using:)``).
+final class KeptCountStatements {
+    let answerRow: BoundStatement
+    let caseRow: BoundStatement
+
+    init(_ db: Database) throws {
+        answerRow = try BoundStatement(
+            db, sql: """
+                INSERT INTO answer_count(catalogue, question, round_id, level, unit_id, measure, reviewer_id,
+                    yes, no, not_applicable, unanswered, low, some, high)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT DO UPDATE SET
+                    yes = yes + excluded.yes, no = no + excluded.no,
+                    not_applicable = not_applicable + excluded.not_applicable,
+                    unanswered = unanswered + excluded.unanswered,
+                    low = low + excluded.low, some = some + excluded.some, high = high + excluded.high
+                """)
+        caseRow = try BoundStatement(
+            db, sql: """
+                INSERT INTO case_count(catalogue, grouping, key, degree, round_id, level, unit_id, measure,
+                    reviewer_id, cases, all_yes)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT DO UPDATE SET cases = cases + excluded.cases, all_yes = all_yes + excluded.all_yes
+                """)
     }
 }
