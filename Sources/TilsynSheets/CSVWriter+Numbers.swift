@@ -136,7 +136,8 @@ extension CSVWriter {
 ///
 /// `Double.write(to:)` formats the shortest round-trip digits into a buffer of its own and hands them to the stream
 /// (`_writeASCII`, whose default makes a String and calls `write`); `description` makes a String of them, on the
-/// heap when it is longer than 15 bytes (`0.2380941690799738`). Either way the bytes are `description`'s.
+/// heap when it is longer than 15 bytes (`0.2380941690799738`). For a finite value the bytes are `description`'s
+/// (a NaN is spelt with its payload, `-nan(0x…)`: the writer refuses NaN and infinities before it gets here).
 struct NumberText: TextOutputStream {
     private var storage: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
     private var count = 0
