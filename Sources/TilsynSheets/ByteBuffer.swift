@@ -1,6 +1,8 @@
-/// A growable byte buffer for text collected from SAX callbacks, without Array's copy-on-write checks.
+/// A growable byte buffer, without Array's copy-on-write checks: text collected from SAX callbacks, or output
+/// being encoded (``CSVWriter``).
 ///
-/// Owned by exactly one reader object, which calls ``free()`` in its `deinit`.
+/// Owned by exactly one object, which calls ``free()`` in its `deinit`; a copy shares the bytes (and must not
+/// outlive a mutation of the original that grows it).
 struct ByteBuffer {
     private(set) var base: UnsafeMutablePointer<UInt8>
     private(set) var count = 0
@@ -24,6 +26,23 @@ struct ByteBuffer {
         count = needed
     }
 
+    /// Appends one byte.
+    @inline(__always)
+    mutating func append(_ byte: UInt8) {
+        if count == capacity { grow(to: count + 1) }
+        base[count] = byte
+        count += 1
+    }
+
+    /// Appends the bytes of a sequence one by one (for short or rare runs of bytes).
+    mutating func append(contentsOf bytes: some Sequence<UInt8>) {
+        for byte in bytes { append(byte) }
+    }
+
+    /// Keeps the first `length` bytes.
+    mutating func truncate(to length: Int) { count = max(0, min(count, length)) }
+
+    @inline(never)
     private mutating func grow(to needed: Int) {
         var newCapacity = capacity * 2
         while newCapacity < needed { newCapacity *= 2 }

@@ -87,7 +87,9 @@ public final class CSVWriter {
     public private(set) var rowCount = 0
 
     private static let flushThreshold = 64 * 1024
-    private var buffer: [UInt8] = []
+    /// The bytes not yet handed to the file (all of them for an in-memory writer): a raw buffer rather than an
+    /// array, whose copy-on-write check on every appended byte cost more than formatting a date's digits.
+    @exclusivity(unchecked) private var buffer: ByteBuffer
     /// Bytes already handed to the file.
     private var flushedBytes = 0
     /// The bytes written so far, byte order mark included (for a file writer, flushed or not).
@@ -98,6 +100,9 @@ public final class CSVWriter {
     private var failed = false
     private let delimiter: UInt8
     private let lineEnd: [UInt8]
+    /// The dialect's truth values, as bytes once.
+    private let trueBytes: [UInt8]
+    private let falseBytes: [UInt8]
 
     /// Starts writing a CSV file at `path`; the file appears (or is replaced) only when ``finish()`` succeeds.
     public init(path: String, options: CSVWriteOptions = .init()) throws {
@@ -106,7 +111,9 @@ public final class CSVWriter {
         name = path
         delimiter = options.dialect.delimiter
         lineEnd = options.dialect.lineEnd
-        buffer.reserveCapacity(Self.flushThreshold + 4096)
+        trueBytes = Array(options.dialect.trueText.utf8)
+        falseBytes = Array(options.dialect.falseText.utf8)
+        buffer = ByteBuffer(capacity: Self.flushThreshold + 4096)
         writePreamble()
     }
 
@@ -117,23 +124,27 @@ public final class CSVWriter {
         name = nil
         delimiter = options.dialect.delimiter
         lineEnd = options.dialect.lineEnd
+        trueBytes = Array(options.dialect.trueText.utf8)
+        falseBytes = Array(options.dialect.falseText.utf8)
+        buffer = ByteBuffer()
         writePreamble()
     }
 
     deinit {
         file?.discard()
+        buffer.free()
     }
 
     /// The CSV written so far by an in-memory writer (byte order mark included); empty for a file writer.
     public var bytes: [UInt8] {
-        file == nil ? buffer : []
+        file == nil ? Array(buffer.bytes) : []
     }
 
     /// Hands out what an in-memory writer has buffered so far and empties the buffer, for streaming to a pipe.
     public func takeBytes() -> [UInt8] {
         guard file == nil else { return [] }
-        defer { buffer.removeAll(keepingCapacity: true) }
-        return buffer
+        defer { buffer.removeAll() }
+        return Array(buffer.bytes)
     }
 
     /// Writes CSV for `rows` to memory in one go.
@@ -159,13 +170,7 @@ public final class CSVWriter {
     /// Writes one row of `width` fields without an array of them: `field` is called once for each field, in order
     /// from 0, and gives its value.
     public func writeRow(width: Int, field: (Int) throws -> CSVValue) throws {
-        try checkOpen()
-        // The buffer moves into a local while the row is encoded: appending to a class's array property would
-        // cost a dynamic exclusivity check per byte.
-        var out: [UInt8] = []
-        swap(&out, &buffer)
-        let rowStart = out.count
-        do {
+        try encodeRow { out in
             for column in 0..<width {
                 let value = try field(column)
                 if column > 0 {
@@ -178,16 +183,70 @@ public final class CSVWriter {
                 }
                 try append(value, column: column, to: &out)
             }
+        }
+    }
+
+    /// Writes a row of a sheet as `width` fields: each the value of the cell in its column (`cells` are in column
+    /// order), or empty. The bytes are those of ``writeRow(width:field:)`` given each cell's
+    /// ``SheetConversion/csvValue(_:)``; texts, numbers and truth values are written without making one.
+    func writeRow(cells: [Cell], width: Int) throws {
+        try encodeRow { out in
+            var next = 0
+            for column in 0..<width {
+                let value: CellValue?
+                if next < cells.count, cells[next].column == column + 1 {
+                    value = cells[next].value
+                    next += 1
+                } else {
+                    value = nil
+                }
+                if column > 0 {
+                    out.append(delimiter)
+                } else if width == 1, value.map(Self.isEmptyText) ?? true {
+                    out.append(0x22)
+                    out.append(0x22)
+                    break
+                }
+                switch value {
+                case nil: break
+                case .string(let text)?, .error(let text)?: appendText(text, to: &out)
+                case .number(let number)?: try appendNumber(number, column: column, to: &out)
+                case .bool(let flag)?: appendBool(flag, to: &out)
+                case let date?: try append(SheetConversion.csvValue(date), column: column, to: &out)
+                }
+            }
+        }
+    }
+
+    /// Whether a cell's value is written as an empty field (an empty text).
+    static func isEmptyText(_ value: CellValue) -> Bool {
+        switch value {
+        case .string(let text), .error(let text): text.isEmpty
+        default: false
+        }
+    }
+
+    /// Encodes one row with `body` and ends it; a row that fails is taken out whole.
+    @inline(__always)
+    private func encodeRow(_ body: (inout ByteBuffer) throws -> Void) throws {
+        try checkOpen()
+        // The buffer is encoded into as a local (written back however the row ends), kept in registers across
+        // the calls the row makes.
+        var out = buffer
+        defer { buffer = out }
+        let rowStart = out.count
+        do {
+            try body(&out)
             out.append(contentsOf: lineEnd)
         } catch {
-            out.removeSubrange(rowStart...)
-            swap(&out, &buffer)
+            out.truncate(to: rowStart)
             throw error
         }
-        swap(&out, &buffer)
         rowCount += 1
-        if file != nil && buffer.count >= Self.flushThreshold {
+        if file != nil && out.count >= Self.flushThreshold {
+            buffer = out
             try flush()
+            out = buffer
         }
     }
 
@@ -236,13 +295,13 @@ public final class CSVWriter {
     private func flush() throws {
         guard let file, !buffer.isEmpty else { return }
         do {
-            try buffer.withUnsafeBytes { try file.write($0) }
+            try file.write(UnsafeRawBufferPointer(buffer.bytes))
             flushedBytes += buffer.count
         } catch {
             failed = true
             throw error
         }
-        buffer.removeAll(keepingCapacity: true)
+        buffer.removeAll()
     }
 
     private func isEmpty(_ value: CSVValue) -> Bool {
@@ -255,21 +314,17 @@ public final class CSVWriter {
 
     // MARK: - Values
 
-    private func append(_ value: CSVValue, column: Int, to buffer: inout [UInt8]) throws {
+    private func append(_ value: CSVValue, column: Int, to buffer: inout ByteBuffer) throws {
         switch value {
         case .text(let text):
             appendText(text, to: &buffer)
         case .number(let number):
-            guard number.isFinite else {
-                throw invalid("a number is NaN or infinite, which a CSV file cannot hold: write it as text or empty",
-                    column: column)
-            }
-            Self.appendNumber(number, decimalSeparator: options.dialect.decimalSeparator, to: &buffer)
+            try appendNumber(number, column: column, to: &buffer)
         case .integer(let integer):
             if integer < 0 { buffer.append(0x2D) }
             Self.appendDigits(integer.magnitude, width: 1, to: &buffer)
         case .bool(let flag):
-            buffer.append(contentsOf: (flag ? options.dialect.trueText : options.dialect.falseText).utf8)
+            appendBool(flag, to: &buffer)
         case .date(let year, let month, let day):
             guard Self.isValidDate(year: year, month: month, day: day) else {
                 throw invalid("the date does not exist: check year, month and day", column: column)
@@ -293,13 +348,26 @@ public final class CSVWriter {
         }
     }
 
+    private func appendNumber(_ number: Double, column: Int, to buffer: inout ByteBuffer) throws {
+        guard number.isFinite else {
+            throw invalid(
+                "a number is NaN or infinite, which a CSV file cannot hold: write it as text or empty", column: column)
+        }
+        Self.appendNumber(number, decimalSeparator: options.dialect.decimalSeparator, to: &buffer)
+    }
+
+    private func appendBool(_ flag: Bool, to buffer: inout ByteBuffer) {
+        (flag ? trueBytes : falseBytes).withUnsafeBufferPointer { buffer.append($0) }
+    }
+
+    @inline(never)
     private func invalid(_ message: String, column: Int) -> SpreadsheetError {
         SpreadsheetError(
             .invalidArgument, message, file: name, cell: Self.columnName(column) + String(rowCount + 1))
     }
 
     /// Appends text, guarded against formulas and quoted as needed.
-    private func appendText(_ text: String, to buffer: inout [UInt8]) {
+    private func appendText(_ text: String, to buffer: inout ByteBuffer) {
         let encoded: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
             appendText(bytes, to: &buffer)
         }
@@ -309,7 +377,7 @@ public final class CSVWriter {
         }
     }
 
-    private func appendText(_ bytes: UnsafeBufferPointer<UInt8>, to buffer: inout [UInt8]) {
+    private func appendText(_ bytes: UnsafeBufferPointer<UInt8>, to buffer: inout ByteBuffer) {
         guard let first = bytes.first else { return }
         // = + - @ TAB CR
         let guarded = options.guardFormulas
@@ -329,7 +397,7 @@ public final class CSVWriter {
             }
             buffer.append(0x22)
         } else {
-            buffer.append(contentsOf: bytes)
+            buffer.append(bytes)
         }
     }
 

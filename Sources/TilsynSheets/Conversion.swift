@@ -280,14 +280,8 @@ public enum SheetConversion {
                 }
                 columns = max(columns, row.cells.last?.column ?? 0)
                 // As wide as its last cell that is not empty text (found from the end: usually the last cell).
-                let width = row.cells.last { !isEmptyText($0.value) }?.column ?? 0
-                // The cells are in column order: each field is the next cell's value, or empty before it.
-                var next = 0
-                try writer.writeRow(width: width) { index in
-                    guard next < row.cells.count, row.cells[next].column == index + 1 else { return .empty }
-                    next += 1
-                    return csvValue(row.cells[next - 1].value)
-                }
+                let width = row.cells.last { !CSVWriter.isEmptyText($0.value) }?.column ?? 0
+                try writer.writeRow(cells: row.cells, width: width)
                 records.append((writer.byteCount - lineEnd, Int32(width)))
                 written += 1
             }
@@ -308,12 +302,6 @@ public enum SheetConversion {
             throw error.inFile(output)
         }
         return Summary(rows: written, columns: columns)
-    }
-
-    /// Whether a cell's CSV value is written as nothing (an empty text).
-    private static func isEmptyText(_ value: CellValue) -> Bool {
-        if case .string(let text) = value { return text.isEmpty }
-        return false
     }
 
     /// Copies the CSV file `source` to `target` (atomically), adding to each record of `records` narrower than

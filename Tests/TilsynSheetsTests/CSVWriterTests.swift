@@ -76,11 +76,15 @@ struct CSVWriterTests {
     /// What `appendNumber` writes (with its shortcuts for whole numbers and for plain decimals) and what moving
     /// the point in `description` writes.
     static func numberBothWays(_ value: Double) -> (written: String, movingThePoint: String) {
-        var written: [UInt8] = []
+        var written = ByteBuffer(capacity: 4)
+        var moved = ByteBuffer(capacity: 4)
+        defer {
+            written.free()
+            moved.free()
+        }
         CSVWriter.appendNumber(value, decimalSeparator: 0x2C, to: &written)
-        var moved: [UInt8] = []
         CSVWriter.appendNumberMovingThePoint(value.description, decimalSeparator: 0x2C, to: &moved)
-        return (String(decoding: written, as: UTF8.self), String(decoding: moved, as: UTF8.self))
+        return (written.string, moved.string)
     }
 
     @Test("the shortcuts for whole numbers and plain decimals write what moving the point writes")
@@ -135,11 +139,44 @@ struct CSVWriterTests {
             value, width, digits in
             // Small values as often as large ones: the shortcut takes values below 10,000 and widths up to 4.
             let number = value % Int(pow(10, Double(min(digits, 18))))
-            var written: [UInt8] = []
+            // From the smallest buffer (16 bytes), so that the longest digit runs also make it grow.
+            var written = ByteBuffer(capacity: 1)
+            defer { written.free() }
             CSVWriter.appendDigits(number, width: width, to: &written)
             let plain = String(number)
-            #expect(String(decoding: written, as: UTF8.self)
-                == String(repeating: "0", count: max(0, width - plain.count)) + plain)
+            #expect(written.string == String(repeating: "0", count: max(0, width - plain.count)) + plain)
+        }
+    }
+
+    @Test("the writer's byte buffer holds what an array given the same appends and cuts holds")
+    func byteBufferActsAsAnArray() async {
+        // Each step: a byte, a run of bytes, a sequence, or a cut to a length; from the smallest buffer, so that
+        // it grows many times over.
+        let step = Gen.int(in: 0...3).array(of: 1...60)
+        await propertyCheck(count: 300, input: step, Gen.int(in: 0...255)) { kinds, seed in
+            var buffer = ByteBuffer(capacity: 1)
+            defer { buffer.free() }
+            var model: [UInt8] = []
+            for (index, kind) in kinds.enumerated() {
+                let byte = UInt8((seed + index * 37) % 256)
+                let run = [UInt8](repeating: byte, count: (seed + index) % 40)
+                switch kind {
+                case 0:
+                    buffer.append(byte)
+                    model.append(byte)
+                case 1:
+                    run.withUnsafeBufferPointer { buffer.append($0) }
+                    model.append(contentsOf: run)
+                case 2:
+                    buffer.append(contentsOf: run.reversed())
+                    model.append(contentsOf: run.reversed())
+                default:
+                    let length = (seed * index) % (model.count + 3)
+                    buffer.truncate(to: length)
+                    model.removeSubrange(min(length, model.count)...)
+                }
+                #expect(Array(buffer.bytes) == model)
+            }
         }
     }
 
@@ -245,6 +282,53 @@ struct CSVWriterTests {
     static let trickyCharacter = Gen<Character?>
         .element(of: Array("ab1 ;,\t\"'=+-@æøåÆØÅ€§") + ["\r", "\n", "\r\n"] as [Character])
         .map { $0 ?? "a" }
+
+    /// A cell value of every kind from a drawn kind, text and number: texts and error codes (empty ones included),
+    /// whole and fractional numbers, truth values, dates, times and date-times of any serial.
+    static func cellValue(_ kind: Int, _ text: String, _ number: Double) -> CellValue {
+        switch kind {
+        case 0: .string(text)
+        case 1: .string("")
+        case 2: .error(text.isEmpty ? "#N/A" : "#" + text)
+        case 3: .number(number)
+        case 4: .number(number.rounded())
+        case 5: .bool(number < 0)
+        case 6: .date(ExcelDateTime(serial: abs(number).truncatingRemainder(dividingBy: 80_000).rounded(), kind: .date))
+        case 7: .date(ExcelDateTime(serial: abs(number).truncatingRemainder(dividingBy: 1), kind: .time))
+        default: .date(ExcelDateTime(serial: abs(number).truncatingRemainder(dividingBy: 80_000), kind: .dateTime))
+        }
+    }
+
+    @Test("a sheet's row is written as its cells' CSV values would be, empty columns and lone fields included")
+    func sheetRowsAsTheirCSVValues() async throws {
+        let cell = PropertyBased.zip(Gen.int(in: 1...12), Gen.int(in: 0...8), Self.trickyCharacter.string(of: 0...6),
+            Gen.double(in: -1e7...1e7))
+        await propertyCheck(count: 300, input: cell.array(of: 0...6), Gen.int(in: 0...3)) { drawn, extra in
+            // Columns in order without repeats, as the reader hands them out.
+            var cells: [Cell] = []
+            for (column, kind, text, number) in drawn.sorted(by: { $0.0 < $1.0 })
+            where cells.last.map({ $0.column < column }) ?? true {
+                cells.append(Cell(column: column, value: Self.cellValue(kind, text, number)))
+            }
+            let width = (cells.last?.column ?? 0) + extra % 2
+            for dialect in [CSVDialect.excelDA, .rfc4180] {
+                let direct = CSVWriter(options: .init(dialect: dialect))
+                let valued = CSVWriter(options: .init(dialect: dialect))
+                // Also a row of one field: a lone empty field is written `""`.
+                for width in [width, 1] {
+                    try? direct.writeRow(cells: cells, width: width)
+                    var next = 0
+                    try? valued.writeRow(width: width) { index in
+                        guard next < cells.count, cells[next].column == index + 1 else { return .empty }
+                        next += 1
+                        return SheetConversion.csvValue(cells[next - 1].value)
+                    }
+                }
+                #expect(direct.bytes == valued.bytes, "\(cells)")
+                #expect(direct.rowCount == valued.rowCount)
+            }
+        }
+    }
 
     @Test func writerThenReaderGivesTheSameFields() async throws {
         let rows = Self.trickyCharacter.string(of: 0...10).array(of: 1...5).array(of: 1...8)
