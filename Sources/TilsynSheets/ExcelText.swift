@@ -106,27 +106,29 @@ enum ExcelText {
         var exponent = 0
         var sawDigit = false
         var exact = true
+        // Wrapping arithmetic where the bounds are checked already: the mantissa stays below 2^53, `i` below `end`,
+        // the exponent above minus the byte count.
         while i < end, bytes[i] &- 48 < 10 {
             sawDigit = true
             if mantissa < 1 << 53 / 10 {
-                mantissa = mantissa * 10 + UInt64(bytes[i] &- 48)
-                if mantissa != 0 { digits += 1 }
+                mantissa = mantissa &* 10 &+ UInt64(bytes[i] &- 48)
+                if mantissa != 0 { digits &+= 1 }
             } else {
                 exact = false
             }
-            i += 1
+            i &+= 1
         }
         if i < end, bytes[i] == UInt8(ascii: ".") {
-            i += 1
+            i &+= 1
             while i < end, bytes[i] &- 48 < 10 {
                 sawDigit = true
                 if mantissa < 1 << 53 / 10 {
-                    mantissa = mantissa * 10 + UInt64(bytes[i] &- 48)
-                    exponent -= 1
+                    mantissa = mantissa &* 10 &+ UInt64(bytes[i] &- 48)
+                    exponent &-= 1
                 } else if bytes[i] != 48 {
                     exact = false
                 }
-                i += 1
+                i &+= 1
             }
         }
         guard sawDigit else { return nil }
@@ -176,7 +178,7 @@ enum ExcelText {
         for b in bytes {
             let digit = b &- 48
             guard digit < 10 else { return nil }
-            value = value * 10 + Int(digit)
+            value = value &* 10 &+ Int(digit)  // at most 10 digits: cannot overflow
         }
         return value
     }

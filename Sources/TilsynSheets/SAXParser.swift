@@ -41,14 +41,21 @@ class SAXHandler {
         guard error == nil else { return false }
         depth += 1
         if depth > SAXParser.maxDepth {
-            fail(
-                SpreadsheetError(
-                    .limitExceeded,
-                    "the XML is nested more than \(SAXParser.maxDepth) levels deep, which no spreadsheet program "
-                        + "writes: the file was refused"))
+            failTooDeep()
             return false
         }
         return true
+    }
+
+    /// Out of line, so that the error's construction does not weigh on every element's callback (its stack frame
+    /// and saved registers).
+    @inline(never)
+    private final func failTooDeep() {
+        fail(
+            SpreadsheetError(
+                .limitExceeded,
+                "the XML is nested more than \(SAXParser.maxDepth) levels deep, which no spreadsheet program "
+                    + "writes: the file was refused"))
     }
 
     @inline(__always)

@@ -21,11 +21,7 @@ extension WorksheetReader {
         switch cellType {
         case .number:
             if bytes.isEmpty { return nil }
-            guard let number = ExcelText.double(bytes) else {
-                throw SpreadsheetError(
-                    .invalidValue, "a number cell holds something that is not a number: the sheet is damaged",
-                    cell: reference)
-            }
+            guard let number = ExcelText.double(bytes) else { throw notANumber() }
             if style > 0, style < dateKinds.count, let kind = dateKinds[style],
                 let date = ExcelDateTime(workbookSerial: number, date1904: date1904, kind: kind)
             {
@@ -35,11 +31,7 @@ extension WorksheetReader {
         case .sharedString:
             if bytes.isEmpty { return nil }
             guard let index = ExcelText.index(bytes), index < sharedStrings.count else {
-                throw SpreadsheetError(
-                    .invalidValue,
-                    "the cell refers to shared string \(String(decoding: bytes.prefix(12), as: UTF8.self)) but the "
-                        + "table holds \(sharedStrings.count): the workbook is damaged; save it again in Excel",
-                    cell: reference)
+                throw noSuchSharedString(bytes)
             }
             return .string(sharedStrings[index])
         case .formulaString, .inlineString:
@@ -54,12 +46,32 @@ extension WorksheetReader {
             return .error(String(decoding: bytes, as: UTF8.self))
         case .isoDate:
             if bytes.isEmpty { return nil }
-            guard let date = ExcelDateTime(iso: String(decoding: bytes, as: UTF8.self)) else {
-                throw SpreadsheetError(
-                    .invalidValue, "a date cell (t=\"d\") does not hold an ISO 8601 date: the sheet is damaged",
-                    cell: reference)
-            }
+            guard let date = ExcelDateTime(iso: String(decoding: bytes, as: UTF8.self)) else { throw notAnISODate() }
             return .date(date)
         }
+    }
+
+    // The errors, out of line (see WorksheetReader.swift).
+
+    @inline(never)
+    private func notANumber() -> SpreadsheetError {
+        SpreadsheetError(
+            .invalidValue, "a number cell holds something that is not a number: the sheet is damaged", cell: reference)
+    }
+
+    @inline(never)
+    private func noSuchSharedString(_ bytes: UnsafeBufferPointer<UInt8>) -> SpreadsheetError {
+        SpreadsheetError(
+            .invalidValue,
+            "the cell refers to shared string \(String(decoding: bytes.prefix(12), as: UTF8.self)) but the "
+                + "table holds \(sharedStrings.count): the workbook is damaged; save it again in Excel",
+            cell: reference)
+    }
+
+    @inline(never)
+    private func notAnISODate() -> SpreadsheetError {
+        SpreadsheetError(
+            .invalidValue, "a date cell (t=\"d\") does not hold an ISO 8601 date: the sheet is damaged",
+            cell: reference)
     }
 }

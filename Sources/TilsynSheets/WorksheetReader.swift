@@ -99,6 +99,8 @@ final class WorksheetReader: SAXHandler {
 
     // MARK: SAX events
 
+    // Inlined into the specialised callbacks (see `callbacks`): one call fewer per element.
+    @inline(__always)
     override func startElement(_ name: XMLName, _ attributes: XMLAttributes) throws {
         let local = name.local
         // Hot path first: <c>, <v>, <row>.
@@ -166,6 +168,7 @@ final class WorksheetReader: SAXHandler {
         }
     }
 
+    @inline(__always)
     override func endElement(_ name: XMLName) throws {
         let local = name.local
         if local[0] == UInt8(ascii: "v") && local[1] == 0 {
@@ -230,6 +233,7 @@ final class WorksheetReader: SAXHandler {
         }
     }
 
+    @inline(never)
     private func tooLong() -> SpreadsheetError {
         SpreadsheetError(
             .limitExceeded, "the cell holds more than \(limits.maxCellBytes) bytes of text, far beyond Excel's own limit",
@@ -312,9 +316,7 @@ final class WorksheetReader: SAXHandler {
         }
         if !sawReference {
             column = nextColumn
-            guard column <= CellAddress.maxColumn else {
-                throw invalid("the row has more than \(CellAddress.maxColumn) columns")
-            }
+            guard column <= CellAddress.maxColumn else { throw tooManyColumns() }
         }
         nextColumn = column + 1
     }
@@ -322,29 +324,25 @@ final class WorksheetReader: SAXHandler {
     /// Parses the `r` attribute of a cell: letters then digits, e.g. `AB12`.
     @inline(__always)
     private func parseReference(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+        // Wrapping arithmetic: each loop stops once its number passes Excel's limit, long before an overflow.
         var i = 0
         var col = 0
         while i < bytes.count {
-            let letter = bytes[i] | 0x20
-            guard letter >= UInt8(ascii: "a") && letter <= UInt8(ascii: "z") else { break }
-            col = col * 26 + Int(letter - UInt8(ascii: "a")) + 1
-            i += 1
+            let letter = (bytes[i] | 0x20) &- UInt8(ascii: "a")
+            guard letter < 26 else { break }
+            col = col &* 26 &+ Int(letter) &+ 1
+            i &+= 1
             if col > CellAddress.maxColumn { break }
         }
         var row = 0
         let digitsStart = i
         while i < bytes.count, bytes[i] &- 48 < 10, row <= CellAddress.maxRow {
-            row = row * 10 + Int(bytes[i] &- 48)
-            i += 1
+            row = row &* 10 &+ Int(bytes[i] &- 48)
+            i &+= 1
         }
         guard col >= 1, col <= CellAddress.maxColumn, i == bytes.count, i > digitsStart, row >= 1,
             row <= CellAddress.maxRow
-        else {
-            throw SpreadsheetError(
-                .invalidCellReference,
-                "a cell reference is not a valid address within A1:XFD1048576: the sheet is damaged; save it again in Excel",
-                cell: rowNumber > 0 ? CellAddress(row: rowNumber, column: nextColumn).description : nil)
-        }
+        else { throw invalidReference() }
         column = col
         // Rows without r take their number from their first cell.
         if !rowHasNumber && cells.isEmpty && (row != rowNumber || !anchored) {
@@ -353,6 +351,22 @@ final class WorksheetReader: SAXHandler {
         }
     }
 
+
+    // The errors of the per-cell events, made out of line: built inline, their strings and locations gave every
+    // cell's event a larger stack frame and more registers to save.
+
+    @inline(never)
+    private func tooManyColumns() -> SpreadsheetError {
+        invalid("the row has more than \(CellAddress.maxColumn) columns")
+    }
+
+    @inline(never)
+    private func invalidReference() -> SpreadsheetError {
+        SpreadsheetError(
+            .invalidCellReference,
+            "a cell reference is not a valid address within A1:XFD1048576: the sheet is damaged; save it again in Excel",
+            cell: rowNumber > 0 ? CellAddress(row: rowNumber, column: nextColumn).description : nil)
+    }
 
     /// Sorts the row's cells by column; two cells at one reference are refused, as neither can be taken for the
     /// value the sheet holds there.
