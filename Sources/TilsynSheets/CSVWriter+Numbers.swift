@@ -90,6 +90,7 @@ extension CSVWriter {
             appendDigits(UInt64(value.magnitude), width: 1, to: &out)
             return
         }
+        if !whole, appendShortDecimal(value, decimalSeparator: decimalSeparator, to: &out) { return }
         // A fraction from 1e-4 up is written by `description` without an exponent and without trailing zeros: its
         // bytes are the result, with the decimal separator in place of the point. They are taken as the standard
         // library formats them (see `NumberText`), without the String `description` makes of them.
@@ -101,6 +102,37 @@ extension CSVWriter {
             return true
         }
         if !plain { appendNumberMovingThePoint(value.description, decimalSeparator: decimalSeparator, to: &out) }
+    }
+
+    /// Writes a fraction of at most 15 significant digits and 1 to 6 decimals (an amount in kroner and øre, a
+    /// percentage) from its digits as a whole number, and says whether it was one.
+    ///
+    /// `value` is such a fraction when, scaled by 10^k and rounded to the whole number n (below 10^15), n / 10^k
+    /// gives `value` back (trying k from 1 up): IEEE division rounds correctly, so the decimal n·10^-k rounds to
+    /// `value`. It is then the shortest decimal that does, the one `description` writes: two decimals of at most
+    /// 15 significant digits never round to the same `Double` (DBL_DIG), so a shorter or different one cannot.
+    /// Its digits are those of n with the separator k places from the right: what writing `description` gives,
+    /// whose exponent (below 1e-4) is moved back into the digits.
+    static func appendShortDecimal(_ value: Double, decimalSeparator: UInt8, to out: inout ByteBuffer) -> Bool {
+        var scale = 1.0
+        for decimals in 1...6 {
+            scale *= 10
+            let scaled = (value * scale).rounded()
+            guard scaled.magnitude < 1e15 else { return false }
+            guard scaled / scale == value else { continue }
+            let digits = UInt64(scaled.magnitude)
+            // The fewest decimals that give the value back leave no trailing zero (with one, one decimal fewer
+            // would have); should one be left, `description` is asked instead.
+            guard digits % 10 != 0 else { return false }
+            var divisor: UInt64 = 1
+            for _ in 0..<decimals { divisor &*= 10 }
+            if value < 0 { out.append(0x2D) }
+            appendDigits(digits / divisor, width: 1, to: &out)
+            out.append(decimalSeparator)
+            appendDigits(digits % divisor, width: decimals, to: &out)
+            return true
+        }
+        return false
     }
 
     /// ``appendNumber(_:decimalSeparator:to:)`` for any finite value's `description`: its digits are written

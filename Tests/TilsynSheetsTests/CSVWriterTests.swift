@@ -111,6 +111,36 @@ struct CSVWriterTests {
         }
     }
 
+    @Test("fractions of up to 15 digits and 6 decimals are written from their digits as description writes them")
+    func shortDecimalsAgree() async {
+        // n / 10^k for n of any length up to 15 digits, small ones as often as large ones.
+        await propertyCheck(
+            count: 1_000, input: Gen.int(in: 1...999_999_999_999_999), Gen.int(in: 1...15), Gen.int(in: 1...7),
+            Gen.bool
+        ) { number, length, decimals, negative in
+            let digits = number % Int(pow(10, Double(length))) + 1
+            let value = (negative ? -1 : 1) * Double(digits) / pow(10, Double(decimals))
+            let both = Self.numberBothWays(value)
+            #expect(both.written == both.movingThePoint, "\(value)")
+        }
+        let edges: [Double] = [
+            0.000001, 0.00005, -0.00012, 999_999_999.999999, 99_999_999_999_999.9, 0.1 + 0.2, 1e-7, 123.456,
+            -1_234_567.89, 0.5, 1e15 - 0.5, 1e14 + 0.25,
+        ]
+        for value in edges {
+            let both = Self.numberBothWays(value)
+            #expect(both.written == both.movingThePoint, "\(value)")
+        }
+        // Which values the shortcut takes: decimals it can show in 15 digits, not the 17 of 0.1 + 0.2.
+        var taken = ByteBuffer(capacity: 32)
+        defer { taken.free() }
+        #expect(CSVWriter.appendShortDecimal(-1_234_567.89, decimalSeparator: 0x2C, to: &taken))
+        #expect(taken.string == "-1234567,89")
+        #expect(!CSVWriter.appendShortDecimal(0.1 + 0.2, decimalSeparator: 0x2C, to: &taken))
+        #expect(!CSVWriter.appendShortDecimal(1e-7, decimalSeparator: 0x2C, to: &taken))
+        #expect(taken.string == "-1234567,89")
+    }
+
     static func numberText(_ value: Double) -> String? {
         var text = NumberText()
         value.write(to: &text)
