@@ -190,29 +190,27 @@ public final class CSVWriter {
     /// order), or empty. The bytes are those of ``writeRow(width:field:)`` given each cell's
     /// ``SheetConversion/csvValue(_:)``; texts, numbers and truth values are written without making one.
     func writeRow(cells: [Cell], width: Int) throws {
-        try encodeRow { out in
-            var next = 0
-            for column in 0..<width {
-                let value: CellValue?
-                if next < cells.count, cells[next].column == column + 1 {
-                    value = cells[next].value
+        // The cells are switched on where they lie, not copied out (a copy retains and releases a cell's text).
+        try cells.withUnsafeBufferPointer { cells in
+            try encodeRow { out in
+                var next = 0
+                for column in 0..<width {
+                    let here = next < cells.count && cells[next].column == column + 1
+                    if column > 0 {
+                        out.append(delimiter)
+                    } else if width == 1, !here || Self.isEmptyText(cells[next].value) {
+                        out.append(0x22)
+                        out.append(0x22)
+                        break
+                    }
+                    guard here else { continue }
                     next += 1
-                } else {
-                    value = nil
-                }
-                if column > 0 {
-                    out.append(delimiter)
-                } else if width == 1, value.map(Self.isEmptyText) ?? true {
-                    out.append(0x22)
-                    out.append(0x22)
-                    break
-                }
-                switch value {
-                case nil: break
-                case .string(let text)?, .error(let text)?: appendText(text, to: &out)
-                case .number(let number)?: try appendNumber(number, column: column, to: &out)
-                case .bool(let flag)?: appendBool(flag, to: &out)
-                case let date?: try append(SheetConversion.csvValue(date), column: column, to: &out)
+                    switch cells[next - 1].value {
+                    case .string(let text), .error(let text): appendText(text, to: &out)
+                    case .number(let number): try appendNumber(number, column: column, to: &out)
+                    case .bool(let flag): appendBool(flag, to: &out)
+                    case .date: try append(SheetConversion.csvValue(cells[next - 1].value), column: column, to: &out)
+                    }
                 }
             }
         }
@@ -382,12 +380,7 @@ public final class CSVWriter {
         // = + - @ TAB CR
         let guarded = options.guardFormulas
             && (first == 0x3D || first == 0x2B || first == 0x2D || first == 0x40 || first == 0x09 || first == 0x0D)
-        let delimiter = delimiter
-        var needsQuotes = false
-        for byte in bytes where byte == delimiter || byte == 0x22 || byte == 0x0A || byte == 0x0D {
-            needsQuotes = true
-            break
-        }
+        let needsQuotes = Self.needsQuotes(bytes, delimiter: delimiter)
         if needsQuotes { buffer.append(0x22) }
         if guarded { buffer.append(0x27) }
         if needsQuotes {
@@ -399,6 +392,34 @@ public final class CSVWriter {
         } else {
             buffer.append(bytes)
         }
+    }
+
+    /// Whether text holds the delimiter, a quote or a line break, and so must be quoted.
+    ///
+    /// Eight bytes at a time (a byte equal to one of the four makes a zero byte in the chunk xor'ed with it, found
+    /// by the carry trick), then byte by byte: text cells are most of a sheet's bytes.
+    static func needsQuotes(_ bytes: UnsafeBufferPointer<UInt8>, delimiter: UInt8) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let patterns = (UInt64(delimiter) &* ones, 0x22 &* ones, 0x0A &* ones, 0x0D &* ones)
+        var index = 0
+        while index &+ 8 <= bytes.count {
+            let chunk = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            let a = chunk ^ patterns.0
+            let b = chunk ^ patterns.1
+            let c = chunk ^ patterns.2
+            let d = chunk ^ patterns.3
+            let zeros = ((a &- ones) & ~a) | ((b &- ones) & ~b) | ((c &- ones) & ~c) | ((d &- ones) & ~d)
+            if zeros & highs != 0 { return true }
+            index &+= 8
+        }
+        while index < bytes.count {
+            let byte = base[index]
+            if byte == delimiter || byte == 0x22 || byte == 0x0A || byte == 0x0D { return true }
+            index &+= 1
+        }
+        return false
     }
 
     /// The spreadsheet column name of a 0-based column: A, B, …, Z, AA, ….

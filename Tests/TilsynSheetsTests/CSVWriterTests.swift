@@ -329,6 +329,25 @@ struct CSVWriterTests {
         }
     }
 
+    @Test("text is quoted exactly when a byte of it is the delimiter, a quote or a line break, wherever it stands")
+    func quotingIsFoundEightBytesAtATime() async {
+        // Any bytes (those at and above 0x80 and their neighbours included), most of them never special, at any
+        // length and any offset from the start of the chunks.
+        let byte = Gen.int(in: 0...255).map { UInt8($0) }
+        await propertyCheck(count: 500, input: byte.array(of: 0...40), Gen.int(in: 0...40), Gen.int(in: 0...4)) {
+            drawn, offset, special in
+            let delimiter: UInt8 = offset % 2 == 0 ? 0x2C : 0x3B
+            let specials: [UInt8] = [delimiter, 0x22, 0x0A, 0x0D]
+            // Text without a special byte, and then (unless `special` is 0) one of them put at a drawn place.
+            var bytes = drawn.map { specials.contains($0) ? 0x41 : $0 }
+            if special > 0, !bytes.isEmpty { bytes[offset % bytes.count] = specials[special - 1] }
+            let naive = bytes.contains { specials.contains($0) }
+            bytes.withUnsafeBufferPointer { buffer in
+                #expect(CSVWriter.needsQuotes(buffer, delimiter: delimiter) == naive, "\(bytes)")
+            }
+        }
+    }
+
     @Test("a sheet's row is written as its cells' CSV values would be, empty columns and lone fields included")
     func sheetRowsAsTheirCSVValues() async throws {
         let cell = PropertyBased.zip(Gen.int(in: 1...12), Gen.int(in: 0...8), Self.trickyCharacter.string(of: 0...6),
