@@ -1,4 +1,4 @@
-public import GRDB
+internal import GRDB
 public import TilsynAudit
 internal import Foundation
 internal import TilsynSheets

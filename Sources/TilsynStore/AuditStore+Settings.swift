@@ -1,4 +1,4 @@
-public import GRDB
+internal import GRDB
 internal import TilsynSheets
 
 /// The level compliance figures are for when none is named, and where that choice comes from.
