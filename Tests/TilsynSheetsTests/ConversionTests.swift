@@ -1,4 +1,5 @@
 import Foundation
+import PropertyBased
 import Testing
 
 @testable import TilsynSheets
@@ -54,6 +55,43 @@ struct ConversionTests {
         ])
     func text(field: String) {
         #expect(SheetConversion.typedValue(field) == .string(field))
+    }
+
+    @Test("a number field is the Double its text names, with a comma or a point, at any length the grammar allows")
+    func numbersAreTheirTextsDouble() async {
+        // Integers of 1-15 digits (no leading zero) and 0-24 decimals: within and beyond the division's exact
+        // range (2^53 and 10^22), and around 2^53 itself.
+        await propertyCheck(
+            count: 2_000, input: Gen.int(in: 1...999_999_999_999_999), Gen.int(in: 0...999_999_999_999_999),
+            Gen.int(in: 0...24), Gen.int(in: 0...3)
+        ) { whole, fraction, decimals, form in
+            var digits = String(fraction)
+            digits = String(repeating: "0", count: max(0, decimals - digits.count)) + digits
+            let decimalsText = String(digits.suffix(decimals))
+            let integer = form == 3 ? String(9_007_199_254_740_992 / 10 + whole % 100) : String(whole)
+            let point = decimals == 0 ? "" : (form == 0 ? "," : ".")
+            let text = (form == 1 ? "-" : "") + integer + point + decimalsText
+            let expected = Double((form == 1 ? "-" : "") + integer + (decimals == 0 ? "" : ".") + decimalsText)!
+            // Past 40 bytes a field stays text (the grammar's limit).
+            #expect(SheetConversion.typedValue(text) == (text.utf8.count > 40 ? .string(text) : .number(expected)),
+                "\(text)")
+        }
+        #expect(SheetConversion.typedValue("-0") == .number(0))
+        #expect(SheetConversion.typedValue("-0,0") == .number(0))
+    }
+
+    @Test("a column's width counts characters as String does, from the bytes when all are printable ASCII")
+    func characterCountIsStringsCount() async {
+        // Printable ASCII, and what makes bytes and characters differ: CR LF (one character), a combining accent
+        // after a letter, emoji with and without a joiner, Danish letters, TAB and DEL.
+        let pieces: [String] = [
+            "a", "Z", " ", "~", "1", ";", "\r\n", "\r", "\n", "e\u{301}", "👩‍💻", "🇩🇰", "æ", "Ø", "\t", "\u{7F}",
+        ]
+        await propertyCheck(count: 400, input: Gen.element(of: pieces).map { $0 ?? "a" }.array(of: 0...12)) {
+            parts in
+            let field = parts.joined()
+            #expect(SheetConversion.characterCount(field) == field.count, "\(Array(field.utf8))")
+        }
     }
 
     @Test("XLSX → CSV in one parse: narrower rows, gaps and a one-column sheet get the fields a padded row has")

@@ -1,3 +1,4 @@
+import PropertyBased
 import Testing
 @testable import TilsynSheets
 
@@ -99,6 +100,22 @@ struct ExcelTextTests {
     func parsing(text: String) throws {
         let expected = Double(text.trimmingCharacters(in: " "))
         #expect(double(text) == expected)
+    }
+
+    @Test("numbers of 15 to 17 digits with a point anywhere parse as Swift's Double does")
+    func longNumbersParseExactly() async {
+        // Digit strings around 2^53 (9007199254740992), where the fast path's integer stops being exact, and
+        // below and above it, with the point at every place.
+        await propertyCheck(
+            count: 2_000, input: Gen.int(in: 0...30_000), Gen.int(in: 0...2), Gen.int(in: 0...17), Gen.bool
+        ) { offset, band, point, negative in
+            let base: [UInt64] = [900_719_925_474_099, 9_007_199_254_740_992, 90_071_992_547_409_920]
+            let digits = String(base[band] &+ UInt64(offset) &- 15_000)
+            let cut = min(point, digits.count - 1)
+            let text = (negative ? "-" : "") + digits.prefix(digits.count - cut) + (cut > 0 ? "." : "")
+                + digits.suffix(cut)
+            #expect(double(text) == Double(text), "\(text)")
+        }
     }
 
     @Test("not numbers", arguments: ["", "abc", "1.2.3", "1e", "--1", "0x10", "1,5"])
