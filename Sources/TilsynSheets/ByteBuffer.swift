@@ -61,3 +61,12 @@ struct ByteBuffer {
 
     var string: String { String(decoding: bytes, as: UTF8.self) }
 }
+
+/// A ``ByteBuffer`` owned by a class instance and freed with it: growing output held by a struct (``XMLBuffer``).
+final class ByteStore {
+    @exclusivity(unchecked) var buffer: ByteBuffer
+
+    init(capacity: Int) { buffer = ByteBuffer(capacity: capacity) }
+
+    deinit { buffer.free() }
+}

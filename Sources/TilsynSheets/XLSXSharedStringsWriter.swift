@@ -68,9 +68,9 @@ struct XLSXSharedStringsWriter {
             }
             xml.text(text)
             xml.raw("</t></si>")
-            if xml.bytes.count >= chunkSize {
+            if xml.count >= chunkSize {
                 try sink(xml.bytes)
-                xml.bytes.removeAll(keepingCapacity: true)
+                xml.removeAll()
             }
         }
         xml.raw("</sst>")

@@ -64,7 +64,7 @@ public final class XLSXWorksheetWriter {
 
     func appendColumnName(_ column: Int) {
         while columnNames.count <= column { columnNames.append(Array(A1.column(columnNames.count).utf8)) }
-        xml.bytes.append(contentsOf: columnNames[column])
+        xml.append(columnNames[column])
     }
 
     // MARK: - Start
@@ -201,7 +201,7 @@ public final class XLSXWorksheetWriter {
             rowDigits.removeAll(keepingCapacity: true)
             XMLBuffer.appendDigits(of: row + 1, to: &rowDigits)
             xml.raw("<row r=\"")
-            xml.bytes.append(contentsOf: rowDigits)
+            xml.append(rowDigits)
             xml.raw("\"")
             if let height {
                 xml.attribute("ht", number: height)
@@ -220,7 +220,7 @@ public final class XLSXWorksheetWriter {
             }
         }
         nextRow = row + 1
-        if xml.bytes.count >= XLSXWorksheetWriter.flushThreshold {
+        if xml.count >= XLSXWorksheetWriter.flushThreshold {
             try flushBuffer(workbook)
         }
     }
@@ -283,7 +283,7 @@ public final class XLSXWorksheetWriter {
         }
         xml.raw("<c r=\"")
         appendColumnName(column)
-        xml.bytes.append(contentsOf: rowDigits)
+        xml.append(rowDigits)
         xml.raw("\"")
         if let style, style.index != 0 {
             xml.raw(" s=\"")
@@ -347,9 +347,9 @@ public final class XLSXWorksheetWriter {
     }
 
     private func flushBuffer(_ workbook: XLSXWriter) throws {
-        guard !xml.bytes.isEmpty else { return }
-        try workbook.zip.write(xml.bytes)
-        xml.bytes.removeAll(keepingCapacity: true)
+        guard !xml.isEmpty else { return }
+        try xml.withBytes { try workbook.zip.write($0) }
+        xml.removeAll()
     }
 
     // MARK: - Finish
