@@ -394,32 +394,13 @@ public final class CSVWriter {
         }
     }
 
-    /// Whether text holds the delimiter, a quote or a line break, and so must be quoted.
-    ///
-    /// Eight bytes at a time (a byte equal to one of the four makes a zero byte in the chunk xor'ed with it, found
-    /// by the carry trick), then byte by byte: text cells are most of a sheet's bytes.
+    /// Whether text holds the delimiter, a quote or a line break, and so must be quoted: the CSV parser's
+    /// eight-bytes-at-a-time scan for a byte or a line break, once for the delimiter and once for the quote.
     static func needsQuotes(_ bytes: UnsafeBufferPointer<UInt8>, delimiter: UInt8) -> Bool {
         guard let base = bytes.baseAddress else { return false }
         let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let patterns = (UInt64(delimiter) &* ones, 0x22 &* ones, 0x0A &* ones, 0x0D &* ones)
-        var index = 0
-        while index &+ 8 <= bytes.count {
-            let chunk = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-            let a = chunk ^ patterns.0
-            let b = chunk ^ patterns.1
-            let c = chunk ^ patterns.2
-            let d = chunk ^ patterns.3
-            let zeros = ((a &- ones) & ~a) | ((b &- ones) & ~b) | ((c &- ones) & ~c) | ((d &- ones) & ~d)
-            if zeros & highs != 0 { return true }
-            index &+= 8
-        }
-        while index < bytes.count {
-            let byte = base[index]
-            if byte == delimiter || byte == 0x22 || byte == 0x0A || byte == 0x0D { return true }
-            index &+= 1
-        }
-        return false
+        return _CSVParser.scan(base, 0, bytes.count, stop: ones &* UInt64(delimiter)) < bytes.count
+            || _CSVParser.scan(base, 0, bytes.count, stop: ones &* UInt64(_CSVParser.quote)) < bytes.count
     }
 
     /// The spreadsheet column name of a 0-based column: A, B, …, Z, AA, ….

@@ -163,38 +163,20 @@ public enum SheetConversion {
         let integerDigits = index - integerStart
         guard integerDigits > 0, integerDigits <= 15 else { return nil }
         if integerDigits > 1 && bytes[integerStart] == UInt8(ascii: "0") { return nil }
-        var decimals = 0
         if index < bytes.count {
             guard bytes[index] == UInt8(ascii: ",") || bytes[index] == UInt8(ascii: ".") else { return nil }
             index += 1
             let fractionStart = index
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
             guard index > fractionStart, index == bytes.count else { return nil }
-            decimals = index - fractionStart
         }
-        // Without a parser when the digits make a whole number below 2^53 and there are at most 22 decimals: both
-        // are exact in a `Double`, and one division rounds correctly (ExcelText.double's fast path).
-        if decimals <= 22 {
-            var mantissa: UInt64 = 0
-            var fits = true
-            for position in integerStart..<bytes.count where isDigit(bytes[position]) {
-                guard mantissa < (1 << 53) / 10 else {
-                    fits = false
-                    break
-                }
-                mantissa = mantissa &* 10 &+ UInt64(bytes[position] &- 48)
-            }
-            if fits {
-                let value = Double(mantissa) / ExcelText.powersOfTen[decimals]
-                return value == 0 || bytes[0] != UInt8(ascii: "-") ? value : -value
-            }
-        }
-        // The text with a decimal point for Double's parser, copied on the stack (at most 40 bytes).
+        // The text with a decimal point, copied on the stack (at most 40 bytes), read as a sheet's number is: exactly
+        // by one division when its digits and decimals allow, else by strtod (both round correctly).
         let value = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count) { copy -> Double? in
             for (position, byte) in bytes.enumerated() {
                 copy[position] = byte == UInt8(ascii: ",") ? UInt8(ascii: ".") : byte
             }
-            return Double(String(decoding: UnsafeBufferPointer(copy), as: UTF8.self))
+            return ExcelText.double(UnsafeBufferPointer(copy))
         }
         guard let value, value.isFinite else { return nil }
         return value == 0 ? 0 : value
