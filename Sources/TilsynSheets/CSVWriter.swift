@@ -105,28 +105,24 @@ public final class CSVWriter {
     private let falseBytes: [UInt8]
 
     /// Starts writing a CSV file at `path`; the file appears (or is replaced) only when ``finish()`` succeeds.
-    public init(path: String, options: CSVWriteOptions = .init()) throws {
-        self.options = options
-        file = try AtomicFile(path: path)
-        name = path
-        delimiter = options.dialect.delimiter
-        lineEnd = options.dialect.lineEnd
-        trueBytes = Array(options.dialect.trueText.utf8)
-        falseBytes = Array(options.dialect.falseText.utf8)
-        buffer = ByteBuffer(capacity: Self.flushThreshold + 4096)
-        writePreamble()
+    public convenience init(path: String, options: CSVWriteOptions = .init()) throws {
+        self.init(options: options, file: try AtomicFile(path: path), name: path, capacity: Self.flushThreshold + 4096)
     }
 
     /// Starts writing CSV to memory; read the result from ``bytes``.
-    public init(options: CSVWriteOptions = .init()) {
+    public convenience init(options: CSVWriteOptions = .init()) {
+        self.init(options: options, file: nil, name: nil, capacity: 256)
+    }
+
+    private init(options: CSVWriteOptions, file: AtomicFile?, name: String?, capacity: Int) {
         self.options = options
-        file = nil
-        name = nil
+        self.file = file
+        self.name = name
         delimiter = options.dialect.delimiter
         lineEnd = options.dialect.lineEnd
         trueBytes = Array(options.dialect.trueText.utf8)
         falseBytes = Array(options.dialect.falseText.utf8)
-        buffer = ByteBuffer()
+        buffer = ByteBuffer(capacity: capacity)
         writePreamble()
     }
 

@@ -53,7 +53,7 @@ struct XLSXSharedStringsWriter {
     }
 
     /// Streams `xl/sharedStrings.xml` to `sink` in chunks of about `chunkSize` bytes.
-    func write(chunkSize: Int = 1 << 16, to sink: ([UInt8]) throws -> Void) throws {
+    func write(chunkSize: Int = 1 << 16, to sink: (UnsafeRawBufferPointer) throws -> Void) throws {
         var xml = XMLBuffer(capacity: chunkSize + 1024)
         xml.raw("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n")
         xml.raw("<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"")
@@ -69,11 +69,11 @@ struct XLSXSharedStringsWriter {
             xml.text(text)
             xml.raw("</t></si>")
             if xml.count >= chunkSize {
-                try sink(xml.bytes)
+                try xml.withBytes(sink)
                 xml.removeAll()
             }
         }
         xml.raw("</sst>")
-        try sink(xml.bytes)
+        try xml.withBytes(sink)
     }
 }
