@@ -90,6 +90,85 @@ public enum AnswerVocabulary {
 
     /// The folded form of a text: lower case, punctuation dropped, white space collapsed and trimmed.
     public static func fold(_ text: String) -> String {
+        if let folded = foldLatin1(text) { return folded }
+        return foldCharacters(text)
+    }
+
+    /// ``fold(_:)`` on the UTF-8 bytes of a text of ASCII and the Latin-1 letters and signs (U+00A0–U+00FF: æ, ø,
+    /// å, é, §, …), which is nearly every answer and measure typed: the same result as ``foldCharacters(_:)``
+    /// without grapheme breaking and case tables. Nil for any other text. In that range every character is one
+    /// scalar (none combines with its neighbour; `\r\n` is white space either way), the white space is U+0009–U+000D,
+    /// U+0020 and U+00A0, and lower case maps only A–Z and U+00C0–U+00DE but × (U+00D7), each by adding 0x20.
+    static func foldLatin1(_ text: String) -> String? {
+        var text = text
+        return text.withUTF8 { bytes -> String? in
+            // Only ASCII and the two-byte sequences of U+00A0–U+00FF; anything else is left to the Character path.
+            var at = 0
+            while at < bytes.count {
+                let byte = bytes[at]
+                if byte < 0x80 {
+                    at += 1
+                    continue
+                }
+                guard at + 1 < bytes.count, byte == 0xC2 || byte == 0xC3, (0x80...0xBF).contains(bytes[at + 1]),
+                    byte == 0xC3 || bytes[at + 1] >= 0xA0
+                else { return nil }
+                at += 2
+            }
+            return String(unsafeUninitializedCapacity: bytes.count) { out in
+                var count = 0
+                var pendingSpace = false
+                var at = 0
+                while at < bytes.count {
+                    var byte = bytes[at]
+                    var second: UInt8?
+                    if byte < 0x80 {
+                        at += 1
+                        if byte == 0x20 || (0x09...0x0D).contains(byte) {
+                            pendingSpace = count > 0
+                            continue
+                        }
+                        if droppedASCII(byte) { continue }
+                        if (0x41...0x5A).contains(byte) { byte |= 0x20 }
+                    } else {
+                        let next = bytes[at + 1]
+                        at += 2
+                        if byte == 0xC2, next == 0xA0 {
+                            pendingSpace = count > 0
+                            continue
+                        }
+                        second = byte == 0xC3 && next <= 0x9E && next != 0x97 ? next + 0x20 : next
+                    }
+                    if pendingSpace {
+                        out[count] = UInt8(ascii: " ")
+                        count += 1
+                        pendingSpace = false
+                    }
+                    out[count] = byte
+                    count += 1
+                    if let second {
+                        out[count] = second
+                        count += 1
+                    }
+                }
+                return count
+            }
+        }
+    }
+
+    /// Whether `byte` is one of the ASCII characters folding drops.
+    private static func droppedASCII(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "."), UInt8(ascii: ","), UInt8(ascii: ":"), UInt8(ascii: ";"), UInt8(ascii: "!"),
+            UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "*"), UInt8(ascii: "("), UInt8(ascii: ")"),
+            UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "/"):
+            true
+        default: false
+        }
+    }
+
+    /// ``fold(_:)`` character by character: the definition, for any text.
+    static func foldCharacters(_ text: String) -> String {
         var result = ""
         var pendingSpace = false
         for character in text.lowercased() {

@@ -36,9 +36,20 @@ public enum IndsatsMapping {
         ("tvangsmæssig anbringelse", .anbringelseUdenSamtykke),
     ]
 
+    /// The texts a template's drop-down list offers (`§ 32 støttende indsats`), mapped once: nearly every returned
+    /// workbook names its measure so.
+    private static let templateForms: [String: Result] = Dictionary(
+        uniqueKeysWithValues: Indsats.allCases.map(TemplateWriter.indsatsText).map { ($0, mapText($0)) })
+
     /// Maps `text`.
     public static func map(_ text: String) -> Result {
         if let plain = Indsats(text: text) { return .certain(plain) }
+        if let known = templateForms[text] { return known }
+        return mapText(text)
+    }
+
+    /// Maps `text`, word by word.
+    private static func mapText(_ text: String) -> Result {
         let folded = AnswerVocabulary.fold(text.replacingAll("§", with: " § ").replacingAll(".", with: " "))
         let words = folded.split(separator: " ").map(String.init)
 
