@@ -5,12 +5,14 @@ extension StringProtocol {
     public var trimmed: String {
         let whole = String(self)
         // Most texts start and end with an ASCII character that is not white space: answered from the two bytes,
-        // without the scalar views' index work (the template reader asks this of every text cell).
-        if let first = whole.utf8.first, let last = whole.utf8.last, first < 0x80, last < 0x80,
-            !first.isTrimmedASCIISpace, !last.isTrimmedASCIISpace
-        {
-            return whole
+        // without the scalar views' index work (the template reader asks this of every text cell). Read from the
+        // contiguous bytes: the view's generic `last` was most of the cost.
+        var probe = whole
+        let plain = probe.withUTF8 { bytes in
+            guard let first = bytes.first, let last = bytes.last else { return false }
+            return first < 0x80 && last < 0x80 && !first.isTrimmedASCIISpace && !last.isTrimmedASCIISpace
         }
+        if plain { return whole }
         guard let first = unicodeScalars.first, let last = unicodeScalars.last else { return whole }
         if !first.isTrimmedSpace && !last.isTrimmedSpace { return whole }
         var scalars = Substring(self).unicodeScalars

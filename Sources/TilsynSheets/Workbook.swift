@@ -104,7 +104,7 @@ public final class Workbook: Sendable {
             for (index, entry) in workbook.sheets.enumerated() {
                 let relationship = entry.relationshipId.flatMap { id in relationships.first { $0.id == id } }
                 let kind: SheetInfo.Kind =
-                    switch relationship?.type.split(separator: "/").last {
+                    switch relationship?.typeName {
                     case "worksheet": .worksheet
                     case "chartsheet": .chartsheet
                     case "dialogsheet": .dialogsheet

@@ -76,11 +76,7 @@ public final class ZipArchive: Sendable {
     }
 
     static func key(for name: String) -> String {
-        let normalised = CentralDirectory.normalisedName(name)
-        var bytes = Array(normalised.utf8)
-        guard bytes.allSatisfy({ $0 < 0x80 }) else { return normalised.lowercased() }
-        for i in bytes.indices where bytes[i] >= UInt8(ascii: "A") && bytes[i] <= UInt8(ascii: "Z") { bytes[i] |= 0x20 }
-        return String(decoding: bytes, as: UTF8.self)
+        CentralDirectory.normalisedName(name).lowercasedName
     }
 
     /// Streams the entry's uncompressed bytes in chunks, verifying size and CRC-32 at the end.

@@ -71,6 +71,16 @@ import Testing
         #expect(RelationshipsReader.resolve(target, from: source) == expected)
     }
 
+    @Test(arguments: [
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet",
+        "http://purl.oclc.org/ooxml/officeDocument/relationships/chartsheet", "worksheet", "a/b//", "///", "", "/x",
+        "ark/æøå", "x/\u{301}",
+    ])
+    func aRelationshipsTypeNameIsItsLastSegment(type: String) {
+        let relationship = Relationship(id: "rId1", type: type, target: "", external: false)
+        #expect(relationship.typeName.map(String.init) == type.split(separator: "/").last.map(String.init))
+    }
+
     // MARK: Trimming
 
     /// Unicode's `White_Space`, the definition `trimmed` keeps to, checked scalar by scalar.
@@ -92,6 +102,17 @@ import Testing
             let text = parts.joined()
             #expect(text.trimmed == Self.referenceTrim(text))
             #expect(Substring(text).trimmed == Self.referenceTrim(text))
+        }
+    }
+
+    /// Part names are looked up lower-cased on their bytes: the same as `lowercased()`, ASCII or not.
+    @Test func namesLowerCaseAsLowercasedDoes() async {
+        let pieces = [
+            "Svar_", "Bemaerkning_", "B", "2", ".", "_", "xl/", "[Content_Types]", "ark", "Æ", "ø", "İ", "Σ", " ", "'",
+        ]
+        await propertyCheck(count: 1_000, input: Gen.element(of: pieces).map { $0 ?? "a" }.array(of: 0...6)) { parts in
+            let text = parts.joined()
+            #expect(text.lowercasedName == text.lowercased())
         }
     }
 }
