@@ -167,14 +167,14 @@ extension ReadContext {
     /// error naming both cells.
     mutating func foreignMetadata(_ grid: SheetGrid, above headerRow: Int) -> [String: SourceText] {
         func label(_ address: CellAddress) -> (key: String, canonical: Bool)? {
-            guard case .string(let text)? = grid.cells[address] else { return nil }
+            guard case .string(let text)? = grid[address] else { return nil }
             let folded = AnswerVocabulary.fold(text)
             guard let key = Vocabulary.metadata[folded] else { return nil }
             return (key, Vocabulary.canonicalLabels.contains(folded))
         }
         var found: [String: [(rank: Int, value: SourceText)]] = [:]
-        for address in grid.cells.keys.sorted() where address.row < headerRow {
-            guard case .string(let text)? = grid.cells[address] else { continue }
+        for (address, value) in grid.cells where address.row < headerRow {
+            guard case .string(let text) = value else { continue }
             if let (key, canonical) = label(address) {
                 var valueAddress = CellAddress(row: address.row, column: address.column + 1)
                 if let range = grid.mergedRange(covering: address), range.first == address {

@@ -396,18 +396,20 @@ struct ReadContext {
             metadata[key] = SourceText(value.value, at: Provenance(reference: value.cell), problem: value.problem)
         }
         for conflict in filled.conflicts { report(conflict) }
-        let positioned = filled.answers.values.map {
-            (position: catalogues.position($0.questionID, in: filled.catalogueID) ?? Int.max, answer: $0)
+        // Sorted by index: moving the answers themselves while sorting was a percent of an import.
+        let values = Array(filled.answers.values)
+        let positions = values.map { catalogues.position($0.questionID, in: filled.catalogueID) ?? Int.max }
+        let order = values.indices.sorted { a, b in
+            positions[a] != positions[b] ? positions[a] < positions[b] : values[a].questionID < values[b].questionID
         }
-        let answers = positioned.sorted {
-            $0.position != $1.position ? $0.position < $1.position : $0.answer.questionID < $1.answer.questionID
-        }.map(\.answer).map {
-            RawAnswer(
-                questionID: $0.questionID,
+        let answers = order.map { index in
+            let answer = values[index]
+            return RawAnswer(
+                questionID: answer.questionID,
                 answer: SourceText(
-                    $0.answer.value, at: Provenance(reference: $0.answer.cell), problem: $0.answer.problem),
+                    answer.answer.value, at: Provenance(reference: answer.answer.cell), problem: answer.answer.problem),
                 remark: SourceText(
-                    $0.remark.value, at: Provenance(reference: $0.remark.cell), problem: $0.remark.problem))
+                    answer.remark.value, at: Provenance(reference: answer.remark.cell), problem: answer.remark.problem))
         }
         let at = metadata["Sagsnummer"]?.at ?? Provenance(sheet: filled.sheetName, cell: "")
         var raw = RawReview(

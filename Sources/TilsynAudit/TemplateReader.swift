@@ -146,11 +146,11 @@ public enum TemplateReader {
             guard let id = candidates[row] else { continue }
             var answer: Int?
             var remark: Int?
-            for (address, value) in grid.cells where address.row == row {
-                guard case .string(let text) = value else { continue }
+            for cell in grid.row(row)?.cells ?? [] {
+                guard case .string(let text) = cell.value else { continue }
                 let label = text.trimmed
-                if label == "Svar", answer.map({ address.column < $0 }) ?? true { answer = address.column }
-                if label == "Bemærkning", remark.map({ address.column < $0 }) ?? true { remark = address.column }
+                if label == "Svar", answer.map({ cell.column < $0 }) ?? true { answer = cell.column }
+                if label == "Bemærkning", remark.map({ cell.column < $0 }) ?? true { remark = cell.column }
             }
             if let answer, let remark { return (row, id, answer, remark) }
         }
@@ -246,16 +246,19 @@ public enum TemplateReader {
         }
         func value(_ address: CellAddress) -> TemplateValue {
             let source = grid.source(address)
-            return TemplateValue(value: source.text, cell: "\(grid.name)!\(address)", problem: source.problem)
+            return TemplateValue(
+                value: source.text, cell: source.at.sheet + "!" + source.at.cell, problem: source.problem)
         }
         func place(_ address: CellAddress) -> String { "\(grid.name)!\(address)" }
         var rowsOfID: [String: [Int]] = [:]
+        rowsOfID.reserveCapacity(questionRecords.count)
         for (address, _) in grid.cells where address.column == header.id && address.row > header.row {
             if let id = grid.text(address) { rowsOfID[id, default: []].append(address.row) }
         }
         for id in rowsOfID.keys { rowsOfID[id]?.sort() }
 
         var answers: [String: TemplateAnswer] = [:]
+        answers.reserveCapacity(questionRecords.count)
         var missing: [String] = []
         var conflicts: [TemplateConflict] = []
         var rowsRead = Set<Int>()
@@ -280,7 +283,7 @@ public enum TemplateReader {
             let remarkCell = CellAddress(row: row, column: header.remark)
             // A name on another row is stale (rows were inserted or moved without it): that cell is another
             // question's, read through its own row.
-            for named in [namedAnswer, namedRemark].compactMap({ $0 })
+            for case let named? in [namedAnswer, namedRemark]
             where named.row == row && named != answerCell && named != remarkCell && !grid.isEmpty(named) {
                 // A filled cell the name points at, in neither column the header names: which one the reviewer
                 // meant cannot be known.
@@ -301,8 +304,8 @@ public enum TemplateReader {
         // Answers or remarks in rows of no question (a row added below the table, an id overwritten).
         var stray: [CellAddress] = []
         for (address, _) in grid.cells
-        where address.row > header.row && !rowsRead.contains(address.row)
-            && (address.column == header.answer || address.column == header.remark) && !grid.isEmpty(address)
+        where (address.column == header.answer || address.column == header.remark) && address.row > header.row
+            && !rowsRead.contains(address.row) && !grid.isEmpty(address)
         {
             if grid.mergedRange(covering: address).map({ $0.first.column == 1 }) == true { continue }  // a step heading
             stray.append(address)
