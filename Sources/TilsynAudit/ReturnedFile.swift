@@ -362,11 +362,11 @@ struct ReadContext {
         return text.withUTF8 { mayHoldCPR($0) }
     }
 
-    /// Whether UTF-8 bytes hold at least ten ASCII digits: counted eight bytes at a time (a template's long texts
-    /// made the byte loop a percent of an import).
+    /// Whether UTF-8 bytes hold at least ten ASCII digits.
     func mayHoldCPR(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool { Self.holdsTenDigits(bytes) }
 
-    /// See ``mayHoldCPR(_:)-(UnsafeBufferPointer<UInt8>)``.
+    /// Whether UTF-8 bytes hold at least ten ASCII digits, counted eight bytes at a time (a template's long texts
+    /// made the byte loop a percent of an import).
     static func holdsTenDigits(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard bytes.count >= 10, let base = UnsafeRawPointer(bytes.baseAddress) else { return false }
         var digits = 0
