@@ -108,7 +108,8 @@ import Testing
     /// Part names are looked up lower-cased on their bytes: the same as `lowercased()`, ASCII or not.
     @Test func namesLowerCaseAsLowercasedDoes() async {
         let pieces = [
-            "Svar_", "Bemaerkning_", "B", "Z", "@", "2", ".", "_", "xl/", "[Content_Types]", "ark", "Æ", "ø", "İ", "Σ", " ",
+            "Svar_", "Bemaerkning_", "B", "Z", "@", "2", ".", "_", "xl/", "[Content_Types]", "ark", "Æ", "ø", "İ", "Σ",
+            " ",
         ]
         await propertyCheck(count: 1_000, input: Gen.element(of: pieces).map { $0 ?? "a" }.array(of: 0...6)) { parts in
             let text = parts.joined()
