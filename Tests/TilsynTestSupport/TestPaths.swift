@@ -88,8 +88,34 @@ public struct ProcessResult: Sendable {
 }
 
 /// Runs a program with arguments, capturing its output.
+///
+/// A program written just before (a binary copied into a folder) can be held open for writing by another test's
+/// child process, forked while the copy was open and not yet replaced by its own program: starting it then fails
+/// with "Text file busy" (`ETXTBSY`) until that child execs, a moment later. The file itself is complete, so the
+/// start is tried again, for up to a second; any other failure is thrown at once.
 public func runProcess(_ executable: URL, _ arguments: [String], environment: [String: String]? = nil,
                        currentDirectory: URL? = nil) throws -> ProcessResult {
+    var attempt = 0
+    while true {
+        do {
+            return try runProcessOnce(
+                executable, arguments, environment: environment, currentDirectory: currentDirectory)
+        } catch let error as NSError where attempt < 50 && isTextFileBusy(error) {
+            attempt += 1
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+    }
+}
+
+/// Whether `error`, or an error under it, is `ETXTBSY`.
+private func isTextFileBusy(_ error: NSError) -> Bool {
+    if error.domain == NSPOSIXErrorDomain && error.code == Int(ETXTBSY) { return true }
+    guard let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError else { return false }
+    return isTextFileBusy(underlying)
+}
+
+private func runProcessOnce(_ executable: URL, _ arguments: [String], environment: [String: String]?,
+                            currentDirectory: URL?) throws -> ProcessResult {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
