@@ -47,7 +47,7 @@ extension ReturnedFileReader {
         do {
             try reader.forEachRecord { row in
                 if CSVSurvey.isBlank(row) { return }
-                for index in row.indices where context.mayHoldCPR(row.utf8(at: index)) {
+                for index in row.indices where CPRDetector.mayContainCPR(row.utf8(at: index)) {
                     if CPRDetector.containsCPR(row[index]) {
                         cprCells.append(Provenance(
                             sheet: "", cell: CellAddress(row: row.line, column: index + 1).description))

@@ -332,7 +332,7 @@ struct ReadContext {
                     case .number: text = cell.value.auditText
                     default: continue
                     }
-                    if mayHoldCPR(text), CPRDetector.containsCPR(text) {
+                    if CPRDetector.mayContainCPR(text), CPRDetector.containsCPR(text) {
                         reportCPR(at: Provenance(
                             sheet: sheet.name, cell: CellAddress(row: row.number, column: cell.column).description))
                     }
@@ -353,40 +353,6 @@ struct ReadContext {
                 suggestion: "Slet CPR-nummeret, gem filen, og send den igen. Brug sagsnummer eller pseudonym, aldrig "
                     + "CPR-nummer.")
         }
-    }
-
-    /// Whether a text has at least ten ASCII digits: a cheap test before the CPR pattern.
-    func mayHoldCPR(_ text: String) -> Bool {
-        guard text.utf8.count >= 10 else { return false }
-        var text = text
-        return text.withUTF8 { mayHoldCPR($0) }
-    }
-
-    /// Whether UTF-8 bytes hold at least ten ASCII digits.
-    func mayHoldCPR(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool { Self.holdsTenDigits(bytes) }
-
-    /// Whether UTF-8 bytes hold at least ten ASCII digits, counted eight bytes at a time (a template's long texts
-    /// made the byte loop a percent of an import).
-    static func holdsTenDigits(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard bytes.count >= 10, let base = UnsafeRawPointer(bytes.baseAddress) else { return false }
-        var digits = 0
-        var at = 0
-        while at + 8 <= bytes.count {
-            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: at, as: UInt64.self))
-            // Per byte b (its high bit cleared into a, which cannot carry into the next byte): a ≥ 0x30 sets the
-            // high bit of a + 0x50, a ≥ 0x3A that of a + 0x46; a digit also has its own high bit clear.
-            let low = word & 0x7F7F_7F7F_7F7F_7F7F
-            let atLeast0 = (low &+ 0x5050_5050_5050_5050) & 0x8080_8080_8080_8080
-            let beyond9 = (low &+ 0x4646_4646_4646_4646) & 0x8080_8080_8080_8080
-            digits += (atLeast0 & ~beyond9 & ~word & 0x8080_8080_8080_8080).nonzeroBitCount
-            if digits >= 10 { return true }
-            at += 8
-        }
-        while at < bytes.count {
-            if bytes[at] &- 48 < 10 { digits += 1 }
-            at += 1
-        }
-        return digits >= 10
     }
 
     /// The template's metadata and answers as a raw review, answers in catalogue order.

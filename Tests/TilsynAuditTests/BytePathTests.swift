@@ -54,7 +54,7 @@ import Testing
         await propertyCheck(count: 2_000, input: Gen.element(of: pieces).map { $0 ?? "a" }.array(of: 0...30)) { parts in
             var text = parts.joined()
             let count = text.utf8.filter { $0 >= 0x30 && $0 <= 0x39 }.count
-            text.withUTF8 { #expect(ReadContext.holdsTenDigits($0) == (count >= 10)) }
+            text.withUTF8 { #expect(CPRDetector.mayContainCPR($0) == (count >= 10)) }
         }
     }
 

@@ -237,18 +237,8 @@ struct Scrubber {
         if freeText, let casePseudonym, caseNumber.count >= 4, text.contains(caseNumber) {
             text = text.replacing(caseNumber, with: casePseudonym)
         }
-        guard Scrubber.mayHoldCPR(text), CPRDetector.containsCPR(text) else { return text }
+        guard CPRDetector.mayContainCPR(text), CPRDetector.containsCPR(text) else { return text }
         redactions += 1
         return CPRDetector.redact(text)
-    }
-
-    /// Whether `text` has the ten digits a CPR number needs (a cheap test before the detector).
-    static func mayHoldCPR(_ text: String) -> Bool {
-        var digits = 0
-        for byte in text.utf8 where byte >= 0x30 && byte <= 0x39 {
-            digits += 1
-            if digits >= 10 { return true }
-        }
-        return false
     }
 }
