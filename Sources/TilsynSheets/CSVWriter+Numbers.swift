@@ -2,71 +2,11 @@
 extension CSVWriter {
     /// Appends a date as `dd-mm-yyyy`.
     static func appendDate(year: Int, month: Int, day: Int, to buffer: inout ByteBuffer) {
-        appendDigits(day, width: 2, to: &buffer)
+        buffer.appendDigits(day, width: 2)
         buffer.append(0x2D)
-        appendDigits(month, width: 2, to: &buffer)
+        buffer.appendDigits(month, width: 2)
         buffer.append(0x2D)
-        appendDigits(year, width: 4, to: &buffer)
-    }
-
-    /// Appends the decimal digits of a non-negative number, with leading zeros up to `width` digits.
-    ///
-    /// Two digits at a time from a table of the pairs 00 to 99: a date's or time's parts are one pair or two, and
-    /// a whole number of seven digits took about 200 instructions one digit at a time.
-    @inline(__always)
-    static func appendDigits<Number: BinaryInteger>(_ value: Number, width: Int, to buffer: inout ByteBuffer) {
-        let rest = UInt64(value)
-        if width == 2, rest < 100 {
-            appendPair(Int(rest), to: &buffer)
-        } else if width == 4, rest < 10_000 {
-            appendPair(Int(rest / 100), to: &buffer)
-            appendPair(Int(rest % 100), to: &buffer)
-        } else {
-            appendDigits(rest, paddedTo: width, to: &buffer)
-        }
-    }
-
-    /// "00" to "99", two bytes each.
-    private static let digitPairs: StaticString = """
-        0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849\
-        5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899
-        """
-
-    @inline(__always)
-    private static func appendPair(_ pair: Int, to buffer: inout ByteBuffer) {
-        let digits = digitPairs.utf8Start + 2 * pair
-        buffer.append(digits[0])
-        buffer.append(digits[1])
-    }
-
-    private static func appendDigits(_ value: UInt64, paddedTo width: Int, to buffer: inout ByteBuffer) {
-        // 20 digits hold any 64-bit magnitude; the width is capped at the space (no caller asks for more than 4).
-        var space: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        withUnsafeMutableBytes(of: &space) { space in
-            let pairs = digitPairs.utf8Start
-            var rest = value
-            var start = 24
-            while rest >= 100 {
-                let pair = Int(rest % 100)
-                rest /= 100
-                start -= 2
-                space[start] = pairs[2 * pair]
-                space[start + 1] = pairs[2 * pair + 1]
-            }
-            if rest >= 10 {
-                start -= 2
-                space[start] = pairs[2 * Int(rest)]
-                space[start + 1] = pairs[2 * Int(rest) + 1]
-            } else {
-                start -= 1
-                space[start] = 0x30 + UInt8(rest)
-            }
-            while 24 - start < min(width, 24) {
-                start -= 1
-                space[start] = 0x30
-            }
-            buffer.append(UnsafeBufferPointer(rebasing: space.assumingMemoryBound(to: UInt8.self)[start...]))
-        }
+        buffer.appendDigits(year, width: 4)
     }
 
     static func isValidDate(year: Int, month: Int, day: Int) -> Bool {
@@ -87,7 +27,7 @@ extension CSVWriter {
         let whole = value.rounded(.towardZero) == value
         if whole, value.magnitude < 9_007_199_254_740_992 {
             if value < 0 { out.append(0x2D) }
-            appendDigits(UInt64(value.magnitude), width: 1, to: &out)
+            out.appendDigits(UInt64(value.magnitude), width: 1)
             return
         }
         if !whole, appendShortDecimal(value, decimalSeparator: decimalSeparator, to: &out) { return }
@@ -127,9 +67,9 @@ extension CSVWriter {
             var divisor: UInt64 = 1
             for _ in 0..<decimals { divisor &*= 10 }
             if value < 0 { out.append(0x2D) }
-            appendDigits(digits / divisor, width: 1, to: &out)
+            out.appendDigits(digits / divisor, width: 1)
             out.append(decimalSeparator)
-            appendDigits(digits % divisor, width: decimals, to: &out)
+            out.appendDigits(digits % divisor, width: decimals)
             return true
         }
         return false

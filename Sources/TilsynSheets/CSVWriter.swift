@@ -316,7 +316,7 @@ public final class CSVWriter {
             try appendNumber(number, column: column, to: &buffer)
         case .integer(let integer):
             if integer < 0 { buffer.append(0x2D) }
-            Self.appendDigits(integer.magnitude, width: 1, to: &buffer)
+            buffer.appendDigits(integer.magnitude, width: 1)
         case .bool(let flag):
             appendBool(flag, to: &buffer)
         case .date(let year, let month, let day):
@@ -332,11 +332,11 @@ public final class CSVWriter {
             }
             Self.appendDate(year: year, month: month, day: day, to: &buffer)
             buffer.append(0x20)
-            Self.appendDigits(hour, width: 2, to: &buffer)
+            buffer.appendDigits(hour, width: 2)
             buffer.append(0x3A)
-            Self.appendDigits(minute, width: 2, to: &buffer)
+            buffer.appendDigits(minute, width: 2)
             buffer.append(0x3A)
-            Self.appendDigits(second, width: 2, to: &buffer)
+            buffer.appendDigits(second, width: 2)
         case .empty:
             break
         }

@@ -94,34 +94,14 @@ struct XMLBuffer {
 
     /// Appends a decimal integer.
     mutating func integer(_ value: Int) {
-        if value >= 0 && value < 10 {
-            append(UInt8(ascii: "0") + UInt8(value))
-            return
-        }
-        XMLBuffer.withDigits(of: value) { append($0) }
+        if value < 0 { append(UInt8(ascii: "-")) }
+        store.buffer.appendDigits(value.magnitude, width: 1)
     }
 
     /// Appends the decimal digits of `value` (with `-` when negative) without making a String.
     static func appendDigits(of value: Int, to bytes: inout [UInt8]) {
-        withDigits(of: value) { bytes.append(contentsOf: $0) }
-    }
-
-    /// Calls `body` with the decimal digits of `value` (after `-` when negative), made on the stack.
-    static func withDigits(of value: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-        var magnitude = value.magnitude
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 21) { digits in
-            var start = 21
-            repeat {
-                start -= 1
-                digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
-            if value < 0 {
-                start -= 1
-                digits[start] = UInt8(ascii: "-")
-            }
-            body(UnsafeBufferPointer(rebasing: digits[start..<21]))
-        }
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        ByteBuffer.withDigits(UInt64(value.magnitude), width: 1) { bytes.append(contentsOf: $0) }
     }
 
     /// Appends a finite number as `number(_:)` writes it; integers go straight to digits.

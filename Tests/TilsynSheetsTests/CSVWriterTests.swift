@@ -172,7 +172,7 @@ struct CSVWriterTests {
             // From the smallest buffer (16 bytes), so that the longest digit runs also make it grow.
             var written = ByteBuffer(capacity: 1)
             defer { written.free() }
-            CSVWriter.appendDigits(number, width: width, to: &written)
+            written.appendDigits(number, width: width)
             let plain = String(number)
             #expect(written.string == String(repeating: "0", count: max(0, width - plain.count)) + plain)
         }
