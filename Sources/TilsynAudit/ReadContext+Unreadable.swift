@@ -3,7 +3,10 @@ internal import TilsynSheets
 extension ReadContext {
     /// A finding for a file the spreadsheet layer could not read.
     mutating func unreadable(_ error: any Error) {
-        switch (error as? SpreadsheetError)?.code {
+        // Where in the workbook, when the reader knows: the sheet, and the cell if it has one.
+        let spreadsheetError = error as? SpreadsheetError
+        let at = spreadsheetError?.sheet.map { Provenance(sheet: $0, cell: spreadsheetError?.cell ?? "") }
+        switch spreadsheetError?.code {
         case SpreadsheetError.Code.passwordProtected:
             add(severity: .error, rule: .passwordProtected,
                 message: "Projektmappen er beskyttet med adgangskode (krypteret) og kan ikke læses.",
@@ -47,8 +50,15 @@ extension ReadContext {
             add(severity: .error, rule: .unreadable, message: "CSV-filen kan ikke læses.",
                 suggestion: "Gem filen igen fra Excel som »CSV UTF-8 (kommasepareret)« eller »CSV "
                     + "(semikolonsepareret)«.")
+        case SpreadsheetError.Code.rowOutOfOrder:
+            add(at: at, severity: .error, rule: .unreadable,
+                message: "Arket er beskadiget: en række står før en række, der allerede er læst, eller er der to "
+                    + "gange. Intet regnearksprogram gemmer det, og en celle kunne blive læst på forkert plads eller "
+                    + "to gange, så arket læses ikke.",
+                suggestion: "Åbn filen i LibreOffice Calc, kontrollér rækkerne omkring cellen, og gem den igen som "
+                    + "Excel-projektmappe (.xlsx).")
         default:
-            add(severity: .error, rule: .unreadable, message: "Filen kan ikke læses som en Excel-projektmappe (.xlsx).",
+            add(at: at, severity: .error, rule: .unreadable, message: "Filen kan ikke læses som en Excel-projektmappe (.xlsx).",
                 suggestion: "Kontrollér, at filen kan åbnes i Excel, og gem den igen som Excel-projektmappe (.xlsx).")
         }
     }

@@ -5,8 +5,9 @@ internal import TilsynSheets
 ///
 /// The cells are the sheet's rows as read, looked up by binary search: a sheet's rows come in ascending order with
 /// their cells in column order, so no table of addresses is built (hashing every cell of a template into one was
-/// a tenth of the template reader's own work). Rows out of order or repeated, which a damaged file can have, are
-/// put in order first, a later cell at an address replacing an earlier one as a table would.
+/// a tenth of the template reader's own work). A file's rows always come so: the reader refuses rows out of order or
+/// given twice (`.rowOutOfOrder`) and two cells at one reference. Only a `Sheet` built in code can hold rows
+/// otherwise; they are put in order first, a later cell at an address replacing an earlier one as a table would.
 struct SheetGrid {
     let name: String
     /// The rows with values in ascending order, each row's cells in ascending column order, no address twice.

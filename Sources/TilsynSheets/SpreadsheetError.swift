@@ -75,6 +75,9 @@ public struct SpreadsheetError: Error, CustomStringConvertible, Sendable, Equata
         public static let limitExceeded = Code("limitExceeded")
         /// A cell reference is malformed or out of Excel's range.
         public static let invalidCellReference = Code("invalidCellReference")
+        /// A row comes at or before one already read (out of order or given twice): no spreadsheet program writes
+        /// that, and a cell could be read at the wrong place or twice.
+        public static let rowOutOfOrder = Code("rowOutOfOrder")
         /// A cell's value does not fit its type.
         public static let invalidValue = Code("invalidValue")
         /// The workbook lists no sheets.
@@ -145,6 +148,16 @@ public struct SpreadsheetError: Error, CustomStringConvertible, Sendable, Equata
         if !place.isEmpty { parts.append(place) }
         parts.append(message)
         return parts.joined(separator: ": ")
+    }
+
+    /// Row `row` read after row `previous` (at or beyond it); `column` is the row's first cell's.
+    static func rowOutOfOrder(_ row: Int, after previous: Int, column: Int) -> SpreadsheetError {
+        SpreadsheetError(
+            .rowOutOfOrder,
+            "row \(row) comes after row \(previous): the sheet's rows are out of order or one is given twice, which no "
+                + "spreadsheet program writes, so a cell could be read at the wrong place or twice; the sheet is "
+                + "damaged: open it in LibreOffice Calc, check the rows and save it again as .xlsx",
+            cell: CellAddress(row: row, column: column).description)
     }
 
     /// A copy with the file name set, unless one is set already.

@@ -192,7 +192,8 @@ public final class Workbook: Sendable {
 public struct Sheet: Sendable, Equatable {
     /// The sheet as the workbook lists it.
     public var info: SheetInfo
-    /// Its rows with values, in order.
+    /// Its rows with values, in ascending order of their numbers, each number once (a file with rows out of order or
+    /// given twice is refused with `.rowOutOfOrder`).
     public var rows: [Row]
     /// Its merged ranges.
     public var mergedRanges: [CellRange]
@@ -242,6 +243,8 @@ public struct Sheet: Sendable, Equatable {
 ///
 /// Merged ranges, data validations and protection follow the cell data in the file, so they are complete once
 /// ``next()`` has returned nil. Large sheets are parsed on all cores in segments; the rows still come in order.
+/// Rows come in ascending order of their numbers, each number once: a row at or before one already read (never
+/// written by a spreadsheet program) is refused with `.rowOutOfOrder`, not moved or merged.
 public final class RowReader {
     private enum Source {
         case none
@@ -269,6 +272,8 @@ public final class RowReader {
     private var parsedCells = 0
     /// The last row number of the segments handed out so far (parallel mode).
     private var rowBase = 0
+    /// The number of the last row handed out from the segments so far (parallel mode).
+    private var handedRow = 0
     /// Formula cells without a cached result, from the segments parsed so far (parallel reading).
     private var uncached: [CellAddress] = []
 
@@ -408,6 +413,14 @@ public final class RowReader {
             }
             for cell in segment.formulasWithoutValue {
                 uncached.append(CellAddress(row: cell.relative ? cell.row + rowBase : cell.row, column: cell.column))
+            }
+            // Each segment checks its own anchored rows; across segments (and from a segment's rows numbered by
+            // count to its first with a reference) the order is checked here.
+            for row in segment.rows {
+                guard row.number > handedRow else {
+                    throw SpreadsheetError.rowOutOfOrder(row.number, after: handedRow, column: row.cells.first?.column ?? 1)
+                }
+                handedRow = row.number
             }
             rowBase = segment.anchored ? segment.lastRowNumber : rowBase + segment.lastRowNumber
             parsedCells += segment.cellCount

@@ -34,6 +34,8 @@ final class WorksheetReader: SAXHandler {
     /// Whether a `<row>` is open; cells outside any (never in a file a spreadsheet program wrote) are a row of
     /// their own.
     @exclusivity(unchecked) private var inRow = false
+    /// The number of the last row completed with values: a row must come after it (see ``endRow()``).
+    @exclusivity(unchecked) private var lastCompletedRow = 0
 
     /// Whether row numbers are known: false for a segment of a sheet parsed in parallel until its first row (or cell)
     /// with a reference; rows numbered before that count from the segment's start and are rebased later.
@@ -274,7 +276,12 @@ final class WorksheetReader: SAXHandler {
             try putCellsInOrder()
         }
         if !cells.isEmpty {
-            if !anchored { relativeRows += 1 }
+            if !anchored {
+                relativeRows += 1
+            } else if rowNumber <= lastCompletedRow {
+                throw rowOutOfOrder()
+            }
+            lastCompletedRow = rowNumber
             completed.append(Row(number: max(rowNumber, 1), cells: cells))
             cells.removeAll(keepingCapacity: true)
         }
@@ -366,6 +373,14 @@ final class WorksheetReader: SAXHandler {
             .invalidCellReference,
             "a cell reference is not a valid address within A1:XFD1048576: the sheet is damaged; save it again in Excel",
             cell: rowNumber > 0 ? CellAddress(row: rowNumber, column: nextColumn).description : nil)
+    }
+
+    /// A row numbered at or before one already read: no spreadsheet program writes rows out of order, and a row given
+    /// twice could hold two values at one cell. Refused rather than put in order, so that nothing is read at the
+    /// wrong place or taken from one of two cells (``RowReader`` checks the same across a sheet's parallel segments).
+    @inline(never)
+    private func rowOutOfOrder() -> SpreadsheetError {
+        SpreadsheetError.rowOutOfOrder(rowNumber, after: lastCompletedRow, column: cells.first?.column ?? 1)
     }
 
     /// Sorts the row's cells by column; two cells at one reference are refused, as neither can be taken for the

@@ -311,6 +311,21 @@ import TilsynTestSupport
         Self.expectRefused(Self.read(model), .unreadableCell, at: value.description)
     }
 
+    /// A damaged file gives the answer's row again with another answer (Excel, LibreOffice and Numbers never write a
+    /// row twice; a script may): neither value can be taken as the one meant, so the file is refused at that cell.
+    @Test(arguments: [true, false])
+    func anAnswerRowGivenAgain(sameAnswer: Bool) throws {
+        var model = try Self.model()
+        let (_, cell) = try Self.applicableQuestion(model)
+        model[cell] = .text("Ja")
+        let again = sameAnswer ? "Ja" : "Nej"
+        model.sheets[0].rawRowsAfter =
+            "<row r=\"\(cell.row)\"><c r=\"\(cell)\" t=\"inlineStr\"><is><t>\(again)</t></is></c></row>"
+        let file = Self.read(model)
+        Self.expectRefused(file, .unreadable, at: cell.description, sheet: model.answerSheet)
+        #expect(file.findings.contains { $0.message.contains("to gange") && $0.suggestion.contains("LibreOffice") })
+    }
+
     // MARK: - 4. Nothing blank without a finding
 
     @Test func aBlankApplicableAnswer() throws {

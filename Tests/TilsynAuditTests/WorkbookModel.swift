@@ -22,6 +22,8 @@ struct WorkbookModel {
         var cells: [CellAddress: Value] = [:]
         var merged: [CellRange] = []
         var state: String?
+        /// Rows written after the sheet's rows as they are, as a damaged file can have them (a row given again).
+        var rawRowsAfter = ""
     }
 
     /// Which question's answer or remark a cell holds.
@@ -212,6 +214,7 @@ struct WorkbookModel {
                 }
                 rows += "</row>"
             }
+            rows += sheet.rawRowsAfter
             let merged = sheet.merged.isEmpty ? "" : "<mergeCells count=\"\(sheet.merged.count)\">"
                 + sheet.merged.map { "<mergeCell ref=\"\($0)\"/>" }.joined() + "</mergeCells>"
             builder.addSheet(sheet.name, rows: rows, trailer: merged, state: sheet.state)

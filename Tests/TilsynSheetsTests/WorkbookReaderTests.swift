@@ -163,7 +163,88 @@ struct WorkbookReaderTests {
         ("bad ISO date", "<row r=\"1\"><c r=\"A1\" t=\"d\"><v>yesterday</v></c></row>", .invalidValue),
         ("one reference twice", "<row r=\"1\"><c r=\"B1\"><v>1</v></c><c r=\"A1\"><v>2</v></c><c r=\"B1\"><v>3</v></c></row>",
          .invalidCellReference),
+        ("row given twice", "<row r=\"2\"><c r=\"A2\"><v>1</v></c></row><row r=\"2\"><c r=\"A2\"><v>2</v></c></row>",
+         .rowOutOfOrder),
+        ("row given twice, other cells", "<row r=\"2\"><c r=\"A2\"><v>1</v></c></row><row r=\"2\"><c r=\"B2\"><v>2</v></c></row>",
+         .rowOutOfOrder),
+        ("rows out of order", "<row r=\"3\"><c r=\"A3\"><v>1</v></c></row><row r=\"2\"><c r=\"A2\"><v>2</v></c></row>",
+         .rowOutOfOrder),
+        ("row numbered by its cell", "<row r=\"3\"><c r=\"A3\"><v>1</v></c></row><row><c r=\"B3\"><v>2</v></c></row>",
+         .rowOutOfOrder),
+        ("cell outside rows, above the last", "<row r=\"2\"><c r=\"A2\"><v>8</v></c></row><c r=\"B1\"><v>7</v></c>",
+         .rowOutOfOrder),
     ]
+
+    /// A sheet of `count` rows in order except that `back` is given again after row `at`, with a value of its own.
+    static func rowsWithOneBack(_ count: Int, at: Int, back: Int) -> String {
+        (1...count).map { number in
+            let row = "<row r=\"\(number)\"><c r=\"A\(number)\"><v>\(number)</v></c><c r=\"C\(number)\"><v>1</v></c></row>"
+            return number == at ? row + "<row r=\"\(back)\"><c r=\"B\(back)\"><v>0</v></c></row>" : row
+        }.joined()
+    }
+
+    @Test("a row at or before one already read is refused at its place, pushed, pulled or in parallel", arguments: [
+        (3000, 1, 1), (3000, 2999, 5), (3000, 1500, 1500), (3000, 3000, 2999), (3000, 777, 10),
+    ])
+    func rowsOutOfOrder(count: Int, at: Int, back: Int) throws {
+        var builder = XLSXBuilder()
+        builder.addSheet("S", rows: Self.rowsWithOneBack(count, at: at, back: back))
+        let bytes = builder.build()
+        let sequential = try Workbook(bytes: bytes, name: "s.xlsx", options: ReadOptions(parallel: false))
+        // Small segments: the row given again falls inside one segment or opens the next, as `at` moves.
+        for segmentSize in [1024, 4096, 1 << 20] {
+            let parallel = try Workbook(
+                bytes: bytes, name: "p.xlsx",
+                options: ReadOptions(parallel: true, parallelThreshold: 0, segmentSize: segmentSize))
+            let error = #expect(throws: SpreadsheetError.self) { _ = try parallel.load(parallel.sheets[0]) }
+            #expect(error?.code == .rowOutOfOrder)
+            #expect(error?.cell == "B\(back)", "segments of \(segmentSize) bytes")
+            #expect(error?.message.contains("row \(back) comes after row \(at)") == true)
+        }
+        let pulled = #expect(throws: SpreadsheetError.self) { _ = try sequential.load(sequential.sheets[0]) }
+        #expect(pulled?.code == .rowOutOfOrder)
+        #expect(pulled?.cell == "B\(back)")
+        let reader = try sequential.rows(of: sequential.sheets[0])
+        var handed: [Int] = []
+        let pushed = #expect(throws: SpreadsheetError.self) { while let row = try reader.next() { handed.append(row.number) } }
+        #expect(pushed?.code == .rowOutOfOrder)
+        #expect(pushed?.cell == "B\(back)")
+        // Every row handed out before the refusal was in order and came before the row given again.
+        #expect(handed == Array(handed.sorted()) && handed.allSatisfy { $0 <= at })
+    }
+
+    @Test("a row given again where a parallel segment starts is refused across the segments")
+    func rowGivenAgainAcrossSegments() throws {
+        // Segments of 1 KiB hold about 17 of these rows: one of forty neighbouring places is a cut, so one row given
+        // again opens a segment of its own, whose parser has read nothing before it.
+        for at in 1000..<1040 {
+            var builder = XLSXBuilder()
+            builder.addSheet("S", rows: Self.rowsWithOneBack(2000, at: at, back: at))
+            let parallel = try Workbook(
+                bytes: builder.build(), name: "p.xlsx",
+                options: ReadOptions(parallel: true, parallelThreshold: 0, segmentSize: 1024))
+            let error = #expect(throws: SpreadsheetError.self) { _ = try parallel.load(parallel.sheets[0]) }
+            #expect(error?.code == .rowOutOfOrder)
+            #expect(error?.cell == "B\(at)")
+        }
+    }
+
+    @Test("rows numbered by count continue in order across parallel segments")
+    func rowsWithoutNumbersInParallel() throws {
+        var builder = XLSXBuilder()
+        // Only every hundredth row has `r`: the others are numbered by count, also in a segment before its first `r`.
+        let rows = (1...3000).map { number in
+            (number % 100 == 0 ? "<row r=\"\(number)\">" : "<row>") + "<c><v>\(number)</v></c></row>"
+        }
+        builder.addSheet("S", rows: rows.joined())
+        let bytes = builder.build()
+        let sequential = try Workbook(bytes: bytes, name: "s.xlsx", options: ReadOptions(parallel: false))
+        let parallel = try Workbook(
+            bytes: bytes, name: "p.xlsx", options: ReadOptions(parallel: true, parallelThreshold: 0, segmentSize: 1024))
+        let expected = (1...3000).map { Row(number: $0, cells: [Cell(column: 1, value: .number(Double($0)))]) }
+        #expect(try sequential.load(sequential.sheets[0]).rows == expected)
+        #expect(try parallel.load(parallel.sheets[0]).rows == expected)
+    }
 
     @Test("cells out of column order come in column order, pushed, pulled or in parallel")
     func cellsOutOfOrder() throws {
@@ -188,7 +269,6 @@ struct WorkbookReaderTests {
 
     @Test("cells outside any row are read where their references put them, not dropped", arguments: [
         "<c r=\"B1\"><v>7</v></c>", "<c r=\"B1\"><v>7</v></c><row r=\"2\"><c r=\"A2\"><v>8</v></c></row>",
-        "<row r=\"2\"><c r=\"A2\"><v>8</v></c></row><c r=\"B1\"><v>7</v></c>",
     ])
     func cellsOutsideRows(rows: String) throws {
         var builder = XLSXBuilder()
