@@ -52,9 +52,9 @@ extension ReadContext {
                     + "(semikolonsepareret)«.")
         case SpreadsheetError.Code.rowOutOfOrder:
             add(at: at, severity: .error, rule: .unreadable,
-                message: "Arket er beskadiget: en række står før en række, der allerede er læst, eller er der to "
-                    + "gange. Intet regnearksprogram gemmer det, og en celle kunne blive læst på forkert plads eller "
-                    + "to gange, så arket læses ikke.",
+                message: "Arket er beskadiget: rækkerne står ikke i stigende rækkefølge, eller en række er gemt to "
+                    + "gange. Intet regnearksprogram gemmer et ark sådan, og en celle kunne blive læst på forkert plads "
+                    + "eller to gange, så arket læses ikke.",
                 suggestion: "Åbn filen i LibreOffice Calc, kontrollér rækkerne omkring cellen, og gem den igen som "
                     + "Excel-projektmappe (.xlsx).")
         default:
