@@ -50,6 +50,12 @@ extension ReadContext {
             add(severity: .error, rule: .unreadable, message: "CSV-filen kan ikke læses.",
                 suggestion: "Gem filen igen fra Excel som »CSV UTF-8 (kommasepareret)« eller »CSV "
                     + "(semikolonsepareret)«.")
+        case SpreadsheetError.Code.duplicateSheetName:
+            add(at: at, severity: .error, rule: .unreadable,
+                message: "Projektmappen har to ark med samme navn (store og små bogstaver regnes for ens). Intet "
+                    + "regnearksprogram gemmer det, og det ene arks celler kunne blive overset, så filen læses ikke.",
+                suggestion: "Åbn filen i LibreOffice Calc, giv det ene af de to ark et andet navn, og gem den igen som "
+                    + "Excel-projektmappe (.xlsx).")
         case SpreadsheetError.Code.rowOutOfOrder:
             add(at: at, severity: .error, rule: .unreadable,
                 message: "Arket er beskadiget: rækkerne står ikke i stigende rækkefølge, eller en række er gemt to "

@@ -80,6 +80,8 @@ public struct SpreadsheetError: Error, CustomStringConvertible, Sendable, Equata
         public static let rowOutOfOrder = Code("rowOutOfOrder")
         /// A cell's value does not fit its type.
         public static let invalidValue = Code("invalidValue")
+        /// Two sheets have the same name (compared ignoring case).
+        public static let duplicateSheetName = Code("duplicateSheetName")
         /// The workbook lists no sheets.
         public static let noSheets = Code("noSheets")
         /// No sheet has the name asked for.

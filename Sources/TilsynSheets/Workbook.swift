@@ -66,6 +66,7 @@ public final class Workbook: Sendable {
             isOpenDocument = try ODSPackage.isSpreadsheet(archive)
             if isOpenDocument {
                 (sheets, definedNames) = try ODSPackage.open(archive, options: options)
+                try Self.requireDistinctNames(sheets, part: ODSPackage.contentPart)
                 (date1904, sharedStrings, dateKinds) = (false, [], [])
                 return
             }
@@ -124,6 +125,7 @@ public final class Workbook: Sendable {
                     .noSheets, "the workbook has no sheets: save it again in Excel with at least one sheet",
                     part: workbookPart)
             }
+            try Self.requireDistinctNames(sheets, part: workbookPart)
             self.sheets = sheets
             definedNames = workbook.definedNames
             date1904 = workbook.date1904
@@ -145,6 +147,21 @@ public final class Workbook: Sendable {
         } catch var error as SpreadsheetError {
             if error.file == nil { error.file = name }
             throw error
+        }
+    }
+
+    /// Refuses two sheets with one name (compared ignoring case, as Excel does): no spreadsheet program saves that,
+    /// a sheet asked for by name could be either, and one of them would be overlooked.
+    private static func requireDistinctNames(_ sheets: [SheetInfo], part: String) throws {
+        var seen: Set<String> = []
+        seen.reserveCapacity(sheets.count)
+        for sheet in sheets where !seen.insert(sheet.name.lowercased()).inserted {
+            throw SpreadsheetError(
+                .duplicateSheetName,
+                "the workbook lists two sheets with the same name (compared ignoring case), which no spreadsheet "
+                    + "program saves, so one of them could be overlooked: the workbook is damaged; open it in "
+                    + "LibreOffice Calc, rename one of the two sheets and save it again",
+                part: part, sheet: sheet.name)
         }
     }
 

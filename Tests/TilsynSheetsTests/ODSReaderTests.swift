@@ -20,6 +20,17 @@ struct ODSReaderTests {
         return try workbook.load(workbook.sheets[0])
     }
 
+    @Test("two tables with one name, compared ignoring case, are refused naming the second")
+    func tableNameTwice() throws {
+        var builder = ODSBuilder()
+        builder.addSheet("Tilsyn", rows: B.row(B.text("Ja")))
+        builder.addSheet("tilsyn", rows: B.row(B.text("Nej")))
+        let error = #expect(throws: SpreadsheetError.self) { _ = try Self.open(builder) }
+        #expect(error?.code == .duplicateSheetName)
+        #expect(error?.sheet == "tilsyn")
+        #expect(error?.part == "content.xml")
+    }
+
     @Test("a formula without a value is reported, not read as an empty cell")
     func formulaWithoutValue() throws {
         let sheet = try Self.load(

@@ -229,6 +229,20 @@ struct WorkbookReaderTests {
         }
     }
 
+    @Test("two sheets with one name, compared ignoring case, are refused naming the second",
+          arguments: [("Ark1", "Ark1"), ("Tilsyn", "TILSYN"), ("Æble", "æble")])
+    func sheetNameTwice(first: String, second: String) throws {
+        var builder = XLSXBuilder()
+        builder.addSheet(first, rows: "<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>")
+        builder.addSheet("Andet", rows: "")
+        builder.addSheet(second, rows: "<row r=\"1\"><c r=\"A1\"><v>2</v></c></row>")
+        let error = #expect(throws: SpreadsheetError.self) { _ = try open(builder) }
+        #expect(error?.code == .duplicateSheetName)
+        #expect(error?.sheet == second)
+        #expect(error?.file == "test.xlsx")
+        #expect(error?.part == "xl/workbook.xml")
+    }
+
     @Test("rows numbered by count continue in order across parallel segments")
     func rowsWithoutNumbersInParallel() throws {
         var builder = XLSXBuilder()
