@@ -265,11 +265,16 @@ public enum ReturnedFileReader {
             context.date1904 = workbook.date1904
             let all = try sheets.worksheets()
             context.scanForCPR(all)
-            let visibleFirst =
-                all.filter { $0.info.visibility == .visible } + all.filter { $0.info.visibility != .visible }
-            for sheet in visibleFirst {
-                if let raws = context.readForeignSheet(sheet) { return (.sheet, raws) }
+            // Every sheet with a question table is read, hidden ones too (a workbook with a sheet per case): the
+            // reviews of a sheet after the first are not left behind without a word.
+            var raws: [RawReview] = []
+            var tables = 0
+            for sheet in all {
+                guard let read = context.readForeignSheet(sheet) else { continue }
+                raws += read
+                tables += 1
             }
+            if tables > 0 { return (.sheet, raws) }
         } catch {
             context.unreadable(error)
             return (nil, [])
@@ -405,6 +410,17 @@ struct ReadContext {
                     + "\(cell) under overskriften. Det kan ikke afgøres, hvilken celle der gælder.",
                 suggestion: "Flyt svaret til kolonnen under overskriften »Svar« (bemærkningen under »Bemærkning«), "
                     + "eller brug en ny skabelon.")
+        case .copiedTable:
+            let copy = Provenance(reference: conflict.cell)
+            let answerSheet = Provenance(reference: conflict.otherCell)
+            let question = conflict.questionID.isEmpty ? "" : " til spørgsmål \(conflict.questionID)"
+            let read = conflict.otherCell.isEmpty
+                ? "end det, der læses fra svararket"
+                : "end svaret\(question) på arket »\(answerSheet.sheet)« (\(answerSheet.cell))"
+            add(at: copy, severity: .error, rule: .layoutConflict,
+                message: "Arket »\(copy.sheet)« har også spørgsmålstabellen, og cellen \(copy.cell) siger noget andet "
+                    + read + ". Svarene læses kun fra ét ark, så det kan ikke afgøres, hvilket der gælder.",
+                suggestion: "Skriv alle svar og bemærkninger på svararket, og slet kopien af arket, før filen sendes.")
         case .rowWithoutQuestion:
             add(at: at, severity: .error, rule: .unknownQuestion,
                 message: "Cellen er udfyldt i en række uden et spørgsmåls-id fra skabelonen, så den kan ikke "

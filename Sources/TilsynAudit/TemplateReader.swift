@@ -66,6 +66,9 @@ public struct TemplateConflict: Sendable, Equatable {
         case duplicateRow
         /// The defined name points at a filled cell (`otherCell`) that is not the cell under the header (`cell`).
         case nameDisagrees
+        /// An answer or remark on another sheet with the question table (`cell`) that differs from what was read
+        /// from the answer sheet (`otherCell`, empty when the row is of no question read).
+        case copiedTable
         /// An answer or remark in a row that belongs to no question of the template.
         case rowWithoutQuestion
     }
@@ -88,17 +91,17 @@ public struct TemplateConflict: Sendable, Equatable {
     }
 }
 
-/// The worksheets of one workbook, each parsed at most once.
+/// The worksheets of one workbook, each parsed at most once (by its place in the workbook).
 final class SheetCache {
     let workbook: Workbook
-    private var loaded: [String: Sheet] = [:]
+    private var loaded: [Int: Sheet] = [:]
 
     init(_ workbook: Workbook) { self.workbook = workbook }
 
     func load(_ info: SheetInfo) throws -> Sheet {
-        if let sheet = loaded[info.name] { return sheet }
+        if let sheet = loaded[info.index] { return sheet }
         let sheet = try workbook.load(info)
-        loaded[info.name] = sheet
+        loaded[info.index] = sheet
         return sheet
     }
 
@@ -155,6 +158,35 @@ public enum TemplateReader {
             if let answer, let remark { return (row, id, answer, remark) }
         }
         return nil
+    }
+
+    /// The answers and remarks on `other`, a second sheet with the question table (a copy of the answer sheet, as
+    /// Excel's "Move or Copy" makes it), that say something else than the `answers` read from the answer sheet: only
+    /// one sheet's answers are read, so a different value on the copy is neither stored nor passed over in silence.
+    /// A copy that repeats the answers read, or is left blank, is no conflict.
+    private static func copiedTable(_ other: SheetGrid, answers: [String: TemplateAnswer]) -> [TemplateConflict] {
+        guard let header = header(other) else { return [] }
+        var conflicts: [TemplateConflict] = []
+        for row in other.rows where row.number > header.row {
+            let id = other.text(CellAddress(row: row.number, column: header.id))
+            let read = id.flatMap { answers[$0] }
+            for (column, value) in [(header.answer, read?.answer), (header.remark, read?.remark)] {
+                let cell = CellAddress(row: row.number, column: column)
+                guard !other.isEmpty(cell) else { continue }
+                // A step heading merged across the table from its first column.
+                if other.mergedRange(covering: cell).map({ $0.first.column == 1 }) == true { continue }
+                let source = other.source(cell)
+                if let value, source.problem == nil, value.problem == nil,
+                    source.text?.trimmed ?? "" == value.value?.trimmed ?? ""
+                {
+                    continue
+                }
+                conflicts.append(TemplateConflict(
+                    kind: .copiedTable, questionID: read?.questionID ?? "", cell: "\(other.name)!\(cell)",
+                    otherCell: value?.cell ?? ""))
+            }
+        }
+        return conflicts
     }
 
     /// The sheet and cell of a defined name's formula (`'Tilsyn'!$E$12`), read on its UTF-8 bytes: a template has
@@ -313,6 +345,10 @@ public enum TemplateReader {
         for address in Set(stray.map { CellAddress(row: $0.row, column: header.answer) }).sorted() {
             let filled = grid.isEmpty(address) ? CellAddress(row: address.row, column: header.remark) : address
             conflicts.append(TemplateConflict(kind: .rowWithoutQuestion, questionID: "", cell: place(filled)))
+        }
+        for info in workbook.sheets
+        where info.kind == .worksheet && info.name != grid.name && info.name != metaSheet.name {
+            conflicts += copiedTable(SheetGrid(try sheets.load(info)), answers: answers)
         }
 
         var metadata: [String: TemplateValue] = [:]

@@ -140,6 +140,14 @@ import TilsynTestSupport
         -> [UInt8]
     {
         var builder = XLSXBuilder()
+        builder.addSheet("Ark1", rows: foreignRows(metadata, remarkHeader: remarkHeader, extraHeader: extraHeader))
+        return builder.build()
+    }
+
+    /// The rows of a foreign sheet: `metadata` above a one-question table answered `answer`.
+    static func foreignRows(
+        _ metadata: [[String]], remarkHeader: String = "Bemærkning", extraHeader: String? = nil, answer: String = "Nej"
+    ) -> String {
         var rows = ""
         var number = 1
         func row(_ cells: [String]) {
@@ -153,9 +161,38 @@ import TilsynTestSupport
         }
         for line in metadata { row(line) }
         row(["Id", "Spørgsmål", "Svar", remarkHeader] + (extraHeader.map { [$0] } ?? []))
-        row(["U.1", "Vurderet inden for 24 timer?", "Nej", "Ikke vurderet.", extraHeader == nil ? "" : "Noget andet"])
-        builder.addSheet("Ark1", rows: rows)
-        return builder.build()
+        row(["U.1", "Vurderet inden for 24 timer?", answer, "Ikke vurderet.", extraHeader == nil ? "" : "Noget andet"])
+        return rows
+    }
+
+    /// The metadata of `standardMetadata` for another case number.
+    static func metadata(case number: String) -> [[String]] {
+        standardMetadata.map { $0[0] == "Sagsnummer" ? ["Sagsnummer", number] : $0 }
+    }
+
+    @Test func aWorkbookWithASheetPerCaseStoresEverySheet() throws {
+        var builder = XLSXBuilder()
+        builder.addSheet("Sag 1", rows: Self.foreignRows(Self.metadata(case: "F-1")))
+        builder.addSheet("Noter", rows: "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>Husk</t></is></c></row>")
+        builder.addSheet("Sag 2", rows: Self.foreignRows(Self.metadata(case: "F-2"), answer: "Ja"))
+        let file = Self.readForeign(builder.build())
+        #expect(!file.isRejected, "\(file.findings.map(\.line))")
+        #expect(file.reviews.map(\.caseNumber) == ["F-1", "F-2"])
+        #expect(file.reviews.map { $0.answers.first?.answer } == ["Nej", "Ja"])
+        #expect(file.reviews.map { $0.answers.first?.at.sheet } == ["Sag 1", "Sag 2"])
+    }
+
+    /// A hidden second sheet with the same case (an old copy, say) was passed over when the first sheet had a
+    /// table: now it is read, and two reviews of one case in one file are refused, naming the hidden sheet.
+    @Test(arguments: ["Nej", "Ja"])
+    func aHiddenSheetWithTheSameCaseIsNotPassedOver(hiddenAnswer: String) throws {
+        var builder = XLSXBuilder()
+        builder.addSheet("Sag", rows: Self.foreignRows(Self.standardMetadata))
+        builder.addSheet("Gammel", rows: Self.foreignRows(Self.standardMetadata, answer: hiddenAnswer), state: "hidden")
+        let file = Self.readForeign(builder.build())
+        #expect(file.isRejected)
+        #expect(file.findings.contains { $0.rule == .duplicateReview && $0.sheet == "Gammel" },
+                "\(file.findings.map(\.line))")
     }
 
     static let standardMetadata = [
@@ -324,6 +361,81 @@ import TilsynTestSupport
         let file = Self.read(model)
         Self.expectRefused(file, .unreadable, at: cell.description, sheet: model.answerSheet)
         #expect(file.findings.contains { $0.message.contains("to gange") && $0.suggestion.contains("LibreOffice") })
+    }
+
+    /// A damaged file names two sheets alike (a script's copy of the answer sheet): either could hold the answers,
+    /// and a sheet cached by name would hide the other from the CPR scan, so the file is refused naming the sheet.
+    @Test func twoSheetsWithTheAnswerSheetsName() throws {
+        var model = try Self.model()
+        var copy = model.sheets[0]
+        copy.name = model.sheets[0].name.uppercased()
+        copy.cells[CellAddress(row: 1, column: 9)] = .text("0101901234")
+        model.sheets.insert(copy, at: 1)
+        let file = Self.read(model)
+        #expect(file.isRejected && file.reviews.isEmpty)
+        #expect(file.findings.map(\.rule) == [.unreadable])
+        #expect(file.findings.first?.sheet == copy.name)
+        #expect(file.findings.first?.message.contains("to ark med samme navn") == true)
+        #expect(file.findings.allSatisfy { !$0.line.contains("0101901234") })
+    }
+
+    /// The answer sheet copied in Excel ("Move or Copy", which names the copy `Tilsyn (2)`), the copy at `index`.
+    static func withCopiedAnswerSheet(_ model: WorkbookModel, at index: Int = 1) -> WorkbookModel {
+        var model = model
+        var copy = model.sheets[0]
+        copy.name = model.sheets[0].name + " (2)"
+        model.sheets.insert(copy, at: index)
+        return model
+    }
+
+    /// Tagged answer and remark cells that hold something, in address order.
+    static func filledTags(_ model: WorkbookModel, remarks: Bool) -> [(address: CellAddress, tag: WorkbookModel.Tag)] {
+        model.tags.filter { $0.value.isRemark == remarks && WorkbookModel.text(model[$0.key]) != nil }
+            .sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+
+    @Test("a copy of the answer sheet that repeats the answers, or is blank, changes nothing", arguments: [false, true])
+    func aCopyThatSaysTheSame(blank: Bool) throws {
+        var model = Self.withCopiedAnswerSheet(try Self.model(), at: blank ? 2 : 1)
+        if blank {
+            for (address, _) in model.tags { model.sheets[2].cells[address] = nil }
+        }
+        Self.expectStoredExactly(model, Self.read(model))
+    }
+
+    @Test("an answer or remark on a copy of the answer sheet that says otherwise is refused at the copy's cell",
+          arguments: [false, true])
+    func aCopyThatSaysOtherwise(remark: Bool) throws {
+        var model = Self.withCopiedAnswerSheet(try Self.model())
+        let (address, tag) = try #require(Self.filledTags(model, remarks: remark).first)
+        let original = WorkbookModel.text(model[address])
+        model.sheets[1].cells[address] = .text(remark ? "En anden bemærkning" : (original == "Ja" ? "Nej" : "Ja"))
+        let file = Self.read(model)
+        Self.expectRefused(file, .layoutConflict, at: address.description, sheet: model.sheets[1].name)
+        let finding = try #require(file.findings.first { $0.rule == .layoutConflict })
+        #expect(finding.message.contains("»\(model.sheets[1].name)«") && finding.message.contains(tag.questionID))
+        #expect(finding.message.contains("»\(model.answerSheet)« (\(address))"))
+        #expect(!finding.line.contains("En anden bemærkning"))
+        #expect(file.findings.filter { $0.rule == .layoutConflict }.count == 1)
+    }
+
+    @Test func answersWrittenOnACopyWhileTheAnswerSheetIsBlank() throws {
+        var model = Self.withCopiedAnswerSheet(try Self.model())
+        let filled = Self.filledTags(model, remarks: false) + Self.filledTags(model, remarks: true)
+        for (address, _) in filled { model.sheets[0].cells[address] = nil }
+        let file = Self.read(model)
+        #expect(file.isRejected)
+        // Every answer and remark the reviewer wrote on the copy is named at its cell.
+        let named = Set(file.findings.filter { $0.rule == .layoutConflict && $0.sheet == model.sheets[1].name }.map(\.cell))
+        #expect(named == Set(filled.map(\.address.description)))
+    }
+
+    @Test func aValueInACopysRowOfNoQuestionIsNamed() throws {
+        var model = Self.withCopiedAnswerSheet(try Self.model())
+        let (_, cell) = try Self.applicableQuestion(model)
+        let below = CellAddress(row: (model.sheets[1].cells.keys.map(\.row).max() ?? 0) + 3, column: cell.column)
+        model.sheets[1].cells[below] = .text("Ja")
+        Self.expectRefused(Self.read(model), .layoutConflict, at: below.description, sheet: model.sheets[1].name)
     }
 
     // MARK: - 4. Nothing blank without a finding
