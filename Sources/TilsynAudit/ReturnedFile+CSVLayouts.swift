@@ -7,31 +7,30 @@ struct CSVLayout {
     private var wide: WideCSV?
     /// The layout the header shows; nil when it shows none.
     let shape: InputShape?
-    /// Columns whose header is neither known nor ignored: each is reported when some row fills it.
+    /// Columns that are not read and whose header is not ignored: each is reported when some row fills it. A
+    /// header of a kind already read (a second `enhed`, `bemærkning` or remark of one question) is one of them.
     let unknown: [Int]
 
     /// The layout of a file with this header; reports a header that shows none, or lacks a required column.
     init(header: CSVRecord, contiguous: Bool, context: inout ReadContext) {
         let folded = header.fields.map { AnswerVocabulary.fold($0) }
         let columns = CSVLayout.metadataColumns(folded)
-        var known: (Int) -> Bool = { _ in true }
+        // Exactly the columns read: the first of each kind.
+        var read = Set(columns.values)
         if let (question, answer) = LongCSV.questionAndAnswer(folded) {
             shape = .csvLong
-            known = { index in
-                index == question || index == answer || Vocabulary.metadata[folded[index]] != nil
-                    || Vocabulary.remark.contains(folded[index]) || Vocabulary.questionID.contains(folded[index])
-                    || Vocabulary.question.contains(folded[index])
-            }
+            read.formUnion([question, answer])
+            if let remark = LongCSV.remarkColumn(folded) { read.insert(remark) }
+            if let id = LongCSV.idColumn(folded) { read.insert(id) }
             if context.requireColumns(columns, header: header) {
                 long = LongCSV(folded: folded, columns: columns, question: question, answer: answer,
                                contiguous: contiguous)
             }
         } else if header.fields.contains(where: { QuestionMatcher.looksLikeID(ReturnedFileReader.idPart($0)) }) {
             shape = .csvWide
-            known = { index in
-                Vocabulary.metadata[folded[index]] != nil
-                    || QuestionMatcher.looksLikeID(ReturnedFileReader.idPart(header.fields[index]))
-            }
+            let layout = WideCSV.columns(header)
+            read.formUnion(layout.answers.map(\.column))
+            read.formUnion(layout.remarks.values)
             if context.requireColumns(columns, header: header) { wide = WideCSV(header: header, columns: columns) }
         } else {
             shape = nil
@@ -42,7 +41,7 @@ struct CSVLayout {
                 suggestion: "Brug overskrifterne sagsnummer;niveau;runde;spørgsmål;svar;bemærkning, eller ét "
                     + "spørgsmåls-id (fx B.2) pr. kolonne.")
         }
-        unknown = folded.indices.filter { !known($0) && !Vocabulary.ignoredColumns.contains(folded[$0]) }
+        unknown = folded.indices.filter { !read.contains($0) && !Vocabulary.ignoredColumns.contains(folded[$0]) }
     }
 
     /// Reads one record after the header.
@@ -119,6 +118,12 @@ struct LongCSV {
         return (question, answer)
     }
 
+    /// The remark column: the first with a remark's header.
+    static func remarkColumn(_ folded: [String]) -> Int? { folded.firstIndex { Vocabulary.remark.contains($0) } }
+
+    /// The question id column: the first with an id's header.
+    static func idColumn(_ folded: [String]) -> Int? { folded.firstIndex { Vocabulary.questionID.contains($0) } }
+
     /// The sagsnummer, niveau, runde and kommune columns of a long layout's header; empty for another layout.
     static func keyColumns(_ header: [String]) -> [Int?] {
         let folded = header.map { AnswerVocabulary.fold($0) }
@@ -135,8 +140,8 @@ struct LongCSV {
         consistent = consistentNames.compactMap { columns[$0] }
         self.question = question
         self.answer = answer
-        remarkColumn = folded.firstIndex { Vocabulary.remark.contains($0) }
-        idColumn = folded.firstIndex { Vocabulary.questionID.contains($0) }
+        remarkColumn = Self.remarkColumn(folded)
+        idColumn = Self.idColumn(folded)
         self.contiguous = contiguous
     }
 
@@ -244,16 +249,25 @@ struct WideCSV {
 
     init(header: CSVRecord, columns: [String: Int]) {
         self.columns = columns
+        (answerColumns, remarkColumns) = Self.columns(header)
+    }
+
+    /// The answer columns in header order (two of one question are both read, and reported as a question answered
+    /// twice), and each question's remark column: the first headed as its remark (a second is not read).
+    static func columns(_ header: CSVRecord) -> (answers: [(id: String, column: Int)], remarks: [String: Int]) {
+        var answers: [(id: String, column: Int)] = []
+        var remarks: [String: Int] = [:]
         for (index, name) in header.fields.enumerated() {
             let id = ReturnedFileReader.idPart(name)
             guard QuestionMatcher.looksLikeID(id) else { continue }
             let folded = QuestionMatcher.foldID(id)
             if Vocabulary.isRemark(AnswerVocabulary.fold(name)) {
-                remarkColumns[folded] = index
+                if remarks[folded] == nil { remarks[folded] = index }
             } else {
-                answerColumns.append((folded, index))
+                answers.append((folded, index))
             }
         }
+        return (answers, remarks)
     }
 
     mutating func add(_ record: CSVRecord, context: inout ReadContext, emit: (RawReview, inout ReadContext) -> Void) {
@@ -336,10 +350,37 @@ extension ReadContext {
     /// Warns about each CSV column whose header is not known and that holds something in some row.
     mutating func reportUnknownColumns(header: CSVRecord, filled: [Int]) {
         for index in filled {
-            add(at: Provenance(sheet: "", cell: CellAddress(row: header.line, column: index + 1).description),
-                severity: .warning, rule: .unknownColumn,
-                message: "Kolonnen \(quote(header.fields[index])) kendes ikke, så dens indhold er ikke indlæst.",
-                suggestion: "Flyt indholdet til kolonnen »bemærkning«, hvis det er en bemærkning, eller slet kolonnen.")
+            let at = Provenance(sheet: "", cell: CellAddress(row: header.line, column: index + 1).description)
+            let name = header.fields[index]
+            if let first = header.fields.indices.first(where: { $0 < index && sameKind(name, header.fields[$0]) }) {
+                let column = CellAddress.columnName(first + 1)
+                add(at: at, severity: .warning, rule: .unknownColumn,
+                    message: "Kolonnen \(quote(header.fields[index])) er af samme slags som kolonne \(column) "
+                        + "(\(quote(header.fields[first]))), og kun den første læses, så denne kolonnes indhold er ikke "
+                        + "indlæst.",
+                    suggestion: "Saml indholdet i kolonne \(column), og slet den anden kolonne.")
+            } else {
+                add(at: at, severity: .warning, rule: .unknownColumn,
+                    message: "Kolonnen \(quote(header.fields[index])) kendes ikke, så dens indhold er ikke indlæst.",
+                    suggestion: "Flyt indholdet til kolonnen »bemærkning«, hvis det er en bemærkning, eller slet "
+                        + "kolonnen.")
+            }
         }
+    }
+
+    /// Whether two CSV headers name the same kind of column: one metadata key, a remark, a question id, the
+    /// question, the answer, or one question's remark in a wide file.
+    private func sameKind(_ name: String, _ other: String) -> Bool {
+        let (folded, theirs) = (AnswerVocabulary.fold(name), AnswerVocabulary.fold(other))
+        if let key = Vocabulary.metadata[folded] { return Vocabulary.metadata[theirs] == key }
+        for kind in [Vocabulary.remark, Vocabulary.questionID, Vocabulary.question, Vocabulary.answer]
+        where kind.contains(folded) {
+            return kind.contains(theirs)
+        }
+        let id = ReturnedFileReader.idPart(other)
+        let mine = ReturnedFileReader.idPart(name)
+        guard QuestionMatcher.looksLikeID(mine), QuestionMatcher.looksLikeID(id) else { return false }
+        return QuestionMatcher.foldID(mine) == QuestionMatcher.foldID(id)
+            && Vocabulary.isRemark(folded) == Vocabulary.isRemark(theirs)
     }
 }

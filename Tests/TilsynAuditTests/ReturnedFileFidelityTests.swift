@@ -531,6 +531,29 @@ import TilsynTestSupport
         #expect(file.findings.contains { $0.rule == .unknownColumn && $0.cell == "H1" })
     }
 
+    /// A second CSV column of a kind already read: its content was dropped without a finding (only the first of
+    /// each kind is read). Now it is named, and the first column's value is what is stored.
+    @Test(arguments: [
+        ("sagsnummer;niveau;runde;enhed;indsats;spørgsmål;svar;bemærkning;kommentar\r\n"
+            + "C-1;1;2025;Nord;32;U.1;Nej;Første;Anden\r\n", "I1", "H"),
+        ("sagsnummer;niveau;runde;enhed;indsats;spørgsmål;svar;bemærkning;Enhed\r\n"
+            + "C-1;1;2025;Nord;32;U.1;Nej;Første;Syd\r\n", "I1", "D"),
+        ("Sagsnummer,Enhed,Indsats,Niveau,Runde,U.1,U.1 bemærkning,Bemærkning U.1\n"
+            + "W-1,Nord,46,1,2025,Nej,Første,Anden\n", "H1", "G"),
+        ("Sagsnummer,Enhed,Indsats,Niveau,Runde,U.1,U.1 bemærkning,Enhed\n"
+            + "W-1,Nord,46,1,2025,Nej,Første,Syd\n", "H1", "B"),
+    ])
+    func aSecondCSVColumnOfAKindIsNamed(csv: String, cell: String, first: String) throws {
+        let file = Fixture.read(csv: csv)
+        let review = try #require(file.reviews.first, "\(file.findings.map(\.line))")
+        #expect(review.unit == "Nord")
+        #expect(review.answers.first { $0.questionID == "U.1" }?.remark == "Første")
+        let finding = try #require(file.findings.first { $0.rule == .unknownColumn }, "\(file.findings.map(\.line))")
+        #expect(finding.cell == cell && finding.severity == .warning)
+        #expect(finding.message.contains("samme slags som kolonne \(first)"))
+        #expect(!finding.line.contains("Anden") && !finding.line.contains("Syd"))
+    }
+
     static let csvBody = "sagsnummer;niveau;runde;enhed;indsats;spørgsmål;svar;bemærkning\r\n"
         + "C-1;1;2025;Nørrebro;§ 32;U.1;Nej;Ikke dokumenteret i sagen, før mødet blev afholdt.\r\n"
 
