@@ -228,8 +228,17 @@ extension ReadContext {
             let address = CellAddress(row: headerRow, column: column)
             guard let title = grid.text(address) else { continue }
             let folded = AnswerVocabulary.fold(title)
-            if Vocabulary.ignoredColumns.contains(folded) || Vocabulary.metadata[folded] != nil { continue }
-            add(at: Provenance(sheet: grid.name, cell: address.description), severity: .warning, rule: .unknownColumn,
+            if Vocabulary.ignoredColumns.contains(folded) { continue }
+            let at = Provenance(sheet: grid.name, cell: address.description)
+            if let key = Vocabulary.metadata[folded] {
+                // A case detail given per row (a date, an enhed): a foreign sheet's metadata is read above its table.
+                add(at: at, severity: .warning, rule: .unknownColumn,
+                    message: "Kolonnen \(quote(title)) i tabellen læses ikke: oplysninger om sagen læses kun over "
+                        + "tabellen, så kolonnens indhold er ikke indlæst.",
+                    suggestion: "Skriv oplysningen én gang over tabellen (fx »\(key): …«), og slet kolonnen.")
+                continue
+            }
+            add(at: at, severity: .warning, rule: .unknownColumn,
                 message: "Kolonnen \(quote(title)) kendes ikke, så dens indhold er ikke indlæst.",
                 suggestion: "Flyt indholdet til kolonnen »Bemærkning«, hvis det er en bemærkning, eller giv "
                     + "kolonnen en af overskrifterne Spørgsmål, Svar eller Bemærkning.")

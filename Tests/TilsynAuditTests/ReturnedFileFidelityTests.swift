@@ -524,6 +524,17 @@ import TilsynTestSupport
         #expect(file.findings.contains { $0.rule == .unknownColumn && $0.cell == "E8" && $0.severity == .warning })
     }
 
+    /// A case detail given per row of a foreign table (a date per answer) was skipped without a finding: a foreign
+    /// sheet's metadata is read above its table only. Now the column is named.
+    @Test func aMetadataColumnInAForeignTableIsNamed() throws {
+        let file = Self.readForeign(Self.foreign(Self.standardMetadata, extraHeader: "Dato"))
+        let review = try #require(file.reviews.first, "\(file.findings.map(\.line))")
+        #expect(review.reviewDate == "2025-03-14")
+        let finding = try #require(file.findings.first { $0.rule == .unknownColumn })
+        #expect(finding.cell == "E8" && finding.severity == .warning)
+        #expect(finding.message.contains("over tabellen") && finding.suggestion.contains("»Dato: …«"))
+    }
+
     @Test func anUnknownCSVColumnWithContentIsAWarningNamingIt() throws {
         let file = Fixture.read(csv: "sagsnummer;niveau;runde;enhed;indsats;spørgsmål;svar;opfølgning aftalt\r\n"
             + "C-1;1;2025;Nord;32;U.1;Ja;Ja, i maj\r\n")
