@@ -421,6 +421,11 @@ struct ReadContext {
                 message: "Arket »\(copy.sheet)« har også spørgsmålstabellen, og cellen \(copy.cell) siger noget andet "
                     + read + ". Svarene læses kun fra ét ark, så det kan ikke afgøres, hvilket der gælder.",
                 suggestion: "Skriv alle svar og bemærkninger på svararket, og slet kopien af arket, før filen sendes.")
+        case .cellOutsideTable:
+            add(at: at, severity: .warning, rule: .unknownColumn,
+                message: "Cellen er udfyldt uden for kolonnerne »Svar« og »Bemærkning«, så dens indhold er ikke "
+                    + "indlæst.",
+                suggestion: "Skriv det i kolonnen »Bemærkning« ud for spørgsmålet, hvis det hører til svaret.")
         case .rowWithoutQuestion:
             add(at: at, severity: .error, rule: .unknownQuestion,
                 message: "Cellen er udfyldt i en række uden et spørgsmåls-id fra skabelonen, så den kan ikke "

@@ -71,6 +71,9 @@ public struct TemplateConflict: Sendable, Equatable {
         case copiedTable
         /// An answer or remark in a row that belongs to no question of the template.
         case rowWithoutQuestion
+        /// A filled cell below the header in a column the template did not make (not an error: nothing is read
+        /// from it, and the reviewer is told).
+        case cellOutsideTable
     }
 
     /// What disagrees.
@@ -345,6 +348,21 @@ public enum TemplateReader {
         for address in Set(stray.map { CellAddress(row: $0.row, column: header.answer) }).sorted() {
             let filled = grid.isEmpty(address) ? CellAddress(row: address.row, column: header.remark) : address
             conflicts.append(TemplateConflict(kind: .rowWithoutQuestion, questionID: "", cell: place(filled)))
+        }
+        // Anything written below the header in a column the template did not make (beside the remark, in a column
+        // inserted with a heading of its own) is not read: named, so that a note there is not lost unseen.
+        var outside: [CellAddress] = []
+        for (address, _) in grid.cells where address.row > header.row && !grid.isEmpty(address) {
+            if let title = grid.text(CellAddress(row: header.row, column: address.column)),
+                TemplateWriter.tableHeaders.contains(title)
+            {
+                continue
+            }
+            if grid.mergedRange(covering: address).map({ $0.first.column == 1 }) == true { continue }  // a step heading
+            outside.append(address)
+        }
+        for address in outside {
+            conflicts.append(TemplateConflict(kind: .cellOutsideTable, questionID: "", cell: place(address)))
         }
         for info in workbook.sheets
         where info.kind == .worksheet && info.name != grid.name && info.name != metaSheet.name {

@@ -438,6 +438,36 @@ import TilsynTestSupport
         Self.expectRefused(Self.read(model), .layoutConflict, at: below.description, sheet: model.sheets[1].name)
     }
 
+    /// A note written below the header in a column the template did not make was dropped without a word: the
+    /// answers stand, and the note's cell is named in a warning.
+    @Test(arguments: [false, true])
+    func aNoteOutsideTheAnswerAndRemarkColumnsIsNamed(insertedColumn: Bool) throws {
+        var model = try Self.model()
+        let (id, _) = try Self.applicableQuestion(model)
+        let remark = try #require(model.cell(of: id, remark: true))
+        var note = CellAddress(row: remark.row, column: TemplateWriter.tableHeaders.count + 2)
+        if insertedColumn {
+            // A column of the reviewer's own between the answer and the remark, with a heading.
+            model.insertColumn(before: remark.column)
+            let header = try #require(model.find("Bemærkning"))
+            model[CellAddress(row: header.row, column: remark.column)] = .text("Opfølgning")
+            note = CellAddress(row: remark.row, column: remark.column)
+        }
+        model[note] = .text("Drøftes på teammødet")
+        let file = Self.read(model)
+        Self.expectStoredExactly(model, file)
+        let finding = try #require(file.findings.first { $0.rule == .unknownColumn }, "\(file.findings.map(\.line))")
+        #expect(finding.severity == .warning && finding.cell == note.description && finding.sheet == model.answerSheet)
+        #expect(file.findings.count { $0.rule == .unknownColumn } == 1)
+        #expect(!finding.line.contains("teammødet"))
+    }
+
+    @Test func thePristineTemplateHasNoCellOutsideItsColumns() throws {
+        let model = try Self.model()
+        let file = Self.read(model)
+        #expect(!file.findings.contains { $0.rule == .unknownColumn }, "\(file.findings.map(\.line))")
+    }
+
     // MARK: - 4. Nothing blank without a finding
 
     @Test func aBlankApplicableAnswer() throws {
