@@ -69,6 +69,8 @@ public struct Finding: Sendable, Equatable, Hashable {
         public static let layoutConflict = Rule("layoutConflict")
         /// A column header the reader does not know beside a table it reads (warning: its cells are not stored).
         public static let unknownColumn = Rule("unknownColumn")
+        /// A cell with a note or comment, whose text is not read (warning).
+        public static let cellNote = Rule("cellNote")
         /// A file in a walked folder that is not read (lock files, hidden files, other kinds of file).
         public static let skippedFile = Rule("skippedFile")
         /// A file whose bytes changed between being read and being stored (another program saved it meanwhile).

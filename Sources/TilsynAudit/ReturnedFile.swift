@@ -253,7 +253,9 @@ public enum ReturnedFileReader {
         do {
             let filled = try TemplateReader.read(sheets, file: context.file)
             context.date1904 = filled.date1904
-            context.scanForCPR(try sheets.worksheets().filter { $0.name != TemplateWriter.metaSheetName })
+            let worksheets = try sheets.worksheets().filter { $0.name != TemplateWriter.metaSheetName }
+            context.scanForCPR(worksheets)
+            context.reportNotes(worksheets)
             return (.template, [context.rawReview(from: filled)])
         } catch let error as CatalogueError where error.code == .notATemplate {
             // Not one of ours: a foreign layout.
@@ -265,6 +267,7 @@ public enum ReturnedFileReader {
             context.date1904 = workbook.date1904
             let all = try sheets.worksheets()
             context.scanForCPR(all)
+            context.reportNotes(all)
             // Every sheet with a question table is read, hidden ones too (a workbook with a sheet per case): the
             // reviews of a sheet after the first are not left behind without a word.
             var raws: [RawReview] = []
@@ -324,6 +327,17 @@ struct ReadContext {
         findings.append(Finding(
             file: file, sheet: at?.sheet ?? "", cell: at?.cell ?? "", severity: severity, rule: rule,
             message: message, suggestion: suggestion))
+    }
+
+    /// Reports every cell of these sheets with a note or comment: its text is the reviewer's, and nothing reads it.
+    mutating func reportNotes(_ sheets: [Sheet]) {
+        for sheet in sheets {
+            for cell in sheet.notes {
+                add(at: Provenance(sheet: sheet.name, cell: cell.description), severity: .warning, rule: .cellNote,
+                    message: "Cellen har en note eller kommentar. Noter indlæses ikke, så dens tekst er ikke gemt.",
+                    suggestion: "Skriv det, der skal med, i kolonnen »Bemærkning« ud for spørgsmålet, og slet noten.")
+            }
+        }
     }
 
     /// Reports every cell of these sheets that holds a CPR-like number.

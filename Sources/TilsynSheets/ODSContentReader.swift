@@ -73,6 +73,10 @@ final class ODSContentReader: SAXHandler {
     private var paragraphDepth = 0
     /// Inside an annotation, a frame or a note: text there is not the cell's.
     private var ignoreDepth = 0
+    /// The cells of the target sheet with an annotation (a comment), by their first cell.
+    private var noted: Set<CellAddress> = []
+    /// The cells with an annotation, in address order.
+    var annotatedCells: [CellAddress] { noted.sorted() }
     private var text = ByteBuffer()
 
     /// Rows completed since the row reader last took them.
@@ -231,6 +235,12 @@ final class ODSContentReader: SAXHandler {
 
     private func startInCell(_ name: XMLName, _ attributes: XMLAttributes) throws {
         if Self.ignoresText(name) {
+            if ignoreDepth == 0, name.is("annotation"), row <= CellAddress.maxRow, column <= CellAddress.maxColumn {
+                noted.insert(CellAddress(row: max(row, 1), column: max(column, 1)))
+                if noted.count > limits.maxRepeatedCells {
+                    throw SpreadsheetError(.limitExceeded, "the sheet has more than \(limits.maxRepeatedCells) notes")
+                }
+            }
             ignoreDepth += 1
             return
         }

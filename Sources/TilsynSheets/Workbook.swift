@@ -201,7 +201,35 @@ public final class Workbook: Sendable {
         try reader.forEach { rows.append($0) }
         return Sheet(
             info: sheet, rows: rows, mergedRanges: reader.mergedRanges, dataValidations: reader.dataValidations,
-            dimension: reader.dimension, isProtected: reader.isProtected, formulasWithoutValue: reader.formulasWithoutValue)
+            dimension: reader.dimension, isProtected: reader.isProtected, formulasWithoutValue: reader.formulasWithoutValue,
+            notes: try isOpenDocument ? reader.annotatedCells : notes(of: sheet))
+    }
+
+    /// The cells of an XLSX sheet with a note or comment, in address order, each once (Excel writes a threaded
+    /// comment twice: as itself and as a note for older versions). Read from the comments parts the sheet's
+    /// relationships name; their text is not read.
+    private func notes(of sheet: SheetInfo) throws -> [CellAddress] {
+        guard let part = sheet.part,
+            let rels = archive.entry(named: RelationshipsReader.relationshipsPart(of: part))
+        else { return [] }
+        do {
+            let relationships = RelationshipsReader()
+            try SAXParser.parse(archive, rels, handler: relationships)
+            var cells: [CellAddress] = []
+            for relationship in relationships.relationships
+            where !relationship.external && (relationship.isType("comments") || relationship.isType("threadedComment")) {
+                guard let entry = archive.entry(named: RelationshipsReader.resolve(relationship.target, from: part))
+                else { continue }
+                let reader = CommentsReader(limit: 1_000_000)
+                try SAXParser.parse(archive, entry, handler: reader)
+                cells += reader.cells
+            }
+            return Array(Set(cells)).sorted()
+        } catch var error as SpreadsheetError {
+            if error.file == nil { error.file = fileName }
+            if error.sheet == nil { error.sheet = sheet.name }
+            throw error
+        }
     }
 }
 
@@ -222,12 +250,17 @@ public struct Sheet: Sendable, Equatable {
     public var isProtected: Bool
     /// Cells holding a formula without a cached result: their value is unknown (see `RowReader`).
     public var formulasWithoutValue: [CellAddress]
+    /// Cells with a note or comment (Excel's notes and threaded comments, OpenDocument annotations), in address
+    /// order: the text is the writer's own and is not read.
+    public var notes: [CellAddress]
 
     /// A sheet read whole.
     public init(
         info: SheetInfo, rows: [Row], mergedRanges: [CellRange] = [], dataValidations: [DataValidation] = [],
-        dimension: CellRange? = nil, isProtected: Bool = false, formulasWithoutValue: [CellAddress] = []
+        dimension: CellRange? = nil, isProtected: Bool = false, formulasWithoutValue: [CellAddress] = [],
+        notes: [CellAddress] = []
     ) {
+        self.notes = notes
         self.info = info
         self.rows = rows
         self.mergedRanges = mergedRanges
@@ -462,6 +495,12 @@ public final class RowReader {
     }
     /// The sheet's data validations; complete once ``next()`` returned nil.
     public var dataValidations: [DataValidation] { trailer.dataValidations }
+    /// The cells of an OpenDocument sheet with an annotation, in address order; complete once ``next()`` returned
+    /// nil (an XLSX sheet's notes are in their own parts: see ``Workbook/load(_:)``).
+    public var annotatedCells: [CellAddress] {
+        if case .openDocument(_, _, let reader) = source { return reader.annotatedCells }
+        return []
+    }
     /// The `<dimension>` the sheet declares, if any.
     public var dimension: CellRange? { trailer.dimension }
     /// Whether the sheet is protected; known once ``next()`` returned nil.

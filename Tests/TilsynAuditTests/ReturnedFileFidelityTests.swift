@@ -462,6 +462,21 @@ import TilsynTestSupport
         #expect(!finding.line.contains("teammødet"))
     }
 
+    /// A note (Excel's right-click note or comment) on an answer and on the case number: its text is the reviewer's
+    /// and nothing reads it, so each is named in a warning; the answers stand.
+    @Test func aNoteOnACellIsNamed() throws {
+        var model = try Self.model()
+        let (_, cell) = try Self.applicableQuestion(model)
+        let caseNumber = try #require(model.find("S-2025-0001"))
+        model.sheets[0].notes = [caseNumber, cell]
+        let file = Self.read(model)
+        Self.expectStoredExactly(model, file)
+        let notes = file.findings.filter { $0.rule == .cellNote }
+        #expect(notes.map(\.cell) == [caseNumber.description, cell.description])
+        #expect(notes.allSatisfy { $0.severity == .warning && $0.sheet == model.answerSheet })
+        #expect(notes.allSatisfy { !$0.line.contains("journalen") })
+    }
+
     @Test func thePristineTemplateHasNoCellOutsideItsColumns() throws {
         let model = try Self.model()
         let file = Self.read(model)

@@ -24,6 +24,8 @@ struct WorkbookModel {
         var state: String?
         /// Rows written after the sheet's rows as they are, as a damaged file can have them (a row given again).
         var rawRowsAfter = ""
+        /// Cells with an Excel note (its text: "Se journalen").
+        var notes: [CellAddress] = []
     }
 
     /// Which question's answer or remark a cell holds.
@@ -218,6 +220,20 @@ struct WorkbookModel {
             let merged = sheet.merged.isEmpty ? "" : "<mergeCells count=\"\(sheet.merged.count)\">"
                 + sheet.merged.map { "<mergeCell ref=\"\($0)\"/>" }.joined() + "</mergeCells>"
             builder.addSheet(sheet.name, rows: rows, trailer: merged, state: sheet.state)
+            if !sheet.notes.isEmpty {
+                let number = builder.sheets.count
+                builder.extraEntries.append(.init(
+                    "xl/worksheets/_rels/sheet\(number).xml.rels",
+                    "<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/"
+                        + "relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/"
+                        + "officeDocument/2006/relationships/comments\" Target=\"../comments\(number).xml\"/></Relationships>"))
+                builder.extraEntries.append(.init(
+                    "xl/comments\(number).xml",
+                    "<?xml version=\"1.0\"?><comments xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
+                        + "<authors><author>BOL</author></authors><commentList>"
+                        + sheet.notes.map { "<comment ref=\"\($0)\" authorId=\"0\"><text><t>Se journalen</t></text></comment>" }
+                        .joined() + "</commentList></comments>"))
+            }
         }
         builder.definedNames = names.map { name in
             ("\(name.name)", "'\(name.sheet)'!$\(CellAddress.columnName(name.address.column))$\(name.address.row)")
