@@ -351,15 +351,20 @@ public enum TemplateReader {
         }
         // Anything written below the header in a column the template did not make (beside the remark, in a column
         // inserted with a heading of its own) is not read: named, so that a note there is not lost unseen.
-        var outside: [CellAddress] = []
-        for (address, _) in grid.cells where address.row > header.row && !grid.isEmpty(address) {
-            if let title = grid.text(CellAddress(row: header.row, column: address.column)),
-                TemplateWriter.tableHeaders.contains(title)
-            {
-                continue
+        var templateColumns = Set<Int>()
+        for cell in grid.row(header.row)?.cells ?? [] {
+            if case .string(let title) = cell.value, TemplateWriter.tableHeaders.contains(title.trimmed) {
+                templateColumns.insert(cell.column)
             }
-            if grid.mergedRange(covering: address).map({ $0.first.column == 1 }) == true { continue }  // a step heading
-            outside.append(address)
+        }
+        var outside: [CellAddress] = []
+        for row in grid.rows where row.number > header.row {
+            for cell in row.cells where !templateColumns.contains(cell.column) {
+                let address = CellAddress(row: row.number, column: cell.column)
+                guard !grid.isEmpty(address) else { continue }
+                if grid.mergedRange(covering: address).map({ $0.first.column == 1 }) == true { continue }  // a step heading
+                outside.append(address)
+            }
         }
         for address in outside {
             conflicts.append(TemplateConflict(kind: .cellOutsideTable, questionID: "", cell: place(address)))
