@@ -437,9 +437,10 @@ struct ReadContext {
                 suggestion: "Skriv alle svar og bemærkninger på svararket, og slet kopien af arket, før filen sendes.")
         case .cellOutsideTable:
             add(at: at, severity: .warning, rule: .unknownColumn,
-                message: "Cellen er udfyldt uden for kolonnerne »Svar« og »Bemærkning«, så dens indhold er ikke "
-                    + "indlæst.",
-                suggestion: "Skriv det i kolonnen »Bemærkning« ud for spørgsmålet, hvis det hører til svaret.")
+                message: "Cellen er udfyldt et sted, skabelonen ikke læser fra (kun felterne øverst og kolonnerne "
+                    + "»Svar« og »Bemærkning« læses), så dens indhold er ikke indlæst.",
+                suggestion: "Skriv det i kolonnen »Bemærkning« ud for spørgsmålet, hvis det hører til et svar, eller i "
+                    + "det felt øverst, det hører til.")
         case .rowWithoutQuestion:
             add(at: at, severity: .error, rule: .unknownQuestion,
                 message: "Cellen er udfyldt i en række uden et spørgsmåls-id fra skabelonen, så den kan ikke "

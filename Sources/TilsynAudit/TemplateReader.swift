@@ -71,8 +71,8 @@ public struct TemplateConflict: Sendable, Equatable {
         case copiedTable
         /// An answer or remark in a row that belongs to no question of the template.
         case rowWithoutQuestion
-        /// A filled cell below the header in a column the template did not make (not an error: nothing is read
-        /// from it, and the reviewer is told).
+        /// A filled cell the template does not read: below the header in a column the template did not make, or
+        /// above it outside the title lines, labels and values (not an error: the reviewer is told).
         case cellOutsideTable
     }
 
@@ -430,6 +430,19 @@ public enum TemplateReader {
                 metadata[record.key] = metadataValue(valueCell(of: label))
             } else if let address = CellAddress(record.cell) {
                 metadata[record.key] = value(address)
+            }
+        }
+        // Above the header: anything filled that is neither the template's title lines (column A above the first
+        // label), a label nor a value read is a reviewer's note nothing reads, and is named.
+        let labelAddresses = labelCells.filter { labels.contains($0.key) }.map(\.value)
+        let firstLabelRow = labelAddresses.map(\.row).min() ?? header.row
+        let readCells = Set(metadata.values.map(\.cell))
+        for row in grid.rows where row.number < header.row {
+            for cell in row.cells where !(cell.column == 1 && row.number < firstLabelRow) {
+                let address = CellAddress(row: row.number, column: cell.column)
+                guard !grid.isEmpty(address), !readCells.contains(place(address)) else { continue }
+                if let text = grid.text(address), labels.contains(text) { continue }
+                conflicts.append(TemplateConflict(kind: .cellOutsideTable, questionID: "", cell: place(address)))
             }
         }
         return FilledTemplate(

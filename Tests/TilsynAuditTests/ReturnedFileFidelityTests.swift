@@ -477,6 +477,21 @@ import TilsynTestSupport
         #expect(notes.allSatisfy { !$0.line.contains("journalen") })
     }
 
+    /// Above the header a note beside the fields, or in an empty row, is read by nothing: named, the fields stand.
+    @Test(arguments: [(3, 2), (5, 9), (11, 3)])
+    func aNoteAmongTheFieldsIsNamed(row: Int, column: Int) throws {
+        var model = try Self.model()
+        let note = CellAddress(row: row, column: column)
+        #expect(model[note] == nil)
+        model[note] = .text("Sagen er overgået til anden kommune")
+        let file = Self.read(model)
+        Self.expectStoredExactly(model, file)
+        #expect(file.reviews.first?.caseNumber == "S-2025-0001" && file.reviews.first?.unit == "Enhed Nord")
+        let named = file.findings.filter { $0.rule == .unknownColumn }
+        #expect(named.map(\.cell) == [note.description], "\(file.findings.map(\.line))")
+        #expect(named.allSatisfy { $0.severity == .warning && !$0.line.contains("kommune") })
+    }
+
     @Test func thePristineTemplateHasNoCellOutsideItsColumns() throws {
         let model = try Self.model()
         let file = Self.read(model)
