@@ -357,17 +357,13 @@ public enum TemplateReader {
                 templateColumns.insert(cell.column)
             }
         }
-        var outside: [CellAddress] = []
         for row in grid.rows where row.number > header.row {
             for cell in row.cells where !templateColumns.contains(cell.column) {
                 let address = CellAddress(row: row.number, column: cell.column)
                 guard !grid.isEmpty(address) else { continue }
                 if grid.mergedRange(covering: address).map({ $0.first.column == 1 }) == true { continue }  // a step heading
-                outside.append(address)
+                conflicts.append(TemplateConflict(kind: .cellOutsideTable, questionID: "", cell: place(address)))
             }
-        }
-        for address in outside {
-            conflicts.append(TemplateConflict(kind: .cellOutsideTable, questionID: "", cell: place(address)))
         }
         for info in workbook.sheets
         where info.kind == .worksheet && info.name != grid.name && info.name != metaSheet.name {
