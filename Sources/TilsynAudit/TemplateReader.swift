@@ -428,13 +428,16 @@ public enum TemplateReader {
                 metadata[record.key] = value(address)
             }
         }
-        // Above the header: anything filled that is neither the template's title lines (column A above the first
-        // label), a label nor a value read is a reviewer's note nothing reads, and is named.
+        // Above the header: anything filled that is neither the template's two title lines (the first two cells of
+        // column A above the first label: the title and the catalogue line), a label nor a value read is a
+        // reviewer's note nothing reads, and is named.
         let labelAddresses = labelCells.filter { labels.contains($0.key) }.map(\.value)
         let firstLabelRow = labelAddresses.map(\.row).min() ?? header.row
+        let titleRows = Set(grid.rows.lazy.filter { $0.number < firstLabelRow && $0[column: 1] != nil }.prefix(2)
+            .map(\.number))
         let readCells = Set(metadata.values.map(\.cell))
         for row in grid.rows where row.number < header.row {
-            for cell in row.cells where !(cell.column == 1 && row.number < firstLabelRow) {
+            for cell in row.cells where !(cell.column == 1 && titleRows.contains(row.number)) {
                 let address = CellAddress(row: row.number, column: cell.column)
                 guard !grid.isEmpty(address), !readCells.contains(place(address)) else { continue }
                 if let text = grid.text(address), labels.contains(text) { continue }

@@ -478,7 +478,7 @@ import TilsynTestSupport
     }
 
     /// Above the header a note beside the fields, or in an empty row, is read by nothing: named, the fields stand.
-    @Test(arguments: [(3, 2), (5, 9), (11, 3)])
+    @Test(arguments: [(3, 2), (5, 9), (11, 3), (3, 1)])
     func aNoteAmongTheFieldsIsNamed(row: Int, column: Int) throws {
         var model = try Self.model()
         let note = CellAddress(row: row, column: column)
