@@ -111,6 +111,12 @@ struct SheetGrid {
         return text.isEmpty ? nil : text
     }
 
+    /// Whether `address` lies in a range merged across from column A: a template's step heading, not a cell of
+    /// the question table.
+    func isStepHeading(_ address: CellAddress) -> Bool {
+        mergedRange(covering: address)?.first.column == 1
+    }
+
     /// The merged range (of more than one cell) that covers `address`, if any.
     func mergedRange(covering address: CellAddress) -> CellRange? {
         mergedRanges.first { $0.contains(address) }

@@ -140,7 +140,7 @@ public enum TemplateReader {
     }
 
     /// The row and columns of the table header (`Id` … `Svar` … `Bemærkning`): the first row holding all three.
-    private static func header(_ grid: SheetGrid) -> (row: Int, id: Int, answer: Int, remark: Int)? {
+    static func header(_ grid: SheetGrid) -> (row: Int, id: Int, answer: Int, remark: Int)? {
         var candidates: [Int: Int] = [:]
         for (address, value) in grid.cells {
             if case .string(let text) = value, text == "Id" || text.trimmed == "Id" {
@@ -161,35 +161,6 @@ public enum TemplateReader {
             if let answer, let remark { return (row, id, answer, remark) }
         }
         return nil
-    }
-
-    /// The answers and remarks on `other`, a second sheet with the question table (a copy of the answer sheet, as
-    /// Excel's "Move or Copy" makes it), that say something else than the `answers` read from the answer sheet: only
-    /// one sheet's answers are read, so a different value on the copy is neither stored nor passed over in silence.
-    /// A copy that repeats the answers read, or is left blank, is no conflict.
-    private static func copiedTable(_ other: SheetGrid, answers: [String: TemplateAnswer]) -> [TemplateConflict] {
-        guard let header = header(other) else { return [] }
-        var conflicts: [TemplateConflict] = []
-        for row in other.rows where row.number > header.row {
-            let id = other.text(CellAddress(row: row.number, column: header.id))
-            let read = id.flatMap { answers[$0] }
-            for (column, value) in [(header.answer, read?.answer), (header.remark, read?.remark)] {
-                let cell = CellAddress(row: row.number, column: column)
-                guard !other.isEmpty(cell) else { continue }
-                // A step heading merged across the table from its first column.
-                if other.mergedRange(covering: cell).map({ $0.first.column == 1 }) == true { continue }
-                let source = other.source(cell)
-                if let value, source.problem == nil, value.problem == nil,
-                    source.text?.trimmed ?? "" == value.value?.trimmed ?? ""
-                {
-                    continue
-                }
-                conflicts.append(TemplateConflict(
-                    kind: .copiedTable, questionID: read?.questionID ?? "", cell: "\(other.name)!\(cell)",
-                    otherCell: value?.cell ?? ""))
-            }
-        }
-        return conflicts
     }
 
     /// The sheet and cell of a defined name's formula (`'Tilsyn'!$E$12`), read on its UTF-8 bytes: a template has
@@ -342,28 +313,15 @@ public enum TemplateReader {
         where (address.column == header.answer || address.column == header.remark) && address.row > header.row
             && !rowsRead.contains(address.row) && !grid.isEmpty(address)
         {
-            if grid.mergedRange(covering: address).map({ $0.first.column == 1 }) == true { continue }  // a step heading
+            if grid.isStepHeading(address) { continue }
             stray.append(address)
         }
         for address in Set(stray.map { CellAddress(row: $0.row, column: header.answer) }).sorted() {
             let filled = grid.isEmpty(address) ? CellAddress(row: address.row, column: header.remark) : address
             conflicts.append(TemplateConflict(kind: .rowWithoutQuestion, questionID: "", cell: place(filled)))
         }
-        // Anything written below the header in a column the template did not make (beside the remark, in a column
-        // inserted with a heading of its own) is not read: named, so that a note there is not lost unseen.
-        var templateColumns = Set<Int>()
-        for cell in grid.row(header.row)?.cells ?? [] {
-            if case .string(let title) = cell.value, TemplateWriter.tableHeaders.contains(title.trimmed) {
-                templateColumns.insert(cell.column)
-            }
-        }
-        for row in grid.rows where row.number > header.row {
-            for cell in row.cells where !templateColumns.contains(cell.column) {
-                let address = CellAddress(row: row.number, column: cell.column)
-                guard !grid.isEmpty(address) else { continue }
-                if grid.mergedRange(covering: address).map({ $0.first.column == 1 }) == true { continue }  // a step heading
-                conflicts.append(TemplateConflict(kind: .cellOutsideTable, questionID: "", cell: place(address)))
-            }
+        for address in cellsBesideTable(grid, header: header) {
+            conflicts.append(TemplateConflict(kind: .cellOutsideTable, questionID: "", cell: place(address)))
         }
         for info in workbook.sheets
         where info.kind == .worksheet && info.name != grid.name && info.name != metaSheet.name {
@@ -428,21 +386,8 @@ public enum TemplateReader {
                 metadata[record.key] = value(address)
             }
         }
-        // Above the header: anything filled that is neither the template's two title lines (the first two cells of
-        // column A above the first label: the title and the catalogue line), a label nor a value read is a
-        // reviewer's note nothing reads, and is named.
-        let labelAddresses = labelCells.filter { labels.contains($0.key) }.map(\.value)
-        let firstLabelRow = labelAddresses.map(\.row).min() ?? header.row
-        let titleRows = Set(grid.rows.lazy.filter { $0.number < firstLabelRow && $0[column: 1] != nil }.prefix(2)
-            .map(\.number))
-        let readCells = Set(metadata.values.map(\.cell))
-        for row in grid.rows where row.number < header.row {
-            for cell in row.cells where !(cell.column == 1 && titleRows.contains(row.number)) {
-                let address = CellAddress(row: row.number, column: cell.column)
-                guard !grid.isEmpty(address), !readCells.contains(place(address)) else { continue }
-                if let text = grid.text(address), labels.contains(text) { continue }
-                conflicts.append(TemplateConflict(kind: .cellOutsideTable, questionID: "", cell: place(address)))
-            }
+        for address in cellsAmongFields(grid, above: header.row, labels: labels, labelCells: labelCells, read: metadata) {
+            conflicts.append(TemplateConflict(kind: .cellOutsideTable, questionID: "", cell: place(address)))
         }
         return FilledTemplate(
             catalogueID: fields["katalog"] ?? "", catalogueVersion: fields["version"] ?? "", sheetName: grid.name,
